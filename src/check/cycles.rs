@@ -1,0 +1,154 @@
+//! The order of definitions: each after what it uses. A cycle is reported whole.
+
+use super::error::{CheckError, CheckErrorKind};
+use super::names::{DefinitionSource, NameRef, Symbols};
+use crate::syntax::ast::{self, Cell, ExprKind};
+
+/// The definitions each definition uses directly.
+pub fn dependencies(symbols: &Symbols<'_>) -> Vec<Vec<usize>> {
+    symbols
+        .definitions
+        .iter()
+        .map(|entry| {
+            let mut names = Vec::new();
+            match entry.source {
+                DefinitionSource::Expr(d) => names_in(&d.value, &mut names),
+                DefinitionSource::TariffValue(_, value) => names_in(value, &mut names),
+                DefinitionSource::Column { table, column } => {
+                    if let Some(t) = symbols.tables.get(table) {
+                        table_names(t.table, column, &mut names);
+                    }
+                }
+            }
+            let mut used: Vec<usize> = names
+                .iter()
+                .filter_map(|n| match symbols.names.get(n.as_str()) {
+                    Some(NameRef::Definition(i)) => Some(*i),
+                    _ => None,
+                })
+                .collect();
+            used.sort_unstable();
+            used.dedup();
+            used
+        })
+        .collect()
+}
+
+/// The names a table column uses: the keys and the cells of the column (every cell
+/// for a crossed table).
+fn table_names(table: &ast::Table, column: usize, names: &mut Vec<String>) {
+    names.push(table.key.text.clone());
+    if let Some(key) = &table.column_key {
+        names.push(key.text.clone());
+    }
+    let crossed = table.column_key.is_some();
+    for row in &table.rows {
+        for (i, cell) in row.cells.iter().enumerate() {
+            if let Cell::Value(e) = cell {
+                if crossed || i == column {
+                    names_in(e, names);
+                }
+            }
+        }
+    }
+}
+
+/// Every name an expression mentions.
+pub fn names_in(expr: &ast::Expr, names: &mut Vec<String>) {
+    match &expr.kind {
+        ExprKind::Name(n) => names.push(n.clone()),
+        ExprKind::Quantity(_) | ExprKind::Date(_) | ExprKind::Bool(_) => {}
+        ExprKind::Negate(e) | ExprKind::Not(e) | ExprKind::Round(e, _) => names_in(e, names),
+        ExprKind::IsKnown { value, .. } => names_in(value, names),
+        ExprKind::Arith(_, a, b)
+        | ExprKind::Compare(_, a, b)
+        | ExprKind::And(a, b)
+        | ExprKind::Or(a, b) => {
+            names_in(a, names);
+            names_in(b, names);
+        }
+        ExprKind::Between(a, b, c) | ExprKind::If(a, b, c) | ExprKind::Clamp(a, b, c) => {
+            names_in(a, names);
+            names_in(b, names);
+            names_in(c, names);
+        }
+        ExprKind::Min(args) | ExprKind::Max(args) => {
+            for a in args {
+                names_in(a, names);
+            }
+        }
+    }
+}
+
+/// An order of the definitions where each comes after those it uses, leaving out the
+/// definitions caught in a cycle (each cycle is reported once, whole).
+pub fn order(
+    symbols: &Symbols<'_>,
+    dependencies: &[Vec<usize>],
+    errors: &mut Vec<CheckError>,
+) -> (Vec<usize>, Vec<bool>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        New,
+        Active,
+        Done,
+    }
+    let n = dependencies.len();
+    let mut state = vec![State::New; n];
+    let mut in_cycle = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    for root in 0..n {
+        if state[root] != State::New {
+            continue;
+        }
+        // Iterative depth-first search; `path` is the chain of active definitions.
+        let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = State::Active;
+        while let Some(&mut (node, ref mut next)) = path.last_mut() {
+            let deps = dependencies.get(node).map_or(&[][..], Vec::as_slice);
+            if let Some(&dep) = deps.get(*next) {
+                *next += 1;
+                match state.get(dep) {
+                    Some(State::New) => {
+                        state[dep] = State::Active;
+                        path.push((dep, 0));
+                    }
+                    Some(State::Active) => {
+                        let start = path.iter().position(|(d, _)| *d == dep).unwrap_or(0);
+                        let cycle: Vec<usize> = path[start..].iter().map(|(d, _)| *d).collect();
+                        for d in &cycle {
+                            in_cycle[*d] = true;
+                        }
+                        errors.push(cycle_error(symbols, &cycle));
+                    }
+                    _ => {}
+                }
+            } else {
+                state[node] = State::Done;
+                order.push(node);
+                path.pop();
+            }
+        }
+    }
+    // A definition that uses one caught in a cycle cannot be checked either.
+    let mut poisoned = in_cycle;
+    for &d in &order {
+        if dependencies[d].iter().any(|u| poisoned[*u]) {
+            poisoned[d] = true;
+        }
+    }
+    (order, poisoned)
+}
+
+fn cycle_error(symbols: &Symbols<'_>, cycle: &[usize]) -> CheckError {
+    let names: Vec<_> = cycle
+        .iter()
+        .filter_map(|d| symbols.definitions.get(*d))
+        .map(|e| (e.name.text.clone(), e.name.span))
+        .collect();
+    let span = names.first().map(|(_, s)| *s).unwrap_or_default();
+    CheckError {
+        kind: CheckErrorKind::Cycle { names },
+        span,
+    }
+}

@@ -1,0 +1,190 @@
+//! The findings of the checker: errors that forbid evaluation, warnings that do not.
+
+use rust_decimal::Decimal;
+
+use super::facts::{Grain, Ty};
+use crate::rules::{ArithOp, Interval};
+use crate::span::Span;
+
+/// A finding of the checker, at its main place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckError {
+    pub kind: CheckErrorKind,
+    pub span: Span,
+}
+
+/// What the checker found, with everything the message needs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckErrorKind {
+    /// A name that is neither an input nor a definition.
+    UnknownName {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// A name defined twice.
+    DuplicateName { name: String, first: Span },
+    /// A word of the language used as a name.
+    ReservedName { name: String },
+    /// `tarif repas (par repas)` with no value anywhere.
+    TariffWithoutValue { name: String },
+    /// `x : majoration …` where `x` is not a tariff.
+    ModifierOnNonTariff { name: String },
+    /// A value that is not one of the `choix`.
+    UnknownChoice {
+        value: String,
+        allowed: Vec<String>,
+        suggestion: Option<String>,
+    },
+    /// `montant + nombre`: `bare` is the number written without `€`, if it is one.
+    UnitMismatch {
+        op: ArithOp,
+        left: Ty,
+        right: Ty,
+        bare: Option<Decimal>,
+    },
+    /// A comparison of two values of different kinds.
+    IncomparableTypes { left: Ty, right: Ty, bare: Option<Decimal> },
+    /// A value of the wrong type where a type is required.
+    TypeMismatch { expected: TyExpected, found: Ty },
+    /// `montant entier = rfr / 12`: the value may not be whole.
+    NotWhole { name: String, grain: Grain },
+    /// `certifié CAF.quotient`: not in the catalogue.
+    UnknownSource {
+        source: String,
+        suggestion: Option<String>,
+    },
+    /// The type of an input does not hold the values of its source.
+    SourceTypeMismatch { source: String, expected: Ty },
+    /// Values of the key that no row takes.
+    TableGap {
+        key: String,
+        gap: Gap,
+        kind: KeyKind,
+        fix: GapFix,
+        previous: Option<Span>,
+    },
+    /// Values that two rows take.
+    TableOverlap {
+        key: String,
+        gap: Gap,
+        kind: KeyKind,
+        other: Span,
+    },
+    /// Values of a `choix` key that no row takes.
+    MissingChoices { key: String, values: Vec<String> },
+    /// A value of a `choix` in two rows.
+    RepeatedChoice { value: String, other: Span },
+    /// The header row names a key other than the one after `selon`.
+    WrongTableKey { expected: String, found: String },
+    /// A row with more or fewer cells than the header.
+    CellCount { expected: usize, found: usize },
+    /// A row condition that does not fit the key (`du 01/09/2025` on a QF).
+    ConditionKind { key: String, key_ty: Ty },
+    /// A cycle between definitions: each name and where it is defined.
+    Cycle { names: Vec<(String, Span)> },
+    /// A name given a value in an example that is not an input.
+    ExampleNotInput { name: String },
+    /// `attendu x` where `x` is not a tariff.
+    ExpectedNotTariff { name: String },
+    /// A price amount in an example, given with the wrong unit.
+    ExampleValue { name: String, expected: Ty },
+    /// `applicable du 01/09/2025 au 31/08/2025`
+    PeriodReversed,
+    // Warnings
+    /// A row whose values come before those of the previous row.
+    RowOutOfOrder { previous: Span },
+    /// A price that goes down as the key goes up.
+    DecreasingPrice {
+        column: String,
+        before: Decimal,
+        after: Decimal,
+        previous: Span,
+    },
+    /// A row no value of the key reaches.
+    UnreachableRow { key: String, reason: Unreachable },
+    /// A `—` cell some families reach.
+    NotApplicableCell { column: String },
+    /// A tariff that ends unknown when these inputs are missing.
+    MayBeUnknown { tariff: String, inputs: Vec<String> },
+    /// A tariff that may carry more than two decimals and is never rounded.
+    MissingRounding { tariff: String },
+    /// A modifier after which the price may go below 0 €.
+    MayGoNegative { tariff: String },
+}
+
+/// The types a place requires, for `TypeMismatch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TyExpected {
+    Bool,
+    Numeric,
+    Amount,
+    Rate,
+    Number,
+    Date,
+    Choice,
+    AmountOrRate,
+    Declared,
+}
+
+/// How to read the values of a key, to write them in a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Amount,
+    Rate,
+    Number,
+    Date,
+}
+
+/// A set of values of a key, for gaps and overlaps.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Gap {
+    /// The multiples of the key's step from `first` to `last` (`None`: no end).
+    Steps {
+        first: Decimal,
+        last: Option<Decimal>,
+        step: Decimal,
+    },
+    /// Every decimal of the interval.
+    Dense(Interval),
+}
+
+/// The fix a gap message proposes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GapFix {
+    /// `plus de 1 900` should read `à partir de 1 900`.
+    IncludeLow { value: Decimal },
+    /// `à moins de 800` should read `jusqu'à …`, or the next row start lower.
+    IncludeHigh { value: Decimal },
+    /// Between `jusqu'à 400` and `de 401` on a decimal key: round the key or write
+    /// `à moins de 401`.
+    RoundOrOpen { low: Decimal, high: Decimal },
+    /// Add a row (or an `autre` row).
+    AddRow,
+}
+
+/// Why a row is never used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unreachable {
+    /// The key never takes these values.
+    OutOfRange,
+    /// Other rows take every value: `autre` never applies.
+    NothingLeft,
+    /// The key is never unknown: `inconnu` never applies.
+    NeverUnknown,
+}
+
+impl CheckErrorKind {
+    /// Whether this finding still lets the deliberation be evaluated.
+    pub fn is_warning(&self) -> bool {
+        matches!(
+            self,
+            CheckErrorKind::RowOutOfOrder { .. }
+                | CheckErrorKind::DecreasingPrice { .. }
+                | CheckErrorKind::UnreachableRow { .. }
+                | CheckErrorKind::NotApplicableCell { .. }
+                | CheckErrorKind::MayBeUnknown { .. }
+                | CheckErrorKind::MissingRounding { .. }
+                | CheckErrorKind::MayGoNegative { .. }
+        )
+    }
+}

@@ -1,0 +1,203 @@
+//! Inputs: their types and facts, their defaults, and their certified sources checked
+//! against the catalogue of LANGUAGE.md §4.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+
+use super::Checker;
+use super::error::{CheckError, CheckErrorKind, TyExpected};
+use super::facts::{Facts, Grain, Range, Ty};
+use crate::rules::{self, CertifiedSource, InputId, Value};
+use crate::syntax::ast::{self, Literal, TypeName, Unit};
+
+/// The catalogue of certified sources: name, source, type of value, whole or not.
+const CATALOGUE: &[(&str, CertifiedSource, SourceType)] = &[
+    ("CAF.quotient_familial", CertifiedSource::CafQuotient, SourceType::WholeAmount),
+    ("CAF.fournisseur", CertifiedSource::CafProvider, SourceType::Provider),
+    ("CAF.nombre_enfants", CertifiedSource::CafChildren, SourceType::Integer),
+    ("CAF.nombre_allocataires", CertifiedSource::CafRecipients, SourceType::Integer),
+    ("EAJE.ressources_annuelles", CertifiedSource::EajeResources, SourceType::WholeAmount),
+    ("EAJE.enfants_a_charge", CertifiedSource::EajeChildren, SourceType::Integer),
+    ("EAJE.enfants_aeeh", CertifiedSource::EajeAeehChildren, SourceType::Integer),
+    ("DGFIP.revenu_fiscal_reference", CertifiedSource::DgfipReferenceIncome, SourceType::WholeAmount),
+    ("DGFIP.nombre_parts", CertifiedSource::DgfipShares, SourceType::Number),
+    ("DGFIP.personnes_a_charge", CertifiedSource::DgfipDependents, SourceType::Integer),
+];
+
+/// The values a certified source gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SourceType {
+    WholeAmount,
+    Integer,
+    Number,
+    /// `choix parmi CNAF, MSA`
+    Provider,
+}
+
+/// The providers of `CAF.fournisseur`.
+pub const PROVIDERS: &[&str] = &["CNAF", "MSA"];
+
+impl Checker<'_> {
+    pub(super) fn inputs(&mut self) {
+        let file = self.file;
+        for (i, decl) in file.inputs.iter().enumerate() {
+            let (ty, whole) = self.input_type(&decl.ty);
+            let id = InputId(u32::try_from(i).unwrap_or(u32::MAX));
+            let certified = decl.certified.as_ref().and_then(|s| self.source(s, &decl.ty));
+            let default = decl.default.as_ref().and_then(|d| self.default(d, &ty, whole));
+            let grain = match (&ty, whole) {
+                (_, true) => Grain::WHOLE,
+                (Ty::Amount, false) => Grain::CENT,
+                (Ty::Date, _) => Grain::WHOLE,
+                _ => Grain::Dense,
+            };
+            let range = if ty.is_numeric() {
+                Range::NON_NEGATIVE
+            } else {
+                Range::ALL
+            };
+            let unknown = if default.is_some() {
+                BTreeSet::new()
+            } else {
+                BTreeSet::from([id])
+            };
+            self.input_facts.push(Facts {
+                ty: ty.clone(),
+                grain,
+                range,
+                unknown,
+            });
+            self.inputs.push(rules::Input {
+                name: decl.name.text.clone(),
+                ty: super::value_type(&ty),
+                whole,
+                certified,
+                default,
+                label: decl.label.as_ref().map(|t| t.text.clone()),
+                line: self.line(decl.span),
+            });
+        }
+    }
+
+    fn input_type(&mut self, ty: &TypeName) -> (Ty, bool) {
+        match ty {
+            TypeName::Amount => (Ty::Amount, false),
+            TypeName::WholeAmount => (Ty::Amount, true),
+            TypeName::Rate => (Ty::Rate, false),
+            TypeName::Number => (Ty::Number, false),
+            TypeName::Integer => (Ty::Number, true),
+            TypeName::Boolean => (Ty::Bool, false),
+            TypeName::Date => (Ty::Date, false),
+            TypeName::Choice(values) => {
+                let ids = values.iter().map(|v| self.symbols.choice(&v.text)).collect();
+                (Ty::Choice(ids), false)
+            }
+        }
+    }
+
+    /// The certified source named `name`, checked against the input's type.
+    fn source(&mut self, name: &ast::Name, ty: &TypeName) -> Option<CertifiedSource> {
+        let Some((_, source, given)) = CATALOGUE.iter().find(|(n, _, _)| *n == name.text) else {
+            let names = CATALOGUE.iter().map(|(n, _, _)| *n);
+            self.errors.push(CheckError {
+                kind: CheckErrorKind::UnknownSource {
+                    source: name.text.clone(),
+                    suggestion: super::names::closest(&name.text, names),
+                },
+                span: name.span,
+            });
+            return None;
+        };
+        let fits = match (given, ty) {
+            (SourceType::WholeAmount, TypeName::WholeAmount | TypeName::Amount) => true,
+            (SourceType::Integer, TypeName::Integer | TypeName::Number) => true,
+            (SourceType::Number, TypeName::Number) => true,
+            (SourceType::Provider, TypeName::Choice(values)) => PROVIDERS
+                .iter()
+                .all(|p| values.iter().any(|v| v.text == *p)),
+            _ => false,
+        };
+        if !fits {
+            let expected = match given {
+                SourceType::WholeAmount => Ty::Amount,
+                SourceType::Integer | SourceType::Number => Ty::Number,
+                SourceType::Provider => Ty::Choice(
+                    PROVIDERS.iter().map(|p| self.symbols.choice(p)).collect(),
+                ),
+            };
+            self.errors.push(CheckError {
+                kind: CheckErrorKind::SourceTypeMismatch {
+                    source: name.text.clone(),
+                    expected,
+                },
+                span: name.span,
+            });
+        }
+        Some(*source)
+    }
+
+    /// The default value of an input, checked against its type.
+    fn default(&mut self, literal: &Literal, ty: &Ty, whole: bool) -> Option<Value> {
+        let value = self.literal_value(literal, ty);
+        if let (Some(Value::Number(n)), true) = (value, whole) {
+            if !n.fract().is_zero() {
+                self.mismatch(TyExpected::Number, &Ty::Number, literal.span());
+                return None;
+            }
+        }
+        value
+    }
+
+    /// A constant given for a value of type `ty` (a default, or a value in an example);
+    /// `None`, with an error, when it does not fit.
+    pub(super) fn literal_value(&mut self, literal: &Literal, ty: &Ty) -> Option<Value> {
+        let value = match (literal, ty) {
+            (Literal::Quantity(q), Ty::Amount) if q.unit != Unit::Percent => Value::Number(q.value),
+            (Literal::Quantity(q), Ty::Rate) if q.unit == Unit::Percent => Value::Number(q.value),
+            (Literal::Quantity(q), Ty::Number) if q.unit == Unit::Bare => Value::Number(q.value),
+            (Literal::Date(d), Ty::Date) => Value::Date(d.date),
+            (Literal::Bool(b, _), Ty::Bool) => Value::Bool(*b),
+            (Literal::Word(w), Ty::Choice(ids)) => {
+                match self.symbols.existing_choice(&w.text).filter(|id| ids.contains(id)) {
+                    Some(id) => Value::Choice(id),
+                    None => {
+                        let value = BTreeSet::from([self.symbols.choice(&w.text)]);
+                        self.unknown_choice(&value, ids, w.span);
+                        return None;
+                    }
+                }
+            }
+            (_, Ty::Error) => return None,
+            _ => {
+                let expected = match ty {
+                    Ty::Amount => TyExpected::Amount,
+                    Ty::Rate => TyExpected::Rate,
+                    Ty::Number => TyExpected::Number,
+                    Ty::Bool => TyExpected::Bool,
+                    Ty::Date => TyExpected::Date,
+                    _ => TyExpected::Choice,
+                };
+                let found = literal_type(literal);
+                self.mismatch(expected, &found, literal.span());
+                return None;
+            }
+        };
+        if let Value::Number(n) = value {
+            if n < Decimal::ZERO {
+                return None;
+            }
+        }
+        Some(value)
+    }
+}
+
+/// The type of a constant as written.
+fn literal_type(literal: &Literal) -> Ty {
+    match literal {
+        Literal::Quantity(q) => super::expr::quantity_facts(q.value, q.unit).ty,
+        Literal::Date(_) => Ty::Date,
+        Literal::Bool(..) => Ty::Bool,
+        Literal::Word(_) | Literal::Unknown(_) => Ty::Choice(BTreeSet::new()),
+    }
+}

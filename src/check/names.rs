@@ -1,0 +1,250 @@
+//! The names of a file: inputs, definitions, table columns and tariffs, each defined
+//! once and none a word of the language.
+
+use std::collections::HashMap;
+
+use super::error::{CheckError, CheckErrorKind};
+use crate::rules::{ChoiceId, InputId};
+use crate::span::Span;
+use crate::syntax::ast::{self, ArticleItem, Column, TypeName};
+use crate::syntax::lines::fold;
+
+/// Words of the language, folded (lowercase, no accents): they cannot be names.
+const RESERVED: &[&str] = &[
+    "a", "alors", "applicable", "arrondi", "article", "attendu", "au", "autre", "base",
+    "booleen", "borne", "certifie", "choix", "collectivite", "connu", "date", "de",
+    "defaut", "deliberation", "du", "entier", "entre", "entrees", "est", "et", "exemple",
+    "exoneration", "favorable", "gratuite", "grille", "inconnu", "la", "le", "majoration",
+    "max", "min", "moins", "montant", "multiplie", "nombre", "non", "numero", "ou", "oui",
+    "par", "parmi", "partir", "plus", "reduction", "remplace", "selon", "si", "sinon",
+    "tarif", "taux",
+];
+
+/// Whether `name` is a word of the language.
+pub fn is_reserved(name: &str) -> bool {
+    RESERVED.contains(&fold(name).as_str())
+}
+
+/// What a name stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameRef {
+    Input(InputId),
+    /// Index in [`Symbols::definitions`].
+    Definition(usize),
+    /// The implicit input `date`.
+    ServiceDate,
+}
+
+/// Where a definition gets its value.
+#[derive(Debug, Clone, Copy)]
+pub enum DefinitionSource<'a> {
+    /// `x : type = expression`
+    Expr(&'a ast::Definition),
+    /// `tarif adulte (par repas) = 4,80 €`
+    TariffValue(&'a ast::TariffDecl, &'a ast::Expr),
+    /// Column `column` of table `table` (index in [`Symbols::tables`]); always 0 for a
+    /// crossed table.
+    Column { table: usize, column: usize },
+}
+
+/// A named value other than an input.
+#[derive(Debug, Clone, Copy)]
+pub struct DefinitionEntry<'a> {
+    pub name: &'a ast::Name,
+    pub article: usize,
+    pub source: DefinitionSource<'a>,
+}
+
+/// A table and its article.
+#[derive(Debug, Clone, Copy)]
+pub struct TableEntry<'a> {
+    pub table: &'a ast::Table,
+    pub article: usize,
+}
+
+/// A declared tariff and its article.
+#[derive(Debug, Clone, Copy)]
+pub struct TariffEntry<'a> {
+    pub decl: &'a ast::TariffDecl,
+    pub article: usize,
+}
+
+/// Every name of the file.
+#[derive(Debug, Default)]
+pub struct Symbols<'a> {
+    pub names: HashMap<&'a str, NameRef>,
+    pub definitions: Vec<DefinitionEntry<'a>>,
+    pub tables: Vec<TableEntry<'a>>,
+    pub tariffs: Vec<TariffEntry<'a>>,
+    pub choices: Vec<String>,
+    choice_ids: HashMap<String, ChoiceId>,
+    /// Where each name is defined, for duplicates.
+    spans: HashMap<&'a str, Span>,
+}
+
+impl<'a> Symbols<'a> {
+    /// Collects the names of `file`; duplicates and reserved words go to `errors`.
+    pub fn collect(file: &'a ast::File, errors: &mut Vec<CheckError>) -> Symbols<'a> {
+        let mut symbols = Symbols::default();
+        symbols.names.insert("date", NameRef::ServiceDate);
+        for (i, input) in file.inputs.iter().enumerate() {
+            let id = InputId(u32::try_from(i).unwrap_or(u32::MAX));
+            symbols.define(&input.name, NameRef::Input(id), errors);
+            if let TypeName::Choice(values) = &input.ty {
+                for value in values {
+                    symbols.choice(&value.text);
+                }
+            }
+        }
+        for (article, a) in file.articles.iter().enumerate() {
+            for item in &a.items {
+                symbols.item(item, article, errors);
+            }
+        }
+        for tariff in &symbols.tariffs {
+            if !symbols.names.contains_key(tariff.decl.name.text.as_str()) {
+                errors.push(CheckError {
+                    kind: CheckErrorKind::TariffWithoutValue {
+                        name: tariff.decl.name.text.clone(),
+                    },
+                    span: tariff.decl.span,
+                });
+            }
+        }
+        symbols
+    }
+
+    fn item(&mut self, item: &'a ArticleItem, article: usize, errors: &mut Vec<CheckError>) {
+        match item {
+            ArticleItem::Definition(d) => {
+                self.definition(&d.name, article, DefinitionSource::Expr(d), errors);
+            }
+            ArticleItem::Tariff(t) => {
+                if let Some(previous) = self.tariffs.iter().find(|p| p.decl.name.text == t.name.text) {
+                    errors.push(CheckError {
+                        kind: CheckErrorKind::DuplicateName {
+                            name: t.name.text.clone(),
+                            first: previous.decl.name.span,
+                        },
+                        span: t.name.span,
+                    });
+                    return;
+                }
+                if t.value.is_none() && is_reserved(&t.name.text) {
+                    errors.push(reserved(&t.name));
+                }
+                self.tariffs.push(TariffEntry { decl: t, article });
+                if let Some(value) = &t.value {
+                    let source = DefinitionSource::TariffValue(t, value);
+                    self.definition(&t.name, article, source, errors);
+                }
+            }
+            ArticleItem::Table(table) => {
+                let index = self.tables.len();
+                self.tables.push(TableEntry { table, article });
+                if let Some(name) = &table.name {
+                    let source = DefinitionSource::Column { table: index, column: 0 };
+                    self.definition(name, article, source, errors);
+                    return;
+                }
+                let Some(header) = &table.header else {
+                    return;
+                };
+                for (column, cell) in header.columns.iter().enumerate() {
+                    if let Column::Name(name) = cell {
+                        let source = DefinitionSource::Column { table: index, column };
+                        self.definition(name, article, source, errors);
+                    }
+                }
+            }
+            ArticleItem::Modifier(_) | ArticleItem::BestOf(_) => {}
+        }
+    }
+
+    fn definition(
+        &mut self,
+        name: &'a ast::Name,
+        article: usize,
+        source: DefinitionSource<'a>,
+        errors: &mut Vec<CheckError>,
+    ) {
+        let index = self.definitions.len();
+        if self.define(name, NameRef::Definition(index), errors) {
+            self.definitions.push(DefinitionEntry {
+                name,
+                article,
+                source,
+            });
+        }
+    }
+
+    /// Records a name; false (and an error) if it is already taken.
+    fn define(&mut self, name: &'a ast::Name, meaning: NameRef, errors: &mut Vec<CheckError>) -> bool {
+        let text = name.text.as_str();
+        if is_reserved(text) {
+            errors.push(reserved(name));
+            return false;
+        }
+        if let Some(first) = self.spans.get(text) {
+            errors.push(CheckError {
+                kind: CheckErrorKind::DuplicateName {
+                    name: name.text.clone(),
+                    first: *first,
+                },
+                span: name.span,
+            });
+            return false;
+        }
+        self.spans.insert(text, name.span);
+        self.names.insert(text, meaning);
+        true
+    }
+
+    /// The id of a value of a `choix`, interned.
+    pub fn choice(&mut self, value: &str) -> ChoiceId {
+        if let Some(id) = self.choice_ids.get(value) {
+            return *id;
+        }
+        let id = ChoiceId(u32::try_from(self.choices.len()).unwrap_or(u32::MAX));
+        self.choices.push(value.to_string());
+        self.choice_ids.insert(value.to_string(), id);
+        id
+    }
+
+    /// The id of a declared value of a `choix`, if it is one.
+    pub fn existing_choice(&self, value: &str) -> Option<ChoiceId> {
+        self.choice_ids.get(value).copied()
+    }
+
+    pub fn choice_name(&self, id: ChoiceId) -> &str {
+        self.choices.get(id.0 as usize).map_or("", String::as_str)
+    }
+
+    /// The known name closest to `name`, for "vouliez-vous dire … ?".
+    pub fn suggest(&self, name: &str) -> Option<String> {
+        closest(name, self.names.keys().copied().chain(self.choices.iter().map(String::as_str)))
+    }
+}
+
+fn reserved(name: &ast::Name) -> CheckError {
+    CheckError {
+        kind: CheckErrorKind::ReservedName {
+            name: name.text.clone(),
+        },
+        span: name.span,
+    }
+}
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo.
+pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<String> {
+    let folded = fold(name);
+    candidates
+        .filter(|c| *c != name)
+        .map(|c| {
+            let score = strsim::jaro_winkler(&folded, &fold(c));
+            (score, c)
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c.to_string())
+}

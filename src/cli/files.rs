@@ -1,0 +1,64 @@
+//! Finding and reading deliberation files.
+
+use std::path::{Path, PathBuf};
+
+/// A file that could not be used, with the reason in French.
+#[derive(Debug)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} : {}", self.path.display(), self.reason)
+    }
+}
+
+/// The `.delib` files named on the command line; a folder stands for the `.delib`
+/// files it holds (not its subfolders), in name order.
+pub fn deliberations(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| error(path, &e))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "delib") && p.is_file())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(FileError {
+                    path: path.clone(),
+                    reason: "ce dossier ne contient aucun fichier .delib".to_string(),
+                });
+            }
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// The text of a file.
+pub fn read(path: &Path) -> Result<String, FileError> {
+    let bytes = std::fs::read(path).map_err(|e| error(path, &e))?;
+    String::from_utf8(bytes).map_err(|_| FileError {
+        path: path.to_path_buf(),
+        reason: "ce fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8".to_string(),
+    })
+}
+
+fn error(path: &Path, e: &std::io::Error) -> FileError {
+    let reason = match e.kind() {
+        std::io::ErrorKind::NotFound => "fichier introuvable".to_string(),
+        std::io::ErrorKind::PermissionDenied => "lecture refusée".to_string(),
+        _ => format!("lecture impossible ({e})"),
+    };
+    FileError {
+        path: path.to_path_buf(),
+        reason,
+    }
+}

@@ -1,0 +1,94 @@
+//! The command line: clap in French, files, exit codes. The only place that does IO.
+
+mod check;
+mod files;
+mod usage;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Exit status: every file is clean (warnings allowed).
+pub const SUCCESS: u8 = 0;
+/// Exit status: a deliberation has an error.
+pub const FAILURE: u8 = 1;
+/// Exit status: the command line or a file could not be used.
+pub const USAGE: u8 = 2;
+
+const TEMPLATE: &str = "\
+{about}
+
+Utilisation : {usage}
+
+{all-args}{after-help}";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tarif",
+    version,
+    about = "Compilateur des délibérations tarifaires : vérifie les grilles, calcule et justifie les tarifs.",
+    help_template = TEMPLATE,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE",
+    after_help = "Codes de sortie : 0 sans erreur, 1 si une délibération a une erreur, 2 pour une erreur d'utilisation ou de fichier."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, help = "Affiche cette aide", global = true, help_heading = "Options")]
+    help: Option<bool>,
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version, help = "Affiche la version", help_heading = "Options")]
+    version: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Vérifie des délibérations et signale chaque trou, chevauchement ou incohérence (alias : vérifier)
+    #[command(alias = "vérifier", alias = "verifier", help_template = TEMPLATE)]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Fichiers .delib ou dossiers (tous les .delib qu'ils contiennent)
+    #[arg(value_name = "FICHIER", required = true, help_heading = "Arguments")]
+    files: Vec<std::path::PathBuf>,
+    /// Format de sortie
+    #[arg(long, value_enum, default_value = "texte", help_heading = "Options")]
+    format: Format,
+    /// Couleurs dans le texte : auto (si le terminal les affiche), toujours ou jamais
+    #[arg(long, value_enum, default_value = "auto", help_heading = "Options")]
+    couleur: ColorChoice,
+}
+
+/// How results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Pour les personnes : extraits du fichier, en français
+    Texte,
+    /// Pour les programmes et les éditeurs
+    Json,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Toujours,
+    Jamais,
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return ExitCode::from(usage::report(&error)),
+    };
+    let status = match cli.command {
+        Command::Check(args) => check::run(&args),
+    };
+    ExitCode::from(status)
+}

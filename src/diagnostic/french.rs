@@ -1,0 +1,624 @@
+//! The French wording of every diagnostic: the only place where findings become text.
+
+use rust_decimal::Decimal;
+
+use super::{Code, Diagnostic};
+use crate::check::error::{
+    CheckError, CheckErrorKind as C, Gap, GapFix, KeyKind, TyExpected, Unreachable,
+};
+use crate::check::facts::{Grain, Ty};
+use crate::french;
+use crate::rules::{self, ArithOp, Interval};
+use crate::syntax::error::{
+    Expected, HeaderLine, Section, StatementKind, SyntaxError, SyntaxErrorKind as S,
+};
+
+/// The diagnostic of a syntax error.
+pub(crate) fn from_syntax(error: &SyntaxError) -> Diagnostic {
+    let span = error.span;
+    match &error.kind {
+        S::Unexpected { expected, found } => {
+            let found_text = match found {
+                Some(f) => format!("« {f} »"),
+                None => "la fin de la ligne".to_string(),
+            };
+            let wanted = expected_list(expected);
+            let message = format!("syntaxe incorrecte : {found_text} inattendu");
+            let label = if wanted.is_empty() {
+                "cette ligne ne peut pas être lue".to_string()
+            } else {
+                format!("attendu ici : {wanted}")
+            };
+            let d = Diagnostic::new(Code::E001, message, span, label);
+            match syntax_hint(expected, found.as_deref()) {
+                Some(help) => d.with_help(help),
+                None => d,
+            }
+        }
+        S::Misplaced { statement, section } => {
+            let (what, home) = statement_kind(*statement);
+            let here = match section {
+                Section::Header => "l'en-tête",
+                Section::Inputs => "la section « entrées »",
+                Section::Article => "un article",
+                Section::Example => "un exemple",
+            };
+            Diagnostic::new(
+                Code::E002,
+                format!("{what} n'a pas sa place dans {here}"),
+                span,
+                format!("{what} ici"),
+            )
+            .with_help(format!("placez cette ligne {home}"))
+        }
+        S::MissingTitle => Diagnostic::new(
+            Code::E003,
+            "le fichier ne commence pas par la ligne « délibération »".to_string(),
+            span,
+            "attendu : délibération « titre »".to_string(),
+        )
+        .with_help(
+            "commencez le fichier par : délibération « Tarifs de la restauration scolaire 2025-2026 »"
+                .to_string(),
+        ),
+        S::MissingHeaderLine(line) => Diagnostic::new(
+            Code::E003,
+            format!("l'en-tête n'a pas de ligne « {} »", header_line(*line)),
+            span,
+            "en-tête incomplet".to_string(),
+        )
+        .with_help(
+            "ajoutez sous le titre : applicable du 01/09/2025 au 31/08/2026 (« au … » est facultatif)"
+                .to_string(),
+        ),
+        S::DuplicateHeaderLine(line) => Diagnostic::new(
+            Code::E004,
+            format!("la ligne « {} » est donnée deux fois", header_line(*line)),
+            span,
+            "seconde ligne".to_string(),
+        )
+        .with_help("gardez une seule de ces lignes".to_string()),
+        S::UnknownFunction { name } => Diagnostic::new(
+            Code::E005,
+            format!("la fonction « {name} » n'existe pas"),
+            span,
+            "fonction inconnue".to_string(),
+        )
+        .with_help("les fonctions sont min(a ; b), max(a ; b), arrondi(x ; au centime) et borné(x ; entre a et b)".to_string()),
+        S::InvalidDate { text } => Diagnostic::new(
+            Code::E006,
+            format!("la date « {text} » n'existe pas"),
+            span,
+            "date impossible".to_string(),
+        )
+        .with_help("écrivez une date du calendrier, JJ/MM/AAAA ou AAAA-MM-JJ".to_string()),
+        S::NumberTooLarge { text } => Diagnostic::new(
+            Code::E007,
+            format!("le nombre « {text} » est trop grand ou trop précis"),
+            span,
+            "nombre illisible".to_string(),
+        )
+        .with_help("un nombre a au plus 28 chiffres".to_string()),
+        S::SameSideBounds => Diagnostic::new(
+            Code::E008,
+            "les deux bornes de cette ligne sont du même côté".to_string(),
+            span,
+            "deux minimums ou deux maximums".to_string(),
+        )
+        .with_help("écrivez une borne basse et une borne haute : « > 400 et ≤ 600 »".to_string()),
+        S::EmptyCell => Diagnostic::new(
+            Code::E009,
+            "case vide dans une ligne de grille".to_string(),
+            span,
+            "case vide".to_string(),
+        )
+        .with_help("écrivez une valeur, ou « — » si la case est sans objet".to_string()),
+        S::EmptyTable => Diagnostic::new(
+            Code::E010,
+            "cette grille n'a aucune ligne".to_string(),
+            span,
+            "grille vide".to_string(),
+        )
+        .with_help("écrivez sous cette ligne l'en-tête « | clé | colonne | » puis une ligne par tranche".to_string()),
+    }
+}
+
+fn statement_kind(kind: StatementKind) -> (&'static str, &'static str) {
+    match kind {
+        StatementKind::HeaderLine => ("une ligne d'en-tête", "sous la ligne « délibération »"),
+        StatementKind::InputDecl => ("une déclaration d'entrée", "sous « entrées »"),
+        StatementKind::ArticleRule => ("une règle", "dans un article : article 2 « Titre »"),
+        StatementKind::TableRow => ("une ligne de grille", "sous une ligne « grille selon … »"),
+        StatementKind::FavourableItem => (
+            "un choix « - … »",
+            "sous une ligne « tarif : la plus favorable de »",
+        ),
+        StatementKind::ExampleLine => ("une ligne d'exemple", "sous « exemple « … » »"),
+    }
+}
+
+fn header_line(line: HeaderLine) -> &'static str {
+    match line {
+        HeaderLine::Title => "délibération",
+        HeaderLine::Collectivity => "collectivité",
+        HeaderLine::Number => "numéro",
+        HeaderLine::Adopted => "adoptée le",
+        HeaderLine::Applicable => "applicable du",
+        HeaderLine::Replaces => "remplace",
+    }
+}
+
+/// `un nom, un nombre ou « alors »`
+fn expected_list(expected: &[Expected]) -> String {
+    let words: Vec<String> = expected
+        .iter()
+        .map(|e| match e {
+            Expected::Keyword(k) => format!("« {k} »"),
+            Expected::Symbol(s) => format!("« {s} »"),
+            Expected::Name => "un nom".to_string(),
+            Expected::Number => "un nombre".to_string(),
+            Expected::Date => "une date".to_string(),
+            Expected::Text => "un texte entre « »".to_string(),
+            Expected::Type => "un type (montant, nombre, choix parmi …)".to_string(),
+            Expected::Expression => "une valeur ou un calcul".to_string(),
+            Expected::Operator => "un opérateur".to_string(),
+            Expected::Modifier => "une majoration, une réduction, un arrondi…".to_string(),
+            Expected::RoundingMode => "un arrondi (au centime, à l'euro…)".to_string(),
+            Expected::RowCondition => "une tranche (de … à …, jusqu'à …, plus de …)".to_string(),
+            Expected::Unit => "une unité (€ ou %)".to_string(),
+            Expected::ArticleNumber => "un numéro d'article".to_string(),
+            Expected::EndOfStatement => "la fin de la ligne".to_string(),
+        })
+        .collect();
+    match words.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} ou {last}", rest.join(", ")),
+    }
+}
+
+/// A hint for frequent slips.
+fn syntax_hint(expected: &[Expected], found: Option<&str>) -> Option<String> {
+    if found == Some(",") && expected.contains(&Expected::Symbol(")")) {
+        return Some("les arguments d'une fonction sont séparés par « ; » : min(a ; b)".to_string());
+    }
+    if expected.contains(&Expected::Keyword("par")) && expected.contains(&Expected::Keyword("tarif")) {
+        return None;
+    }
+    if expected.contains(&Expected::Keyword("par")) {
+        return Some("l'unité d'un tarif s'écrit entre parenthèses : tarif repas (par repas)".to_string());
+    }
+    if expected.contains(&Expected::Keyword("sinon")) {
+        return Some("une condition s'écrit : si … alors … sinon …".to_string());
+    }
+    None
+}
+
+/// The diagnostic of a finding of the checker; `choices` names the values of `choix`.
+pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
+    let span = error.span;
+    let ty = |t: &Ty| type_name(t, choices);
+    match &error.kind {
+        C::UnknownName { name, suggestion } => {
+            let d = Diagnostic::new(
+                Code::E011,
+                format!("le nom « {name} » n'est défini nulle part"),
+                span,
+                "nom inconnu".to_string(),
+            );
+            match suggestion {
+                Some(s) => d.with_help(format!("vouliez-vous dire « {s} » ?")),
+                None => d.with_help(format!(
+                    "déclarez « {name} » sous « entrées », ou définissez-le dans un article : {name} = …"
+                )),
+            }
+        }
+        C::DuplicateName { name, first } => Diagnostic::new(
+            Code::E012,
+            format!("« {name} » est défini deux fois"),
+            span,
+            "seconde définition".to_string(),
+        )
+        .with_label(*first, "première définition".to_string())
+        .with_help("donnez un autre nom à l'une des deux, ou supprimez l'une d'elles".to_string()),
+        C::ReservedName { name } => Diagnostic::new(
+            Code::E013,
+            format!("« {name} » est un mot du langage et ne peut pas servir de nom"),
+            span,
+            "mot réservé".to_string(),
+        )
+        .with_help(format!("choisissez un autre nom, par exemple « {}_retenu »", name.to_lowercase())),
+        C::TariffWithoutValue { name } => Diagnostic::new(
+            Code::E014,
+            format!("le tarif « {name} » n'a pas de valeur"),
+            span,
+            "tarif déclaré ici".to_string(),
+        )
+        .with_help(format!(
+            "donnez-lui une valeur : « {name} = 3,50 € », ou une colonne « {name} » dans une grille"
+        )),
+        C::ModifierOnNonTariff { name } => Diagnostic::new(
+            Code::E015,
+            format!("« {name} » n'est pas un tarif : on ne peut pas lui appliquer de majoration ou de réduction"),
+            span,
+            "pas un tarif".to_string(),
+        )
+        .with_help(format!("déclarez-le comme tarif : tarif {name} (par repas)")),
+        C::UnknownChoice { value, allowed, suggestion } => {
+            let d = Diagnostic::new(
+                Code::E016,
+                format!("« {value} » n'est pas une valeur possible"),
+                span,
+                format!("valeurs possibles : {}", allowed.join(", ")),
+            );
+            match suggestion {
+                Some(s) => d.with_help(format!("vouliez-vous dire « {s} » ?")),
+                None => d.with_help(format!("choisissez parmi {}", french::list(allowed))),
+            }
+        }
+        C::UnitMismatch { op, left, right, bare } => {
+            let verb = match op {
+                ArithOp::Add => "additionner",
+                ArithOp::Sub => "soustraire",
+                ArithOp::Mul => "multiplier",
+                ArithOp::Div => "diviser",
+            };
+            let d = Diagnostic::new(
+                Code::E020,
+                format!("on ne peut pas {verb} {} et {}", ty(left), ty(right)),
+                span,
+                format!("{} et {}", ty(left), ty(right)),
+            );
+            match (bare, op) {
+                (Some(v), _) => d.with_help(format!(
+                    "si {} est une somme d'argent, écrivez « {} »",
+                    french::number(*v),
+                    french::amount(*v)
+                )),
+                (None, ArithOp::Mul) => d.with_help("un montant se multiplie par un nombre ou un taux".to_string()),
+                (None, _) => d.with_help("les deux côtés doivent être des montants, ou tous deux des nombres".to_string()),
+            }
+        }
+        C::IncomparableTypes { left, right, bare } => {
+            let d = Diagnostic::new(
+                Code::E021,
+                format!("on ne peut pas comparer {} et {}", ty(left), ty(right)),
+                span,
+                format!("{} et {}", ty(left), ty(right)),
+            );
+            match bare {
+                Some(v) => d.with_help(format!(
+                    "si {} est une somme d'argent, écrivez « {} »",
+                    french::number(*v),
+                    french::amount(*v)
+                )),
+                None => d,
+            }
+        }
+        C::TypeMismatch { expected, found } => {
+            let wanted = match expected {
+                TyExpected::Bool => "une condition (oui ou non)",
+                TyExpected::Numeric => "un nombre, un taux ou un montant",
+                TyExpected::Amount => "un montant",
+                TyExpected::Rate => "un taux",
+                TyExpected::Number => "un nombre",
+                TyExpected::Date => "une date",
+                TyExpected::Choice => "une valeur du choix",
+                TyExpected::AmountOrRate => "un taux (30 %) ou un montant (2,00 €)",
+                TyExpected::Declared => "le type déclaré",
+            };
+            Diagnostic::new(
+                Code::E022,
+                format!("attendu {wanted}, trouvé {}", ty(found)),
+                span,
+                format!("ceci est {}", ty(found)),
+            )
+        }
+        C::NotWhole { name, grain } => Diagnostic::new(
+            Code::E023,
+            format!("« {name} » est déclaré entier mais sa valeur peut avoir des décimales"),
+            span,
+            match grain {
+                Grain::Step(s) => format!("valeurs par pas de {}", french::number(*s)),
+                Grain::Dense => "valeur décimale quelconque".to_string(),
+            },
+        )
+        .with_help("arrondissez la valeur : arrondi(… ; à l'euro inférieur)".to_string()),
+        C::UnknownSource { source, suggestion } => {
+            let d = Diagnostic::new(
+                Code::E024,
+                format!("la source certifiée « {source} » n'existe pas"),
+                span,
+                "source inconnue".to_string(),
+            );
+            match suggestion {
+                Some(s) => d.with_help(format!("vouliez-vous dire « {s} » ?")),
+                None => d.with_help("les sources sont CAF.…, EAJE.… et DGFIP.… (voir docs/reference.md)".to_string()),
+            }
+        }
+        C::SourceTypeMismatch { source, expected } => Diagnostic::new(
+            Code::E025,
+            format!("la source « {source} » donne {}, que le type de cette entrée ne peut pas contenir", ty(expected)),
+            span,
+            "type incompatible".to_string(),
+        )
+        .with_help(format!("déclarez l'entrée comme {}", source_type_hint(expected, choices))),
+        C::TableGap { key, gap, kind, fix, previous } => {
+            let values = gap_text(gap, *kind);
+            let d = Diagnostic::new(
+                Code::E030,
+                format!("trou dans la grille : {values} de « {key} » ne sont prises par aucune ligne"),
+                span,
+                format!("aucune ligne pour {values}"),
+            );
+            let d = match previous {
+                Some(p) => d.with_label(*p, "ligne précédente".to_string()),
+                None => d,
+            };
+            d.with_help(gap_help(fix, key, *kind))
+        }
+        C::TableOverlap { key, gap, kind, other } => {
+            let values = gap_text(gap, *kind);
+            Diagnostic::new(
+                Code::E031,
+                format!("chevauchement dans la grille : {values} de « {key} » sont prises par deux lignes"),
+                span,
+                format!("cette ligne prend aussi {values}"),
+            )
+            .with_label(*other, "première ligne".to_string())
+            .with_help("corrigez les bornes pour que chaque valeur soit dans une seule ligne".to_string())
+        }
+        C::MissingChoices { key, values } => Diagnostic::new(
+            Code::E032,
+            format!("la grille ne prévoit rien pour {} de « {key} »", french::list(values)),
+            span,
+            "valeurs oubliées".to_string(),
+        )
+        .with_help("ajoutez une ligne pour ces valeurs, ou une ligne « autre »".to_string()),
+        C::RepeatedChoice { value, other } => Diagnostic::new(
+            Code::E033,
+            format!("la valeur « {value} » est dans deux lignes"),
+            span,
+            "seconde ligne".to_string(),
+        )
+        .with_label(*other, "première ligne".to_string())
+        .with_help("gardez cette valeur dans une seule ligne".to_string()),
+        C::WrongTableKey { expected, found } => Diagnostic::new(
+            Code::E034,
+            format!("la première colonne s'appelle « {found} » mais la grille est « selon {expected} »"),
+            span,
+            format!("attendu « {expected} »"),
+        )
+        .with_help(format!("nommez la première colonne « {expected} »")),
+        C::CellCount { expected, found } => Diagnostic::new(
+            Code::E035,
+            format!("cette ligne a {} case(s) de valeur, l'en-tête en annonce {}", found, expected),
+            span,
+            "nombre de cases".to_string(),
+        )
+        .with_help("une ligne a une case par colonne de l'en-tête, séparées par « | »".to_string()),
+        C::ConditionKind { key, key_ty } => Diagnostic::new(
+            Code::E036,
+            format!("cette tranche ne convient pas à « {key} », qui est {}", ty(key_ty)),
+            span,
+            "tranche incompatible".to_string(),
+        )
+        .with_help(condition_hint(key_ty, choices)),
+        C::Cycle { names } => {
+            let chain: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).chain(names.first().map(|(n, _)| n.as_str())).collect();
+            let mut d = Diagnostic::new(
+                Code::E040,
+                format!("définitions circulaires : {}", chain.join(" → ")),
+                span,
+                "ce calcul dépend de lui-même".to_string(),
+            );
+            for (name, at) in names.iter().skip(1) {
+                d = d.with_label(*at, format!("« {name} » fait partie du cycle"));
+            }
+            d.with_help("une valeur ne peut pas dépendre d'elle-même : cassez le cycle".to_string())
+        }
+        C::ExampleNotInput { name } => Diagnostic::new(
+            Code::E050,
+            format!("« {name} » n'est pas une entrée : un exemple ne donne que des entrées"),
+            span,
+            "pas une entrée".to_string(),
+        )
+        .with_help("donnez les valeurs des entrées déclarées sous « entrées », et les résultats par « attendu »".to_string()),
+        C::ExpectedNotTariff { name } => Diagnostic::new(
+            Code::E051,
+            format!("« {name} » n'est pas un tarif"),
+            span,
+            "pas un tarif".to_string(),
+        )
+        .with_help("« attendu » se rapporte à un tarif déclaré par « tarif … (par …) »".to_string()),
+        C::ExampleValue { name, .. } => Diagnostic::new(
+            Code::E052,
+            format!("le tarif « {name} » est un montant"),
+            span,
+            "pas un montant".to_string(),
+        )
+        .with_help("écrivez le montant attendu en euros : 2,29 €".to_string()),
+        C::PeriodReversed => Diagnostic::new(
+            Code::E060,
+            "la période d'application finit avant de commencer".to_string(),
+            span,
+            "dates inversées".to_string(),
+        )
+        .with_help("écrivez applicable du PREMIER JOUR au DERNIER JOUR".to_string()),
+        C::RowOutOfOrder { previous } => Diagnostic::new(
+            Code::W001,
+            "ligne hors d'ordre : ses valeurs viennent avant celles de la ligne précédente".to_string(),
+            span,
+            "hors d'ordre".to_string(),
+        )
+        .with_label(*previous, "ligne précédente".to_string())
+        .with_help("rangez les lignes par valeurs croissantes de la clé".to_string()),
+        C::DecreasingPrice { column, before, after, previous } => Diagnostic::new(
+            Code::W002,
+            format!(
+                "le tarif « {column} » baisse quand la clé augmente : {} puis {}",
+                french::amount(*before),
+                french::amount(*after)
+            ),
+            span,
+            "prix plus bas".to_string(),
+        )
+        .with_label(*previous, "tranche inférieure".to_string())
+        .with_note("c'est voulu dans certaines délibérations ; vérifiez qu'il ne s'agit pas d'une faute de frappe".to_string()),
+        C::UnreachableRow { key, reason } => {
+            let why = match reason {
+                Unreachable::OutOfRange => format!("« {key} » ne prend jamais ces valeurs"),
+                Unreachable::NothingLeft => "les autres lignes prennent déjà toutes les valeurs".to_string(),
+                Unreachable::NeverUnknown => format!("« {key} » est toujours connu"),
+            };
+            Diagnostic::new(
+                Code::W003,
+                format!("cette ligne ne s'applique jamais : {why}"),
+                span,
+                "ligne inatteignable".to_string(),
+            )
+            .with_help("supprimez-la, ou corrigez ses bornes".to_string())
+        }
+        C::NotApplicableCell { column } => Diagnostic::new(
+            Code::W004,
+            format!("case « — » dans la colonne « {column} » : une famille dans cette tranche obtiendra une erreur"),
+            span,
+            "sans objet".to_string(),
+        )
+        .with_help("si des familles peuvent tomber dans cette tranche, donnez un tarif".to_string()),
+        C::MayBeUnknown { tariff, inputs } => Diagnostic::new(
+            Code::W005,
+            format!(
+                "le tarif « {tariff} » ne peut pas être calculé quand {} manque",
+                french::list(inputs)
+            ),
+            span,
+            "peut rester inconnu".to_string(),
+        )
+        .with_help("donnez une valeur « par défaut » à l'entrée, ajoutez une ligne « inconnu » à la grille, ou testez « … est connu »".to_string()),
+        C::MissingRounding { tariff } => Diagnostic::new(
+            Code::W006,
+            format!("le tarif « {tariff} » peut avoir plus de deux décimales et n'est jamais arrondi"),
+            span,
+            "arrondi manquant".to_string(),
+        )
+        .with_note("il sera arrondi au centime le plus proche, et la justification le dira".to_string())
+        .with_help(format!("ajoutez la ligne : {tariff} : arrondi au centime")),
+        C::MayGoNegative { tariff } => Diagnostic::new(
+            Code::W007,
+            format!("après cette ligne, le tarif « {tariff} » peut devenir négatif"),
+            span,
+            "peut passer sous 0 €".to_string(),
+        )
+        .with_help(format!("ajoutez ensuite : {tariff} : au moins 0 €")),
+    }
+}
+
+/// `un montant`, `un choix (commune, hors_commune)`.
+fn type_name(ty: &Ty, choices: &[String]) -> String {
+    match ty {
+        Ty::Amount => "un montant".to_string(),
+        Ty::Rate => "un taux".to_string(),
+        Ty::Number => "un nombre".to_string(),
+        Ty::Bool => "une condition (oui ou non)".to_string(),
+        Ty::Date => "une date".to_string(),
+        Ty::Choice(ids) => {
+            let names: Vec<&str> = ids
+                .iter()
+                .filter_map(|id| choices.get(id.0 as usize).map(String::as_str))
+                .collect();
+            format!("un choix ({})", names.join(", "))
+        }
+        Ty::Error => "une valeur".to_string(),
+    }
+}
+
+fn source_type_hint(ty: &Ty, choices: &[String]) -> String {
+    match ty {
+        Ty::Amount => "« montant entier »".to_string(),
+        Ty::Number => "« entier » ou « nombre »".to_string(),
+        other => format!("« {} »", type_name(other, choices).replace("un choix (", "choix parmi ").trim_end_matches(')')),
+    }
+}
+
+fn condition_hint(key: &Ty, choices: &[String]) -> String {
+    match key {
+        Ty::Date => "sur une date : « jusqu'au 31/08/2025 », « du 01/09/2025 au 31/08/2026 », « à partir du 01/09/2026 »".to_string(),
+        Ty::Amount => "sur un montant : « de 401 à 600 € », « jusqu'à 400 € », « plus de 2 000 € »".to_string(),
+        Ty::Rate => "sur un taux : « de 0 % à 10 % »".to_string(),
+        Ty::Number => "sur un nombre : « 1 », « de 4 à 7 », « 8 et plus » (sans €)".to_string(),
+        Ty::Bool => "sur une condition : « oui » ou « non »".to_string(),
+        Ty::Choice(_) => format!("sur un choix : une ou plusieurs valeurs parmi {}, ou « autre »", type_name(key, choices).trim_start_matches("un choix ")),
+        Ty::Error => String::new(),
+    }
+}
+
+/// A value of a key, written for its kind.
+fn key_value(value: Decimal, kind: KeyKind) -> String {
+    match kind {
+        KeyKind::Amount => french::amount(value),
+        KeyKind::Rate => french::rate(value),
+        KeyKind::Number => french::number(value),
+        KeyKind::Date => rules::day_from_number(value).map_or_else(|| french::number(value), french::date),
+    }
+}
+
+/// `les valeurs de 400,01 € à 400,99 €`, `la valeur 1 900 €`, `les valeurs entre 400 € et 401 € (exclus)`.
+fn gap_text(gap: &Gap, kind: KeyKind) -> String {
+    match gap {
+        Gap::Steps { first, last: Some(last), .. } if first == last => {
+            format!("la valeur {}", key_value(*first, kind))
+        }
+        Gap::Steps { first, last: Some(last), .. } => {
+            format!("les valeurs de {} à {}", key_value(*first, kind), key_value(*last, kind))
+        }
+        Gap::Steps { first, last: None, .. } => {
+            format!("les valeurs à partir de {}", key_value(*first, kind))
+        }
+        Gap::Dense(interval) => interval_text(interval, kind),
+    }
+}
+
+fn interval_text(interval: &Interval, kind: KeyKind) -> String {
+    let value = |v| key_value(v, kind);
+    match (interval.low, interval.high) {
+        (Some(l), Some(h)) if l.value == h.value => format!("la valeur {}", value(l.value)),
+        (Some(l), Some(h)) => {
+            let low = if l.inclusive { "[" } else { "]" };
+            let high = if h.inclusive { "]" } else { "[" };
+            let words = match (l.inclusive, h.inclusive) {
+                (false, false) => format!("strictement entre {} et {}", value(l.value), value(h.value)),
+                (true, true) => format!("de {} à {}", value(l.value), value(h.value)),
+                (false, true) => format!("au-dessus de {} jusqu'à {}", value(l.value), value(h.value)),
+                (true, false) => format!("de {} à moins de {}", value(l.value), value(h.value)),
+            };
+            format!("les valeurs {words} ({low}{} ; {}{high})", value(l.value), value(h.value))
+        }
+        (Some(l), None) if l.inclusive => format!("les valeurs à partir de {}", value(l.value)),
+        (Some(l), None) => format!("les valeurs au-dessus de {}", value(l.value)),
+        (None, Some(h)) if h.inclusive => format!("les valeurs jusqu'à {}", value(h.value)),
+        (None, Some(h)) => format!("les valeurs en dessous de {}", value(h.value)),
+        (None, None) => "toutes les valeurs".to_string(),
+    }
+}
+
+fn gap_help(fix: &GapFix, key: &str, kind: KeyKind) -> String {
+    let value = |v| key_value(v, kind);
+    match fix {
+        GapFix::IncludeLow { value: v } => format!(
+            "pour inclure {0} dans la ligne suivante, écrivez « à partir de {0} » (ou « ≥ {0} ») au lieu de « plus de {0} »",
+            value(*v)
+        ),
+        GapFix::IncludeHigh { value: v } => format!(
+            "pour inclure {0} dans la ligne précédente, écrivez « jusqu'à {0} » (ou « ≤ {0} ») au lieu de « moins de {0} »",
+            value(*v)
+        ),
+        GapFix::RoundOrOpen { low, high } => format!(
+            "« {key} » peut avoir des décimales : arrondissez-la, par exemple arrondi(… ; à l'euro inférieur), \
+             ou écrivez la ligne précédente « de … à moins de {} » (au lieu de « … à {} »)",
+            value(*high),
+            value(*low)
+        ),
+        GapFix::AddRow => "ajoutez une ligne pour ces valeurs, ou élargissez une ligne voisine".to_string(),
+    }
+}

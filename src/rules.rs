@@ -1,0 +1,328 @@
+//! The validated rule tree: what the checker proves sound, and the only thing the
+//! evaluator accepts. Names are resolved to indices, types are checked, every table is
+//! proved to cover its key; each rule keeps its article and line for justifications.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::span::Span;
+
+/// A deliberation, checked.
+#[derive(Debug, Clone)]
+pub struct Deliberation {
+    pub meta: Meta,
+    pub articles: Vec<Article>,
+    pub inputs: Vec<Input>,
+    /// Every named value other than inputs, in file order.
+    pub definitions: Vec<Definition>,
+    /// The definitions in an order where each one comes after what it uses.
+    pub order: Vec<DefinitionId>,
+    pub tables: Vec<Table>,
+    pub tariffs: Vec<Tariff>,
+    pub examples: Vec<Example>,
+    /// The values of every `choix`, indexed by [`ChoiceId`].
+    pub choices: Vec<String>,
+}
+
+/// The header of the deliberation.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub title: String,
+    pub collectivity: Option<String>,
+    pub number: Option<String>,
+    pub adopted: Option<NaiveDate>,
+    pub applicable_from: NaiveDate,
+    pub applicable_to: Option<NaiveDate>,
+    pub replaces: Option<String>,
+}
+
+/// Index of an article in [`Deliberation::articles`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ArticleId(pub u32);
+/// Index of an input in [`Deliberation::inputs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InputId(pub u32);
+/// Index of a definition in [`Deliberation::definitions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DefinitionId(pub u32);
+/// Index of a table in [`Deliberation::tables`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableId(pub u32);
+/// Index of a value of a `choix` in [`Deliberation::choices`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ChoiceId(pub u32);
+
+/// `article 3 « Prix du repas »`
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub number: String,
+    pub title: Option<String>,
+    pub line: usize,
+}
+
+/// The type of a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueType {
+    Amount,
+    Rate,
+    Number,
+    Boolean,
+    Date,
+    Choice(Vec<ChoiceId>),
+}
+
+/// A constant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    Number(Decimal),
+    Date(NaiveDate),
+    Bool(bool),
+    Choice(ChoiceId),
+}
+
+/// Where a certified input comes from (LANGUAGE.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertifiedSource {
+    CafQuotient,
+    CafProvider,
+    CafChildren,
+    CafRecipients,
+    EajeResources,
+    EajeChildren,
+    EajeAeehChildren,
+    DgfipReferenceIncome,
+    DgfipShares,
+    DgfipDependents,
+}
+
+/// An input of the family.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub ty: ValueType,
+    /// `montant entier`, `entier`: the value must be whole.
+    pub whole: bool,
+    pub certified: Option<CertifiedSource>,
+    pub default: Option<Value>,
+    pub label: Option<String>,
+    pub line: usize,
+}
+
+/// A named value: an intermediate definition, a table column, or a tariff's base value.
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub name: String,
+    pub ty: ValueType,
+    pub body: Body,
+    pub article: ArticleId,
+    pub line: usize,
+    pub label: Option<String>,
+}
+
+/// How a definition gets its value.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Expr(Expr),
+    /// Column `column` of a table (always 0 for a crossed table).
+    Table { table: TableId, column: usize },
+}
+
+/// A table, proved to cover its key.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub key: Expr,
+    /// The key of the columns, and what each column takes, for a crossed table.
+    pub column_key: Option<(Expr, Vec<RowMatch>)>,
+    pub rows: Vec<Row>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+/// A row of a table.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub matches: RowMatch,
+    /// One cell per column; `None` is `—` (sans objet).
+    pub cells: Vec<Option<Expr>>,
+    /// The condition as written in the file: `de 601 à 800 €`.
+    pub written: String,
+    pub line: usize,
+}
+
+/// The values of the key a row takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowMatch {
+    Unknown,
+    Other,
+    Interval(Interval),
+    Values(Vec<Value>),
+}
+
+/// An interval of numbers (dates are day numbers, see [`day_number`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    pub low: Option<Bound>,
+    pub high: Option<Bound>,
+}
+
+/// An end of an interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    pub value: Decimal,
+    pub inclusive: bool,
+}
+
+impl Interval {
+    pub fn contains(&self, value: Decimal) -> bool {
+        let above = self.low.is_none_or(|b| {
+            value > b.value || (b.inclusive && value == b.value)
+        });
+        let below = self.high.is_none_or(|b| {
+            value < b.value || (b.inclusive && value == b.value)
+        });
+        above && below
+    }
+}
+
+/// A date as a number of days, so that tables on dates are tables on numbers.
+pub fn day_number(date: NaiveDate) -> Decimal {
+    Decimal::from(chrono::Datelike::num_days_from_ce(&date))
+}
+
+/// The date of a day number.
+pub fn day_from_number(days: Decimal) -> Option<NaiveDate> {
+    let days = i32::try_from(days.trunc().mantissa()).ok()?;
+    NaiveDate::from_num_days_from_ce_opt(days)
+}
+
+/// A tariff: its base value, then its modifiers in file order.
+#[derive(Debug, Clone)]
+pub struct Tariff {
+    pub name: String,
+    pub unit: String,
+    pub label: Option<String>,
+    pub base: DefinitionId,
+    pub steps: Vec<Step>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+/// A step of a tariff: one modifier, or the most favourable of several.
+#[derive(Debug, Clone)]
+pub enum Step {
+    Modifier(Modifier),
+    MostFavourable {
+        options: Vec<Modifier>,
+        article: ArticleId,
+        line: usize,
+    },
+}
+
+/// A modifier line.
+#[derive(Debug, Clone)]
+pub struct Modifier {
+    pub kind: ModifierKind,
+    pub condition: Option<Expr>,
+    pub label: Option<String>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+/// What a modifier does to the running value.
+#[derive(Debug, Clone)]
+pub enum ModifierKind {
+    /// `majoration de 30 %`; `of_base`: of the value before any modifier.
+    IncreaseRate { rate: Expr, of_base: bool },
+    DecreaseRate { rate: Expr, of_base: bool },
+    /// `majoration de 2,00 €`
+    IncreaseAmount(Expr),
+    DecreaseAmount(Expr),
+    Multiply(Expr),
+    Replace(Expr),
+    /// `gratuité`, `exonération`: 0 €, and no later modifier applies.
+    Exemption,
+    Floor(Expr),
+    Ceiling(Expr),
+    Round(Rounding),
+}
+
+/// A rounding mode (LANGUAGE.md §8), with its step (0,01 for `au centime`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    /// To the nearest step, half away from zero: `au centime`, `à l'euro`, `à 0,05 € près`.
+    Nearest(Decimal),
+    /// `au centime inférieur`, `à l'euro inférieur`.
+    Down(Decimal),
+    /// `au centime supérieur`, `à l'euro supérieur`.
+    Up(Decimal),
+}
+
+impl Rounding {
+    pub fn step(self) -> Decimal {
+        match self {
+            Rounding::Nearest(step) | Rounding::Down(step) | Rounding::Up(step) => step,
+        }
+    }
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// A resolved, typed expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+/// The kinds of resolved expressions.
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Const(Value),
+    Input(InputId),
+    Definition(DefinitionId),
+    /// The date of the service (the implicit input `date`).
+    ServiceDate,
+    Negate(Box<Expr>),
+    Not(Box<Expr>),
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    Compare(CompareOp, Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    IsKnown { value: Box<Expr>, known: bool },
+    Between(Box<Expr>, Box<Expr>, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    Min(Vec<Expr>),
+    Max(Vec<Expr>),
+    Round(Box<Expr>, Rounding),
+    Clamp(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// An `exemple` block.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub name: String,
+    pub line: usize,
+    pub date: Option<NaiveDate>,
+    /// The inputs it sets; `None` is `inconnu`.
+    pub inputs: Vec<(InputId, Option<Value>)>,
+    /// `attendu repas = 2,29 €`: the tariff, the amount, the line.
+    pub expected: Vec<(usize, Decimal, usize)>,
+}

@@ -1,0 +1,333 @@
+//! The syntax tree of a deliberation, as written, with spans. Names are not resolved
+//! and types are not checked here: that is the checker's work.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+pub use crate::rules::{ArithOp, CompareOp, Rounding};
+use crate::span::Span;
+
+/// A name as written (`résidence`), with where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A text between `« »` or quotes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A whole file.
+#[derive(Debug, Clone, Default)]
+pub struct File {
+    pub header: Header,
+    /// The `entrées` line, if any.
+    pub inputs_span: Option<Span>,
+    pub inputs: Vec<InputDecl>,
+    pub articles: Vec<Article>,
+    pub examples: Vec<Example>,
+}
+
+/// The header: `délibération « … »`, `collectivité`, `numéro`, `adoptée le`, `applicable du`.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    pub title: Option<Text>,
+    pub title_span: Option<Span>,
+    pub collectivity: Option<Text>,
+    pub number: Option<Text>,
+    pub adopted: Option<DateLit>,
+    pub applicable_from: Option<DateLit>,
+    pub applicable_to: Option<DateLit>,
+    pub replaces: Option<Text>,
+}
+
+/// A date as written: `26/06/2025`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DateLit {
+    pub date: NaiveDate,
+    pub span: Span,
+}
+
+/// The unit written after a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// No unit: `3`.
+    Bare,
+    /// `€`
+    Euro,
+    /// `%` (the value is already divided by 100).
+    Percent,
+}
+
+/// A number and its unit: `2,20 €`, `30 %` (value 0,30).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantity {
+    pub value: Decimal,
+    pub unit: Unit,
+    pub span: Span,
+}
+
+/// A constant of an input default or an example.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Quantity(Quantity),
+    Date(DateLit),
+    Bool(bool, Span),
+    /// A value of a `choix`.
+    Word(Name),
+    /// `inconnu`, in an example.
+    Unknown(Span),
+}
+
+impl Literal {
+    pub fn span(&self) -> Span {
+        match self {
+            Literal::Quantity(q) => q.span,
+            Literal::Date(d) => d.span,
+            Literal::Bool(_, span) | Literal::Unknown(span) => *span,
+            Literal::Word(name) => name.span,
+        }
+    }
+}
+
+/// A type as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeName {
+    Amount,
+    WholeAmount,
+    Rate,
+    Number,
+    Integer,
+    Boolean,
+    Date,
+    Choice(Vec<Name>),
+}
+
+/// `quotient_caf : montant entier, certifié CAF.quotient_familial`
+#[derive(Debug, Clone)]
+pub struct InputDecl {
+    pub name: Name,
+    pub ty: TypeName,
+    pub ty_span: Span,
+    pub certified: Option<Name>,
+    pub default: Option<Literal>,
+    pub label: Option<Text>,
+    pub span: Span,
+}
+
+/// `article 3 « Prix du repas »` and what it holds.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub number: String,
+    pub title: Option<Text>,
+    pub span: Span,
+    pub items: Vec<ArticleItem>,
+}
+
+/// One rule of an article.
+#[derive(Debug, Clone)]
+pub enum ArticleItem {
+    Tariff(TariffDecl),
+    Definition(Definition),
+    Table(Table),
+    Modifier(ModifierLine),
+    BestOf(BestOf),
+}
+
+/// `tarif repas (par repas) « repas du midi »`
+#[derive(Debug, Clone)]
+pub struct TariffDecl {
+    pub name: Name,
+    pub unit: String,
+    pub value: Option<Expr>,
+    pub label: Option<Text>,
+    pub span: Span,
+}
+
+/// `quotient : montant = …`
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub name: Name,
+    pub ty: Option<(TypeName, Span)>,
+    pub value: Expr,
+    pub label: Option<Text>,
+    pub span: Span,
+}
+
+/// `grille selon quotient` and its rows.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// `journée` in `journée selon quotient et régime`; `None` for `grille`.
+    pub name: Option<Name>,
+    pub key: Name,
+    /// The key of the columns of a crossed table.
+    pub column_key: Option<Name>,
+    pub head_span: Span,
+    /// The first row: the key, then the defined names (or the column values).
+    pub header: Option<HeaderRow>,
+    pub rows: Vec<Row>,
+    /// A row could not be read: coverage is not judged on what is left.
+    pub incomplete: bool,
+}
+
+/// The first row of a table.
+#[derive(Debug, Clone)]
+pub struct HeaderRow {
+    pub key: Name,
+    pub columns: Vec<Column>,
+    pub span: Span,
+}
+
+/// A column of the header row: a defined name, or a condition on the column key.
+#[derive(Debug, Clone)]
+pub enum Column {
+    Name(Name),
+    Condition(Condition),
+}
+
+/// A data row of a table.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub condition: Condition,
+    pub cells: Vec<Cell>,
+    pub span: Span,
+}
+
+/// A cell of a data row.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Value(Expr),
+    /// `—`: sans objet.
+    NotApplicable(Span),
+}
+
+/// A bound of an interval row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoundLit {
+    pub value: BoundValue,
+    pub inclusive: bool,
+}
+
+/// The value of a bound: a number or a date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BoundValue {
+    Quantity(Quantity),
+    Date(DateLit),
+}
+
+impl BoundValue {
+    pub fn span(&self) -> Span {
+        match self {
+            BoundValue::Quantity(q) => q.span,
+            BoundValue::Date(d) => d.span,
+        }
+    }
+}
+
+/// The condition of a row, as a set of values of the key.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub kind: ConditionKind,
+    /// The text as written, for justifications: `de 601 à 800 €`.
+    pub written: String,
+    pub span: Span,
+}
+
+/// What a row condition says.
+#[derive(Debug, Clone)]
+pub enum ConditionKind {
+    /// `inconnu`
+    Unknown,
+    /// `autre`
+    Other,
+    /// `de X à Y`, `moins de X`, `du D au D`…; `None` is unbounded.
+    Interval {
+        low: Option<BoundLit>,
+        high: Option<BoundLit>,
+    },
+    /// `commune, hors_commune`, `oui`.
+    Values(Vec<Literal>),
+}
+
+/// `repas : majoration de 30 % si résidence = hors_commune « majoration hors commune »`
+#[derive(Debug, Clone)]
+pub struct ModifierLine {
+    pub target: Name,
+    pub modifier: Modifier,
+    pub span: Span,
+}
+
+/// `repas : la plus favorable de` and its `- …` lines.
+#[derive(Debug, Clone)]
+pub struct BestOf {
+    pub target: Name,
+    pub options: Vec<Modifier>,
+    pub span: Span,
+}
+
+/// A modifier with its condition and label.
+#[derive(Debug, Clone)]
+pub struct Modifier {
+    pub kind: ModifierKind,
+    pub condition: Option<Expr>,
+    pub label: Option<Text>,
+    pub span: Span,
+}
+
+/// What a modifier does.
+#[derive(Debug, Clone)]
+pub enum ModifierKind {
+    Increase { amount: Expr, of_base: bool },
+    Decrease { amount: Expr, of_base: bool },
+    Multiply(Expr),
+    Replace(Expr),
+    Exemption,
+    Floor(Expr),
+    Ceiling(Expr),
+    Round(Rounding),
+}
+
+/// `exemple « … »` and its lines.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub name: Text,
+    pub span: Span,
+    pub assignments: Vec<(Name, Literal)>,
+    pub expected: Vec<(Name, Quantity)>,
+}
+
+/// An expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+/// The kinds of expressions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Quantity(Quantity),
+    Date(NaiveDate),
+    Bool(bool),
+    Name(String),
+    Negate(Box<Expr>),
+    Not(Box<Expr>),
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    Compare(CompareOp, Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    /// `x est connu` (`known: true`) or `x est inconnu`.
+    IsKnown { value: Box<Expr>, known: bool },
+    /// `x entre a et b`
+    Between(Box<Expr>, Box<Expr>, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    Min(Vec<Expr>),
+    Max(Vec<Expr>),
+    Round(Box<Expr>, Rounding),
+    /// `borné(x ; entre a et b)`
+    Clamp(Box<Expr>, Box<Expr>, Box<Expr>),
+}

@@ -1,0 +1,95 @@
+//! The errors of reading a file: statements the grammar does not accept, statements in
+//! the wrong section, and constants that cannot be values.
+
+use crate::span::Span;
+
+/// A syntax error and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub kind: SyntaxErrorKind,
+    pub span: Span,
+}
+
+/// What is wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyntaxErrorKind {
+    /// The grammar expected one of `expected` where it found `found`.
+    Unexpected {
+        expected: Vec<Expected>,
+        found: Option<String>,
+    },
+    /// A statement that belongs to another section.
+    Misplaced {
+        statement: StatementKind,
+        section: Section,
+    },
+    /// The file does not start with `délibération « … »`.
+    MissingTitle,
+    /// A header line the file needs is absent.
+    MissingHeaderLine(HeaderLine),
+    /// A header line given twice.
+    DuplicateHeaderLine(HeaderLine),
+    /// `plafond(x)`: not a function of the language.
+    UnknownFunction { name: String },
+    /// `31/02/2025`
+    InvalidDate { text: String },
+    /// A number too large for exact decimals.
+    NumberTooLarge { text: String },
+    /// `> 400 et > 600`: two lower (or two upper) bounds.
+    SameSideBounds,
+    /// `| |`: an empty cell.
+    EmptyCell,
+    /// `grille selon …` with no rows.
+    EmptyTable,
+}
+
+/// What the grammar expected, for the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Expected {
+    Keyword(&'static str),
+    Symbol(&'static str),
+    Name,
+    Number,
+    Date,
+    Text,
+    Type,
+    Expression,
+    Operator,
+    Modifier,
+    RoundingMode,
+    RowCondition,
+    Unit,
+    ArticleNumber,
+    EndOfStatement,
+}
+
+/// The kinds of statements, to say which one is misplaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementKind {
+    HeaderLine,
+    InputDecl,
+    ArticleRule,
+    TableRow,
+    FavourableItem,
+    ExampleLine,
+}
+
+/// The sections of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Header,
+    Inputs,
+    Article,
+    Example,
+}
+
+/// The lines of the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderLine {
+    Title,
+    Collectivity,
+    Number,
+    Adopted,
+    Applicable,
+    Replaces,
+}

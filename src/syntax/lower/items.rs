@@ -1,0 +1,493 @@
+//! Statements of the header, the inputs, the articles and the examples.
+
+use pest::iterators::Pair;
+
+use super::{Lowerer, Open, Parsed, Rule, inner, name, span, text};
+use crate::span::Span;
+use crate::syntax::ast::{self, ArticleItem, Literal, TypeName};
+use crate::syntax::error::{HeaderLine, Section, StatementKind, SyntaxError, SyntaxErrorKind};
+
+type Result<T> = std::result::Result<T, SyntaxError>;
+
+impl Lowerer {
+    pub(super) fn header_item(&mut self, parsed: Parsed<'_>) -> Result<()> {
+        let offset = parsed.offset;
+        let Some(item) = inner(parsed.pair) else {
+            return Ok(());
+        };
+        let item_span = span(&item, offset);
+        let rule = item.as_rule();
+        let mut texts = Vec::new();
+        let mut dates = Vec::new();
+        for part in item.into_inner() {
+            match part.as_rule() {
+                Rule::text => texts.push(text(part, offset)),
+                Rule::date_literal => dates.push(date(&part, offset)?),
+                _ => {}
+            }
+        }
+        let header = &mut self.file.header;
+        let (line, duplicate) = match rule {
+            Rule::collectivity => (
+                HeaderLine::Collectivity,
+                replace(&mut header.collectivity, texts.pop()),
+            ),
+            Rule::deliberation_number => {
+                (HeaderLine::Number, replace(&mut header.number, texts.pop()))
+            }
+            Rule::replaces => (
+                HeaderLine::Replaces,
+                replace(&mut header.replaces, texts.pop()),
+            ),
+            Rule::adopted => (
+                HeaderLine::Adopted,
+                replace(&mut header.adopted, dates.pop()),
+            ),
+            _ => {
+                let mut dates = dates.into_iter();
+                let from = dates.next();
+                header.applicable_to = dates.next();
+                (
+                    HeaderLine::Applicable,
+                    replace(&mut header.applicable_from, from),
+                )
+            }
+        };
+        if duplicate {
+            self.error(SyntaxErrorKind::DuplicateHeaderLine(line), item_span);
+        }
+        Ok(())
+    }
+
+    pub(super) fn input_decl(&mut self, parsed: Parsed<'_>, span: Span) -> Result<()> {
+        let offset = parsed.offset;
+        let mut parts = parsed.pair.into_inner();
+        let Some(first) = parts.next() else {
+            return Ok(());
+        };
+        let mut decl = ast::InputDecl {
+            name: name(&first, offset),
+            ty: TypeName::Number,
+            ty_span: span,
+            certified: None,
+            default: None,
+            label: None,
+            span,
+        };
+        for part in parts {
+            match part.as_rule() {
+                Rule::type_name => {
+                    decl.ty_span = super::span(&part, offset);
+                    decl.ty = type_name(part, offset);
+                }
+                Rule::certified => {
+                    decl.certified = part
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::source_name)
+                        .map(|p| name(&p, offset));
+                }
+                Rule::default_value => {
+                    if let Some(value) = part.into_inner().find(|p| p.as_rule() == Rule::literal) {
+                        decl.default = Some(literal(value, offset)?);
+                    }
+                }
+                Rule::text => decl.label = Some(text(part, offset)),
+                _ => {}
+            }
+        }
+        self.file.inputs.push(decl);
+        Ok(())
+    }
+
+    pub(super) fn article_item(&mut self, parsed: Parsed<'_>, span: Span) -> Result<()> {
+        let offset = parsed.offset;
+        let Some(item) = inner(parsed.pair) else {
+            return Ok(());
+        };
+        let open = std::mem::replace(&mut self.open, Open::Nothing);
+        let lowered = match item.as_rule() {
+            Rule::table_row => {
+                self.open = Open::Table;
+                return self.table_row(item, offset, span, open);
+            }
+            Rule::best_of_item => {
+                if open != Open::BestOf {
+                    return Err(misplaced_line(StatementKind::FavourableItem, span));
+                }
+                self.open = Open::BestOf;
+                let option = modifier(item, offset, span)?;
+                if let Some(ArticleItem::BestOf(group)) = self.last_item_mut() {
+                    group.options.push(option);
+                }
+                return Ok(());
+            }
+            Rule::table_head => {
+                self.open = Open::Table;
+                ArticleItem::Table(table_head(item, offset, span))
+            }
+            Rule::best_of_head => {
+                self.open = Open::BestOf;
+                let target = item.into_inner().find(|p| p.as_rule() == Rule::word);
+                ArticleItem::BestOf(ast::BestOf {
+                    target: target.map_or_else(|| empty_name(span), |p| name(&p, offset)),
+                    options: Vec::new(),
+                    span,
+                })
+            }
+            Rule::tariff_decl => ArticleItem::Tariff(tariff_decl(item, offset, span)?),
+            Rule::modifier_line => {
+                let mut parts = item.into_inner();
+                let target = parts
+                    .next()
+                    .map_or_else(|| empty_name(span), |p| name(&p, offset));
+                ArticleItem::Modifier(ast::ModifierLine {
+                    target,
+                    modifier: modifier_parts(parts, offset, span)?,
+                    span,
+                })
+            }
+            _ => ArticleItem::Definition(definition(item, offset, span)?),
+        };
+        if let Some(article) = self.file.articles.last_mut() {
+            article.items.push(lowered);
+        }
+        Ok(())
+    }
+
+    pub(super) fn example_item(&mut self, parsed: Parsed<'_>) -> Result<()> {
+        let offset = parsed.offset;
+        let Some(item) = inner(parsed.pair) else {
+            return Ok(());
+        };
+        let rule = item.as_rule();
+        let mut parts = item.into_inner().filter(|p| p.as_rule() != Rule::kw_attendu);
+        let (Some(target), Some(value)) = (parts.next(), parts.next()) else {
+            return Ok(());
+        };
+        let target = name(&target, offset);
+        let Some(example) = self.file.examples.last_mut() else {
+            return Ok(());
+        };
+        if rule == Rule::expected {
+            example.expected.push((target, quantity(&value, offset)?));
+        } else if value.as_rule() == Rule::kw_inconnu {
+            example
+                .assignments
+                .push((target, Literal::Unknown(span(&value, offset))));
+        } else {
+            example.assignments.push((target, literal(value, offset)?));
+        }
+        Ok(())
+    }
+}
+
+fn replace<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
+    let duplicate = slot.is_some();
+    if !duplicate {
+        *slot = value;
+    }
+    duplicate
+}
+
+fn misplaced_line(statement: StatementKind, span: Span) -> SyntaxError {
+    SyntaxError {
+        kind: SyntaxErrorKind::Misplaced {
+            statement,
+            section: Section::Article,
+        },
+        span,
+    }
+}
+
+fn empty_name(span: Span) -> ast::Name {
+    ast::Name {
+        text: String::new(),
+        span,
+    }
+}
+
+fn table_head(item: Pair<'_, Rule>, offset: usize, span: Span) -> ast::Table {
+    let mut table_name = None;
+    let mut names = Vec::new();
+    for part in item.into_inner() {
+        match part.as_rule() {
+            Rule::word if table_name.is_none() && names.is_empty() && part.as_str() != "" => {
+                // The word before `selon`, unless it is the keyword `grille`.
+                table_name = Some(name(&part, offset));
+            }
+            Rule::kw_selon => names.push(None),
+            Rule::word => names.push(Some(name(&part, offset))),
+            _ => {}
+        }
+    }
+    let mut keys = names.into_iter().flatten();
+    let key = keys.next().unwrap_or_else(|| empty_name(span));
+    ast::Table {
+        name: table_name,
+        key,
+        column_key: keys.next(),
+        head_span: span,
+        header: None,
+        rows: Vec::new(),
+        incomplete: false,
+    }
+}
+
+fn tariff_decl(item: Pair<'_, Rule>, offset: usize, span: Span) -> Result<ast::TariffDecl> {
+    let mut decl = ast::TariffDecl {
+        name: empty_name(span),
+        unit: String::new(),
+        value: None,
+        label: None,
+        span,
+    };
+    for part in item.into_inner() {
+        match part.as_rule() {
+            Rule::word => decl.name = name(&part, offset),
+            Rule::unit_text => decl.unit = part.as_str().trim().to_string(),
+            Rule::expr => decl.value = Some(super::expr::expr(part, offset)?),
+            Rule::text => decl.label = Some(text(part, offset)),
+            _ => {}
+        }
+    }
+    Ok(decl)
+}
+
+fn definition(item: Pair<'_, Rule>, offset: usize, span: Span) -> Result<ast::Definition> {
+    let mut target = empty_name(span);
+    let mut ty = None;
+    let mut value = None;
+    let mut label = None;
+    for part in item.into_inner() {
+        match part.as_rule() {
+            Rule::word => target = name(&part, offset),
+            Rule::type_name => ty = Some((type_name(part.clone(), offset), super::span(&part, offset))),
+            Rule::expr => value = Some(super::expr::expr(part, offset)?),
+            Rule::text => label = Some(text(part, offset)),
+            _ => {}
+        }
+    }
+    let value = value.ok_or(SyntaxError {
+        kind: SyntaxErrorKind::Unexpected {
+            expected: vec![crate::syntax::error::Expected::Expression],
+            found: None,
+        },
+        span,
+    })?;
+    Ok(ast::Definition {
+        name: target,
+        ty,
+        value,
+        label,
+        span,
+    })
+}
+
+/// `réduction de 20 % si rang ≥ 3 « fratrie »` (a `best_of_item`).
+fn modifier(item: Pair<'_, Rule>, offset: usize, span: Span) -> Result<ast::Modifier> {
+    modifier_parts(item.into_inner(), offset, span)
+}
+
+fn modifier_parts<'s>(
+    parts: impl Iterator<Item = Pair<'s, Rule>>,
+    offset: usize,
+    span: Span,
+) -> Result<ast::Modifier> {
+    let mut kind = ast::ModifierKind::Exemption;
+    let mut condition = None;
+    let mut label = None;
+    for part in parts {
+        match part.as_rule() {
+            Rule::modifier => {
+                if let Some(m) = part.into_inner().next() {
+                    kind = modifier_kind(m, offset)?;
+                }
+            }
+            Rule::condition => {
+                if let Some(e) = part.into_inner().find(|p| p.as_rule() == Rule::expr) {
+                    condition = Some(super::expr::expr(e, offset)?);
+                }
+            }
+            Rule::text => label = Some(text(part, offset)),
+            _ => {}
+        }
+    }
+    Ok(ast::Modifier {
+        kind,
+        condition,
+        label,
+        span,
+    })
+}
+
+fn modifier_kind(pair: Pair<'_, Rule>, offset: usize) -> Result<ast::ModifierKind> {
+    use ast::ModifierKind as M;
+    let rule = pair.as_rule();
+    let mut amount = None;
+    let mut of_base = false;
+    let mut rounding = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::sum => amount = Some(super::expr::sum(part, offset)?),
+            Rule::of_base => of_base = true,
+            Rule::rounding_mode => rounding = Some(rounding_mode(part, offset)?),
+            _ => {}
+        }
+    }
+    let with_amount = |f: fn(ast::Expr) -> M| amount.clone().map(f);
+    let kind = match rule {
+        Rule::increase => amount.map(|amount| M::Increase { amount, of_base }),
+        Rule::decrease => amount.map(|amount| M::Decrease { amount, of_base }),
+        Rule::multiply => with_amount(M::Multiply),
+        Rule::replace => with_amount(M::Replace),
+        Rule::floor => with_amount(M::Floor),
+        Rule::ceiling => with_amount(M::Ceiling),
+        Rule::rounding => rounding.map(M::Round),
+        _ => Some(M::Exemption),
+    };
+    Ok(kind.unwrap_or(M::Exemption))
+}
+
+/// `au centime`, `à l'euro inférieur`, `à 0,05 € près`.
+pub(super) fn rounding_mode(pair: Pair<'_, Rule>, offset: usize) -> Result<ast::Rounding> {
+    use ast::Rounding as R;
+    use rust_decimal::Decimal;
+    let Some(mode) = pair.into_inner().next() else {
+        return Ok(R::Nearest(Decimal::new(1, 2)));
+    };
+    let cent = Decimal::new(1, 2);
+    Ok(match mode.as_rule() {
+        Rule::cent_down => R::Down(cent),
+        Rule::cent_up => R::Up(cent),
+        Rule::euro_down => R::Down(Decimal::ONE),
+        Rule::euro_up => R::Up(Decimal::ONE),
+        Rule::euro_nearest => R::Nearest(Decimal::ONE),
+        Rule::step_nearest => {
+            let step = mode
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::quantity)
+                .map(|q| quantity(&q, offset))
+                .transpose()?;
+            R::Nearest(step.map_or(cent, |q| q.value))
+        }
+        _ => R::Nearest(cent),
+    })
+}
+
+pub(super) fn type_name(pair: Pair<'_, Rule>, offset: usize) -> TypeName {
+    let Some(ty) = pair.into_inner().next() else {
+        return TypeName::Number;
+    };
+    match ty.as_rule() {
+        Rule::type_whole_amount => TypeName::WholeAmount,
+        Rule::type_amount => TypeName::Amount,
+        Rule::type_rate => TypeName::Rate,
+        Rule::type_integer => TypeName::Integer,
+        Rule::type_boolean => TypeName::Boolean,
+        Rule::type_date => TypeName::Date,
+        Rule::type_choice => TypeName::Choice(
+            ty.into_inner()
+                .filter(|p| p.as_rule() == Rule::choice_value)
+                .map(|p| name(&p, offset))
+                .collect(),
+        ),
+        _ => TypeName::Number,
+    }
+}
+
+/// A `literal` pair: `15/10/2025`, `612`, `oui`, `hors_commune`.
+pub(super) fn literal(pair: Pair<'_, Rule>, offset: usize) -> Result<Literal> {
+    let Some(value) = pair.into_inner().next() else {
+        return Ok(Literal::Unknown(Span::default()));
+    };
+    let at = span(&value, offset);
+    Ok(match value.as_rule() {
+        Rule::date_literal => Literal::Date(date(&value, offset)?),
+        Rule::quantity => Literal::Quantity(quantity(&value, offset)?),
+        Rule::boolean => Literal::Bool(is_yes(value), at),
+        _ => Literal::Word(name(&value, offset)),
+    })
+}
+
+/// Whether a `boolean` pair is `oui`.
+pub(super) fn is_yes(pair: Pair<'_, Rule>) -> bool {
+    pair.into_inner()
+        .next()
+        .is_some_and(|p| p.as_rule() == Rule::kw_oui)
+}
+
+/// A `quantity` pair: the number, with `%` already divided by 100.
+pub(super) fn quantity(pair: &Pair<'_, Rule>, offset: usize) -> Result<ast::Quantity> {
+    let at = span(pair, offset);
+    let mut value = rust_decimal::Decimal::ZERO;
+    let mut unit = ast::Unit::Bare;
+    for part in pair.clone().into_inner() {
+        match part.as_rule() {
+            Rule::number => value = number(&part, offset)?,
+            Rule::unit if part.as_str() == "%" => unit = ast::Unit::Percent,
+            Rule::unit => unit = ast::Unit::Euro,
+            _ => {}
+        }
+    }
+    if unit == ast::Unit::Percent {
+        value = value
+            .checked_div(rust_decimal::Decimal::ONE_HUNDRED)
+            .ok_or_else(|| too_large(pair, offset))?;
+    }
+    Ok(ast::Quantity {
+        value,
+        unit,
+        span: at,
+    })
+}
+
+fn too_large(pair: &Pair<'_, Rule>, offset: usize) -> SyntaxError {
+    SyntaxError {
+        kind: SyntaxErrorKind::NumberTooLarge {
+            text: pair.as_str().to_string(),
+        },
+        span: span(pair, offset),
+    }
+}
+
+/// A `number` pair: `1 500,25` → 1500.25.
+fn number(pair: &Pair<'_, Rule>, offset: usize) -> Result<rust_decimal::Decimal> {
+    let digits: String = pair
+        .as_str()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{A0}' | '\u{202F}'))
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    digits
+        .parse::<rust_decimal::Decimal>()
+        .map_err(|_| too_large(pair, offset))
+}
+
+/// A `date_literal` pair: `26/06/2025` or `2025-06-26`.
+pub(super) fn date(pair: &Pair<'_, Rule>, offset: usize) -> Result<ast::DateLit> {
+    let written = pair.as_str();
+    let fields: Vec<u32> = written
+        .split(['/', '-'])
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let (day, month, year) = match (written.contains('/'), fields.as_slice()) {
+        (true, [d, m, y]) => (*d, *m, *y),
+        (false, [y, m, d]) => (*d, *m, *y),
+        _ => (0, 0, 0),
+    };
+    let date = i32::try_from(year)
+        .ok()
+        .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, month, day));
+    match date {
+        Some(date) => Ok(ast::DateLit {
+            date,
+            span: span(pair, offset),
+        }),
+        None => Err(SyntaxError {
+            kind: SyntaxErrorKind::InvalidDate {
+                text: written.to_string(),
+            },
+            span: span(pair, offset),
+        }),
+    }
+}

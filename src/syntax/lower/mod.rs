@@ -1,0 +1,296 @@
+//! From pest's parse of each statement to the syntax tree. pest types never leave this
+//! folder. Each statement is parsed alone (see grammar/deliberation.pest), so one bad
+//! line gives one error and the rest of the file is still read.
+
+mod expr;
+mod items;
+mod pest_error;
+mod table;
+
+use pest::Parser;
+use pest::iterators::Pair;
+
+use super::ast::{self, File};
+use super::error::{HeaderLine, Section, StatementKind, SyntaxError, SyntaxErrorKind};
+use super::lines::{self, Statement};
+use crate::span::Span;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/deliberation.pest"]
+struct DeliberationParser;
+
+/// What the previous statement left open, for the lines that continue it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Nothing,
+    /// A table, the last item of the current article.
+    Table,
+    /// `la plus favorable de`, the last item of the current article.
+    BestOf,
+}
+
+/// Reads a whole file: the syntax tree, the names of broken definitions, and every
+/// syntax error.
+pub fn lower(source: &str) -> (File, Vec<String>, Vec<SyntaxError>) {
+    let mut lowerer = Lowerer {
+        file: File::default(),
+        errors: Vec::new(),
+        broken_names: Vec::new(),
+        section: None,
+        open: Open::Nothing,
+    };
+    for statement in lines::statements(source) {
+        lowerer.statement(statement);
+    }
+    lowerer.finish(source);
+    (lowerer.file, lowerer.broken_names, lowerer.errors)
+}
+
+struct Lowerer {
+    file: File,
+    errors: Vec<SyntaxError>,
+    /// Names whose statement could not be read: the checker does not call them unknown.
+    broken_names: Vec<String>,
+    section: Option<Section>,
+    open: Open,
+}
+
+/// A parsed statement, with the offset of its text in the file.
+struct Parsed<'s> {
+    pair: Pair<'s, Rule>,
+    offset: usize,
+}
+
+/// Parses `text` (found at `offset` in the file) with `rule`; the pair inside `SOI … EOI`.
+fn parse(rule: Rule, text: &str, offset: usize) -> Result<Parsed<'_>, SyntaxError> {
+    match DeliberationParser::parse(rule, text) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(pair) => Ok(Parsed { pair, offset }),
+            None => Err(pest_error::empty(offset)),
+        },
+        Err(error) => Err(pest_error::convert(&error, text, offset)),
+    }
+}
+
+/// The only child of `pair` that is not `EOI`.
+fn inner(pair: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
+    pair.into_inner().find(|p| p.as_rule() != Rule::EOI)
+}
+
+impl Lowerer {
+    fn statement(&mut self, statement: Statement<'_>) {
+        let offset = statement.span.start;
+        if let Ok(parsed) = parse(Rule::section_head, statement.text, offset) {
+            self.open = Open::Nothing;
+            if let Some(head) = inner(parsed.pair) {
+                self.section_head(head, offset, statement.span);
+            }
+            return;
+        }
+        let section = match self.section {
+            Some(section) => section,
+            None => {
+                self.error(SyntaxErrorKind::MissingTitle, first_line(statement));
+                self.section = Some(Section::Header);
+                Section::Header
+            }
+        };
+        let rule = match section {
+            Section::Header => Rule::header_item,
+            Section::Inputs => Rule::input_decl,
+            Section::Article => Rule::article_item,
+            Section::Example => Rule::example_item,
+        };
+        match parse(rule, statement.text, offset) {
+            Ok(parsed) => {
+                let result = match section {
+                    Section::Header => self.header_item(parsed),
+                    Section::Inputs => self.input_decl(parsed, statement.span),
+                    Section::Article => self.article_item(parsed, statement.span),
+                    Section::Example => self.example_item(parsed),
+                };
+                if let Err(error) = result {
+                    self.broken(statement, error);
+                }
+            }
+            Err(error) => {
+                let error = misplaced(statement, section).unwrap_or(error);
+                self.broken(statement, error);
+            }
+        }
+    }
+
+    fn section_head(&mut self, head: Pair<'_, Rule>, offset: usize, span: Span) {
+        match head.as_rule() {
+            Rule::title_line => {
+                let header = &mut self.file.header;
+                if header.title.is_some() {
+                    self.error(
+                        SyntaxErrorKind::DuplicateHeaderLine(HeaderLine::Title),
+                        span,
+                    );
+                } else {
+                    header.title = head
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::text)
+                        .map(|p| text(p, offset));
+                    header.title_span = Some(span);
+                }
+                self.section = Some(Section::Header);
+            }
+            Rule::inputs_head => {
+                self.file.inputs_span = Some(span);
+                self.section = Some(Section::Inputs);
+            }
+            Rule::article_head => {
+                let mut number = String::new();
+                let mut title = None;
+                for part in head.into_inner() {
+                    match part.as_rule() {
+                        Rule::article_number => number = part.as_str().to_string(),
+                        Rule::text => title = Some(text(part, offset)),
+                        _ => {}
+                    }
+                }
+                self.file.articles.push(ast::Article {
+                    number,
+                    title,
+                    span,
+                    items: Vec::new(),
+                });
+                self.section = Some(Section::Article);
+            }
+            Rule::example_head => {
+                let name = head
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::text)
+                    .map(|p| text(p, offset))
+                    .unwrap_or(ast::Text {
+                        text: String::new(),
+                        span,
+                    });
+                self.file.examples.push(ast::Example {
+                    name,
+                    span,
+                    assignments: Vec::new(),
+                    expected: Vec::new(),
+                });
+                self.section = Some(Section::Example);
+            }
+            _ => {}
+        }
+    }
+
+    /// Records the error of a statement that could not be read, and the name it defined.
+    fn broken(&mut self, statement: Statement<'_>, error: SyntaxError) {
+        if let Some(name) = defined_name(statement.text) {
+            self.broken_names.push(name);
+        }
+        if statement.text.trim_start().starts_with('|') && self.open == Open::Table {
+            if let Some(ast::ArticleItem::Table(table)) = self.last_item_mut() {
+                table.incomplete = true;
+            }
+        }
+        self.errors.push(error);
+    }
+
+    fn error(&mut self, kind: SyntaxErrorKind, span: Span) {
+        self.errors.push(SyntaxError { kind, span });
+    }
+
+    fn last_item_mut(&mut self) -> Option<&mut ast::ArticleItem> {
+        self.file.articles.last_mut()?.items.last_mut()
+    }
+
+    /// Checks, once the file is read, what must be there.
+    fn finish(&mut self, source: &str) {
+        let header = &self.file.header;
+        let end = source.trim_end().len();
+        let at = header.title_span.unwrap_or(Span::new(0, end.min(1)));
+        if header.title.is_none() && !self.errors.iter().any(|e| e.kind == SyntaxErrorKind::MissingTitle) {
+            self.error(SyntaxErrorKind::MissingTitle, Span::new(0, 0));
+        } else if header.applicable_from.is_none() && header.title.is_some() {
+            self.error(
+                SyntaxErrorKind::MissingHeaderLine(HeaderLine::Applicable),
+                at,
+            );
+        }
+        for article in &self.file.articles {
+            for item in &article.items {
+                if let ast::ArticleItem::Table(table) = item {
+                    if table.header.is_none() {
+                        self.errors.push(SyntaxError {
+                            kind: SyntaxErrorKind::EmptyTable,
+                            span: table.head_span,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The first line of a statement, for errors about the whole statement.
+fn first_line(statement: Statement<'_>) -> Span {
+    let len = statement.text.find('\n').unwrap_or(statement.text.len());
+    Span::new(statement.span.start, statement.span.start + len)
+}
+
+/// When a statement fails in its section but reads as a statement of another section,
+/// the error says it is misplaced.
+fn misplaced(statement: Statement<'_>, section: Section) -> Option<SyntaxError> {
+    let candidates = [
+        (Rule::header_item, StatementKind::HeaderLine, Section::Header),
+        (Rule::input_decl, StatementKind::InputDecl, Section::Inputs),
+        (Rule::article_item, StatementKind::ArticleRule, Section::Article),
+        (Rule::example_item, StatementKind::ExampleLine, Section::Example),
+    ];
+    candidates
+        .into_iter()
+        .filter(|(_, _, home)| *home != section)
+        .find(|(rule, _, _)| DeliberationParser::parse(*rule, statement.text).is_ok())
+        .map(|(_, kind, _)| SyntaxError {
+            kind: SyntaxErrorKind::Misplaced {
+                statement: kind,
+                section,
+            },
+            span: first_line(statement),
+        })
+}
+
+/// The name a broken statement meant to define: `x` in `x : …` or `x = …`, `repas`
+/// in `tarif repas …`.
+fn defined_name(text: &str) -> Option<String> {
+    let mut words = text.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+    let first = words.next()?;
+    if lines::fold(first) == "tarif" {
+        return words.find(|w| !w.is_empty()).map(str::to_string);
+    }
+    let rest = text[first.len()..].trim_start();
+    (!first.is_empty() && (rest.starts_with(':') || rest.starts_with('=')))
+        .then(|| first.to_string())
+}
+
+/// A `text` pair: the inside of `« … »`, trimmed.
+fn text(pair: Pair<'_, Rule>, offset: usize) -> ast::Text {
+    let span = span(&pair, offset);
+    let inside = pair.into_inner().next().map_or("", |p| p.as_str());
+    ast::Text {
+        text: inside.trim().to_string(),
+        span,
+    }
+}
+
+/// The span of a pair in the file.
+fn span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start() + offset, s.end() + offset)
+}
+
+/// A name pair (`word`, `reference`, `choice_value`).
+fn name(pair: &Pair<'_, Rule>, offset: usize) -> ast::Name {
+    ast::Name {
+        text: pair.as_str().to_string(),
+        span: span(pair, offset),
+    }
+}
