@@ -52,11 +52,20 @@ pub fn date(value: NaiveDate) -> String {
 
 /// `« a », « b » et « c »`
 pub fn list(items: &[String]) -> String {
+    joined(items, "et")
+}
+
+/// `« a », « b » ou « c »`
+pub fn list_or(items: &[String]) -> String {
+    joined(items, "ou")
+}
+
+fn joined(items: &[String], conjunction: &str) -> String {
     let quoted: Vec<String> = items.iter().map(|i| format!("« {i} »")).collect();
     match quoted.split_last() {
         None => String::new(),
         Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} et {last}", rest.join(", ")),
+        Some((last, rest)) => format!("{} {conjunction} {last}", rest.join(", ")),
     }
 }
 

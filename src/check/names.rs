@@ -117,6 +117,11 @@ impl<'a> Symbols<'a> {
     fn item(&mut self, item: &'a ArticleItem, article: usize, errors: &mut Vec<CheckError>) {
         match item {
             ArticleItem::Definition(d) => {
+                if let Some((TypeName::Choice(values), _)) = &d.ty {
+                    for value in values {
+                        self.choice(&value.text);
+                    }
+                }
                 self.definition(&d.name, article, DefinitionSource::Expr(d), errors);
             }
             ArticleItem::Tariff(t) => {

@@ -347,7 +347,7 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             let values = gap_text(gap, *kind);
             let d = Diagnostic::new(
                 Code::E030,
-                format!("trou dans la grille : {values} de « {key} » ne sont prises par aucune ligne"),
+                format!("trou dans la grille : aucune ligne ne prend {values} de « {key} »"),
                 span,
                 format!("aucune ligne pour {values}"),
             );
@@ -361,7 +361,7 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             let values = gap_text(gap, *kind);
             Diagnostic::new(
                 Code::E031,
-                format!("chevauchement dans la grille : {values} de « {key} » sont prises par deux lignes"),
+                format!("chevauchement dans la grille : deux lignes prennent {values} de « {key} »"),
                 span,
                 format!("cette ligne prend aussi {values}"),
             )
@@ -490,7 +490,7 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             Code::W005,
             format!(
                 "le tarif « {tariff} » ne peut pas être calculé quand {} manque",
-                french::list(inputs)
+                french::list_or(inputs)
             ),
             span,
             "peut rester inconnu".to_string(),
@@ -614,7 +614,7 @@ fn gap_help(fix: &GapFix, key: &str, kind: KeyKind) -> String {
             value(*v)
         ),
         GapFix::RoundOrOpen { low, high } => format!(
-            "« {key} » peut avoir des décimales : arrondissez-la, par exemple arrondi(… ; à l'euro inférieur), \
+            "« {key} » peut avoir des décimales : arrondissez cette valeur, par exemple arrondi(… ; à l'euro inférieur), \
              ou écrivez la ligne précédente « de … à moins de {} » (au lieu de « … à {} »)",
             value(*high),
             value(*low)

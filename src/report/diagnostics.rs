@@ -25,7 +25,10 @@ pub fn to_text(path: &str, source: &str, diagnostics: &[Diagnostic], color: bool
                     .with_color(color)
                     .with_index_type(IndexType::Byte),
             );
-        for (i, label) in d.labels.iter().enumerate() {
+        // ariadne starts a new excerpt when a label comes before the previous one.
+        let mut labels: Vec<_> = d.labels.iter().collect();
+        labels.sort_by_key(|l| l.span.start);
+        for label in labels {
             let colour = if label.primary {
                 match d.severity {
                     Severity::Error => Color::Red,
@@ -38,8 +41,7 @@ pub fn to_text(path: &str, source: &str, diagnostics: &[Diagnostic], color: bool
             report = report.with_label(
                 Label::new((path, range))
                     .with_message(&label.message)
-                    .with_color(colour)
-                    .with_order(i32::try_from(i).unwrap_or(0)),
+                    .with_color(colour),
             );
         }
         for note in &d.notes {
@@ -91,7 +93,7 @@ fn frenchify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         let margin = line.find('│').map_or("", |i| &line[..i]);
-        let is_footer = margin.chars().all(char::is_whitespace);
+        let is_footer = strip_ansi(margin).chars().all(char::is_whitespace);
         if is_footer && (line.contains("Help") || line.contains("Note")) {
             let french = line
                 .replacen("Help\u{1b}[0m:", "Aide\u{1b}[0m :", 1)
