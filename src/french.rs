@@ -40,6 +40,27 @@ pub fn amount(value: Decimal) -> String {
     }
 }
 
+/// `2` → `2,00 €`: a price, always with its cents.
+pub fn price(value: Decimal) -> String {
+    let mut value = value.normalize();
+    if value.scale() < 2 {
+        value.rescale(2);
+    }
+    format!("{} €", number_keeping_scale(value))
+}
+
+/// Like [`number`], without dropping trailing zeros.
+fn number_keeping_scale(value: Decimal) -> String {
+    let text = number(value.trunc());
+    let scale = value.scale();
+    if scale == 0 {
+        return text;
+    }
+    let fraction = value.abs().fract().to_string();
+    let digits = fraction.trim_start_matches("0.");
+    format!("{text},{digits:0<width$}", width = scale as usize)
+}
+
 /// `0.3` → `30 %`.
 pub fn rate(value: Decimal) -> String {
     format!("{} %", number(value * Decimal::ONE_HUNDRED))
@@ -81,6 +102,8 @@ mod tests {
         assert_eq!(amount(Decimal::new(22, 1)), "2,20 €");
         assert_eq!(amount(Decimal::new(400, 0)), "400 €");
         assert_eq!(rate(Decimal::new(30, 2)), "30 %");
+        assert_eq!(price(Decimal::new(2, 0)), "2,00 €");
+        assert_eq!(price(Decimal::new(1234505, 3)), "1 234,505 €");
         assert_eq!(list(&["a".into(), "b".into(), "c".into()]), "« a », « b » et « c »");
     }
 }

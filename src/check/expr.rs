@@ -45,7 +45,16 @@ impl<'a> Checker<'a> {
             A::Arith(op, a, b) => return self.arith(*op, a, b, assumed, span),
             A::Compare(op, a, b) => {
                 let (ea, fa) = self.expr(a, assumed);
-                let (eb, fb) = self.expr(b, assumed);
+                let (eb, fb) = match (&fa.ty, &b.kind) {
+                    // `résidence = hors_comune`: a misspelt value, not an unknown name.
+                    (Ty::Choice(allowed), A::Name(word)) if self.is_unresolved(word) => {
+                        let allowed = allowed.clone();
+                        self.unknown_choice(word, &allowed, b.span);
+                        let constant = R::Const(Value::Bool(false));
+                        (rules::Expr { kind: constant, span: b.span }, Facts::error())
+                    }
+                    _ => self.expr(b, assumed),
+                };
                 self.compare(*op, (&fa, a), (&fb, b), span);
                 let facts = bool_facts(&[&fa, &fb]);
                 (R::Compare(*op, Box::new(ea), Box::new(eb)), facts)
@@ -274,7 +283,11 @@ impl<'a> Checker<'a> {
                 } else if x.is_disjoint(y) {
                     // `résidence = CNAF`: report the side that is a lone value.
                     let (value, allowed, at) = if y.len() == 1 { (y, x, b) } else { (x, y, a) };
-                    self.unknown_choice(value, allowed, at.span);
+                    let value = value
+                        .iter()
+                        .next()
+                        .map_or(String::new(), |id| self.symbols.choice_name(*id).to_string());
+                    self.unknown_choice(&value, allowed, at.span);
                 }
             }
             (Ty::Bool, Ty::Bool) if ordered => self.mismatch(TyExpected::Numeric, &Ty::Bool, span),
@@ -291,16 +304,20 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Whether a name is neither defined, nor a value of a `choix`, nor broken.
+    fn is_unresolved(&self, name: &str) -> bool {
+        !self.symbols.names.contains_key(name)
+            && self.symbols.existing_choice(name).is_none()
+            && !self.broken.contains(name)
+    }
+
     pub fn unknown_choice(
         &mut self,
-        value: &BTreeSet<rules::ChoiceId>,
+        value: &str,
         allowed: &BTreeSet<rules::ChoiceId>,
         span: crate::span::Span,
     ) {
-        let value = value
-            .iter()
-            .next()
-            .map_or(String::new(), |id| self.symbols.choice_name(*id).to_string());
+        let value = value.to_string();
         let allowed: Vec<String> = allowed
             .iter()
             .map(|id| self.symbols.choice_name(*id).to_string())

@@ -162,8 +162,7 @@ impl Checker<'_> {
                 match self.symbols.existing_choice(&w.text).filter(|id| ids.contains(id)) {
                     Some(id) => Value::Choice(id),
                     None => {
-                        let value = BTreeSet::from([self.symbols.choice(&w.text)]);
-                        self.unknown_choice(&value, ids, w.span);
+                        self.unknown_choice(&w.text, ids, w.span);
                         return None;
                     }
                 }

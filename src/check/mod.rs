@@ -69,7 +69,7 @@ pub(crate) struct Checker<'a> {
 impl<'a> Checker<'a> {
     fn new(source: &str, file: &'a ast::File, broken: &'a [String]) -> Self {
         let mut errors = Vec::new();
-        let symbols = Symbols::collect(file, &mut errors);
+        let symbols = Symbols::collect(file, broken, &mut errors);
         let definitions = symbols.definitions.len();
         let tables = symbols.tables.len();
         Checker {
@@ -186,8 +186,8 @@ impl<'a> Checker<'a> {
             T::Choice(values) => {
                 let ids = values.iter().map(|v| self.symbols.choice(&v.text)).collect();
                 if let Ty::Choice(found) = &facts.ty {
-                    if !found.is_subset(&ids) {
-                        let extra = found.difference(&ids).copied().collect();
+                    if let Some(extra) = found.difference(&ids).next() {
+                        let extra = self.symbols.choice_name(*extra).to_string();
                         self.unknown_choice(&extra, &ids, span);
                     }
                     return Facts { ty: Ty::Choice(ids), ..facts };

@@ -84,7 +84,11 @@ pub struct Symbols<'a> {
 
 impl<'a> Symbols<'a> {
     /// Collects the names of `file`; duplicates and reserved words go to `errors`.
-    pub fn collect(file: &'a ast::File, errors: &mut Vec<CheckError>) -> Symbols<'a> {
+    pub fn collect(
+        file: &'a ast::File,
+        broken: &[String],
+        errors: &mut Vec<CheckError>,
+    ) -> Symbols<'a> {
         let mut symbols = Symbols::default();
         symbols.names.insert("date", NameRef::ServiceDate);
         for (i, input) in file.inputs.iter().enumerate() {
@@ -102,7 +106,12 @@ impl<'a> Symbols<'a> {
             }
         }
         for tariff in &symbols.tariffs {
-            if !symbols.names.contains_key(tariff.decl.name.text.as_str()) {
+            let name = tariff.decl.name.text.as_str();
+            // A table that could not be read may be where the value is.
+            let unread_table = file.articles.get(tariff.article).is_some_and(|a| {
+                a.items.iter().any(|i| matches!(i, ArticleItem::Table(t) if t.header.is_none() || t.incomplete))
+            });
+            if !symbols.names.contains_key(name) && !broken.iter().any(|b| b == name) && !unread_table {
                 errors.push(CheckError {
                     kind: CheckErrorKind::TariffWithoutValue {
                         name: tariff.decl.name.text.clone(),
@@ -187,8 +196,8 @@ impl<'a> Symbols<'a> {
     fn define(&mut self, name: &'a ast::Name, meaning: NameRef, errors: &mut Vec<CheckError>) -> bool {
         let text = name.text.as_str();
         if is_reserved(text) {
+            // Reported, then defined all the same so that its uses are not unknown.
             errors.push(reserved(name));
-            return false;
         }
         if let Some(first) = self.spans.get(text) {
             errors.push(CheckError {

@@ -426,8 +426,7 @@ impl Checker<'_> {
                     match self.symbols.existing_choice(&word.text).filter(|id| ids.contains(id)) {
                         Some(id) => found.push(Value::Choice(id)),
                         None => {
-                            let value = BTreeSet::from([self.symbols.choice(&word.text)]);
-                            self.unknown_choice(&value, ids, word.span);
+                            self.unknown_choice(&word.text, ids, word.span);
                             return None;
                         }
                     }

@@ -307,12 +307,18 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
                 TyExpected::AmountOrRate => "un taux (30 %) ou un montant (2,00 €)",
                 TyExpected::Declared => "le type déclaré",
             };
-            Diagnostic::new(
+            let d = Diagnostic::new(
                 Code::E022,
                 format!("attendu {wanted}, trouvé {}", ty(found)),
                 span,
                 format!("ceci est {}", ty(found)),
-            )
+            );
+            match expected {
+                TyExpected::Bool => d.with_help("une condition compare des valeurs : « qf ≤ 1 000 € », « résidence = commune », « pai »".to_string()),
+                TyExpected::Amount => d.with_help("un montant s'écrit avec € : « 2,50 € »".to_string()),
+                TyExpected::AmountOrRate => d.with_help("écrivez « majoration de 30 % » ou « majoration de 2,00 € »".to_string()),
+                _ => d,
+            }
         }
         C::NotWhole { name, grain } => Diagnostic::new(
             Code::E023,
@@ -392,7 +398,10 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
         .with_help(format!("nommez la première colonne « {expected} »")),
         C::CellCount { expected, found } => Diagnostic::new(
             Code::E035,
-            format!("cette ligne a {} case(s) de valeur, l'en-tête en annonce {}", found, expected),
+            format!(
+                "cette ligne a {found} case{} de valeur au lieu de {expected}",
+                if *found > 1 { "s" } else { "" }
+            ),
             span,
             "nombre de cases".to_string(),
         )
@@ -457,8 +466,8 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             Code::W002,
             format!(
                 "le tarif « {column} » baisse quand la clé augmente : {} puis {}",
-                french::amount(*before),
-                french::amount(*after)
+                french::price(*before),
+                french::price(*after)
             ),
             span,
             "prix plus bas".to_string(),

@@ -17,6 +17,10 @@ impl Lowerer {
         };
         let item_span = span(&item, offset);
         let rule = item.as_rule();
+        if rule == Rule::applicable {
+            // Even with a wrong date, the line is there: no "missing line" error.
+            self.saw_applicable = true;
+        }
         let mut texts = Vec::new();
         let mut dates = Vec::new();
         for part in item.into_inner() {

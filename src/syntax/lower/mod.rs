@@ -38,6 +38,7 @@ pub fn lower(source: &str) -> (File, Vec<String>, Vec<SyntaxError>) {
         broken_names: Vec::new(),
         section: None,
         open: Open::Nothing,
+        saw_applicable: false,
     };
     for statement in lines::statements(source) {
         lowerer.statement(statement);
@@ -53,6 +54,8 @@ struct Lowerer {
     broken_names: Vec<String>,
     section: Option<Section>,
     open: Open,
+    /// An `applicable` line was read (even if its date was wrong).
+    saw_applicable: bool,
 }
 
 /// A parsed statement, with the offset of its text in the file.
@@ -209,7 +212,7 @@ impl Lowerer {
         let at = header.title_span.unwrap_or(Span::new(0, end.min(1)));
         if header.title.is_none() && !self.errors.iter().any(|e| e.kind == SyntaxErrorKind::MissingTitle) {
             self.error(SyntaxErrorKind::MissingTitle, Span::new(0, 0));
-        } else if header.applicable_from.is_none() && header.title.is_some() {
+        } else if header.applicable_from.is_none() && header.title.is_some() && !self.saw_applicable {
             self.error(
                 SyntaxErrorKind::MissingHeaderLine(HeaderLine::Applicable),
                 at,

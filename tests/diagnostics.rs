@@ -1,0 +1,94 @@
+//! Snapshot tests of diagnostics: one file per case under `tests/cases/`, rendered with
+//! colour off, with the source above the rendering.
+
+use std::path::Path;
+
+use tarif::Code;
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The source of a case and its diagnostics as a person reads them.
+fn render(path: &Path) -> String {
+    let source = read(path);
+    let compiled = tarif::compile(&source);
+    let text = tarif::report::to_text(&file_name(path), &source, &compiled.diagnostics, false);
+    format!("{source}\n──── diagnostics ────\n{text}")
+}
+
+/// Each file `tests/cases/diagnostics/<code>.delib` triggers its code.
+#[test]
+fn each_code_on_its_snippet() {
+    insta::glob!("cases/diagnostics/*.delib", |path| {
+        let code = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let compiled = tarif::compile(&read(path));
+        assert!(
+            compiled.diagnostics.iter().any(|d| d.code.as_str() == code),
+            "{code} not produced by its snippet: {:?}",
+            compiled.diagnostics
+        );
+        insta::assert_snapshot!(render(path));
+    });
+}
+
+#[test]
+fn every_code_has_a_snippet() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/diagnostics");
+    for code in Code::ALL {
+        let path = folder.join(format!("{}.delib", code.as_str()));
+        assert!(path.is_file(), "no snippet for {}: {}", code.as_str(), path.display());
+    }
+}
+
+/// Grids copied as published, with their defects.
+#[test]
+fn published_grids() {
+    insta::glob!("cases/grids/*.delib", |path| {
+        insta::assert_snapshot!(render(path));
+    });
+}
+
+/// The deliberations of `deliberations/` have no error.
+#[test]
+fn deliberations_check_without_error() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("deliberations");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "delib") {
+            seen += 1;
+            let compiled = tarif::compile(&read(&path));
+            let errors: Vec<_> = compiled.diagnostics.iter().filter(|d| d.is_error()).collect();
+            assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+            assert!(compiled.deliberation.is_some());
+        }
+    }
+    assert!(seen > 0);
+}
+
+/// No snapshot is left without its case (a renamed or deleted case file).
+#[test]
+fn no_orphan_snapshot() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    for entry in std::fs::read_dir(root.join("snapshots")).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".snap.new"), "unreviewed snapshot: {name}");
+        let Some((test, case)) = name.trim_end_matches(".snap").split_once('@') else {
+            continue;
+        };
+        let folder = match test.rsplit("__").next() {
+            Some("each_code_on_its_snippet") => "diagnostics",
+            Some("published_grids") => "grids",
+            _ => continue,
+        };
+        let case_path = root.join("cases").join(folder).join(case);
+        assert!(case_path.is_file(), "snapshot {name} has no case {}", case_path.display());
+    }
+}
