@@ -22,6 +22,14 @@ Utilisation : {usage}
 
 {all-args}{after-help}";
 
+const SUBCOMMAND_TEMPLATE: &str = "\
+{about}
+
+Utilisation : {usage}
+
+{all-args}
+";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "tarif",
@@ -47,7 +55,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Vérifie des délibérations et signale chaque trou, chevauchement ou incohérence (alias : vérifier)
-    #[command(alias = "vérifier", alias = "verifier", help_template = TEMPLATE)]
+    #[command(alias = "vérifier", alias = "verifier", help_template = SUBCOMMAND_TEMPLATE)]
     Check(CheckArgs),
 }
 
@@ -56,11 +64,11 @@ struct CheckArgs {
     /// Fichiers .delib ou dossiers (tous les .delib qu'ils contiennent)
     #[arg(value_name = "FICHIER", required = true, help_heading = "Arguments")]
     files: Vec<std::path::PathBuf>,
-    /// Format de sortie
-    #[arg(long, value_enum, default_value = "texte", help_heading = "Options")]
+    /// Format de sortie : texte (par défaut, pour les personnes) ou json (pour les programmes et les éditeurs)
+    #[arg(long, value_enum, default_value = "texte", hide_possible_values = true, hide_default_value = true, help_heading = "Options")]
     format: Format,
-    /// Couleurs dans le texte : auto (si le terminal les affiche), toujours ou jamais
-    #[arg(long, value_enum, default_value = "auto", help_heading = "Options")]
+    /// Couleurs : auto (par défaut, si le terminal les affiche), toujours ou jamais
+    #[arg(long, value_enum, default_value = "auto", hide_possible_values = true, hide_default_value = true, help_heading = "Options")]
     couleur: ColorChoice,
 }
 

@@ -40,6 +40,15 @@ pub fn report(error: &clap::Error) -> u8 {
         ),
         _ => "ligne de commande incorrecte".to_string(),
     };
-    eprintln!("erreur : {message}\n\nPour l'aide : tarif --help");
+    let suggestion = match context(ContextKind::SuggestedArg) {
+        s if s.is_empty() => context(ContextKind::SuggestedSubcommand),
+        s => s,
+    };
+    let hint = if suggestion.is_empty() {
+        String::new()
+    } else {
+        format!("\nvouliez-vous dire « {suggestion} » ?")
+    };
+    eprintln!("erreur : {message}{hint}\n\nPour l'aide : tarif --help");
     USAGE
 }

@@ -1,0 +1,71 @@
+//! End-to-end tests of the `tarif` binary: stdout, stderr and exit status.
+
+use std::process::Command;
+
+fn tarif(args: &[&str]) -> (String, String, i32) {
+    let output = Command::new(env!("CARGO_BIN_EXE_tarif"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the tarif binary runs");
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
+fn transcript(args: &[&str]) -> String {
+    let (stdout, stderr, status) = tarif(args);
+    format!("$ tarif {}\n── sortie ──\n{stdout}── erreurs ──\n{stderr}── code de sortie : {status}\n", args.join(" "))
+}
+
+#[test]
+fn check_clean_deliberation_exits_0() {
+    insta::assert_snapshot!(transcript(&["check", "deliberations/exempleville-cantine.delib"]));
+}
+
+#[test]
+fn check_accepts_the_french_alias_and_folders() {
+    let (stdout, _, status) = tarif(&["vérifier", "deliberations"]);
+    assert_eq!(status, 0, "{stdout}");
+    assert!(stdout.contains("exempleville-cantine.delib : aucune erreur"));
+}
+
+#[test]
+fn check_defective_grid_exits_1() {
+    insta::assert_snapshot!(transcript(&["check", "tests/cases/grids/roncq-publiee.delib"]));
+}
+
+#[test]
+fn check_json_gives_positions() {
+    let (stdout, _, status) = tarif(&["check", "--format", "json", "tests/cases/grids/roncq-publiee.delib"]);
+    assert_eq!(status, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    let gaps: Vec<(u64, u64)> = json
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] == "E030")
+        .map(|d| (d["ligne"].as_u64().unwrap_or(0), d["colonne"].as_u64().unwrap_or(0)))
+        .collect();
+    assert_eq!(gaps, [(22, 7), (28, 7), (29, 7)]);
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn missing_file_exits_2() {
+    insta::assert_snapshot!(transcript(&["check", "nulle-part.delib"]));
+}
+
+#[test]
+fn unknown_option_exits_2_in_french() {
+    insta::assert_snapshot!(transcript(&["check", "--formt", "json", "x.delib"]));
+}
+
+#[test]
+fn help_is_in_french() {
+    insta::assert_snapshot!(transcript(&["--help"]));
+    insta::assert_snapshot!(transcript(&["check", "--help"]));
+}
