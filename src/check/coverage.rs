@@ -295,4 +295,47 @@ mod tests {
             vec![Finding::Unreachable(1)]
         );
     }
+
+    use proptest::prelude::*;
+
+    fn bound() -> impl Strategy<Value = Option<Bound>> {
+        prop::option::of((0i64..40, any::<bool>()).prop_map(|(v, inclusive)| Bound {
+            value: d(v),
+            inclusive,
+        }))
+    }
+
+    proptest! {
+        /// On a whole key from 0 to 50, the findings agree with counting, value by
+        /// value, how many rows take each value.
+        #[test]
+        fn findings_agree_with_brute_force(
+            rows in prop::collection::vec((bound(), bound()).prop_map(|(low, high)| Interval { low, high }), 0..6)
+        ) {
+            let range = Range { low: Some(d(0)), high: Some(d(50)) };
+            let findings = numeric(range, Grain::WHOLE, &rows);
+            let counts: Vec<usize> = (0..=50)
+                .map(|v| rows.iter().filter(|r| r.contains(d(v))).count())
+                .collect();
+            let has_gap = findings.iter().any(|f| matches!(f, Finding::Gap { .. }));
+            let has_overlap = findings.iter().any(|f| matches!(f, Finding::Overlap { .. }));
+            prop_assert_eq!(has_gap, counts.contains(&0));
+            prop_assert_eq!(has_overlap, counts.iter().any(|c| *c > 1));
+            for (i, row) in rows.iter().enumerate() {
+                let reaches = (0..=50).any(|v| row.contains(d(v)));
+                let unreachable = findings.contains(&Finding::Unreachable(i));
+                prop_assert_eq!(unreachable, !reaches);
+            }
+            for f in &findings {
+                if let Finding::Gap { gap: Gap::Steps { first, last, .. }, .. } = f {
+                    let last = last.unwrap_or(d(50));
+                    for v in 0..=50 {
+                        if d(v) >= *first && d(v) <= last {
+                            prop_assert_eq!(counts[v as usize], 0, "gap {} to {} holds {}", first, last, v);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
