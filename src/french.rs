@@ -104,6 +104,9 @@ mod tests {
         assert_eq!(rate(Decimal::new(30, 2)), "30 %");
         assert_eq!(price(Decimal::new(2, 0)), "2,00 €");
         assert_eq!(price(Decimal::new(1234505, 3)), "1 234,505 €");
-        assert_eq!(list(&["a".into(), "b".into(), "c".into()]), "« a », « b » et « c »");
+        assert_eq!(
+            list(&["a".into(), "b".into(), "c".into()]),
+            "« a », « b » et « c »"
+        );
     }
 }

@@ -124,7 +124,10 @@ pub struct Definition {
 pub enum Body {
     Expr(Expr),
     /// Column `column` of a table (always 0 for a crossed table).
-    Table { table: TableId, column: usize },
+    Table {
+        table: TableId,
+        column: usize,
+    },
 }
 
 /// A table, proved to cover its key.
@@ -174,12 +177,12 @@ pub struct Bound {
 
 impl Interval {
     pub fn contains(&self, value: Decimal) -> bool {
-        let above = self.low.is_none_or(|b| {
-            value > b.value || (b.inclusive && value == b.value)
-        });
-        let below = self.high.is_none_or(|b| {
-            value < b.value || (b.inclusive && value == b.value)
-        });
+        let above = self
+            .low
+            .is_none_or(|b| value > b.value || (b.inclusive && value == b.value));
+        let below = self
+            .high
+            .is_none_or(|b| value < b.value || (b.inclusive && value == b.value));
         above && below
     }
 }
@@ -232,8 +235,14 @@ pub struct Modifier {
 #[derive(Debug, Clone)]
 pub enum ModifierKind {
     /// `majoration de 30 %`; `of_base`: of the value before any modifier.
-    IncreaseRate { rate: Expr, of_base: bool },
-    DecreaseRate { rate: Expr, of_base: bool },
+    IncreaseRate {
+        rate: Expr,
+        of_base: bool,
+    },
+    DecreaseRate {
+        rate: Expr,
+        of_base: bool,
+    },
     /// `majoration de 2,00 €`
     IncreaseAmount(Expr),
     DecreaseAmount(Expr),
@@ -306,7 +315,10 @@ pub enum ExprKind {
     Compare(CompareOp, Box<Expr>, Box<Expr>),
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
-    IsKnown { value: Box<Expr>, known: bool },
+    IsKnown {
+        value: Box<Expr>,
+        known: bool,
+    },
     Between(Box<Expr>, Box<Expr>, Box<Expr>),
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     Min(Vec<Expr>),

@@ -78,7 +78,10 @@ mod tests {
         let offset = source.find('=').unwrap_or(0);
         assert_eq!(
             index.position(source, offset),
-            Position { line: 2, column: 11 }
+            Position {
+                line: 2,
+                column: 11
+            }
         );
     }
 }

@@ -18,12 +18,18 @@ fn tarif(args: &[&str]) -> (String, String, i32) {
 
 fn transcript(args: &[&str]) -> String {
     let (stdout, stderr, status) = tarif(args);
-    format!("$ tarif {}\n── sortie ──\n{stdout}── erreurs ──\n{stderr}── code de sortie : {status}\n", args.join(" "))
+    format!(
+        "$ tarif {}\n── sortie ──\n{stdout}── erreurs ──\n{stderr}── code de sortie : {status}\n",
+        args.join(" ")
+    )
 }
 
 #[test]
 fn check_clean_deliberation_exits_0() {
-    insta::assert_snapshot!(transcript(&["check", "deliberations/exempleville-cantine.delib"]));
+    insta::assert_snapshot!(transcript(&[
+        "check",
+        "deliberations/exempleville-cantine.delib"
+    ]));
 }
 
 #[test]
@@ -35,12 +41,20 @@ fn check_accepts_the_french_alias_and_folders() {
 
 #[test]
 fn check_defective_grid_exits_1() {
-    insta::assert_snapshot!(transcript(&["check", "tests/cases/grids/roncq-publiee.delib"]));
+    insta::assert_snapshot!(transcript(&[
+        "check",
+        "tests/cases/grids/roncq-publiee.delib"
+    ]));
 }
 
 #[test]
 fn check_json_gives_positions() {
-    let (stdout, _, status) = tarif(&["check", "--format", "json", "tests/cases/grids/roncq-publiee.delib"]);
+    let (stdout, _, status) = tarif(&[
+        "check",
+        "--format",
+        "json",
+        "tests/cases/grids/roncq-publiee.delib",
+    ]);
     assert_eq!(status, 1);
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
     let gaps: Vec<(u64, u64)> = json
@@ -48,7 +62,12 @@ fn check_json_gives_positions() {
         .into_iter()
         .flatten()
         .filter(|d| d["code"] == "E030")
-        .map(|d| (d["ligne"].as_u64().unwrap_or(0), d["colonne"].as_u64().unwrap_or(0)))
+        .map(|d| {
+            (
+                d["ligne"].as_u64().unwrap_or(0),
+                d["colonne"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
     assert_eq!(gaps, [(22, 7), (28, 7), (29, 7)]);
     insta::assert_snapshot!(stdout);

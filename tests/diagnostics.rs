@@ -27,7 +27,10 @@ fn render(path: &Path) -> String {
 #[test]
 fn each_code_on_its_snippet() {
     insta::glob!("cases/diagnostics/*.delib", |path| {
-        let code = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let code = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let compiled = tarif::compile(&read(path));
         assert!(
             compiled.diagnostics.iter().any(|d| d.code.as_str() == code),
@@ -43,7 +46,12 @@ fn every_code_has_a_snippet() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/diagnostics");
     for code in Code::ALL {
         let path = folder.join(format!("{}.delib", code.as_str()));
-        assert!(path.is_file(), "no snippet for {}: {}", code.as_str(), path.display());
+        assert!(
+            path.is_file(),
+            "no snippet for {}: {}",
+            code.as_str(),
+            path.display()
+        );
     }
 }
 
@@ -65,7 +73,11 @@ fn deliberations_check_without_error() {
         if path.extension().is_some_and(|e| e == "delib") {
             seen += 1;
             let compiled = tarif::compile(&read(&path));
-            let errors: Vec<_> = compiled.diagnostics.iter().filter(|d| d.is_error()).collect();
+            let errors: Vec<_> = compiled
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .collect();
             assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
             assert!(compiled.deliberation.is_some());
         }
@@ -77,7 +89,11 @@ fn deliberations_check_without_error() {
 #[test]
 fn no_orphan_snapshot() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    for entry in std::fs::read_dir(root.join("snapshots")).into_iter().flatten().flatten() {
+    for entry in std::fs::read_dir(root.join("snapshots"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         let name = entry.file_name().to_string_lossy().into_owned();
         assert!(!name.ends_with(".snap.new"), "unreviewed snapshot: {name}");
         let Some((test, case)) = name.trim_end_matches(".snap").split_once('@') else {
@@ -89,6 +105,10 @@ fn no_orphan_snapshot() {
             _ => continue,
         };
         let case_path = root.join("cases").join(folder).join(case);
-        assert!(case_path.is_file(), "snapshot {name} has no case {}", case_path.display());
+        assert!(
+            case_path.is_file(),
+            "snapshot {name} has no case {}",
+            case_path.display()
+        );
     }
 }

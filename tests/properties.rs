@@ -10,7 +10,11 @@ use proptest::prelude::*;
 fn corpus() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut texts = Vec::new();
-    for folder in ["deliberations", "tests/cases/diagnostics", "tests/cases/grids"] {
+    for folder in [
+        "deliberations",
+        "tests/cases/diagnostics",
+        "tests/cases/grids",
+    ] {
         let mut paths: Vec<_> = std::fs::read_dir(root.join(folder))
             .into_iter()
             .flatten()
@@ -49,7 +53,8 @@ enum Mutation {
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     let token = prop::sample::select(vec![
-        '|', '«', '»', '€', '%', ':', '=', ';', '(', ')', '#', '\n', ' ', '0', '9', ',', '-', '—', 'é', 'x',
+        '|', '«', '»', '€', '%', ':', '=', ';', '(', ')', '#', '\n', ' ', '0', '9', ',', '-', '—',
+        'é', 'x',
     ]);
     prop_oneof![
         any::<usize>().prop_map(Mutation::DeleteLine),

@@ -78,7 +78,7 @@ pub fn numeric(range: Range, grain: Grain, rows: &[Interval]) -> Vec<Finding> {
             covers.push(Cover { start, end, row });
         }
     }
-    covers.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+    covers.sort_by_key(|a| (a.start, a.end));
     let gap = |start: Edge, end: Edge| match step {
         Some(s) => steps_gap(start, end, s),
         None => dense_gap(start, end),
@@ -267,7 +267,11 @@ mod tests {
 
     #[test]
     fn overlaps_name_both_rows_and_the_shared_values() {
-        let rows = [closed(0, Some(800)), closed(776, Some(1000)), closed(1001, None)];
+        let rows = [
+            closed(0, Some(800)),
+            closed(776, Some(1000)),
+            closed(1001, None),
+        ];
         let findings = numeric(Range::NON_NEGATIVE, Grain::WHOLE, &rows);
         assert_eq!(
             findings,

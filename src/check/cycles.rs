@@ -44,10 +44,10 @@ fn table_names(table: &ast::Table, column: usize, names: &mut Vec<String>) {
     let crossed = table.column_key.is_some();
     for row in &table.rows {
         for (i, cell) in row.cells.iter().enumerate() {
-            if let Cell::Value(e) = cell {
-                if crossed || i == column {
-                    names_in(e, names);
-                }
+            if let Cell::Value(e) = cell
+                && (crossed || i == column)
+            {
+                names_in(e, names);
             }
         }
     }

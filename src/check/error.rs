@@ -43,7 +43,11 @@ pub enum CheckErrorKind {
         bare: Option<Decimal>,
     },
     /// A comparison of two values of different kinds.
-    IncomparableTypes { left: Ty, right: Ty, bare: Option<Decimal> },
+    IncomparableTypes {
+        left: Ty,
+        right: Ty,
+        bare: Option<Decimal>,
+    },
     /// A value of the wrong type where a type is required.
     TypeMismatch { expected: TyExpected, found: Ty },
     /// `montant entier = rfr / 12`: the value may not be whole.

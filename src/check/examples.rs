@@ -27,7 +27,9 @@ impl Checker<'_> {
                         }
                     }
                     Some(NameRef::ServiceDate) => {
-                        if let Some(Value::Date(d)) = self.literal_value(literal, &super::facts::Ty::Date) {
+                        if let Some(Value::Date(d)) =
+                            self.literal_value(literal, &super::facts::Ty::Date)
+                        {
                             date = Some(d);
                         }
                     }
@@ -41,7 +43,11 @@ impl Checker<'_> {
             }
             let mut expected = Vec::new();
             for (name, amount) in &example.expected {
-                let tariff = self.symbols.tariffs.iter().position(|t| t.decl.name.text == name.text);
+                let tariff = self
+                    .symbols
+                    .tariffs
+                    .iter()
+                    .position(|t| t.decl.name.text == name.text);
                 match tariff {
                     Some(index) => {
                         if amount.unit == crate::syntax::ast::Unit::Percent {

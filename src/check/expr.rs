@@ -23,7 +23,10 @@ impl<'a> Checker<'a> {
     pub fn expr<'e>(&mut self, expr: &'e ast::Expr, assumed: &Assumed<'e>) -> Typed {
         let span = expr.span;
         let (kind, facts) = match &expr.kind {
-            A::Quantity(q) => (R::Const(Value::Number(q.value)), quantity_facts(q.value, q.unit)),
+            A::Quantity(q) => (
+                R::Const(Value::Number(q.value)),
+                quantity_facts(q.value, q.unit),
+            ),
             A::Date(d) => {
                 let day = rules::day_number(*d);
                 (R::Const(Value::Date(*d)), Facts::constant(Ty::Date, day))
@@ -51,7 +54,13 @@ impl<'a> Checker<'a> {
                         let allowed = allowed.clone();
                         self.unknown_choice(word, &allowed, b.span);
                         let constant = R::Const(Value::Bool(false));
-                        (rules::Expr { kind: constant, span: b.span }, Facts::error())
+                        (
+                            rules::Expr {
+                                kind: constant,
+                                span: b.span,
+                            },
+                            Facts::error(),
+                        )
                     }
                     _ => self.expr(b, assumed),
                 };
@@ -283,10 +292,9 @@ impl<'a> Checker<'a> {
                 } else if x.is_disjoint(y) {
                     // `résidence = CNAF`: report the side that is a lone value.
                     let (value, allowed, at) = if y.len() == 1 { (y, x, b) } else { (x, y, a) };
-                    let value = value
-                        .iter()
-                        .next()
-                        .map_or(String::new(), |id| self.symbols.choice_name(*id).to_string());
+                    let value = value.iter().next().map_or(String::new(), |id| {
+                        self.symbols.choice_name(*id).to_string()
+                    });
                     self.unknown_choice(&value, allowed, at.span);
                 }
             }
@@ -351,7 +359,10 @@ impl<'a> Checker<'a> {
                 span,
             });
         }
-        let rate_and_number = matches!((&a.ty, &b.ty), (Ty::Rate, Ty::Number) | (Ty::Number, Ty::Rate));
+        let rate_and_number = matches!(
+            (&a.ty, &b.ty),
+            (Ty::Rate, Ty::Number) | (Ty::Number, Ty::Rate)
+        );
         let mut joined = a.either(b);
         if rate_and_number {
             joined.ty = Ty::Number;

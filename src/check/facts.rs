@@ -148,7 +148,10 @@ impl Range {
     pub fn add(self, other: Range) -> Range {
         Range {
             low: self.low.zip(other.low).and_then(|(a, b)| a.checked_add(b)),
-            high: self.high.zip(other.high).and_then(|(a, b)| a.checked_add(b)),
+            high: self
+                .high
+                .zip(other.high)
+                .and_then(|(a, b)| a.checked_add(b)),
         }
     }
 
@@ -168,7 +171,12 @@ impl Range {
         else {
             return self.mul_unbounded(other);
         };
-        let products = [a.checked_mul(c), a.checked_mul(d), b.checked_mul(c), b.checked_mul(d)];
+        let products = [
+            a.checked_mul(c),
+            a.checked_mul(d),
+            b.checked_mul(c),
+            b.checked_mul(d),
+        ];
         if products.iter().any(Option::is_none) {
             return Range::ALL;
         }
@@ -249,7 +257,8 @@ impl Range {
     }
 
     pub fn is_non_negative(self) -> bool {
-        self.low.is_some_and(|v| !v.is_sign_negative() || v.is_zero())
+        self.low
+            .is_some_and(|v| !v.is_sign_negative() || v.is_zero())
     }
 }
 
@@ -315,7 +324,10 @@ mod tests {
     fn grains_combine_like_steps() {
         assert_eq!(Grain::WHOLE.join(Grain::CENT), Grain::CENT);
         assert_eq!(Grain::of(d("0.5")).join(Grain::WHOLE), Grain::of(d("0.5")));
-        assert_eq!(Grain::CENT.times(Grain::of(d("1.3"))), Grain::of(d("0.013")));
+        assert_eq!(
+            Grain::CENT.times(Grain::of(d("1.3"))),
+            Grain::of(d("0.013"))
+        );
         assert_eq!(Grain::WHOLE.divided_by(d("12")), Grain::Dense);
         assert_eq!(Grain::WHOLE.divided_by(d("4")), Grain::of(d("0.25")));
         assert!(Grain::WHOLE.is_multiple_of(d("0.01")));
@@ -328,6 +340,12 @@ mod tests {
         assert_eq!(qf.div(Range::point(d("12"))), qf);
         let r = Range::point(d("1")).hull(Range::point(d("14")));
         let shifted = r.sub(Range::point(d("1"))).max(Range::point(d("1")));
-        assert_eq!(shifted, Range { low: Some(d("1")), high: Some(d("13")) });
+        assert_eq!(
+            shifted,
+            Range {
+                low: Some(d("1")),
+                high: Some(d("13"))
+            }
+        );
     }
 }

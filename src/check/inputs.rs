@@ -13,16 +13,56 @@ use crate::syntax::ast::{self, Literal, TypeName, Unit};
 
 /// The catalogue of certified sources: name, source, type of value, whole or not.
 const CATALOGUE: &[(&str, CertifiedSource, SourceType)] = &[
-    ("CAF.quotient_familial", CertifiedSource::CafQuotient, SourceType::WholeAmount),
-    ("CAF.fournisseur", CertifiedSource::CafProvider, SourceType::Provider),
-    ("CAF.nombre_enfants", CertifiedSource::CafChildren, SourceType::Integer),
-    ("CAF.nombre_allocataires", CertifiedSource::CafRecipients, SourceType::Integer),
-    ("EAJE.ressources_annuelles", CertifiedSource::EajeResources, SourceType::WholeAmount),
-    ("EAJE.enfants_a_charge", CertifiedSource::EajeChildren, SourceType::Integer),
-    ("EAJE.enfants_aeeh", CertifiedSource::EajeAeehChildren, SourceType::Integer),
-    ("DGFIP.revenu_fiscal_reference", CertifiedSource::DgfipReferenceIncome, SourceType::WholeAmount),
-    ("DGFIP.nombre_parts", CertifiedSource::DgfipShares, SourceType::Number),
-    ("DGFIP.personnes_a_charge", CertifiedSource::DgfipDependents, SourceType::Integer),
+    (
+        "CAF.quotient_familial",
+        CertifiedSource::CafQuotient,
+        SourceType::WholeAmount,
+    ),
+    (
+        "CAF.fournisseur",
+        CertifiedSource::CafProvider,
+        SourceType::Provider,
+    ),
+    (
+        "CAF.nombre_enfants",
+        CertifiedSource::CafChildren,
+        SourceType::Integer,
+    ),
+    (
+        "CAF.nombre_allocataires",
+        CertifiedSource::CafRecipients,
+        SourceType::Integer,
+    ),
+    (
+        "EAJE.ressources_annuelles",
+        CertifiedSource::EajeResources,
+        SourceType::WholeAmount,
+    ),
+    (
+        "EAJE.enfants_a_charge",
+        CertifiedSource::EajeChildren,
+        SourceType::Integer,
+    ),
+    (
+        "EAJE.enfants_aeeh",
+        CertifiedSource::EajeAeehChildren,
+        SourceType::Integer,
+    ),
+    (
+        "DGFIP.revenu_fiscal_reference",
+        CertifiedSource::DgfipReferenceIncome,
+        SourceType::WholeAmount,
+    ),
+    (
+        "DGFIP.nombre_parts",
+        CertifiedSource::DgfipShares,
+        SourceType::Number,
+    ),
+    (
+        "DGFIP.personnes_a_charge",
+        CertifiedSource::DgfipDependents,
+        SourceType::Integer,
+    ),
 ];
 
 /// The values a certified source gives.
@@ -44,8 +84,14 @@ impl Checker<'_> {
         for (i, decl) in file.inputs.iter().enumerate() {
             let (ty, whole) = self.input_type(&decl.ty);
             let id = InputId(u32::try_from(i).unwrap_or(u32::MAX));
-            let certified = decl.certified.as_ref().and_then(|s| self.source(s, &decl.ty));
-            let default = decl.default.as_ref().and_then(|d| self.default(d, &ty, whole));
+            let certified = decl
+                .certified
+                .as_ref()
+                .and_then(|s| self.source(s, &decl.ty));
+            let default = decl
+                .default
+                .as_ref()
+                .and_then(|d| self.default(d, &ty, whole));
             let grain = match (&ty, whole) {
                 (_, true) => Grain::WHOLE,
                 (Ty::Amount, false) => Grain::CENT,
@@ -90,7 +136,10 @@ impl Checker<'_> {
             TypeName::Boolean => (Ty::Bool, false),
             TypeName::Date => (Ty::Date, false),
             TypeName::Choice(values) => {
-                let ids = values.iter().map(|v| self.symbols.choice(&v.text)).collect();
+                let ids = values
+                    .iter()
+                    .map(|v| self.symbols.choice(&v.text))
+                    .collect();
                 (Ty::Choice(ids), false)
             }
         }
@@ -122,9 +171,9 @@ impl Checker<'_> {
             let expected = match given {
                 SourceType::WholeAmount => Ty::Amount,
                 SourceType::Integer | SourceType::Number => Ty::Number,
-                SourceType::Provider => Ty::Choice(
-                    PROVIDERS.iter().map(|p| self.symbols.choice(p)).collect(),
-                ),
+                SourceType::Provider => {
+                    Ty::Choice(PROVIDERS.iter().map(|p| self.symbols.choice(p)).collect())
+                }
             };
             self.errors.push(CheckError {
                 kind: CheckErrorKind::SourceTypeMismatch {
@@ -140,11 +189,11 @@ impl Checker<'_> {
     /// The default value of an input, checked against its type.
     fn default(&mut self, literal: &Literal, ty: &Ty, whole: bool) -> Option<Value> {
         let value = self.literal_value(literal, ty);
-        if let (Some(Value::Number(n)), true) = (value, whole) {
-            if !n.fract().is_zero() {
-                self.mismatch(TyExpected::Number, &Ty::Number, literal.span());
-                return None;
-            }
+        if let (Some(Value::Number(n)), true) = (value, whole)
+            && !n.fract().is_zero()
+        {
+            self.mismatch(TyExpected::Number, &Ty::Number, literal.span());
+            return None;
         }
         value
     }
@@ -159,7 +208,11 @@ impl Checker<'_> {
             (Literal::Date(d), Ty::Date) => Value::Date(d.date),
             (Literal::Bool(b, _), Ty::Bool) => Value::Bool(*b),
             (Literal::Word(w), Ty::Choice(ids)) => {
-                match self.symbols.existing_choice(&w.text).filter(|id| ids.contains(id)) {
+                match self
+                    .symbols
+                    .existing_choice(&w.text)
+                    .filter(|id| ids.contains(id))
+                {
                     Some(id) => Value::Choice(id),
                     None => {
                         self.unknown_choice(&w.text, ids, w.span);
@@ -182,10 +235,10 @@ impl Checker<'_> {
                 return None;
             }
         };
-        if let Value::Number(n) = value {
-            if n < Decimal::ZERO {
-                return None;
-            }
+        if let Value::Number(n) = value
+            && n < Decimal::ZERO
+        {
+            return None;
         }
         Some(value)
     }

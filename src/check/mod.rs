@@ -122,13 +122,13 @@ impl<'a> Checker<'a> {
 
     fn header(&mut self) {
         let header = &self.file.header;
-        if let (Some(from), Some(to)) = (header.applicable_from, header.applicable_to) {
-            if to.date < from.date {
-                self.errors.push(CheckError {
-                    kind: error::CheckErrorKind::PeriodReversed,
-                    span: from.span.to(to.span),
-                });
-            }
+        if let (Some(from), Some(to)) = (header.applicable_from, header.applicable_to)
+            && to.date < from.date
+        {
+            self.errors.push(CheckError {
+                kind: error::CheckErrorKind::PeriodReversed,
+                span: from.span.to(to.span),
+            });
         }
     }
 
@@ -184,13 +184,19 @@ impl<'a> Checker<'a> {
             T::Boolean => (Ty::Bool, false),
             T::Date => (Ty::Date, false),
             T::Choice(values) => {
-                let ids = values.iter().map(|v| self.symbols.choice(&v.text)).collect();
+                let ids = values
+                    .iter()
+                    .map(|v| self.symbols.choice(&v.text))
+                    .collect();
                 if let Ty::Choice(found) = &facts.ty {
                     if let Some(extra) = found.difference(&ids).next() {
                         let extra = self.symbols.choice_name(*extra).to_string();
                         self.unknown_choice(&extra, &ids, span);
                     }
-                    return Facts { ty: Ty::Choice(ids), ..facts };
+                    return Facts {
+                        ty: Ty::Choice(ids),
+                        ..facts
+                    };
                 }
                 (Ty::Choice(ids), false)
             }
@@ -202,7 +208,8 @@ impl<'a> Checker<'a> {
             self.mismatch(error::TyExpected::Declared, &facts.ty, span);
             return Facts::error();
         }
-        if whole && !facts.grain.is_multiple_of(rust_decimal::Decimal::ONE) && facts.ty != Ty::Error {
+        if whole && !facts.grain.is_multiple_of(rust_decimal::Decimal::ONE) && facts.ty != Ty::Error
+        {
             self.errors.push(CheckError {
                 kind: error::CheckErrorKind::NotWhole {
                     name: name.to_string(),
@@ -211,7 +218,10 @@ impl<'a> Checker<'a> {
                 span,
             });
         }
-        Facts { ty: expected, ..facts }
+        Facts {
+            ty: expected,
+            ..facts
+        }
     }
 
     fn assemble(
@@ -244,7 +254,9 @@ impl<'a> Checker<'a> {
         for (d, entry) in self.symbols.definitions.iter().enumerate() {
             let label = match entry.source {
                 DefinitionSource::Expr(def) => def.label.as_ref().map(|t| t.text.clone()),
-                DefinitionSource::TariffValue(decl, _) => decl.label.as_ref().map(|t| t.text.clone()),
+                DefinitionSource::TariffValue(decl, _) => {
+                    decl.label.as_ref().map(|t| t.text.clone())
+                }
                 DefinitionSource::Column { .. } => None,
             };
             definitions.push(rules::Definition {
@@ -256,7 +268,9 @@ impl<'a> Checker<'a> {
                 label,
             });
         }
-        let tables = std::mem::take(&mut self.tables).into_iter().collect::<Option<Vec<_>>>()?;
+        let tables = std::mem::take(&mut self.tables)
+            .into_iter()
+            .collect::<Option<Vec<_>>>()?;
         let order = order
             .into_iter()
             .map(|d| DefinitionId(u32::try_from(d).unwrap_or(u32::MAX)))

@@ -22,7 +22,11 @@ impl Checker<'_> {
                     ArticleItem::BestOf(b) => &b.target,
                     _ => continue,
                 };
-                let is_tariff = self.symbols.tariffs.iter().any(|t| t.decl.name.text == target.text);
+                let is_tariff = self
+                    .symbols
+                    .tariffs
+                    .iter()
+                    .any(|t| t.decl.name.text == target.text);
                 if is_tariff || self.broken.contains(target.text.as_str()) {
                     continue;
                 }
@@ -35,7 +39,10 @@ impl Checker<'_> {
                         name: target.text.clone(),
                         suggestion: super::names::closest(
                             &target.text,
-                            self.symbols.tariffs.iter().map(|t| t.decl.name.text.as_str()),
+                            self.symbols
+                                .tariffs
+                                .iter()
+                                .map(|t| t.decl.name.text.as_str()),
                         ),
                     }
                 };
@@ -46,7 +53,10 @@ impl Checker<'_> {
             }
         }
         let entries = self.symbols.tariffs.clone();
-        entries.iter().filter_map(|t| self.tariff(t.decl, t.article)).collect()
+        entries
+            .iter()
+            .filter_map(|t| self.tariff(t.decl, t.article))
+            .collect()
     }
 
     fn tariff(&mut self, decl: &ast::TariffDecl, article: usize) -> Option<rules::Tariff> {
@@ -54,12 +64,13 @@ impl Checker<'_> {
         let Some(NameRef::Definition(base)) = self.symbols.names.get(name).copied() else {
             return None;
         };
-        let base_facts = self.definition_facts.get(base).cloned().flatten();
-        let Some(base_facts) = base_facts else {
-            return None;
-        };
+        let base_facts = self.definition_facts.get(base).cloned().flatten()?;
         if !matches!(base_facts.ty, Ty::Amount | Ty::Error) {
-            let span = self.symbols.definitions.get(base).map_or(decl.span, |d| d.name.span);
+            let span = self
+                .symbols
+                .definitions
+                .get(base)
+                .map_or(decl.span, |d| d.name.span);
             self.mismatch(TyExpected::Amount, &base_facts.ty, span);
         }
         let mut running = base_facts.clone();
@@ -70,8 +81,10 @@ impl Checker<'_> {
             for item in &article_ast.items {
                 let step = match item {
                     ArticleItem::Modifier(m) if m.target.text == name => {
-                        let (modifier, facts) = self.modifier(&m.modifier, a, &running, &base_facts, name);
-                        rounded_at_end = matches!(modifier.kind, M::Round(_)) && modifier.condition.is_none();
+                        let (modifier, facts) =
+                            self.modifier(&m.modifier, a, &running, &base_facts, name);
+                        rounded_at_end =
+                            matches!(modifier.kind, M::Round(_)) && modifier.condition.is_none();
                         running = facts;
                         Step::Modifier(modifier)
                     }
@@ -79,7 +92,8 @@ impl Checker<'_> {
                         let mut options = Vec::new();
                         let mut facts = running.clone();
                         for option in &b.options {
-                            let (modifier, after) = self.modifier(option, a, &running, &base_facts, name);
+                            let (modifier, after) =
+                                self.modifier(option, a, &running, &base_facts, name);
                             facts = facts.either(&after);
                             options.push(modifier);
                         }
@@ -96,9 +110,14 @@ impl Checker<'_> {
                 steps.push(step);
             }
         }
-        if !running.grain.is_multiple_of(Decimal::new(1, 2)) && !rounded_at_end && running.ty != Ty::Error {
+        if !running.grain.is_multiple_of(Decimal::new(1, 2))
+            && !rounded_at_end
+            && running.ty != Ty::Error
+        {
             self.errors.push(CheckError {
-                kind: CheckErrorKind::MissingRounding { tariff: name.to_string() },
+                kind: CheckErrorKind::MissingRounding {
+                    tariff: name.to_string(),
+                },
                 span: decl.span,
             });
         }
@@ -146,7 +165,8 @@ impl Checker<'_> {
         };
         let none = Vec::new();
         let (kind, mut after) = match &modifier.kind {
-            ast::ModifierKind::Increase { amount, of_base } | ast::ModifierKind::Decrease { amount, of_base } => {
+            ast::ModifierKind::Increase { amount, of_base }
+            | ast::ModifierKind::Decrease { amount, of_base } => {
                 let increase = matches!(modifier.kind, ast::ModifierKind::Increase { .. });
                 let (e, f) = self.numeric(amount, &none);
                 let reference = if *of_base { base } else { before };
@@ -162,18 +182,32 @@ impl Checker<'_> {
                         if !of_base {
                             // x × (1 ± p): the two sides move together.
                             let one = Range::point(Decimal::ONE);
-                            let factor = if increase { one.add(f.range) } else { one.sub(f.range) };
+                            let factor = if increase {
+                                one.add(f.range)
+                            } else {
+                                one.sub(f.range)
+                            };
                             after.range = before.range.mul(factor);
                         }
                         let kind = if increase {
-                            M::IncreaseRate { rate: e, of_base: *of_base }
+                            M::IncreaseRate {
+                                rate: e,
+                                of_base: *of_base,
+                            }
                         } else {
-                            M::DecreaseRate { rate: e, of_base: *of_base }
+                            M::DecreaseRate {
+                                rate: e,
+                                of_base: *of_base,
+                            }
                         };
                         (kind, after)
                     }
                     Ty::Amount if !of_base => {
-                        let kind = if increase { M::IncreaseAmount(e) } else { M::DecreaseAmount(e) };
+                        let kind = if increase {
+                            M::IncreaseAmount(e)
+                        } else {
+                            M::DecreaseAmount(e)
+                        };
                         (kind, shift(before, &f, increase))
                     }
                     _ => {
@@ -195,12 +229,17 @@ impl Checker<'_> {
                 };
                 (M::Multiply(e), facts)
             }
-            ast::ModifierKind::Replace(value) | ast::ModifierKind::Floor(value) | ast::ModifierKind::Ceiling(value) => {
+            ast::ModifierKind::Replace(value)
+            | ast::ModifierKind::Floor(value)
+            | ast::ModifierKind::Ceiling(value) => {
                 let (e, f) = self.numeric(value, &none);
                 if !matches!(f.ty, Ty::Amount | Ty::Error) {
                     self.mismatch(TyExpected::Amount, &f.ty, value.span);
                 }
-                let mut facts = Facts { unknown: union(before, &f), ..f.clone() };
+                let mut facts = Facts {
+                    unknown: union(before, &f),
+                    ..f.clone()
+                };
                 let kind = match &modifier.kind {
                     ast::ModifierKind::Replace(_) => M::Replace(e),
                     ast::ModifierKind::Floor(_) => {
@@ -216,7 +255,9 @@ impl Checker<'_> {
                 };
                 (kind, facts)
             }
-            ast::ModifierKind::Exemption => (M::Exemption, Facts::constant(Ty::Amount, Decimal::ZERO)),
+            ast::ModifierKind::Exemption => {
+                (M::Exemption, Facts::constant(Ty::Amount, Decimal::ZERO))
+            }
             ast::ModifierKind::Round(mode) => {
                 let facts = Facts {
                     grain: Grain::of(mode.step()),
@@ -235,10 +276,15 @@ impl Checker<'_> {
             && !matches!(modifier.kind, ast::ModifierKind::Floor(_))
         {
             self.errors.push(CheckError {
-                kind: CheckErrorKind::MayGoNegative { tariff: tariff.to_string() },
+                kind: CheckErrorKind::MayGoNegative {
+                    tariff: tariff.to_string(),
+                },
                 span: modifier.span,
             });
-            after.range = Range { low: Some(Decimal::ZERO), ..after.range };
+            after.range = Range {
+                low: Some(Decimal::ZERO),
+                ..after.range
+            };
         }
         let rule = rules::Modifier {
             kind,

@@ -11,13 +11,61 @@ use crate::syntax::lines::fold;
 
 /// Words of the language, folded (lowercase, no accents): they cannot be names.
 const RESERVED: &[&str] = &[
-    "a", "alors", "applicable", "arrondi", "article", "attendu", "au", "autre", "base",
-    "booleen", "borne", "certifie", "choix", "collectivite", "connu", "date", "de",
-    "defaut", "deliberation", "du", "entier", "entre", "entrees", "est", "et", "exemple",
-    "exoneration", "favorable", "gratuite", "grille", "inconnu", "la", "le", "majoration",
-    "max", "min", "moins", "montant", "multiplie", "nombre", "non", "numero", "ou", "oui",
-    "par", "parmi", "partir", "plus", "reduction", "remplace", "selon", "si", "sinon",
-    "tarif", "taux",
+    "a",
+    "alors",
+    "applicable",
+    "arrondi",
+    "article",
+    "attendu",
+    "au",
+    "autre",
+    "base",
+    "booleen",
+    "borne",
+    "certifie",
+    "choix",
+    "collectivite",
+    "connu",
+    "date",
+    "de",
+    "defaut",
+    "deliberation",
+    "du",
+    "entier",
+    "entre",
+    "entrees",
+    "est",
+    "et",
+    "exemple",
+    "exoneration",
+    "favorable",
+    "gratuite",
+    "grille",
+    "inconnu",
+    "la",
+    "le",
+    "majoration",
+    "max",
+    "min",
+    "moins",
+    "montant",
+    "multiplie",
+    "nombre",
+    "non",
+    "numero",
+    "ou",
+    "oui",
+    "par",
+    "parmi",
+    "partir",
+    "plus",
+    "reduction",
+    "remplace",
+    "selon",
+    "si",
+    "sinon",
+    "tarif",
+    "taux",
 ];
 
 /// Whether `name` is a word of the language.
@@ -109,9 +157,14 @@ impl<'a> Symbols<'a> {
             let name = tariff.decl.name.text.as_str();
             // A table that could not be read may be where the value is.
             let unread_table = file.articles.get(tariff.article).is_some_and(|a| {
-                a.items.iter().any(|i| matches!(i, ArticleItem::Table(t) if t.header.is_none() || t.incomplete))
+                a.items.iter().any(
+                    |i| matches!(i, ArticleItem::Table(t) if t.header.is_none() || t.incomplete),
+                )
             });
-            if !symbols.names.contains_key(name) && !broken.iter().any(|b| b == name) && !unread_table {
+            if !symbols.names.contains_key(name)
+                && !broken.iter().any(|b| b == name)
+                && !unread_table
+            {
                 errors.push(CheckError {
                     kind: CheckErrorKind::TariffWithoutValue {
                         name: tariff.decl.name.text.clone(),
@@ -134,7 +187,11 @@ impl<'a> Symbols<'a> {
                 self.definition(&d.name, article, DefinitionSource::Expr(d), errors);
             }
             ArticleItem::Tariff(t) => {
-                if let Some(previous) = self.tariffs.iter().find(|p| p.decl.name.text == t.name.text) {
+                if let Some(previous) = self
+                    .tariffs
+                    .iter()
+                    .find(|p| p.decl.name.text == t.name.text)
+                {
                     errors.push(CheckError {
                         kind: CheckErrorKind::DuplicateName {
                             name: t.name.text.clone(),
@@ -157,7 +214,10 @@ impl<'a> Symbols<'a> {
                 let index = self.tables.len();
                 self.tables.push(TableEntry { table, article });
                 if let Some(name) = &table.name {
-                    let source = DefinitionSource::Column { table: index, column: 0 };
+                    let source = DefinitionSource::Column {
+                        table: index,
+                        column: 0,
+                    };
                     self.definition(name, article, source, errors);
                     return;
                 }
@@ -166,7 +226,10 @@ impl<'a> Symbols<'a> {
                 };
                 for (column, cell) in header.columns.iter().enumerate() {
                     if let Column::Name(name) = cell {
-                        let source = DefinitionSource::Column { table: index, column };
+                        let source = DefinitionSource::Column {
+                            table: index,
+                            column,
+                        };
                         self.definition(name, article, source, errors);
                     }
                 }
@@ -193,7 +256,12 @@ impl<'a> Symbols<'a> {
     }
 
     /// Records a name; false (and an error) if it is already taken.
-    fn define(&mut self, name: &'a ast::Name, meaning: NameRef, errors: &mut Vec<CheckError>) -> bool {
+    fn define(
+        &mut self,
+        name: &'a ast::Name,
+        meaning: NameRef,
+        errors: &mut Vec<CheckError>,
+    ) -> bool {
         let text = name.text.as_str();
         if is_reserved(text) {
             // Reported, then defined all the same so that its uses are not unknown.
@@ -236,7 +304,13 @@ impl<'a> Symbols<'a> {
 
     /// The known name closest to `name`, for "vouliez-vous dire … ?".
     pub fn suggest(&self, name: &str) -> Option<String> {
-        closest(name, self.names.keys().copied().chain(self.choices.iter().map(String::as_str)))
+        closest(
+            name,
+            self.names
+                .keys()
+                .copied()
+                .chain(self.choices.iter().map(String::as_str)),
+        )
     }
 }
 

@@ -22,12 +22,16 @@ impl Checker<'_> {
         };
         let table = entry.table;
         let crossed = table.column_key.is_some();
-        let defined = match (&table.name, table.header.as_ref().and_then(|h| h.columns.get(column))) {
+        let defined = match (
+            &table.name,
+            table.header.as_ref().and_then(|h| h.columns.get(column)),
+        ) {
             (Some(name), _) => Some(name.text.as_str()),
             (None, Some(Column::Name(name))) => Some(name.text.as_str()),
             _ => None,
         };
-        let is_tariff = defined.is_some_and(|n| self.symbols.tariffs.iter().any(|t| t.decl.name.text == n));
+        let is_tariff =
+            defined.is_some_and(|n| self.symbols.tariffs.iter().any(|t| t.decl.name.text == n));
         let unit = if is_tariff {
             Unit::Euro
         } else {
@@ -59,7 +63,12 @@ impl Checker<'_> {
                 if is_tariff && !matches!(cell_facts.ty, Ty::Amount | Ty::Error) {
                     self.mismatch(super::error::TyExpected::Amount, &cell_facts.ty, value.span);
                 }
-                if let Some(slot) = self.table_cells.get_mut(t).and_then(|rows| rows.get_mut(r)).and_then(|cells| cells.get_mut(c)) {
+                if let Some(slot) = self
+                    .table_cells
+                    .get_mut(t)
+                    .and_then(|rows| rows.get_mut(r))
+                    .and_then(|cells| cells.get_mut(c))
+                {
                     *slot = Some(typed);
                 }
                 facts = Some(match facts {
@@ -69,11 +78,12 @@ impl Checker<'_> {
             }
         }
         let mut facts = facts.unwrap_or_else(Facts::error);
-        let catches_unknown = table.rows.iter().any(|r| matches!(r.condition.kind, ConditionKind::Unknown));
-        if !catches_unknown {
-            if let Some(key) = self.name_facts(&table.key.text) {
-                facts.unknown.extend(key.unknown);
-            }
+        let catches_unknown = table
+            .rows
+            .iter()
+            .any(|r| matches!(r.condition.kind, ConditionKind::Unknown));
+        if !catches_unknown && let Some(key) = self.name_facts(&table.key.text) {
+            facts.unknown.extend(key.unknown);
         }
         if let Some(column_key) = &table.column_key {
             let catches = table.header.as_ref().is_some_and(|h| {
@@ -81,10 +91,8 @@ impl Checker<'_> {
                     .iter()
                     .any(|c| matches!(c, Column::Condition(c) if matches!(c.kind, ConditionKind::Unknown)))
             });
-            if !catches {
-                if let Some(key) = self.name_facts(&column_key.text) {
-                    facts.unknown.extend(key.unknown);
-                }
+            if !catches && let Some(key) = self.name_facts(&column_key.text) {
+                facts.unknown.extend(key.unknown);
             }
         }
         facts
@@ -108,10 +116,7 @@ impl Checker<'_> {
         let Some(header) = &table.header else {
             return;
         };
-        let key_expr = ast::Expr {
-            kind: ExprKind::Name(table.key.text.clone()),
-            span: table.key.span,
-        };
+        let key_expr = ast::Expr::new(ExprKind::Name(table.key.text.clone()), table.key.span);
         let (key, key_facts) = self.expr(&key_expr, &Vec::new());
         if header.key.text != table.key.text {
             self.errors.push(CheckError {
@@ -138,10 +143,7 @@ impl Checker<'_> {
         let matches = self.rows(&table.key.text, &key_facts, &conditions, table.incomplete);
         let column_key = match (&table.column_key, table.column_key.is_some()) {
             (Some(name), true) => {
-                let expr = ast::Expr {
-                    kind: ExprKind::Name(name.text.clone()),
-                    span: name.span,
-                };
+                let expr = ast::Expr::new(ExprKind::Name(name.text.clone()), name.span);
                 let (column_expr, column_facts) = self.expr(&expr, &Vec::new());
                 let columns: Vec<&ast::Condition> = header
                     .columns
@@ -151,7 +153,8 @@ impl Checker<'_> {
                         Column::Name(_) => None,
                     })
                     .collect();
-                let column_matches = self.rows(&name.text, &column_facts, &columns, table.incomplete);
+                let column_matches =
+                    self.rows(&name.text, &column_facts, &columns, table.incomplete);
                 Some((column_expr, column_matches))
             }
             _ => None,
@@ -175,7 +178,14 @@ impl Checker<'_> {
                 line: self.line(row.span),
             })
             .collect();
-        let column_key = column_key.map(|(e, m)| (e, m.into_iter().map(|m| m.unwrap_or(RowMatch::Other)).collect()));
+        let column_key = column_key.map(|(e, m)| {
+            (
+                e,
+                m.into_iter()
+                    .map(|m| m.unwrap_or(RowMatch::Other))
+                    .collect(),
+            )
+        });
         self.tables[t] = Some(rules::Table {
             key,
             column_key,
@@ -316,7 +326,12 @@ impl Checker<'_> {
             }
         }
         self.out_of_order(&intervals, &positions, conditions);
-        let span_of = |i: usize| positions.get(i).and_then(|p| conditions.get(*p)).map(|c| c.span);
+        let span_of = |i: usize| {
+            positions
+                .get(i)
+                .and_then(|p| conditions.get(*p))
+                .map(|c| c.span)
+        };
         let mut gaps = 0;
         for finding in coverage::numeric(facts.range, facts.grain, &intervals) {
             match finding {
@@ -348,7 +363,11 @@ impl Checker<'_> {
                         .or(previous)
                         .or(conditions.first().map(|c| c.span))
                         .unwrap_or_default();
-                    let fix = gap_fix(&gap, after.and_then(|i| intervals.get(i)), before.and_then(|i| intervals.get(i)));
+                    let fix = gap_fix(
+                        &gap,
+                        after.and_then(|i| intervals.get(i)),
+                        before.and_then(|i| intervals.get(i)),
+                    );
                     let kind = CheckErrorKind::TableGap {
                         key: key.to_string(),
                         gap,
@@ -366,24 +385,29 @@ impl Checker<'_> {
     }
 
     /// Warns about rows whose values come before those of the row above.
-    fn out_of_order(&mut self, intervals: &[Interval], positions: &[usize], conditions: &[&ast::Condition]) {
+    fn out_of_order(
+        &mut self,
+        intervals: &[Interval],
+        positions: &[usize],
+        conditions: &[&ast::Condition],
+    ) {
         let start = |i: &Interval| i.low.map(|b| (b.value, !b.inclusive));
         for (i, pair) in intervals.windows(2).enumerate() {
-            if let [a, b] = pair {
-                if start(b) < start(a) {
-                    let (Some(p), Some(q)) = (positions.get(i), positions.get(i + 1)) else {
-                        continue;
-                    };
-                    let (Some(previous), Some(row)) = (conditions.get(*p), conditions.get(*q)) else {
-                        continue;
-                    };
-                    self.errors.push(CheckError {
-                        kind: CheckErrorKind::RowOutOfOrder {
-                            previous: previous.span,
-                        },
-                        span: row.span,
-                    });
-                }
+            if let [a, b] = pair
+                && start(b) < start(a)
+            {
+                let (Some(p), Some(q)) = (positions.get(i), positions.get(i + 1)) else {
+                    continue;
+                };
+                let (Some(previous), Some(row)) = (conditions.get(*p), conditions.get(*q)) else {
+                    continue;
+                };
+                self.errors.push(CheckError {
+                    kind: CheckErrorKind::RowOutOfOrder {
+                        previous: previous.span,
+                    },
+                    span: row.span,
+                });
             }
         }
     }
@@ -400,7 +424,12 @@ impl Checker<'_> {
 
     /// The set of key values a row condition stands for; `None` (and an error) when it
     /// does not fit the key.
-    fn row_match(&mut self, key: &str, facts: &Facts, condition: &ast::Condition) -> Option<RowMatch> {
+    fn row_match(
+        &mut self,
+        key: &str,
+        facts: &Facts,
+        condition: &ast::Condition,
+    ) -> Option<RowMatch> {
         let fits = match (&condition.kind, &facts.ty) {
             (ConditionKind::Unknown, _) => return Some(RowMatch::Unknown),
             (ConditionKind::Other, _) => return Some(RowMatch::Other),
@@ -409,7 +438,12 @@ impl Checker<'_> {
                 let bound = |b: &Option<ast::BoundLit>| match b {
                     None => Ok(None),
                     Some(b) => bound_value(b.value, ty)
-                        .map(|value| Some(Bound { value, inclusive: b.inclusive }))
+                        .map(|value| {
+                            Some(Bound {
+                                value,
+                                inclusive: b.inclusive,
+                            })
+                        })
                         .ok_or(()),
                 };
                 match (bound(low), bound(high)) {
@@ -423,7 +457,11 @@ impl Checker<'_> {
                     let Literal::Word(word) = value else {
                         return self.condition_kind(key, facts, condition);
                     };
-                    match self.symbols.existing_choice(&word.text).filter(|id| ids.contains(id)) {
+                    match self
+                        .symbols
+                        .existing_choice(&word.text)
+                        .filter(|id| ids.contains(id))
+                    {
                         Some(id) => found.push(Value::Choice(id)),
                         None => {
                             self.unknown_choice(&word.text, ids, word.span);
@@ -449,7 +487,12 @@ impl Checker<'_> {
         fits
     }
 
-    fn condition_kind(&mut self, key: &str, facts: &Facts, condition: &ast::Condition) -> Option<RowMatch> {
+    fn condition_kind(
+        &mut self,
+        key: &str,
+        facts: &Facts,
+        condition: &ast::Condition,
+    ) -> Option<RowMatch> {
         self.errors.push(CheckError {
             kind: CheckErrorKind::ConditionKind {
                 key: key.to_string(),
@@ -469,7 +512,9 @@ impl Checker<'_> {
             .iter()
             .enumerate()
             .filter_map(|(i, m)| match m {
-                Some(RowMatch::Interval(Interval { low, .. })) => Some((low.map_or(Decimal::MIN, |b| b.value), i)),
+                Some(RowMatch::Interval(Interval { low, .. })) => {
+                    Some((low.map_or(Decimal::MIN, |b| b.value), i))
+                }
                 _ => None,
             })
             .collect();
@@ -478,38 +523,47 @@ impl Checker<'_> {
             let Column::Name(name) = column else {
                 continue;
             };
-            if !self.symbols.tariffs.iter().any(|t| t.decl.name.text == name.text) {
+            if !self
+                .symbols
+                .tariffs
+                .iter()
+                .any(|t| t.decl.name.text == name.text)
+            {
                 continue;
             }
             let price = |r: usize| match table.rows.get(r)?.cells.get(c)? {
-                Cell::Value(ast::Expr { kind: ExprKind::Quantity(q), .. }) => Some(q.value),
+                Cell::Value(ast::Expr {
+                    kind: ExprKind::Quantity(q),
+                    ..
+                }) => Some(q.value),
                 _ => None,
             };
             for pair in rows.windows(2) {
                 let [(_, a), (_, b)] = pair else { continue };
-                if let (Some(before), Some(after)) = (price(*a), price(*b)) {
-                    if after < before {
-                        let (Some(row_a), Some(row_b)) = (table.rows.get(*a), table.rows.get(*b)) else {
-                            continue;
-                        };
-                        let span = match row_b.cells.get(c) {
-                            Some(Cell::Value(e)) => e.span,
-                            _ => row_b.span,
-                        };
-                        let previous = match row_a.cells.get(c) {
-                            Some(Cell::Value(e)) => e.span,
-                            _ => row_a.span,
-                        };
-                        self.errors.push(CheckError {
-                            kind: CheckErrorKind::DecreasingPrice {
-                                column: name.text.clone(),
-                                before,
-                                after,
-                                previous,
-                            },
-                            span,
-                        });
-                    }
+                if let (Some(before), Some(after)) = (price(*a), price(*b))
+                    && after < before
+                {
+                    let (Some(row_a), Some(row_b)) = (table.rows.get(*a), table.rows.get(*b))
+                    else {
+                        continue;
+                    };
+                    let span = match row_b.cells.get(c) {
+                        Some(Cell::Value(e)) => e.span,
+                        _ => row_b.span,
+                    };
+                    let previous = match row_a.cells.get(c) {
+                        Some(Cell::Value(e)) => e.span,
+                        _ => row_a.span,
+                    };
+                    self.errors.push(CheckError {
+                        kind: CheckErrorKind::DecreasingPrice {
+                            column: name.text.clone(),
+                            before,
+                            after,
+                            previous,
+                        },
+                        span,
+                    });
                 }
             }
         }
@@ -527,7 +581,9 @@ impl Checker<'_> {
                 };
                 let column = match (&table.name, header.columns.get(c)) {
                     (_, Some(Column::Name(n))) => n.text.clone(),
-                    (Some(n), Some(Column::Condition(cond))) => format!("{} ({})", n.text, cond.written),
+                    (Some(n), Some(Column::Condition(cond))) => {
+                        format!("{} ({})", n.text, cond.written)
+                    }
                     _ => String::new(),
                 };
                 self.errors.push(CheckError {
@@ -547,7 +603,10 @@ fn column_unit(table: &ast::Table, column: usize, crossed: bool) -> Unit {
         .flat_map(|r| r.cells.iter().enumerate())
         .filter(|(c, _)| crossed || *c == column)
         .find_map(|(_, cell)| match cell {
-            Cell::Value(ast::Expr { kind: ExprKind::Quantity(q), .. }) if q.unit != Unit::Bare => Some(q.unit),
+            Cell::Value(ast::Expr {
+                kind: ExprKind::Quantity(q),
+                ..
+            }) if q.unit != Unit::Bare => Some(q.unit),
             _ => None,
         })
         .unwrap_or(Unit::Bare)
@@ -578,13 +637,19 @@ fn gap_fix(gap: &Gap, after: Option<&Interval>, before: Option<&Interval>) -> Ga
     let next_low = before.and_then(|i| i.low);
     let previous_high = after.and_then(|i| i.high);
     match gap {
-        Gap::Steps { first, last: Some(last), .. } if first == last => {
-            match (next_low, previous_high) {
-                (Some(b), _) if !b.inclusive && b.value == *first => GapFix::IncludeLow { value: b.value },
-                (_, Some(b)) if !b.inclusive && b.value == *first => GapFix::IncludeHigh { value: b.value },
-                _ => GapFix::AddRow,
+        Gap::Steps {
+            first,
+            last: Some(last),
+            ..
+        } if first == last => match (next_low, previous_high) {
+            (Some(b), _) if !b.inclusive && b.value == *first => {
+                GapFix::IncludeLow { value: b.value }
             }
-        }
+            (_, Some(b)) if !b.inclusive && b.value == *first => {
+                GapFix::IncludeHigh { value: b.value }
+            }
+            _ => GapFix::AddRow,
+        },
         Gap::Dense(_) => match (previous_high, next_low) {
             (Some(a), Some(b)) if a.inclusive && b.inclusive => GapFix::RoundOrOpen {
                 low: a.value,

@@ -16,7 +16,9 @@ pub fn run(args: &CheckArgs) -> u8 {
     let color = match args.couleur {
         ColorChoice::Toujours => true,
         ColorChoice::Jamais => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     let mut status = SUCCESS;
     let mut json = Vec::new();
@@ -37,7 +39,9 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
         match args.format {
             Format::Json => {
-                if let serde_json::Value::Array(items) = tarif::report::to_json(&shown, &source, &compiled.diagnostics) {
+                if let serde_json::Value::Array(items) =
+                    tarif::report::to_json(&shown, &source, &compiled.diagnostics)
+                {
                     json.extend(items);
                 }
             }
@@ -64,5 +68,9 @@ fn summary(path: &str, diagnostics: &[tarif::Diagnostic]) -> String {
         1 => format!("1 {word}"),
         n => format!("{n} {word}s"),
     };
-    format!("{path} : {}, {}", count(errors, "erreur"), count(warnings, "avertissement"))
+    format!(
+        "{path} : {}, {}",
+        count(errors, "erreur"),
+        count(warnings, "avertissement")
+    )
 }

@@ -65,10 +65,24 @@ struct CheckArgs {
     #[arg(value_name = "FICHIER", required = true, help_heading = "Arguments")]
     files: Vec<std::path::PathBuf>,
     /// Format de sortie : texte (par défaut, pour les personnes) ou json (pour les programmes et les éditeurs)
-    #[arg(long, value_enum, default_value = "texte", hide_possible_values = true, hide_default_value = true, help_heading = "Options")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "texte",
+        hide_possible_values = true,
+        hide_default_value = true,
+        help_heading = "Options"
+    )]
     format: Format,
     /// Couleurs : auto (par défaut, si le terminal les affiche), toujours ou jamais
-    #[arg(long, value_enum, default_value = "auto", hide_possible_values = true, hide_default_value = true, help_heading = "Options")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        hide_possible_values = true,
+        hide_default_value = true,
+        help_heading = "Options"
+    )]
     couleur: ColorChoice,
 }
 

@@ -19,10 +19,18 @@ pub fn report(error: &clap::Error) -> u8 {
     }
     let context = |kind: ContextKind| error.get(kind).map(ToString::to_string).unwrap_or_default();
     let message = match error.kind() {
-        ErrorKind::InvalidSubcommand => format!("commande inconnue : {}", context(ContextKind::InvalidSubcommand)),
-        ErrorKind::UnknownArgument => format!("option inconnue : {}", context(ContextKind::InvalidArg)),
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue : {}",
+            context(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::UnknownArgument => {
+            format!("option inconnue : {}", context(ContextKind::InvalidArg))
+        }
         ErrorKind::MissingRequiredArgument => {
-            format!("argument obligatoire manquant : {}", context(ContextKind::InvalidArg))
+            format!(
+                "argument obligatoire manquant : {}",
+                context(ContextKind::InvalidArg)
+            )
         }
         ErrorKind::InvalidValue => format!(
             "valeur « {} » invalide pour {} (valeurs possibles : {})",
@@ -31,7 +39,10 @@ pub fn report(error: &clap::Error) -> u8 {
             context(ContextKind::ValidValue)
         ),
         ErrorKind::NoEquals | ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
-            format!("valeur incorrecte pour {}", context(ContextKind::InvalidArg))
+            format!(
+                "valeur incorrecte pour {}",
+                context(ContextKind::InvalidArg)
+            )
         }
         ErrorKind::ArgumentConflict => format!(
             "les options {} et {} ne vont pas ensemble",

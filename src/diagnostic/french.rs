@@ -113,6 +113,13 @@ pub(crate) fn from_syntax(error: &SyntaxError) -> Diagnostic {
             "case vide".to_string(),
         )
         .with_help("écrivez une valeur, ou « — » si la case est sans objet".to_string()),
+        S::TooDeep => Diagnostic::new(
+            Code::E001,
+            "expression trop imbriquée pour être lue".to_string(),
+            span,
+            "trop de niveaux de parenthèses ou de conditions".to_string(),
+        )
+        .with_help("découpez le calcul en plusieurs définitions nommées".to_string()),
         S::EmptyTable => Diagnostic::new(
             Code::E010,
             "cette grille n'a aucune ligne".to_string(),
@@ -180,13 +187,19 @@ fn expected_list(expected: &[Expected]) -> String {
 /// A hint for frequent slips.
 fn syntax_hint(expected: &[Expected], found: Option<&str>) -> Option<String> {
     if found == Some(",") && expected.contains(&Expected::Symbol(")")) {
-        return Some("les arguments d'une fonction sont séparés par « ; » : min(a ; b)".to_string());
+        return Some(
+            "les arguments d'une fonction sont séparés par « ; » : min(a ; b)".to_string(),
+        );
     }
-    if expected.contains(&Expected::Keyword("par")) && expected.contains(&Expected::Keyword("tarif")) {
+    if expected.contains(&Expected::Keyword("par"))
+        && expected.contains(&Expected::Keyword("tarif"))
+    {
         return None;
     }
     if expected.contains(&Expected::Keyword("par")) {
-        return Some("l'unité d'un tarif s'écrit entre parenthèses : tarif repas (par repas)".to_string());
+        return Some(
+            "l'unité d'un tarif s'écrit entre parenthèses : tarif repas (par repas)".to_string(),
+        );
     }
     if expected.contains(&Expected::Keyword("sinon")) {
         return Some("une condition s'écrit : si … alors … sinon …".to_string());
@@ -546,7 +559,12 @@ fn source_type_hint(ty: &Ty, choices: &[String]) -> String {
     match ty {
         Ty::Amount => "« montant entier »".to_string(),
         Ty::Number => "« entier » ou « nombre »".to_string(),
-        other => format!("« {} »", type_name(other, choices).replace("un choix (", "choix parmi ").trim_end_matches(')')),
+        other => format!(
+            "« {} »",
+            type_name(other, choices)
+                .replace("un choix (", "choix parmi ")
+                .trim_end_matches(')')
+        ),
     }
 }
 
@@ -568,20 +586,36 @@ fn key_value(value: Decimal, kind: KeyKind) -> String {
         KeyKind::Amount => french::amount(value),
         KeyKind::Rate => french::rate(value),
         KeyKind::Number => french::number(value),
-        KeyKind::Date => rules::day_from_number(value).map_or_else(|| french::number(value), french::date),
+        KeyKind::Date => {
+            rules::day_from_number(value).map_or_else(|| french::number(value), french::date)
+        }
     }
 }
 
 /// `les valeurs de 400,01 € à 400,99 €`, `la valeur 1 900 €`, `les valeurs entre 400 € et 401 € (exclus)`.
 fn gap_text(gap: &Gap, kind: KeyKind) -> String {
     match gap {
-        Gap::Steps { first, last: Some(last), .. } if first == last => {
+        Gap::Steps {
+            first,
+            last: Some(last),
+            ..
+        } if first == last => {
             format!("la valeur {}", key_value(*first, kind))
         }
-        Gap::Steps { first, last: Some(last), .. } => {
-            format!("les valeurs de {} à {}", key_value(*first, kind), key_value(*last, kind))
+        Gap::Steps {
+            first,
+            last: Some(last),
+            ..
+        } => {
+            format!(
+                "les valeurs de {} à {}",
+                key_value(*first, kind),
+                key_value(*last, kind)
+            )
         }
-        Gap::Steps { first, last: None, .. } => {
+        Gap::Steps {
+            first, last: None, ..
+        } => {
             format!("les valeurs à partir de {}", key_value(*first, kind))
         }
         Gap::Dense(interval) => interval_text(interval, kind),
@@ -596,12 +630,20 @@ fn interval_text(interval: &Interval, kind: KeyKind) -> String {
             let low = if l.inclusive { "[" } else { "]" };
             let high = if h.inclusive { "]" } else { "[" };
             let words = match (l.inclusive, h.inclusive) {
-                (false, false) => format!("strictement entre {} et {}", value(l.value), value(h.value)),
+                (false, false) => {
+                    format!("strictement entre {} et {}", value(l.value), value(h.value))
+                }
                 (true, true) => format!("de {} à {}", value(l.value), value(h.value)),
-                (false, true) => format!("au-dessus de {} jusqu'à {}", value(l.value), value(h.value)),
+                (false, true) => {
+                    format!("au-dessus de {} jusqu'à {}", value(l.value), value(h.value))
+                }
                 (true, false) => format!("de {} à moins de {}", value(l.value), value(h.value)),
             };
-            format!("les valeurs {words} ({low}{} ; {}{high})", value(l.value), value(h.value))
+            format!(
+                "les valeurs {words} ({low}{} ; {}{high})",
+                value(l.value),
+                value(h.value)
+            )
         }
         (Some(l), None) if l.inclusive => format!("les valeurs à partir de {}", value(l.value)),
         (Some(l), None) => format!("les valeurs au-dessus de {}", value(l.value)),
@@ -628,6 +670,8 @@ fn gap_help(fix: &GapFix, key: &str, kind: KeyKind) -> String {
             value(*high),
             value(*low)
         ),
-        GapFix::AddRow => "ajoutez une ligne pour ces valeurs, ou élargissez une ligne voisine".to_string(),
+        GapFix::AddRow => {
+            "ajoutez une ligne pour ces valeurs, ou élargissez une ligne voisine".to_string()
+        }
     }
 }

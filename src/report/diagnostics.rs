@@ -51,7 +51,9 @@ pub fn to_text(path: &str, source: &str, diagnostics: &[Diagnostic], color: bool
             report = report.with_help(help);
         }
         // Writing to a Vec cannot fail.
-        let _ = report.finish().write((path, Source::from(source)), &mut out);
+        let _ = report
+            .finish()
+            .write((path, Source::from(source)), &mut out);
     }
     let text = frenchify(&String::from_utf8_lossy(&out));
     if color { text } else { strip_ansi(&text) }

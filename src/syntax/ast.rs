@@ -155,7 +155,6 @@ pub struct Definition {
     pub ty: Option<(TypeName, Span)>,
     pub value: Expr,
     pub label: Option<Text>,
-    pub span: Span,
 }
 
 /// `grille selon quotient` and its rows.
@@ -179,7 +178,6 @@ pub struct Table {
 pub struct HeaderRow {
     pub key: Name,
     pub columns: Vec<Column>,
-    pub span: Span,
 }
 
 /// A column of the header row: a defined name, or a condition on the column key.
@@ -219,15 +217,6 @@ pub enum BoundValue {
     Date(DateLit),
 }
 
-impl BoundValue {
-    pub fn span(&self) -> Span {
-        match self {
-            BoundValue::Quantity(q) => q.span,
-            BoundValue::Date(d) => d.span,
-        }
-    }
-}
-
 /// The condition of a row, as a set of values of the key.
 #[derive(Debug, Clone)]
 pub struct Condition {
@@ -258,7 +247,6 @@ pub enum ConditionKind {
 pub struct ModifierLine {
     pub target: Name,
     pub modifier: Modifier,
-    pub span: Span,
 }
 
 /// `repas : la plus favorable de` and its `- …` lines.
@@ -305,6 +293,46 @@ pub struct Example {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+    /// The height of the tree below (1 for a leaf), kept small so that walking it
+    /// recursively is safe.
+    pub depth: usize,
+}
+
+impl Expr {
+    /// A node, with its depth computed from its children's.
+    pub fn new(kind: ExprKind, span: Span) -> Expr {
+        let mut deepest = 0;
+        kind.for_each_child(|child| deepest = deepest.max(child.depth));
+        Expr {
+            kind,
+            span,
+            depth: deepest + 1,
+        }
+    }
+}
+
+impl ExprKind {
+    /// Calls `f` on each direct sub-expression.
+    pub fn for_each_child(&self, mut f: impl FnMut(&Expr)) {
+        match self {
+            ExprKind::Quantity(_) | ExprKind::Date(_) | ExprKind::Bool(_) | ExprKind::Name(_) => {}
+            ExprKind::Negate(e) | ExprKind::Not(e) | ExprKind::Round(e, _) => f(e),
+            ExprKind::IsKnown { value, .. } => f(value),
+            ExprKind::Arith(_, a, b)
+            | ExprKind::Compare(_, a, b)
+            | ExprKind::And(a, b)
+            | ExprKind::Or(a, b) => {
+                f(a);
+                f(b);
+            }
+            ExprKind::Between(a, b, c) | ExprKind::If(a, b, c) | ExprKind::Clamp(a, b, c) => {
+                f(a);
+                f(b);
+                f(c);
+            }
+            ExprKind::Min(args) | ExprKind::Max(args) => args.iter().for_each(f),
+        }
+    }
 }
 
 /// The kinds of expressions.
@@ -321,7 +349,10 @@ pub enum ExprKind {
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     /// `x est connu` (`known: true`) or `x est inconnu`.
-    IsKnown { value: Box<Expr>, known: bool },
+    IsKnown {
+        value: Box<Expr>,
+        known: bool,
+    },
     /// `x entre a et b`
     Between(Box<Expr>, Box<Expr>, Box<Expr>),
     If(Box<Expr>, Box<Expr>, Box<Expr>),

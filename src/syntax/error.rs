@@ -41,6 +41,8 @@ pub enum SyntaxErrorKind {
     EmptyCell,
     /// `grille selon …` with no rows.
     EmptyTable,
+    /// An expression nested too deeply to be read safely.
+    TooDeep,
 }
 
 /// What the grammar expected, for the message.

@@ -11,6 +11,21 @@ use crate::syntax::lines::fold;
 
 type Result<T> = std::result::Result<T, SyntaxError>;
 
+/// How deep an expression may nest: the checker walks it recursively.
+const MAX_DEPTH: usize = 200;
+
+/// A node of the tree, refused when it nests too deeply.
+fn node(kind: ExprKind, span: Span) -> Result<Expr> {
+    let expr = Expr::new(kind, span);
+    if expr.depth > MAX_DEPTH {
+        return Err(SyntaxError {
+            kind: SyntaxErrorKind::TooDeep,
+            span,
+        });
+    }
+    Ok(expr)
+}
+
 /// Any expression pair (`expr` and every rule below it).
 pub(super) fn expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
     let at = span(&pair, offset);
@@ -78,7 +93,7 @@ pub(super) fn expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
         Rule::named_call => return named_call(pair, offset),
         _ => return Err(missing(at)),
     };
-    Ok(Expr { kind, span: at })
+    node(kind, at)
 }
 
 /// A `sum` pair, also used for the amounts of modifiers.
@@ -95,10 +110,7 @@ pub(super) fn sum(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
         };
         let right = expr(operand, offset)?;
         let span = left.span.to(right.span);
-        left = Expr {
-            kind: ExprKind::Arith(op, Box::new(left), Box::new(right)),
-            span,
-        };
+        left = node(ExprKind::Arith(op, Box::new(left), Box::new(right)), span)?;
     }
     Ok(left)
 }
@@ -125,10 +137,7 @@ fn chain(
     for operand in operands {
         let right = expr(operand, offset)?;
         let span = left.span.to(right.span);
-        left = Expr {
-            kind: combine(Box::new(left), Box::new(right)),
-            span,
-        };
+        left = node(combine(Box::new(left), Box::new(right)), span)?;
     }
     Ok(left)
 }
@@ -168,7 +177,7 @@ fn comparison(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
             ExprKind::Compare(op, Box::new(left), boxed(right, offset)?)
         }
     };
-    Ok(Expr { kind, span: at })
+    node(kind, at)
 }
 
 /// `min(a ; b)`, `max(a ; b)`; any other name is an unknown function.
@@ -189,12 +198,12 @@ fn named_call(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
             });
         }
     };
-    if let ExprKind::Min(args) | ExprKind::Max(args) = &kind {
-        if args.is_empty() {
-            return Err(missing(at));
-        }
+    if let ExprKind::Min(args) | ExprKind::Max(args) = &kind
+        && args.is_empty()
+    {
+        return Err(missing(at));
     }
-    Ok(Expr { kind, span: at })
+    node(kind, at)
 }
 
 fn missing(at: Span) -> SyntaxError {

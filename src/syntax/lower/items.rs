@@ -147,7 +147,6 @@ impl Lowerer {
                 ArticleItem::Modifier(ast::ModifierLine {
                     target,
                     modifier: modifier_parts(parts, offset, span)?,
-                    span,
                 })
             }
             _ => ArticleItem::Definition(definition(item, offset, span)?),
@@ -164,7 +163,9 @@ impl Lowerer {
             return Ok(());
         };
         let rule = item.as_rule();
-        let mut parts = item.into_inner().filter(|p| p.as_rule() != Rule::kw_attendu);
+        let mut parts = item
+            .into_inner()
+            .filter(|p| p.as_rule() != Rule::kw_attendu);
         let (Some(target), Some(value)) = (parts.next(), parts.next()) else {
             return Ok(());
         };
@@ -265,7 +266,9 @@ fn definition(item: Pair<'_, Rule>, offset: usize, span: Span) -> Result<ast::De
     for part in item.into_inner() {
         match part.as_rule() {
             Rule::word => target = name(&part, offset),
-            Rule::type_name => ty = Some((type_name(part.clone(), offset), super::span(&part, offset))),
+            Rule::type_name => {
+                ty = Some((type_name(part.clone(), offset), super::span(&part, offset)))
+            }
             Rule::expr => value = Some(super::expr::expr(part, offset)?),
             Rule::text => label = Some(text(part, offset)),
             _ => {}
@@ -283,7 +286,6 @@ fn definition(item: Pair<'_, Rule>, offset: usize, span: Span) -> Result<ast::De
         ty,
         value,
         label,
-        span,
     })
 }
 

@@ -64,15 +64,41 @@ struct Parsed<'s> {
     offset: usize,
 }
 
+/// How deeply the parse of one statement may nest (about 80 levels of parentheses):
+/// lowering and checking recurse on the tree, and must not overflow the stack.
+const MAX_DEPTH: usize = 1000;
+
 /// Parses `text` (found at `offset` in the file) with `rule`; the pair inside `SOI … EOI`.
 fn parse(rule: Rule, text: &str, offset: usize) -> Result<Parsed<'_>, SyntaxError> {
     match DeliberationParser::parse(rule, text) {
         Ok(mut pairs) => match pairs.next() {
+            Some(pair) if depth(&pair) > MAX_DEPTH => Err(SyntaxError {
+                kind: SyntaxErrorKind::TooDeep,
+                span: Span::new(offset, offset + text.len()),
+            }),
             Some(pair) => Ok(Parsed { pair, offset }),
             None => Err(pest_error::empty(offset)),
         },
         Err(error) => Err(pest_error::convert(&error, text, offset)),
     }
+}
+
+/// The nesting depth of a parse tree, counted without recursion.
+fn depth(pair: &Pair<'_, Rule>) -> usize {
+    let mut ends: Vec<usize> = Vec::new();
+    let mut deepest = 0;
+    for p in pair.clone().into_inner().flatten() {
+        let span = p.as_span();
+        while ends
+            .last()
+            .is_some_and(|end| span.start() >= *end && span.start() != span.end())
+        {
+            ends.pop();
+        }
+        ends.push(span.end());
+        deepest = deepest.max(ends.len());
+    }
+    deepest
 }
 
 /// The only child of `pair` that is not `EOI`.
@@ -83,7 +109,9 @@ fn inner(pair: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
 impl Lowerer {
     fn statement(&mut self, statement: Statement<'_>) {
         let offset = statement.span.start;
-        if let Ok(parsed) = parse(Rule::section_head, statement.text, offset) {
+        if opens_section(statement.text)
+            && let Ok(parsed) = parse(Rule::section_head, statement.text, offset)
+        {
             self.open = Open::Nothing;
             if let Some(head) = inner(parsed.pair) {
                 self.section_head(head, offset, statement.span);
@@ -189,10 +217,11 @@ impl Lowerer {
         if let Some(name) = defined_name(statement.text) {
             self.broken_names.push(name);
         }
-        if statement.text.trim_start().starts_with('|') && self.open == Open::Table {
-            if let Some(ast::ArticleItem::Table(table)) = self.last_item_mut() {
-                table.incomplete = true;
-            }
+        if statement.text.trim_start().starts_with('|')
+            && self.open == Open::Table
+            && let Some(ast::ArticleItem::Table(table)) = self.last_item_mut()
+        {
+            table.incomplete = true;
         }
         self.errors.push(error);
     }
@@ -210,9 +239,15 @@ impl Lowerer {
         let header = &self.file.header;
         let end = source.trim_end().len();
         let at = header.title_span.unwrap_or(Span::new(0, end.min(1)));
-        if header.title.is_none() && !self.errors.iter().any(|e| e.kind == SyntaxErrorKind::MissingTitle) {
+        if header.title.is_none()
+            && !self
+                .errors
+                .iter()
+                .any(|e| e.kind == SyntaxErrorKind::MissingTitle)
+        {
             self.error(SyntaxErrorKind::MissingTitle, Span::new(0, 0));
-        } else if header.applicable_from.is_none() && header.title.is_some() && !self.saw_applicable {
+        } else if header.applicable_from.is_none() && header.title.is_some() && !self.saw_applicable
+        {
             self.error(
                 SyntaxErrorKind::MissingHeaderLine(HeaderLine::Applicable),
                 at,
@@ -220,17 +255,30 @@ impl Lowerer {
         }
         for article in &self.file.articles {
             for item in &article.items {
-                if let ast::ArticleItem::Table(table) = item {
-                    if table.header.is_none() {
-                        self.errors.push(SyntaxError {
-                            kind: SyntaxErrorKind::EmptyTable,
-                            span: table.head_span,
-                        });
-                    }
+                if let ast::ArticleItem::Table(table) = item
+                    && table.header.is_none()
+                {
+                    self.errors.push(SyntaxError {
+                        kind: SyntaxErrorKind::EmptyTable,
+                        span: table.head_span,
+                    });
                 }
             }
         }
     }
+}
+
+/// Whether a statement starts with a word that opens a section (a cheap test before
+/// the parse).
+fn opens_section(text: &str) -> bool {
+    let first = text
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    matches!(
+        lines::fold(first).as_str(),
+        "deliberation" | "entrees" | "article" | "exemple"
+    )
 }
 
 /// The first line of a statement, for errors about the whole statement.
@@ -243,10 +291,22 @@ fn first_line(statement: Statement<'_>) -> Span {
 /// the error says it is misplaced.
 fn misplaced(statement: Statement<'_>, section: Section) -> Option<SyntaxError> {
     let candidates = [
-        (Rule::header_item, StatementKind::HeaderLine, Section::Header),
+        (
+            Rule::header_item,
+            StatementKind::HeaderLine,
+            Section::Header,
+        ),
         (Rule::input_decl, StatementKind::InputDecl, Section::Inputs),
-        (Rule::article_item, StatementKind::ArticleRule, Section::Article),
-        (Rule::example_item, StatementKind::ExampleLine, Section::Example),
+        (
+            Rule::article_item,
+            StatementKind::ArticleRule,
+            Section::Article,
+        ),
+        (
+            Rule::example_item,
+            StatementKind::ExampleLine,
+            Section::Example,
+        ),
     ];
     candidates
         .into_iter()

@@ -69,7 +69,7 @@ impl Lowerer {
                 })
                 .collect::<Result<Vec<_>>>();
             let columns = columns.inspect_err(|_| table.incomplete = true)?;
-            table.header = Some(ast::HeaderRow { key, columns, span });
+            table.header = Some(ast::HeaderRow { key, columns });
             return Ok(());
         }
         let parsed = condition(&first).and_then(|condition| {
@@ -174,18 +174,24 @@ fn interval(form: Pair<'_, Rule>, offset: usize) -> Result<ConditionKind> {
             _ => {}
         }
     }
-    let inclusive = |value: BoundValue| Some(BoundLit {
-        value,
-        inclusive: true,
-    });
-    let exclusive = |value: BoundValue| Some(BoundLit {
-        value,
-        inclusive: false,
-    });
+    let inclusive = |value: BoundValue| {
+        Some(BoundLit {
+            value,
+            inclusive: true,
+        })
+    };
+    let exclusive = |value: BoundValue| {
+        Some(BoundLit {
+            value,
+            inclusive: false,
+        })
+    };
     let mut values = values.into_iter();
     let (a, b) = (values.next(), values.next());
     let (low, high) = match (rule, a, b) {
-        (Rule::dates_between | Rule::range_closed, Some(a), Some(b)) => (inclusive(a), inclusive(b)),
+        (Rule::dates_between | Rule::range_closed, Some(a), Some(b)) => {
+            (inclusive(a), inclusive(b))
+        }
         (Rule::range_below, Some(a), Some(b)) => (inclusive(a), exclusive(b)),
         (Rule::dates_until | Rule::at_most, Some(a), _) => (None, inclusive(a)),
         (Rule::below, Some(a), _) => (None, exclusive(a)),
