@@ -36,9 +36,26 @@ impl Compiled {
     }
 }
 
+/// The stack of the thread that compiles: reading and checking recurse on the tree of
+/// each expression, whose depth is bounded (see `syntax/lower`), but deep enough that
+/// the small stack of a test or worker thread would not do. Only touched pages cost.
+const COMPILER_STACK: usize = 64 * 1024 * 1024;
+
 /// Reads and checks the text of a deliberation. Never panics; a file with errors gives
 /// no rule tree and every error at once.
 pub fn compile(source: &str) -> Compiled {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("tarif-compile".to_string())
+            .stack_size(COMPILER_STACK)
+            .spawn_scoped(scope, || compile_here(source))
+            .ok()
+            .and_then(|thread| thread.join().ok())
+    })
+    .unwrap_or_else(|| compile_here(source))
+}
+
+fn compile_here(source: &str) -> Compiled {
     let parsed = syntax::parse(source);
     let checked = check::check(source, &parsed);
     let mut diagnostics: Vec<Diagnostic> = parsed

@@ -138,3 +138,40 @@ proptest! {
         exercise(&text);
     }
 }
+
+/// A statement of `n` nested copies of `open … close` around `1 €`.
+fn nested(open: &str, close: &str, n: usize) -> String {
+    format!(
+        "délibération « x »\n  applicable du 01/09/2025\narticle 1 « a »\n  tarif r (par r) = {}1 €{}\n",
+        open.repeat(n),
+        close.repeat(n)
+    )
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    for text in [
+        nested("(", ")", 3000),
+        nested("si oui alors 1 € sinon ", "", 3000),
+        nested("", " + 1 €", 5000),
+        nested("- ", "", 5000),
+        nested("min(", " ; 1 €)", 3000),
+    ] {
+        let compiled = tarif::compile(&text);
+        assert!(compiled.has_errors());
+    }
+}
+
+#[test]
+fn the_deepest_accepted_expression_is_checked() {
+    // Just under the limits: accepted, and checked on a test thread's small stack.
+    for text in [
+        nested("(", ")", 70),
+        nested("", " + 1 €", 195),
+        nested("max(", " ; 1 €)", 80),
+        nested("si oui alors 1 € sinon ", "", 195),
+    ] {
+        let compiled = tarif::compile(&text);
+        assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics.first());
+    }
+}
