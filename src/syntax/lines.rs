@@ -44,7 +44,7 @@ pub fn statements(source: &str) -> Vec<Statement<'_>> {
 }
 
 /// The line without its `# comment`, keeping `#` inside texts.
-fn strip_comment(line: &str) -> &str {
+pub fn strip_comment(line: &str) -> &str {
     let mut closing: Option<char> = None;
     for (i, c) in line.char_indices() {
         match (closing, c) {

@@ -110,10 +110,6 @@ impl Lowerer {
         };
         let open = std::mem::replace(&mut self.open, Open::Nothing);
         let lowered = match item.as_rule() {
-            Rule::table_row => {
-                self.open = Open::Table;
-                return self.table_row(item, offset, span, open);
-            }
             Rule::best_of_item => {
                 if open != Open::BestOf {
                     return Err(misplaced_line(StatementKind::FavourableItem, span));

@@ -132,6 +132,13 @@ impl Lowerer {
             Section::Article => Rule::article_item,
             Section::Example => Rule::example_item,
         };
+        if section == Section::Article && statement.text.starts_with('|') {
+            let open = std::mem::replace(&mut self.open, Open::Table);
+            if let Err(error) = self.table_row(statement.text, statement.span, open) {
+                self.broken(statement, error);
+            }
+            return;
+        }
         match parse(rule, statement.text, offset) {
             Ok(parsed) => {
                 let result = match section {

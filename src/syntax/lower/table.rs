@@ -9,6 +9,7 @@ use crate::syntax::ast::{
     self, ArticleItem, BoundLit, BoundValue, Column, Condition, ConditionKind, Literal,
 };
 use crate::syntax::error::{Section, StatementKind, SyntaxError, SyntaxErrorKind};
+use crate::syntax::lines;
 
 type Result<T> = std::result::Result<T, SyntaxError>;
 
@@ -20,13 +21,7 @@ struct RawCell<'s> {
 
 impl Lowerer {
     /// A `| … |` line: the header row of the open table, or one of its data rows.
-    pub(super) fn table_row(
-        &mut self,
-        row: Pair<'_, Rule>,
-        offset: usize,
-        span: Span,
-        open: Open,
-    ) -> Result<()> {
+    pub(super) fn table_row(&mut self, text: &str, span: Span, open: Open) -> Result<()> {
         let table = match (open, self.last_item_mut()) {
             (Open::Table, Some(ArticleItem::Table(table))) => table,
             _ => {
@@ -39,19 +34,7 @@ impl Lowerer {
                 });
             }
         };
-        let ends_with_bar = row.as_str().trim_end().ends_with('|');
-        let mut cells: Vec<RawCell<'_>> = row
-            .into_inner()
-            .filter(|p| p.as_rule() == Rule::raw_cell)
-            .map(|p| RawCell {
-                text: p.as_str(),
-                span: super::span(&p, offset),
-            })
-            .collect();
-        if ends_with_bar && cells.last().is_some_and(|c| c.text.trim().is_empty()) {
-            cells.pop();
-        }
-        let mut cells = cells.into_iter();
+        let mut cells = split_cells(text, span.start).into_iter();
         let first = cells.next().ok_or(SyntaxError {
             kind: SyntaxErrorKind::EmptyCell,
             span,
@@ -93,6 +76,32 @@ impl Lowerer {
     }
 }
 
+/// The cells of `| a | b |` (found at `offset`): the text between bars, without the
+/// comment that may end the line. The last bar may be left out.
+fn split_cells(text: &str, offset: usize) -> Vec<RawCell<'_>> {
+    let code = lines::strip_comment(text).trim_end();
+    let Some(inside) = code.strip_prefix('|') else {
+        return Vec::new();
+    };
+    let inside = inside.strip_suffix('|').unwrap_or(inside);
+    let mut cells = Vec::new();
+    let mut start = offset + 1;
+    for piece in inside.split('|') {
+        let trimmed = piece.trim_start();
+        let lead = piece.len() - trimmed.len();
+        let text = trimmed.trim_end();
+        let span = if text.is_empty() {
+            // An empty cell is shown as the blank between its bars.
+            Span::new(start, start + piece.len())
+        } else {
+            Span::new(start + lead, start + lead + text.len())
+        };
+        cells.push(RawCell { text, span });
+        start += piece.len() + 1;
+    }
+    cells
+}
+
 fn parse_cell<'s>(cell: &RawCell<'s>, rule: Rule) -> Result<Pair<'s, Rule>> {
     if cell.text.trim().is_empty() {
         return Err(SyntaxError {
@@ -113,8 +122,17 @@ fn header_name(cell: &RawCell<'_>) -> Result<ast::Name> {
 }
 
 fn cell(cell: &RawCell<'_>) -> Result<ast::Cell> {
-    let pair = parse_cell(cell, Rule::cell)?;
     let offset = cell.span.start;
+    if let Ok(parsed) = parse(Rule::plain_quantity, cell.text, offset) {
+        if let Some(q) = inner(parsed.pair) {
+            let q = quantity(&q, offset)?;
+            return Ok(ast::Cell::Value(ast::Expr::new(
+                ast::ExprKind::Quantity(q),
+                q.span,
+            )));
+        }
+    }
+    let pair = parse_cell(cell, Rule::cell)?;
     if pair.as_rule() == Rule::not_applicable {
         return Ok(ast::Cell::NotApplicable(span(&pair, offset)));
     }
@@ -160,13 +178,69 @@ fn empty(span: Span) -> SyntaxError {
     }
 }
 
+/// The shape of a row condition on numbers or dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `3`
+    Exactly,
+    /// `de 401 à 600 €`, `du 01/09/2024 au 31/08/2025`
+    Closed,
+    /// `de 400 à moins de 640 €`
+    UpperExcluded,
+    /// `jusqu'à 400 €`, `jusqu'au 31/08/2024`
+    AtMost,
+    /// `moins de 400 €`
+    Below,
+    /// `plus de 2 000 €`
+    Above,
+    /// `à partir de 511 €`, `2 051 et plus`, `à partir du 01/09/2025`
+    AtLeast,
+    /// `> 400 et ≤ 600`
+    Pair,
+}
+
+/// The shape of a condition rule, and its parts (the end of a range flattened in).
+fn shape(form: Pair<'_, Rule>) -> (Shape, Vec<Pair<'_, Rule>>) {
+    let rule = form.as_rule();
+    let parts: Vec<Pair<'_, Rule>> = form.into_inner().collect();
+    let shape = match rule {
+        Rule::dates_between => Shape::Closed,
+        Rule::dates_until | Rule::at_most => Shape::AtMost,
+        Rule::below => Shape::Below,
+        Rule::above => Shape::Above,
+        Rule::dates_from | Rule::at_least => Shape::AtLeast,
+        Rule::bounds_pair => Shape::Pair,
+        _ => {
+            let mut shape = Shape::Exactly;
+            let mut flat = Vec::new();
+            for part in parts {
+                match part.as_rule() {
+                    Rule::range_end => {
+                        shape = Shape::Closed;
+                        for inner in part.into_inner() {
+                            if inner.as_rule() == Rule::upper_exclusive {
+                                shape = Shape::UpperExcluded;
+                            }
+                            flat.push(inner);
+                        }
+                    }
+                    Rule::and_more => shape = Shape::AtLeast,
+                    _ => flat.push(part),
+                }
+            }
+            return (shape, flat);
+        }
+    };
+    (shape, parts)
+}
+
 /// The bounds of a numeric or date row.
 fn interval(form: Pair<'_, Rule>, offset: usize) -> Result<ConditionKind> {
-    let rule = form.as_rule();
     let at = span(&form, offset);
+    let (shape, parts) = shape(form);
     let mut values = Vec::new();
     let mut pairs = Vec::new();
-    for part in form.into_inner() {
+    for part in parts {
         match part.as_rule() {
             Rule::quantity => values.push(BoundValue::Quantity(quantity(&part, offset)?)),
             Rule::date_literal => values.push(BoundValue::Date(date(&part, offset)?)),
@@ -174,31 +248,17 @@ fn interval(form: Pair<'_, Rule>, offset: usize) -> Result<ConditionKind> {
             _ => {}
         }
     }
-    let inclusive = |value: BoundValue| {
-        Some(BoundLit {
-            value,
-            inclusive: true,
-        })
-    };
-    let exclusive = |value: BoundValue| {
-        Some(BoundLit {
-            value,
-            inclusive: false,
-        })
-    };
+    let bound = |value: BoundValue, inclusive: bool| Some(BoundLit { value, inclusive });
     let mut values = values.into_iter();
-    let (a, b) = (values.next(), values.next());
-    let (low, high) = match (rule, a, b) {
-        (Rule::dates_between | Rule::range_closed, Some(a), Some(b)) => {
-            (inclusive(a), inclusive(b))
-        }
-        (Rule::range_below, Some(a), Some(b)) => (inclusive(a), exclusive(b)),
-        (Rule::dates_until | Rule::at_most, Some(a), _) => (None, inclusive(a)),
-        (Rule::below, Some(a), _) => (None, exclusive(a)),
-        (Rule::above, Some(a), _) => (exclusive(a), None),
-        (Rule::dates_from | Rule::at_least | Rule::and_more, Some(a), _) => (inclusive(a), None),
-        (Rule::exactly, Some(a), _) => (inclusive(a), inclusive(a)),
-        (Rule::bounds_pair, _, _) => {
+    let (low, high) = match (shape, values.next(), values.next()) {
+        (Shape::Closed, Some(a), Some(b)) => (bound(a, true), bound(b, true)),
+        (Shape::UpperExcluded, Some(a), Some(b)) => (bound(a, true), bound(b, false)),
+        (Shape::AtMost, Some(a), _) => (None, bound(a, true)),
+        (Shape::Below, Some(a), _) => (None, bound(a, false)),
+        (Shape::Above, Some(a), _) => (bound(a, false), None),
+        (Shape::AtLeast, Some(a), _) => (bound(a, true), None),
+        (Shape::Exactly, Some(a), _) => (bound(a, true), bound(a, true)),
+        (Shape::Pair, _, _) => {
             let mut low = None;
             let mut high = None;
             for (is_low, bound) in pairs {
