@@ -123,14 +123,14 @@ fn header_name(cell: &RawCell<'_>) -> Result<ast::Name> {
 
 fn cell(cell: &RawCell<'_>) -> Result<ast::Cell> {
     let offset = cell.span.start;
-    if let Ok(parsed) = parse(Rule::plain_quantity, cell.text, offset) {
-        if let Some(q) = inner(parsed.pair) {
-            let q = quantity(&q, offset)?;
-            return Ok(ast::Cell::Value(ast::Expr::new(
-                ast::ExprKind::Quantity(q),
-                q.span,
-            )));
-        }
+    if let Ok(parsed) = parse(Rule::plain_quantity, cell.text, offset)
+        && let Some(q) = inner(parsed.pair)
+    {
+        let q = quantity(&q, offset)?;
+        return Ok(ast::Cell::Value(ast::Expr::new(
+            ast::ExprKind::Quantity(q),
+            q.span,
+        )));
     }
     let pair = parse_cell(cell, Rule::cell)?;
     if pair.as_rule() == Rule::not_applicable {
