@@ -63,6 +63,17 @@ fn published_grids() {
     });
 }
 
+/// Files that use every form of the language: no error, warnings as snapshots.
+#[test]
+fn language_forms_are_accepted() {
+    insta::glob!("cases/language/*.delib", |path| {
+        let compiled = tarif::compile(&read(path));
+        assert!(!compiled.has_errors(), "{}", render(path));
+        assert!(compiled.deliberation.is_some());
+        insta::assert_snapshot!(render(path));
+    });
+}
+
 /// The deliberations of `deliberations/` have no error.
 #[test]
 fn deliberations_check_without_error() {
@@ -102,6 +113,7 @@ fn no_orphan_snapshot() {
         let folder = match test.rsplit("__").next() {
             Some("each_code_on_its_snippet") => "diagnostics",
             Some("published_grids") => "grids",
+            Some("language_forms_are_accepted") => "language",
             _ => continue,
         };
         let case_path = root.join("cases").join(folder).join(case);

@@ -76,15 +76,23 @@ impl Checker<'_> {
         let mut running = base_facts.clone();
         let mut steps = Vec::new();
         let mut rounded_at_end = false;
+        let mut negative_at = Vec::new();
         let file = self.file;
         for (a, article_ast) in file.articles.iter().enumerate() {
             for item in &article_ast.items {
                 let step = match item {
                     ArticleItem::Modifier(m) if m.target.text == name => {
-                        let (modifier, facts) =
-                            self.modifier(&m.modifier, a, &running, &base_facts, name);
+                        let (modifier, facts, negative) =
+                            self.modifier(&m.modifier, a, &running, &base_facts);
                         rounded_at_end =
                             matches!(modifier.kind, M::Round(_)) && modifier.condition.is_none();
+                        // A price below 0 € is caught by a later unconditional floor.
+                        if matches!(modifier.kind, M::Floor(_)) && modifier.condition.is_none() {
+                            negative_at.clear();
+                        }
+                        if negative {
+                            negative_at.push(m.modifier.span);
+                        }
                         running = facts;
                         Step::Modifier(modifier)
                     }
@@ -92,8 +100,11 @@ impl Checker<'_> {
                         let mut options = Vec::new();
                         let mut facts = running.clone();
                         for option in &b.options {
-                            let (modifier, after) =
-                                self.modifier(option, a, &running, &base_facts, name);
+                            let (modifier, after, negative) =
+                                self.modifier(option, a, &running, &base_facts);
+                            if negative {
+                                negative_at.push(option.span);
+                            }
                             facts = facts.either(&after);
                             options.push(modifier);
                         }
@@ -119,6 +130,14 @@ impl Checker<'_> {
                     tariff: name.to_string(),
                 },
                 span: decl.span,
+            });
+        }
+        for span in negative_at {
+            self.errors.push(CheckError {
+                kind: CheckErrorKind::MayGoNegative {
+                    tariff: name.to_string(),
+                },
+                span,
             });
         }
         if !running.unknown.is_empty() {
@@ -154,8 +173,7 @@ impl Checker<'_> {
         article: usize,
         before: &Facts,
         base: &Facts,
-        tariff: &str,
-    ) -> (rules::Modifier, Facts) {
+    ) -> (rules::Modifier, Facts, bool) {
         let (condition, condition_facts) = match &modifier.condition {
             Some(c) => {
                 let (e, f) = self.boolean(c, &Vec::new());
@@ -271,16 +289,10 @@ impl Checker<'_> {
             after = before.clone().either(&after);
             after.unknown.extend(c.unknown);
         }
-        if after.range.low.is_some_and(|l| l < Decimal::ZERO)
+        let may_go_negative = after.range.low.is_none_or(|l| l < Decimal::ZERO)
             && before.range.is_non_negative()
-            && !matches!(modifier.kind, ast::ModifierKind::Floor(_))
-        {
-            self.errors.push(CheckError {
-                kind: CheckErrorKind::MayGoNegative {
-                    tariff: tariff.to_string(),
-                },
-                span: modifier.span,
-            });
+            && !matches!(modifier.kind, ast::ModifierKind::Floor(_));
+        if may_go_negative {
             after.range = Range {
                 low: Some(Decimal::ZERO),
                 ..after.range
@@ -293,7 +305,7 @@ impl Checker<'_> {
             article: Self::article_id(article),
             line: self.line(modifier.span),
         };
-        (rule, after)
+        (rule, after, may_go_negative)
     }
 }
 

@@ -156,12 +156,7 @@ fn condition(cell: &RawCell<'_>) -> Result<Condition> {
                 })
                 .collect(),
         ),
-        Rule::condition_dates | Rule::condition_numeric => {
-            let Some(form) = pair.into_inner().next() else {
-                return Err(empty(at));
-            };
-            interval(form, offset)?
-        }
+        Rule::condition_dates | Rule::condition_numeric => interval(pair, offset)?,
         _ => return Err(empty(at)),
     };
     Ok(Condition {
@@ -178,123 +173,121 @@ fn empty(span: Span) -> SyntaxError {
     }
 }
 
-/// The shape of a row condition on numbers or dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    /// `3`
-    Exactly,
-    /// `de 401 à 600 €`, `du 01/09/2024 au 31/08/2025`
-    Closed,
-    /// `de 400 à moins de 640 €`
-    UpperExcluded,
-    /// `jusqu'à 400 €`, `jusqu'au 31/08/2024`
-    AtMost,
-    /// `moins de 400 €`
-    Below,
-    /// `plus de 2 000 €`
-    Above,
-    /// `à partir de 511 €`, `2 051 et plus`, `à partir du 01/09/2025`
-    AtLeast,
-    /// `> 400 et ≤ 600`
-    Pair,
-}
-
-/// The shape of a condition rule, and its parts (the end of a range flattened in).
-fn shape(form: Pair<'_, Rule>) -> (Shape, Vec<Pair<'_, Rule>>) {
-    let rule = form.as_rule();
-    let parts: Vec<Pair<'_, Rule>> = form.into_inner().collect();
-    let shape = match rule {
-        Rule::dates_between => Shape::Closed,
-        Rule::dates_until | Rule::at_most => Shape::AtMost,
-        Rule::below => Shape::Below,
-        Rule::above => Shape::Above,
-        Rule::dates_from | Rule::at_least => Shape::AtLeast,
-        Rule::bounds_pair => Shape::Pair,
-        _ => {
-            let mut shape = Shape::Exactly;
-            let mut flat = Vec::new();
-            for part in parts {
-                match part.as_rule() {
-                    Rule::range_end => {
-                        shape = Shape::Closed;
-                        for inner in part.into_inner() {
-                            if inner.as_rule() == Rule::upper_exclusive {
-                                shape = Shape::UpperExcluded;
-                            }
-                            flat.push(inner);
-                        }
-                    }
-                    Rule::and_more => shape = Shape::AtLeast,
-                    _ => flat.push(part),
-                }
-            }
-            return (shape, flat);
-        }
-    };
-    (shape, parts)
-}
-
-/// The bounds of a numeric or date row.
+/// The bounds of a row on numbers or dates.
 fn interval(form: Pair<'_, Rule>, offset: usize) -> Result<ConditionKind> {
     let at = span(&form, offset);
-    let (shape, parts) = shape(form);
-    let mut values = Vec::new();
-    let mut pairs = Vec::new();
-    for part in parts {
-        match part.as_rule() {
-            Rule::quantity => values.push(BoundValue::Quantity(quantity(&part, offset)?)),
-            Rule::date_literal => values.push(BoundValue::Date(date(&part, offset)?)),
-            Rule::comparison_bound => pairs.push(comparison_bound(part, offset)?),
-            _ => {}
+    let mut low = None;
+    let mut high = None;
+    for part in form.into_inner() {
+        let ok = match part.as_rule() {
+            Rule::from_quantity => {
+                let (l, h) = from_quantity(part, offset)?;
+                low = l;
+                high = h;
+                true
+            }
+            Rule::one_side => match part.into_inner().next() {
+                Some(side) => {
+                    let (is_low, bound) = one_side(side, offset)?;
+                    let slot = if is_low { &mut low } else { &mut high };
+                    slot.replace(bound).is_none()
+                }
+                None => true,
+            },
+            // A dates rule: `du D au D`, `jusqu'au D`, `à partir du D`.
+            rule @ (Rule::dates_between | Rule::dates_until | Rule::dates_from) => {
+                let mut dates = Vec::new();
+                for d in part
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::date_literal)
+                {
+                    dates.push(BoundValue::Date(date(&d, offset)?));
+                }
+                let bound = |value: BoundValue| BoundLit {
+                    value,
+                    inclusive: true,
+                };
+                let mut dates = dates.into_iter();
+                match rule {
+                    Rule::dates_between => {
+                        low = dates.next().map(bound);
+                        high = dates.next().map(bound);
+                    }
+                    Rule::dates_until => high = dates.next().map(bound),
+                    _ => low = dates.next().map(bound),
+                }
+                true
+            }
+            _ => true,
+        };
+        if !ok {
+            return Err(SyntaxError {
+                kind: SyntaxErrorKind::SameSideBounds,
+                span: at,
+            });
         }
     }
-    let bound = |value: BoundValue, inclusive: bool| Some(BoundLit { value, inclusive });
-    let mut values = values.into_iter();
-    let (low, high) = match (shape, values.next(), values.next()) {
-        (Shape::Closed, Some(a), Some(b)) => (bound(a, true), bound(b, true)),
-        (Shape::UpperExcluded, Some(a), Some(b)) => (bound(a, true), bound(b, false)),
-        (Shape::AtMost, Some(a), _) => (None, bound(a, true)),
-        (Shape::Below, Some(a), _) => (None, bound(a, false)),
-        (Shape::Above, Some(a), _) => (bound(a, false), None),
-        (Shape::AtLeast, Some(a), _) => (bound(a, true), None),
-        (Shape::Exactly, Some(a), _) => (bound(a, true), bound(a, true)),
-        (Shape::Pair, _, _) => {
-            let mut low = None;
-            let mut high = None;
-            for (is_low, bound) in pairs {
-                let side = if is_low { &mut low } else { &mut high };
-                if side.is_some() {
-                    return Err(SyntaxError {
-                        kind: SyntaxErrorKind::SameSideBounds,
-                        span: at,
-                    });
-                }
-                *side = Some(bound);
-            }
-            (low, high)
-        }
-        _ => return Err(empty(at)),
-    };
+    if low.is_none() && high.is_none() {
+        return Err(empty(at));
+    }
     Ok(ConditionKind::Interval { low, high })
 }
 
-/// `≤ 600`: whether it is a lower bound, and the bound.
-fn comparison_bound(pair: Pair<'_, Rule>, offset: usize) -> Result<(bool, BoundLit)> {
-    let mut operator = "";
-    let mut value = None;
-    for part in pair.into_inner() {
+/// `de 401 à 600 €`, `de 400 à moins de 640 €`, `2 051 et plus`, `3`.
+fn from_quantity(
+    form: Pair<'_, Rule>,
+    offset: usize,
+) -> Result<(Option<BoundLit>, Option<BoundLit>)> {
+    let mut values = Vec::new();
+    let mut upper_excluded = false;
+    let mut ranged = false;
+    let mut and_more = false;
+    for part in form.into_inner() {
         match part.as_rule() {
-            Rule::bound_operator => operator = part.as_str(),
-            Rule::quantity => value = Some(quantity(&part, offset)?),
+            Rule::quantity => values.push(quantity(&part, offset)?),
+            Rule::range_end => {
+                ranged = true;
+                for inner in part.into_inner() {
+                    match inner.as_rule() {
+                        Rule::upper_exclusive => upper_excluded = true,
+                        Rule::quantity => values.push(quantity(&inner, offset)?),
+                        _ => {}
+                    }
+                }
+            }
+            Rule::and_more => and_more = true,
             _ => {}
         }
     }
-    let value = value.ok_or(empty(Span::new(offset, offset)))?;
-    let (is_low, inclusive) = match operator {
-        ">" => (true, false),
-        "≥" | ">=" => (true, true),
-        "<" => (false, false),
-        _ => (false, true),
+    let bound = |q: ast::Quantity, inclusive: bool| BoundLit {
+        value: BoundValue::Quantity(q),
+        inclusive,
+    };
+    let mut values = values.into_iter();
+    let first = values.next().map(|q| bound(q, true));
+    Ok(match (ranged, and_more) {
+        (true, _) => (first, values.next().map(|q| bound(q, !upper_excluded))),
+        (false, true) => (first, None),
+        (false, false) => (first, first),
+    })
+}
+
+/// `jusqu'à 400 €`, `moins de 400`, `> 400`, `à partir de 511 €`: whether the bound is
+/// a lower one, and the bound.
+fn one_side(side: Pair<'_, Rule>, offset: usize) -> Result<(bool, BoundLit)> {
+    let rule = side.as_rule();
+    let at = span(&side, offset);
+    let value = side
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::quantity)
+        .map(|q| quantity(&q, offset))
+        .transpose()?
+        .ok_or(empty(at))?;
+    let (is_low, inclusive) = match rule {
+        Rule::at_most => (false, true),
+        Rule::below => (false, false),
+        Rule::above => (true, false),
+        _ => (true, true),
     };
     Ok((
         is_low,
