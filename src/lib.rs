@@ -12,7 +12,10 @@
 
 mod check;
 mod diagnostic;
+pub mod document;
+pub mod eval;
 mod french;
+pub mod inputs;
 pub mod report;
 pub mod rules;
 mod span;

@@ -5,10 +5,12 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use serde::{Deserialize, Serialize};
+
 use crate::span::Span;
 
 /// A deliberation, checked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Deliberation {
     pub meta: Meta,
     pub articles: Vec<Article>,
@@ -25,7 +27,7 @@ pub struct Deliberation {
 }
 
 /// The header of the deliberation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Meta {
     pub title: String,
     pub collectivity: Option<String>,
@@ -37,23 +39,23 @@ pub struct Meta {
 }
 
 /// Index of an article in [`Deliberation::articles`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ArticleId(pub u32);
 /// Index of an input in [`Deliberation::inputs`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct InputId(pub u32);
 /// Index of a definition in [`Deliberation::definitions`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct DefinitionId(pub u32);
 /// Index of a table in [`Deliberation::tables`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TableId(pub u32);
 /// Index of a value of a `choix` in [`Deliberation::choices`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ChoiceId(pub u32);
 
 /// `article 3 « Prix du repas »`
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
     pub number: String,
     pub title: Option<String>,
@@ -61,7 +63,7 @@ pub struct Article {
 }
 
 /// The type of a value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ValueType {
     Amount,
     Rate,
@@ -72,7 +74,7 @@ pub enum ValueType {
 }
 
 /// A constant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Value {
     Number(Decimal),
     Date(NaiveDate),
@@ -81,7 +83,7 @@ pub enum Value {
 }
 
 /// Where a certified input comes from (LANGUAGE.md §4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CertifiedSource {
     CafQuotient,
     CafProvider,
@@ -96,7 +98,7 @@ pub enum CertifiedSource {
 }
 
 /// An input of the family.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Input {
     pub name: String,
     pub ty: ValueType,
@@ -109,7 +111,7 @@ pub struct Input {
 }
 
 /// A named value: an intermediate definition, a table column, or a tariff's base value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Definition {
     pub name: String,
     pub ty: ValueType,
@@ -120,7 +122,7 @@ pub struct Definition {
 }
 
 /// How a definition gets its value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Body {
     Expr(Expr),
     /// Column `column` of a table (always 0 for a crossed table).
@@ -131,18 +133,20 @@ pub enum Body {
 }
 
 /// A table, proved to cover its key.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Table {
     pub key: Expr,
     /// The key of the columns, and what each column takes, for a crossed table.
     pub column_key: Option<(Expr, Vec<RowMatch>)>,
+    /// The headers of the columns of a crossed table, as written.
+    pub column_headers: Vec<String>,
     pub rows: Vec<Row>,
     pub article: ArticleId,
     pub line: usize,
 }
 
 /// A row of a table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Row {
     pub matches: RowMatch,
     /// One cell per column; `None` is `—` (sans objet).
@@ -153,7 +157,7 @@ pub struct Row {
 }
 
 /// The values of the key a row takes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum RowMatch {
     Unknown,
     Other,
@@ -162,14 +166,14 @@ pub enum RowMatch {
 }
 
 /// An interval of numbers (dates are day numbers, see [`day_number`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Interval {
     pub low: Option<Bound>,
     pub high: Option<Bound>,
 }
 
 /// An end of an interval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bound {
     pub value: Decimal,
     pub inclusive: bool,
@@ -199,7 +203,7 @@ pub fn day_from_number(days: Decimal) -> Option<NaiveDate> {
 }
 
 /// A tariff: its base value, then its modifiers in file order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tariff {
     pub name: String,
     pub unit: String,
@@ -211,7 +215,7 @@ pub struct Tariff {
 }
 
 /// A step of a tariff: one modifier, or the most favourable of several.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Step {
     Modifier(Modifier),
     MostFavourable {
@@ -222,7 +226,7 @@ pub enum Step {
 }
 
 /// A modifier line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Modifier {
     pub kind: ModifierKind,
     pub condition: Option<Expr>,
@@ -232,7 +236,7 @@ pub struct Modifier {
 }
 
 /// What a modifier does to the running value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ModifierKind {
     /// `majoration de 30 %`; `of_base`: of the value before any modifier.
     IncreaseRate {
@@ -256,7 +260,7 @@ pub enum ModifierKind {
 }
 
 /// A rounding mode (LANGUAGE.md §8), with its step (0,01 for `au centime`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Rounding {
     /// To the nearest step, half away from zero: `au centime`, `à l'euro`, `à 0,05 € près`.
     Nearest(Decimal),
@@ -275,7 +279,7 @@ impl Rounding {
 }
 
 /// Arithmetic operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ArithOp {
     Add,
     Sub,
@@ -284,7 +288,7 @@ pub enum ArithOp {
 }
 
 /// Comparison operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CompareOp {
     Eq,
     Ne,
@@ -295,14 +299,14 @@ pub enum CompareOp {
 }
 
 /// A resolved, typed expression.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
 /// The kinds of resolved expressions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ExprKind {
     Const(Value),
     Input(InputId),
@@ -327,8 +331,35 @@ pub enum ExprKind {
     Clamp(Box<Expr>, Box<Expr>, Box<Expr>),
 }
 
+impl ExprKind {
+    /// Calls `f` on each direct sub-expression.
+    pub fn for_each_child<'e>(&'e self, mut f: impl FnMut(&'e Expr)) {
+        match self {
+            ExprKind::Const(_)
+            | ExprKind::Input(_)
+            | ExprKind::Definition(_)
+            | ExprKind::ServiceDate => {}
+            ExprKind::Negate(e) | ExprKind::Not(e) | ExprKind::Round(e, _) => f(e),
+            ExprKind::IsKnown { value, .. } => f(value),
+            ExprKind::Arith(_, a, b)
+            | ExprKind::Compare(_, a, b)
+            | ExprKind::And(a, b)
+            | ExprKind::Or(a, b) => {
+                f(a);
+                f(b);
+            }
+            ExprKind::Between(a, b, c) | ExprKind::If(a, b, c) | ExprKind::Clamp(a, b, c) => {
+                f(a);
+                f(b);
+                f(c);
+            }
+            ExprKind::Min(args) | ExprKind::Max(args) => args.iter().for_each(f),
+        }
+    }
+}
+
 /// An `exemple` block.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Example {
     pub name: String,
     pub line: usize,

@@ -1,9 +1,11 @@
 //! Byte ranges in a deliberation file, and their lines and columns.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A byte range `start..end` in the source of a deliberation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,

@@ -15,6 +15,8 @@ mod tables;
 
 use std::collections::HashSet;
 
+pub use names::closest;
+
 use error::CheckError;
 use facts::{Facts, Grain, Range, Ty};
 use names::{DefinitionSource, Symbols};

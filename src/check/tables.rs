@@ -186,9 +186,18 @@ impl Checker<'_> {
                     .collect(),
             )
         });
+        let column_headers = header
+            .columns
+            .iter()
+            .map(|c| match c {
+                Column::Condition(c) => c.written.clone(),
+                Column::Name(n) => n.text.clone(),
+            })
+            .collect();
         self.tables[t] = Some(rules::Table {
             key,
             column_key,
+            column_headers,
             rows,
             article,
             line,

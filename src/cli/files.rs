@@ -15,6 +15,32 @@ impl std::fmt::Display for FileError {
     }
 }
 
+/// Reads a deliberation (source or compiled document) to price families; the error is
+/// printed, and the exit status returned.
+pub fn document(path: &Path) -> Result<tarif::document::Document, u8> {
+    let text = read(path).map_err(|e| {
+        eprintln!("erreur : {e}");
+        super::USAGE
+    })?;
+    tarif::document::Document::load(&text).map_err(|e| {
+        let shown = path.display().to_string();
+        match e {
+            tarif::document::LoadError::Invalid(compiled) => {
+                let errors: Vec<_> = compiled.diagnostics.into_iter().filter(|d| d.is_error()).collect();
+                eprint!("{}", tarif::report::to_text(&shown, &text, &errors, false));
+                eprintln!("erreur : {shown} contient des erreurs ; corrigez-les (tarif check {shown})");
+            }
+            tarif::document::LoadError::BadDocument { line, column } => {
+                eprintln!("erreur : {shown} n'est pas un document compilé lisible (ligne {line}, colonne {column})");
+            }
+            tarif::document::LoadError::WrongVersion { format, version } => eprintln!(
+                "erreur : {shown} est un document « {format} » version {version}, que cette version de tarif ne lit pas ; recompilez la délibération"
+            ),
+        }
+        super::USAGE
+    })
+}
+
 /// The `.delib` files named on the command line; a folder stands for the `.delib`
 /// files it holds (not its subfolders), in name order.
 pub fn deliberations(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {

@@ -1,7 +1,10 @@
 //! The command line: clap in French, files, exit codes. The only place that does IO.
 
 mod check;
+mod compile;
+mod eval;
 mod files;
+mod test;
 mod usage;
 
 use std::process::ExitCode;
@@ -57,6 +60,63 @@ enum Command {
     /// Vérifie des délibérations et signale chaque trou, chevauchement ou incohérence (alias : vérifier)
     #[command(alias = "vérifier", alias = "verifier", help_template = SUBCOMMAND_TEMPLATE)]
     Check(CheckArgs),
+    /// Calcule les tarifs d'une famille et les justifie, article par article (alias : évaluer)
+    #[command(alias = "évaluer", alias = "evaluer", help_template = SUBCOMMAND_TEMPLATE)]
+    Eval(EvalArgs),
+    /// Lance les exemples des délibérations et dit ce qu'ils ne couvrent pas (alias : tester)
+    #[command(alias = "tester", help_template = SUBCOMMAND_TEMPLATE)]
+    Test(TestArgs),
+    /// Écrit la délibération vérifiée en un document JSON autonome (alias : compiler)
+    #[command(alias = "compiler", help_template = SUBCOMMAND_TEMPLATE)]
+    Compile(CompileArgs),
+}
+
+#[derive(Debug, Args)]
+struct EvalArgs {
+    /// Délibération (.delib) ou document compilé (.json)
+    #[arg(value_name = "FICHIER", help_heading = "Arguments")]
+    file: std::path::PathBuf,
+    /// Fichier JSON de la famille, ou « - » pour l'entrée standard
+    #[arg(long, value_name = "CHEMIN", help_heading = "Options")]
+    famille: String,
+    /// Date du service (AAAA-MM-JJ ou JJ/MM/AAAA) si la famille n'en donne pas ; sinon aujourd'hui
+    #[arg(long, value_name = "DATE", help_heading = "Options")]
+    date: Option<String>,
+    /// Tarif à calculer (répétable) ; par défaut tous
+    #[arg(long = "tarif", value_name = "NOM", help_heading = "Options")]
+    tarifs: Vec<String>,
+    /// Format de sortie : texte (par défaut, justification en français) ou json (contrat des portails)
+    #[arg(
+        long,
+        value_enum,
+        default_value = "texte",
+        hide_possible_values = true,
+        hide_default_value = true,
+        help_heading = "Options"
+    )]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct TestArgs {
+    /// Délibérations (.delib ou .json compilé) ou dossiers
+    #[arg(value_name = "FICHIER", required = true, help_heading = "Arguments")]
+    files: Vec<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct CompileArgs {
+    /// Délibération à compiler
+    #[arg(value_name = "FICHIER", help_heading = "Arguments")]
+    file: std::path::PathBuf,
+    /// Fichier JSON à écrire (« - » pour la sortie standard)
+    #[arg(
+        short = 'o',
+        long = "sortie",
+        value_name = "SORTIE",
+        help_heading = "Options"
+    )]
+    sortie: String,
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +171,9 @@ pub fn run() -> ExitCode {
     };
     let status = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Eval(args) => eval::run(&args),
+        Command::Test(args) => test::run(&args),
+        Command::Compile(args) => compile::run(&args),
     };
     ExitCode::from(status)
 }

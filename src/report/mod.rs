@@ -1,5 +1,9 @@
-//! Renderers: diagnostics for people (ariadne) and for programs (JSON).
+//! Renderers: diagnostics for people (ariadne) and for programs (JSON); justifications
+//! and results of evaluation as French text and as JSON.
 
 mod diagnostics;
+pub mod justification;
+pub mod messages;
+pub mod result;
 
 pub use diagnostics::{to_json, to_text};

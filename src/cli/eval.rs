@@ -1,0 +1,78 @@
+//! `tarif eval`: the prices of one family, with their justification.
+
+use std::io::{Read, Write};
+
+use super::files;
+use super::{EvalArgs, FAILURE, Format, SUCCESS, USAGE};
+
+pub fn run(args: &EvalArgs) -> u8 {
+    let document = match files::document(&args.file) {
+        Ok(document) => document,
+        Err(status) => return status,
+    };
+    let d = &document.deliberation;
+    let text = match read_family(&args.famille) {
+        Ok(text) => text,
+        Err(message) => {
+            eprintln!("erreur : {message}");
+            return USAGE;
+        }
+    };
+    let given_date = match &args.date {
+        Some(text) => match tarif::inputs::parse_date(text) {
+            Some(date) => Some(date),
+            None => {
+                eprintln!("erreur : la date « {text} » ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)");
+                return USAGE;
+            }
+        },
+        None => None,
+    };
+    let mut tariffs = Vec::new();
+    for name in &args.tarifs {
+        match d.tariffs.iter().position(|t| t.name == *name) {
+            Some(t) => tariffs.push(t),
+            None => {
+                let names: Vec<&str> = d.tariffs.iter().map(|t| t.name.as_str()).collect();
+                eprintln!(
+                    "erreur : la délibération n'a pas de tarif « {name} » (tarifs : {})",
+                    names.join(", ")
+                );
+                return USAGE;
+            }
+        }
+    }
+    let read = tarif::inputs::read_family(d, &text);
+    let today = chrono::Local::now().date_naive();
+    let date = tarif::eval::service_date(&read.family, given_date, today);
+    let priced = if read.errors.is_empty() {
+        tarif::eval::price_all(d, &read.family, date, &tariffs, true)
+    } else {
+        Vec::new()
+    };
+    let output = match args.format {
+        Format::Json => {
+            let json = tarif::report::result::to_json(&document, &read, date, &priced);
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            )
+        }
+        Format::Texte => tarif::report::result::to_text(&document, &read, date, &priced),
+    };
+    let _ = std::io::stdout().lock().write_all(output.as_bytes());
+    let priced_all = read.errors.is_empty() && priced.iter().all(|p| p.result.is_ok());
+    if priced_all { SUCCESS } else { FAILURE }
+}
+
+/// The text of the family: a file, or standard input for `-`.
+fn read_family(path: &str) -> Result<String, String> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("lecture de l'entrée standard impossible ({e})"))?;
+        return Ok(text);
+    }
+    files::read(std::path::Path::new(path)).map_err(|e| e.to_string())
+}

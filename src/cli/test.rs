@@ -1,0 +1,84 @@
+//! `tarif test`: every `exemple` of every file, expected and obtained side by side when
+//! they differ, and the table rows and modifiers no example reaches.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use super::files;
+use super::{FAILURE, SUCCESS};
+
+pub fn run(args: &super::TestArgs) -> u8 {
+    let paths = match files::deliberations(&args.files) {
+        Ok(paths) => paths,
+        Err(error) => {
+            eprintln!("erreur : {error}");
+            return super::USAGE;
+        }
+    };
+    let mut status = SUCCESS;
+    let (mut passed, mut failed) = (0, 0);
+    let mut out = String::new();
+    for path in &paths {
+        let document = match files::document(path) {
+            Ok(document) => document,
+            Err(_) => {
+                status = FAILURE;
+                continue;
+            }
+        };
+        let d = &document.deliberation;
+        let _ = writeln!(out, "{}", path.display());
+        let (outcomes, coverage) = tarif::eval::examples::run(d);
+        if outcomes.is_empty() {
+            let _ = writeln!(out, "  aucun exemple");
+        }
+        for outcome in &outcomes {
+            let Some(example) = d.examples.get(outcome.example) else {
+                continue;
+            };
+            for check in &outcome.checks {
+                let name = d.tariffs.get(check.tariff).map_or("", |t| t.name.as_str());
+                let expected = tarif::report::justification::amount(check.expected);
+                if check.passed() {
+                    passed += 1;
+                    let _ = writeln!(out, "  ✓ « {} » : {name} = {expected}", example.name);
+                    continue;
+                }
+                failed += 1;
+                status = FAILURE;
+                let obtained = match &check.obtained {
+                    Ok(amount) => {
+                        format!("{name} = {}", tarif::report::justification::amount(*amount))
+                    }
+                    Err(error) => {
+                        let m = tarif::report::messages::eval_error(error);
+                        format!("erreur [{}] : {}", m.code, m.text)
+                    }
+                };
+                let _ = writeln!(out, "  ✗ « {} » (ligne {})", example.name, check.line);
+                let _ = writeln!(out, "      attendu : {name} = {expected}");
+                let _ = writeln!(out, "      obtenu  : {obtained}");
+                for line in tarif::report::justification::lines(d, &check.justification.steps) {
+                    let _ = writeln!(out, "        {line}");
+                }
+            }
+        }
+        let rows: usize = d.tables.iter().map(|t| t.rows.len()).sum();
+        let modifiers = tarif::eval::examples::modifier_lines(d).len();
+        let _ = writeln!(
+            out,
+            "  couverture : {} tranche(s) sur {rows}, {} modificateur(s) sur {modifiers}",
+            rows - coverage.rows.len(),
+            modifiers - coverage.modifiers.len()
+        );
+        for (line, row) in &coverage.rows {
+            let _ = writeln!(out, "    tranche non couverte, ligne {line} : « {row} »");
+        }
+        for line in &coverage.modifiers {
+            let _ = writeln!(out, "    modificateur jamais appliqué, ligne {line}");
+        }
+    }
+    let _ = writeln!(out, "{passed} exemple(s) réussi(s), {failed} échoué(s)");
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    status
+}

@@ -1,0 +1,110 @@
+//! The `exemple` blocks of a deliberation, run as tests, and the coverage they give:
+//! the table rows and modifier lines no example reaches.
+
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+
+use super::trace::{Justification, Provenance, Step};
+use super::{EvalError, Family, Session};
+use crate::rules::{Deliberation, Step as RuleStep};
+
+/// The outcome of one `attendu` line.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub tariff: usize,
+    pub expected: Decimal,
+    /// The line of `attendu`.
+    pub line: usize,
+    pub obtained: Result<Decimal, EvalError>,
+    pub justification: Justification,
+}
+
+impl Check {
+    pub fn passed(&self) -> bool {
+        self.obtained
+            .as_ref()
+            .is_ok_and(|amount| *amount == self.expected)
+    }
+}
+
+/// The outcome of one example.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub example: usize,
+    pub checks: Vec<Check>,
+}
+
+/// What no example reached: table rows and modifier lines, by line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// `(line, row as written)`
+    pub rows: Vec<(usize, String)>,
+    /// Lines of modifiers never applied.
+    pub modifiers: Vec<usize>,
+}
+
+/// Runs every example; gives their outcomes and what they leave uncovered.
+pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
+    let mut session = Session::new(d);
+    let mut reached_rows = BTreeSet::new();
+    let mut applied = BTreeSet::new();
+    let mut outcomes = Vec::new();
+    for (e, example) in d.examples.iter().enumerate() {
+        let mut family = Family::new(d);
+        for (input, value) in &example.inputs {
+            family.set(*input, *value, Provenance::Declared);
+        }
+        let date = example.date.unwrap_or(d.meta.applicable_from);
+        let mut checks = Vec::new();
+        for &(tariff, expected, line) in &example.expected {
+            let (obtained, justification) = session.justify(&family, date, tariff);
+            for step in &justification.steps {
+                match step {
+                    Step::Row { line, .. } => {
+                        reached_rows.insert(*line);
+                    }
+                    Step::Modifier(m) if m.applied => {
+                        applied.insert(m.line);
+                    }
+                    Step::MostFavourable { options, .. } => {
+                        applied.extend(options.iter().filter(|m| m.applied).map(|m| m.line));
+                    }
+                    _ => {}
+                }
+            }
+            checks.push(Check {
+                tariff,
+                expected,
+                line,
+                obtained,
+                justification,
+            });
+        }
+        outcomes.push(Outcome { example: e, checks });
+    }
+    let rows = d
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter())
+        .filter(|r| !reached_rows.contains(&r.line))
+        .map(|r| (r.line, r.written.clone()))
+        .collect();
+    let modifiers = modifier_lines(d)
+        .into_iter()
+        .filter(|line| !applied.contains(line))
+        .collect();
+    (outcomes, Coverage { rows, modifiers })
+}
+
+/// The line of every modifier of every tariff.
+pub fn modifier_lines(d: &Deliberation) -> Vec<usize> {
+    d.tariffs
+        .iter()
+        .flat_map(|t| t.steps.iter())
+        .flat_map(|s| match s {
+            RuleStep::Modifier(m) => vec![m.line],
+            RuleStep::MostFavourable { options, .. } => options.iter().map(|m| m.line).collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,179 @@
+//! The evaluator: a family's price for a tariff, exact to the cent, over the validated
+//! rule tree only. With a [`trace::Recorder`] it also gives the justification.
+
+mod error;
+pub mod examples;
+mod expr;
+mod number;
+mod tariff;
+pub mod trace;
+
+pub use error::{EvalError, EvalErrorKind};
+use trace::{NoTrace, Provenance, Recorder};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::rules::{Deliberation, InputId, Value};
+
+/// The values a family gives, by input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Family {
+    /// Echoed back in results.
+    pub id: Option<String>,
+    /// The date of the service, when the family gives it.
+    pub date: Option<NaiveDate>,
+    /// By [`InputId`]: the value given, if any, and where it came from.
+    pub given: Vec<Option<(Value, Provenance)>>,
+}
+
+impl Family {
+    /// A family that gives nothing, for `deliberation`.
+    pub fn new(deliberation: &Deliberation) -> Family {
+        Family {
+            id: None,
+            date: None,
+            given: vec![None; deliberation.inputs.len()],
+        }
+    }
+
+    /// Gives the value of an input.
+    pub fn set(&mut self, input: InputId, value: Option<Value>, provenance: Provenance) {
+        if let Some(slot) = self.given.get_mut(input.0 as usize) {
+            *slot = value.map(|v| (v, provenance));
+        }
+    }
+}
+
+/// The memory of one evaluation, reused from family to family so that pricing does not
+/// allocate.
+#[derive(Debug)]
+pub struct Session<'d> {
+    deliberation: &'d Deliberation,
+    memo: Vec<Memo>,
+}
+
+/// The state of a definition during one evaluation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Memo {
+    Pending,
+    Done(Option<Value>),
+}
+
+impl<'d> Session<'d> {
+    pub fn new(deliberation: &'d Deliberation) -> Self {
+        Session {
+            deliberation,
+            memo: vec![Memo::Pending; deliberation.definitions.len()],
+        }
+    }
+
+    /// The price of tariff number `tariff` for `family` on `date`.
+    pub fn price(
+        &mut self,
+        family: &Family,
+        date: NaiveDate,
+        tariff: usize,
+    ) -> Result<Decimal, EvalError> {
+        self.run(family, date, tariff, NoTrace).0
+    }
+
+    /// The price and its justification.
+    pub fn justify(
+        &mut self,
+        family: &Family,
+        date: NaiveDate,
+        tariff: usize,
+    ) -> (Result<Decimal, EvalError>, trace::Justification) {
+        let (result, recorder) = self.run(family, date, tariff, Recorder::default());
+        (
+            result,
+            trace::Justification {
+                steps: recorder.steps,
+            },
+        )
+    }
+
+    fn run<T: trace::Tracer>(
+        &mut self,
+        family: &Family,
+        date: NaiveDate,
+        tariff: usize,
+        tracer: T,
+    ) -> (Result<Decimal, EvalError>, T) {
+        self.memo.fill(Memo::Pending);
+        let mut evaluator =
+            expr::Evaluator::new(self.deliberation, family, date, &mut self.memo, tracer);
+        let result = check_period(self.deliberation, date).and_then(|()| evaluator.tariff(tariff));
+        (result, evaluator.into_tracer())
+    }
+}
+
+/// The price of one tariff, and its justification when asked.
+#[derive(Debug, Clone)]
+pub struct Priced {
+    /// The index of the tariff in [`Deliberation::tariffs`].
+    pub tariff: usize,
+    pub result: Result<Decimal, EvalError>,
+    pub justification: Option<trace::Justification>,
+}
+
+/// The date of the service: the family's, else the one given, else `today`.
+pub fn service_date(family: &Family, given: Option<NaiveDate>, today: NaiveDate) -> NaiveDate {
+    family.date.or(given).unwrap_or(today)
+}
+
+/// Prices `tariffs` (every tariff when empty) for `family` on `date`.
+pub fn price_all(
+    deliberation: &Deliberation,
+    family: &Family,
+    date: NaiveDate,
+    tariffs: &[usize],
+    justify: bool,
+) -> Vec<Priced> {
+    let mut session = Session::new(deliberation);
+    let all: Vec<usize> = (0..deliberation.tariffs.len()).collect();
+    let chosen = if tariffs.is_empty() {
+        &all[..]
+    } else {
+        tariffs
+    };
+    chosen
+        .iter()
+        .map(|&tariff| {
+            if justify {
+                let (result, justification) = session.justify(family, date, tariff);
+                Priced {
+                    tariff,
+                    result,
+                    justification: Some(justification),
+                }
+            } else {
+                let result = session.price(family, date, tariff);
+                Priced {
+                    tariff,
+                    result,
+                    justification: None,
+                }
+            }
+        })
+        .collect()
+}
+
+/// The date of the service must be in the applicable period.
+fn check_period(deliberation: &Deliberation, date: NaiveDate) -> Result<(), EvalError> {
+    let meta = &deliberation.meta;
+    let after_end = meta.applicable_to.is_some_and(|to| date > to);
+    if date < meta.applicable_from || after_end {
+        return Err(EvalError::at(
+            EvalErrorKind::OutsidePeriod {
+                date,
+                from: meta.applicable_from,
+                to: meta.applicable_to,
+            },
+            None,
+            0,
+        ));
+    }
+    Ok(())
+}

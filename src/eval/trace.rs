@@ -1,0 +1,160 @@
+//! The justification: every step that produced a price, as data. It is collected only
+//! when asked: the evaluator is generic over a [`Tracer`], and [`NoTrace`] compiles to
+//! nothing.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::rules::{ArticleId, ChoiceId, Rounding, Value};
+
+/// Where a value of the family came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    /// Given by the family, for an input that is not certified.
+    Declared,
+    /// Given as a plain value for an input the deliberation wants certified.
+    DeclaredNotCertified,
+    /// Not given: the deliberation's `par défaut`.
+    Default,
+    /// Not given, no default.
+    Missing,
+}
+
+/// A value as the justification shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Amount(Decimal),
+    Rate(Decimal),
+    Number(Decimal),
+    Bool(bool),
+    Date(NaiveDate),
+    Choice(ChoiceId),
+    Unknown,
+}
+
+/// What a modifier did, with its evaluated amounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    IncreaseRate { rate: Decimal, of_base: bool },
+    DecreaseRate { rate: Decimal, of_base: bool },
+    IncreaseAmount(Decimal),
+    DecreaseAmount(Decimal),
+    Multiply(Decimal),
+    Replace(Decimal),
+    Exemption,
+    Floor(Decimal),
+    Ceiling(Decimal),
+    Round(Rounding),
+}
+
+/// One modifier line, applied or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModifierStep {
+    pub action: Action,
+    pub label: Option<String>,
+    /// `None` without a condition.
+    pub condition: Option<bool>,
+    pub applied: bool,
+    pub before: Decimal,
+    pub after: Decimal,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+/// One step of a justification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Input {
+        name: String,
+        value: Shown,
+        provenance: Provenance,
+    },
+    Definition {
+        name: String,
+        value: Shown,
+        article: ArticleId,
+        line: usize,
+    },
+    /// A table row chosen for a key.
+    Row {
+        key: String,
+        key_value: Shown,
+        /// The condition as written: `de 601 à 800 €`.
+        row: String,
+        /// The column of a crossed table, as written.
+        column: Option<String>,
+        article: ArticleId,
+        line: usize,
+    },
+    /// The value of the tariff before its modifiers.
+    Base {
+        amount: Decimal,
+        article: ArticleId,
+        line: usize,
+    },
+    Modifier(ModifierStep),
+    /// `la plus favorable de`: every option, and the one kept (if any applied).
+    MostFavourable {
+        options: Vec<ModifierStep>,
+        chosen: Option<usize>,
+        before: Decimal,
+        after: Decimal,
+        article: ArticleId,
+        line: usize,
+    },
+    /// The final rounding to the cent the deliberation did not write.
+    ImplicitRounding {
+        before: Decimal,
+        after: Decimal,
+    },
+}
+
+/// The justification of one tariff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Justification {
+    pub steps: Vec<Step>,
+}
+
+/// What the evaluator tells as it goes.
+pub trait Tracer {
+    /// Whether anything is recorded (to skip the work of building steps).
+    const ON: bool;
+    fn step(&mut self, step: impl FnOnce() -> Step);
+}
+
+/// The tracer that records nothing.
+#[derive(Debug, Default)]
+pub struct NoTrace;
+
+impl Tracer for NoTrace {
+    const ON: bool = false;
+    #[inline(always)]
+    fn step(&mut self, _: impl FnOnce() -> Step) {}
+}
+
+/// The tracer that records every step.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    pub steps: Vec<Step>,
+}
+
+impl Tracer for Recorder {
+    const ON: bool = true;
+    fn step(&mut self, step: impl FnOnce() -> Step) {
+        self.steps.push(step());
+    }
+}
+
+/// How a value of the rule tree is shown, knowing its type.
+pub fn shown(value: Option<Value>, ty: &crate::rules::ValueType) -> Shown {
+    use crate::rules::ValueType as T;
+    match (value, ty) {
+        (None, _) => Shown::Unknown,
+        (Some(Value::Number(n)), T::Amount) => Shown::Amount(n),
+        (Some(Value::Number(n)), T::Rate) => Shown::Rate(n),
+        (Some(Value::Number(n)), _) => Shown::Number(n),
+        (Some(Value::Bool(b)), _) => Shown::Bool(b),
+        (Some(Value::Date(d)), _) => Shown::Date(d),
+        (Some(Value::Choice(c)), _) => Shown::Choice(c),
+    }
+}

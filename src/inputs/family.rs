@@ -1,0 +1,297 @@
+//! A family as a JSON object: keys are input names (accents optional), values are
+//! JSON numbers or strings with a decimal comma or point, booleans or `oui`/`non`,
+//! dates, values of a `choix`. Every wrong field is reported, naming it.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+
+use crate::eval::Family;
+use crate::eval::trace::Provenance;
+use crate::rules::{ChoiceId, Deliberation, InputId, Value, ValueType};
+use crate::syntax::lines::fold;
+
+/// A family read from JSON: the family, what is wrong with it, what is doubtful.
+#[derive(Debug, Clone)]
+pub struct FamilyRead {
+    pub family: Family,
+    pub errors: Vec<FamilyError>,
+    pub warnings: Vec<FamilyWarning>,
+}
+
+/// A field of the family that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyError {
+    /// The key as the family wrote it (empty for the whole document).
+    pub field: String,
+    pub kind: FamilyErrorKind,
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FamilyErrorKind {
+    /// The text is not JSON.
+    NotJson { line: usize, column: usize },
+    /// The JSON is not an object.
+    NotAnObject,
+    /// A value of the wrong type: the field wants `expected`.
+    WrongType {
+        expected: ValueType,
+        choices: Vec<String>,
+    },
+    /// A value that is not one of the `choix`.
+    NotAChoice { value: String, allowed: Vec<String> },
+    /// A number below zero.
+    Negative,
+    /// A decimal where a whole number is due.
+    NotWhole,
+    /// An amount with more than two decimals.
+    TooPrecise,
+    /// A date that cannot be read.
+    BadDate { text: String },
+}
+
+/// A field that is used, or ignored, with a doubt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyWarning {
+    pub field: String,
+    pub kind: FamilyWarningKind,
+}
+
+/// Why a field is doubtful.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FamilyWarningKind {
+    /// A key that is no input of the deliberation: ignored.
+    UnknownKey { suggestion: Option<String> },
+    /// A value the deliberation wants certified, given as a plain value.
+    NotCertified,
+    /// `justificatifs`: raw API responses, not read by this version.
+    ProofsNotRead,
+}
+
+/// Reads the JSON text of a family for `deliberation`.
+pub fn read_family(deliberation: &Deliberation, text: &str) -> FamilyRead {
+    match serde_json::from_str::<Json>(text) {
+        Ok(json) => read_family_json(deliberation, &json),
+        Err(e) => FamilyRead {
+            family: Family::new(deliberation),
+            errors: vec![FamilyError {
+                field: String::new(),
+                kind: FamilyErrorKind::NotJson {
+                    line: e.line(),
+                    column: e.column(),
+                },
+            }],
+            warnings: Vec::new(),
+        },
+    }
+}
+
+/// Reads a family already parsed as JSON.
+pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead {
+    let mut read = FamilyRead {
+        family: Family::new(deliberation),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let Some(object) = json.as_object() else {
+        read.errors.push(FamilyError {
+            field: String::new(),
+            kind: FamilyErrorKind::NotAnObject,
+        });
+        return read;
+    };
+    for (key, value) in object {
+        let folded = fold(key);
+        match folded.as_str() {
+            "id" => {
+                read.family.id = match value {
+                    Json::String(s) => Some(s.clone()),
+                    Json::Null => None,
+                    other => Some(other.to_string()),
+                };
+                continue;
+            }
+            "date" => {
+                match value {
+                    Json::Null => {}
+                    Json::String(s) => match parse_date(s) {
+                        Some(d) => read.family.date = Some(d),
+                        None => read.error(key, FamilyErrorKind::BadDate { text: s.clone() }),
+                    },
+                    _ => read.error(
+                        key,
+                        FamilyErrorKind::BadDate {
+                            text: value.to_string(),
+                        },
+                    ),
+                }
+                continue;
+            }
+            "justificatifs" => {
+                read.warnings.push(FamilyWarning {
+                    field: key.clone(),
+                    kind: FamilyWarningKind::ProofsNotRead,
+                });
+                continue;
+            }
+            _ => {}
+        }
+        let found = deliberation
+            .inputs
+            .iter()
+            .position(|i| i.name == *key)
+            .or_else(|| {
+                deliberation
+                    .inputs
+                    .iter()
+                    .position(|i| fold(&i.name) == folded)
+            });
+        let Some(index) = found else {
+            let names = deliberation.inputs.iter().map(|i| i.name.as_str());
+            read.warnings.push(FamilyWarning {
+                field: key.clone(),
+                kind: FamilyWarningKind::UnknownKey {
+                    suggestion: crate::check::closest(key, names),
+                },
+            });
+            continue;
+        };
+        let Some(input) = deliberation.inputs.get(index) else {
+            continue;
+        };
+        if value.is_null() {
+            continue;
+        }
+        match convert(deliberation, &input.ty, input.whole, value) {
+            Ok(v) => {
+                let provenance = if input.certified.is_some() {
+                    read.warnings.push(FamilyWarning {
+                        field: key.clone(),
+                        kind: FamilyWarningKind::NotCertified,
+                    });
+                    Provenance::DeclaredNotCertified
+                } else {
+                    Provenance::Declared
+                };
+                let id = InputId(u32::try_from(index).unwrap_or(u32::MAX));
+                read.family.set(id, Some(v), provenance);
+            }
+            Err(kind) => read.error(key, kind),
+        }
+    }
+    read
+}
+
+impl FamilyRead {
+    fn error(&mut self, field: &str, kind: FamilyErrorKind) {
+        self.errors.push(FamilyError {
+            field: field.to_string(),
+            kind,
+        });
+    }
+}
+
+/// A JSON value as a value of type `ty`.
+fn convert(
+    d: &Deliberation,
+    ty: &ValueType,
+    whole: bool,
+    json: &Json,
+) -> Result<Value, FamilyErrorKind> {
+    let wrong = || FamilyErrorKind::WrongType {
+        expected: ty.clone(),
+        choices: choice_names(d, ty),
+    };
+    match ty {
+        ValueType::Amount | ValueType::Number | ValueType::Rate => {
+            let n = match json {
+                Json::Number(n) => Decimal::from_str(&n.to_string())
+                    .or_else(|_| Decimal::from_scientific(&n.to_string()))
+                    .map_err(|_| wrong())?,
+                Json::String(s) => parse_number(s, *ty == ValueType::Rate).ok_or_else(wrong)?,
+                _ => return Err(wrong()),
+            };
+            if n < Decimal::ZERO {
+                return Err(FamilyErrorKind::Negative);
+            }
+            if whole && !n.fract().is_zero() {
+                return Err(FamilyErrorKind::NotWhole);
+            }
+            if *ty == ValueType::Amount && n.normalize().scale() > 2 {
+                return Err(FamilyErrorKind::TooPrecise);
+            }
+            Ok(Value::Number(n.normalize()))
+        }
+        ValueType::Boolean => match json {
+            Json::Bool(b) => Ok(Value::Bool(*b)),
+            Json::String(s) => match fold(s.trim()).as_str() {
+                "oui" | "true" => Ok(Value::Bool(true)),
+                "non" | "false" => Ok(Value::Bool(false)),
+                _ => Err(wrong()),
+            },
+            _ => Err(wrong()),
+        },
+        ValueType::Date => match json {
+            Json::String(s) => parse_date(s)
+                .map(Value::Date)
+                .ok_or(FamilyErrorKind::BadDate { text: s.clone() }),
+            _ => Err(wrong()),
+        },
+        ValueType::Choice(ids) => {
+            let Json::String(s) = json else {
+                return Err(wrong());
+            };
+            let wanted = fold(s.trim());
+            let name = |id: &ChoiceId| d.choices.get(id.0 as usize).map_or("", String::as_str);
+            ids.iter()
+                .find(|id| name(id) == s.trim())
+                .or_else(|| ids.iter().find(|id| fold(name(id)) == wanted))
+                .map(|id| Value::Choice(*id))
+                .ok_or_else(|| FamilyErrorKind::NotAChoice {
+                    value: s.clone(),
+                    allowed: choice_names(d, ty),
+                })
+        }
+    }
+}
+
+fn choice_names(d: &Deliberation, ty: &ValueType) -> Vec<String> {
+    match ty {
+        ValueType::Choice(ids) => ids
+            .iter()
+            .filter_map(|id| d.choices.get(id.0 as usize).cloned())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `"612,50"`, `"1 500"`, `"612.5"`, and for a rate `"30 %"`.
+fn parse_number(text: &str, rate: bool) -> Option<Decimal> {
+    let trimmed = text.trim();
+    let (digits, percent) = match trimmed.strip_suffix('%') {
+        Some(rest) => (rest, true),
+        None => (trimmed.trim_end_matches('€'), false),
+    };
+    let cleaned: String = digits
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{A0}' | '\u{202F}'))
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    let n = Decimal::from_str(&cleaned).ok()?;
+    match (percent, rate) {
+        (true, true) => n.checked_div(Decimal::ONE_HUNDRED),
+        (true, false) => None,
+        (false, _) => Some(n),
+    }
+}
+
+/// `2025-10-15` or `15/10/2025`.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+        .ok()
+}

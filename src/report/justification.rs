@@ -1,0 +1,294 @@
+//! The justification of a price, as French text for people and as JSON for programs.
+
+use rust_decimal::Decimal;
+use serde_json::{Value as Json, json};
+
+use crate::eval::trace::{Action, ModifierStep, Provenance, Shown, Step};
+use crate::french;
+use crate::rules::{ArticleId, Deliberation, Rounding};
+
+/// `art. 3 « Prix du repas », ligne 27`
+fn place(d: &Deliberation, article: ArticleId, line: usize) -> String {
+    match d.articles.get(article.0 as usize) {
+        Some(a) => match &a.title {
+            Some(title) => format!("art. {} « {title} », ligne {line}", a.number),
+            None => format!("art. {}, ligne {line}", a.number),
+        },
+        None => format!("ligne {line}"),
+    }
+}
+
+/// A price: `2,29 €`.
+pub fn amount(value: Decimal) -> String {
+    french::price(value)
+}
+
+/// A value as written in a justification: `612 €`, `30 %`, `hors_commune`.
+pub fn shown_text(d: &Deliberation, value: Shown) -> String {
+    match value {
+        Shown::Amount(n) => french::amount(n),
+        Shown::Rate(n) => french::rate(n),
+        Shown::Number(n) => french::number(n),
+        Shown::Bool(true) => "oui".to_string(),
+        Shown::Bool(false) => "non".to_string(),
+        Shown::Date(day) => french::date(day),
+        Shown::Choice(c) => d.choices.get(c.0 as usize).cloned().unwrap_or_default(),
+        Shown::Unknown => "inconnu".to_string(),
+    }
+}
+
+fn provenance_text(p: Provenance) -> &'static str {
+    match p {
+        Provenance::Declared => "déclaré",
+        Provenance::DeclaredNotCertified => "déclaré, non certifié",
+        Provenance::Default => "valeur par défaut",
+        Provenance::Missing => "non fourni",
+    }
+}
+
+/// `majoration de 30 %`, `réduction de 0,50 €`, `arrondi au centime`.
+pub fn action_text(action: &Action) -> String {
+    let of_base = |b: bool| if b { " du tarif de base" } else { "" };
+    match action {
+        Action::IncreaseRate { rate, of_base: b } => {
+            format!("majoration de {}{}", french::rate(*rate), of_base(*b))
+        }
+        Action::DecreaseRate { rate, of_base: b } => {
+            format!("réduction de {}{}", french::rate(*rate), of_base(*b))
+        }
+        Action::IncreaseAmount(a) => format!("majoration de {}", french::price(*a)),
+        Action::DecreaseAmount(a) => format!("réduction de {}", french::price(*a)),
+        Action::Multiply(f) => format!("multiplié par {}", french::number(*f)),
+        Action::Replace(a) => format!("remplacé par {}", french::price(*a)),
+        Action::Exemption => "exonération".to_string(),
+        Action::Floor(a) => format!("au moins {}", french::price(*a)),
+        Action::Ceiling(a) => format!("au plus {}", french::price(*a)),
+        Action::Round(mode) => format!("arrondi {}", rounding_text(*mode)),
+    }
+}
+
+/// `au centime`, `à l'euro inférieur`, `à 0,05 € près`.
+pub fn rounding_text(mode: Rounding) -> String {
+    let cent = Decimal::new(1, 2);
+    match mode {
+        Rounding::Nearest(s) if s == cent => "au centime".to_string(),
+        Rounding::Down(s) if s == cent => "au centime inférieur".to_string(),
+        Rounding::Up(s) if s == cent => "au centime supérieur".to_string(),
+        Rounding::Nearest(s) if s == Decimal::ONE => "à l'euro".to_string(),
+        Rounding::Down(s) if s == Decimal::ONE => "à l'euro inférieur".to_string(),
+        Rounding::Up(s) if s == Decimal::ONE => "à l'euro supérieur".to_string(),
+        Rounding::Nearest(s) => format!("à {} près", french::amount(s)),
+        Rounding::Down(s) => format!("à {} près, par défaut", french::amount(s)),
+        Rounding::Up(s) => format!("à {} près, par excès", french::amount(s)),
+    }
+}
+
+fn modifier_line(d: &Deliberation, m: &ModifierStep) -> String {
+    let label = m
+        .label
+        .as_ref()
+        .map_or(String::new(), |l| format!(" « {l} »"));
+    let what = action_text(&m.action);
+    let at = place(d, m.article, m.line);
+    if m.applied {
+        let condition = if m.condition == Some(true) {
+            ", condition vraie"
+        } else {
+            ""
+        };
+        format!(
+            "{at} : {what}{label}{condition} : {} → {}",
+            french::amount(m.before),
+            french::amount(m.after)
+        )
+    } else {
+        format!("{at} : {what}{label} : non appliquée, condition fausse")
+    }
+}
+
+/// The steps of a justification as lines of French text.
+pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
+    let mut out = Vec::with_capacity(steps.len());
+    for step in steps {
+        match step {
+            Step::Input {
+                name,
+                value,
+                provenance,
+            } => out.push(format!(
+                "entrée {name} = {} ({})",
+                shown_text(d, *value),
+                provenance_text(*provenance)
+            )),
+            Step::Definition {
+                name,
+                value,
+                article,
+                line,
+            } => out.push(format!(
+                "{} : {name} = {}",
+                place(d, *article, *line),
+                shown_text(d, *value)
+            )),
+            Step::Row {
+                key,
+                key_value,
+                row,
+                column,
+                article,
+                line,
+            } => {
+                let column = column
+                    .as_ref()
+                    .map_or(String::new(), |c| format!(", colonne « {c} »"));
+                out.push(format!(
+                    "{} : {key} = {} → ligne « {row} »{column}",
+                    place(d, *article, *line),
+                    shown_text(d, *key_value)
+                ));
+            }
+            Step::Base {
+                amount,
+                article,
+                line,
+            } => {
+                out.push(format!(
+                    "{} : tarif de base {}",
+                    place(d, *article, *line),
+                    french::amount(*amount)
+                ));
+            }
+            Step::Modifier(m) => out.push(modifier_line(d, m)),
+            Step::MostFavourable {
+                options,
+                chosen,
+                before,
+                after,
+                article,
+                line,
+            } => {
+                let kept = match chosen.and_then(|c| options.get(c)) {
+                    Some(m) => format!(
+                        "retenue : {}{} : {} → {}",
+                        action_text(&m.action),
+                        m.label
+                            .as_ref()
+                            .map_or(String::new(), |l| format!(" « {l} »")),
+                        french::amount(*before),
+                        french::amount(*after)
+                    ),
+                    None => "aucune ne s'applique".to_string(),
+                };
+                out.push(format!(
+                    "{} : la plus favorable de — {kept}",
+                    place(d, *article, *line)
+                ));
+                for (i, m) in options.iter().enumerate() {
+                    let status = match (m.applied, Some(i) == *chosen) {
+                        (true, true) => format!("{} (retenue)", french::amount(m.after)),
+                        (true, false) => format!("{} (moins favorable)", french::amount(m.after)),
+                        (false, _) => "non appliquée, condition fausse".to_string(),
+                    };
+                    let label = m
+                        .label
+                        .as_ref()
+                        .map_or(String::new(), |l| format!(" « {l} »"));
+                    out.push(format!(
+                        "    - ligne {} : {}{label} : {status}",
+                        m.line,
+                        action_text(&m.action)
+                    ));
+                }
+            }
+            Step::ImplicitRounding { before, after } => out.push(format!(
+                "arrondi au centime (la délibération n'en prévoit pas) : {} → {}",
+                french::amount(*before),
+                french::amount(*after)
+            )),
+        }
+    }
+    out
+}
+
+fn article_json(d: &Deliberation, article: ArticleId, line: usize) -> (Json, Json) {
+    let a = d.articles.get(article.0 as usize);
+    (
+        json!({ "numero": a.map(|a| a.number.clone()), "titre": a.and_then(|a| a.title.clone()) }),
+        json!(line),
+    )
+}
+
+/// A value as JSON: numbers as strings with a point, exact.
+fn shown_json(d: &Deliberation, value: Shown) -> Json {
+    match value {
+        Shown::Amount(n) | Shown::Rate(n) | Shown::Number(n) => json!(n.normalize().to_string()),
+        Shown::Bool(b) => json!(b),
+        Shown::Date(day) => json!(day.format("%Y-%m-%d").to_string()),
+        Shown::Choice(c) => json!(d.choices.get(c.0 as usize)),
+        Shown::Unknown => Json::Null,
+    }
+}
+
+fn modifier_json(d: &Deliberation, m: &ModifierStep) -> Json {
+    let (article, line) = article_json(d, m.article, m.line);
+    json!({
+        "etape": "modificateur",
+        "action": action_text(&m.action),
+        "libelle": m.label,
+        "condition": m.condition,
+        "appliquee": m.applied,
+        "avant": m.before.normalize().to_string(),
+        "apres": m.after.normalize().to_string(),
+        "article": article,
+        "ligne": line,
+    })
+}
+
+/// The steps of a justification as a JSON array.
+pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
+    let items: Vec<Json> = steps
+        .iter()
+        .map(|step| match step {
+            Step::Input { name, value, provenance } => json!({
+                "etape": "entree",
+                "nom": name,
+                "valeur": shown_json(d, *value),
+                "provenance": provenance_text(*provenance),
+            }),
+            Step::Definition { name, value, article, line } => {
+                let (article, line) = article_json(d, *article, *line);
+                json!({ "etape": "definition", "nom": name, "valeur": shown_json(d, *value), "article": article, "ligne": line })
+            }
+            Step::Row { key, key_value, row, column, article, line } => {
+                let (article, line) = article_json(d, *article, *line);
+                json!({
+                    "etape": "grille", "cle": key, "valeur_cle": shown_json(d, *key_value),
+                    "tranche": row, "colonne": column, "article": article, "ligne": line,
+                })
+            }
+            Step::Base { amount, article, line } => {
+                let (article, line) = article_json(d, *article, *line);
+                json!({ "etape": "base", "montant": amount.normalize().to_string(), "article": article, "ligne": line })
+            }
+            Step::Modifier(m) => modifier_json(d, m),
+            Step::MostFavourable { options, chosen, before, after, article, line } => {
+                let (article, line) = article_json(d, *article, *line);
+                json!({
+                    "etape": "plus_favorable",
+                    "options": options.iter().map(|m| modifier_json(d, m)).collect::<Vec<_>>(),
+                    "retenue": chosen,
+                    "avant": before.normalize().to_string(),
+                    "apres": after.normalize().to_string(),
+                    "article": article,
+                    "ligne": line,
+                })
+            }
+            Step::ImplicitRounding { before, after } => json!({
+                "etape": "arrondi_final",
+                "avant": before.normalize().to_string(),
+                "apres": after.normalize().to_string(),
+            }),
+        })
+        .collect();
+    Json::Array(items)
+}

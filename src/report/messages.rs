@@ -1,0 +1,151 @@
+//! The French wording and stable codes of evaluation errors and of what is wrong with a
+//! family (the diagnostics of files are in `diagnostic/french.rs`).
+
+use crate::eval::{EvalError, EvalErrorKind};
+use crate::french;
+use crate::inputs::{FamilyError, FamilyErrorKind, FamilyWarning, FamilyWarningKind};
+use crate::rules::ValueType;
+
+/// A code and a French message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub code: &'static str,
+    pub text: String,
+}
+
+/// An evaluation error in French.
+pub fn eval_error(error: &EvalError) -> Message {
+    let (code, text) = match &error.kind {
+        EvalErrorKind::Unknown { tariff, missing } if missing.is_empty() => (
+            "E101",
+            format!("le tarif « {tariff} » ne peut pas être calculé : une valeur manque"),
+        ),
+        EvalErrorKind::Unknown { tariff, missing } => (
+            "E101",
+            format!(
+                "le tarif « {tariff} » ne peut pas être calculé : {} manque",
+                french::list_or(missing)
+            ),
+        ),
+        EvalErrorKind::Undecidable { missing } => (
+            "E102",
+            format!(
+                "une condition ne peut pas être décidée : {} manque",
+                if missing.is_empty() {
+                    "une valeur".to_string()
+                } else {
+                    french::list_or(missing)
+                }
+            ),
+        ),
+        EvalErrorKind::NotApplicable { row } => (
+            "E103",
+            format!("la tranche « {row} » est sans objet (—) pour ce tarif"),
+        ),
+        EvalErrorKind::NoRow { key } => (
+            "E104",
+            format!("aucune ligne de la grille ne prend cette valeur de « {key} »"),
+        ),
+        EvalErrorKind::DivisionByZero => ("E105", "division par zéro".to_string()),
+        EvalErrorKind::Overflow => (
+            "E106",
+            "nombre trop grand pour être calculé exactement".to_string(),
+        ),
+        EvalErrorKind::Negative { amount } => (
+            "E107",
+            format!(
+                "le prix devient négatif ({}) : un prix ne descend pas sous 0 €",
+                french::amount(*amount)
+            ),
+        ),
+        EvalErrorKind::OutsidePeriod { date, from, to } => (
+            "E108",
+            match to {
+                Some(to) => format!(
+                    "le {} est hors de la période d'application de la délibération (du {} au {})",
+                    french::date(*date),
+                    french::date(*from),
+                    french::date(*to)
+                ),
+                None => format!(
+                    "le {} est avant le début d'application de la délibération ({})",
+                    french::date(*date),
+                    french::date(*from)
+                ),
+            },
+        ),
+    };
+    Message { code, text }
+}
+
+/// What is wrong with a field of a family, in French.
+pub fn family_error(error: &FamilyError) -> Message {
+    let field = &error.field;
+    let (code, text) = match &error.kind {
+        FamilyErrorKind::NotJson { line, column } => (
+            "E110",
+            format!("la famille n'est pas du JSON lisible (ligne {line}, colonne {column})"),
+        ),
+        FamilyErrorKind::NotAnObject => (
+            "E110",
+            "la famille doit être un objet JSON : { \"nom\": valeur, … }".to_string(),
+        ),
+        FamilyErrorKind::WrongType { expected, choices } => (
+            "E111",
+            format!("« {field} » doit être {}", expected_text(expected, choices)),
+        ),
+        FamilyErrorKind::NotAChoice { value, allowed } => (
+            "E112",
+            format!(
+                "« {field} » vaut « {value} », qui n'est pas une valeur possible : {}",
+                french::list_or(allowed)
+            ),
+        ),
+        FamilyErrorKind::Negative => ("E113", format!("« {field} » ne peut pas être négatif")),
+        FamilyErrorKind::NotWhole => ("E114", format!("« {field} » doit être un nombre entier")),
+        FamilyErrorKind::TooPrecise => (
+            "E115",
+            format!("« {field} » est un montant : au plus deux décimales"),
+        ),
+        FamilyErrorKind::BadDate { text } => (
+            "E116",
+            format!("« {field} » : la date « {text} » ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)"),
+        ),
+    };
+    Message { code, text }
+}
+
+/// A doubt about a field of a family, in French.
+pub fn family_warning(warning: &FamilyWarning) -> Message {
+    let field = &warning.field;
+    let (code, text) = match &warning.kind {
+        FamilyWarningKind::UnknownKey { suggestion: Some(s) } => (
+            "W101",
+            format!("« {field} » n'est pas une entrée de la délibération, ignoré (vouliez-vous dire « {s} » ?)"),
+        ),
+        FamilyWarningKind::UnknownKey { suggestion: None } => (
+            "W101",
+            format!("« {field} » n'est pas une entrée de la délibération, ignoré"),
+        ),
+        FamilyWarningKind::NotCertified => (
+            "W102",
+            format!("« {field} » devrait être certifié : la valeur donnée est utilisée, marquée « déclarée, non certifiée »"),
+        ),
+        FamilyWarningKind::ProofsNotRead => (
+            "W103",
+            "les justificatifs (réponses d'API) ne sont pas encore lus par cette version : donnez les valeurs directement".to_string(),
+        ),
+    };
+    Message { code, text }
+}
+
+fn expected_text(ty: &ValueType, choices: &[String]) -> String {
+    match ty {
+        ValueType::Amount => "un montant en euros (nombre ou texte « 612,50 »)".to_string(),
+        ValueType::Rate => "un taux (nombre comme 0,3 ou texte « 30 % »)".to_string(),
+        ValueType::Number => "un nombre".to_string(),
+        ValueType::Boolean => "oui ou non (true ou false)".to_string(),
+        ValueType::Date => "une date (AAAA-MM-JJ ou JJ/MM/AAAA)".to_string(),
+        ValueType::Choice(_) => format!("une de ces valeurs : {}", french::list_or(choices)),
+    }
+}

@@ -1,0 +1,169 @@
+//! The result of pricing one family: the contract of LANGUAGE.md §12 in JSON, and the
+//! same content as French text.
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value as Json, json};
+
+use super::justification;
+use super::messages::{self, Message};
+use crate::document::Document;
+use crate::eval::{Priced, trace::Justification};
+use crate::french;
+use crate::inputs::FamilyRead;
+
+fn message_json(m: &Message) -> Map<String, Json> {
+    let mut object = Map::new();
+    object.insert("code".to_string(), json!(m.code));
+    object.insert("message".to_string(), json!(m.text));
+    object
+}
+
+/// The result of one family as JSON (see docs/reference.md, « Résultat »).
+pub fn to_json(
+    document: &Document,
+    family: &FamilyRead,
+    date: NaiveDate,
+    priced: &[Priced],
+) -> Json {
+    let d = &document.deliberation;
+    let mut tariffs = Map::new();
+    let mut errors: Vec<Json> = Vec::new();
+    for e in &family.errors {
+        let mut object = message_json(&messages::family_error(e));
+        object.insert("champ".to_string(), json!(e.field));
+        errors.push(Json::Object(object));
+    }
+    for p in priced {
+        let Some(tariff) = d.tariffs.get(p.tariff) else {
+            continue;
+        };
+        match &p.result {
+            Ok(amount) => {
+                let mut object = Map::new();
+                object.insert("montant".to_string(), json!(format!("{:.2}", amount)));
+                object.insert("unite".to_string(), json!(tariff.unit));
+                if let Some(Justification { steps }) = &p.justification {
+                    object.insert(
+                        "justification".to_string(),
+                        justification::to_json(d, steps),
+                    );
+                }
+                tariffs.insert(tariff.name.clone(), Json::Object(object));
+            }
+            Err(error) => {
+                let mut object = message_json(&messages::eval_error(error));
+                object.insert("tarif".to_string(), json!(tariff.name));
+                let article = error.article.and_then(|a| d.articles.get(a.0 as usize));
+                object.insert(
+                    "article".to_string(),
+                    json!(article.map(|a| a.number.clone())),
+                );
+                object.insert(
+                    "ligne".to_string(),
+                    if error.line > 0 {
+                        json!(error.line)
+                    } else {
+                        Json::Null
+                    },
+                );
+                errors.push(Json::Object(object));
+            }
+        }
+    }
+    let warnings: Vec<Json> = family
+        .warnings
+        .iter()
+        .map(|w| {
+            let mut object = message_json(&messages::family_warning(w));
+            object.insert("champ".to_string(), json!(w.field));
+            Json::Object(object)
+        })
+        .collect();
+    let mut result = Map::new();
+    result.insert("id".to_string(), json!(family.family.id));
+    result.insert(
+        "deliberation".to_string(),
+        json!({ "numero": d.meta.number, "titre": d.meta.title, "empreinte": document.empreinte }),
+    );
+    result.insert(
+        "date".to_string(),
+        json!(date.format("%Y-%m-%d").to_string()),
+    );
+    result.insert("tarifs".to_string(), Json::Object(tariffs));
+    result.insert("avertissements".to_string(), Json::Array(warnings));
+    if !errors.is_empty() {
+        result.insert("erreurs".to_string(), Json::Array(errors));
+    }
+    Json::Object(result)
+}
+
+/// The result of one family as French text, with each justification.
+pub fn to_text(
+    document: &Document,
+    family: &FamilyRead,
+    date: NaiveDate,
+    priced: &[Priced],
+) -> String {
+    let d = &document.deliberation;
+    let mut out = String::new();
+    let number = d
+        .meta
+        .number
+        .as_ref()
+        .map_or(String::new(), |n| format!("n° {n} "));
+    out.push_str(&format!("Délibération {number}« {} »\n", d.meta.title));
+    out.push_str(&format!("Empreinte : {}\n", document.empreinte));
+    if let Some(id) = &family.family.id {
+        out.push_str(&format!("Famille : {id}\n"));
+    }
+    out.push_str(&format!("Date du service : {}\n", french::date(date)));
+    for w in &family.warnings {
+        let m = messages::family_warning(w);
+        out.push_str(&format!("avertissement [{}] : {}\n", m.code, m.text));
+    }
+    for e in &family.errors {
+        let m = messages::family_error(e);
+        out.push_str(&format!("erreur [{}] : {}\n", m.code, m.text));
+    }
+    for p in priced {
+        let Some(tariff) = d.tariffs.get(p.tariff) else {
+            continue;
+        };
+        out.push('\n');
+        let label = tariff
+            .label
+            .as_ref()
+            .map_or(String::new(), |l| format!(" — {l}"));
+        match &p.result {
+            Ok(amount) => out.push_str(&format!(
+                "Tarif « {} » (par {}){label} : {}\n",
+                tariff.name,
+                tariff.unit,
+                french::price(*amount)
+            )),
+            Err(_) => out.push_str(&format!(
+                "Tarif « {} » (par {}){label} : non calculé\n",
+                tariff.name, tariff.unit
+            )),
+        }
+        if let Some(Justification { steps }) = &p.justification {
+            for line in justification::lines(d, steps) {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        match &p.result {
+            Ok(amount) => out.push_str(&format!("  = {}\n", french::price(*amount))),
+            Err(error) => {
+                let m = messages::eval_error(error);
+                let article = error.article.and_then(|a| d.articles.get(a.0 as usize));
+                let at = match (article, error.line) {
+                    (Some(a), line) if line > 0 => format!(" (art. {}, ligne {line})", a.number),
+                    (None, line) if line > 0 => format!(" (ligne {line})"),
+                    _ => String::new(),
+                };
+                out.push_str(&format!("  erreur [{}] : {}{at}\n", m.code, m.text));
+            }
+        }
+    }
+    out
+}
