@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::rules::Deliberation;
-use crate::{Compiled, compile};
+use crate::{Diagnostic, compile};
 
 /// The name of the format of compiled documents.
 pub const FORMAT: &str = "tarif-deliberation";
@@ -27,7 +27,7 @@ pub struct Document {
 #[derive(Debug)]
 pub enum LoadError {
     /// The source has errors: the diagnostics say which.
-    Invalid(Compiled),
+    Invalid(Vec<Diagnostic>),
     /// A compiled document that cannot be read.
     BadDocument { line: usize, column: usize },
     /// A compiled document of another format or version.
@@ -56,7 +56,7 @@ impl Document {
                 empreinte: empreinte(source.as_bytes()),
                 deliberation,
             }),
-            _ => Err(LoadError::Invalid(compiled)),
+            _ => Err(LoadError::Invalid(compiled.diagnostics)),
         }
     }
 

@@ -25,8 +25,8 @@ pub fn document(path: &Path) -> Result<tarif::document::Document, u8> {
     tarif::document::Document::load(&text).map_err(|e| {
         let shown = path.display().to_string();
         match e {
-            tarif::document::LoadError::Invalid(compiled) => {
-                let errors: Vec<_> = compiled.diagnostics.into_iter().filter(|d| d.is_error()).collect();
+            tarif::document::LoadError::Invalid(diagnostics) => {
+                let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.is_error()).collect();
                 eprint!("{}", tarif::report::to_text(&shown, &text, &errors, false));
                 eprintln!("erreur : {shown} contient des erreurs ; corrigez-les (tarif check {shown})");
             }

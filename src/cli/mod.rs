@@ -44,7 +44,7 @@ Utilisation : {usage}
     disable_help_subcommand = true,
     subcommand_help_heading = "Commandes",
     subcommand_value_name = "COMMANDE",
-    after_help = "Codes de sortie : 0 sans erreur, 1 si une délibération a une erreur, 2 pour une erreur d'utilisation ou de fichier."
+    after_help = "Codes de sortie : 0 si tout va bien ; 1 si une délibération a une erreur, si un exemple échoue ou si une famille ne peut pas être tarifée ; 2 pour une erreur d'utilisation ou de fichier."
 )]
 struct Cli {
     #[command(subcommand)]

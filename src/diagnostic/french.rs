@@ -594,15 +594,15 @@ fn key_value(value: Decimal, kind: KeyKind) -> String {
 
 /// `les valeurs de 400,01 € à 400,99 €`, `la valeur 1 900 €`, `les valeurs entre 400 € et 401 € (exclus)`.
 fn gap_text(gap: &Gap, kind: KeyKind) -> String {
-    if kind == KeyKind::Date {
-        if let Gap::Steps { first, last, .. } = gap {
-            let day = |v: Decimal| key_value(v, kind);
-            return match last {
-                Some(last) if last == first => format!("le {}", day(*first)),
-                Some(last) => format!("les jours du {} au {}", day(*first), day(*last)),
-                None => format!("les jours à partir du {}", day(*first)),
-            };
-        }
+    if kind == KeyKind::Date
+        && let Gap::Steps { first, last, .. } = gap
+    {
+        let day = |v: Decimal| key_value(v, kind);
+        return match last {
+            Some(last) if last == first => format!("le {}", day(*first)),
+            Some(last) => format!("les jours du {} au {}", day(*first), day(*last)),
+            None => format!("les jours à partir du {}", day(*first)),
+        };
     }
     match gap {
         Gap::Steps {

@@ -326,10 +326,12 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
                 ExprKind::Input(id) => {
                     let index = id.0 as usize;
                     let given = self.family.given.get(index).copied().flatten().is_some();
-                    if let Some(input) = self.d.inputs.get(index) {
-                        if !given && input.default.is_none() && !found.contains(&input.name) {
-                            found.push(input.name.clone());
-                        }
+                    if let Some(input) = self.d.inputs.get(index)
+                        && !given
+                        && input.default.is_none()
+                        && !found.contains(&input.name)
+                    {
+                        found.push(input.name.clone());
                     }
                 }
                 ExprKind::Definition(id) => {

@@ -151,10 +151,10 @@ impl<T: Tracer> Evaluator<'_, T> {
         let mut best: Option<(usize, Decimal, bool)> = None;
         for (i, option) in options.iter().enumerate() {
             let outcome = self.modifier(option, value, base)?;
-            if let Outcome::Applied { after, last, .. } = outcome {
-                if best.is_none_or(|(_, b, _)| after < b) {
-                    best = Some((i, after, last));
-                }
+            if let Outcome::Applied { after, last, .. } = outcome
+                && best.is_none_or(|(_, b, _)| after < b)
+            {
+                best = Some((i, after, last));
             }
             if T::ON {
                 outcomes.push(outcome);

@@ -221,12 +221,22 @@ fn article_json(d: &Deliberation, article: ArticleId, line: usize) -> (Json, Jso
 /// A value as JSON: numbers as strings with a point, exact.
 fn shown_json(d: &Deliberation, value: Shown) -> Json {
     match value {
-        Shown::Amount(n) | Shown::Rate(n) | Shown::Number(n) => json!(n.normalize().to_string()),
+        Shown::Amount(n) => amount_json(n),
+        Shown::Rate(n) | Shown::Number(n) => json!(n.normalize().to_string()),
         Shown::Bool(b) => json!(b),
         Shown::Date(day) => json!(day.format("%Y-%m-%d").to_string()),
         Shown::Choice(c) => json!(d.choices.get(c.0 as usize)),
         Shown::Unknown => Json::Null,
     }
+}
+
+/// An amount as JSON: a string with a point and at least two decimals, exact.
+fn amount_json(value: Decimal) -> Json {
+    let mut value = value.normalize();
+    if value.scale() < 2 {
+        value.rescale(2);
+    }
+    json!(value.to_string())
 }
 
 fn modifier_json(d: &Deliberation, m: &ModifierStep) -> Json {
@@ -237,8 +247,8 @@ fn modifier_json(d: &Deliberation, m: &ModifierStep) -> Json {
         "libelle": m.label,
         "condition": m.condition,
         "appliquee": m.applied,
-        "avant": m.before.normalize().to_string(),
-        "apres": m.after.normalize().to_string(),
+        "avant": amount_json(m.before),
+        "apres": amount_json(m.after),
         "article": article,
         "ligne": line,
     })
@@ -268,7 +278,7 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
             }
             Step::Base { amount, article, line } => {
                 let (article, line) = article_json(d, *article, *line);
-                json!({ "etape": "base", "montant": amount.normalize().to_string(), "article": article, "ligne": line })
+                json!({ "etape": "base", "montant": amount_json(*amount), "article": article, "ligne": line })
             }
             Step::Modifier(m) => modifier_json(d, m),
             Step::MostFavourable { options, chosen, before, after, article, line } => {
@@ -277,16 +287,16 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
                     "etape": "plus_favorable",
                     "options": options.iter().map(|m| modifier_json(d, m)).collect::<Vec<_>>(),
                     "retenue": chosen,
-                    "avant": before.normalize().to_string(),
-                    "apres": after.normalize().to_string(),
+                    "avant": amount_json(*before),
+                    "apres": amount_json(*after),
                     "article": article,
                     "ligne": line,
                 })
             }
             Step::ImplicitRounding { before, after } => json!({
                 "etape": "arrondi_final",
-                "avant": before.normalize().to_string(),
-                "apres": after.normalize().to_string(),
+                "avant": amount_json(*before),
+                "apres": amount_json(*after),
             }),
         })
         .collect();

@@ -1,0 +1,109 @@
+//! Evaluation: snapshots of justifications (text and JSON), compiled documents giving
+//! the same results as their source, and properties of prices.
+
+use std::path::Path;
+
+use tarif::document::Document;
+use tarif::eval;
+use tarif::inputs::read_family_json;
+use tarif::report::result;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The text and JSON results of a family for a document.
+fn results(document: &Document, family: &serde_json::Value) -> (String, String) {
+    let d = &document.deliberation;
+    let read = read_family_json(d, family);
+    let date = eval::service_date(&read.family, None, d.meta.applicable_from);
+    let priced = eval::price_all(d, &read.family, date, &[], true);
+    let text = result::to_text(document, &read, date, &priced);
+    let json = result::to_json(document, &read, date, &priced);
+    (
+        text,
+        serde_json::to_string_pretty(&json).unwrap_or_default(),
+    )
+}
+
+/// `tests/cases/eval/*.json`: a deliberation of `deliberations/` and a family.
+#[test]
+fn justifications() {
+    insta::glob!("cases/eval/*.json", |path| {
+        let case: serde_json::Value = serde_json::from_str(&read(path)).expect("case JSON");
+        let source = read(&root().join(case["deliberation"].as_str().unwrap_or_default()));
+        let document = Document::from_source(&source).expect("valid deliberation");
+        let (text, json) = results(&document, &case["famille"]);
+        insta::assert_snapshot!(format!(
+            "{}\n──── texte ────\n{text}──── json ────\n{json}\n",
+            case["famille"]
+        ));
+    });
+}
+
+/// Every deliberation, compiled to JSON and read back, prices every example exactly
+/// as its source does, to the byte.
+#[test]
+fn compiled_documents_give_identical_results() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir(root().join("deliberations"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "delib") {
+            continue;
+        }
+        let from_source = Document::from_source(&read(&path)).expect("valid deliberation");
+        let from_json =
+            Document::load(&from_source.to_json()).expect("compiled document reads back");
+        assert_eq!(from_source.to_json(), from_json.to_json());
+        for example in &from_source.deliberation.examples {
+            let mut family = serde_json::Map::new();
+            for (input, value) in &example.inputs {
+                let d = &from_source.deliberation;
+                let name = d.inputs[input.0 as usize].name.clone();
+                let value = match value {
+                    Some(tarif::rules::Value::Number(n)) => serde_json::json!(n.to_string()),
+                    Some(tarif::rules::Value::Bool(b)) => serde_json::json!(b),
+                    Some(tarif::rules::Value::Date(day)) => serde_json::json!(day.to_string()),
+                    Some(tarif::rules::Value::Choice(c)) => {
+                        serde_json::json!(d.choices[c.0 as usize])
+                    }
+                    None => serde_json::Value::Null,
+                };
+                family.insert(name, value);
+            }
+            if let Some(date) = example.date {
+                family.insert("date".to_string(), serde_json::json!(date.to_string()));
+            }
+            let family = serde_json::Value::Object(family);
+            assert_eq!(
+                results(&from_source, &family),
+                results(&from_json, &family),
+                "{}",
+                path.display()
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen > 0);
+}
+
+#[test]
+fn a_compiled_document_of_another_version_is_refused() {
+    let source = read(&root().join("deliberations/exempleville-cantine.delib"));
+    let json = Document::from_source(&source)
+        .expect("valid")
+        .to_json()
+        .replace("\"version\": 1", "\"version\": 99");
+    assert!(matches!(
+        Document::load(&json),
+        Err(tarif::document::LoadError::WrongVersion { version: 99, .. })
+    ));
+}
