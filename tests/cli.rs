@@ -88,3 +88,64 @@ fn help_is_in_french() {
     insta::assert_snapshot!(transcript(&["--help"]));
     insta::assert_snapshot!(transcript(&["check", "--help"]));
 }
+
+#[test]
+fn every_deliberation_passes_its_examples_with_full_coverage() {
+    let (stdout, stderr, status) = tarif(&["test", "deliberations"]);
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("0 échoué(s)"), "{stdout}");
+    assert!(!stdout.contains("non couverte"), "{stdout}");
+    assert!(!stdout.contains("jamais appliqué"), "{stdout}");
+}
+
+#[test]
+fn eval_prints_the_justification_and_exits_0() {
+    insta::assert_snapshot!(transcript(&[
+        "eval",
+        "deliberations/exempleville-cantine.delib",
+        "--famille",
+        "tests/cases/families/exempleville-f0042.json",
+    ]));
+}
+
+#[test]
+fn eval_of_a_family_that_cannot_be_priced_exits_1() {
+    insta::assert_snapshot!(transcript(&[
+        "eval",
+        "deliberations/exempleville-cantine.delib",
+        "--famille",
+        "tests/cases/families/exempleville-erreurs.json",
+        "--format",
+        "json",
+    ]));
+}
+
+#[test]
+fn compiled_document_gives_the_same_output_as_the_source() {
+    let out = std::env::temp_dir().join(format!("tarif-compile-{}.json", std::process::id()));
+    let out_text = out.to_string_lossy().into_owned();
+    let (_, stderr, status) = tarif(&[
+        "compile",
+        "deliberations/cnaf-psu-creche.delib",
+        "-o",
+        &out_text,
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    let family = "tests/cases/families/creche-octobre-2025.json";
+    for format in ["texte", "json"] {
+        let from_source = tarif(&[
+            "eval",
+            "deliberations/cnaf-psu-creche.delib",
+            "--famille",
+            family,
+            "--format",
+            format,
+        ]);
+        let from_compiled = tarif(&["eval", &out_text, "--famille", family, "--format", format]);
+        assert_eq!(from_source, from_compiled);
+        assert_eq!(from_source.2, 0, "{}", from_source.1);
+    }
+    let tested = tarif(&["test", &out_text]);
+    assert_eq!(tested.2, 0, "{}", tested.0);
+    let _ = std::fs::remove_file(out);
+}

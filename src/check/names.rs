@@ -225,7 +225,7 @@ impl<'a> Symbols<'a> {
                     return;
                 };
                 for (column, cell) in header.columns.iter().enumerate() {
-                    if let Column::Name(name) = cell {
+                    if let Column::Name(name, _) = cell {
                         let source = DefinitionSource::Column {
                             table: index,
                             column,

@@ -27,15 +27,19 @@ impl Checker<'_> {
             table.header.as_ref().and_then(|h| h.columns.get(column)),
         ) {
             (Some(name), _) => Some(name.text.as_str()),
-            (None, Some(Column::Name(name))) => Some(name.text.as_str()),
+            (None, Some(Column::Name(name, _))) => Some(name.text.as_str()),
             _ => None,
         };
         let is_tariff =
             defined.is_some_and(|n| self.symbols.tariffs.iter().any(|t| t.decl.name.text == n));
-        let unit = if is_tariff {
-            Unit::Euro
-        } else {
-            column_unit(table, column, crossed)
+        let written = match table.header.as_ref().and_then(|h| h.columns.get(column)) {
+            Some(Column::Name(_, unit)) if !crossed => *unit,
+            _ => None,
+        };
+        let unit = match (written, is_tariff) {
+            (Some(unit), _) => unit,
+            (None, true) => Unit::Euro,
+            (None, false) => column_unit(table, column, crossed),
         };
         if self.table_cells.get(t).is_some_and(Vec::is_empty) {
             let width = table.header.as_ref().map_or(0, |h| h.columns.len());
@@ -150,7 +154,7 @@ impl Checker<'_> {
                     .iter()
                     .filter_map(|c| match c {
                         Column::Condition(c) => Some(c),
-                        Column::Name(_) => None,
+                        Column::Name(..) => None,
                     })
                     .collect();
                 let column_matches =
@@ -191,7 +195,7 @@ impl Checker<'_> {
             .iter()
             .map(|c| match c {
                 Column::Condition(c) => c.written.clone(),
-                Column::Name(n) => n.text.clone(),
+                Column::Name(n, _) => n.text.clone(),
             })
             .collect();
         self.tables[t] = Some(rules::Table {
@@ -529,7 +533,7 @@ impl Checker<'_> {
             .collect();
         rows.sort();
         for (c, column) in header.columns.iter().enumerate() {
-            let Column::Name(name) = column else {
+            let Column::Name(name, _) = column else {
                 continue;
             };
             if !self
@@ -589,7 +593,7 @@ impl Checker<'_> {
                     continue;
                 };
                 let column = match (&table.name, header.columns.get(c)) {
-                    (_, Some(Column::Name(n))) => n.text.clone(),
+                    (_, Some(Column::Name(n, _))) => n.text.clone(),
                     (Some(n), Some(Column::Condition(cond))) => {
                         format!("{} ({})", n.text, cond.written)
                     }

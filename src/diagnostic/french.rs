@@ -328,7 +328,10 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             );
             match expected {
                 TyExpected::Bool => d.with_help("une condition compare des valeurs : « qf ≤ 1 000 € », « résidence = commune », « pai »".to_string()),
-                TyExpected::Amount => d.with_help("un montant s'écrit avec € : « 2,50 € »".to_string()),
+                TyExpected::Amount => d.with_help(
+                    "un montant s'écrit avec € : « 2,50 € » ; pour une colonne de grille, mettez l'unité dans son en-tête : « prix (€) »"
+                        .to_string(),
+                ),
                 TyExpected::AmountOrRate => d.with_help("écrivez « majoration de 30 % » ou « majoration de 2,00 € »".to_string()),
                 _ => d,
             }

@@ -183,7 +183,8 @@ pub struct HeaderRow {
 /// A column of the header row: a defined name, or a condition on the column key.
 #[derive(Debug, Clone)]
 pub enum Column {
-    Name(Name),
+    /// A defined name, and the unit written after it (`repas (€)`).
+    Name(Name, Option<Unit>),
     Condition(Condition),
 }
 

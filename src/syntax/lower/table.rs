@@ -47,7 +47,7 @@ impl Lowerer {
                     if crossed {
                         condition(&cell).map(Column::Condition)
                     } else {
-                        header_name(&cell).map(Column::Name)
+                        header_column(&cell)
                     }
                 })
                 .collect::<Result<Vec<_>>>();
@@ -119,6 +119,22 @@ fn parse_cell<'s>(cell: &RawCell<'s>, rule: Rule) -> Result<Pair<'s, Rule>> {
 fn header_name(cell: &RawCell<'_>) -> Result<ast::Name> {
     let pair = parse_cell(cell, Rule::header_name)?;
     Ok(name(&pair, cell.span.start))
+}
+
+/// A column of a simple table: its name and, if written, its unit.
+fn header_column(cell: &RawCell<'_>) -> Result<Column> {
+    let parsed = parse(Rule::header_name, cell.text, cell.span.start)?;
+    let mut parts = parsed.pair.into_inner();
+    let Some(word) = parts.next() else {
+        return Err(empty(cell.span));
+    };
+    let unit = parts
+        .find(|p| p.as_rule() == Rule::unit)
+        .map(|u| match u.as_str() {
+            "%" => ast::Unit::Percent,
+            _ => ast::Unit::Euro,
+        });
+    Ok(Column::Name(name(&word, cell.span.start), unit))
 }
 
 fn cell(cell: &RawCell<'_>) -> Result<ast::Cell> {
