@@ -1,0 +1,167 @@
+//! Property tests of evaluation: no family JSON makes it panic; every price is at least
+//! 0 € and to the cent; the steps of a justification recompute the price.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use serde_json::{Value as Json, json};
+use tarif::document::Document;
+use tarif::eval::{self, trace::Step};
+use tarif::inputs::read_family_json;
+
+fn documents() -> &'static [Document] {
+    static DOCUMENTS: std::sync::OnceLock<Vec<Document>> = std::sync::OnceLock::new();
+    DOCUMENTS.get_or_init(load_documents)
+}
+
+fn load_documents() -> Vec<Document> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("deliberations");
+    let mut paths: Vec<_> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "delib"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter_map(|s| Document::from_source(&s).ok())
+        .collect()
+}
+
+/// Any JSON value a careless or hostile portal could send.
+fn value() -> impl Strategy<Value = Json> {
+    prop_oneof![
+        (0u64..3_000).prop_map(|n| json!(n)),
+        (0u64..200_000).prop_map(|n| json!(format!("{},{}", n / 100, n % 100))),
+        (-5i64..5).prop_map(|n| json!(n)),
+        any::<bool>().prop_map(|b| json!(b)),
+        Just(Json::Null),
+        "[a-zé_ ]{0,12}".prop_map(|s| json!(s)),
+        prop::sample::select(vec![
+            "commune",
+            "hors_commune",
+            "CNAF",
+            "MSA",
+            "oui",
+            "non",
+            "familial",
+            "collectif",
+            "roncquois",
+            "extérieur",
+            "2025-10-15",
+            "31/02/2025",
+            "1e400",
+            "-0",
+            "0,001",
+        ])
+        .prop_map(|s| json!(s)),
+        Just(json!([1, 2])),
+        Just(json!({"a": 1})),
+        (0u64..u64::MAX).prop_map(|n| json!(n)),
+    ]
+}
+
+/// A deliberation of `deliberations/`, a family for it, and maybe a date.
+fn case() -> impl Strategy<Value = (usize, Json, Option<(i32, u32, u32)>)> {
+    (0..documents().len()).prop_flat_map(|doc| {
+        let d = &documents()[doc].deliberation;
+        let mut names: Vec<String> = d.inputs.iter().map(|i| i.name.clone()).collect();
+        names.extend(["date", "id", "inconnue", "justificatifs"].map(String::from));
+        let date = prop::option::of((2022i32..2027, 1u32..13, 1u32..29));
+        (Just(doc), family(names), date)
+    })
+}
+
+fn family(names: Vec<String>) -> impl Strategy<Value = Json> {
+    let key = prop::sample::select(names);
+    prop::collection::vec((key, value()), 0..8).prop_map(|pairs| {
+        let mut object = serde_json::Map::new();
+        for (k, v) in pairs {
+            object.insert(k, v);
+        }
+        Json::Object(object)
+    })
+}
+
+/// Follows the steps from the base amount and gives the amount they arrive at.
+fn recompute(steps: &[Step]) -> Option<Decimal> {
+    let mut running: Option<Decimal> = None;
+    for step in steps {
+        match step {
+            Step::Base { amount, .. } => running = Some(*amount),
+            Step::Modifier(m) => {
+                assert_eq!(
+                    Some(m.before),
+                    running,
+                    "step starts from the running amount"
+                );
+                if m.applied {
+                    running = Some(m.after);
+                } else {
+                    assert_eq!(m.before, m.after);
+                }
+            }
+            Step::MostFavourable { before, after, .. } => {
+                assert_eq!(Some(*before), running);
+                running = Some(*after);
+            }
+            Step::ImplicitRounding { before, after } => {
+                assert_eq!(Some(*before), running);
+                running = Some(*after);
+            }
+            _ => {}
+        }
+    }
+    running
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_family_is_priced_or_refused_without_panic((doc, json, date) in case()) {
+        let document = &documents()[doc];
+        let d = &document.deliberation;
+        let read = read_family_json(d, &json);
+        let given = date.and_then(|(y, m, day)| chrono::NaiveDate::from_ymd_opt(y, m, day));
+        let day = eval::service_date(&read.family, given, d.meta.applicable_from);
+        let priced = eval::price_all(d, &read.family, day, &[], true);
+        for p in &priced {
+            if let Ok(amount) = p.result {
+                prop_assert!(amount >= Decimal::ZERO);
+                prop_assert_eq!(amount.round_dp(2), amount);
+                let steps = p.justification.as_ref().map(|j| j.steps.clone()).unwrap_or_default();
+                prop_assert_eq!(recompute(&steps), Some(amount));
+            }
+        }
+        let _ = tarif::report::result::to_json(document, &read, day, &priced);
+        let _ = tarif::report::result::to_text(document, &read, day, &priced);
+    }
+
+    /// Tables proved to have no gap give a price for every value of their key.
+    #[test]
+    fn a_checked_grid_prices_every_quotient(qf in 0u64..10_000, rank in 1u64..6, doc in any::<prop::sample::Index>()) {
+        let documents = documents();
+        let document = &documents[doc.index(documents.len())];
+        let d = &document.deliberation;
+        let mut object = serde_json::Map::new();
+        for input in &d.inputs {
+            let value = match &input.ty {
+                tarif::rules::ValueType::Amount | tarif::rules::ValueType::Number => json!(if input.name.contains("parts") { 1 } else if input.name.contains("enfants") || input.name == "rang" { rank } else { qf }),
+                tarif::rules::ValueType::Boolean => json!(false),
+                tarif::rules::ValueType::Choice(ids) => json!(d.choices[ids[0].0 as usize]),
+                _ => continue,
+            };
+            object.insert(input.name.clone(), value);
+        }
+        let read = read_family_json(d, &Json::Object(object));
+        prop_assert!(read.errors.is_empty(), "{:?}", read.errors);
+        for priced in eval::price_all(d, &read.family, d.meta.applicable_from, &[], false) {
+            prop_assert!(priced.result.is_ok(), "{}: {:?}", d.meta.title, priced.result);
+        }
+    }
+}
