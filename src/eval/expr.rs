@@ -18,7 +18,8 @@ pub(super) struct Site {
     pub line: usize,
 }
 
-pub(super) type Result<T> = std::result::Result<T, EvalError>;
+/// Errors are boxed inside the evaluator: the results it passes around stay small.
+pub(super) type Result<T> = std::result::Result<T, Box<EvalError>>;
 
 /// One evaluation of one family.
 pub(super) struct Evaluator<'a, T: Tracer> {
@@ -58,8 +59,8 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
         self.tracer
     }
 
-    pub(super) fn error(&self, kind: EvalErrorKind, site: Site) -> EvalError {
-        EvalError::at(kind, site.article, site.line)
+    pub(super) fn error(&self, kind: EvalErrorKind, site: Site) -> Box<EvalError> {
+        Box::new(EvalError::at(kind, site.article, site.line))
     }
 
     /// The value of an input: given, or its default, or unknown.
@@ -311,7 +312,7 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
     }
 
     /// The error of a condition that cannot be decided, naming the missing inputs.
-    pub(super) fn undecidable(&self, condition: &Expr, site: Site) -> EvalError {
+    pub(super) fn undecidable(&self, condition: &Expr, site: Site) -> Box<EvalError> {
         let missing = self.missing(condition);
         self.error(EvalErrorKind::Undecidable { missing }, site)
     }

@@ -104,7 +104,8 @@ impl<'d> Session<'d> {
         self.memo.fill(Memo::Pending);
         let mut evaluator =
             expr::Evaluator::new(self.deliberation, family, date, &mut self.memo, tracer);
-        let result = check_period(self.deliberation, date).and_then(|()| evaluator.tariff(tariff));
+        let result = check_period(self.deliberation, date)
+            .and_then(|()| evaluator.tariff(tariff).map_err(|e| *e));
         (result, evaluator.into_tracer())
     }
 }

@@ -15,8 +15,12 @@ pub fn round(value: Decimal, mode: Rounding) -> Option<Decimal> {
         Rounding::Down(_) => RoundingStrategy::ToNegativeInfinity,
         Rounding::Up(_) => RoundingStrategy::ToPositiveInfinity,
     };
+    // A step of 1, 0,1, 0,01…: round to that many decimals, without dividing.
+    if step.mantissa() == 1 {
+        return Some(value.round_dp_with_strategy(step.scale(), strategy));
+    }
     let steps = value.checked_div(step)?.round_dp_with_strategy(0, strategy);
-    steps.checked_mul(step).map(|v| v.normalize())
+    steps.checked_mul(step)
 }
 
 /// Rounded to the cent, half away from zero: what a price with more decimals becomes.

@@ -1,0 +1,205 @@
+//! Pricing one family: the compiled rules with and without justification, and, as the
+//! reference limit, a hand-written Rust function computing the same cantine price.
+//!
+//! Targets (issue « Évaluation et justification ») : without justification, within 3×
+//! of the hand-written function and no allocation (tests/allocations.rs); with
+//! justification, within 10×.
+
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use criterion::{Criterion, criterion_group, criterion_main};
+use rust_decimal::{Decimal, RoundingStrategy};
+use tarif::document::Document;
+use tarif::eval::{Family, Session, trace::Provenance};
+use tarif::rules::{InputId, Value, ValueType};
+
+fn document(name: &str) -> Document {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("deliberations")
+        .join(name);
+    let source = std::fs::read_to_string(path).expect("deliberation");
+    Document::from_source(&source).expect("valid deliberation")
+}
+
+/// A family of the cantine: QF (or none), hors commune, rang, PAI.
+#[derive(Clone, Copy)]
+struct Cantine {
+    qf: Option<u32>,
+    hors_commune: bool,
+    rang: u32,
+    pai: bool,
+}
+
+/// A reproducible spread of families (a linear congruential generator, seed 42).
+fn cantine_families(n: usize) -> Vec<Cantine> {
+    let mut state: u64 = 42;
+    let mut next = move |m: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % m
+    };
+    (0..n)
+        .map(|_| Cantine {
+            qf: if next(100) < 5 {
+                None
+            } else {
+                Some(next(2_501) as u32)
+            },
+            hors_commune: next(100) < 20,
+            rang: 1 + next(4) as u32,
+            pai: next(100) < 10,
+        })
+        .collect()
+}
+
+/// The same price as `deliberations/exempleville-cantine.delib`, written by hand.
+fn hand_written(f: &Cantine) -> Decimal {
+    let base = match f.qf {
+        None => Decimal::new(540, 2),
+        Some(q) if q <= 400 => Decimal::new(80, 2),
+        Some(q) if q <= 600 => Decimal::new(150, 2),
+        Some(q) if q <= 800 => Decimal::new(220, 2),
+        Some(q) if q <= 1_000 => Decimal::new(290, 2),
+        Some(q) if q <= 1_300 => Decimal::new(360, 2),
+        Some(q) if q <= 1_600 => Decimal::new(420, 2),
+        Some(q) if q <= 2_000 => Decimal::new(480, 2),
+        Some(_) => Decimal::new(540, 2),
+    };
+    let mut price = base;
+    if f.hors_commune {
+        price *= Decimal::new(130, 2);
+    }
+    if f.rang >= 3 {
+        price *= Decimal::new(80, 2);
+    }
+    if f.pai {
+        price *= Decimal::new(50, 2);
+    }
+    price.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn to_family(document: &Document, f: &Cantine) -> Family {
+    let d = &document.deliberation;
+    let mut family = Family::new(d);
+    let input = |name: &str| {
+        d.inputs
+            .iter()
+            .position(|i| i.name == name)
+            .map(|i| InputId(i as u32))
+    };
+    let choice = |name: &str| {
+        d.choices
+            .iter()
+            .position(|c| c == name)
+            .map(|c| Value::Choice(tarif::rules::ChoiceId(c as u32)))
+    };
+    if let (Some(id), Some(q)) = (input("quotient_caf"), f.qf) {
+        family.set(
+            id,
+            Some(Value::Number(Decimal::from(q))),
+            Provenance::Declared,
+        );
+    }
+    if let Some(id) = input("résidence") {
+        family.set(
+            id,
+            choice(if f.hors_commune {
+                "hors_commune"
+            } else {
+                "commune"
+            }),
+            Provenance::Declared,
+        );
+    }
+    if let Some(id) = input("rang") {
+        family.set(
+            id,
+            Some(Value::Number(Decimal::from(f.rang))),
+            Provenance::Declared,
+        );
+    }
+    if let Some(id) = input("pai") {
+        family.set(id, Some(Value::Bool(f.pai)), Provenance::Declared);
+    }
+    family
+}
+
+fn cantine(c: &mut Criterion) {
+    let document = document("exempleville-cantine.delib");
+    let d = &document.deliberation;
+    let plain = cantine_families(1_024);
+    let families: Vec<Family> = plain.iter().map(|f| to_family(&document, f)).collect();
+    let date = NaiveDate::from_ymd_opt(2025, 10, 15).expect("date");
+    let mut session = Session::new(d);
+    for (f, family) in plain.iter().zip(&families) {
+        assert_eq!(session.price(family, date, 0).ok(), Some(hand_written(f)));
+    }
+    let mut group = c.benchmark_group("cantine, une famille");
+    let mut i = 0;
+    group.bench_function("fonction écrite à la main", |b| {
+        b.iter(|| {
+            i = (i + 1) % plain.len();
+            hand_written(black_box(&plain[i]))
+        })
+    });
+    group.bench_function("tarif, sans justification", |b| {
+        b.iter(|| {
+            i = (i + 1) % families.len();
+            session.price(black_box(&families[i]), date, 0)
+        })
+    });
+    group.bench_function("tarif, avec justification", |b| {
+        b.iter(|| {
+            i = (i + 1) % families.len();
+            session.justify(black_box(&families[i]), date, 0)
+        })
+    });
+    group.finish();
+}
+
+fn creche(c: &mut Criterion) {
+    let document = document("cnaf-psu-creche.delib");
+    let d = &document.deliberation;
+    let families: Vec<Family> = (0..1_024u32)
+        .map(|k| {
+            let mut family = Family::new(d);
+            for (i, input) in d.inputs.iter().enumerate() {
+                let value = match (input.name.as_str(), &input.ty) {
+                    ("ressources_annuelles", _) => {
+                        Some(Value::Number(Decimal::from(k * 97 % 120_000)))
+                    }
+                    ("enfants_a_charge", _) => Some(Value::Number(Decimal::from(1 + k % 9))),
+                    ("enfants_aeeh", _) => Some(Value::Number(Decimal::from(k % 2))),
+                    (_, ValueType::Choice(ids)) => {
+                        ids.get((k % 2) as usize).map(|id| Value::Choice(*id))
+                    }
+                    _ => None,
+                };
+                family.set(InputId(i as u32), value, Provenance::Declared);
+            }
+            family
+        })
+        .collect();
+    let date = NaiveDate::from_ymd_opt(2025, 10, 15).expect("date");
+    let mut session = Session::new(d);
+    let mut group = c.benchmark_group("crèche PSU, une famille");
+    let mut i = 0;
+    group.bench_function("tarif, sans justification", |b| {
+        b.iter(|| {
+            i = (i + 1) % families.len();
+            session.price(black_box(&families[i]), date, 0)
+        })
+    });
+    group.bench_function("tarif, avec justification", |b| {
+        b.iter(|| {
+            i = (i + 1) % families.len();
+            session.justify(black_box(&families[i]), date, 0)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, cantine, creche);
+criterion_main!(benches);

@@ -1,0 +1,68 @@
+//! Pricing a family, without justification, allocates nothing on the heap: the session
+//! keeps its memory from one family to the next.
+
+use tarif::document::Document;
+use tarif::eval::{Session, trace::Provenance};
+use tarif::rules::Value;
+
+fn document(name: &str) -> Document {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("deliberations")
+        .join(name);
+    let source = std::fs::read_to_string(path).expect("deliberation");
+    Document::from_source(&source).expect("valid deliberation")
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    let info = allocation_counter::measure(|| {
+        std::hint::black_box(Vec::<u8>::with_capacity(8));
+    });
+    assert!(info.count_total > 0);
+}
+
+#[test]
+fn pricing_without_justification_does_not_allocate() {
+    for (file, inputs) in [
+        (
+            "exempleville-cantine.delib",
+            vec![(0, "612"), (3, "hors_commune"), (4, "3")],
+        ),
+        (
+            "cnaf-psu-creche.delib",
+            vec![(0, "100000"), (1, "2"), (2, "1")],
+        ),
+    ] {
+        let document = document(file);
+        let d = &document.deliberation;
+        let mut family = tarif::eval::Family::new(d);
+        for (index, text) in inputs {
+            let input = &d.inputs[index];
+            let value = match &input.ty {
+                tarif::rules::ValueType::Choice(ids) => {
+                    let id = ids
+                        .iter()
+                        .find(|id| d.choices[id.0 as usize] == text)
+                        .copied();
+                    id.map(Value::Choice)
+                }
+                _ => text.parse().ok().map(Value::Number),
+            };
+            family.set(
+                tarif::rules::InputId(index as u32),
+                value,
+                Provenance::Declared,
+            );
+        }
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).expect("date");
+        let mut session = Session::new(d);
+        let first = session.price(&family, date, 0).expect("priced");
+        let info = allocation_counter::measure(|| {
+            for _ in 0..100 {
+                let price = session.price(&family, date, 0);
+                assert_eq!(price.as_ref().ok(), Some(&first));
+            }
+        });
+        assert_eq!(info.count_total, 0, "{file}: {info:?}");
+    }
+}
