@@ -1,12 +1,24 @@
 //! `tarif`: the compiler of the tariff deliberations of French communes.
 //!
+//! Compile a deliberation, read a family, get its price and the justification:
+//!
 //! ```
+//! use tarif::document::Document;
+//! use tarif::eval::Session;
+//!
 //! let source = "délibération « Cantine »\n  applicable du 01/09/2025\n\
-//!               article 1 « Prix »\n  tarif repas (par repas) = 3,10 €\n";
-//! let compiled = tarif::compile(source);
-//! assert!(!compiled.has_errors());
-//! let deliberation = compiled.deliberation.expect("sans erreur");
-//! assert_eq!(deliberation.tariffs[0].name, "repas");
+//!               entrées\n  qf : montant entier\n\
+//!               article 1 « Prix »\n  tarif repas (par repas)\n\
+//!               repas = si qf ≤ 600 € alors 1,50 € sinon 3,10 €\n";
+//! let document = Document::from_source(source).expect("sans erreur");
+//! let d = &document.deliberation;
+//! let family = tarif::inputs::read_family(d, r#"{ "qf": "450" }"#).family;
+//! let date = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).expect("date");
+//! let mut session = Session::new(d);
+//! let (price, justification) = session.justify(&family, date, 0);
+//! assert_eq!(price.expect("tarifé").to_string(), "1.50");
+//! let text = tarif::report::justification::lines(d, &justification.steps).join("\n");
+//! assert!(text.contains("qf = 450 €"));
 //! ```
 #![forbid(unsafe_code)]
 

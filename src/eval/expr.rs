@@ -80,6 +80,7 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
                     name: input.name.clone(),
                     value: trace::shown(value, &input.ty),
                     provenance,
+                    line: input.line,
                 });
             }
         }

@@ -68,6 +68,8 @@ pub enum Step {
         name: String,
         value: Shown,
         provenance: Provenance,
+        /// The line of its declaration under `entrées`.
+        line: usize,
     },
     Definition {
         name: String,

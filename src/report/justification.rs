@@ -115,8 +115,9 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                 name,
                 value,
                 provenance,
+                line,
             } => out.push(format!(
-                "entrée {name} = {} ({})",
+                "entrées, ligne {line} : {name} = {} ({})",
                 shown_text(d, *value),
                 provenance_text(*provenance)
             )),
@@ -259,11 +260,12 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
     let items: Vec<Json> = steps
         .iter()
         .map(|step| match step {
-            Step::Input { name, value, provenance } => json!({
+            Step::Input { name, value, provenance, line } => json!({
                 "etape": "entree",
                 "nom": name,
                 "valeur": shown_json(d, *value),
                 "provenance": provenance_text(*provenance),
+                "ligne": line,
             }),
             Step::Definition { name, value, article, line } => {
                 let (article, line) = article_json(d, *article, *line);
