@@ -107,3 +107,32 @@ fn a_compiled_document_of_another_version_is_refused() {
         Err(tarif::document::LoadError::WrongVersion { version: 99, .. })
     ));
 }
+
+/// Every result follows the published JSON Schema (docs/resultat.schema.json).
+#[test]
+fn results_follow_the_json_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&read(&root().join("docs/resultat.schema.json")))
+            .expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("valid schema");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(root().join("tests/cases/eval"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let case: serde_json::Value =
+            serde_json::from_str(&read(&entry.path())).expect("case JSON");
+        let source = read(&root().join(case["deliberation"].as_str().unwrap_or_default()));
+        let document = Document::from_source(&source).expect("valid deliberation");
+        let (_, json) = results(&document, &case["famille"]);
+        let json: serde_json::Value = serde_json::from_str(&json).expect("result JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", entry.path().display());
+        seen += 1;
+    }
+    assert!(seen > 0);
+}
