@@ -19,9 +19,11 @@ fn read(path: &Path) -> String {
 /// The text and JSON results of a family for a document.
 fn results(document: &Document, family: &serde_json::Value) -> (String, String) {
     let d = &document.deliberation;
-    let read = read_family_json(d, family);
+    let mut read = read_family_json(d, family);
     let date = eval::service_date(&read.family, None, d.meta.applicable_from);
-    let priced = eval::price_all(d, &read.family, date, &[], true);
+    let dated = tarif::inputs::dated_warnings(&read.family, date);
+    read.warnings.extend(dated);
+    let priced = read.price(d, date, &[], true);
     let text = result::to_text(document, &read, date, &priced);
     let json = result::to_json(document, &read, date, &priced);
     (

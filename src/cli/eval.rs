@@ -42,14 +42,12 @@ pub fn run(args: &EvalArgs) -> u8 {
             }
         }
     }
-    let read = tarif::inputs::read_family(d, &text);
+    let mut read = tarif::inputs::read_family(d, &text);
     let today = chrono::Local::now().date_naive();
     let date = tarif::eval::service_date(&read.family, given_date, today);
-    let priced = if read.errors.is_empty() {
-        tarif::eval::price_all(d, &read.family, date, &tariffs, true)
-    } else {
-        Vec::new()
-    };
+    let dated = tarif::inputs::dated_warnings(&read.family, date);
+    read.warnings.extend(dated);
+    let priced = read.price(d, date, &tariffs, true);
     let output = match args.format {
         Format::Json => {
             let json = tarif::report::result::to_json(&document, &read, date, &priced);

@@ -71,15 +71,28 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
         let (value, provenance) = match (given, input.and_then(|i| i.default)) {
             (Some((v, p)), _) => (Some(v), p),
             (None, Some(default)) => (Some(default), Provenance::Default),
-            (None, None) => (None, Provenance::Missing),
+            (None, None) => {
+                let unavailable = self.family.unavailable.get(index).copied().flatten();
+                (
+                    None,
+                    unavailable.map_or(Provenance::Missing, Provenance::Unavailable),
+                )
+            }
         };
         if T::ON && self.shown_inputs.get(index) == Some(&false) {
             self.shown_inputs[index] = true;
             if let Some(input) = input {
+                let proof = match provenance {
+                    Provenance::Certified(p) | Provenance::Unavailable(p) => {
+                        self.family.proofs.get(p.0 as usize).cloned()
+                    }
+                    _ => None,
+                };
                 self.tracer.step(|| Step::Input {
                     name: input.name.clone(),
                     value: trace::shown(value, &input.ty),
                     provenance,
+                    proof,
                     line: input.line,
                 });
             }

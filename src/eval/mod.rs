@@ -25,6 +25,11 @@ pub struct Family {
     pub date: Option<NaiveDate>,
     /// By [`InputId`]: the value given, if any, and where it came from.
     pub given: Vec<Option<(Value, Provenance)>>,
+    /// By [`InputId`]: the certified document that should have given the value and
+    /// could not (an API error), if any.
+    pub unavailable: Vec<Option<trace::ProofId>>,
+    /// The certified documents the values come from.
+    pub proofs: Vec<trace::Proof>,
 }
 
 impl Family {
@@ -34,6 +39,8 @@ impl Family {
             id: None,
             date: None,
             given: vec![None; deliberation.inputs.len()],
+            unavailable: vec![None; deliberation.inputs.len()],
+            proofs: Vec::new(),
         }
     }
 

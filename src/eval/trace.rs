@@ -18,6 +18,57 @@ pub enum Provenance {
     Default,
     /// Not given, no default.
     Missing,
+    /// Read from a certified document (API Particulier, DGFIP).
+    Certified(ProofId),
+    /// Not given: the certified document that should have given it is an API error.
+    Unavailable(ProofId),
+}
+
+/// Index of a document in [`crate::eval::Family::proofs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProofId(pub u16);
+
+/// The certified document a value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proof {
+    /// The key under `justificatifs`: `api_particulier_qf`, `avis_imposition`…
+    pub key: String,
+    pub api: Api,
+    /// `CNAF`, `MSA`, `DGFIP`.
+    pub provider: Option<String>,
+    /// The month (or the year, month 0) the values apply to: the QF's month, the
+    /// year of the resources or of the income.
+    pub period: Option<(i32, u32)>,
+    /// When the QF was computed.
+    pub computed: Option<(i32, u32)>,
+    /// The error the API answered instead of values.
+    pub error: Option<ApiError>,
+}
+
+/// The APIs whose responses `tarif` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// API Particulier, quotient familial CAF & MSA, v3.
+    QuotientV3,
+    /// API Particulier, quotient familial, v2 (`composition-familiale-v2`).
+    QuotientV2,
+    /// The older CAF endpoint (`composition-familiale`), without `regime`.
+    QuotientV1,
+    /// API Particulier, participation familiale EAJE, v3.
+    Eaje,
+    /// DGFIP, API Impôt particulier.
+    ImpotParticulier,
+    /// API Particulier v2, avis d'imposition (legacy).
+    AvisImposition,
+}
+
+/// An error answered by an API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: String,
+    pub title: String,
+    pub detail: String,
+    pub provider: Option<String>,
 }
 
 /// A value as the justification shows it.
@@ -68,6 +119,8 @@ pub enum Step {
         name: String,
         value: Shown,
         provenance: Provenance,
+        /// The certified document of `Certified` and `Unavailable`.
+        proof: Option<Proof>,
         /// The line of its declaration under `entrées`.
         line: usize,
     },

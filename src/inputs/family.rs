@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
 use crate::eval::Family;
-use crate::eval::trace::Provenance;
+use crate::eval::trace::{ProofId, Provenance};
 use crate::rules::{ChoiceId, Deliberation, InputId, Value, ValueType};
 use crate::syntax::lines::fold;
 
@@ -51,6 +51,8 @@ pub enum FamilyErrorKind {
     TooPrecise,
     /// A date that cannot be read.
     BadDate { text: String },
+    /// A field of a `justificatifs` document that cannot be read (the field is its path).
+    MalformedProof { expected: super::proofs::Expected },
 }
 
 /// A field that is used, or ignored, with a doubt.
@@ -67,8 +69,15 @@ pub enum FamilyWarningKind {
     UnknownKey { suggestion: Option<String> },
     /// A value the deliberation wants certified, given as a plain value.
     NotCertified,
-    /// `justificatifs`: raw API responses, not read by this version.
-    ProofsNotRead,
+    /// A key of `justificatifs` that names no known API response.
+    UnknownProof,
+    /// A value given both plainly and by a certified document, differently: the
+    /// certified one is used.
+    CertifiedWins { declared: String, certified: String },
+    /// A QF that applies to a month more than 12 months before the service.
+    StaleQuotient { year: i32, month: u32 },
+    /// Income of a year other than N-1 or N-2 for the service date.
+    TaxYear { year: i32, service_year: i32 },
 }
 
 /// Reads the JSON text of a family for `deliberation`.
@@ -130,13 +139,7 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
                 }
                 continue;
             }
-            "justificatifs" => {
-                read.warnings.push(FamilyWarning {
-                    field: key.clone(),
-                    kind: FamilyWarningKind::ProofsNotRead,
-                });
-                continue;
-            }
+            "justificatifs" => continue,
             _ => {}
         }
         let found = deliberation
@@ -182,10 +185,170 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
             Err(kind) => read.error(key, kind),
         }
     }
+    if let Some(documents) = object
+        .iter()
+        .find(|(k, _)| fold(k) == "justificatifs")
+        .map(|(_, v)| v)
+    {
+        read_proofs(deliberation, documents, &mut read);
+    }
     read
 }
 
+/// Reads the documents of `justificatifs`; their values override plain keys.
+fn read_proofs(d: &Deliberation, documents: &Json, read: &mut FamilyRead) {
+    let Some(documents) = documents.as_object() else {
+        read.error(
+            "justificatifs",
+            FamilyErrorKind::MalformedProof {
+                expected: super::proofs::Expected::Object,
+            },
+        );
+        return;
+    };
+    for (key, document) in documents {
+        match super::proofs::read(key, document) {
+            Ok(Some(found)) => apply(d, found, read),
+            Ok(None) => read.warnings.push(FamilyWarning {
+                field: format!("justificatifs.{key}"),
+                kind: FamilyWarningKind::UnknownProof,
+            }),
+            Err(malformed) => read.error(
+                &malformed.path,
+                FamilyErrorKind::MalformedProof {
+                    expected: malformed.expected,
+                },
+            ),
+        }
+    }
+}
+
+/// Gives the family the values of one document, for every input certified by them.
+fn apply(d: &Deliberation, found: super::proofs::Read, read: &mut FamilyRead) {
+    use super::proofs::Certified;
+    let id = ProofId(u16::try_from(read.family.proofs.len()).unwrap_or(u16::MAX));
+    let key = found.proof.key.clone();
+    read.family.proofs.push(found.proof);
+    for (source, value) in found.values {
+        for (index, input) in d.inputs.iter().enumerate() {
+            if input.certified != Some(source) {
+                continue;
+            }
+            let input_id = InputId(u32::try_from(index).unwrap_or(u32::MAX));
+            let declared = read.family.given.get(index).copied().flatten();
+            let value = match (value.clone(), &input.ty) {
+                (None, _) => {
+                    if declared.is_none()
+                        && let Some(slot) = read.family.unavailable.get_mut(index)
+                    {
+                        *slot = Some(id);
+                    }
+                    continue;
+                }
+                (Some(Certified::Number(n)), _) => Value::Number(n),
+                (Some(Certified::Provider(name)), ValueType::Choice(ids)) => {
+                    match ids
+                        .iter()
+                        .find(|c| d.choices.get(c.0 as usize) == Some(&name))
+                    {
+                        Some(c) => Value::Choice(*c),
+                        None => {
+                            read.error(
+                                &format!("justificatifs.{key}"),
+                                FamilyErrorKind::NotAChoice {
+                                    value: name,
+                                    allowed: choice_names(d, &input.ty),
+                                },
+                            );
+                            continue;
+                        }
+                    }
+                }
+                (Some(Certified::Provider(_)), _) => continue,
+            };
+            if let Some((plain, _)) = declared {
+                if plain != value {
+                    read.warnings.push(FamilyWarning {
+                        field: input.name.clone(),
+                        kind: FamilyWarningKind::CertifiedWins {
+                            declared: value_text(d, plain),
+                            certified: value_text(d, value),
+                        },
+                    });
+                }
+                read.warnings.retain(|w| {
+                    !(w.field == input.name && w.kind == FamilyWarningKind::NotCertified)
+                });
+            }
+            read.family
+                .set(input_id, Some(value), Provenance::Certified(id));
+        }
+    }
+}
+
+fn value_text(d: &Deliberation, value: Value) -> String {
+    match value {
+        Value::Number(n) => crate::french::number(n),
+        Value::Choice(c) => d.choices.get(c.0 as usize).cloned().unwrap_or_default(),
+        Value::Bool(b) => if b { "oui" } else { "non" }.to_string(),
+        Value::Date(day) => crate::french::date(day),
+    }
+}
+
+/// The warnings that depend on the date of the service: a QF older than 12 months, an
+/// income year other than N-1 or N-2.
+pub fn dated_warnings(family: &Family, date: NaiveDate) -> Vec<FamilyWarning> {
+    use crate::eval::trace::Api;
+    use chrono::Datelike;
+    let mut warnings = Vec::new();
+    for proof in &family.proofs {
+        let field = format!("justificatifs.{}", proof.key);
+        match (proof.api, proof.period) {
+            (Api::QuotientV1 | Api::QuotientV2 | Api::QuotientV3, Some((year, month)))
+                if month > 0 =>
+            {
+                let age = (date.year() - year) * 12 + i32::try_from(date.month()).unwrap_or(0)
+                    - i32::try_from(month).unwrap_or(0);
+                if age > 12 {
+                    warnings.push(FamilyWarning {
+                        field,
+                        kind: FamilyWarningKind::StaleQuotient { year, month },
+                    });
+                }
+            }
+            (Api::ImpotParticulier | Api::AvisImposition, Some((year, _))) => {
+                let n = date.year();
+                if year != n - 1 && year != n - 2 {
+                    warnings.push(FamilyWarning {
+                        field,
+                        kind: FamilyWarningKind::TaxYear {
+                            year,
+                            service_year: n,
+                        },
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    warnings
+}
+
 impl FamilyRead {
+    /// Prices `tariffs` (all when empty) on `date`; nothing when a field is wrong.
+    pub fn price(
+        &self,
+        d: &Deliberation,
+        date: NaiveDate,
+        tariffs: &[usize],
+        justify: bool,
+    ) -> Vec<crate::eval::Priced> {
+        if !self.errors.is_empty() {
+            return Vec::new();
+        }
+        crate::eval::price_all(d, &self.family, date, tariffs, justify)
+    }
+
     fn error(&mut self, field: &str, kind: FamilyErrorKind) {
         self.errors.push(FamilyError {
             field: field.to_string(),

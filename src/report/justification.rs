@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use serde_json::{Value as Json, json};
 
-use crate::eval::trace::{Action, ModifierStep, Provenance, Shown, Step};
+use crate::eval::trace::{Action, Api, ModifierStep, Proof, Provenance, Shown, Step};
 use crate::french;
 use crate::rules::{ArticleId, Deliberation, Rounding};
 
@@ -37,12 +37,80 @@ pub fn shown_text(d: &Deliberation, value: Shown) -> String {
     }
 }
 
-fn provenance_text(p: Provenance) -> &'static str {
-    match p {
-        Provenance::Declared => "déclaré",
-        Provenance::DeclaredNotCertified => "déclaré, non certifié",
-        Provenance::Default => "valeur par défaut",
-        Provenance::Missing => "non fourni",
+/// `déclaré`, `certifié CNAF, quotient de mai 2025 (calculé en mai 2025)`,
+/// `inconnu : la CNAV ne trouve pas le dossier (37003)`.
+pub fn provenance_text(p: Provenance, proof: Option<&Proof>) -> String {
+    match (p, proof) {
+        (Provenance::Declared, _) => "déclaré".to_string(),
+        (Provenance::DeclaredNotCertified, _) => "déclaré, non certifié".to_string(),
+        (Provenance::Default, _) => "valeur par défaut".to_string(),
+        (Provenance::Missing, _) => "non fourni".to_string(),
+        (Provenance::Certified(_), Some(proof)) => certified_text(proof),
+        (Provenance::Unavailable(_), Some(Proof { error: Some(e), .. })) => {
+            let provider = e
+                .provider
+                .as_ref()
+                .map_or(String::new(), |p| format!(" ({p})"));
+            let detail = if e.detail.is_empty() || e.detail == e.title {
+                String::new()
+            } else {
+                format!(" : {}", e.detail)
+            };
+            format!(
+                "non fourni, réponse d'erreur de l'API{provider} : {}{detail} ({})",
+                e.title, e.code
+            )
+        }
+        (Provenance::Certified(_) | Provenance::Unavailable(_), _) => "certifié".to_string(),
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// `mai 2025`, or `2025` when the month is not known.
+fn month_text((year, month): (i32, u32)) -> String {
+    match month.checked_sub(1).and_then(|m| MONTHS.get(m as usize)) {
+        Some(name) => format!("{name} {year}"),
+        None => year.to_string(),
+    }
+}
+
+fn certified_text(proof: &Proof) -> String {
+    let provider = proof.provider.as_deref().unwrap_or("");
+    match proof.api {
+        Api::QuotientV3 | Api::QuotientV2 | Api::QuotientV1 => {
+            let mut text = format!("certifié {provider}");
+            if let Some(period) = proof.period {
+                text.push_str(&format!(", quotient de {}", month_text(period)));
+            }
+            if let Some(computed) = proof.computed {
+                text.push_str(&format!(" (calculé en {})", month_text(computed)));
+            }
+            text
+        }
+        Api::Eaje => match proof.period {
+            Some((year, _)) => {
+                format!("certifié {provider}, ressources {year} (participation familiale EAJE)")
+            }
+            None => format!("certifié {provider} (participation familiale EAJE)"),
+        },
+        Api::ImpotParticulier | Api::AvisImposition => match proof.period {
+            Some((year, _)) => format!("certifié DGFIP, revenus {year}"),
+            None => "certifié DGFIP".to_string(),
+        },
     }
 }
 
@@ -115,11 +183,12 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                 name,
                 value,
                 provenance,
+                proof,
                 line,
             } => out.push(format!(
                 "entrées, ligne {line} : {name} = {} ({})",
                 shown_text(d, *value),
-                provenance_text(*provenance)
+                provenance_text(*provenance, proof.as_ref())
             )),
             Step::Definition {
                 name,
@@ -260,11 +329,12 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
     let items: Vec<Json> = steps
         .iter()
         .map(|step| match step {
-            Step::Input { name, value, provenance, line } => json!({
+            Step::Input { name, value, provenance, proof, line } => json!({
                 "etape": "entree",
                 "nom": name,
                 "valeur": shown_json(d, *value),
-                "provenance": provenance_text(*provenance),
+                "provenance": provenance_text(*provenance, proof.as_ref()),
+                "justificatif": proof.as_ref().map(|p| p.key.clone()),
                 "ligne": line,
             }),
             Step::Definition { name, value, article, line } => {

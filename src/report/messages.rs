@@ -3,7 +3,9 @@
 
 use crate::eval::{EvalError, EvalErrorKind};
 use crate::french;
-use crate::inputs::{FamilyError, FamilyErrorKind, FamilyWarning, FamilyWarningKind};
+use crate::inputs::{
+    FamilyError, FamilyErrorKind, FamilyWarning, FamilyWarningKind, ProofExpected,
+};
 use crate::rules::ValueType;
 
 /// A code and a French message.
@@ -107,6 +109,20 @@ pub fn family_error(error: &FamilyError) -> Message {
             "E115",
             format!("« {field} » est un montant : au plus deux décimales"),
         ),
+        FamilyErrorKind::MalformedProof { expected } => (
+            "E117",
+            format!(
+                "justificatif illisible : « {field} » devrait être {}",
+                match expected {
+                    ProofExpected::KnownShape =>
+                        "une réponse connue d'API Particulier ou de la DGFIP (data…, quotientFamilial, rfr, revenuFiscalReference…)",
+                    ProofExpected::Object => "un objet JSON",
+                    ProofExpected::WholeNumber => "un nombre entier positif",
+                    ProofExpected::Number => "un nombre positif",
+                    ProofExpected::Text => "un texte",
+                }
+            ),
+        ),
         FamilyErrorKind::BadDate { text } => (
             "E116",
             format!("« {field} » : la date « {text} » ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)"),
@@ -119,9 +135,13 @@ pub fn family_error(error: &FamilyError) -> Message {
 pub fn family_warning(warning: &FamilyWarning) -> Message {
     let field = &warning.field;
     let (code, text) = match &warning.kind {
-        FamilyWarningKind::UnknownKey { suggestion: Some(s) } => (
+        FamilyWarningKind::UnknownKey {
+            suggestion: Some(s),
+        } => (
             "W101",
-            format!("« {field} » n'est pas une entrée de la délibération, ignoré (vouliez-vous dire « {s} » ?)"),
+            format!(
+                "« {field} » n'est pas une entrée de la délibération, ignoré (vouliez-vous dire « {s} » ?)"
+            ),
         ),
         FamilyWarningKind::UnknownKey { suggestion: None } => (
             "W101",
@@ -129,11 +149,38 @@ pub fn family_warning(warning: &FamilyWarning) -> Message {
         ),
         FamilyWarningKind::NotCertified => (
             "W102",
-            format!("« {field} » devrait être certifié : la valeur donnée est utilisée, marquée « déclarée, non certifiée »"),
+            format!(
+                "« {field} » devrait être certifié : la valeur donnée est utilisée, marquée « déclarée, non certifiée »"
+            ),
         ),
-        FamilyWarningKind::ProofsNotRead => (
+        FamilyWarningKind::UnknownProof => (
             "W103",
-            "les justificatifs (réponses d'API) ne sont pas encore lus par cette version : donnez les valeurs directement".to_string(),
+            format!(
+                "« {field} » n'est pas un justificatif connu, ignoré (justificatifs : api_particulier_qf, api_particulier_eaje, impot_particulier, avis_imposition)"
+            ),
+        ),
+        FamilyWarningKind::CertifiedWins {
+            declared,
+            certified,
+        } => (
+            "W104",
+            format!(
+                "« {field} » : la valeur déclarée {declared} diffère de la valeur certifiée {certified}, qui est retenue"
+            ),
+        ),
+        FamilyWarningKind::StaleQuotient { year, month } => (
+            "W105",
+            format!(
+                "« {field} » : le quotient familial date de {month:02}/{year}, plus de 12 mois avant la date du service"
+            ),
+        ),
+        FamilyWarningKind::TaxYear { year, service_year } => (
+            "W106",
+            format!(
+                "« {field} » : revenus {year}, alors qu'un service de {service_year} attend les revenus {} ou {}",
+                service_year - 1,
+                service_year - 2
+            ),
         ),
     };
     Message { code, text }
