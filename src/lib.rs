@@ -22,6 +22,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod batch;
 mod check;
 mod diagnostic;
 pub mod document;

@@ -18,30 +18,14 @@ pub fn run(args: &EvalArgs) -> u8 {
             return USAGE;
         }
     };
-    let given_date = match &args.date {
-        Some(text) => match tarif::inputs::parse_date(text) {
-            Some(date) => Some(date),
-            None => {
-                eprintln!("erreur : la date « {text} » ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)");
-                return USAGE;
-            }
-        },
-        None => None,
+    let given_date = match parse_given_date(args.date.as_deref()) {
+        Ok(date) => date,
+        Err(status) => return status,
     };
-    let mut tariffs = Vec::new();
-    for name in &args.tarifs {
-        match d.tariffs.iter().position(|t| t.name == *name) {
-            Some(t) => tariffs.push(t),
-            None => {
-                let names: Vec<&str> = d.tariffs.iter().map(|t| t.name.as_str()).collect();
-                eprintln!(
-                    "erreur : la délibération n'a pas de tarif « {name} » (tarifs : {})",
-                    names.join(", ")
-                );
-                return USAGE;
-            }
-        }
-    }
+    let tariffs = match tariff_indices(d, &args.tarifs) {
+        Ok(tariffs) => tariffs,
+        Err(status) => return status,
+    };
     let mut read = tarif::inputs::read_family(d, &text);
     let today = chrono::Local::now().date_naive();
     let date = tarif::eval::service_date(&read.family, given_date, today);
@@ -73,4 +57,37 @@ fn read_family(path: &str) -> Result<String, String> {
         return Ok(text);
     }
     files::read(std::path::Path::new(path)).map_err(|e| e.to_string())
+}
+
+/// The date given by `--date`, if any; an unreadable date is a usage error.
+pub(super) fn parse_given_date(text: Option<&str>) -> Result<Option<chrono::NaiveDate>, u8> {
+    match text {
+        None => Ok(None),
+        Some(text) => match tarif::inputs::parse_date(text) {
+            Some(date) => Ok(Some(date)),
+            None => {
+                eprintln!("erreur : la date « {text} » ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)");
+                Err(USAGE)
+            }
+        },
+    }
+}
+
+/// The indices of the tariffs named by `--tarif`; an unknown name is a usage error.
+pub(super) fn tariff_indices(d: &tarif::Deliberation, names: &[String]) -> Result<Vec<usize>, u8> {
+    let mut tariffs = Vec::new();
+    for name in names {
+        match d.tariffs.iter().position(|t| t.name == *name) {
+            Some(t) => tariffs.push(t),
+            None => {
+                let known: Vec<&str> = d.tariffs.iter().map(|t| t.name.as_str()).collect();
+                eprintln!(
+                    "erreur : la délibération n'a pas de tarif « {name} » (tarifs : {})",
+                    known.join(", ")
+                );
+                return Err(USAGE);
+            }
+        }
+    }
+    Ok(tariffs)
 }

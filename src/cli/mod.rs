@@ -1,5 +1,6 @@
 //! The command line: clap in French, files, exit codes. The only place that does IO.
 
+mod batch;
 mod check;
 mod compile;
 mod eval;
@@ -66,6 +67,9 @@ enum Command {
     /// Lance les exemples des délibérations et dit ce qu'ils ne couvrent pas (alias : tester)
     #[command(alias = "tester", help_template = SUBCOMMAND_TEMPLATE)]
     Test(TestArgs),
+    /// Tarifie toutes les familles d'un fichier CSV ou JSON Lines, une ligne de résultat par ligne (alias : lot)
+    #[command(alias = "lot", help_template = SUBCOMMAND_TEMPLATE)]
+    Batch(BatchArgs),
     /// Écrit la délibération vérifiée en un document JSON autonome (alias : compiler)
     #[command(alias = "compiler", help_template = SUBCOMMAND_TEMPLATE)]
     Compile(CompileArgs),
@@ -95,6 +99,28 @@ struct EvalArgs {
         help_heading = "Options"
     )]
     format: Format,
+}
+
+#[derive(Debug, Args)]
+struct BatchArgs {
+    /// Délibération (.delib) ou document compilé (.json)
+    #[arg(value_name = "FICHIER", help_heading = "Arguments")]
+    file: std::path::PathBuf,
+    /// Familles : CSV (en-tête = noms des entrées, colonnes id et date facultatives, séparateur ; ou ,) ou JSON Lines ; « - » pour l'entrée standard
+    #[arg(long, value_name = "FAMILLES", help_heading = "Options")]
+    entree: String,
+    /// Résultats : .csv ou .jsonl selon l'extension ; « - » pour la sortie standard
+    #[arg(long, value_name = "RESULTATS", help_heading = "Options")]
+    sortie: String,
+    /// Date du service des lignes sans colonne date (AAAA-MM-JJ) ; sinon aujourd'hui
+    #[arg(long, value_name = "DATE", help_heading = "Options")]
+    date: Option<String>,
+    /// Joindre la justification à chaque résultat (sortie JSON Lines)
+    #[arg(long, help_heading = "Options")]
+    justification: bool,
+    /// Tarif à calculer (répétable) ; par défaut tous
+    #[arg(long = "tarif", value_name = "NOM", help_heading = "Options")]
+    tarifs: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +200,7 @@ pub fn run() -> ExitCode {
         Command::Eval(args) => eval::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Compile(args) => compile::run(&args),
+        Command::Batch(args) => batch::run(&args),
     };
     ExitCode::from(status)
 }
