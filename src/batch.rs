@@ -6,14 +6,19 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value as Json, json};
 
 use crate::document::Document;
-use crate::inputs::{FamilyRead, dated_warnings, read_family_json};
+use crate::eval::{Priced, Session};
+use crate::inputs::{Columns, FamilyRead, dated_warnings, read_family_fields, read_family_json};
 use crate::report::{messages, result};
 
 /// How the input lines are written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Input {
     /// CSV with a header line of input names; `separator` is `;` or `,`.
-    Csv { separator: u8, header: Vec<String> },
+    Csv {
+        separator: u8,
+        header: Vec<String>,
+        columns: Columns,
+    },
     /// One family object per line.
     JsonLines,
 }
@@ -46,8 +51,28 @@ pub fn separator(header: &str) -> u8 {
     }
 }
 
+/// The input of a CSV file with this header line.
+pub fn csv_input(d: &crate::rules::Deliberation, header_line: &str) -> Option<Input> {
+    let separator = separator(header_line);
+    let header = fields(header_line, separator).filter(|h| !h.is_empty())?;
+    let columns = crate::inputs::columns(d, &header);
+    Some(Input::Csv {
+        separator,
+        header,
+        columns,
+    })
+}
+
 /// The fields of one CSV line (quotes handled); `None` if it cannot be read.
 pub fn fields(line: &str, separator: u8) -> Option<Vec<String>> {
+    if !line.contains('"') {
+        let separator = char::from(separator);
+        return Some(
+            line.split(separator)
+                .map(|f| f.trim().to_string())
+                .collect(),
+        );
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .delimiter(separator)
@@ -98,8 +123,12 @@ fn line_error_text(error: LineError) -> (&'static str, String) {
     }
 }
 
-/// The family of one line, as JSON.
-fn family_json(input: &Input, text: &str) -> Result<Json, LineError> {
+/// The family of one line.
+fn family(
+    d: &crate::rules::Deliberation,
+    input: &Input,
+    text: &str,
+) -> Result<FamilyRead, LineError> {
     if text.trim().is_empty() {
         return Err(LineError::Empty);
     }
@@ -107,8 +136,13 @@ fn family_json(input: &Input, text: &str) -> Result<Json, LineError> {
         Input::JsonLines => serde_json::from_str::<Json>(text)
             .ok()
             .filter(Json::is_object)
+            .map(|json| read_family_json(d, &json))
             .ok_or(LineError::NotJson),
-        Input::Csv { separator, header } => {
+        Input::Csv {
+            separator,
+            header,
+            columns,
+        } => {
             let values = fields(text, *separator).ok_or(LineError::NotCsv)?;
             if values.len() != header.len() {
                 return Err(LineError::Columns {
@@ -116,23 +150,17 @@ fn family_json(input: &Input, text: &str) -> Result<Json, LineError> {
                     found: values.len(),
                 });
             }
-            let mut object = Map::new();
-            for (name, value) in header.iter().zip(values) {
-                let value = if value.is_empty() {
-                    Json::Null
-                } else {
-                    Json::String(value)
-                };
-                object.insert(name.clone(), value);
-            }
-            Ok(Json::Object(object))
+            Ok(read_family_fields(d, columns, header, &values))
         }
     }
 }
 
-/// The output row of input line number `line`.
+/// The output row of input line number `line`, priced with `session` (a session of the
+/// document's deliberation, reused from line to line).
+#[allow(clippy::too_many_arguments)]
 pub fn row(
     document: &Document,
+    session: &mut Session<'_>,
     input: &Input,
     output: Output,
     tariffs: &[usize],
@@ -141,11 +169,10 @@ pub fn row(
     text: &str,
 ) -> Row {
     let d = &document.deliberation;
-    let family = match family_json(input, text) {
-        Ok(json) => json,
+    let mut read = match family(d, input, text) {
+        Ok(read) => read,
         Err(error) => return error_row(document, output, tariffs, line, error),
     };
-    let mut read: FamilyRead = read_family_json(d, &family);
     let date = read.family.date.unwrap_or(default_date);
     read.warnings.extend(dated_warnings(&read.family, date));
     let justify = matches!(
@@ -154,7 +181,30 @@ pub fn row(
             justification: true
         }
     );
-    let priced = read.price(d, date, tariffs, justify);
+    let priced: Vec<Priced> = if read.errors.is_empty() {
+        tariffs
+            .iter()
+            .map(|&tariff| {
+                if justify {
+                    let (result, justification) = session.justify(&read.family, date, tariff);
+                    Priced {
+                        tariff,
+                        result,
+                        justification: Some(justification),
+                    }
+                } else {
+                    let result = session.price(&read.family, date, tariff);
+                    Priced {
+                        tariff,
+                        result,
+                        justification: None,
+                    }
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     match output {
         Output::JsonLines { .. } => {
             let mut object = Map::new();

@@ -52,20 +52,18 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         .iter()
         .any(|x| args.entree.ends_with(x));
     let csv_name = args.entree.ends_with(".csv");
-    let input = loop {
-        let Some(text) = next_line(&mut reader, &mut consumed) else {
-            break None;
-        };
-        line_no += 1;
-        if jsonl_name || (!csv_name && text.trim_start().starts_with('{')) {
-            first = text;
-            break Some(Input::JsonLines);
-        }
-        let text = text.trim_start_matches('\u{feff}');
-        let separator = batch::separator(text);
-        match batch::fields(text, separator) {
-            Some(header) if !header.is_empty() => break Some(Input::Csv { separator, header }),
-            _ => {
+    let Some(text) = next_line(&mut reader, &mut consumed) else {
+        eprintln!("erreur : {} est vide", args.entree);
+        return USAGE;
+    };
+    line_no += 1;
+    let input = if jsonl_name || (!csv_name && text.trim_start().starts_with('{')) {
+        first = text;
+        Input::JsonLines
+    } else {
+        match batch::csv_input(d, text.trim_start_matches('\u{feff}')) {
+            Some(input) => input,
+            None => {
                 eprintln!(
                     "erreur : {} : la première ligne doit être l'en-tête des colonnes",
                     args.entree
@@ -74,16 +72,13 @@ pub fn run(args: &super::BatchArgs) -> u8 {
             }
         }
     };
-    let Some(input) = input else {
-        eprintln!("erreur : {} est vide", args.entree);
-        return USAGE;
-    };
+    let is_jsonl = matches!(input, Input::JsonLines);
     let separator = match &input {
         Input::Csv { separator, .. } => *separator,
         Input::JsonLines => b',',
     };
     let jsonl_out = if args.sortie == "-" {
-        input == Input::JsonLines
+        is_jsonl
     } else {
         [".jsonl", ".ndjson", ".json"]
             .iter()
@@ -115,7 +110,7 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     let started = Instant::now();
     let (mut priced, mut failed) = (0usize, 0usize);
     let mut pending: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
-    if input == Input::JsonLines {
+    if is_jsonl {
         pending.push((line_no, std::mem::take(&mut first)));
     }
     loop {
@@ -131,9 +126,21 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         }
         let rows: Vec<Row> = pending
             .par_iter()
-            .map(|(n, text)| {
-                batch::row(&document, &input, output, &tariffs, default_date, *n, text)
-            })
+            .map_init(
+                || tarif::eval::Session::new(d),
+                |session, (n, text)| {
+                    batch::row(
+                        &document,
+                        session,
+                        &input,
+                        output,
+                        &tariffs,
+                        default_date,
+                        *n,
+                        text,
+                    )
+                },
+            )
             .collect();
         for row in &rows {
             if batch::is_priced(row) {

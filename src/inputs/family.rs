@@ -195,6 +195,111 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
     read
 }
 
+/// The meaning of each column of a CSV header, resolved once for a whole batch.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    kinds: Vec<ColumnKind>,
+    /// Columns that name no input (ignored).
+    pub warnings: Vec<FamilyWarning>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ColumnKind {
+    Id,
+    Date,
+    Input(usize),
+    Ignored,
+}
+
+/// Resolves the columns of a CSV header (names of inputs, accents optional, `id`, `date`).
+pub fn columns(d: &Deliberation, header: &[String]) -> Columns {
+    let mut warnings = Vec::new();
+    let kinds = header
+        .iter()
+        .map(|key| {
+            let folded = fold(key);
+            match folded.as_str() {
+                "id" => return ColumnKind::Id,
+                "date" => return ColumnKind::Date,
+                _ => {}
+            }
+            let found = d
+                .inputs
+                .iter()
+                .position(|i| i.name == *key)
+                .or_else(|| d.inputs.iter().position(|i| fold(&i.name) == folded));
+            match found {
+                Some(index) => ColumnKind::Input(index),
+                None => {
+                    let names = d.inputs.iter().map(|i| i.name.as_str());
+                    warnings.push(FamilyWarning {
+                        field: key.clone(),
+                        kind: FamilyWarningKind::UnknownKey {
+                            suggestion: crate::check::closest(key, names),
+                        },
+                    });
+                    ColumnKind::Ignored
+                }
+            }
+        })
+        .collect();
+    Columns { kinds, warnings }
+}
+
+/// Reads one CSV row whose columns are `columns`; empty fields are not given.
+pub fn read_family_fields(
+    d: &Deliberation,
+    columns: &Columns,
+    header: &[String],
+    fields: &[String],
+) -> FamilyRead {
+    let mut read = FamilyRead {
+        family: Family::new(d),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for ((kind, name), field) in columns.kinds.iter().zip(header).zip(fields) {
+        if field.is_empty() {
+            continue;
+        }
+        match kind {
+            ColumnKind::Id => read.family.id = Some(field.clone()),
+            ColumnKind::Date => match parse_date(field) {
+                Some(date) => read.family.date = Some(date),
+                None => read.error(
+                    name,
+                    FamilyErrorKind::BadDate {
+                        text: field.clone(),
+                    },
+                ),
+            },
+            ColumnKind::Input(index) => {
+                let Some(input) = d.inputs.get(*index) else {
+                    continue;
+                };
+                match convert(d, &input.ty, input.whole, &Json::String(field.clone())) {
+                    Ok(value) => {
+                        let provenance = if input.certified.is_some() {
+                            read.warnings.push(FamilyWarning {
+                                field: name.clone(),
+                                kind: FamilyWarningKind::NotCertified,
+                            });
+                            Provenance::DeclaredNotCertified
+                        } else {
+                            Provenance::Declared
+                        };
+                        let id = InputId(u32::try_from(*index).unwrap_or(u32::MAX));
+                        read.family.set(id, Some(value), provenance);
+                    }
+                    Err(kind) => read.error(name, kind),
+                }
+            }
+            ColumnKind::Ignored => {}
+        }
+    }
+    read
+}
+
 /// Reads the documents of `justificatifs`; their values override plain keys.
 fn read_proofs(d: &Deliberation, documents: &Json, read: &mut FamilyRead) {
     let Some(documents) = documents.as_object() else {

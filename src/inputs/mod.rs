@@ -4,7 +4,7 @@ mod family;
 mod proofs;
 
 pub use family::{
-    FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind, dated_warnings,
-    parse_date, read_family, read_family_json,
+    Columns, FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind, columns,
+    dated_warnings, parse_date, read_family, read_family_fields, read_family_json,
 };
 pub use proofs::Expected as ProofExpected;
