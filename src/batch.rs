@@ -2,6 +2,8 @@
 //! one output row, priced or with its error. This module turns one line into one row;
 //! reading, parallelism and writing are the command's (`cli/batch.rs`).
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use serde_json::{Map, Value as Json, json};
 
@@ -54,7 +56,11 @@ pub fn separator(header: &str) -> u8 {
 /// The input of a CSV file with this header line.
 pub fn csv_input(d: &crate::rules::Deliberation, header_line: &str) -> Option<Input> {
     let separator = separator(header_line);
-    let header = fields(header_line, separator).filter(|h| !h.is_empty())?;
+    let header: Vec<String> = fields(header_line, separator)
+        .filter(|h| !h.is_empty())?
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect();
     let columns = crate::inputs::columns(d, &header);
     Some(Input::Csv {
         separator,
@@ -63,13 +69,13 @@ pub fn csv_input(d: &crate::rules::Deliberation, header_line: &str) -> Option<In
     })
 }
 
-/// The fields of one CSV line (quotes handled); `None` if it cannot be read.
-pub fn fields(line: &str, separator: u8) -> Option<Vec<String>> {
+/// The fields of one CSV line (quotes handled), trimmed; `None` if it cannot be read.
+pub fn fields(line: &str, separator: u8) -> Option<Vec<Cow<'_, str>>> {
     if !line.contains('"') {
         let separator = char::from(separator);
         return Some(
             line.split(separator)
-                .map(|f| f.trim().to_string())
+                .map(|f| Cow::Borrowed(f.trim()))
                 .collect(),
         );
     }
@@ -79,7 +85,12 @@ pub fn fields(line: &str, separator: u8) -> Option<Vec<String>> {
         .flexible(true)
         .from_reader(line.as_bytes());
     let record = reader.records().next()?.ok()?;
-    Some(record.iter().map(|f| f.trim().to_string()).collect())
+    Some(
+        record
+            .iter()
+            .map(|f| Cow::Owned(f.trim().to_string()))
+            .collect(),
+    )
 }
 
 /// The header row of the CSV output.

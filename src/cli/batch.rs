@@ -109,26 +109,33 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     let progress = progress_bar(size);
     let started = Instant::now();
     let (mut priced, mut failed) = (0usize, 0usize);
-    let mut pending: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
+    // The lines of a chunk, in one buffer: their numbers and where each one is.
+    let mut buffer = String::new();
+    let mut scratch = Vec::new();
+    let mut pending: Vec<(usize, std::ops::Range<usize>)> = Vec::with_capacity(CHUNK);
     if is_jsonl {
-        pending.push((line_no, std::mem::take(&mut first)));
+        buffer.push_str(&first);
+        pending.push((line_no, 0..first.len()));
     }
     loop {
         while pending.len() < CHUNK {
-            let Some(text) = next_line(&mut reader, &mut consumed) else {
+            let start = buffer.len();
+            if !read_line(&mut reader, &mut buffer, &mut scratch, &mut consumed) {
                 break;
-            };
+            }
             line_no += 1;
-            pending.push((line_no, text));
+            pending.push((line_no, start..buffer.len()));
         }
         if pending.is_empty() {
             break;
         }
+        let text = buffer.as_str();
         let rows: Vec<Row> = pending
             .par_iter()
             .map_init(
                 || tarif::eval::Session::new(d),
-                |session, (n, text)| {
+                |session, (n, range)| {
+                    let line = text.get(range.clone()).unwrap_or("");
                     batch::row(
                         &document,
                         session,
@@ -137,7 +144,7 @@ pub fn run(args: &super::BatchArgs) -> u8 {
                         &tariffs,
                         default_date,
                         *n,
-                        text,
+                        line,
                     )
                 },
             )
@@ -151,6 +158,7 @@ pub fn run(args: &super::BatchArgs) -> u8 {
             writer.row(row);
         }
         pending.clear();
+        buffer.clear();
         if let Some(bar) = &progress {
             bar.set_position(consumed);
         }
@@ -170,6 +178,29 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         format!("{seconds:.2}").replace('.', ",")
     );
     if failed == 0 { SUCCESS } else { FAILURE }
+}
+
+/// Appends the next line (without its end) to `buffer`; false at the end of the input.
+fn read_line(
+    reader: &mut impl BufRead,
+    buffer: &mut String,
+    bytes: &mut Vec<u8>,
+    consumed: &mut u64,
+) -> bool {
+    bytes.clear();
+    let n = match reader.read_until(b'\n', bytes) {
+        Ok(0) | Err(_) => return false,
+        Ok(n) => n,
+    };
+    *consumed += n as u64;
+    while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        bytes.pop();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => buffer.push_str(text),
+        Err(_) => buffer.push_str(&String::from_utf8_lossy(bytes)),
+    }
+    true
 }
 
 /// The next line (without its end), `None` at the end of the input.

@@ -251,7 +251,7 @@ pub fn read_family_fields(
     d: &Deliberation,
     columns: &Columns,
     header: &[String],
-    fields: &[String],
+    fields: &[std::borrow::Cow<'_, str>],
 ) -> FamilyRead {
     let mut read = FamilyRead {
         family: Family::new(d),
@@ -263,13 +263,13 @@ pub fn read_family_fields(
             continue;
         }
         match kind {
-            ColumnKind::Id => read.family.id = Some(field.clone()),
+            ColumnKind::Id => read.family.id = Some(field.to_string()),
             ColumnKind::Date => match parse_date(field) {
                 Some(date) => read.family.date = Some(date),
                 None => read.error(
                     name,
                     FamilyErrorKind::BadDate {
-                        text: field.clone(),
+                        text: field.to_string(),
                     },
                 ),
             },
@@ -277,7 +277,7 @@ pub fn read_family_fields(
                 let Some(input) = d.inputs.get(*index) else {
                     continue;
                 };
-                match convert(d, &input.ty, input.whole, &Json::String(field.clone())) {
+                match convert_text(d, &input.ty, input.whole, field) {
                     Ok(value) => {
                         let provenance = if input.certified.is_some() {
                             read.warnings.push(FamilyWarning {
@@ -482,23 +482,18 @@ fn convert(
                 Json::String(s) => parse_number(s, *ty == ValueType::Rate).ok_or_else(wrong)?,
                 _ => return Err(wrong()),
             };
-            if n < Decimal::ZERO {
-                return Err(FamilyErrorKind::Negative);
-            }
-            if whole && !n.fract().is_zero() {
-                return Err(FamilyErrorKind::NotWhole);
-            }
-            if *ty == ValueType::Amount && n.normalize().scale() > 2 {
-                return Err(FamilyErrorKind::TooPrecise);
-            }
-            Ok(Value::Number(n.normalize()))
+            number_value(ty, whole, n)
         }
         ValueType::Boolean => match json {
             Json::Bool(b) => Ok(Value::Bool(*b)),
-            Json::String(s) => match fold(s.trim()).as_str() {
+            Json::String(s) => match s.trim() {
                 "oui" | "true" => Ok(Value::Bool(true)),
                 "non" | "false" => Ok(Value::Bool(false)),
-                _ => Err(wrong()),
+                other => match fold(other).as_str() {
+                    "oui" | "true" => Ok(Value::Bool(true)),
+                    "non" | "false" => Ok(Value::Bool(false)),
+                    _ => Err(wrong()),
+                },
             },
             _ => Err(wrong()),
         },
@@ -512,11 +507,13 @@ fn convert(
             let Json::String(s) = json else {
                 return Err(wrong());
             };
-            let wanted = fold(s.trim());
             let name = |id: &ChoiceId| d.choices.get(id.0 as usize).map_or("", String::as_str);
             ids.iter()
                 .find(|id| name(id) == s.trim())
-                .or_else(|| ids.iter().find(|id| fold(name(id)) == wanted))
+                .or_else(|| {
+                    let wanted = fold(s.trim());
+                    ids.iter().find(|id| fold(name(id)) == wanted)
+                })
                 .map(|id| Value::Choice(*id))
                 .ok_or_else(|| FamilyErrorKind::NotAChoice {
                     value: s.clone(),
@@ -536,9 +533,49 @@ fn choice_names(d: &Deliberation, ty: &ValueType) -> Vec<String> {
     }
 }
 
+/// A number given for an input of type `ty`: never negative, whole when it must be,
+/// at most two decimals for an amount.
+fn number_value(ty: &ValueType, whole: bool, n: Decimal) -> Result<Value, FamilyErrorKind> {
+    if n < Decimal::ZERO {
+        return Err(FamilyErrorKind::Negative);
+    }
+    if whole && !n.fract().is_zero() {
+        return Err(FamilyErrorKind::NotWhole);
+    }
+    let n = n.normalize();
+    if *ty == ValueType::Amount && n.scale() > 2 {
+        return Err(FamilyErrorKind::TooPrecise);
+    }
+    Ok(Value::Number(n))
+}
+
+/// A text value (a CSV field) as a value of type `ty`.
+fn convert_text(
+    d: &Deliberation,
+    ty: &ValueType,
+    whole: bool,
+    text: &str,
+) -> Result<Value, FamilyErrorKind> {
+    match ty {
+        ValueType::Amount | ValueType::Number | ValueType::Rate => {
+            let n = parse_number(text, *ty == ValueType::Rate).ok_or_else(|| {
+                FamilyErrorKind::WrongType {
+                    expected: ty.clone(),
+                    choices: Vec::new(),
+                }
+            })?;
+            number_value(ty, whole, n)
+        }
+        _ => convert(d, ty, whole, &Json::String(text.to_string())),
+    }
+}
+
 /// `"612,50"`, `"1 500"`, `"612.5"`, and for a rate `"30 %"`.
 fn parse_number(text: &str, rate: bool) -> Option<Decimal> {
     let trimmed = text.trim();
+    if trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Decimal::from_str(trimmed).ok();
+    }
     let (digits, percent) = match trimmed.strip_suffix('%') {
         Some(rest) => (rest, true),
         None => (trimmed.trim_end_matches('€'), false),
