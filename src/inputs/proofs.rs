@@ -337,35 +337,18 @@ fn impot_particulier(
         Some(data) => data,
         None => object,
     };
-    if !object.contains_key("rfr") && !object.contains_key("nbPart") {
-        return Err(Malformed {
-            path: at(""),
-            expected: Expected::KnownShape,
-        });
-    }
+    known_shape(object, &["rfr", "nbPart"], at)?;
     let rfr = number(object, "rfr", at(".rfr"), true)?;
     let shares = number(object, "nbPart", at(".nbPart"), false)?;
     let dependents = match object.get("pac").and_then(Json::as_object) {
         Some(pac) => number(pac, "nbPac", at(".pac.nbPac"), true)?,
         None => None,
     };
-    let year = month(object, "anneeRevenus", "")
-        .or_else(|| month(object, "anneeImpots", "").map(|(y, _)| (y - 1, 0)));
-    Ok(Read {
-        proof: Proof {
-            key: String::new(),
-            api: Api::ImpotParticulier,
-            provider: Some("DGFIP".to_string()),
-            period: year,
-            computed: None,
-            error: None,
-        },
-        values: vec![
-            (S::DgfipReferenceIncome, rfr.map(Certified::Number)),
-            (S::DgfipShares, shares.map(Certified::Number)),
-            (S::DgfipDependents, dependents.map(Certified::Number)),
-        ],
-    })
+    Ok(tax(
+        Api::ImpotParticulier,
+        object,
+        [rfr, shares, dependents],
+    ))
 }
 
 /// The legacy avis d'imposition (API Particulier v2).
@@ -373,12 +356,7 @@ fn avis_imposition(
     object: &Map<String, Json>,
     at: &dyn Fn(&str) -> String,
 ) -> Result<Read, Malformed> {
-    if !object.contains_key("revenuFiscalReference") && !object.contains_key("nombreParts") {
-        return Err(Malformed {
-            path: at(""),
-            expected: Expected::KnownShape,
-        });
-    }
+    known_shape(object, &["revenuFiscalReference", "nombreParts"], at)?;
     let rfr = number(
         object,
         "revenuFiscalReference",
@@ -392,12 +370,38 @@ fn avis_imposition(
         at(".nombrePersonnesCharge"),
         true,
     )?;
+    Ok(tax(Api::AvisImposition, object, [rfr, shares, dependents]))
+}
+
+/// A document of either shape must have one of its main fields.
+fn known_shape(
+    object: &Map<String, Json>,
+    fields: &[&str],
+    at: &dyn Fn(&str) -> String,
+) -> Result<(), Malformed> {
+    if fields.iter().any(|f| object.contains_key(*f)) {
+        Ok(())
+    } else {
+        Err(Malformed {
+            path: at(""),
+            expected: Expected::KnownShape,
+        })
+    }
+}
+
+/// What a tax document gives: income, shares, dependents, and the year of the income
+/// (`anneeRevenus`, else the year before `anneeImpots`).
+fn tax(
+    api: Api,
+    object: &Map<String, Json>,
+    [rfr, shares, dependents]: [Option<Decimal>; 3],
+) -> Read {
     let year = month(object, "anneeRevenus", "")
         .or_else(|| month(object, "anneeImpots", "").map(|(y, _)| (y - 1, 0)));
-    Ok(Read {
+    Read {
         proof: Proof {
             key: String::new(),
-            api: Api::AvisImposition,
+            api,
             provider: Some("DGFIP".to_string()),
             period: year,
             computed: None,
@@ -408,5 +412,5 @@ fn avis_imposition(
             (S::DgfipShares, shares.map(Certified::Number)),
             (S::DgfipDependents, dependents.map(Certified::Number)),
         ],
-    })
+    }
 }
