@@ -208,20 +208,20 @@ fn empty_name(span: Span) -> ast::Name {
 }
 
 fn table_head(item: Pair<'_, Rule>, offset: usize, span: Span) -> ast::Table {
+    // `journée selon quotient et régime`: the word before `selon` (absent after the
+    // keyword `grille`), then the key, then the key of the columns.
+    let mut before_selon = true;
     let mut table_name = None;
-    let mut names = Vec::new();
+    let mut keys = Vec::new();
     for part in item.into_inner() {
         match part.as_rule() {
-            Rule::word if table_name.is_none() && names.is_empty() && part.as_str() != "" => {
-                // The word before `selon`, unless it is the keyword `grille`.
-                table_name = Some(name(&part, offset));
-            }
-            Rule::kw_selon => names.push(None),
-            Rule::word => names.push(Some(name(&part, offset))),
+            Rule::kw_selon => before_selon = false,
+            Rule::word if before_selon => table_name = Some(name(&part, offset)),
+            Rule::word => keys.push(name(&part, offset)),
             _ => {}
         }
     }
-    let mut keys = names.into_iter().flatten();
+    let mut keys = keys.into_iter();
     let key = keys.next().unwrap_or_else(|| empty_name(span));
     ast::Table {
         name: table_name,
