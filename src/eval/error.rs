@@ -35,6 +35,10 @@ pub enum EvalErrorKind {
     },
     DivisionByZero,
     Overflow,
+    /// A tariff number the deliberation does not have (a caller's mistake).
+    NoTariff {
+        index: usize,
+    },
     /// The price ends below 0 € (the line is the modifier that took it there).
     Negative {
         amount: Decimal,

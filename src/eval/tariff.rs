@@ -27,7 +27,7 @@ impl<T: Tracer> Evaluator<'_, T> {
         let d = self.d;
         let Some(tariff) = d.tariffs.get(t) else {
             return Err(self.error(
-                EvalErrorKind::Overflow,
+                EvalErrorKind::NoTariff { index: t },
                 Site {
                     article: None,
                     line: 0,

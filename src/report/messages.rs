@@ -49,6 +49,10 @@ pub fn eval_error(error: &EvalError) -> Message {
             format!("aucune ligne de la grille ne prend cette valeur de « {key} »"),
         ),
         EvalErrorKind::DivisionByZero => ("E105", "division par zéro".to_string()),
+        EvalErrorKind::NoTariff { index } => (
+            "E109",
+            format!("la délibération n'a pas de tarif n° {}", index + 1),
+        ),
         EvalErrorKind::Overflow => (
             "E106",
             "nombre trop grand pour être calculé exactement".to_string(),
