@@ -181,13 +181,25 @@ pub struct Bound {
 
 impl Interval {
     pub fn contains(&self, value: Decimal) -> bool {
-        let above = self
-            .low
-            .is_none_or(|b| value > b.value || (b.inclusive && value == b.value));
-        let below = self
-            .high
-            .is_none_or(|b| value < b.value || (b.inclusive && value == b.value));
-        above && below
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        // One comparison per bound: Decimal comparisons are not free.
+        let above = match self.low {
+            None => true,
+            Some(b) => match value.cmp(&b.value) {
+                Greater => true,
+                Equal => b.inclusive,
+                Less => false,
+            },
+        };
+        above
+            && match self.high {
+                None => true,
+                Some(b) => match value.cmp(&b.value) {
+                    Less => true,
+                    Equal => b.inclusive,
+                    Greater => false,
+                },
+            }
     }
 }
 
