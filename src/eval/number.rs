@@ -25,6 +25,9 @@ pub fn round(value: Decimal, mode: Rounding) -> Option<Decimal> {
 
 /// Rounded to the cent, half away from zero: what a price with more decimals becomes.
 pub fn to_cent(value: Decimal) -> Decimal {
+    if value.scale() <= 2 {
+        return value;
+    }
     value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 

@@ -115,7 +115,7 @@ impl<T: Tracer> Evaluator<'_, T> {
                     (after, last, group_site)
                 }
             };
-            if after < Decimal::ZERO && value >= Decimal::ZERO {
+            if below_zero(after) && !below_zero(value) {
                 went_negative = Some(step_site);
             }
             value = after;
@@ -123,7 +123,7 @@ impl<T: Tracer> Evaluator<'_, T> {
                 break;
             }
         }
-        if value < Decimal::ZERO {
+        if below_zero(value) {
             let at = went_negative.unwrap_or(site);
             return Err(self.error(EvalErrorKind::Negative { amount: value }, at));
         }
@@ -260,6 +260,11 @@ impl<T: Tracer> Evaluator<'_, T> {
             last: false,
         })
     }
+}
+
+/// Whether an amount is below 0 € (read from its sign, without a comparison).
+fn below_zero(value: Decimal) -> bool {
+    value.is_sign_negative() && !value.is_zero()
 }
 
 fn modifier_site(m: &Modifier) -> Site {
