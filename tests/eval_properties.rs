@@ -165,3 +165,35 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any line of a batch gives exactly one row, with as many fields as the header.
+    #[test]
+    fn any_batch_line_gives_one_row(
+        line in "[0-9a-zé_;,\" .\\-]{0,60}",
+        json_line in "[{}\\[\\]:,\"a-z0-9 ]{0,40}",
+    ) {
+        let document = documents().iter().find(|d| d.deliberation.meta.number.as_deref() == Some("2025-042")).expect("cantine");
+        let d = &document.deliberation;
+        let input = tarif::batch::csv_input(d, "id;quotient_caf;résidence;rang;pai").expect("header");
+        let tariffs: Vec<usize> = (0..d.tariffs.len()).collect();
+        let header = tarif::batch::csv_header(document, &tariffs);
+        let mut session = eval::Session::new(d);
+        let date = d.meta.applicable_from;
+        let row = tarif::batch::row(document, &mut session, &input, tarif::batch::Output::Csv { separator: b';' }, &tariffs, date, 7, &line);
+        match row {
+            tarif::batch::Row::Csv(fields) => prop_assert_eq!(fields.len(), header.len()),
+            tarif::batch::Row::Json(_) => prop_assert!(false, "CSV output expected"),
+        }
+        let row = tarif::batch::row(document, &mut session, &tarif::batch::Input::JsonLines, tarif::batch::Output::JsonLines { justification: true }, &tariffs, date, 8, &json_line);
+        match row {
+            tarif::batch::Row::Json(text) => {
+                let value: Json = serde_json::from_str(&text).expect("one JSON object");
+                prop_assert_eq!(value["ligne"].as_u64(), Some(8));
+            }
+            tarif::batch::Row::Csv(_) => prop_assert!(false, "JSON output expected"),
+        }
+    }
+}
