@@ -2,16 +2,38 @@
 
 use std::path::{Path, PathBuf};
 
-/// A file that could not be used, with the reason in French.
+/// A file that could not be used, and why.
 #[derive(Debug)]
 pub struct FileError {
     pub path: PathBuf,
-    pub reason: String,
+    pub reason: Reason,
+}
+
+/// Why a file could not be used.
+#[derive(Debug)]
+pub enum Reason {
+    NotFound,
+    Denied,
+    NotUtf8,
+    NoDeliberation,
+    Io(std::io::Error),
 }
 
 impl std::fmt::Display for FileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} : {}", self.path.display(), self.reason)
+        let path = self.path.display();
+        match &self.reason {
+            Reason::NotFound => write!(f, "{path} : fichier introuvable"),
+            Reason::Denied => write!(f, "{path} : lecture refusée"),
+            Reason::NotUtf8 => write!(
+                f,
+                "{path} : ce fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8"
+            ),
+            Reason::NoDeliberation => {
+                write!(f, "{path} : ce dossier ne contient aucun fichier .delib")
+            }
+            Reason::Io(e) => write!(f, "{path} : lecture impossible ({e})"),
+        }
     }
 }
 
@@ -47,7 +69,7 @@ pub fn deliberations(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|e| error(path, &e))?;
+            let entries = std::fs::read_dir(path).map_err(|e| error(path, e))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
@@ -57,7 +79,7 @@ pub fn deliberations(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
             if found.is_empty() {
                 return Err(FileError {
                     path: path.clone(),
-                    reason: "ce dossier ne contient aucun fichier .delib".to_string(),
+                    reason: Reason::NoDeliberation,
                 });
             }
             files.extend(found);
@@ -70,18 +92,18 @@ pub fn deliberations(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
 
 /// The text of a file.
 pub fn read(path: &Path) -> Result<String, FileError> {
-    let bytes = std::fs::read(path).map_err(|e| error(path, &e))?;
+    let bytes = std::fs::read(path).map_err(|e| error(path, e))?;
     String::from_utf8(bytes).map_err(|_| FileError {
         path: path.to_path_buf(),
-        reason: "ce fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8".to_string(),
+        reason: Reason::NotUtf8,
     })
 }
 
-fn error(path: &Path, e: &std::io::Error) -> FileError {
+fn error(path: &Path, e: std::io::Error) -> FileError {
     let reason = match e.kind() {
-        std::io::ErrorKind::NotFound => "fichier introuvable".to_string(),
-        std::io::ErrorKind::PermissionDenied => "lecture refusée".to_string(),
-        _ => format!("lecture impossible ({e})"),
+        std::io::ErrorKind::NotFound => Reason::NotFound,
+        std::io::ErrorKind::PermissionDenied => Reason::Denied,
+        _ => Reason::Io(e),
     };
     FileError {
         path: path.to_path_buf(),
