@@ -35,9 +35,16 @@ pub enum Output {
     JsonLines { justification: bool },
 }
 
-/// One output row.
+/// One output row, and whether its family was priced without error.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Row {
+pub struct Row {
+    pub priced: bool,
+    pub content: Content,
+}
+
+/// What an output row holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
     Csv(Vec<String>),
     Json(String),
 }
@@ -216,14 +223,15 @@ pub fn row(
     } else {
         Vec::new()
     };
-    match output {
+    let is_priced = read.errors.is_empty() && priced.iter().all(|p| p.result.is_ok());
+    let content = match output {
         Output::JsonLines { .. } => {
             let mut object = Map::new();
             object.insert("ligne".to_string(), json!(line));
             if let Json::Object(result) = result::to_json(document, &read, date, &priced) {
                 object.extend(result);
             }
-            Row::Json(Json::Object(object).to_string())
+            Content::Json(Json::Object(object).to_string())
         }
         Output::Csv { separator } => {
             let comma = separator == b';';
@@ -257,8 +265,12 @@ pub fn row(
                 format!("ligne {line} : {}", errors.join(" ; "))
             };
             fields.push(error);
-            Row::Csv(fields)
+            Content::Csv(fields)
         }
+    };
+    Row {
+        priced: is_priced,
+        content,
     }
 }
 
@@ -270,7 +282,7 @@ fn error_row(
     error: LineError,
 ) -> Row {
     let (code, text) = line_error_text(error);
-    match output {
+    let content = match output {
         Output::JsonLines { .. } => {
             let d = &document.deliberation;
             let object = json!({
@@ -282,21 +294,17 @@ fn error_row(
                 "avertissements": [],
                 "erreurs": [ { "code": code, "message": text } ],
             });
-            Row::Json(object.to_string())
+            Content::Json(object.to_string())
         }
         Output::Csv { .. } => {
             let mut fields = vec![line.to_string(), String::new()];
             fields.extend(tariffs.iter().map(|_| String::new()));
             fields.push(format!("ligne {line} : {code} {text}"));
-            Row::Csv(fields)
+            Content::Csv(fields)
         }
-    }
-}
-
-/// Whether a row is priced (no error).
-pub fn is_priced(row: &Row) -> bool {
-    match row {
-        Row::Csv(fields) => fields.last().is_none_or(String::is_empty),
-        Row::Json(text) => !text.contains("\"erreurs\":"),
+    };
+    Row {
+        priced: false,
+        content,
     }
 }

@@ -183,17 +183,17 @@ proptest! {
         let mut session = eval::Session::new(d);
         let date = d.meta.applicable_from;
         let row = tarif::batch::row(document, &mut session, &input, tarif::batch::Output::Csv { separator: b';' }, &tariffs, date, 7, &line);
-        match row {
-            tarif::batch::Row::Csv(fields) => prop_assert_eq!(fields.len(), header.len()),
-            tarif::batch::Row::Json(_) => prop_assert!(false, "CSV output expected"),
+        match row.content {
+            tarif::batch::Content::Csv(fields) => prop_assert_eq!(fields.len(), header.len()),
+            tarif::batch::Content::Json(_) => prop_assert!(false, "CSV output expected"),
         }
         let row = tarif::batch::row(document, &mut session, &tarif::batch::Input::JsonLines, tarif::batch::Output::JsonLines { justification: true }, &tariffs, date, 8, &json_line);
-        match row {
-            tarif::batch::Row::Json(text) => {
+        match row.content {
+            tarif::batch::Content::Json(text) => {
                 let value: Json = serde_json::from_str(&text).expect("one JSON object");
                 prop_assert_eq!(value["ligne"].as_u64(), Some(8));
             }
-            tarif::batch::Row::Csv(_) => prop_assert!(false, "JSON output expected"),
+            tarif::batch::Content::Csv(_) => prop_assert!(false, "JSON output expected"),
         }
     }
 }

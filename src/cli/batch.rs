@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use tarif::batch::{self, Input, Output, Row};
+use tarif::batch::{self, Content, Input, Output, Row};
 
 use super::files;
 use super::{FAILURE, SUCCESS, USAGE};
@@ -52,10 +52,12 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         .iter()
         .any(|x| args.entree.ends_with(x));
     let csv_name = args.entree.ends_with(".csv");
-    let Some(text) = next_line(&mut reader, &mut consumed) else {
+    let mut scratch = Vec::new();
+    let mut text = String::new();
+    if !read_line(&mut reader, &mut text, &mut scratch, &mut consumed) {
         eprintln!("erreur : {} est vide", args.entree);
         return USAGE;
-    };
+    }
     line_no += 1;
     let input = if jsonl_name || (!csv_name && text.trim_start().starts_with('{')) {
         first = text;
@@ -111,7 +113,6 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     let (mut priced, mut failed) = (0usize, 0usize);
     // The lines of a chunk, in one buffer: their numbers and where each one is.
     let mut buffer = String::new();
-    let mut scratch = Vec::new();
     let mut pending: Vec<(usize, std::ops::Range<usize>)> = Vec::with_capacity(CHUNK);
     if is_jsonl {
         buffer.push_str(&first);
@@ -150,7 +151,7 @@ pub fn run(args: &super::BatchArgs) -> u8 {
             )
             .collect();
         for row in &rows {
-            if batch::is_priced(row) {
+            if row.priced {
                 priced += 1;
             } else {
                 failed += 1;
@@ -203,21 +204,6 @@ fn read_line(
     true
 }
 
-/// The next line (without its end), `None` at the end of the input.
-fn next_line(reader: &mut impl BufRead, consumed: &mut u64) -> Option<String> {
-    let mut bytes = Vec::new();
-    match reader.read_until(b'\n', &mut bytes) {
-        Ok(0) | Err(_) => None,
-        Ok(n) => {
-            *consumed += n as u64;
-            while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                bytes.pop();
-            }
-            Some(String::from_utf8_lossy(&bytes).into_owned())
-        }
-    }
-}
-
 /// A progress bar on standard error when it is a terminal and the size is known.
 fn progress_bar(size: Option<u64>) -> Option<indicatif::ProgressBar> {
     let size = size?;
@@ -267,12 +253,12 @@ impl<W: Write> Writer<W> {
     }
 
     fn row(&mut self, row: &Row) {
-        match (row, &mut self.plain) {
-            (Row::Csv(fields), _) => self.csv(fields),
-            (Row::Json(text), Some(w)) => {
+        match (&row.content, &mut self.plain) {
+            (Content::Csv(fields), _) => self.csv(fields),
+            (Content::Json(text), Some(w)) => {
                 self.failed |= writeln!(w, "{text}").is_err();
             }
-            (Row::Json(_), None) => {}
+            (Content::Json(_), None) => {}
         }
     }
 

@@ -333,10 +333,45 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
 
     /// The inputs an expression uses, directly or through definitions, that are unknown.
     pub(super) fn missing(&self, e: &Expr) -> Vec<String> {
+        self.missing_from(vec![e], Vec::new())
+    }
+
+    /// The unknown inputs a definition uses, directly or through other definitions.
+    pub(super) fn missing_in_definition(&self, id: DefinitionId) -> Vec<String> {
+        self.missing_from(Vec::new(), vec![id])
+    }
+
+    fn missing_from<'e>(
+        &'e self,
+        mut pending: Vec<&'e Expr>,
+        mut definitions: Vec<DefinitionId>,
+    ) -> Vec<String> {
         let mut found = Vec::new();
         let mut seen = vec![false; self.d.definitions.len()];
-        let mut pending = vec![e];
-        while let Some(e) = pending.pop() {
+        loop {
+            while let Some(id) = definitions.pop() {
+                let index = id.0 as usize;
+                if seen.get(index) != Some(&false) {
+                    continue;
+                }
+                seen[index] = true;
+                match self.d.definitions.get(index).map(|d| &d.body) {
+                    Some(Body::Expr(body)) => pending.push(body),
+                    Some(Body::Table { table, .. }) => {
+                        if let Some(t) = self.d.tables.get(table.0 as usize) {
+                            pending.push(&t.key);
+                            if let Some((k, _)) = &t.column_key {
+                                pending.push(k);
+                            }
+                            pending.extend(t.rows.iter().flat_map(|r| r.cells.iter().flatten()));
+                        }
+                    }
+                    None => {}
+                }
+            }
+            let Some(e) = pending.pop() else {
+                break;
+            };
             match &e.kind {
                 ExprKind::Input(id) => {
                     let index = id.0 as usize;
@@ -349,27 +384,7 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
                         found.push(input.name.clone());
                     }
                 }
-                ExprKind::Definition(id) => {
-                    let index = id.0 as usize;
-                    if seen.get(index) == Some(&false) {
-                        seen[index] = true;
-                        match self.d.definitions.get(index).map(|d| &d.body) {
-                            Some(Body::Expr(body)) => pending.push(body),
-                            Some(Body::Table { table, .. }) => {
-                                if let Some(t) = self.d.tables.get(table.0 as usize) {
-                                    pending.push(&t.key);
-                                    if let Some((k, _)) = &t.column_key {
-                                        pending.push(k);
-                                    }
-                                    pending.extend(
-                                        t.rows.iter().flat_map(|r| r.cells.iter().flatten()),
-                                    );
-                                }
-                            }
-                            None => {}
-                        }
-                    }
-                }
+                ExprKind::Definition(id) => definitions.push(*id),
                 other => other.for_each_child(|child| pending.push(child)),
             }
         }

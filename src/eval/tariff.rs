@@ -46,13 +46,7 @@ impl<T: Tracer> Evaluator<'_, T> {
         let base = match self.definition(tariff.base)? {
             Some(Value::Number(n)) => n,
             _ => {
-                let missing = match base_definition.map(|b| &b.body) {
-                    Some(crate::rules::Body::Expr(e)) => self.missing(e),
-                    _ => self.missing(&crate::rules::Expr {
-                        kind: crate::rules::ExprKind::Definition(tariff.base),
-                        span: crate::span::Span::default(),
-                    }),
-                };
+                let missing = self.missing_in_definition(tariff.base);
                 let kind = EvalErrorKind::Unknown {
                     tariff: tariff.name.clone(),
                     missing,
