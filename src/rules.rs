@@ -237,6 +237,25 @@ pub enum Step {
     },
 }
 
+/// Where a modifier is: its tariff, its step, and its option in `la plus favorable de`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModifierAt {
+    pub tariff: usize,
+    pub step: usize,
+    pub option: Option<usize>,
+}
+
+impl Deliberation {
+    /// The modifier at `at`.
+    pub fn modifier(&self, at: ModifierAt) -> Option<&Modifier> {
+        match (self.tariffs.get(at.tariff)?.steps.get(at.step)?, at.option) {
+            (Step::Modifier(m), None) => Some(m),
+            (Step::MostFavourable { options, .. }, Some(o)) => options.get(o),
+            _ => None,
+        }
+    }
+}
+
 /// A modifier line.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Modifier {

@@ -61,8 +61,9 @@ pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
             let (obtained, justification) = session.justify(&family, date, tariff);
             for step in &justification.steps {
                 match step {
-                    Step::Row { line, .. } => {
-                        reached_rows.insert(*line);
+                    Step::Row { table, row, .. } => {
+                        let line = d.tables.get(table.0 as usize).and_then(|t| t.rows.get(*row));
+                        reached_rows.extend(line.map(|r| r.line));
                     }
                     Step::Modifier(m) if m.applied => {
                         applied.insert(m.line);

@@ -1,57 +1,65 @@
-//! Expressions, definitions and table lookups, with unknown values propagated.
+//! The evaluation of a [`Plan`]: expressions, definitions and table lookups, with
+//! unknown values propagated.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::error::{EvalError, EvalErrorKind};
-use super::trace::{self, Provenance, Step, Tracer};
-use super::{Family, Memo, number};
+use super::plan::{DefinitionBody, Key, Num, Plan, Scalar, Site, TablePlan, UNKNOWN};
+use super::trace::{self, Provenance, Shown, Step, Tracer};
+use super::{Family, number};
 use crate::rules::{
-    ArithOp, ArticleId, Body, CompareOp, DefinitionId, Deliberation, Expr, ExprKind, InputId,
-    RowMatch, Value, ValueType,
+    ArithOp, Body, CompareOp, DefinitionId, Deliberation, Expr, ExprKind, Value, ValueType,
 };
-
-/// Where an expression is, for the errors it raises.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Site {
-    pub article: Option<ArticleId>,
-    pub line: usize,
-}
 
 /// Errors are boxed inside the evaluator: the results it passes around stay small.
 pub(super) type Result<T> = std::result::Result<T, Box<EvalError>>;
 
-/// One evaluation of one family.
-pub(super) struct Evaluator<'a, T: Tracer> {
-    pub(super) d: &'a Deliberation,
-    family: &'a Family,
-    date: NaiveDate,
-    memo: &'a mut [Memo],
-    pub(super) tracer: T,
-    /// The inputs already shown in the justification (only when tracing).
-    shown_inputs: Vec<bool>,
+/// The state of a definition during one evaluation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Memo {
+    Pending,
+    /// Being computed: met again, it is unknown (a cycle, only in a rule tree the
+    /// checker did not produce).
+    Running,
+    Number(Option<Decimal>),
+    Code(i64),
 }
 
-impl<'a, T: Tracer> Evaluator<'a, T> {
+/// One evaluation of one family.
+pub(super) struct Evaluator<'r, 'd, T: Tracer> {
+    pub(super) plan: &'r Plan<'d>,
+    pub(super) d: &'d Deliberation,
+    family: &'r Family,
+    /// The day number of the date of the service.
+    day: i64,
+    memo: &'r mut [Memo],
+    /// The inputs already shown in the justification (only when tracing).
+    shown: &'r mut [bool],
+    pub(super) tracer: T,
+}
+
+impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
     pub(super) fn new(
-        d: &'a Deliberation,
-        family: &'a Family,
+        plan: &'r Plan<'d>,
+        family: &'r Family,
         date: NaiveDate,
-        memo: &'a mut [Memo],
+        memo: &'r mut [Memo],
+        shown: &'r mut [bool],
         tracer: T,
     ) -> Self {
-        let shown_inputs = if T::ON {
-            vec![false; d.inputs.len()]
-        } else {
-            Vec::new()
-        };
+        memo.fill(Memo::Pending);
+        if T::ON {
+            shown.fill(false);
+        }
         Evaluator {
-            d,
+            plan,
+            d: plan.d,
             family,
-            date,
+            day: i64::from(chrono::Datelike::num_days_from_ce(&date)),
             memo,
+            shown,
             tracer,
-            shown_inputs,
         }
     }
 
@@ -63,12 +71,52 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
         Box::new(EvalError::at(kind, site.article, site.line))
     }
 
-    /// The value of an input: given, or its default, or unknown.
-    pub(super) fn input(&mut self, id: InputId) -> Option<Value> {
-        let index = id.0 as usize;
+    /// The value of a numeric input: given, or its default, or unknown.
+    #[inline]
+    fn input_number(&mut self, index: usize) -> Option<Decimal> {
+        let value = match self.family.given.get(index) {
+            Some(Some((Value::Number(n), _))) => Some(*n),
+            Some(Some(_)) => None,
+            _ => match self.plan.inputs.get(index).and_then(|i| i.default) {
+                Some(Value::Number(n)) => Some(n),
+                _ => None,
+            },
+        };
+        if T::ON {
+            self.show_input(index);
+        }
+        value
+    }
+
+    /// The code of an input on the scalar path.
+    #[inline]
+    fn input_code(&mut self, index: usize) -> i64 {
+        let value = match self.family.given.get(index) {
+            Some(Some((v, _))) => super::plan::code(*v),
+            _ => self
+                .plan
+                .inputs
+                .get(index)
+                .and_then(|i| i.default)
+                .and_then(super::plan::code),
+        };
+        if T::ON {
+            self.show_input(index);
+        }
+        value.unwrap_or(UNKNOWN)
+    }
+
+    /// The justification step of an input, the first time it is read.
+    fn show_input(&mut self, index: usize) {
+        if self.shown.get(index) != Some(&false) {
+            return;
+        }
+        self.shown[index] = true;
+        let Some(input) = self.d.inputs.get(index) else {
+            return;
+        };
         let given = self.family.given.get(index).copied().flatten();
-        let input = self.d.inputs.get(index);
-        let (value, provenance) = match (given, input.and_then(|i| i.default)) {
+        let (value, provenance) = match (given, input.default) {
             (Some((v, p)), _) => (Some(v), p),
             (None, Some(default)) => (Some(default), Provenance::Default),
             (None, None) => {
@@ -79,235 +127,330 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
                 )
             }
         };
-        if T::ON && self.shown_inputs.get(index) == Some(&false) {
-            self.shown_inputs[index] = true;
-            if let Some(input) = input {
-                let proof = match provenance {
-                    Provenance::Certified(p) | Provenance::Unavailable(p) => {
-                        self.family.proofs.get(p.0 as usize).cloned()
-                    }
-                    _ => None,
-                };
-                self.tracer.step(|| Step::Input {
-                    name: input.name.clone(),
-                    value: trace::shown(value, &input.ty),
-                    provenance,
-                    proof,
-                    line: input.line,
-                });
+        let proof = match provenance {
+            Provenance::Certified(p) | Provenance::Unavailable(p) => {
+                self.family.proofs.get(p.0 as usize).cloned()
             }
-        }
-        value
+            _ => None,
+        };
+        self.tracer.step(|| Step::Input {
+            input: crate::rules::InputId(index as u32),
+            value: trace::shown(value, &input.ty),
+            provenance,
+            proof,
+        });
     }
 
-    /// The value of a definition, computed once per evaluation.
-    pub(super) fn definition(&mut self, id: DefinitionId) -> Result<Option<Value>> {
-        let index = id.0 as usize;
+    /// The value of a numeric definition, computed once per evaluation.
+    pub(super) fn definition_number(&mut self, index: usize) -> Result<Option<Decimal>> {
         match self.memo.get(index) {
-            Some(Memo::Done(value)) => return Ok(*value),
+            Some(Memo::Number(value)) => return Ok(*value),
             Some(Memo::Pending) => {}
-            None => return Ok(None),
+            _ => return Ok(None),
         }
-        let Some(definition) = self.d.definitions.get(index) else {
+        let plan = self.plan;
+        let Some(definition) = plan.definitions.get(index) else {
             return Ok(None);
         };
-        let site = Site {
-            article: Some(definition.article),
-            line: definition.line,
-        };
+        self.memo[index] = Memo::Running;
         let value = match &definition.body {
-            Body::Expr(e) => self.expr(e, site)?,
-            Body::Table { table, column } => self.table(table.0 as usize, *column, site)?,
+            DefinitionBody::Num(e) => self.number(e)?,
+            DefinitionBody::Scalar(e) => {
+                self.code(e)?;
+                None
+            }
+            DefinitionBody::Table(t) => match self.cell(t)? {
+                Some(Key::Num(e)) => self.number(e)?,
+                Some(Key::Scalar(e)) => {
+                    self.code(e)?;
+                    None
+                }
+                None => None,
+            },
         };
-        if let Some(slot) = self.memo.get_mut(index) {
-            *slot = Memo::Done(value);
-        }
-        if T::ON && !self.d.tariffs.iter().any(|t| t.base == id) {
-            self.tracer.step(|| Step::Definition {
-                name: definition.name.clone(),
-                value: trace::shown(value, &definition.ty),
-                article: definition.article,
-                line: definition.line,
-            });
+        self.memo[index] = Memo::Number(value);
+        if T::ON && definition.shown {
+            self.show_definition(index);
         }
         Ok(value)
     }
 
-    /// The value of a column of a table for the current family.
-    fn table(&mut self, t: usize, column: usize, site: Site) -> Result<Option<Value>> {
-        let d = self.d;
-        let Some(table) = d.tables.get(t) else {
-            return Ok(None);
+    /// The code of a definition on the scalar path, computed once per evaluation.
+    fn definition_code(&mut self, index: usize) -> Result<i64> {
+        match self.memo.get(index) {
+            Some(Memo::Code(value)) => return Ok(*value),
+            Some(Memo::Pending) => {}
+            _ => return Ok(UNKNOWN),
+        }
+        let plan = self.plan;
+        let Some(definition) = plan.definitions.get(index) else {
+            return Ok(UNKNOWN);
         };
-        let key = self.expr(&table.key, site)?;
-        let Some(row_index) = find(table.rows.iter().map(|r| &r.matches), key) else {
-            if key.is_none() {
+        self.memo[index] = Memo::Running;
+        let value = match &definition.body {
+            DefinitionBody::Scalar(e) => self.code(e)?,
+            DefinitionBody::Num(e) => {
+                self.number(e)?;
+                UNKNOWN
+            }
+            DefinitionBody::Table(t) => match self.cell(t)? {
+                Some(Key::Scalar(e)) => self.code(e)?,
+                Some(Key::Num(e)) => {
+                    self.number(e)?;
+                    UNKNOWN
+                }
+                None => UNKNOWN,
+            },
+        };
+        self.memo[index] = Memo::Code(value);
+        if T::ON && definition.shown {
+            self.show_definition(index);
+        }
+        Ok(value)
+    }
+
+    /// The justification step of a definition just computed.
+    fn show_definition(&mut self, index: usize) {
+        let Some(definition) = self.d.definitions.get(index) else {
+            return;
+        };
+        let value = match self.memo.get(index) {
+            Some(Memo::Number(Some(n))) => trace::shown(Some(Value::Number(*n)), &definition.ty),
+            Some(Memo::Code(c)) => shown_code(*c, &definition.ty),
+            _ => Shown::Unknown,
+        };
+        self.tracer.step(|| Step::Definition {
+            definition: DefinitionId(index as u32),
+            value,
+        });
+    }
+
+    /// The cell a table gives for the current family; `None` when its key (or the
+    /// key of its columns) is unknown and no row takes `inconnu`.
+    fn cell<'t>(&mut self, t: &'t TablePlan<'d>) -> Result<Option<&'t Key<'d>>> {
+        let (row, key) = self.find(&t.key, t.key_is_date, &t.rows)?;
+        let Some(row) = row else {
+            if key == Shown::Unknown {
                 return Ok(None);
             }
             return Err(self.error(
                 EvalErrorKind::NoRow {
-                    key: key_name(d, &table.key),
+                    key: key_name(self.d, &t.table.key),
                 },
-                site,
+                t.site,
             ));
         };
-        let Some(row) = table.rows.get(row_index) else {
-            return Ok(None);
-        };
-        let (column, column_written) = match &table.column_key {
-            Some((column_key, matches)) => {
-                let value = self.expr(column_key, site)?;
-                match find(matches.iter(), value) {
-                    Some(c) => (c, Some(c)),
-                    None if value.is_none() => return Ok(None),
+        let column = match &t.columns {
+            Some((column_key, is_date, finder)) => {
+                let (column, value) = self.find(column_key, *is_date, finder)?;
+                match column {
+                    Some(c) => Some(c),
+                    None if value == Shown::Unknown => return Ok(None),
                     None => {
-                        return Err(self.error(
-                            EvalErrorKind::NoRow {
-                                key: key_name(d, column_key),
-                            },
-                            site,
-                        ));
+                        let name = t
+                            .table
+                            .column_key
+                            .as_ref()
+                            .map(|(k, _)| key_name(self.d, k))
+                            .unwrap_or_default();
+                        return Err(self.error(EvalErrorKind::NoRow { key: name }, t.site));
                     }
                 }
             }
-            None => (column, None),
-        };
-        let row_site = Site {
-            article: Some(table.article),
-            line: row.line,
+            None => None,
         };
         if T::ON {
-            let key_ty = expr_type(d, &table.key);
+            let key_value = match key {
+                Shown::Unknown => Shown::Unknown,
+                _ => retyped(key, expr_type(self.d, &t.table.key)),
+            };
             self.tracer.step(|| Step::Row {
-                key: key_name(d, &table.key),
-                key_value: trace::shown(key, &key_ty),
-                row: row.written.clone(),
-                column: column_written.and_then(|c| column_header(d, t, c)),
-                article: table.article,
-                line: row.line,
+                table: t.id,
+                row,
+                column,
+                key_value,
             });
         }
-        match row.cells.get(column) {
-            Some(Some(cell)) => self.expr(cell, row_site),
+        let site = t.row_sites.get(row).copied().unwrap_or(t.site);
+        match t.cells.get(row).and_then(|r| r.get(column.unwrap_or(t.column))) {
+            Some(Some(cell)) => Ok(Some(cell)),
             _ => Err(self.error(
                 EvalErrorKind::NotApplicable {
-                    row: row.written.clone(),
+                    row: t
+                        .table
+                        .rows
+                        .get(row)
+                        .map(|r| r.written.clone())
+                        .unwrap_or_default(),
                 },
-                row_site,
+                site,
             )),
         }
     }
 
-    /// The value of an expression; `Ok(None)` when unknown.
-    pub(super) fn expr(&mut self, e: &Expr, site: Site) -> Result<Option<Value>> {
-        Ok(match &e.kind {
-            ExprKind::Const(v) => Some(*v),
-            ExprKind::Input(id) => self.input(*id),
-            ExprKind::Definition(id) => self.definition(*id)?,
-            ExprKind::ServiceDate => Some(Value::Date(self.date)),
-            ExprKind::Negate(x) => match self.expr(x, site)? {
-                Some(Value::Number(n)) => Some(Value::Number(-n)),
-                _ => None,
-            },
-            ExprKind::Not(x) => match self.expr(x, site)? {
-                Some(Value::Bool(b)) => Some(Value::Bool(!b)),
-                _ => None,
-            },
-            ExprKind::Arith(op, a, b) => {
-                let (a, b) = (self.expr(a, site)?, self.expr(b, site)?);
+    /// The row (or column) `finder` gives for `key`, and the key's value (as a number
+    /// or a code: [`retyped`] gives it its type).
+    fn find(
+        &mut self,
+        key: &Key<'d>,
+        is_date: bool,
+        finder: &super::plan::Finder,
+    ) -> Result<(Option<usize>, Shown)> {
+        Ok(match key {
+            Key::Num(k) => {
+                let value = self.number(k)?;
+                (finder.number(value), value.map_or(Shown::Unknown, Shown::Number))
+            }
+            Key::Scalar(k) => {
+                let value = self.code(k)?;
+                let shown = if value == UNKNOWN {
+                    Shown::Unknown
+                } else {
+                    Shown::Number(Decimal::from(value))
+                };
+                (finder.code(value, is_date), shown)
+            }
+        })
+    }
+
+    /// The value of a numeric expression; `Ok(None)` when unknown.
+    pub(super) fn number(&mut self, e: &Num<'d>) -> Result<Option<Decimal>> {
+        Ok(match e {
+            Num::Const(n) => Some(*n),
+            Num::Input(i) => self.input_number(*i as usize),
+            Num::Definition(i) => self.definition_number(*i as usize)?,
+            Num::Negate(x) => self.number(x)?.map(|n| -n),
+            Num::Arith(op, operands, site) => {
+                let a = self.number(&operands[0])?;
+                let b = self.number(&operands[1])?;
                 match (a, b) {
-                    (Some(Value::Number(a)), Some(Value::Number(b))) => {
-                        Some(Value::Number(self.arith(*op, a, b, site)?))
-                    }
+                    (Some(a), Some(b)) => Some(self.arith(*op, a, b, *site)?),
                     _ => None,
                 }
             }
-            ExprKind::Compare(op, a, b) => {
-                let (a, b) = (self.expr(a, site)?, self.expr(b, site)?);
-                a.zip(b)
-                    .and_then(|(a, b)| compare(*op, a, b))
-                    .map(Value::Bool)
-            }
-            ExprKind::And(a, b) | ExprKind::Or(a, b) => {
-                // `et`/`ou` decide as soon as one side does, even if the other is unknown.
-                let decisive = matches!(e.kind, ExprKind::Or(..));
-                let a = self.expr(a, site)?;
-                if a == Some(Value::Bool(decisive)) {
-                    return Ok(a);
-                }
-                let b = self.expr(b, site)?;
-                match (a, b) {
-                    (_, Some(Value::Bool(x))) if x == decisive => Some(Value::Bool(decisive)),
-                    (Some(Value::Bool(_)), Some(Value::Bool(_))) => Some(Value::Bool(!decisive)),
-                    _ => None,
-                }
-            }
-            ExprKind::IsKnown { value, known } => {
-                let value = self.expr(value, site)?;
-                Some(Value::Bool(value.is_some() == *known))
-            }
-            ExprKind::Between(x, lo, hi) => {
-                let (x, lo, hi) = (
-                    self.expr(x, site)?,
-                    self.expr(lo, site)?,
-                    self.expr(hi, site)?,
-                );
-                match (x, lo, hi) {
-                    (Some(x), Some(lo), Some(hi)) => {
-                        let above = compare(CompareOp::Ge, x, lo);
-                        let below = compare(CompareOp::Le, x, hi);
-                        above.zip(below).map(|(a, b)| Value::Bool(a && b))
-                    }
-                    _ => None,
-                }
-            }
-            ExprKind::If(c, then, otherwise) => match self.expr(c, site)? {
-                Some(Value::Bool(true)) => self.expr(then, site)?,
-                Some(Value::Bool(false)) => self.expr(otherwise, site)?,
-                _ => return Err(self.undecidable(c, site)),
+            Num::If(parts, condition, site) => match self.code(&parts.0)? {
+                1 => self.number(&parts.1)?,
+                0 => self.number(&parts.2)?,
+                _ => return Err(self.undecidable(condition, *site)),
             },
-            ExprKind::Min(args) | ExprKind::Max(args) => {
-                let is_min = matches!(e.kind, ExprKind::Min(_));
+            Num::Min(args) | Num::Max(args) => {
+                let is_min = matches!(e, Num::Min(_));
                 let mut best: Option<Decimal> = None;
                 let mut unknown = false;
                 for arg in args {
-                    match self.expr(arg, site)? {
-                        Some(Value::Number(n)) => {
+                    match self.number(arg)? {
+                        Some(n) => {
                             best = Some(match best {
                                 None => n,
                                 Some(b) if is_min => b.min(n),
                                 Some(b) => b.max(n),
                             });
                         }
-                        _ => unknown = true,
+                        None => unknown = true,
                     }
                 }
-                if unknown {
-                    None
-                } else {
-                    best.map(Value::Number)
-                }
+                if unknown { None } else { best }
             }
-            ExprKind::Round(x, mode) => match self.expr(x, site)? {
-                Some(Value::Number(n)) => {
-                    let rounded = number::round(n, *mode)
-                        .ok_or_else(|| self.error(EvalErrorKind::Overflow, site))?;
-                    Some(Value::Number(rounded))
-                }
-                _ => None,
+            Num::Round(x, mode, site) => match self.number(x)? {
+                Some(n) => Some(
+                    number::round(n, *mode)
+                        .ok_or_else(|| self.error(EvalErrorKind::Overflow, *site))?,
+                ),
+                None => None,
             },
-            ExprKind::Clamp(x, lo, hi) => {
-                let (x, lo, hi) = (
-                    self.expr(x, site)?,
-                    self.expr(lo, site)?,
-                    self.expr(hi, site)?,
-                );
+            Num::Clamp(parts) => {
+                let x = self.number(&parts[0])?;
+                let lo = self.number(&parts[1])?;
+                let hi = self.number(&parts[2])?;
                 match (x, lo, hi) {
-                    (Some(Value::Number(x)), Some(Value::Number(lo)), Some(Value::Number(hi))) => {
-                        Some(Value::Number(x.min(hi).max(lo)))
-                    }
+                    (Some(x), Some(lo), Some(hi)) => Some(x.min(hi).max(lo)),
                     _ => None,
                 }
+            }
+            Num::Mistyped(x) => {
+                self.code(x)?;
+                None
+            }
+        })
+    }
+
+    /// The code of an expression on the scalar path; [`UNKNOWN`] when unknown.
+    pub(super) fn code(&mut self, e: &Scalar<'d>) -> Result<i64> {
+        Ok(match e {
+            Scalar::Const(c) => *c,
+            Scalar::Input(i) => self.input_code(*i as usize),
+            Scalar::Definition(i) => self.definition_code(*i as usize)?,
+            Scalar::ServiceDate => self.day,
+            Scalar::Not(x) => match self.code(x)? {
+                UNKNOWN => UNKNOWN,
+                b => i64::from(b == 0),
+            },
+            Scalar::And(sides) | Scalar::Or(sides) => {
+                // `et`/`ou` decide as soon as one side does, even if the other is unknown.
+                let decisive = i64::from(matches!(e, Scalar::Or(_)));
+                let a = self.code(&sides[0])?;
+                if a == decisive {
+                    return Ok(a);
+                }
+                let b = self.code(&sides[1])?;
+                if b == decisive {
+                    decisive
+                } else if a != UNKNOWN && b != UNKNOWN {
+                    1 - decisive
+                } else {
+                    UNKNOWN
+                }
+            }
+            Scalar::NumKnown(x, known) => i64::from(self.number(x)?.is_some() == *known),
+            Scalar::ScalarKnown(x, known) => i64::from((self.code(x)? != UNKNOWN) == *known),
+            Scalar::CompareConst(op, x, c) => match self.number(x)? {
+                Some(n) => i64::from(holds(*op, n.cmp(c))),
+                None => UNKNOWN,
+            },
+            Scalar::CompareNum(op, sides) => {
+                let a = self.number(&sides[0])?;
+                let b = self.number(&sides[1])?;
+                match (a, b) {
+                    (Some(a), Some(b)) => i64::from(holds(*op, a.cmp(&b))),
+                    _ => UNKNOWN,
+                }
+            }
+            Scalar::CompareScalar(op, sides) => {
+                let a = self.code(&sides[0])?;
+                let b = self.code(&sides[1])?;
+                if a == UNKNOWN || b == UNKNOWN {
+                    UNKNOWN
+                } else {
+                    i64::from(holds(*op, a.cmp(&b)))
+                }
+            }
+            Scalar::BetweenNum(parts) => {
+                let x = self.number(&parts[0])?;
+                let lo = self.number(&parts[1])?;
+                let hi = self.number(&parts[2])?;
+                match (x, lo, hi) {
+                    (Some(x), Some(lo), Some(hi)) => i64::from(x >= lo && x <= hi),
+                    _ => UNKNOWN,
+                }
+            }
+            Scalar::BetweenScalar(parts) => {
+                let x = self.code(&parts[0])?;
+                let lo = self.code(&parts[1])?;
+                let hi = self.code(&parts[2])?;
+                if x == UNKNOWN || lo == UNKNOWN || hi == UNKNOWN {
+                    UNKNOWN
+                } else {
+                    i64::from(x >= lo && x <= hi)
+                }
+            }
+            Scalar::If(parts, condition, site) => match self.code(&parts[0])? {
+                1 => self.code(&parts[1])?,
+                0 => self.code(&parts[2])?,
+                _ => return Err(self.undecidable(condition, *site)),
+            },
+            Scalar::Mistyped(x) => {
+                self.number(x)?;
+                UNKNOWN
             }
         })
     }
@@ -346,8 +489,9 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
         mut pending: Vec<&'e Expr>,
         mut definitions: Vec<DefinitionId>,
     ) -> Vec<String> {
+        let d = self.d;
         let mut found = Vec::new();
-        let mut seen = vec![false; self.d.definitions.len()];
+        let mut seen = vec![false; d.definitions.len()];
         loop {
             while let Some(id) = definitions.pop() {
                 let index = id.0 as usize;
@@ -355,10 +499,10 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
                     continue;
                 }
                 seen[index] = true;
-                match self.d.definitions.get(index).map(|d| &d.body) {
+                match d.definitions.get(index).map(|x| &x.body) {
                     Some(Body::Expr(body)) => pending.push(body),
                     Some(Body::Table { table, .. }) => {
-                        if let Some(t) = self.d.tables.get(table.0 as usize) {
+                        if let Some(t) = d.tables.get(table.0 as usize) {
                             pending.push(&t.key);
                             if let Some((k, _)) = &t.column_key {
                                 pending.push(k);
@@ -376,7 +520,7 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
                 ExprKind::Input(id) => {
                     let index = id.0 as usize;
                     let given = self.family.given.get(index).copied().flatten().is_some();
-                    if let Some(input) = self.d.inputs.get(index)
+                    if let Some(input) = d.inputs.get(index)
                         && !given
                         && input.default.is_none()
                         && !found.contains(&input.name)
@@ -393,52 +537,51 @@ impl<'a, T: Tracer> Evaluator<'a, T> {
     }
 }
 
-/// The row (or column) that takes `key`: the first whose set holds it, else `autre`.
-fn find<'m>(matches: impl Iterator<Item = &'m RowMatch>, key: Option<Value>) -> Option<usize> {
-    let mut other = None;
-    for (i, m) in matches.enumerate() {
-        let hit = match (m, key) {
-            (RowMatch::Unknown, None) => true,
-            (RowMatch::Other, Some(_)) => {
-                other = other.or(Some(i));
-                false
-            }
-            (RowMatch::Interval(interval), Some(Value::Number(n))) => interval.contains(n),
-            (RowMatch::Interval(interval), Some(Value::Date(d))) => {
-                interval.contains(crate::rules::day_number(d))
-            }
-            (RowMatch::Values(values), Some(v)) => values.contains(&v),
-            _ => false,
-        };
-        if hit {
-            return Some(i);
-        }
-    }
-    other
-}
-
-/// `a op b` for two values of the same kind; `None` for kinds that do not compare.
-fn compare(op: CompareOp, a: Value, b: Value) -> Option<bool> {
-    use std::cmp::Ordering;
-    let ordering: Ordering = match (a, b) {
-        (Value::Number(a), Value::Number(b)) => a.cmp(&b),
-        (Value::Date(a), Value::Date(b)) => a.cmp(&b),
-        (Value::Bool(a), Value::Bool(b)) => a.cmp(&b),
-        (Value::Choice(a), Value::Choice(b)) => a.cmp(&b),
-        _ => return None,
-    };
-    Some(match op {
+/// Whether `op` holds for an ordering.
+fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
+    match op {
         CompareOp::Eq => ordering.is_eq(),
         CompareOp::Ne => ordering.is_ne(),
         CompareOp::Lt => ordering.is_lt(),
         CompareOp::Le => ordering.is_le(),
         CompareOp::Gt => ordering.is_gt(),
         CompareOp::Ge => ordering.is_ge(),
-    })
+    }
+}
+
+/// A code of the scalar path shown with its type.
+fn shown_code(code: i64, ty: &ValueType) -> Shown {
+    if code == UNKNOWN {
+        return Shown::Unknown;
+    }
+    match ty {
+        ValueType::Boolean => Shown::Bool(code != 0),
+        ValueType::Choice(_) => {
+            u32::try_from(code).map_or(Shown::Unknown, |c| Shown::Choice(crate::rules::ChoiceId(c)))
+        }
+        ValueType::Date => i32::try_from(code)
+            .ok()
+            .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+            .map_or(Shown::Unknown, Shown::Date),
+        ValueType::Amount | ValueType::Rate | ValueType::Number => Shown::Number(Decimal::from(code)),
+    }
+}
+
+/// A key found as a number (or a code, as a number) shown with its type.
+fn retyped(value: Shown, ty: &ValueType) -> Shown {
+    let Shown::Number(n) = value else {
+        return value;
+    };
+    match ty {
+        ValueType::Amount => Shown::Amount(n),
+        ValueType::Rate => Shown::Rate(n),
+        ValueType::Number => Shown::Number(n),
+        _ => i64::try_from(n.trunc().mantissa()).map_or(Shown::Unknown, |c| shown_code(c, ty)),
+    }
 }
 
 /// The name of a table key, for messages and justifications.
-fn key_name(d: &Deliberation, key: &Expr) -> String {
+pub(crate) fn key_name(d: &Deliberation, key: &Expr) -> String {
     match &key.kind {
         ExprKind::Input(id) => d.inputs.get(id.0 as usize).map(|i| i.name.clone()),
         ExprKind::Definition(id) => d.definitions.get(id.0 as usize).map(|x| x.name.clone()),
@@ -449,17 +592,12 @@ fn key_name(d: &Deliberation, key: &Expr) -> String {
 }
 
 /// The type of a table key.
-fn expr_type(d: &Deliberation, key: &Expr) -> ValueType {
+fn expr_type<'d>(d: &'d Deliberation, key: &Expr) -> &'d ValueType {
     match &key.kind {
-        ExprKind::Input(id) => d.inputs.get(id.0 as usize).map(|i| i.ty.clone()),
-        ExprKind::Definition(id) => d.definitions.get(id.0 as usize).map(|x| x.ty.clone()),
-        ExprKind::ServiceDate => Some(ValueType::Date),
+        ExprKind::Input(id) => d.inputs.get(id.0 as usize).map(|i| &i.ty),
+        ExprKind::Definition(id) => d.definitions.get(id.0 as usize).map(|x| &x.ty),
+        ExprKind::ServiceDate => Some(&ValueType::Date),
         _ => None,
     }
-    .unwrap_or(ValueType::Number)
-}
-
-/// The header of column `c` of a crossed table, as written.
-fn column_header(d: &Deliberation, t: usize, c: usize) -> Option<String> {
-    d.tables.get(t)?.column_headers.get(c).cloned()
+    .unwrap_or(&ValueType::Number)
 }

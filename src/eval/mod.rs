@@ -5,11 +5,16 @@ mod error;
 pub mod examples;
 mod expr;
 mod number;
+mod plan;
 mod tariff;
 pub mod trace;
 
 pub use error::{EvalError, EvalErrorKind};
+pub use plan::Plan;
+pub(crate) use expr::key_name;
 use trace::{NoTrace, Provenance, Recorder};
+
+use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -53,25 +58,32 @@ impl Family {
 }
 
 /// The memory of one evaluation, reused from family to family so that pricing does not
-/// allocate.
+/// allocate, and the plan it evaluates (its own, or one shared between sessions).
 #[derive(Debug)]
-pub struct Session<'d> {
-    deliberation: &'d Deliberation,
-    memo: Vec<Memo>,
+pub struct Session<'p> {
+    plan: Cow<'p, Plan<'p>>,
+    memo: Vec<expr::Memo>,
+    /// The inputs already shown in a justification.
+    shown: Vec<bool>,
 }
 
-/// The state of a definition during one evaluation.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Memo {
-    Pending,
-    Done(Option<Value>),
-}
+impl<'p> Session<'p> {
+    /// A session with its own plan of `deliberation`.
+    pub fn new(deliberation: &'p Deliberation) -> Self {
+        Session::with(Cow::Owned(Plan::new(deliberation)))
+    }
 
-impl<'d> Session<'d> {
-    pub fn new(deliberation: &'d Deliberation) -> Self {
+    /// A session on a plan compiled once and shared (by the workers of a batch).
+    pub fn on(plan: &'p Plan<'p>) -> Self {
+        Session::with(Cow::Borrowed(plan))
+    }
+
+    fn with(plan: Cow<'p, Plan<'p>>) -> Self {
+        let d = plan.deliberation();
         Session {
-            deliberation,
-            memo: vec![Memo::Pending; deliberation.definitions.len()],
+            memo: vec![expr::Memo::Pending; d.definitions.len()],
+            shown: vec![false; d.inputs.len()],
+            plan,
         }
     }
 
@@ -92,7 +104,7 @@ impl<'d> Session<'d> {
         date: NaiveDate,
         tariff: usize,
     ) -> (Result<Decimal, EvalError>, trace::Justification) {
-        let (result, recorder) = self.run(family, date, tariff, Recorder::default());
+        let (result, recorder) = self.run(family, date, tariff, Recorder::new());
         (
             result,
             trace::Justification {
@@ -108,11 +120,13 @@ impl<'d> Session<'d> {
         tariff: usize,
         tracer: T,
     ) -> (Result<Decimal, EvalError>, T) {
-        self.memo.fill(Memo::Pending);
+        let plan: &Plan<'p> = &self.plan;
+        if let Err(e) = check_period(plan.deliberation(), date) {
+            return (Err(e), tracer);
+        }
         let mut evaluator =
-            expr::Evaluator::new(self.deliberation, family, date, &mut self.memo, tracer);
-        let result = check_period(self.deliberation, date)
-            .and_then(|()| evaluator.tariff(tariff).map_err(|e| *e));
+            expr::Evaluator::new(plan, family, date, &mut self.memo, &mut self.shown, tracer);
+        let result = evaluator.tariff(tariff).map_err(|e| *e);
         (result, evaluator.into_tracer())
     }
 }

@@ -4,10 +4,11 @@
 use rust_decimal::Decimal;
 
 use super::error::EvalErrorKind;
-use super::expr::{Evaluator, Result, Site};
+use super::expr::{Evaluator, Result};
 use super::number;
+use super::plan::{ActionPlan, ModifierPlan, Num, Site, StepPlan};
 use super::trace::{Action, ModifierStep, Step, Tracer};
-use crate::rules::{Modifier, ModifierKind, Step as RuleStep, Value};
+use crate::rules::{ArithOp, DefinitionId, Modifier, ModifierKind, Value};
 
 /// What a modifier gives for the running value.
 enum Outcome {
@@ -21,11 +22,11 @@ enum Outcome {
     },
 }
 
-impl<T: Tracer> Evaluator<'_, T> {
+impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
     /// The price of tariff number `t`.
     pub(super) fn tariff(&mut self, t: usize) -> Result<Decimal> {
-        let d = self.d;
-        let Some(tariff) = d.tariffs.get(t) else {
+        let plan = self.plan;
+        let Some(tariff) = plan.tariffs.get(t) else {
             return Err(self.error(
                 EvalErrorKind::NoTariff { index: t },
                 Site {
@@ -34,21 +35,14 @@ impl<T: Tracer> Evaluator<'_, T> {
                 },
             ));
         };
-        let site = Site {
-            article: Some(tariff.article),
-            line: tariff.line,
-        };
-        let base_definition = d.definitions.get(tariff.base.0 as usize);
-        let base_site = base_definition.map_or(site, |b| Site {
-            article: Some(b.article),
-            line: b.line,
-        });
-        let base = match self.definition(tariff.base)? {
-            Some(Value::Number(n)) => n,
-            _ => {
-                let missing = self.missing_in_definition(tariff.base);
+        let site = tariff.site;
+        let base_site = tariff.base_site;
+        let base = match self.definition_number(tariff.base as usize)? {
+            Some(n) => n,
+            None => {
+                let missing = self.missing_in_definition(DefinitionId(tariff.base));
                 let kind = EvalErrorKind::Unknown {
-                    tariff: tariff.name.clone(),
+                    tariff: tariff.rule.name.clone(),
                     missing,
                 };
                 return Err(self.error(kind, base_site));
@@ -57,7 +51,7 @@ impl<T: Tracer> Evaluator<'_, T> {
         if T::ON {
             self.tracer.step(|| Step::Base {
                 amount: base,
-                article: base_site.article.unwrap_or(tariff.article),
+                article: base_site.article.unwrap_or(tariff.rule.article),
                 line: base_site.line,
             });
         }
@@ -65,8 +59,7 @@ impl<T: Tracer> Evaluator<'_, T> {
         let mut went_negative: Option<Site> = None;
         for step in &tariff.steps {
             let (after, last, step_site) = match step {
-                RuleStep::Modifier(m) => {
-                    let msite = modifier_site(m);
+                StepPlan::One(m) => {
                     let outcome = self.modifier(m, value, base)?;
                     let (after, last) = match &outcome {
                         Outcome::Skipped => (value, false),
@@ -77,17 +70,9 @@ impl<T: Tracer> Evaluator<'_, T> {
                         self.tracer
                             .step(|| Step::Modifier(modifier_step(m, &outcome, before)));
                     }
-                    (after, last, msite)
+                    (after, last, m.site)
                 }
-                RuleStep::MostFavourable {
-                    options,
-                    article,
-                    line,
-                } => {
-                    let group_site = Site {
-                        article: Some(*article),
-                        line: *line,
-                    };
+                StepPlan::MostFavourable(options, group_site) => {
                     let (after, last, chosen, outcomes) =
                         self.most_favourable(options, value, base)?;
                     if T::ON {
@@ -102,11 +87,11 @@ impl<T: Tracer> Evaluator<'_, T> {
                             chosen,
                             before,
                             after,
-                            article: *article,
-                            line: *line,
+                            article: group_site.article.unwrap_or(tariff.rule.article),
+                            line: group_site.line,
                         });
                     }
-                    (after, last, group_site)
+                    (after, last, *group_site)
                 }
             };
             if below_zero(after) && !below_zero(value) {
@@ -137,7 +122,7 @@ impl<T: Tracer> Evaluator<'_, T> {
     /// The most favourable (lowest) result among the options whose condition holds.
     fn most_favourable(
         &mut self,
-        options: &[Modifier],
+        options: &[ModifierPlan<'d>],
         value: Decimal,
         base: Decimal,
     ) -> Result<(Decimal, bool, Option<usize>, Vec<Outcome>)> {
@@ -160,89 +145,125 @@ impl<T: Tracer> Evaluator<'_, T> {
         })
     }
 
-    /// One modifier applied to the running `value`.
-    fn modifier(&mut self, m: &Modifier, value: Decimal, base: Decimal) -> Result<Outcome> {
-        let site = modifier_site(m);
-        if let Some(condition) = &m.condition {
-            match self.expr(condition, site)? {
-                Some(Value::Bool(true)) => {}
-                Some(Value::Bool(false)) => return Ok(Outcome::Skipped),
-                _ => return Err(self.undecidable(condition, site)),
+    /// A number a modifier needs: unknown, it is an error naming the missing inputs.
+    fn amount(&mut self, e: &Num<'d>, m: &ModifierPlan<'d>) -> Result<Decimal> {
+        match self.number(e)? {
+            Some(n) => Ok(n),
+            None => {
+                let written = match &m.rule.kind {
+                    ModifierKind::IncreaseRate { rate, .. }
+                    | ModifierKind::DecreaseRate { rate, .. } => Some(rate),
+                    ModifierKind::IncreaseAmount(e)
+                    | ModifierKind::DecreaseAmount(e)
+                    | ModifierKind::Multiply(e)
+                    | ModifierKind::Replace(e)
+                    | ModifierKind::Floor(e)
+                    | ModifierKind::Ceiling(e) => Some(e),
+                    ModifierKind::Exemption | ModifierKind::Round(_) => None,
+                };
+                let missing = written.map(|e| self.missing(e)).unwrap_or_default();
+                Err(self.error(EvalErrorKind::Undecidable { missing }, m.site))
             }
         }
-        let amount = |this: &mut Self, e: &crate::rules::Expr| -> Result<Decimal> {
-            match this.expr(e, site)? {
-                Some(Value::Number(n)) => Ok(n),
-                _ => Err(this.undecidable(e, site)),
+    }
+
+    /// One modifier applied to the running `value`.
+    fn modifier(&mut self, m: &ModifierPlan<'d>, value: Decimal, base: Decimal) -> Result<Outcome> {
+        let site = m.site;
+        if let Some(condition) = &m.condition {
+            match self.code(condition)? {
+                1 => {}
+                0 => return Ok(Outcome::Skipped),
+                _ => {
+                    let written = m.rule.condition.as_ref();
+                    let missing = written.map(|c| self.missing(c)).unwrap_or_default();
+                    return Err(self.error(EvalErrorKind::Undecidable { missing }, site));
+                }
             }
-        };
-        let percent = |this: &Self, rate: Decimal, of: Decimal| {
-            this.arith(crate::rules::ArithOp::Mul, of, rate, site)
-        };
-        let (after, action) = match &m.kind {
-            ModifierKind::IncreaseRate { rate, of_base } => {
-                let rate = amount(self, rate)?;
-                let change = percent(self, rate, if *of_base { base } else { value })?;
-                (
-                    self.arith(crate::rules::ArithOp::Add, value, change, site)?,
+        }
+        let (after, action) = match &m.action {
+            ActionPlan::Factor {
+                factor,
+                rate,
+                increase,
+            } => {
+                let after = self.arith(ArithOp::Mul, value, *factor, site)?;
+                let rate = *rate;
+                let action = if *increase {
                     Action::IncreaseRate {
                         rate,
-                        of_base: *of_base,
-                    },
-                )
-            }
-            ModifierKind::DecreaseRate { rate, of_base } => {
-                let rate = amount(self, rate)?;
-                let change = percent(self, rate, if *of_base { base } else { value })?;
-                (
-                    self.arith(crate::rules::ArithOp::Sub, value, change, site)?,
+                        of_base: false,
+                    }
+                } else {
                     Action::DecreaseRate {
                         rate,
-                        of_base: *of_base,
-                    },
-                )
+                        of_base: false,
+                    }
+                };
+                (after, action)
             }
-            ModifierKind::IncreaseAmount(e) => {
-                let a = amount(self, e)?;
+            ActionPlan::Rate {
+                rate,
+                of_base,
+                increase,
+            } => {
+                let rate = self.amount(rate, m)?;
+                let of = if *of_base { base } else { value };
+                let change = self.arith(ArithOp::Mul, of, rate, site)?;
+                let of_base = *of_base;
+                if *increase {
+                    (
+                        self.arith(ArithOp::Add, value, change, site)?,
+                        Action::IncreaseRate { rate, of_base },
+                    )
+                } else {
+                    (
+                        self.arith(ArithOp::Sub, value, change, site)?,
+                        Action::DecreaseRate { rate, of_base },
+                    )
+                }
+            }
+            ActionPlan::IncreaseAmount(e) => {
+                let a = self.amount(e, m)?;
                 (
-                    self.arith(crate::rules::ArithOp::Add, value, a, site)?,
+                    self.arith(ArithOp::Add, value, a, site)?,
                     Action::IncreaseAmount(a),
                 )
             }
-            ModifierKind::DecreaseAmount(e) => {
-                let a = amount(self, e)?;
+            ActionPlan::DecreaseAmount(e) => {
+                let a = self.amount(e, m)?;
                 (
-                    self.arith(crate::rules::ArithOp::Sub, value, a, site)?,
+                    self.arith(ArithOp::Sub, value, a, site)?,
                     Action::DecreaseAmount(a),
                 )
             }
-            ModifierKind::Multiply(e) => {
-                let f = amount(self, e)?;
+            ActionPlan::Multiply(e) => {
+                let f = self.amount(e, m)?;
                 (
-                    self.arith(crate::rules::ArithOp::Mul, value, f, site)?,
+                    self.arith(ArithOp::Mul, value, f, site)?,
                     Action::Multiply(f),
                 )
             }
-            ModifierKind::Replace(e) => {
-                let a = amount(self, e)?;
+            ActionPlan::Replace(e) => {
+                let a = self.amount(e, m)?;
                 (a, Action::Replace(a))
             }
-            ModifierKind::Exemption => {
+            ActionPlan::Exemption => {
                 return Ok(Outcome::Applied {
                     after: Decimal::ZERO,
                     action: Action::Exemption,
                     last: true,
                 });
             }
-            ModifierKind::Floor(e) => {
-                let a = amount(self, e)?;
+            ActionPlan::Floor(e) => {
+                let a = self.amount(e, m)?;
                 (value.max(a), Action::Floor(a))
             }
-            ModifierKind::Ceiling(e) => {
-                let a = amount(self, e)?;
+            ActionPlan::Ceiling(e) => {
+                let a = self.amount(e, m)?;
                 (value.min(a), Action::Ceiling(a))
             }
-            ModifierKind::Round(mode) => {
+            ActionPlan::Round(mode) => {
                 let rounded = number::round(value, *mode)
                     .ok_or_else(|| self.error(EvalErrorKind::Overflow, site))?;
                 (rounded, Action::Round(*mode))
@@ -261,22 +282,16 @@ fn below_zero(value: Decimal) -> bool {
     value.is_sign_negative() && !value.is_zero()
 }
 
-fn modifier_site(m: &Modifier) -> Site {
-    Site {
-        article: Some(m.article),
-        line: m.line,
-    }
-}
-
 /// The justification step of a modifier.
-fn modifier_step(m: &Modifier, outcome: &Outcome, before: Decimal) -> ModifierStep {
+fn modifier_step(plan: &ModifierPlan<'_>, outcome: &Outcome, before: Decimal) -> ModifierStep {
+    let m = plan.rule;
     let (action, applied, after) = match outcome {
         Outcome::Skipped => (skipped_action(m), false, before),
         Outcome::Applied { after, action, .. } => (action.clone(), true, *after),
     };
     ModifierStep {
         action,
-        label: m.label.clone(),
+        modifier: plan.at,
         condition: m.condition.as_ref().map(|_| applied),
         applied,
         before,

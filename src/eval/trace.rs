@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::rules::{ArticleId, ChoiceId, Rounding, Value};
+use crate::rules::{ArticleId, ChoiceId, DefinitionId, InputId, Rounding, TableId, Value};
 
 /// Where a value of the family came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +102,8 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModifierStep {
     pub action: Action,
-    pub label: Option<String>,
+    /// The modifier in the rule tree (its label is there).
+    pub modifier: crate::rules::ModifierAt,
     /// `None` without a condition.
     pub condition: Option<bool>,
     pub applied: bool,
@@ -112,34 +113,30 @@ pub struct ModifierStep {
     pub line: usize,
 }
 
-/// One step of a justification.
+/// One step of a justification. Names, labels, lines and rows as written are those of
+/// the rule tree the steps point into (the renderers read them there), so that
+/// recording a step copies no text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     Input {
-        name: String,
+        input: InputId,
         value: Shown,
         provenance: Provenance,
         /// The certified document of `Certified` and `Unavailable`.
         proof: Option<Proof>,
-        /// The line of its declaration under `entrées`.
-        line: usize,
     },
     Definition {
-        name: String,
+        definition: DefinitionId,
         value: Shown,
-        article: ArticleId,
-        line: usize,
     },
     /// A table row chosen for a key.
     Row {
-        key: String,
+        table: TableId,
+        /// The index of the row in the table.
+        row: usize,
+        /// The column of a crossed table.
+        column: Option<usize>,
         key_value: Shown,
-        /// The condition as written: `de 601 à 800 €`.
-        row: String,
-        /// The column of a crossed table, as written.
-        column: Option<String>,
-        article: ArticleId,
-        line: usize,
     },
     /// The value of the tariff before its modifiers.
     Base {
@@ -191,6 +188,15 @@ impl Tracer for NoTrace {
 #[derive(Debug, Default)]
 pub struct Recorder {
     pub steps: Vec<Step>,
+}
+
+impl Recorder {
+    /// A recorder with room for the steps of a usual tariff.
+    pub fn new() -> Self {
+        Recorder {
+            steps: Vec::with_capacity(16),
+        }
+    }
 }
 
 impl Tracer for Recorder {

@@ -5,7 +5,50 @@ use serde_json::{Value as Json, json};
 
 use crate::eval::trace::{Action, Api, ModifierStep, Proof, Provenance, Shown, Step};
 use crate::french;
-use crate::rules::{ArticleId, Deliberation, Rounding};
+use crate::eval::key_name;
+use crate::rules::{ArticleId, DefinitionId, Deliberation, InputId, Rounding, TableId};
+
+/// The name and line of an input, read in the rule tree.
+fn input_of(d: &Deliberation, input: InputId) -> (&str, usize) {
+    d.inputs
+        .get(input.0 as usize)
+        .map_or(("", 0), |i| (i.name.as_str(), i.line))
+}
+
+/// The name, article and line of a definition.
+fn definition_of(d: &Deliberation, definition: DefinitionId) -> (&str, ArticleId, usize) {
+    d.definitions
+        .get(definition.0 as usize)
+        .map_or(("", ArticleId(0), 0), |x| (x.name.as_str(), x.article, x.line))
+}
+
+/// A table row as the justification tells it.
+struct RowSeen<'d> {
+    key: String,
+    /// The condition as written: `de 601 à 800 €`.
+    row: &'d str,
+    /// The header of the column of a crossed table.
+    column: Option<&'d str>,
+    article: ArticleId,
+    line: usize,
+}
+
+fn row_of(d: &Deliberation, table: TableId, row: usize, column: Option<usize>) -> RowSeen<'_> {
+    let t = d.tables.get(table.0 as usize);
+    let r = t.and_then(|t| t.rows.get(row));
+    RowSeen {
+        key: t.map(|t| key_name(d, &t.key)).unwrap_or_default(),
+        row: r.map_or("", |r| r.written.as_str()),
+        column: column.and_then(|c| t?.column_headers.get(c).map(String::as_str)),
+        article: t.map_or(ArticleId(0), |t| t.article),
+        line: r.map_or(0, |r| r.line),
+    }
+}
+
+/// The label of a modifier: `majoration hors commune`.
+fn label_of<'d>(d: &'d Deliberation, m: &ModifierStep) -> Option<&'d str> {
+    d.modifier(m.modifier)?.label.as_deref()
+}
 
 /// `art. 3 « Prix du repas », ligne 27`
 fn place(d: &Deliberation, article: ArticleId, line: usize) -> String {
@@ -152,10 +195,7 @@ pub fn rounding_text(mode: Rounding) -> String {
 }
 
 fn modifier_line(d: &Deliberation, m: &ModifierStep) -> String {
-    let label = m
-        .label
-        .as_ref()
-        .map_or(String::new(), |l| format!(" « {l} »"));
+    let label = label_of(d, m).map_or(String::new(), |l| format!(" « {l} »"));
     let what = action_text(&m.action);
     let at = place(d, m.article, m.line);
     if m.applied {
@@ -180,41 +220,42 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
     for step in steps {
         match step {
             Step::Input {
-                name,
+                input,
                 value,
                 provenance,
                 proof,
-                line,
-            } => out.push(format!(
-                "entrées, ligne {line} : {name} = {} ({})",
-                shown_text(d, *value),
-                provenance_text(*provenance, proof.as_ref())
-            )),
-            Step::Definition {
-                name,
-                value,
-                article,
-                line,
-            } => out.push(format!(
-                "{} : {name} = {}",
-                place(d, *article, *line),
-                shown_text(d, *value)
-            )),
+            } => {
+                let (name, line) = input_of(d, *input);
+                out.push(format!(
+                    "entrées, ligne {line} : {name} = {} ({})",
+                    shown_text(d, *value),
+                    provenance_text(*provenance, proof.as_ref())
+                ));
+            }
+            Step::Definition { definition, value } => {
+                let (name, article, line) = definition_of(d, *definition);
+                out.push(format!(
+                    "{} : {name} = {}",
+                    place(d, article, line),
+                    shown_text(d, *value)
+                ));
+            }
             Step::Row {
-                key,
-                key_value,
+                table,
                 row,
                 column,
-                article,
-                line,
+                key_value,
             } => {
-                let column = column
-                    .as_ref()
+                let seen = row_of(d, *table, *row, *column);
+                let column = seen
+                    .column
                     .map_or(String::new(), |c| format!(", colonne « {c} »"));
                 out.push(format!(
-                    "{} : {key} = {} → ligne « {row} »{column}",
-                    place(d, *article, *line),
-                    shown_text(d, *key_value)
+                    "{} : {} = {} → ligne « {} »{column}",
+                    place(d, seen.article, seen.line),
+                    seen.key,
+                    shown_text(d, *key_value),
+                    seen.row
                 ));
             }
             Step::Base {
@@ -241,9 +282,7 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                     Some(m) => format!(
                         "retenue : {}{} : {} → {}",
                         action_text(&m.action),
-                        m.label
-                            .as_ref()
-                            .map_or(String::new(), |l| format!(" « {l} »")),
+                        label_of(d, m).map_or(String::new(), |l| format!(" « {l} »")),
                         french::amount(*before),
                         french::amount(*after)
                     ),
@@ -259,10 +298,7 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                         (true, false) => format!("{} (moins favorable)", french::amount(m.after)),
                         (false, _) => "non appliquée, condition fausse".to_string(),
                     };
-                    let label = m
-                        .label
-                        .as_ref()
-                        .map_or(String::new(), |l| format!(" « {l} »"));
+                    let label = label_of(d, m).map_or(String::new(), |l| format!(" « {l} »"));
                     out.push(format!(
                         "    - ligne {} : {}{label} : {status}",
                         m.line,
@@ -314,7 +350,7 @@ fn modifier_json(d: &Deliberation, m: &ModifierStep) -> Json {
     json!({
         "etape": "modificateur",
         "action": action_text(&m.action),
-        "libelle": m.label,
+        "libelle": label_of(d, m),
         "condition": m.condition,
         "appliquee": m.applied,
         "avant": amount_json(m.before),
@@ -329,23 +365,28 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
     let items: Vec<Json> = steps
         .iter()
         .map(|step| match step {
-            Step::Input { name, value, provenance, proof, line } => json!({
+            Step::Input { input, value, provenance, proof } => {
+                let (name, line) = input_of(d, *input);
+                json!({
                 "etape": "entree",
                 "nom": name,
                 "valeur": shown_json(d, *value),
                 "provenance": provenance_text(*provenance, proof.as_ref()),
                 "justificatif": proof.as_ref().map(|p| p.key.clone()),
                 "ligne": line,
-            }),
-            Step::Definition { name, value, article, line } => {
-                let (article, line) = article_json(d, *article, *line);
+            })
+            }
+            Step::Definition { definition, value } => {
+                let (name, article, line) = definition_of(d, *definition);
+                let (article, line) = article_json(d, article, line);
                 json!({ "etape": "definition", "nom": name, "valeur": shown_json(d, *value), "article": article, "ligne": line })
             }
-            Step::Row { key, key_value, row, column, article, line } => {
-                let (article, line) = article_json(d, *article, *line);
+            Step::Row { table, row, column, key_value } => {
+                let seen = row_of(d, *table, *row, *column);
+                let (article, line) = article_json(d, seen.article, seen.line);
                 json!({
-                    "etape": "grille", "cle": key, "valeur_cle": shown_json(d, *key_value),
-                    "tranche": row, "colonne": column, "article": article, "ligne": line,
+                    "etape": "grille", "cle": seen.key, "valeur_cle": shown_json(d, *key_value),
+                    "tranche": seen.row, "colonne": seen.column, "article": article, "ligne": line,
                 })
             }
             Step::Base { amount, article, line } => {

@@ -1,0 +1,679 @@
+//! The evaluation plan: the rule tree compiled once per deliberation into typed nodes
+//! the evaluator walks without looking anything up. Numbers and the other values take
+//! separate paths (a number is a [`Decimal`], a boolean, a `choix` value or a date is a
+//! code in an `i64`); inputs and definitions are slots; a numeric table keeps its rows
+//! sorted for a binary search; a constant rate becomes the factor `1 ± taux`; the site
+//! of every error is fixed at compile time.
+
+use rust_decimal::Decimal;
+
+use crate::rules::{
+    ArithOp, ArticleId, Body, CompareOp, Deliberation, Expr, ExprKind, Interval, Modifier,
+    ModifierAt, ModifierKind, RowMatch, Step as RuleStep, Table, TableId, Tariff, Value,
+    ValueType,
+};
+
+/// The code of an unknown value on the scalar path.
+pub(super) const UNKNOWN: i64 = i64::MIN;
+
+/// Where an expression is, for the errors it raises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Site {
+    pub article: Option<ArticleId>,
+    pub line: usize,
+}
+
+/// An expression whose value is a number (an amount, a rate, a plain number).
+#[derive(Debug, Clone)]
+pub(super) enum Num<'d> {
+    Const(Decimal),
+    Input(u32),
+    Definition(u32),
+    Negate(Box<Num<'d>>),
+    Arith(ArithOp, Box<[Num<'d>; 2]>, Site),
+    If(Box<(Scalar<'d>, Num<'d>, Num<'d>)>, &'d Expr, Site),
+    Min(Vec<Num<'d>>),
+    Max(Vec<Num<'d>>),
+    Round(Box<Num<'d>>, crate::rules::Rounding, Site),
+    Clamp(Box<[Num<'d>; 3]>),
+    /// A value of another kind where a number is expected (only in a rule tree the
+    /// checker did not produce): evaluated, and unknown.
+    Mistyped(Box<Scalar<'d>>),
+}
+
+/// An expression whose value is a boolean, a `choix` value or a date, as a code:
+/// 0 or 1, the [`crate::rules::ChoiceId`], the day number; [`UNKNOWN`] when unknown.
+#[derive(Debug, Clone)]
+pub(super) enum Scalar<'d> {
+    Const(i64),
+    Input(u32),
+    Definition(u32),
+    ServiceDate,
+    Not(Box<Scalar<'d>>),
+    And(Box<[Scalar<'d>; 2]>),
+    Or(Box<[Scalar<'d>; 2]>),
+    NumKnown(Box<Num<'d>>, bool),
+    ScalarKnown(Box<Scalar<'d>>, bool),
+    /// A number compared with a constant: `rang ≥ 3`.
+    CompareConst(CompareOp, Box<Num<'d>>, Decimal),
+    CompareNum(CompareOp, Box<[Num<'d>; 2]>),
+    CompareScalar(CompareOp, Box<[Scalar<'d>; 2]>),
+    BetweenNum(Box<[Num<'d>; 3]>),
+    BetweenScalar(Box<[Scalar<'d>; 3]>),
+    If(Box<[Scalar<'d>; 3]>, &'d Expr, Site),
+    /// A number where another kind is expected: evaluated, and unknown.
+    Mistyped(Box<Num<'d>>),
+}
+
+/// What a definition computes.
+#[derive(Debug, Clone)]
+pub(super) enum DefinitionBody<'d> {
+    Num(Num<'d>),
+    Scalar(Scalar<'d>),
+    Table(Box<TablePlan<'d>>),
+}
+
+/// A definition.
+#[derive(Debug, Clone)]
+pub(super) struct DefinitionPlan<'d> {
+    pub body: DefinitionBody<'d>,
+    /// Shown in justifications (every definition but a tariff's base).
+    pub shown: bool,
+}
+
+/// A key of a table or of its columns.
+#[derive(Debug, Clone)]
+pub(super) enum Key<'d> {
+    Num(Num<'d>),
+    Scalar(Scalar<'d>),
+}
+
+/// How the row (or column) of a key is found.
+#[derive(Debug, Clone)]
+pub(super) struct Finder {
+    /// The row of `inconnu`, and of `autre`.
+    pub unknown: Option<usize>,
+    pub other: Option<usize>,
+    pub search: Search,
+}
+
+/// The rows that take known keys.
+#[derive(Debug, Clone)]
+pub(super) enum Search {
+    /// Numeric intervals, disjoint, sorted by their low bound: a binary search.
+    Sorted(Vec<(Interval, usize)>),
+    /// Every other case, in file order: the first row that takes the key.
+    Linear(Vec<(Taken, usize)>),
+}
+
+/// The known keys a row takes.
+#[derive(Debug, Clone)]
+pub(super) enum Taken {
+    Interval(Interval),
+    Numbers(Vec<Decimal>),
+    Codes(Vec<i64>),
+}
+
+/// A table and the column a definition reads.
+#[derive(Debug, Clone)]
+pub(super) struct TablePlan<'d> {
+    pub id: TableId,
+    pub table: &'d Table,
+    pub key: Key<'d>,
+    /// The key is a date: its code is a day number, the rows are intervals of days.
+    pub key_is_date: bool,
+    pub rows: Finder,
+    /// The key of the columns (and whether it is a date) and how they are found, for
+    /// a crossed table.
+    pub columns: Option<(Key<'d>, bool, Finder)>,
+    /// The column read, when the table is not crossed.
+    pub column: usize,
+    /// By row, by column: the cell, `None` for `—`.
+    pub cells: Vec<Vec<Option<Key<'d>>>>,
+    /// The site of the definition (its key's errors), and of each row (its cell's).
+    pub site: Site,
+    pub row_sites: Vec<Site>,
+}
+
+/// A modifier line.
+#[derive(Debug, Clone)]
+pub(super) struct ModifierPlan<'d> {
+    pub rule: &'d Modifier,
+    pub at: ModifierAt,
+    pub condition: Option<Scalar<'d>>,
+    pub action: ActionPlan<'d>,
+    pub site: Site,
+}
+
+/// What a modifier does.
+#[derive(Debug, Clone)]
+pub(super) enum ActionPlan<'d> {
+    /// A constant rate of the running value: the value times `1 ± rate`.
+    Factor {
+        factor: Decimal,
+        rate: Decimal,
+        increase: bool,
+    },
+    Rate {
+        rate: Num<'d>,
+        of_base: bool,
+        increase: bool,
+    },
+    IncreaseAmount(Num<'d>),
+    DecreaseAmount(Num<'d>),
+    Multiply(Num<'d>),
+    Replace(Num<'d>),
+    Exemption,
+    Floor(Num<'d>),
+    Ceiling(Num<'d>),
+    Round(crate::rules::Rounding),
+}
+
+/// A step of a tariff.
+#[derive(Debug, Clone)]
+pub(super) enum StepPlan<'d> {
+    One(ModifierPlan<'d>),
+    MostFavourable(Vec<ModifierPlan<'d>>, Site),
+}
+
+/// A tariff.
+#[derive(Debug, Clone)]
+pub(super) struct TariffPlan<'d> {
+    pub rule: &'d Tariff,
+    pub base: u32,
+    pub steps: Vec<StepPlan<'d>>,
+    pub site: Site,
+    pub base_site: Site,
+}
+
+/// An input.
+#[derive(Debug, Clone)]
+pub(super) struct InputPlan {
+    pub default: Option<Value>,
+}
+
+/// A deliberation compiled for evaluation. Built once, shared by every evaluation
+/// (it is `Sync`: the batch's workers read the same plan).
+#[derive(Debug, Clone)]
+pub struct Plan<'d> {
+    pub(super) d: &'d Deliberation,
+    pub(super) inputs: Vec<InputPlan>,
+    pub(super) definitions: Vec<DefinitionPlan<'d>>,
+    pub(super) tariffs: Vec<TariffPlan<'d>>,
+}
+
+impl<'d> Plan<'d> {
+    /// Compiles `d`. Total: any rule tree gives a plan (a tree the checker did not
+    /// produce may give unknown values, never a panic).
+    pub fn new(d: &'d Deliberation) -> Plan<'d> {
+        let compiler = Compiler { d };
+        let inputs = d
+            .inputs
+            .iter()
+            .map(|i| InputPlan { default: i.default })
+            .collect();
+        let bases: Vec<u32> = d.tariffs.iter().map(|t| t.base.0).collect();
+        let definitions = d
+            .definitions
+            .iter()
+            .enumerate()
+            .map(|(i, definition)| {
+                let site = Site {
+                    article: Some(definition.article),
+                    line: definition.line,
+                };
+                let numeric = is_numeric_type(&definition.ty);
+                let body = match &definition.body {
+                    Body::Expr(e) if numeric => DefinitionBody::Num(compiler.num(e, site)),
+                    Body::Expr(e) => DefinitionBody::Scalar(compiler.scalar(e, site)),
+                    Body::Table { table, column } => {
+                        match compiler.table(*table, *column, site) {
+                            Some(table) => DefinitionBody::Table(Box::new(table)),
+                            None if numeric => DefinitionBody::Num(Num::Mistyped(Box::new(
+                                Scalar::Const(UNKNOWN),
+                            ))),
+                            None => DefinitionBody::Scalar(Scalar::Const(UNKNOWN)),
+                        }
+                    }
+                };
+                DefinitionPlan {
+                    body,
+                    shown: !bases.contains(&(i as u32)),
+                }
+            })
+            .collect();
+        let tariffs = d
+            .tariffs
+            .iter()
+            .enumerate()
+            .map(|(t, tariff)| compiler.tariff(t, tariff))
+            .collect();
+        Plan {
+            d,
+            inputs,
+            definitions,
+            tariffs,
+        }
+    }
+
+    pub fn deliberation(&self) -> &'d Deliberation {
+        self.d
+    }
+}
+
+fn is_numeric_type(ty: &ValueType) -> bool {
+    matches!(ty, ValueType::Amount | ValueType::Rate | ValueType::Number)
+}
+
+/// The code of a value on the scalar path; `None` for a number.
+pub(super) fn code(value: Value) -> Option<i64> {
+    match value {
+        Value::Number(_) => None,
+        Value::Bool(b) => Some(i64::from(b)),
+        Value::Choice(c) => Some(i64::from(c.0)),
+        Value::Date(day) => Some(i64::from(chrono::Datelike::num_days_from_ce(&day))),
+    }
+}
+
+struct Compiler<'d> {
+    d: &'d Deliberation,
+}
+
+impl<'d> Compiler<'d> {
+    /// Whether an expression gives a number.
+    fn is_numeric(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Const(v) => matches!(v, Value::Number(_)),
+            ExprKind::Input(id) => self
+                .d
+                .inputs
+                .get(id.0 as usize)
+                .is_some_and(|i| is_numeric_type(&i.ty)),
+            ExprKind::Definition(id) => self
+                .d
+                .definitions
+                .get(id.0 as usize)
+                .is_some_and(|x| is_numeric_type(&x.ty)),
+            ExprKind::Negate(_)
+            | ExprKind::Arith(..)
+            | ExprKind::Min(_)
+            | ExprKind::Max(_)
+            | ExprKind::Round(..)
+            | ExprKind::Clamp(..) => true,
+            ExprKind::If(_, then, _) => self.is_numeric(then),
+            ExprKind::ServiceDate
+            | ExprKind::Not(_)
+            | ExprKind::Compare(..)
+            | ExprKind::And(..)
+            | ExprKind::Or(..)
+            | ExprKind::IsKnown { .. }
+            | ExprKind::Between(..) => false,
+        }
+    }
+
+    fn num(&self, e: &'d Expr, site: Site) -> Num<'d> {
+        let num = |x: &'d Expr| self.num(x, site);
+        match &e.kind {
+            ExprKind::Const(Value::Number(n)) => Num::Const(*n),
+            ExprKind::Input(id) if self.is_numeric(e) => Num::Input(id.0),
+            ExprKind::Definition(id) if self.is_numeric(e) => Num::Definition(id.0),
+            ExprKind::Negate(x) => Num::Negate(Box::new(num(x))),
+            ExprKind::Arith(op, a, b) => Num::Arith(*op, Box::new([num(a), num(b)]), site),
+            ExprKind::If(c, then, otherwise) if self.is_numeric(e) => Num::If(
+                Box::new((self.scalar(c, site), num(then), num(otherwise))),
+                c,
+                site,
+            ),
+            ExprKind::Min(args) => Num::Min(args.iter().map(num).collect()),
+            ExprKind::Max(args) => Num::Max(args.iter().map(num).collect()),
+            ExprKind::Round(x, mode) => Num::Round(Box::new(num(x)), *mode, site),
+            ExprKind::Clamp(x, lo, hi) => Num::Clamp(Box::new([num(x), num(lo), num(hi)])),
+            _ => Num::Mistyped(Box::new(self.scalar(e, site))),
+        }
+    }
+
+    fn scalar(&self, e: &'d Expr, site: Site) -> Scalar<'d> {
+        let scalar = |x: &'d Expr| self.scalar(x, site);
+        let num = |x: &'d Expr| self.num(x, site);
+        match &e.kind {
+            ExprKind::Const(v) => match code(*v) {
+                Some(c) => Scalar::Const(c),
+                None => Scalar::Mistyped(Box::new(num(e))),
+            },
+            ExprKind::Input(id) if !self.is_numeric(e) => Scalar::Input(id.0),
+            ExprKind::Definition(id) if !self.is_numeric(e) => Scalar::Definition(id.0),
+            ExprKind::ServiceDate => Scalar::ServiceDate,
+            ExprKind::Not(x) => Scalar::Not(Box::new(scalar(x))),
+            ExprKind::And(a, b) => Scalar::And(Box::new([scalar(a), scalar(b)])),
+            ExprKind::Or(a, b) => Scalar::Or(Box::new([scalar(a), scalar(b)])),
+            ExprKind::IsKnown { value, known } if self.is_numeric(value) => {
+                Scalar::NumKnown(Box::new(num(value)), *known)
+            }
+            ExprKind::IsKnown { value, known } => {
+                Scalar::ScalarKnown(Box::new(scalar(value)), *known)
+            }
+            ExprKind::Compare(op, a, b) if self.is_numeric(a) => match &b.kind {
+                ExprKind::Const(Value::Number(n)) => {
+                    Scalar::CompareConst(*op, Box::new(num(a)), *n)
+                }
+                _ => Scalar::CompareNum(*op, Box::new([num(a), num(b)])),
+            },
+            ExprKind::Compare(op, a, b) => Scalar::CompareScalar(*op, Box::new([scalar(a), scalar(b)])),
+            ExprKind::Between(x, lo, hi) if self.is_numeric(x) => {
+                Scalar::BetweenNum(Box::new([num(x), num(lo), num(hi)]))
+            }
+            ExprKind::Between(x, lo, hi) => {
+                Scalar::BetweenScalar(Box::new([scalar(x), scalar(lo), scalar(hi)]))
+            }
+            ExprKind::If(c, then, otherwise) if !self.is_numeric(e) => Scalar::If(
+                Box::new([scalar(c), scalar(then), scalar(otherwise)]),
+                c,
+                site,
+            ),
+            _ => Scalar::Mistyped(Box::new(num(e))),
+        }
+    }
+
+    fn key(&self, e: &'d Expr, site: Site) -> Key<'d> {
+        if self.is_numeric(e) {
+            Key::Num(self.num(e, site))
+        } else {
+            Key::Scalar(self.scalar(e, site))
+        }
+    }
+
+    /// Whether an expression gives a date.
+    fn is_date(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::ServiceDate => true,
+            ExprKind::Const(v) => matches!(v, Value::Date(_)),
+            ExprKind::Input(id) => self
+                .d
+                .inputs
+                .get(id.0 as usize)
+                .is_some_and(|i| i.ty == ValueType::Date),
+            ExprKind::Definition(id) => self
+                .d
+                .definitions
+                .get(id.0 as usize)
+                .is_some_and(|x| x.ty == ValueType::Date),
+            ExprKind::If(_, then, _) => self.is_date(then),
+            _ => false,
+        }
+    }
+
+    /// The plan of a table; `None` for a table the deliberation does not have (only in
+    /// a rule tree the checker did not produce).
+    fn table(&self, id: TableId, column: usize, site: Site) -> Option<TablePlan<'d>> {
+        let table = self.d.tables.get(id.0 as usize)?;
+        let ordered = |e: &Expr| self.is_numeric(e) || self.is_date(e);
+        let columns = table.column_key.as_ref().map(|(key, matches)| {
+            (
+                self.key(key, site),
+                self.is_date(key),
+                finder(matches.iter(), ordered(key)),
+            )
+        });
+        let row_sites: Vec<Site> = table
+            .rows
+            .iter()
+            .map(|r| Site {
+                article: Some(table.article),
+                line: r.line,
+            })
+            .collect();
+        let cells = table
+            .rows
+            .iter()
+            .zip(&row_sites)
+            .map(|(row, row_site)| {
+                row.cells
+                    .iter()
+                    .map(|c| c.as_ref().map(|c| self.key(c, *row_site)))
+                    .collect()
+            })
+            .collect();
+        Some(TablePlan {
+            id,
+            table,
+            key: self.key(&table.key, site),
+            key_is_date: self.is_date(&table.key),
+            rows: finder(table.rows.iter().map(|r| &r.matches), ordered(&table.key)),
+            columns,
+            column,
+            cells,
+            site,
+            row_sites,
+        })
+    }
+
+    fn tariff(&self, t: usize, tariff: &'d Tariff) -> TariffPlan<'d> {
+        let site = Site {
+            article: Some(tariff.article),
+            line: tariff.line,
+        };
+        let base_site = self
+            .d
+            .definitions
+            .get(tariff.base.0 as usize)
+            .map_or(site, |b| Site {
+                article: Some(b.article),
+                line: b.line,
+            });
+        let steps = tariff
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(s, step)| {
+                let at = |option: Option<usize>| ModifierAt {
+                    tariff: t,
+                    step: s,
+                    option,
+                };
+                match step {
+                    RuleStep::Modifier(m) => StepPlan::One(self.modifier(m, at(None))),
+                    RuleStep::MostFavourable {
+                        options,
+                        article,
+                        line,
+                    } => StepPlan::MostFavourable(
+                        options
+                            .iter()
+                            .enumerate()
+                            .map(|(o, m)| self.modifier(m, at(Some(o))))
+                            .collect(),
+                        Site {
+                            article: Some(*article),
+                            line: *line,
+                        },
+                    ),
+                }
+            })
+            .collect();
+        TariffPlan {
+            rule: tariff,
+            base: tariff.base.0,
+            steps,
+            site,
+            base_site,
+        }
+    }
+
+    fn modifier(&self, m: &'d Modifier, at: ModifierAt) -> ModifierPlan<'d> {
+        let site = Site {
+            article: Some(m.article),
+            line: m.line,
+        };
+        let num = |e: &'d Expr| self.num(e, site);
+        let rate = |rate: &'d Expr, of_base: bool, increase: bool| match rate.kind {
+            ExprKind::Const(Value::Number(r)) if !of_base => {
+                let factor = if increase {
+                    Decimal::ONE.checked_add(r)
+                } else {
+                    Decimal::ONE.checked_sub(r)
+                };
+                match factor {
+                    Some(factor) => ActionPlan::Factor {
+                        factor,
+                        rate: r,
+                        increase,
+                    },
+                    None => ActionPlan::Rate {
+                        rate: num(rate),
+                        of_base,
+                        increase,
+                    },
+                }
+            }
+            _ => ActionPlan::Rate {
+                rate: num(rate),
+                of_base,
+                increase,
+            },
+        };
+        let action = match &m.kind {
+            ModifierKind::IncreaseRate { rate: r, of_base } => rate(r, *of_base, true),
+            ModifierKind::DecreaseRate { rate: r, of_base } => rate(r, *of_base, false),
+            ModifierKind::IncreaseAmount(e) => ActionPlan::IncreaseAmount(num(e)),
+            ModifierKind::DecreaseAmount(e) => ActionPlan::DecreaseAmount(num(e)),
+            ModifierKind::Multiply(e) => ActionPlan::Multiply(num(e)),
+            ModifierKind::Replace(e) => ActionPlan::Replace(num(e)),
+            ModifierKind::Exemption => ActionPlan::Exemption,
+            ModifierKind::Floor(e) => ActionPlan::Floor(num(e)),
+            ModifierKind::Ceiling(e) => ActionPlan::Ceiling(num(e)),
+            ModifierKind::Round(mode) => ActionPlan::Round(*mode),
+        };
+        ModifierPlan {
+            rule: m,
+            at,
+            condition: m.condition.as_ref().map(|c| self.scalar(c, site)),
+            action,
+            site,
+        }
+    }
+}
+
+/// How to find the row of a key among `matches`; `ordered`: the key is a number or a
+/// date (a day number), and its values are numbers.
+fn finder<'m>(matches: impl Iterator<Item = &'m RowMatch>, ordered: bool) -> Finder {
+    let mut unknown = None;
+    let mut other = None;
+    let mut linear = Vec::new();
+    for (i, m) in matches.enumerate() {
+        match m {
+            RowMatch::Unknown => unknown = unknown.or(Some(i)),
+            RowMatch::Other => other = other.or(Some(i)),
+            RowMatch::Interval(interval) => linear.push((Taken::Interval(*interval), i)),
+            RowMatch::Values(values) => {
+                let taken = if ordered {
+                    Taken::Numbers(
+                        values
+                            .iter()
+                            .filter_map(|v| match v {
+                                Value::Number(n) => Some(*n),
+                                Value::Date(day) => Some(crate::rules::day_number(*day)),
+                                _ => None,
+                            })
+                            .collect(),
+                    )
+                } else {
+                    Taken::Codes(values.iter().filter_map(|v| code(*v)).collect())
+                };
+                linear.push((taken, i));
+            }
+        }
+    }
+    Finder {
+        unknown,
+        other,
+        search: sorted(&linear).map_or(Search::Linear(linear), Search::Sorted),
+    }
+}
+
+/// The intervals sorted by their low bound, when every row is an interval and no two
+/// of them share a value (the checker proves it; a binary search needs it).
+fn sorted(rows: &[(Taken, usize)]) -> Option<Vec<(Interval, usize)>> {
+    use std::cmp::Ordering;
+    let mut intervals: Vec<(Interval, usize)> = rows
+        .iter()
+        .map(|(taken, i)| match taken {
+            Taken::Interval(interval) => Some((*interval, *i)),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    // By low bound; at the same value, the inclusive bound first.
+    intervals.sort_by(|(a, _), (b, _)| match (a.low, b.low) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(a), Some(b)) => a
+            .value
+            .cmp(&b.value)
+            .then(b.inclusive.cmp(&a.inclusive)),
+    });
+    let disjoint = intervals.windows(2).all(|pair| {
+        let (a, b) = (pair[0].0, pair[1].0);
+        match (a.high, b.low) {
+            (Some(high), Some(low)) => match high.value.cmp(&low.value) {
+                Ordering::Less => true,
+                Ordering::Equal => !(high.inclusive && low.inclusive),
+                Ordering::Greater => false,
+            },
+            _ => false,
+        }
+    });
+    disjoint.then_some(intervals)
+}
+
+impl Finder {
+    /// The row of a numeric key (a date is its day number).
+    pub(super) fn number(&self, key: Option<Decimal>) -> Option<usize> {
+        let Some(key) = key else {
+            return self.unknown;
+        };
+        let found = match &self.search {
+            Search::Sorted(intervals) => {
+                let admitted = intervals.partition_point(|(interval, _)| match interval.low {
+                    None => true,
+                    Some(low) => match key.cmp(&low.value) {
+                        std::cmp::Ordering::Greater => true,
+                        std::cmp::Ordering::Equal => low.inclusive,
+                        std::cmp::Ordering::Less => false,
+                    },
+                });
+                admitted
+                    .checked_sub(1)
+                    .and_then(|i| intervals.get(i))
+                    .filter(|(interval, _)| interval.contains(key))
+                    .map(|(_, row)| *row)
+            }
+            Search::Linear(rows) => rows
+                .iter()
+                .find(|(taken, _)| match taken {
+                    Taken::Interval(interval) => interval.contains(key),
+                    Taken::Numbers(values) => values.contains(&key),
+                    Taken::Codes(_) => false,
+                })
+                .map(|(_, row)| *row),
+        };
+        found.or(self.other)
+    }
+
+    /// The row of a key on the scalar path.
+    pub(super) fn code(&self, key: i64, date: bool) -> Option<usize> {
+        if key == UNKNOWN {
+            return self.unknown;
+        }
+        if date {
+            return self.number(Some(Decimal::from(key)));
+        }
+        let found = match &self.search {
+            Search::Sorted(_) => None,
+            Search::Linear(rows) => rows
+                .iter()
+                .find(|(taken, _)| matches!(taken, Taken::Codes(codes) if codes.contains(&key)))
+                .map(|(_, row)| *row),
+        };
+        found.or(self.other)
+    }
+}
