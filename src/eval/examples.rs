@@ -62,7 +62,10 @@ pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
             for step in &justification.steps {
                 match step {
                     Step::Row { table, row, .. } => {
-                        let line = d.tables.get(table.0 as usize).and_then(|t| t.rows.get(*row));
+                        let line = d
+                            .tables
+                            .get(table.0 as usize)
+                            .and_then(|t| t.rows.get(*row));
                         reached_rows.extend(line.map(|r| r.line));
                     }
                     Step::Modifier(m) if m.applied => {

@@ -31,8 +31,8 @@ pub(super) struct Evaluator<'r, 'd, T: Tracer> {
     pub(super) plan: &'r Plan<'d>,
     pub(super) d: &'d Deliberation,
     family: &'r Family,
-    /// The day number of the date of the service.
-    day: i64,
+    /// The date of the service.
+    date: NaiveDate,
     memo: &'r mut [Memo],
     /// The inputs already shown in the justification (only when tracing).
     shown: &'r mut [bool],
@@ -56,7 +56,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             plan,
             d: plan.d,
             family,
-            day: i64::from(chrono::Datelike::num_days_from_ce(&date)),
+            date,
             memo,
             shown,
             tracer,
@@ -228,9 +228,9 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
     /// The cell a table gives for the current family; `None` when its key (or the
     /// key of its columns) is unknown and no row takes `inconnu`.
     fn cell<'t>(&mut self, t: &'t TablePlan<'d>) -> Result<Option<&'t Key<'d>>> {
-        let (row, key) = self.find(&t.key, t.key_is_date, &t.rows)?;
+        let (row, known, key) = self.find(&t.key, t.key_is_date, &t.rows)?;
         let Some(row) = row else {
-            if key == Shown::Unknown {
+            if !known {
                 return Ok(None);
             }
             return Err(self.error(
@@ -242,10 +242,10 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         };
         let column = match &t.columns {
             Some((column_key, is_date, finder)) => {
-                let (column, value) = self.find(column_key, *is_date, finder)?;
+                let (column, known, _) = self.find(column_key, *is_date, finder)?;
                 match column {
                     Some(c) => Some(c),
-                    None if value == Shown::Unknown => return Ok(None),
+                    None if !known => return Ok(None),
                     None => {
                         let name = t
                             .table
@@ -272,7 +272,11 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             });
         }
         let site = t.row_sites.get(row).copied().unwrap_or(t.site);
-        match t.cells.get(row).and_then(|r| r.get(column.unwrap_or(t.column))) {
+        match t
+            .cells
+            .get(row)
+            .and_then(|r| r.get(column.unwrap_or(t.column)))
+        {
             Some(Some(cell)) => Ok(Some(cell)),
             _ => Err(self.error(
                 EvalErrorKind::NotApplicable {
@@ -288,33 +292,57 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         }
     }
 
-    /// The row (or column) `finder` gives for `key`, and the key's value (as a number
-    /// or a code: [`retyped`] gives it its type).
+    /// The row (or column) `finder` gives for `key`, whether the key is known, and,
+    /// when tracing, its value (as a number or a code: [`retyped`] gives it its type).
+    #[inline(always)]
     fn find(
         &mut self,
         key: &Key<'d>,
         is_date: bool,
         finder: &super::plan::Finder,
-    ) -> Result<(Option<usize>, Shown)> {
+    ) -> Result<(Option<usize>, bool, Shown)> {
         Ok(match key {
-            Key::Num(k) => {
-                let value = self.number(k)?;
-                (finder.number(value), value.map_or(Shown::Unknown, Shown::Number))
-            }
+            Key::Num(k) => match self.number(k)? {
+                Some(value) => {
+                    let shown = if T::ON {
+                        Shown::Number(value)
+                    } else {
+                        Shown::Unknown
+                    };
+                    (finder.number(value), true, shown)
+                }
+                None => (finder.unknown, false, Shown::Unknown),
+            },
             Key::Scalar(k) => {
                 let value = self.code(k)?;
-                let shown = if value == UNKNOWN {
-                    Shown::Unknown
-                } else {
+                let known = value != UNKNOWN;
+                let shown = if T::ON && known {
                     Shown::Number(Decimal::from(value))
+                } else {
+                    Shown::Unknown
                 };
-                (finder.code(value, is_date), shown)
+                (finder.code(value, is_date), known, shown)
             }
         })
     }
 
-    /// The value of a numeric expression; `Ok(None)` when unknown.
+    /// The value of a numeric expression; `Ok(None)` when unknown. Constants, inputs
+    /// and definitions already computed are read in place (the call is inlined).
+    #[inline(always)]
     pub(super) fn number(&mut self, e: &Num<'d>) -> Result<Option<Decimal>> {
+        match e {
+            Num::Const(n) => Ok(Some(*n)),
+            Num::Input(i) => Ok(self.input_number(*i as usize)),
+            Num::Definition(i) => match self.memo.get(*i as usize) {
+                Some(Memo::Number(value)) => Ok(*value),
+                _ => self.definition_number(*i as usize),
+            },
+            _ => self.number_node(e),
+        }
+    }
+
+    /// The value of any numeric expression.
+    fn number_node(&mut self, e: &Num<'d>) -> Result<Option<Decimal>> {
         Ok(match e {
             Num::Const(n) => Some(*n),
             Num::Input(i) => self.input_number(*i as usize),
@@ -375,12 +403,23 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
     }
 
     /// The code of an expression on the scalar path; [`UNKNOWN`] when unknown.
+    /// Constants and inputs are read in place (the call is inlined).
+    #[inline(always)]
     pub(super) fn code(&mut self, e: &Scalar<'d>) -> Result<i64> {
+        match e {
+            Scalar::Const(c) => Ok(*c),
+            Scalar::Input(i) => Ok(self.input_code(*i as usize)),
+            _ => self.code_node(e),
+        }
+    }
+
+    /// The code of any expression on the scalar path.
+    fn code_node(&mut self, e: &Scalar<'d>) -> Result<i64> {
         Ok(match e {
             Scalar::Const(c) => *c,
             Scalar::Input(i) => self.input_code(*i as usize),
             Scalar::Definition(i) => self.definition_code(*i as usize)?,
-            Scalar::ServiceDate => self.day,
+            Scalar::ServiceDate => i64::from(chrono::Datelike::num_days_from_ce(&self.date)),
             Scalar::Not(x) => match self.code(x)? {
                 UNKNOWN => UNKNOWN,
                 b => i64::from(b == 0),
@@ -402,20 +441,20 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
                 }
             }
             Scalar::NumKnown(x, known) => i64::from(self.number(x)?.is_some() == *known),
-            Scalar::ScalarKnown(x, known) => i64::from((self.code(x)? != UNKNOWN) == *known),
+            Scalar::CodeKnown(x, known) => i64::from((self.code(x)? != UNKNOWN) == *known),
             Scalar::CompareConst(op, x, c) => match self.number(x)? {
-                Some(n) => i64::from(holds(*op, n.cmp(c))),
+                Some(n) => i64::from(holds(*op, number::compare(n, *c))),
                 None => UNKNOWN,
             },
             Scalar::CompareNum(op, sides) => {
                 let a = self.number(&sides[0])?;
                 let b = self.number(&sides[1])?;
                 match (a, b) {
-                    (Some(a), Some(b)) => i64::from(holds(*op, a.cmp(&b))),
+                    (Some(a), Some(b)) => i64::from(holds(*op, number::compare(a, b))),
                     _ => UNKNOWN,
                 }
             }
-            Scalar::CompareScalar(op, sides) => {
+            Scalar::CompareCodes(op, sides) => {
                 let a = self.code(&sides[0])?;
                 let b = self.code(&sides[1])?;
                 if a == UNKNOWN || b == UNKNOWN {
@@ -429,11 +468,13 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
                 let lo = self.number(&parts[1])?;
                 let hi = self.number(&parts[2])?;
                 match (x, lo, hi) {
-                    (Some(x), Some(lo), Some(hi)) => i64::from(x >= lo && x <= hi),
+                    (Some(x), Some(lo), Some(hi)) => {
+                        i64::from(number::compare(x, lo).is_ge() && number::compare(x, hi).is_le())
+                    }
                     _ => UNKNOWN,
                 }
             }
-            Scalar::BetweenScalar(parts) => {
+            Scalar::BetweenCodes(parts) => {
                 let x = self.code(&parts[0])?;
                 let lo = self.code(&parts[1])?;
                 let hi = self.code(&parts[2])?;
@@ -455,6 +496,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         })
     }
 
+    #[inline(always)]
     pub(super) fn arith(&self, op: ArithOp, a: Decimal, b: Decimal, site: Site) -> Result<Decimal> {
         let result = match op {
             ArithOp::Add => a.checked_add(b),
@@ -563,7 +605,9 @@ fn shown_code(code: i64, ty: &ValueType) -> Shown {
             .ok()
             .and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
             .map_or(Shown::Unknown, Shown::Date),
-        ValueType::Amount | ValueType::Rate | ValueType::Number => Shown::Number(Decimal::from(code)),
+        ValueType::Amount | ValueType::Rate | ValueType::Number => {
+            Shown::Number(Decimal::from(code))
+        }
     }
 }
 

@@ -10,8 +10,8 @@ mod tariff;
 pub mod trace;
 
 pub use error::{EvalError, EvalErrorKind};
-pub use plan::Plan;
 pub(crate) use expr::key_name;
+pub use plan::Plan;
 use trace::{NoTrace, Provenance, Recorder};
 
 use std::borrow::Cow;

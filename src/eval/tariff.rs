@@ -58,19 +58,34 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         let mut value = base;
         let mut went_negative: Option<Site> = None;
         for step in &tariff.steps {
-            let (after, last, step_site) = match step {
+            match step {
                 StepPlan::One(m) => {
-                    let outcome = self.modifier(m, value, base)?;
-                    let (after, last) = match &outcome {
-                        Outcome::Skipped => (value, false),
-                        Outcome::Applied { after, last, .. } => (*after, *last),
-                    };
+                    if !self.holds(m)? {
+                        if T::ON {
+                            let skipped = modifier_step(m, &Outcome::Skipped, value);
+                            self.tracer.step(|| Step::Modifier(skipped));
+                        }
+                        continue;
+                    }
+                    let (after, action) = self.apply(m, value, base)?;
+                    if below_zero(after) && !below_zero(value) {
+                        went_negative = Some(m.site);
+                    }
+                    let last = matches!(m.action, ActionPlan::Exemption);
                     if T::ON {
+                        let outcome = Outcome::Applied {
+                            after,
+                            action,
+                            last,
+                        };
                         let before = value;
                         self.tracer
                             .step(|| Step::Modifier(modifier_step(m, &outcome, before)));
                     }
-                    (after, last, m.site)
+                    value = after;
+                    if last {
+                        break;
+                    }
                 }
                 StepPlan::MostFavourable(options, group_site) => {
                     let (after, last, chosen, outcomes) =
@@ -91,23 +106,22 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                             line: group_site.line,
                         });
                     }
-                    (after, last, *group_site)
+                    if below_zero(after) && !below_zero(value) {
+                        went_negative = Some(*group_site);
+                    }
+                    value = after;
+                    if last {
+                        break;
+                    }
                 }
-            };
-            if below_zero(after) && !below_zero(value) {
-                went_negative = Some(step_site);
-            }
-            value = after;
-            if last {
-                break;
             }
         }
         if below_zero(value) {
             let at = went_negative.unwrap_or(site);
             return Err(self.error(EvalErrorKind::Negative { amount: value }, at));
         }
-        let rounded = number::to_cent(value);
-        if rounded != value {
+        if value.scale() > 2 {
+            let rounded = number::to_cent(value);
             if T::ON {
                 self.tracer.step(|| Step::ImplicitRounding {
                     before: value,
@@ -129,7 +143,16 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         let mut outcomes = Vec::with_capacity(if T::ON { options.len() } else { 0 });
         let mut best: Option<(usize, Decimal, bool)> = None;
         for (i, option) in options.iter().enumerate() {
-            let outcome = self.modifier(option, value, base)?;
+            let outcome = if self.holds(option)? {
+                let (after, action) = self.apply(option, value, base)?;
+                Outcome::Applied {
+                    after,
+                    action,
+                    last: matches!(option.action, ActionPlan::Exemption),
+                }
+            } else {
+                Outcome::Skipped
+            };
             if let Outcome::Applied { after, last, .. } = outcome
                 && best.is_none_or(|(_, b, _)| after < b)
             {
@@ -167,21 +190,35 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         }
     }
 
-    /// One modifier applied to the running `value`.
-    fn modifier(&mut self, m: &ModifierPlan<'d>, value: Decimal, base: Decimal) -> Result<Outcome> {
-        let site = m.site;
-        if let Some(condition) = &m.condition {
-            match self.code(condition)? {
-                1 => {}
-                0 => return Ok(Outcome::Skipped),
-                _ => {
-                    let written = m.rule.condition.as_ref();
-                    let missing = written.map(|c| self.missing(c)).unwrap_or_default();
-                    return Err(self.error(EvalErrorKind::Undecidable { missing }, site));
-                }
+    /// Whether a modifier's condition holds (a modifier without one always applies).
+    #[inline(always)]
+    fn holds(&mut self, m: &ModifierPlan<'d>) -> Result<bool> {
+        let Some(condition) = &m.condition else {
+            return Ok(true);
+        };
+        match self.code(condition)? {
+            1 => Ok(true),
+            0 => Ok(false),
+            _ => {
+                let written = m.rule.condition.as_ref();
+                let missing = written.map(|c| self.missing(c)).unwrap_or_default();
+                Err(self.error(EvalErrorKind::Undecidable { missing }, m.site))
             }
         }
-        let (after, action) = match &m.action {
+    }
+
+    /// A modifier whose condition holds, applied to the running `value`: the new
+    /// value, and what was done (inlined: without a justification, the action is
+    /// never built).
+    #[inline(always)]
+    fn apply(
+        &mut self,
+        m: &ModifierPlan<'d>,
+        value: Decimal,
+        base: Decimal,
+    ) -> Result<(Decimal, Action)> {
+        let site = m.site;
+        Ok(match &m.action {
             ActionPlan::Factor {
                 factor,
                 rate,
@@ -248,13 +285,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                 let a = self.amount(e, m)?;
                 (a, Action::Replace(a))
             }
-            ActionPlan::Exemption => {
-                return Ok(Outcome::Applied {
-                    after: Decimal::ZERO,
-                    action: Action::Exemption,
-                    last: true,
-                });
-            }
+            ActionPlan::Exemption => (Decimal::ZERO, Action::Exemption),
             ActionPlan::Floor(e) => {
                 let a = self.amount(e, m)?;
                 (value.max(a), Action::Floor(a))
@@ -268,11 +299,6 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                     .ok_or_else(|| self.error(EvalErrorKind::Overflow, site))?;
                 (rounded, Action::Round(*mode))
             }
-        };
-        Ok(Outcome::Applied {
-            after,
-            action,
-            last: false,
         })
     }
 }

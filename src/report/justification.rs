@@ -3,9 +3,9 @@
 use rust_decimal::Decimal;
 use serde_json::{Value as Json, json};
 
+use crate::eval::key_name;
 use crate::eval::trace::{Action, Api, ModifierStep, Proof, Provenance, Shown, Step};
 use crate::french;
-use crate::eval::key_name;
 use crate::rules::{ArticleId, DefinitionId, Deliberation, InputId, Rounding, TableId};
 
 /// The name and line of an input, read in the rule tree.
@@ -19,7 +19,9 @@ fn input_of(d: &Deliberation, input: InputId) -> (&str, usize) {
 fn definition_of(d: &Deliberation, definition: DefinitionId) -> (&str, ArticleId, usize) {
     d.definitions
         .get(definition.0 as usize)
-        .map_or(("", ArticleId(0), 0), |x| (x.name.as_str(), x.article, x.line))
+        .map_or(("", ArticleId(0), 0), |x| {
+            (x.name.as_str(), x.article, x.line)
+        })
 }
 
 /// A table row as the justification tells it.
