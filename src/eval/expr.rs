@@ -361,6 +361,10 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
                 0 => self.number(&parts.2)?,
                 _ => return Err(self.undecidable(condition, *site)),
             },
+            Num::Fallback(sides) => match self.number(&sides[0])? {
+                Some(x) => Some(x),
+                None => self.number(&sides[1])?,
+            },
             Num::Min(args) | Num::Max(args) => {
                 let is_min = matches!(e, Num::Min(_));
                 let mut best: Option<Decimal> = None;

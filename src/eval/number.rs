@@ -20,13 +20,38 @@ pub fn round(value: Decimal, mode: Rounding) -> Option<Decimal> {
     // A step of 1, 0,1, 0,01…: round to that many decimals, without dividing; a value
     // with no more decimals than the step is already a multiple of it.
     if step.mantissa() == 1 {
-        if value.scale() <= step.scale() {
-            return Some(value);
-        }
-        return Some(value.round_dp_with_strategy(step.scale(), strategy));
+        return Some(round_dp(value, step.scale(), strategy));
     }
-    let steps = value.checked_div(step)?.round_dp_with_strategy(0, strategy);
+    let steps = round_dp(value.checked_div(step)?, 0, strategy);
     steps.checked_mul(step)
+}
+
+/// `value` rounded to `dp` decimals. A value with no more decimals is unchanged; a
+/// mantissa that fits in 64 bits is rounded with one integer division (the usual
+/// amount); any other by `rust_decimal`.
+#[inline]
+fn round_dp(value: Decimal, dp: u32, strategy: RoundingStrategy) -> Decimal {
+    let Some(shift) = value.scale().checked_sub(dp).filter(|&s| s > 0) else {
+        return value;
+    };
+    let (Ok(m), Some(divisor)) = (i64::try_from(value.mantissa()), 10i64.checked_pow(shift)) else {
+        return value.round_dp_with_strategy(dp, strategy);
+    };
+    let (q, r) = (m / divisor, m % divisor);
+    let q = match strategy {
+        RoundingStrategy::MidpointAwayFromZero
+            if r.unsigned_abs() * 2 >= divisor.unsigned_abs() =>
+        {
+            q + r.signum()
+        }
+        RoundingStrategy::ToNegativeInfinity if r < 0 => q - 1,
+        RoundingStrategy::ToPositiveInfinity if r > 0 => q + 1,
+        RoundingStrategy::MidpointAwayFromZero
+        | RoundingStrategy::ToNegativeInfinity
+        | RoundingStrategy::ToPositiveInfinity => q,
+        _ => return value.round_dp_with_strategy(dp, strategy),
+    };
+    Decimal::try_new(q, dp).unwrap_or_else(|_| value.round_dp_with_strategy(dp, strategy))
 }
 
 /// The order of two numbers: their mantissas when they have the same scale (the usual
@@ -42,10 +67,7 @@ pub fn compare(a: Decimal, b: Decimal) -> Ordering {
 
 /// Rounded to the cent, half away from zero: what a price with more decimals becomes.
 pub fn to_cent(value: Decimal) -> Decimal {
-    if value.scale() <= 2 {
-        return value;
-    }
-    value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    round_dp(value, 2, RoundingStrategy::MidpointAwayFromZero)
 }
 
 #[cfg(test)]
@@ -85,6 +107,29 @@ mod tests {
         );
         assert_eq!(to_cent(d("0.4958")), d("0.50"));
         assert_eq!(round(d("2.2"), Rounding::Nearest(cent)), Some(d("2.2")));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_rounding_agrees_with_rust_decimal(
+            mantissa in proptest::num::i64::ANY,
+            wide in proptest::bool::ANY,
+            scale in 0u32..=28,
+            dp in 0u32..=4,
+            mode in 0usize..3,
+        ) {
+            let strategy = [
+                RoundingStrategy::MidpointAwayFromZero,
+                RoundingStrategy::ToNegativeInfinity,
+                RoundingStrategy::ToPositiveInfinity,
+            ][mode];
+            let m = if wide { i128::from(mantissa) * 1_000_003 } else { i128::from(mantissa) };
+            let value = Decimal::from_i128_with_scale(m, scale);
+            let ours = round_dp(value, dp, strategy);
+            let theirs = value.round_dp_with_strategy(dp, strategy);
+            proptest::prop_assert_eq!(ours, theirs, "{} to {} decimals", value, dp);
+            proptest::prop_assert_eq!(ours.scale(), theirs.scale());
+        }
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub(super) enum Num<'d> {
     Negate(Box<Num<'d>>),
     Arith(ArithOp, Box<[Num<'d>; 2]>, Site),
     If(Box<(Scalar<'d>, Num<'d>, Num<'d>)>, &'d Expr, Site),
+    /// `si x est connu alors x sinon y` (or `si x est inconnu alors y sinon x`).
+    Fallback(Box<[Num<'d>; 2]>),
     Min(Vec<Num<'d>>),
     Max(Vec<Num<'d>>),
     Round(Box<Num<'d>>, crate::rules::Rounding, Site),
@@ -317,11 +319,17 @@ impl<'d> Compiler<'d> {
             ExprKind::Definition(id) if self.is_numeric(e) => Num::Definition(id.0),
             ExprKind::Negate(x) => Num::Negate(Box::new(num(x))),
             ExprKind::Arith(op, a, b) => Num::Arith(*op, Box::new([num(a), num(b)]), site),
-            ExprKind::If(c, then, otherwise) if self.is_numeric(e) => Num::If(
-                Box::new((self.scalar(c, site), num(then), num(otherwise))),
-                c,
-                site,
-            ),
+            // `si x est connu alors x sinon y`: the value of x when known, else y.
+            ExprKind::If(c, then, otherwise) if self.is_numeric(e) => {
+                match fallback(c, then, otherwise) {
+                    Some((x, y)) => Num::Fallback(Box::new([num(x), num(y)])),
+                    None => Num::If(
+                        Box::new((self.scalar(c, site), num(then), num(otherwise))),
+                        c,
+                        site,
+                    ),
+                }
+            }
             ExprKind::Min(args) => Num::Min(args.iter().map(num).collect()),
             ExprKind::Max(args) => Num::Max(args.iter().map(num).collect()),
             ExprKind::Round(x, mode) => Num::Round(Box::new(num(x)), *mode, site),
@@ -553,6 +561,25 @@ impl<'d> Compiler<'d> {
     }
 }
 
+/// `(x, y)` when a conditional is `si x est connu alors x sinon y` or
+/// `si x est inconnu alors y sinon x`, with x an input or a definition.
+fn fallback<'e>(c: &'e Expr, then: &'e Expr, otherwise: &'e Expr) -> Option<(&'e Expr, &'e Expr)> {
+    let ExprKind::IsKnown { value, known } = &c.kind else {
+        return None;
+    };
+    let (x, y) = if *known {
+        (then, otherwise)
+    } else {
+        (otherwise, then)
+    };
+    let same = match (&value.kind, &x.kind) {
+        (ExprKind::Input(a), ExprKind::Input(b)) => a == b,
+        (ExprKind::Definition(a), ExprKind::Definition(b)) => a == b,
+        _ => false,
+    };
+    same.then_some((x, y))
+}
+
 /// How to find the row of a key among `matches`; `ordered`: the key is a number or a
 /// date (a day number), and its values are numbers.
 fn finder<'m>(matches: impl Iterator<Item = &'m RowMatch>, ordered: bool) -> Finder {
@@ -655,7 +682,8 @@ impl Units {
             None if key.is_sign_negative() => i64::MIN,
             None => i64::MAX,
         };
-        let started = self.lows.iter().filter(|&&low| low <= key).count();
+        // Counted without branches: a grid has a handful of rows.
+        let started: usize = self.lows.iter().map(|&low| usize::from(low <= key)).sum();
         let found = started
             .checked_sub(1)
             .filter(|&i| self.highs.get(i).is_some_and(|&high| key <= high));
@@ -666,8 +694,10 @@ impl Units {
 /// A number in whole units of `10^-scale`, when it has no more decimals than `scale`.
 #[inline]
 fn to_units(value: Decimal, scale: u32) -> Option<i128> {
-    let shift = scale.checked_sub(value.scale())?;
-    value.mantissa().checked_mul(10i128.checked_pow(shift)?)
+    match scale.checked_sub(value.scale())? {
+        0 => Some(value.mantissa()),
+        shift => value.mantissa().checked_mul(10i128.checked_pow(shift)?),
+    }
 }
 
 /// The intervals sorted by their low bound, when every row is an interval and no two
