@@ -240,17 +240,18 @@ pub enum Step {
 /// Where a modifier is: its tariff, its step, and its option in `la plus favorable de`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ModifierAt {
-    pub tariff: usize,
-    pub step: usize,
-    pub option: Option<usize>,
+    pub tariff: u32,
+    pub step: u32,
+    pub option: Option<u32>,
 }
 
 impl Deliberation {
     /// The modifier at `at`.
     pub fn modifier(&self, at: ModifierAt) -> Option<&Modifier> {
-        match (self.tariffs.get(at.tariff)?.steps.get(at.step)?, at.option) {
+        let tariff = self.tariffs.get(at.tariff as usize)?;
+        match (tariff.steps.get(at.step as usize)?, at.option) {
             (Step::Modifier(m), None) => Some(m),
-            (Step::MostFavourable { options, .. }, Some(o)) => options.get(o),
+            (Step::MostFavourable { options, .. }, Some(o)) => options.get(o as usize),
             _ => None,
         }
     }

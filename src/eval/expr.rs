@@ -129,7 +129,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         };
         let proof = match provenance {
             Provenance::Certified(p) | Provenance::Unavailable(p) => {
-                self.family.proofs.get(p.0 as usize).cloned()
+                self.family.proofs.get(p.0 as usize).cloned().map(Box::new)
             }
             _ => None,
         };

@@ -474,9 +474,9 @@ impl<'d> Compiler<'d> {
             .enumerate()
             .map(|(s, step)| {
                 let at = |option: Option<usize>| ModifierAt {
-                    tariff: t,
-                    step: s,
-                    option,
+                    tariff: t as u32,
+                    step: s as u32,
+                    option: option.map(|o| o as u32),
                 };
                 match step {
                     RuleStep::Modifier(m) => StepPlan::One(self.modifier(m, at(None))),

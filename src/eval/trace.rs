@@ -122,8 +122,9 @@ pub enum Step {
         input: InputId,
         value: Shown,
         provenance: Provenance,
-        /// The certified document of `Certified` and `Unavailable`.
-        proof: Option<Proof>,
+        /// The certified document of `Certified` and `Unavailable` (boxed: steps stay
+        /// small to move).
+        proof: Option<Box<Proof>>,
     },
     Definition {
         definition: DefinitionId,

@@ -231,7 +231,7 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                 out.push(format!(
                     "entrées, ligne {line} : {name} = {} ({})",
                     shown_text(d, *value),
-                    provenance_text(*provenance, proof.as_ref())
+                    provenance_text(*provenance, proof.as_deref())
                 ));
             }
             Step::Definition { definition, value } => {
@@ -373,7 +373,7 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
                 "etape": "entree",
                 "nom": name,
                 "valeur": shown_json(d, *value),
-                "provenance": provenance_text(*provenance, proof.as_ref()),
+                "provenance": provenance_text(*provenance, proof.as_deref()),
                 "justificatif": proof.as_ref().map(|p| p.key.clone()),
                 "ligne": line,
             })
