@@ -159,6 +159,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
                 self.code(e)?;
                 None
             }
+            DefinitionBody::Table(t) if !T::ON && t.constants.is_some() => self.constant(t)?,
             DefinitionBody::Table(t) => match self.cell(t)? {
                 Some(Key::Num(e)) => self.number(e)?,
                 Some(Key::Scalar(e)) => {
@@ -223,6 +224,30 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             definition: DefinitionId(index as u32),
             value,
         });
+    }
+
+    /// The number a grid of constants gives for the current family, without a
+    /// justification (with one, [`Self::cell`] tells the row).
+    #[inline(always)]
+    fn constant(&mut self, t: &TablePlan<'d>) -> Result<Option<Decimal>> {
+        let (Key::Num(key), Some(constants)) = (&t.key, &t.constants) else {
+            return Ok(None);
+        };
+        let key = self.number(key)?;
+        let row = match key {
+            Some(k) => t.rows.number(k),
+            None => t.rows.unknown,
+        };
+        match row {
+            Some(row) => Ok(constants.get(row).copied()),
+            None if key.is_none() => Ok(None),
+            None => Err(self.error(
+                EvalErrorKind::NoRow {
+                    key: key_name(self.d, &t.table.key),
+                },
+                t.site,
+            )),
+        }
     }
 
     /// The cell a table gives for the current family; `None` when its key (or the

@@ -135,6 +135,9 @@ pub(super) struct TablePlan<'d> {
     /// The site of the definition (its key's errors), and of each row (its cell's).
     pub site: Site,
     pub row_sites: Vec<Site>,
+    /// By row, the number read when the key is a number, the table is not crossed and
+    /// every row gives a constant (the usual grid): read without evaluating a cell.
+    pub constants: Option<Vec<Decimal>>,
 }
 
 /// A modifier line.
@@ -430,7 +433,7 @@ impl<'d> Compiler<'d> {
                 line: r.line,
             })
             .collect();
-        let cells = table
+        let cells: Vec<Vec<Option<Key<'d>>>> = table
             .rows
             .iter()
             .zip(&row_sites)
@@ -441,10 +444,21 @@ impl<'d> Compiler<'d> {
                     .collect()
             })
             .collect();
+        let key = self.key(&table.key, site);
+        let constants = match (&key, &columns) {
+            (Key::Num(_), None) => cells
+                .iter()
+                .map(|row| match row.get(column) {
+                    Some(Some(Key::Num(Num::Const(n)))) => Some(*n),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        };
         Some(TablePlan {
             id,
             table,
-            key: self.key(&table.key, site),
+            key,
             key_is_date: self.is_date(&table.key),
             rows: finder(table.rows.iter().map(|r| &r.matches), ordered(&table.key)),
             columns,
@@ -452,6 +466,7 @@ impl<'d> Compiler<'d> {
             cells,
             site,
             row_sites,
+            constants,
         })
     }
 
