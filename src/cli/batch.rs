@@ -20,6 +20,8 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         Err(status) => return status,
     };
     let d = &document.deliberation;
+    // Compiled once; every worker's session reads the same plan.
+    let plan = tarif::eval::Plan::new(d);
     let tariffs = match super::eval::tariff_indices(d, &args.tarifs) {
         Ok(t) if t.is_empty() => (0..d.tariffs.len()).collect::<Vec<_>>(),
         Ok(t) => t,
@@ -134,7 +136,7 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         let rows: Vec<Row> = pending
             .par_iter()
             .map_init(
-                || tarif::eval::Session::new(d),
+                || tarif::eval::Session::on(&plan),
                 |session, (n, range)| {
                     let line = text.get(range.clone()).unwrap_or("");
                     batch::row(
