@@ -19,6 +19,14 @@
 //! assert_eq!(price.expect("tarifé").to_string(), "1.50");
 //! let text = tarif::report::justification::lines(d, &justification.steps).join("\n");
 //! assert!(text.contains("qf = 450 €"));
+//!
+//! // Many families on several threads: the plan is compiled once and shared.
+//! let plan = tarif::eval::Plan::new(d);
+//! let price = std::thread::scope(|s| {
+//!     let worker = s.spawn(|| Session::on(&plan).price(&family, date, 0));
+//!     worker.join().expect("thread")
+//! });
+//! assert_eq!(price.expect("tarifé").to_string(), "1.50");
 //! ```
 #![forbid(unsafe_code)]
 
