@@ -438,6 +438,25 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         match e {
             Scalar::Const(c) => Ok(*c),
             Scalar::Input(i) => Ok(self.input_code(*i as usize)),
+            // `résidence = hors_commune`: an input and a constant, read in place.
+            Scalar::CompareCodes(op, sides) => match &**sides {
+                [Scalar::Input(i), Scalar::Const(c)] => {
+                    let a = self.input_code(*i as usize);
+                    Ok(if a == UNKNOWN {
+                        UNKNOWN
+                    } else {
+                        i64::from(holds(*op, a.cmp(c)))
+                    })
+                }
+                _ => self.code_node(e),
+            },
+            // `rang ≥ 3`: a numeric input and a constant.
+            Scalar::CompareConst(op, x, c) if matches!(**x, Num::Input(_)) => {
+                Ok(match self.number(x)? {
+                    Some(n) => i64::from(holds(*op, number::compare(n, *c))),
+                    None => UNKNOWN,
+                })
+            }
             _ => self.code_node(e),
         }
     }
