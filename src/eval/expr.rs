@@ -324,7 +324,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         &mut self,
         key: &Key<'d>,
         is_date: bool,
-        finder: &super::plan::Finder,
+        finder: &super::rows::Finder,
     ) -> Result<(Option<usize>, bool, Shown)> {
         Ok(match key {
             Key::Num(k) => match self.number(k)? {

@@ -6,6 +6,7 @@ pub mod examples;
 mod expr;
 mod number;
 mod plan;
+mod rows;
 mod tariff;
 pub mod trace;
 
