@@ -142,6 +142,23 @@ proptest! {
         let _ = tarif::report::result::to_text(document, &read, day, &priced);
     }
 
+    /// The price without justification (read from the prices computed in advance when
+    /// the tariff allows it) is the price of the full evaluation, error for error.
+    #[test]
+    fn pricing_and_justifying_agree((doc, json, date) in case()) {
+        let document = &documents()[doc];
+        let d = &document.deliberation;
+        let read = read_family_json(d, &json);
+        let given = date.and_then(|(y, m, day)| chrono::NaiveDate::from_ymd_opt(y, m, day));
+        let day = eval::service_date(&read.family, given, d.meta.applicable_from);
+        let mut session = eval::Session::new(d);
+        for tariff in 0..d.tariffs.len() {
+            let priced = session.price(&read.family, day, tariff);
+            let (justified, _) = session.justify(&read.family, day, tariff);
+            prop_assert_eq!(priced, justified);
+        }
+    }
+
     /// Tables proved to have no gap give a price for every value of their key.
     #[test]
     fn a_checked_grid_prices_every_quotient(qf in 0u64..10_000, rank in 1u64..6, doc in any::<prop::sample::Index>()) {
@@ -195,5 +212,57 @@ proptest! {
             }
             tarif::batch::Content::Csv(_) => prop_assert!(false, "JSON output expected"),
         }
+    }
+}
+
+/// On a dense sweep of well-formed families (every tranche bound of the real grids, each
+/// choice, each boolean, inputs left out), the price without justification is the
+/// price of the full evaluation, and most families are priced.
+#[test]
+fn pricing_and_justifying_agree_on_well_formed_families() {
+    let numbers = [
+        "0", "1", "2", "3", "4", "5", "250", "399", "400", "401", "499", "500", "599", "600",
+        "601", "612", "639", "640", "700", "701", "800", "801", "853", "859", "860", "1000",
+        "1001", "1100", "1149", "1150", "1250", "1251", "1300", "1301", "1450", "1500", "1501",
+        "1600", "1601", "1700", "1800", "1900", "2000", "2001", "2500", "6000", "36000", "2,5",
+        "120000",
+    ];
+    let mut state: u64 = 7;
+    let mut next = move |m: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % m
+    };
+    for document in documents() {
+        let d = &document.deliberation;
+        let mut session = eval::Session::new(d);
+        let mut priced = 0;
+        for _ in 0..3_000 {
+            let mut object = serde_json::Map::new();
+            for input in &d.inputs {
+                if next(5) == 0 {
+                    continue;
+                }
+                let value = match &input.ty {
+                    tarif::rules::ValueType::Boolean => json!(next(2) == 0),
+                    tarif::rules::ValueType::Choice(ids) => {
+                        json!(d.choices[ids[next(ids.len())].0 as usize])
+                    }
+                    tarif::rules::ValueType::Date => json!("2025-10-15"),
+                    _ => json!(numbers[next(numbers.len())]),
+                };
+                object.insert(input.name.clone(), value);
+            }
+            let read = read_family_json(d, &Json::Object(object));
+            let day = d.meta.applicable_from;
+            for tariff in 0..d.tariffs.len() {
+                let price = session.price(&read.family, day, tariff);
+                let (justified, _) = session.justify(&read.family, day, tariff);
+                assert_eq!(price, justified, "{}: {:?}", d.meta.title, read.family);
+                priced += usize::from(price.is_ok());
+            }
+        }
+        assert!(priced > 1_000, "{}: {priced} prices", d.meta.title);
     }
 }

@@ -37,6 +37,9 @@ pub(super) struct Evaluator<'r, 'd, T: Tracer> {
     /// The inputs already shown in the justification (only when tracing).
     shown: &'r mut [bool],
     pub(super) tracer: T,
+    /// When the tariff's prices are being computed in advance: bit `i` tells whether
+    /// the `i`-th condition holds, instead of evaluating it.
+    pub(super) decided: Option<u32>,
 }
 
 impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
@@ -60,7 +63,13 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             memo,
             shown,
             tracer,
+            decided: None,
         }
+    }
+
+    /// Forgets the definitions computed so far (to evaluate again from the start).
+    pub(super) fn forget(&mut self) {
+        self.memo.fill(Memo::Pending);
     }
 
     pub(super) fn into_tracer(self) -> T {
@@ -72,7 +81,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
     }
 
     /// The value of a numeric input: given, or its default, or unknown.
-    #[inline]
+    #[inline(always)]
     fn input_number(&mut self, index: usize) -> Option<Decimal> {
         let value = match self.family.given.get(index) {
             Some(Some((Value::Number(n), _))) => Some(*n),
@@ -89,7 +98,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
     }
 
     /// The code of an input on the scalar path.
-    #[inline]
+    #[inline(always)]
     fn input_code(&mut self, index: usize) -> i64 {
         let value = match self.family.given.get(index) {
             Some(Some((v, _))) => super::plan::code(*v),
@@ -320,7 +329,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
     /// The row (or column) `finder` gives for `key`, whether the key is known, and,
     /// when tracing, its value (as a number or a code: [`retyped`] gives it its type).
     #[inline(always)]
-    fn find(
+    pub(super) fn find(
         &mut self,
         key: &Key<'d>,
         is_date: bool,
@@ -362,7 +371,24 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
                 Some(Memo::Number(value)) => Ok(*value),
                 _ => self.definition_number(*i as usize),
             },
+            // `si quotient_caf est connu alors quotient_caf sinon …`: the input in place.
+            Num::Fallback(sides) if matches!(sides[0], Num::Input(_)) => {
+                match self.number_leaf(&sides[0]) {
+                    Some(n) => Ok(Some(n)),
+                    None => self.number_node(&sides[1]),
+                }
+            }
             _ => self.number_node(e),
+        }
+    }
+
+    /// The value of an input (or a constant) read in place.
+    #[inline(always)]
+    fn number_leaf(&mut self, e: &Num<'d>) -> Option<Decimal> {
+        match e {
+            Num::Const(n) => Some(*n),
+            Num::Input(i) => self.input_number(*i as usize),
+            _ => None,
         }
     }
 

@@ -7,6 +7,7 @@ mod expr;
 mod number;
 mod plan;
 mod rows;
+mod tabulate;
 mod tariff;
 pub mod trace;
 

@@ -8,6 +8,7 @@
 use rust_decimal::Decimal;
 
 use super::rows::{Finder, finder};
+use super::tabulate::{Tabulated, tabulate};
 use crate::rules::{
     ArithOp, ArticleId, Body, CompareOp, Deliberation, Expr, ExprKind, Modifier, ModifierAt,
     ModifierKind, Step as RuleStep, Table, TableId, Tariff, Value, ValueType,
@@ -120,6 +121,8 @@ pub(super) struct ModifierPlan<'d> {
     pub rule: &'d Modifier,
     pub at: ModifierAt,
     pub condition: Option<Scalar<'d>>,
+    /// The rank of the condition among the tariff's conditions, in file order.
+    pub slot: Option<u32>,
     pub action: ActionPlan<'d>,
     pub site: Site,
 }
@@ -163,6 +166,9 @@ pub(super) struct TariffPlan<'d> {
     pub steps: Vec<StepPlan<'d>>,
     pub site: Site,
     pub base_site: Site,
+    /// Its prices computed in advance, when they depend only on a grid row and on
+    /// conditions.
+    pub table: Option<Box<Tabulated<'d>>>,
 }
 
 /// An input.
@@ -225,12 +231,16 @@ impl<'d> Plan<'d> {
             .enumerate()
             .map(|(t, tariff)| compiler.tariff(t, tariff))
             .collect();
-        Plan {
+        let mut plan = Plan {
             d,
             inputs,
             definitions,
             tariffs,
+        };
+        for t in 0..plan.tariffs.len() {
+            plan.tariffs[t].table = tabulate(&plan, t).map(Box::new);
         }
+        plan
     }
 
     pub fn deliberation(&self) -> &'d Deliberation {
@@ -457,6 +467,7 @@ impl<'d> Compiler<'d> {
                 article: Some(b.article),
                 line: b.line,
             });
+        let mut slots = 0;
         let steps = tariff
             .steps
             .iter()
@@ -467,8 +478,15 @@ impl<'d> Compiler<'d> {
                     step: s as u32,
                     option: option.map(|o| o as u32),
                 };
+                let mut modifier = |m: &'d Modifier, at: ModifierAt| {
+                    let slot = m.condition.as_ref().map(|_| {
+                        slots += 1;
+                        slots - 1
+                    });
+                    self.modifier(m, at, slot)
+                };
                 match step {
-                    RuleStep::Modifier(m) => StepPlan::One(self.modifier(m, at(None))),
+                    RuleStep::Modifier(m) => StepPlan::One(modifier(m, at(None))),
                     RuleStep::MostFavourable {
                         options,
                         article,
@@ -477,7 +495,7 @@ impl<'d> Compiler<'d> {
                         options
                             .iter()
                             .enumerate()
-                            .map(|(o, m)| self.modifier(m, at(Some(o))))
+                            .map(|(o, m)| modifier(m, at(Some(o))))
                             .collect(),
                         Site {
                             article: Some(*article),
@@ -493,10 +511,11 @@ impl<'d> Compiler<'d> {
             steps,
             site,
             base_site,
+            table: None,
         }
     }
 
-    fn modifier(&self, m: &'d Modifier, at: ModifierAt) -> ModifierPlan<'d> {
+    fn modifier(&self, m: &'d Modifier, at: ModifierAt, slot: Option<u32>) -> ModifierPlan<'d> {
         let site = Site {
             article: Some(m.article),
             line: m.line,
@@ -544,6 +563,7 @@ impl<'d> Compiler<'d> {
             rule: m,
             at,
             condition: m.condition.as_ref().map(|c| self.scalar(c, site)),
+            slot,
             action,
             site,
         }

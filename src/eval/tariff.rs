@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::error::EvalErrorKind;
 use super::expr::{Evaluator, Result};
 use super::number;
-use super::plan::{ActionPlan, ModifierPlan, Num, Site, StepPlan};
+use super::plan::{ActionPlan, ModifierPlan, Num, Site, StepPlan, TariffPlan};
 use super::trace::{Action, ModifierStep, Step, Tracer};
 use crate::rules::{ArithOp, DefinitionId, Modifier, ModifierKind, Value};
 
@@ -35,7 +35,15 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                 },
             ));
         };
-        let site = tariff.site;
+        if !T::ON
+            && let Some(table) = &tariff.table
+        {
+            match self.tabulated(table) {
+                Some(price) => return Ok(price),
+                // Evaluated again in full, from a clean memory.
+                None => self.forget(),
+            }
+        }
         let base_site = tariff.base_site;
         let base = match self.definition_number(tariff.base as usize)? {
             Some(n) => n,
@@ -55,6 +63,13 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                 line: base_site.line,
             });
         }
+        self.steps(tariff, base)
+    }
+
+    /// The modifiers of a tariff applied to its base, and the final checks.
+    #[inline]
+    pub(super) fn steps(&mut self, tariff: &TariffPlan<'d>, base: Decimal) -> Result<Decimal> {
+        let site = tariff.site;
         let mut value = base;
         let mut went_negative: Option<Site> = None;
         for step in &tariff.steps {
@@ -196,6 +211,9 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         let Some(condition) = &m.condition else {
             return Ok(true);
         };
+        if let Some(decided) = self.decided {
+            return Ok(m.slot.is_some_and(|slot| decided >> slot & 1 == 1));
+        }
         match self.code(condition)? {
             1 => Ok(true),
             0 => Ok(false),
