@@ -11,7 +11,10 @@ use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rust_decimal::{Decimal, RoundingStrategy};
 use tarif::document::Document;
-use tarif::eval::{Family, Session, trace::Provenance};
+use tarif::eval::{
+    Family, Session,
+    trace::{Justification, Provenance},
+};
 use tarif::rules::{InputId, Value, ValueType};
 
 /// The families priced in turn: a power of two, so that the next one is found with a
@@ -155,6 +158,13 @@ fn cantine(c: &mut Criterion) {
         })
     });
     group.bench_function("tarif, avec justification", |b| {
+        let mut justification = Justification::default();
+        b.iter(|| {
+            i = (i + 1) & (FAMILIES - 1);
+            session.justify_into(black_box(&families[i]), date, 0, &mut justification)
+        })
+    });
+    group.bench_function("tarif, avec justification allouée", |b| {
         b.iter(|| {
             i = (i + 1) & (FAMILIES - 1);
             session.justify(black_box(&families[i]), date, 0)
@@ -197,6 +207,13 @@ fn creche(c: &mut Criterion) {
         })
     });
     group.bench_function("tarif, avec justification", |b| {
+        let mut justification = Justification::default();
+        b.iter(|| {
+            i = (i + 1) & (FAMILIES - 1);
+            session.justify_into(black_box(&families[i]), date, 0, &mut justification)
+        })
+    });
+    group.bench_function("tarif, avec justification allouée", |b| {
         b.iter(|| {
             i = (i + 1) & (FAMILIES - 1);
             session.justify(black_box(&families[i]), date, 0)

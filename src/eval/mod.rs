@@ -110,9 +110,25 @@ impl<'p> Session<'p> {
         (
             result,
             trace::Justification {
-                steps: recorder.steps,
+                steps: recorder.finish(),
             },
         )
+    }
+
+    /// The price, and its justification written into `justification` (its previous
+    /// steps cleared): pricing family after family into the same justification
+    /// reuses its memory.
+    pub fn justify_into(
+        &mut self,
+        family: &Family,
+        date: NaiveDate,
+        tariff: usize,
+        justification: &mut trace::Justification,
+    ) -> Result<Decimal, EvalError> {
+        let steps = std::mem::take(&mut justification.steps);
+        let (result, recorder) = self.run(family, date, tariff, Recorder::reusing(steps));
+        justification.steps = recorder.finish();
+        result
     }
 
     fn run<T: trace::Tracer>(

@@ -17,7 +17,7 @@ enum Outcome {
     /// The new value, and whether later modifiers still apply (not after an exemption).
     Applied {
         after: Decimal,
-        action: Action,
+        amount: Decimal,
         last: bool,
     },
 }
@@ -82,7 +82,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                         }
                         continue;
                     }
-                    let (after, action) = self.apply(m, value, base)?;
+                    let (after, amount) = self.apply(m, value, base)?;
                     if below_zero(after) && !below_zero(value) {
                         went_negative = Some(m.site);
                     }
@@ -90,7 +90,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                     if T::ON {
                         let outcome = Outcome::Applied {
                             after,
-                            action,
+                            amount,
                             last,
                         };
                         let before = value;
@@ -159,10 +159,10 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         let mut best: Option<(usize, Decimal, bool)> = None;
         for (i, option) in options.iter().enumerate() {
             let outcome = if self.holds(option)? {
-                let (after, action) = self.apply(option, value, base)?;
+                let (after, amount) = self.apply(option, value, base)?;
                 Outcome::Applied {
                     after,
-                    action,
+                    amount,
                     last: matches!(option.action, ActionPlan::Exemption),
                 }
             } else {
@@ -226,36 +226,19 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
     }
 
     /// A modifier whose condition holds, applied to the running `value`: the new
-    /// value, and what was done (inlined: without a justification, the action is
-    /// never built).
+    /// value, and the amount it applied (the rate, the amount, the factor; zero for
+    /// an exemption or a rounding). [`action`] tells what was done from it.
     #[inline(always)]
     fn apply(
         &mut self,
         m: &ModifierPlan<'d>,
         value: Decimal,
         base: Decimal,
-    ) -> Result<(Decimal, Action)> {
+    ) -> Result<(Decimal, Decimal)> {
         let site = m.site;
         Ok(match &m.action {
-            ActionPlan::Factor {
-                factor,
-                rate,
-                increase,
-            } => {
-                let after = self.arith(ArithOp::Mul, value, *factor, site)?;
-                let rate = *rate;
-                let action = if *increase {
-                    Action::IncreaseRate {
-                        rate,
-                        of_base: false,
-                    }
-                } else {
-                    Action::DecreaseRate {
-                        rate,
-                        of_base: false,
-                    }
-                };
-                (after, action)
+            ActionPlan::Factor { factor, rate, .. } => {
+                (self.arith(ArithOp::Mul, value, *factor, site)?, *rate)
             }
             ActionPlan::Rate {
                 rate,
@@ -265,59 +248,72 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                 let rate = self.amount(rate, m)?;
                 let of = if *of_base { base } else { value };
                 let change = self.arith(ArithOp::Mul, of, rate, site)?;
-                let of_base = *of_base;
-                if *increase {
-                    (
-                        self.arith(ArithOp::Add, value, change, site)?,
-                        Action::IncreaseRate { rate, of_base },
-                    )
+                let op = if *increase {
+                    ArithOp::Add
                 } else {
-                    (
-                        self.arith(ArithOp::Sub, value, change, site)?,
-                        Action::DecreaseRate { rate, of_base },
-                    )
-                }
+                    ArithOp::Sub
+                };
+                (self.arith(op, value, change, site)?, rate)
             }
             ActionPlan::IncreaseAmount(e) => {
                 let a = self.amount(e, m)?;
-                (
-                    self.arith(ArithOp::Add, value, a, site)?,
-                    Action::IncreaseAmount(a),
-                )
+                (self.arith(ArithOp::Add, value, a, site)?, a)
             }
             ActionPlan::DecreaseAmount(e) => {
                 let a = self.amount(e, m)?;
-                (
-                    self.arith(ArithOp::Sub, value, a, site)?,
-                    Action::DecreaseAmount(a),
-                )
+                (self.arith(ArithOp::Sub, value, a, site)?, a)
             }
             ActionPlan::Multiply(e) => {
                 let f = self.amount(e, m)?;
-                (
-                    self.arith(ArithOp::Mul, value, f, site)?,
-                    Action::Multiply(f),
-                )
+                (self.arith(ArithOp::Mul, value, f, site)?, f)
             }
             ActionPlan::Replace(e) => {
                 let a = self.amount(e, m)?;
-                (a, Action::Replace(a))
+                (a, a)
             }
-            ActionPlan::Exemption => (Decimal::ZERO, Action::Exemption),
+            ActionPlan::Exemption => (Decimal::ZERO, Decimal::ZERO),
             ActionPlan::Floor(e) => {
                 let a = self.amount(e, m)?;
-                (value.max(a), Action::Floor(a))
+                (value.max(a), a)
             }
             ActionPlan::Ceiling(e) => {
                 let a = self.amount(e, m)?;
-                (value.min(a), Action::Ceiling(a))
+                (value.min(a), a)
             }
             ActionPlan::Round(mode) => {
                 let rounded = number::round(value, *mode)
                     .ok_or_else(|| self.error(EvalErrorKind::Overflow, site))?;
-                (rounded, Action::Round(*mode))
+                (rounded, Decimal::ZERO)
             }
         })
+    }
+}
+
+/// What an applied modifier did, from the amount it applied.
+#[inline(always)]
+fn action(plan: &ActionPlan<'_>, amount: Decimal) -> Action {
+    match plan {
+        ActionPlan::Factor { increase, .. } => rate_action(*increase, amount, false),
+        ActionPlan::Rate {
+            of_base, increase, ..
+        } => rate_action(*increase, amount, *of_base),
+        ActionPlan::IncreaseAmount(_) => Action::IncreaseAmount(amount),
+        ActionPlan::DecreaseAmount(_) => Action::DecreaseAmount(amount),
+        ActionPlan::Multiply(_) => Action::Multiply(amount),
+        ActionPlan::Replace(_) => Action::Replace(amount),
+        ActionPlan::Exemption => Action::Exemption,
+        ActionPlan::Floor(_) => Action::Floor(amount),
+        ActionPlan::Ceiling(_) => Action::Ceiling(amount),
+        ActionPlan::Round(mode) => Action::Round(*mode),
+    }
+}
+
+#[inline(always)]
+fn rate_action(increase: bool, rate: Decimal, of_base: bool) -> Action {
+    if increase {
+        Action::IncreaseRate { rate, of_base }
+    } else {
+        Action::DecreaseRate { rate, of_base }
     }
 }
 
@@ -327,11 +323,12 @@ fn below_zero(value: Decimal) -> bool {
 }
 
 /// The justification step of a modifier.
+#[inline(always)]
 fn modifier_step(plan: &ModifierPlan<'_>, outcome: &Outcome, before: Decimal) -> ModifierStep {
     let m = plan.rule;
     let (action, applied, after) = match outcome {
         Outcome::Skipped => (skipped_action(m), false, before),
-        Outcome::Applied { after, action, .. } => (action.clone(), true, *after),
+        Outcome::Applied { after, amount, .. } => (action(&plan.action, *amount), true, *after),
     };
     ModifierStep {
         action,

@@ -163,7 +163,7 @@ pub enum Step {
 }
 
 /// The justification of one tariff.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Justification {
     pub steps: Vec<Step>,
 }
@@ -188,22 +188,40 @@ impl Tracer for NoTrace {
 /// The tracer that records every step.
 #[derive(Debug, Default)]
 pub struct Recorder {
-    pub steps: Vec<Step>,
+    /// The steps recorded, then those of an earlier justification whose memory is
+    /// reused (overwritten one by one, and cut off by [`Recorder::finish`]).
+    steps: Vec<Step>,
+    recorded: usize,
 }
 
 impl Recorder {
     /// A recorder with room for the steps of a usual tariff.
     pub fn new() -> Self {
-        Recorder {
-            steps: Vec::with_capacity(16),
-        }
+        Recorder::reusing(Vec::with_capacity(16))
+    }
+
+    /// A recorder that writes over the steps of an earlier justification.
+    pub fn reusing(steps: Vec<Step>) -> Self {
+        Recorder { steps, recorded: 0 }
+    }
+
+    /// The steps recorded.
+    pub fn finish(mut self) -> Vec<Step> {
+        self.steps.truncate(self.recorded);
+        self.steps
     }
 }
 
 impl Tracer for Recorder {
     const ON: bool = true;
+    #[inline(always)]
     fn step(&mut self, step: impl FnOnce() -> Step) {
-        self.steps.push(step());
+        // Written over an old step in place when there is one.
+        match self.steps.get_mut(self.recorded) {
+            Some(slot) => *slot = step(),
+            None => self.steps.push(step()),
+        }
+        self.recorded += 1;
     }
 }
 
