@@ -142,12 +142,12 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             }
             _ => None,
         };
-        self.tracer.step(|| Step::Input {
-            input: crate::rules::InputId(index as u32),
-            value: trace::shown(value, &input.ty),
+        self.tracer.input(
+            crate::rules::InputId(index as u32),
+            trace::shown(value, &input.ty),
             provenance,
             proof,
-        });
+        );
     }
 
     /// The value of a numeric definition, computed once per evaluation.

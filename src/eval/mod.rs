@@ -131,6 +131,7 @@ impl<'p> Session<'p> {
         result
     }
 
+    #[inline(always)]
     fn run<T: trace::Tracer>(
         &mut self,
         family: &Family,

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::rows::{Finder, finder};
 use super::tabulate::{Tabulated, tabulate};
+use super::trace::Action;
 use crate::rules::{
     ArithOp, ArticleId, Body, CompareOp, Deliberation, Expr, ExprKind, Modifier, ModifierAt,
     ModifierKind, Step as RuleStep, Table, TableId, Tariff, Value, ValueType,
@@ -124,6 +125,10 @@ pub(super) struct ModifierPlan<'d> {
     /// The rank of the condition among the tariff's conditions, in file order.
     pub slot: Option<u32>,
     pub action: ActionPlan<'d>,
+    /// What the justification shows when the condition is false, and when the
+    /// modifier applies, if that does not depend on the family (the steps copy it).
+    pub skipped: Action,
+    pub applied: Option<Action>,
     pub site: Site,
 }
 
@@ -559,11 +564,28 @@ impl<'d> Compiler<'d> {
             ModifierKind::Ceiling(e) => ActionPlan::Ceiling(num(e)),
             ModifierKind::Round(mode) => ActionPlan::Round(*mode),
         };
+        let applied = match &action {
+            ActionPlan::Factor { rate, .. } => Some(*rate),
+            ActionPlan::Exemption | ActionPlan::Round(_) => Some(Decimal::ZERO),
+            ActionPlan::Rate { rate: e, .. }
+            | ActionPlan::IncreaseAmount(e)
+            | ActionPlan::DecreaseAmount(e)
+            | ActionPlan::Multiply(e)
+            | ActionPlan::Replace(e)
+            | ActionPlan::Floor(e)
+            | ActionPlan::Ceiling(e) => match e {
+                Num::Const(n) => Some(*n),
+                _ => None,
+            },
+        }
+        .map(|amount| self::action(&action, amount));
         ModifierPlan {
             rule: m,
             at,
             condition: m.condition.as_ref().map(|c| self.scalar(c, site)),
             slot,
+            skipped: skipped_action(m),
+            applied,
             action,
             site,
         }
@@ -587,4 +609,59 @@ fn fallback<'e>(c: &'e Expr, then: &'e Expr, otherwise: &'e Expr) -> Option<(&'e
         _ => false,
     };
     same.then_some((x, y))
+}
+
+/// What an applied modifier did, from the amount it applied.
+#[inline(always)]
+pub(super) fn action(plan: &ActionPlan<'_>, amount: Decimal) -> Action {
+    match plan {
+        ActionPlan::Factor { increase, .. } => rate_action(*increase, amount, false),
+        ActionPlan::Rate {
+            of_base, increase, ..
+        } => rate_action(*increase, amount, *of_base),
+        ActionPlan::IncreaseAmount(_) => Action::IncreaseAmount(amount),
+        ActionPlan::DecreaseAmount(_) => Action::DecreaseAmount(amount),
+        ActionPlan::Multiply(_) => Action::Multiply(amount),
+        ActionPlan::Replace(_) => Action::Replace(amount),
+        ActionPlan::Exemption => Action::Exemption,
+        ActionPlan::Floor(_) => Action::Floor(amount),
+        ActionPlan::Ceiling(_) => Action::Ceiling(amount),
+        ActionPlan::Round(mode) => Action::Round(*mode),
+    }
+}
+
+#[inline(always)]
+fn rate_action(increase: bool, rate: Decimal, of_base: bool) -> Action {
+    if increase {
+        Action::IncreaseRate { rate, of_base }
+    } else {
+        Action::DecreaseRate { rate, of_base }
+    }
+}
+
+/// What a modifier that did not apply would have done, as far as the rule says it
+/// without evaluating its amount.
+fn skipped_action(m: &Modifier) -> Action {
+    let constant = |e: &crate::rules::Expr| match e.kind {
+        crate::rules::ExprKind::Const(Value::Number(n)) => n,
+        _ => Decimal::ZERO,
+    };
+    match &m.kind {
+        ModifierKind::IncreaseRate { rate, of_base } => Action::IncreaseRate {
+            rate: constant(rate),
+            of_base: *of_base,
+        },
+        ModifierKind::DecreaseRate { rate, of_base } => Action::DecreaseRate {
+            rate: constant(rate),
+            of_base: *of_base,
+        },
+        ModifierKind::IncreaseAmount(e) => Action::IncreaseAmount(constant(e)),
+        ModifierKind::DecreaseAmount(e) => Action::DecreaseAmount(constant(e)),
+        ModifierKind::Multiply(e) => Action::Multiply(constant(e)),
+        ModifierKind::Replace(e) => Action::Replace(constant(e)),
+        ModifierKind::Exemption => Action::Exemption,
+        ModifierKind::Floor(e) => Action::Floor(constant(e)),
+        ModifierKind::Ceiling(e) => Action::Ceiling(constant(e)),
+        ModifierKind::Round(mode) => Action::Round(*mode),
+    }
 }

@@ -6,9 +6,9 @@ use rust_decimal::Decimal;
 use super::error::EvalErrorKind;
 use super::expr::{Evaluator, Result};
 use super::number;
-use super::plan::{ActionPlan, ModifierPlan, Num, Site, StepPlan, TariffPlan};
-use super::trace::{Action, ModifierStep, Step, Tracer};
-use crate::rules::{ArithOp, DefinitionId, Modifier, ModifierKind, Value};
+use super::plan::{ActionPlan, ModifierPlan, Num, Site, StepPlan, TariffPlan, action};
+use super::trace::{ModifierStep, Step, Tracer};
+use crate::rules::{ArithOp, DefinitionId, ModifierKind};
 
 /// What a modifier gives for the running value.
 enum Outcome {
@@ -77,8 +77,8 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                 StepPlan::One(m) => {
                     if !self.holds(m)? {
                         if T::ON {
-                            let skipped = modifier_step(m, &Outcome::Skipped, value);
-                            self.tracer.step(|| Step::Modifier(skipped));
+                            self.tracer
+                                .modifier(|| modifier_step(m, &Outcome::Skipped, value));
                         }
                         continue;
                     }
@@ -94,8 +94,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                             last,
                         };
                         let before = value;
-                        self.tracer
-                            .step(|| Step::Modifier(modifier_step(m, &outcome, before)));
+                        self.tracer.modifier(|| modifier_step(m, &outcome, before));
                     }
                     value = after;
                     if last {
@@ -289,34 +288,6 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
     }
 }
 
-/// What an applied modifier did, from the amount it applied.
-#[inline(always)]
-fn action(plan: &ActionPlan<'_>, amount: Decimal) -> Action {
-    match plan {
-        ActionPlan::Factor { increase, .. } => rate_action(*increase, amount, false),
-        ActionPlan::Rate {
-            of_base, increase, ..
-        } => rate_action(*increase, amount, *of_base),
-        ActionPlan::IncreaseAmount(_) => Action::IncreaseAmount(amount),
-        ActionPlan::DecreaseAmount(_) => Action::DecreaseAmount(amount),
-        ActionPlan::Multiply(_) => Action::Multiply(amount),
-        ActionPlan::Replace(_) => Action::Replace(amount),
-        ActionPlan::Exemption => Action::Exemption,
-        ActionPlan::Floor(_) => Action::Floor(amount),
-        ActionPlan::Ceiling(_) => Action::Ceiling(amount),
-        ActionPlan::Round(mode) => Action::Round(*mode),
-    }
-}
-
-#[inline(always)]
-fn rate_action(increase: bool, rate: Decimal, of_base: bool) -> Action {
-    if increase {
-        Action::IncreaseRate { rate, of_base }
-    } else {
-        Action::DecreaseRate { rate, of_base }
-    }
-}
-
 /// Whether an amount is below 0 € (read from its sign, without a comparison).
 fn below_zero(value: Decimal) -> bool {
     value.is_sign_negative() && !value.is_zero()
@@ -327,8 +298,13 @@ fn below_zero(value: Decimal) -> bool {
 fn modifier_step(plan: &ModifierPlan<'_>, outcome: &Outcome, before: Decimal) -> ModifierStep {
     let m = plan.rule;
     let (action, applied, after) = match outcome {
-        Outcome::Skipped => (skipped_action(m), false, before),
-        Outcome::Applied { after, amount, .. } => (action(&plan.action, *amount), true, *after),
+        Outcome::Skipped => (plan.skipped, false, before),
+        Outcome::Applied { after, amount, .. } => {
+            let action = plan
+                .applied
+                .unwrap_or_else(|| action(&plan.action, *amount));
+            (action, true, *after)
+        }
     };
     ModifierStep {
         action,
@@ -339,32 +315,5 @@ fn modifier_step(plan: &ModifierPlan<'_>, outcome: &Outcome, before: Decimal) ->
         after,
         article: m.article,
         line: m.line,
-    }
-}
-
-/// What a modifier that did not apply would have done, as far as the rule says it
-/// without evaluating its amount.
-fn skipped_action(m: &Modifier) -> Action {
-    let constant = |e: &crate::rules::Expr| match e.kind {
-        crate::rules::ExprKind::Const(Value::Number(n)) => n,
-        _ => Decimal::ZERO,
-    };
-    match &m.kind {
-        ModifierKind::IncreaseRate { rate, of_base } => Action::IncreaseRate {
-            rate: constant(rate),
-            of_base: *of_base,
-        },
-        ModifierKind::DecreaseRate { rate, of_base } => Action::DecreaseRate {
-            rate: constant(rate),
-            of_base: *of_base,
-        },
-        ModifierKind::IncreaseAmount(e) => Action::IncreaseAmount(constant(e)),
-        ModifierKind::DecreaseAmount(e) => Action::DecreaseAmount(constant(e)),
-        ModifierKind::Multiply(e) => Action::Multiply(constant(e)),
-        ModifierKind::Replace(e) => Action::Replace(constant(e)),
-        ModifierKind::Exemption => Action::Exemption,
-        ModifierKind::Floor(e) => Action::Floor(constant(e)),
-        ModifierKind::Ceiling(e) => Action::Ceiling(constant(e)),
-        ModifierKind::Round(mode) => Action::Round(*mode),
     }
 }

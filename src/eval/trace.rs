@@ -84,7 +84,7 @@ pub enum Shown {
 }
 
 /// What a modifier did, with its evaluated amounts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     IncreaseRate { rate: Decimal, of_base: bool },
     DecreaseRate { rate: Decimal, of_base: bool },
@@ -99,7 +99,7 @@ pub enum Action {
 }
 
 /// One modifier line, applied or not.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ModifierStep {
     pub action: Action,
     /// The modifier in the rule tree (its label is there).
@@ -173,6 +173,28 @@ pub trait Tracer {
     /// Whether anything is recorded (to skip the work of building steps).
     const ON: bool;
     fn step(&mut self, step: impl FnOnce() -> Step);
+    /// Records the step of an input.
+    #[inline(always)]
+    fn input(
+        &mut self,
+        input: InputId,
+        value: Shown,
+        provenance: Provenance,
+        proof: Option<Box<Proof>>,
+    ) {
+        self.step(|| Step::Input {
+            input,
+            value,
+            provenance,
+            proof,
+        });
+    }
+
+    /// Records the step of a modifier line.
+    #[inline(always)]
+    fn modifier(&mut self, step: impl FnOnce() -> ModifierStep) {
+        self.step(|| Step::Modifier(step()));
+    }
 }
 
 /// The tracer that records nothing.
@@ -220,6 +242,48 @@ impl Tracer for Recorder {
         match self.steps.get_mut(self.recorded) {
             Some(slot) => *slot = step(),
             None => self.steps.push(step()),
+        }
+        self.recorded += 1;
+    }
+
+    #[inline(always)]
+    fn input(
+        &mut self,
+        input: InputId,
+        value: Shown,
+        provenance: Provenance,
+        proof: Option<Box<Proof>>,
+    ) {
+        // Over the step of the same input for the previous family, field by field.
+        if let Some(Step::Input {
+            input: i,
+            value: v,
+            provenance: p,
+            proof: b,
+        }) = self.steps.get_mut(self.recorded)
+        {
+            *i = input;
+            *v = value;
+            *p = provenance;
+            *b = proof;
+            self.recorded += 1;
+            return;
+        }
+        self.step(|| Step::Input {
+            input,
+            value,
+            provenance,
+            proof,
+        });
+    }
+
+    #[inline(always)]
+    fn modifier(&mut self, step: impl FnOnce() -> ModifierStep) {
+        // Over the step of the same line of the previous family, field by field.
+        match self.steps.get_mut(self.recorded) {
+            Some(Step::Modifier(slot)) => *slot = step(),
+            Some(slot) => *slot = Step::Modifier(step()),
+            None => self.steps.push(Step::Modifier(step())),
         }
         self.recorded += 1;
     }
