@@ -152,10 +152,15 @@ proptest! {
         let given = date.and_then(|(y, m, day)| chrono::NaiveDate::from_ymd_opt(y, m, day));
         let day = eval::service_date(&read.family, given, d.meta.applicable_from);
         let mut session = eval::Session::new(d);
+        let mut reused = eval::trace::Justification::default();
         for tariff in 0..d.tariffs.len() {
             let priced = session.price(&read.family, day, tariff);
-            let (justified, _) = session.justify(&read.family, day, tariff);
-            prop_assert_eq!(priced, justified);
+            let (justified, justification) = session.justify(&read.family, day, tariff);
+            prop_assert_eq!(&priced, &justified);
+            // Written over the steps of the previous tariff, the same justification.
+            let again = session.justify_into(&read.family, day, tariff, &mut reused);
+            prop_assert_eq!(&again, &justified);
+            prop_assert_eq!(&reused, &justification);
         }
     }
 
@@ -217,7 +222,8 @@ proptest! {
 
 /// On a dense sweep of well-formed families (every tranche bound of the real grids, each
 /// choice, each boolean, inputs left out), the price without justification is the
-/// price of the full evaluation, and most families are priced.
+/// price of the full evaluation, a justification written over the previous one is the
+/// same as a new one, and most families are priced.
 #[test]
 fn pricing_and_justifying_agree_on_well_formed_families() {
     let numbers = [
@@ -237,6 +243,7 @@ fn pricing_and_justifying_agree_on_well_formed_families() {
     for document in documents() {
         let d = &document.deliberation;
         let mut session = eval::Session::new(d);
+        let mut reused = eval::trace::Justification::default();
         let mut priced = 0;
         for _ in 0..3_000 {
             let mut object = serde_json::Map::new();
@@ -258,8 +265,12 @@ fn pricing_and_justifying_agree_on_well_formed_families() {
             let day = d.meta.applicable_from;
             for tariff in 0..d.tariffs.len() {
                 let price = session.price(&read.family, day, tariff);
-                let (justified, _) = session.justify(&read.family, day, tariff);
+                let (justified, justification) = session.justify(&read.family, day, tariff);
                 assert_eq!(price, justified, "{}: {:?}", d.meta.title, read.family);
+                // Over the steps of the previous family: the same justification.
+                let again = session.justify_into(&read.family, day, tariff, &mut reused);
+                assert_eq!(again, justified);
+                assert_eq!(reused, justification);
                 priced += usize::from(price.is_ok());
             }
         }
