@@ -20,6 +20,12 @@
 //! let text = tarif::report::justification::lines(d, &justification.steps).join("\n");
 //! assert!(text.contains("qf = 450 €"));
 //!
+//! // Family after family, the same justification is written over (no allocation).
+//! let mut again = tarif::eval::trace::Justification::default();
+//! let price = session.justify_into(&family, date, 0, &mut again);
+//! assert_eq!(again, justification);
+//! assert_eq!(price.expect("tarifé").to_string(), "1.50");
+//!
 //! // Many families on several threads: the plan is compiled once and shared.
 //! let plan = tarif::eval::Plan::new(d);
 //! let price = std::thread::scope(|s| {
