@@ -1,5 +1,6 @@
 //! Pricing a family, without justification, allocates nothing on the heap: the session
-//! keeps its memory from one family to the next.
+//! keeps its memory from one family to the next. Nor does a justification written over
+//! the previous one (`Session::justify_into`), once it has room for its steps.
 
 use tarif::document::Document;
 use tarif::eval::{Session, trace::Provenance};
@@ -22,7 +23,7 @@ fn the_counter_sees_allocations() {
 }
 
 #[test]
-fn pricing_without_justification_does_not_allocate() {
+fn pricing_and_justifying_again_do_not_allocate() {
     for (file, inputs) in [
         (
             "exempleville-cantine.delib",
@@ -64,5 +65,16 @@ fn pricing_without_justification_does_not_allocate() {
             }
         });
         assert_eq!(info.count_total, 0, "{file}: {info:?}");
+
+        let mut justification = tarif::eval::trace::Justification::default();
+        let first = session.justify_into(&family, date, 0, &mut justification);
+        let info = allocation_counter::measure(|| {
+            for _ in 0..100 {
+                let price = session.justify_into(&family, date, 0, &mut justification);
+                assert_eq!(price, first);
+            }
+        });
+        assert_eq!(info.count_total, 0, "{file}, justifié : {info:?}");
+        assert!(!justification.steps.is_empty());
     }
 }
