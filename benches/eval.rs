@@ -10,7 +10,8 @@
 use std::hint::black_box;
 
 use chrono::NaiveDate;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use rust_decimal::{Decimal, RoundingStrategy};
 use tarif::document::Document;
 use tarif::eval::{
@@ -153,25 +154,7 @@ fn cantine(c: &mut Criterion) {
             hand_written(black_box(&plain[i]))
         })
     });
-    group.bench_function("tarif, sans justification", |b| {
-        b.iter(|| {
-            i = (i + 1) & (FAMILIES - 1);
-            session.price(black_box(&families[i]), date, 0)
-        })
-    });
-    group.bench_function("tarif, avec justification", |b| {
-        let mut justification = Justification::default();
-        b.iter(|| {
-            i = (i + 1) & (FAMILIES - 1);
-            session.justify_into(black_box(&families[i]), date, 0, &mut justification)
-        })
-    });
-    group.bench_function("tarif, avec justification allouée", |b| {
-        b.iter(|| {
-            i = (i + 1) & (FAMILIES - 1);
-            session.justify(black_box(&families[i]), date, 0)
-        })
-    });
+    tarif_benches(&mut group, &mut session, &families, date);
     group.finish();
 }
 
@@ -201,6 +184,18 @@ fn creche(c: &mut Criterion) {
     let date = NaiveDate::from_ymd_opt(2025, 10, 15).expect("date");
     let mut session = Session::new(d);
     let mut group = c.benchmark_group("crèche PSU, une famille");
+    tarif_benches(&mut group, &mut session, &families, date);
+    group.finish();
+}
+
+/// The compiled rules on `families` in turn: the price, the price with its
+/// justification written over the previous one, and with a justification allocated.
+fn tarif_benches(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    session: &mut Session<'_>,
+    families: &[Family],
+    date: NaiveDate,
+) {
     let mut i = 0;
     group.bench_function("tarif, sans justification", |b| {
         b.iter(|| {
@@ -221,7 +216,6 @@ fn creche(c: &mut Criterion) {
             session.justify(black_box(&families[i]), date, 0)
         })
     });
-    group.finish();
 }
 
 criterion_group!(benches, cantine, creche);

@@ -174,27 +174,15 @@ pub trait Tracer {
     const ON: bool;
     fn step(&mut self, step: impl FnOnce() -> Step);
     /// Records the step of an input.
-    #[inline(always)]
     fn input(
         &mut self,
         input: InputId,
         value: Shown,
         provenance: Provenance,
         proof: Option<Box<Proof>>,
-    ) {
-        self.step(|| Step::Input {
-            input,
-            value,
-            provenance,
-            proof,
-        });
-    }
-
+    );
     /// Records the step of a modifier line.
-    #[inline(always)]
-    fn modifier(&mut self, step: impl FnOnce() -> ModifierStep) {
-        self.step(|| Step::Modifier(step()));
-    }
+    fn modifier(&mut self, step: impl FnOnce() -> ModifierStep);
 }
 
 /// The tracer that records nothing.
@@ -205,6 +193,10 @@ impl Tracer for NoTrace {
     const ON: bool = false;
     #[inline(always)]
     fn step(&mut self, _: impl FnOnce() -> Step) {}
+    #[inline(always)]
+    fn input(&mut self, _: InputId, _: Shown, _: Provenance, _: Option<Box<Proof>>) {}
+    #[inline(always)]
+    fn modifier(&mut self, _: impl FnOnce() -> ModifierStep) {}
 }
 
 /// The tracer that records every step.
