@@ -372,23 +372,14 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
                 _ => self.definition_number(*i as usize),
             },
             // `si quotient_caf est connu alors quotient_caf sinon …`: the input in place.
-            Num::Fallback(sides) if matches!(sides[0], Num::Input(_)) => {
-                match self.number_leaf(&sides[0]) {
+            Num::Fallback(sides) => match sides[0] {
+                Num::Input(i) => match self.input_number(i as usize) {
                     Some(n) => Ok(Some(n)),
                     None => self.number_node(&sides[1]),
-                }
-            }
+                },
+                _ => self.number_node(e),
+            },
             _ => self.number_node(e),
-        }
-    }
-
-    /// The value of an input (or a constant) read in place.
-    #[inline(always)]
-    fn number_leaf(&mut self, e: &Num<'d>) -> Option<Decimal> {
-        match e {
-            Num::Const(n) => Some(*n),
-            Num::Input(i) => self.input_number(*i as usize),
-            _ => None,
         }
     }
 

@@ -131,7 +131,6 @@ impl<'p> Session<'p> {
         result
     }
 
-    #[inline(always)]
     fn run<T: trace::Tracer>(
         &mut self,
         family: &Family,

@@ -90,12 +90,10 @@ pub(super) struct Units {
     highs: Vec<i64>,
     /// The row of each range.
     rows: Vec<usize>,
-    /// The lows again, when every bound fits in an `i32` (a grid of euros or cents):
-    /// counted four at a time by the processor's vector instructions.
-    narrow: Option<Vec<i32>>,
 }
 
-/// Bounds stay well inside `i64`, so that a key beyond them can be clamped.
+/// Bounds stay well inside `i64`, so that they never meet the `i64::MIN` and
+/// `i64::MAX` that stand for an open end (and for a key beyond `i64`).
 const UNITS_LIMIT: i128 = 1 << 62;
 
 impl Units {
@@ -127,23 +125,11 @@ impl Units {
             });
         }
         let rows = intervals.iter().map(|(_, row)| *row).collect();
-        // Strictly inside the `i32` range, so that a key clamped to it compares as
-        // itself with every bound.
-        let narrow = lows
-            .iter()
-            .map(|&low| match low {
-                i64::MIN => Some(i32::MIN),
-                low => i32::try_from(low)
-                    .ok()
-                    .filter(|&l| l != i32::MIN && l != i32::MAX),
-            })
-            .collect();
         Some(Units {
             scale,
             lows,
             highs,
             rows,
-            narrow,
         })
     }
 
@@ -162,15 +148,9 @@ impl Units {
             } else {
                 i64::MAX
             });
-        // The ranges started at the key, counted without a branch (a grid has a
-        // handful of rows; a long one is searched by halves), then its high bound.
-        let started = match &self.narrow {
-            Some(lows) if lows.len() <= 32 => {
-                let key = units.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
-                lows.iter().map(|&low| usize::from(low <= key)).sum()
-            }
-            _ => self.lows.partition_point(|&low| low <= units),
-        };
+        // The ranges started at the key (a binary search without branches), then its
+        // high bound.
+        let started = self.lows.partition_point(|&low| low <= units);
         let found = started
             .checked_sub(1)
             .filter(|&i| self.highs.get(i).is_some_and(|&high| units <= high))

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use super::Family;
 use super::expr::{Evaluator, Memo};
-use super::plan::{ActionPlan, DefinitionBody, Key, Num, Plan, Scalar, StepPlan};
+use super::plan::{DefinitionBody, Key, Num, Plan, Scalar, StepPlan};
 use super::rows::Finder;
 use super::trace::{NoTrace, Tracer};
 
@@ -70,16 +70,13 @@ pub(super) fn tabulate<'d>(plan: &Plan<'d>, t: usize) -> Option<Tabulated<'d>> {
     });
     let mut conditions = Vec::new();
     for m in modifiers {
-        if !constant(&m.action) {
-            return None;
-        }
+        // Its action, when applied, is known at compile time: its amounts are constants.
+        m.applied?;
         if let Some(c) = &m.condition {
-            conditions.push(c.clone());
-        }
-    }
-    for condition in &mut conditions {
-        if let Key::Scalar(c) = inlined(plan, &Key::Scalar(condition.clone())) {
-            *condition = c;
+            conditions.push(match inlined(plan, Key::Scalar(c.clone())) {
+                Key::Scalar(inlined) => inlined,
+                Key::Num(_) => c.clone(),
+            });
         }
     }
     let k = conditions.len();
@@ -144,11 +141,11 @@ fn finite<'d>(
                     }
                 }
                 let base = Base::Grid(Box::new(Grid {
-                    key: inlined(plan, &t.key),
+                    key: inlined(plan, t.key.clone()),
                     key_is_date: t.key_is_date,
                     rows: t.rows.clone(),
                     columns: t.columns.as_ref().map(|(key, is_date, columns)| {
-                        (inlined(plan, key), *is_date, columns.clone())
+                        (inlined(plan, key.clone()), *is_date, columns.clone())
                     }),
                     width,
                 }));
@@ -171,8 +168,7 @@ fn finite<'d>(
 /// A key that is a definition (`quotient`) replaced by the expression of the
 /// definition, so that it is computed in place, without the memory of definitions
 /// (the price read in the table needs no justification of it).
-fn inlined<'d>(plan: &Plan<'d>, key: &Key<'d>) -> Key<'d> {
-    let mut key = key.clone();
+fn inlined<'d>(plan: &Plan<'d>, mut key: Key<'d>) -> Key<'d> {
     for _ in 0..8 {
         let body = |i: &u32| plan.definitions.get(*i as usize).map(|x| &x.body);
         key = match &key {
@@ -188,20 +184,6 @@ fn inlined<'d>(plan: &Plan<'d>, key: &Key<'d>) -> Key<'d> {
         };
     }
     key
-}
-
-/// Whether an action applies only constants (and the base, known with the row).
-fn constant(action: &ActionPlan<'_>) -> bool {
-    match action {
-        ActionPlan::Factor { .. } | ActionPlan::Exemption | ActionPlan::Round(_) => true,
-        ActionPlan::Rate { rate: e, .. }
-        | ActionPlan::IncreaseAmount(e)
-        | ActionPlan::DecreaseAmount(e)
-        | ActionPlan::Multiply(e)
-        | ActionPlan::Replace(e)
-        | ActionPlan::Floor(e)
-        | ActionPlan::Ceiling(e) => matches!(e, Num::Const(_)),
-    }
 }
 
 impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
@@ -270,17 +252,15 @@ mod tests {
     use super::*;
     use crate::document::Document;
 
-    fn document(name: &str) -> Document {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("deliberations")
-            .join(name);
-        let source = std::fs::read_to_string(path).expect("deliberation");
-        Document::from_source(&source).expect("valid deliberation")
+    fn document(source: &str) -> Document {
+        Document::from_source(source).expect("valid deliberation")
     }
 
     #[test]
     fn a_grid_with_constant_modifiers_is_priced_in_advance() {
-        let document = document("exempleville-cantine.delib");
+        let document = document(include_str!(
+            "../../deliberations/exempleville-cantine.delib"
+        ));
         let plan = Plan::new(&document.deliberation);
         let table = plan.tariffs[0].table.as_ref().expect("tabulated");
         // Nine rows (eight tranches and `inconnu`), three conditions.
@@ -294,7 +274,7 @@ mod tests {
 
     #[test]
     fn a_formula_is_not_priced_in_advance() {
-        let document = document("cnaf-psu-creche.delib");
+        let document = document(include_str!("../../deliberations/cnaf-psu-creche.delib"));
         let plan = Plan::new(&document.deliberation);
         assert!(plan.tariffs.iter().all(|t| t.table.is_none()));
     }

@@ -215,12 +215,12 @@ impl Recorder {
     }
 
     /// A recorder that writes over the steps of an earlier justification.
-    pub fn reusing(steps: Vec<Step>) -> Self {
+    pub(crate) fn reusing(steps: Vec<Step>) -> Self {
         Recorder { steps, recorded: 0 }
     }
 
     /// The steps recorded.
-    pub fn finish(mut self) -> Vec<Step> {
+    pub(crate) fn finish(mut self) -> Vec<Step> {
         self.steps.truncate(self.recorded);
         self.steps
     }
