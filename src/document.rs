@@ -11,7 +11,7 @@ use crate::{Diagnostic, compile};
 /// The name of the format of compiled documents.
 pub const FORMAT: &str = "tarif-deliberation";
 /// The version of that format; a document of another version is refused.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// A checked deliberation and the empreinte of its source.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -343,6 +343,9 @@ pub enum ExprKind {
     Const(Value),
     Input(InputId),
     Definition(DefinitionId),
+    /// The final price of the tariff at this index in [`Deliberation::tariffs`]: its
+    /// base, then all its modifiers and its rounding (a tariff's name in an expression).
+    Tariff(u32),
     /// The date of the service (the implicit input `date`).
     ServiceDate,
     Negate(Box<Expr>),
@@ -370,6 +373,7 @@ impl ExprKind {
             ExprKind::Const(_)
             | ExprKind::Input(_)
             | ExprKind::Definition(_)
+            | ExprKind::Tariff(_)
             | ExprKind::ServiceDate => {}
             ExprKind::Negate(e) | ExprKind::Not(e) | ExprKind::Round(e, _) => f(e),
             ExprKind::IsKnown { value, .. } => f(value),

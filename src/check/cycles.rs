@@ -4,34 +4,75 @@ use super::error::{CheckError, CheckErrorKind};
 use super::names::{DefinitionSource, NameRef, Symbols};
 use crate::syntax::ast::{self, Cell, ExprKind};
 
-/// The definitions each definition uses directly.
-pub fn dependencies(symbols: &Symbols<'_>) -> Vec<Vec<usize>> {
-    symbols
-        .definitions
-        .iter()
-        .map(|entry| {
-            let mut names = Vec::new();
-            match entry.source {
-                DefinitionSource::Expr(d) => names_in(&d.value, &mut names),
-                DefinitionSource::TariffValue(_, value) => names_in(value, &mut names),
-                DefinitionSource::Column { table, column } => {
-                    if let Some(t) = symbols.tables.get(table) {
-                        table_names(t.table, column, &mut names);
-                    }
-                }
-            }
-            let mut used: Vec<usize> = names
-                .iter()
-                .filter_map(|n| match symbols.names.get(n.as_str()) {
+/// The nodes each node uses directly. The nodes are the definitions, then one node per
+/// tariff (index `definitions + t`), its final price: a tariff's name in an expression
+/// is that price, which uses the tariff's base and everything its modifiers use.
+pub fn dependencies(symbols: &Symbols<'_>, file: &ast::File) -> Vec<Vec<usize>> {
+    let n = symbols.definitions.len();
+    let resolve = |names: &[String]| {
+        let mut used: Vec<usize> = names
+            .iter()
+            .filter_map(|name| match symbols.tariff(name) {
+                Some((t, _)) => Some(n + t),
+                None => match symbols.names.get(name.as_str()) {
                     Some(NameRef::Definition(i)) => Some(*i),
                     _ => None,
-                })
-                .collect();
-            used.sort_unstable();
-            used.dedup();
-            used
-        })
-        .collect()
+                },
+            })
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        used
+    };
+    let definitions = symbols.definitions.iter().map(|entry| {
+        let mut names = Vec::new();
+        match entry.source {
+            DefinitionSource::Expr(d) => names_in(&d.value, &mut names),
+            DefinitionSource::TariffValue(_, value) => names_in(value, &mut names),
+            DefinitionSource::Column { table, column } => {
+                if let Some(t) = symbols.tables.get(table) {
+                    table_names(t.table, column, &mut names);
+                }
+            }
+        }
+        resolve(&names)
+    });
+    let tariffs = symbols.tariffs.iter().map(|tariff| {
+        let name = tariff.decl.name.text.as_str();
+        let mut names = Vec::new();
+        for item in file.articles.iter().flat_map(|a| &a.items) {
+            match item {
+                ast::ArticleItem::Modifier(m) if m.target.text == name => {
+                    modifier_names(&m.modifier, &mut names);
+                }
+                ast::ArticleItem::BestOf(b) if b.target.text == name => {
+                    for option in &b.options {
+                        modifier_names(option, &mut names);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut used = resolve(&names);
+        if let Some((_, base)) = symbols.tariff(name) {
+            used.push(base);
+        }
+        used
+    });
+    definitions.chain(tariffs).collect()
+}
+
+/// Every name a modifier line mentions, in its amount and its condition.
+fn modifier_names(modifier: &ast::Modifier, names: &mut Vec<String>) {
+    use ast::ModifierKind as M;
+    match &modifier.kind {
+        M::Increase { amount, .. } | M::Decrease { amount, .. } => names_in(amount, names),
+        M::Multiply(e) | M::Replace(e) | M::Floor(e) | M::Ceiling(e) => names_in(e, names),
+        M::Exemption | M::Round(_) => {}
+    }
+    if let Some(condition) = &modifier.condition {
+        names_in(condition, names);
+    }
 }
 
 /// The names a table column uses: the keys and the cells of the column (every cell
@@ -141,14 +182,27 @@ pub fn order(
 }
 
 fn cycle_error(symbols: &Symbols<'_>, cycle: &[usize]) -> CheckError {
-    let names: Vec<_> = cycle
+    let n = symbols.definitions.len();
+    let tariff = cycle
         .iter()
-        .filter_map(|d| symbols.definitions.get(*d))
-        .map(|e| (e.name.text.clone(), e.name.span))
+        .find_map(|&d| symbols.tariffs.get(d.checked_sub(n)?))
+        .map(|t| t.decl.name.text.clone());
+    let mut names: Vec<_> = cycle
+        .iter()
+        .filter_map(|&d| match symbols.definitions.get(d) {
+            Some(e) => Some(e.name),
+            None => symbols.tariffs.get(d.checked_sub(n)?).map(|t| &t.decl.name),
+        })
+        .map(|name| (name.text.clone(), name.span))
         .collect();
+    // A tariff's base and its final price have the same name: named once.
+    names.dedup_by(|a, b| a.0 == b.0);
+    if names.len() > 1 && names.first().map(|f| &f.0) == names.last().map(|l| &l.0) {
+        names.pop();
+    }
     let span = names.first().map(|(_, s)| *s).unwrap_or_default();
     CheckError {
-        kind: CheckErrorKind::Cycle { names },
+        kind: CheckErrorKind::Cycle { names, tariff },
         span,
     }
 }

@@ -85,7 +85,11 @@ pub enum CheckErrorKind {
     /// A row condition that does not fit the key (`du 01/09/2025` on a QF).
     ConditionKind { key: String, key_ty: Ty },
     /// A cycle between definitions: each name and where it is defined.
-    Cycle { names: Vec<(String, Span)> },
+    Cycle {
+        names: Vec<(String, Span)>,
+        /// A tariff of the cycle, whose name stands for its final price.
+        tariff: Option<String>,
+    },
     /// A name given a value in an example that is not an input.
     ExampleNotInput { name: String },
     /// `attendu x` where `x` is not a tariff.

@@ -192,6 +192,14 @@ impl<'a> Checker<'a> {
         let known = assumed.contains(&name);
         let resolved = self.symbols.names.get(name).copied();
         let (kind, mut facts) = match resolved {
+            // A tariff's name is its final price (LANGUAGE.md §7).
+            _ if let Some((t, base)) = self.symbols.tariff(name) => {
+                let facts = self.definition_facts.get(base).cloned().flatten();
+                let facts = facts.map_or_else(Facts::error, |f| {
+                    Facts::final_price(f, self.symbols.is_modified(name))
+                });
+                (R::Tariff(u32::try_from(t).unwrap_or(u32::MAX)), facts)
+            }
             Some(NameRef::Input(id)) => {
                 let facts = self.input_facts.get(id.0 as usize).cloned();
                 (R::Input(id), facts.unwrap_or_else(Facts::error))

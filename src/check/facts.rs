@@ -297,6 +297,27 @@ impl Facts {
         }
     }
 
+    /// The facts of a tariff's final price, from those of its base: the modifiers (if
+    /// any) can move it anywhere at or above 0 €, and it ends on a cent.
+    pub fn final_price(base: Facts, modified: bool) -> Facts {
+        if modified {
+            return Facts {
+                ty: base.ty,
+                grain: Grain::CENT,
+                range: Range::NON_NEGATIVE,
+                unknown: base.unknown,
+            };
+        }
+        if base.grain.is_multiple_of(Decimal::new(1, 2)) {
+            return base;
+        }
+        Facts {
+            grain: Grain::CENT,
+            range: base.range.widened(Decimal::new(1, 2)),
+            ..base
+        }
+    }
+
     /// The facts of a value that is either `self` or `other`.
     pub fn either(mut self, other: &Facts) -> Facts {
         self.grain = self.grain.join(other.grain);

@@ -94,8 +94,10 @@ impl<'a> Checker<'a> {
     fn run(&mut self, syntax_ok: bool) -> Option<Deliberation> {
         self.header();
         self.inputs();
-        let dependencies = cycles::dependencies(&self.symbols);
-        let (order, poisoned) = cycles::order(&self.symbols, &dependencies, &mut self.errors);
+        let dependencies = cycles::dependencies(&self.symbols, self.file);
+        let (mut order, poisoned) = cycles::order(&self.symbols, &dependencies, &mut self.errors);
+        // The nodes of the tariffs' final prices are checked with the tariffs.
+        order.retain(|&d| d < self.symbols.definitions.len());
         for &d in &order {
             if !poisoned.get(d).copied().unwrap_or(true) {
                 self.definition(d);

@@ -124,6 +124,10 @@ pub struct Symbols<'a> {
     pub definitions: Vec<DefinitionEntry<'a>>,
     pub tables: Vec<TableEntry<'a>>,
     pub tariffs: Vec<TariffEntry<'a>>,
+    /// The index in [`Symbols::tariffs`] of each tariff's name.
+    tariff_ids: HashMap<&'a str, usize>,
+    /// The tariffs some modifier line aims at.
+    modified: std::collections::HashSet<&'a str>,
     pub choices: Vec<String>,
     choice_ids: HashMap<String, ChoiceId>,
     /// Where each name is defined, for duplicates.
@@ -204,6 +208,7 @@ impl<'a> Symbols<'a> {
                 if t.value.is_none() && is_reserved(&t.name.text) {
                     errors.push(reserved(&t.name));
                 }
+                self.tariff_ids.insert(&t.name.text, self.tariffs.len());
                 self.tariffs.push(TariffEntry { decl: t, article });
                 if let Some(value) = &t.value {
                     let source = DefinitionSource::TariffValue(t, value);
@@ -234,7 +239,12 @@ impl<'a> Symbols<'a> {
                     }
                 }
             }
-            ArticleItem::Modifier(_) | ArticleItem::BestOf(_) => {}
+            ArticleItem::Modifier(m) => {
+                self.modified.insert(&m.target.text);
+            }
+            ArticleItem::BestOf(b) => {
+                self.modified.insert(&b.target.text);
+            }
         }
     }
 
@@ -291,6 +301,21 @@ impl<'a> Symbols<'a> {
         self.choices.push(value.to_string());
         self.choice_ids.insert(value.to_string(), id);
         id
+    }
+
+    /// The tariff a name stands for in an expression (its final price), with the
+    /// definition of its base value: only a declared tariff that has a value.
+    pub fn tariff(&self, name: &str) -> Option<(usize, usize)> {
+        let t = *self.tariff_ids.get(name)?;
+        match self.names.get(name)? {
+            NameRef::Definition(base) => Some((t, *base)),
+            _ => None,
+        }
+    }
+
+    /// Whether a modifier line aims at `name`.
+    pub fn is_modified(&self, name: &str) -> bool {
+        self.modified.contains(name)
     }
 
     /// The id of a declared value of a `choix`, if it is one.

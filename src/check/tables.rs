@@ -104,6 +104,10 @@ impl Checker<'_> {
 
     /// The facts of a name already checked, without reporting anything.
     fn name_facts(&self, name: &str) -> Option<Facts> {
+        if let Some((_, base)) = self.symbols.tariff(name) {
+            let facts = self.definition_facts.get(base).cloned().flatten()?;
+            return Some(Facts::final_price(facts, self.symbols.is_modified(name)));
+        }
         match self.symbols.names.get(name)? {
             NameRef::Input(id) => self.input_facts.get(id.0 as usize).cloned(),
             NameRef::Definition(d) => self.definition_facts.get(*d).cloned().flatten(),

@@ -429,7 +429,7 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             "tranche incompatible".to_string(),
         )
         .with_help(condition_hint(key_ty, choices)),
-        C::Cycle { names } => {
+        C::Cycle { names, tariff } => {
             let chain: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).chain(names.first().map(|(n, _)| n.as_str())).collect();
             let mut d = Diagnostic::new(
                 Code::E040,
@@ -440,7 +440,14 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             for (name, at) in names.iter().skip(1) {
                 d = d.with_label(*at, format!("« {name} » fait partie du cycle"));
             }
-            d.with_help("une valeur ne peut pas dépendre d'elle-même : cassez le cycle".to_string())
+            match tariff {
+                Some(t) => d.with_help(format!(
+                    "le nom du tarif « {t} » désigne son prix final, après ses majorations, réductions et arrondis : \
+                     une ligne de ce tarif ne peut pas l'utiliser ; pour la valeur avant ses modificateurs, \
+                     écrivez « … du tarif de base » ou donnez-lui un nom à part"
+                )),
+                None => d.with_help("une valeur ne peut pas dépendre d'elle-même : cassez le cycle".to_string()),
+            }
         }
         C::ExampleNotInput { name } => Diagnostic::new(
             Code::E050,

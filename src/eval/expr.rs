@@ -40,6 +40,9 @@ pub(super) struct Evaluator<'r, 'd, T: Tracer> {
     /// When the tariff's prices are being computed in advance: bit `i` tells whether
     /// the `i`-th condition holds, instead of evaluating it.
     pub(super) decided: Option<u32>,
+    /// How many tariffs' final prices are being computed for the one priced: their
+    /// base and modifiers are not steps of its justification, only their price.
+    nested: u32,
 }
 
 impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
@@ -64,6 +67,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             shown,
             tracer,
             decided: None,
+            nested: 0,
         }
     }
 
@@ -183,6 +187,48 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             self.show_definition(index);
         }
         Ok(value)
+    }
+
+    /// The final price of tariff `t` used in an expression, computed once per
+    /// evaluation (its slot in the memo follows the definitions'); unknown when its
+    /// base is.
+    fn final_price(&mut self, t: usize) -> Result<Option<Decimal>> {
+        let slot = self.d.definitions.len() + t;
+        match self.memo.get(slot) {
+            Some(Memo::Number(value)) => return Ok(*value),
+            Some(Memo::Pending) => {}
+            _ => return Ok(None),
+        }
+        let plan = self.plan;
+        let Some(tariff) = plan.tariffs.get(t) else {
+            return Ok(None);
+        };
+        self.memo[slot] = Memo::Running;
+        // Its modifiers' conditions are evaluated, never taken from a table's bits.
+        let decided = self.decided.take();
+        self.nested += 1;
+        let price = match self.definition_number(tariff.base as usize) {
+            Ok(Some(base)) => self.steps(tariff, base).map(Some),
+            other => other,
+        };
+        self.nested -= 1;
+        self.decided = decided;
+        let price = price?;
+        self.memo[slot] = Memo::Number(price);
+        if T::ON {
+            self.tracer.step(|| Step::Tariff {
+                tariff: t as u32,
+                amount: price,
+            });
+        }
+        Ok(price)
+    }
+
+    /// Whether the steps of the tariff being computed belong to the justification
+    /// (not those of a tariff whose final price it uses).
+    #[inline(always)]
+    pub(super) fn traced(&self) -> bool {
+        T::ON && self.nested == 0
     }
 
     /// The code of a definition on the scalar path, computed once per evaluation.
@@ -389,6 +435,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             Num::Const(n) => Some(*n),
             Num::Input(i) => self.input_number(*i as usize),
             Num::Definition(i) => self.definition_number(*i as usize)?,
+            Num::Tariff(t) => self.final_price(*t as usize)?,
             Num::Negate(x) => self.number(x)?.map(|n| -n),
             Num::Arith(op, operands, site) => {
                 let a = self.number(&operands[0])?;
@@ -636,6 +683,12 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
                     }
                 }
                 ExprKind::Definition(id) => definitions.push(*id),
+                // A tariff's final price is unknown when its base is.
+                ExprKind::Tariff(t) => {
+                    if let Some(tariff) = d.tariffs.get(*t as usize) {
+                        definitions.push(tariff.base);
+                    }
+                }
                 other => other.for_each_child(|child| pending.push(child)),
             }
         }
@@ -694,6 +747,7 @@ pub(crate) fn key_name(d: &Deliberation, key: &Expr) -> String {
     match &key.kind {
         ExprKind::Input(id) => d.inputs.get(id.0 as usize).map(|i| i.name.clone()),
         ExprKind::Definition(id) => d.definitions.get(id.0 as usize).map(|x| x.name.clone()),
+        ExprKind::Tariff(t) => d.tariffs.get(*t as usize).map(|x| x.name.clone()),
         ExprKind::ServiceDate => Some("date".to_string()),
         _ => None,
     }
@@ -705,6 +759,7 @@ fn expr_type<'d>(d: &'d Deliberation, key: &Expr) -> &'d ValueType {
     match &key.kind {
         ExprKind::Input(id) => d.inputs.get(id.0 as usize).map(|i| &i.ty),
         ExprKind::Definition(id) => d.definitions.get(id.0 as usize).map(|x| &x.ty),
+        ExprKind::Tariff(_) => Some(&ValueType::Amount),
         ExprKind::ServiceDate => Some(&ValueType::Date),
         _ => None,
     }

@@ -83,7 +83,8 @@ impl<'p> Session<'p> {
     fn with(plan: Cow<'p, Plan<'p>>) -> Self {
         let d = plan.deliberation();
         Session {
-            memo: vec![expr::Memo::Pending; d.definitions.len()],
+            // The definitions, then the final price of each tariff.
+            memo: vec![expr::Memo::Pending; d.definitions.len() + d.tariffs.len()],
             shown: vec![false; d.inputs.len()],
             plan,
         }

@@ -31,6 +31,8 @@ pub(super) enum Num<'d> {
     Const(Decimal),
     Input(u32),
     Definition(u32),
+    /// A tariff's final price (its name in an expression).
+    Tariff(u32),
     Negate(Box<Num<'d>>),
     Arith(ArithOp, Box<[Num<'d>; 2]>, Site),
     If(Box<(Scalar<'d>, Num<'d>, Num<'d>)>, &'d Expr, Site),
@@ -286,7 +288,8 @@ impl<'d> Compiler<'d> {
                 .definitions
                 .get(id.0 as usize)
                 .is_some_and(|x| is_numeric_type(&x.ty)),
-            ExprKind::Negate(_)
+            ExprKind::Tariff(_)
+            | ExprKind::Negate(_)
             | ExprKind::Arith(..)
             | ExprKind::Min(_)
             | ExprKind::Max(_)
@@ -309,6 +312,7 @@ impl<'d> Compiler<'d> {
             ExprKind::Const(Value::Number(n)) => Num::Const(*n),
             ExprKind::Input(id) if self.is_numeric(e) => Num::Input(id.0),
             ExprKind::Definition(id) if self.is_numeric(e) => Num::Definition(id.0),
+            ExprKind::Tariff(t) => Num::Tariff(*t),
             ExprKind::Negate(x) => Num::Negate(Box::new(num(x))),
             ExprKind::Arith(op, a, b) => Num::Arith(*op, Box::new([num(a), num(b)]), site),
             // `si x est connu alors x sinon y`: the value of x when known, else y.

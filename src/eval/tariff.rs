@@ -76,7 +76,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
             match step {
                 StepPlan::One(m) => {
                     if !self.holds(m)? {
-                        if T::ON {
+                        if self.traced() {
                             self.tracer
                                 .modifier(|| modifier_step(m, &Outcome::Skipped, value));
                         }
@@ -87,7 +87,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                         went_negative = Some(m.site);
                     }
                     let last = matches!(m.action, ActionPlan::Exemption);
-                    if T::ON {
+                    if self.traced() {
                         let outcome = Outcome::Applied {
                             after,
                             amount,
@@ -104,7 +104,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                 StepPlan::MostFavourable(options, group_site) => {
                     let (after, last, chosen, outcomes) =
                         self.most_favourable(options, value, base)?;
-                    if T::ON {
+                    if self.traced() {
                         let before = value;
                         let steps = options
                             .iter()
@@ -136,7 +136,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         }
         if value.scale() > 2 {
             let rounded = number::to_cent(value);
-            if T::ON {
+            if self.traced() {
                 self.tracer.step(|| Step::ImplicitRounding {
                     before: value,
                     after: rounded,
@@ -154,7 +154,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         value: Decimal,
         base: Decimal,
     ) -> Result<(Decimal, bool, Option<usize>, Vec<Outcome>)> {
-        let mut outcomes = Vec::with_capacity(if T::ON { options.len() } else { 0 });
+        let mut outcomes = Vec::with_capacity(if self.traced() { options.len() } else { 0 });
         let mut best: Option<(usize, Decimal, bool)> = None;
         for (i, option) in options.iter().enumerate() {
             let outcome = if self.holds(option)? {
@@ -172,7 +172,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
             {
                 best = Some((i, after, last));
             }
-            if T::ON {
+            if self.traced() {
                 outcomes.push(outcome);
             }
         }

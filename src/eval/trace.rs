@@ -139,6 +139,12 @@ pub enum Step {
         column: Option<usize>,
         key_value: Shown,
     },
+    /// The final price of another tariff, used where its name is written.
+    Tariff {
+        /// The index of the tariff in [`crate::rules::Deliberation::tariffs`].
+        tariff: u32,
+        amount: Option<Decimal>,
+    },
     /// The value of the tariff before its modifiers.
     Base {
         amount: Decimal,

@@ -53,6 +53,14 @@ fn label_of<'d>(d: &'d Deliberation, m: &ModifierStep) -> Option<&'d str> {
 }
 
 /// `art. 3 « Prix du repas », ligne 27`
+/// The name, article and line of the tariff at index `t`.
+fn tariff_of(d: &Deliberation, t: u32) -> (&str, ArticleId, usize) {
+    match d.tariffs.get(t as usize) {
+        Some(tariff) => (&tariff.name, tariff.article, tariff.line),
+        None => ("?", ArticleId(u32::MAX), 0),
+    }
+}
+
 fn place(d: &Deliberation, article: ArticleId, line: usize) -> String {
     match d.articles.get(article.0 as usize) {
         Some(a) => match &a.title {
@@ -260,6 +268,14 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                     seen.row
                 ));
             }
+            Step::Tariff { tariff, amount } => {
+                let (name, article, line) = tariff_of(d, *tariff);
+                let value = amount.map_or("inconnu".to_string(), french::price);
+                out.push(format!(
+                    "{} : tarif « {name} » = {value} (prix final, après ses modificateurs)",
+                    place(d, article, line)
+                ));
+            }
             Step::Base {
                 amount,
                 article,
@@ -390,6 +406,11 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
                     "etape": "grille", "cle": seen.key, "valeur_cle": shown_json(d, *key_value),
                     "tranche": seen.row, "colonne": seen.column, "article": article, "ligne": line,
                 })
+            }
+            Step::Tariff { tariff, amount } => {
+                let (name, article, line) = tariff_of(d, *tariff);
+                let (article, line) = article_json(d, article, line);
+                json!({ "etape": "tarif", "nom": name, "montant": amount.map(amount_json), "article": article, "ligne": line })
             }
             Step::Base { amount, article, line } => {
                 let (article, line) = article_json(d, *article, *line);
