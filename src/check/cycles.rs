@@ -183,10 +183,14 @@ pub fn order(
 
 fn cycle_error(symbols: &Symbols<'_>, cycle: &[usize]) -> CheckError {
     let n = symbols.definitions.len();
-    let tariff = cycle
-        .iter()
-        .find_map(|&d| symbols.tariffs.get(d.checked_sub(n)?))
-        .map(|t| t.decl.name.text.clone());
+    // A cycle that goes from a tariff's final price into one of its modifier lines
+    // (not into its base) gets the help about the meaning of a tariff's name.
+    let tariff = cycle.iter().enumerate().find_map(|(i, &d)| {
+        let entry = symbols.tariffs.get(d.checked_sub(n)?)?;
+        let next = cycle.get((i + 1) % cycle.len())?;
+        let base = symbols.tariff(&entry.decl.name.text).map(|(_, b)| b);
+        (base != Some(*next)).then(|| entry.decl.name.text.clone())
+    });
     let mut names: Vec<_> = cycle
         .iter()
         .filter_map(|&d| match symbols.definitions.get(d) {

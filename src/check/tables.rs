@@ -126,7 +126,12 @@ impl Checker<'_> {
         };
         let key_expr = ast::Expr::new(ExprKind::Name(table.key.text.clone()), table.key.span);
         let (key, key_facts) = self.expr(&key_expr, &Vec::new());
-        if header.key.text != table.key.text {
+        // The key's column may carry a label (`QF`, `Quotient familial`): only another
+        // declared name is a mistake.
+        if header.key.text != table.key.text
+            && (self.symbols.names.contains_key(header.key.text.as_str())
+                || self.symbols.existing_choice(&header.key.text).is_some())
+        {
             self.errors.push(CheckError {
                 kind: CheckErrorKind::WrongTableKey {
                     expected: table.key.text.clone(),

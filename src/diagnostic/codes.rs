@@ -41,6 +41,9 @@ pub enum Code {
     E015,
     /// A value that is not one of the `choix`: `résidence = ailleurs`.
     E016,
+    /// A row that names another value than the grid's key: `| revenu < 600 |` in a
+    /// grid `selon qf`.
+    E017,
     /// Units that do not mix: `prix + 5` where `prix` is a montant.
     E020,
     /// Values of different kinds compared: `quotient ≤ 1 000` (montant and nombre).
@@ -112,6 +115,7 @@ impl Code {
         Code::E014,
         Code::E015,
         Code::E016,
+        Code::E017,
         Code::E020,
         Code::E021,
         Code::E022,

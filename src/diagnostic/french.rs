@@ -106,6 +106,15 @@ pub(crate) fn from_syntax(error: &SyntaxError) -> Diagnostic {
             "deux minimums ou deux maximums".to_string(),
         )
         .with_help("écrivez une borne basse et une borne haute : « > 400 et ≤ 600 »".to_string()),
+        S::RowNamesOtherKey { written, key } => Diagnostic::new(
+            Code::E017,
+            format!("cette ligne compare « {written} », mais la grille est « selon {key} »"),
+            span,
+            format!("attendu « {key} »"),
+        )
+        .with_help(format!(
+            "une ligne porte sur la clé de sa grille : écrivez « {key} < 600 », ou « moins de 600 » sans la nommer"
+        )),
         S::EmptyCell => Diagnostic::new(
             Code::E009,
             "case vide dans une ligne de grille".to_string(),

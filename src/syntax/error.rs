@@ -37,6 +37,8 @@ pub enum SyntaxErrorKind {
     NumberTooLarge { text: String },
     /// `> 400 et > 600`: two lower (or two upper) bounds.
     SameSideBounds,
+    /// `revenu < 600` in a grid `selon qf`: the row names another value than the key.
+    RowNamesOtherKey { written: String, key: String },
     /// `| |`: an empty cell.
     EmptyCell,
     /// `grille selon …` with no rows.

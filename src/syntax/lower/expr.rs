@@ -64,7 +64,7 @@ pub(super) fn expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
         Rule::quantity => ExprKind::Quantity(quantity(&pair, offset)?),
         Rule::date_literal => ExprKind::Date(date(&pair, offset)?.date),
         Rule::boolean => ExprKind::Bool(is_yes(pair)),
-        Rule::reference => ExprKind::Name(pair.as_str().to_string()),
+        Rule::reference | Rule::digit_choice => ExprKind::Name(pair.as_str().to_string()),
         Rule::round_call => {
             let mut value = None;
             let mut mode = None;

@@ -411,6 +411,32 @@ pub(super) fn literal(pair: Pair<'_, Rule>, offset: usize) -> Result<Literal> {
     })
 }
 
+/// Day, month and year of a date in words, `1er septembre 2022` (the grammar has
+/// checked its shape).
+fn in_words(written: &str) -> Option<(u32, u32, u32)> {
+    const MONTHS: [&str; 12] = [
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+    ];
+    let mut words = written.split([' ', '\u{A0}', '\u{202F}']).filter(|w| !w.is_empty());
+    let day = words.next()?;
+    let month = crate::syntax::lines::fold(words.next()?);
+    let year = words.next()?.parse().ok()?;
+    let day = day.trim_end_matches(|c: char| !c.is_ascii_digit()).parse().ok()?;
+    let month = MONTHS.iter().position(|m| *m == month)?;
+    Some((day, u32::try_from(month).ok()? + 1, year))
+}
+
 /// Whether a `boolean` pair is `oui`.
 pub(super) fn is_yes(pair: Pair<'_, Rule>) -> bool {
     pair.into_inner()
@@ -465,17 +491,22 @@ fn number(pair: &Pair<'_, Rule>, offset: usize) -> Result<rust_decimal::Decimal>
         .map_err(|_| too_large(pair, offset))
 }
 
-/// A `date_literal` pair: `26/06/2025` or `2025-06-26`.
+/// A `date_literal` pair: `26/06/2025`, `2025-06-26` or `1er septembre 2022`.
 pub(super) fn date(pair: &Pair<'_, Rule>, offset: usize) -> Result<ast::DateLit> {
     let written = pair.as_str();
-    let fields: Vec<u32> = written
-        .split(['/', '-'])
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    let (day, month, year) = match (written.contains('/'), fields.as_slice()) {
-        (true, [d, m, y]) => (*d, *m, *y),
-        (false, [y, m, d]) => (*d, *m, *y),
-        _ => (0, 0, 0),
+    let (day, month, year) = match in_words(written) {
+        Some(date) => date,
+        None => {
+            let fields: Vec<u32> = written
+                .split(['/', '-'])
+                .filter_map(|f| f.parse().ok())
+                .collect();
+            match (written.contains('/'), fields.as_slice()) {
+                (true, [d, m, y]) => (*d, *m, *y),
+                (false, [y, m, d]) => (*d, *m, *y),
+                _ => (0, 0, 0),
+            }
+        }
     };
     let date = i32::try_from(year)
         .ok()

@@ -41,11 +41,15 @@ impl Lowerer {
         })?;
         if table.header.is_none() {
             let crossed = table.column_key.is_some();
-            let key = header_name(&first)?;
+            // The key's column may be headed in words: `| Quotient familial | … |`.
+            let key = header_name(&first).unwrap_or_else(|_| ast::Name {
+                text: first.text.to_string(),
+                span: first.span,
+            });
             let columns = cells
                 .map(|cell| {
                     if crossed {
-                        condition(&cell).map(Column::Condition)
+                        condition(&cell).map(|(c, _)| Column::Condition(c))
                     } else {
                         header_column(&cell)
                     }
@@ -55,7 +59,11 @@ impl Lowerer {
             table.header = Some(ast::HeaderRow { key, columns });
             return Ok(());
         }
-        let parsed = condition(&first).and_then(|condition| {
+        let key_label = table.header.as_ref().map(|h| h.key.text.clone());
+        let parsed = condition(&first).and_then(|(condition, mention)| {
+            if let Some(mention) = mention {
+                names_key(&mention, &table.key, key_label.as_deref())?;
+            }
             let cells = cells.map(|c| cell(&c)).collect::<Result<Vec<_>>>()?;
             Ok(ast::Row {
                 condition,
@@ -74,6 +82,23 @@ impl Lowerer {
             }
         }
     }
+}
+
+/// Checks that the key a row names (`QF` in `QF < 600`) is the grid's: its name, the
+/// label of its column, or `QF`, compared without case or accents.
+fn names_key(mention: &ast::Name, key: &ast::Name, label: Option<&str>) -> Result<()> {
+    let written = lines::fold(&mention.text);
+    let same = |other: &str| lines::fold(other) == written;
+    if same(&key.text) || label.is_some_and(same) || written == "qf" {
+        return Ok(());
+    }
+    Err(SyntaxError {
+        kind: SyntaxErrorKind::RowNamesOtherKey {
+            written: mention.text.clone(),
+            key: key.text.clone(),
+        },
+        span: mention.span,
+    })
 }
 
 /// The cells of `| a | b |` (found at `offset`): the text between bars, without the
@@ -155,8 +180,10 @@ fn cell(cell: &RawCell<'_>) -> Result<ast::Cell> {
     super::expr::expr(pair, offset).map(ast::Cell::Value)
 }
 
-fn condition(cell: &RawCell<'_>) -> Result<Condition> {
+/// The condition of a row, and the key as the row names it (`QF` in `QF < 600`).
+fn condition(cell: &RawCell<'_>) -> Result<(Condition, Option<ast::Name>)> {
     let pair = parse_cell(cell, Rule::row_condition)?;
+    let mut mention = None;
     let offset = cell.span.start;
     let written = cell.text.trim().to_string();
     let at = span(&pair, offset);
@@ -172,14 +199,15 @@ fn condition(cell: &RawCell<'_>) -> Result<Condition> {
                 })
                 .collect(),
         ),
-        Rule::condition_dates | Rule::condition_numeric => interval(pair, offset)?,
+        Rule::condition_dates | Rule::condition_numeric => interval(pair, offset, &mut mention)?,
         _ => return Err(empty(at)),
     };
-    Ok(Condition {
+    let condition = Condition {
         kind,
         written,
         span: at,
-    })
+    };
+    Ok((condition, mention))
 }
 
 fn empty(span: Span) -> SyntaxError {
@@ -189,8 +217,13 @@ fn empty(span: Span) -> SyntaxError {
     }
 }
 
-/// The bounds of a row on numbers or dates.
-fn interval(form: Pair<'_, Rule>, offset: usize) -> Result<ConditionKind> {
+/// The bounds of a row on numbers or dates; `mention` gets the key when the row names
+/// it (`QF < 600`).
+fn interval(
+    form: Pair<'_, Rule>,
+    offset: usize,
+    mention: &mut Option<ast::Name>,
+) -> Result<ConditionKind> {
     let at = span(&form, offset);
     let mut low = None;
     let mut high = None;
@@ -200,6 +233,73 @@ fn interval(form: Pair<'_, Rule>, offset: usize) -> Result<ConditionKind> {
                 let (l, h) = from_quantity(part, offset)?;
                 low = l;
                 high = h;
+                true
+            }
+            Rule::between_row => {
+                let mut values = part
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::quantity)
+                    .map(|q| quantity(&q, offset));
+                let bound = |q: ast::Quantity| BoundLit {
+                    value: BoundValue::Quantity(q),
+                    inclusive: true,
+                };
+                low = values.next().transpose()?.map(bound);
+                high = values.next().transpose()?.map(bound);
+                true
+            }
+            Rule::keyed_range => {
+                let mut inclusive = Vec::new();
+                let mut values = Vec::new();
+                for inner in part.into_inner() {
+                    match inner.as_rule() {
+                        Rule::low_compare | Rule::high_compare => {
+                            inclusive.push(inner.as_str() != "<");
+                        }
+                        Rule::quantity => values.push(quantity(&inner, offset)?),
+                        Rule::key_mention => *mention = Some(name(&inner, offset)),
+                        _ => {}
+                    }
+                }
+                let mut values = values.into_iter();
+                let mut inclusive = inclusive.into_iter();
+                let mut bound = || {
+                    Some(BoundLit {
+                        value: BoundValue::Quantity(values.next()?),
+                        inclusive: inclusive.next()?,
+                    })
+                };
+                low = bound();
+                high = bound();
+                true
+            }
+            Rule::keyed_side => {
+                let mut operator = None;
+                let mut value = None;
+                for inner in part.into_inner() {
+                    match inner.as_rule() {
+                        Rule::key_mention => *mention = Some(name(&inner, offset)),
+                        Rule::key_compare => operator = Some(inner.as_str().to_string()),
+                        Rule::quantity => value = Some(quantity(&inner, offset)?),
+                        Rule::one_side => {
+                            if let Some(side) = inner.into_inner().next() {
+                                let (is_low, bound) = one_side(side, offset)?;
+                                let slot = if is_low { &mut low } else { &mut high };
+                                *slot = Some(bound);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if let (Some(operator), Some(value)) = (operator, value) {
+                    let is_low = operator.starts_with(['>', '≥']);
+                    let bound = BoundLit {
+                        value: BoundValue::Quantity(value),
+                        inclusive: matches!(operator.as_str(), "≤" | "<=" | "≥" | ">="),
+                    };
+                    let slot = if is_low { &mut low } else { &mut high };
+                    *slot = Some(bound);
+                }
                 true
             }
             Rule::one_side => match part.into_inner().next() {
