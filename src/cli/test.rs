@@ -16,13 +16,15 @@ pub fn run(args: &super::TestArgs) -> u8 {
         }
     };
     let mut status = SUCCESS;
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut broken) = (0, 0, 0);
     let mut out = String::new();
     for path in &paths {
         let document = match files::document(path) {
             Ok(document) => document,
+            // Its diagnostics are printed: it is not tested.
             Err(_) => {
                 status = FAILURE;
+                broken += 1;
                 continue;
             }
         };
@@ -78,7 +80,19 @@ pub fn run(args: &super::TestArgs) -> u8 {
             let _ = writeln!(out, "    modificateur jamais appliqué, ligne {line}");
         }
     }
-    let _ = writeln!(out, "{passed} exemple(s) réussi(s), {failed} échoué(s)");
+    match broken {
+        0 => {
+            let _ = writeln!(out, "{passed} exemple(s) réussi(s), {failed} échoué(s)");
+        }
+        _ if broken == paths.len() => {}
+        _ => {
+            let _ = writeln!(
+                out,
+                "{passed} exemple(s) réussi(s), {failed} échoué(s) ; {broken} délibération(s) \
+                 non testée(s) car elles ont des erreurs"
+            );
+        }
+    }
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     status
 }
