@@ -124,3 +124,21 @@ fn no_orphan_snapshot() {
         );
     }
 }
+
+/// `tests/cases/slips/*.delib`: a valid deliberation with one slip a finance officer
+/// makes when copying a published grid. One slip gives one diagnostic (two at most),
+/// at its place.
+#[test]
+fn one_slip_one_diagnostic() {
+    insta::glob!("cases/slips/*.delib", |path| {
+        let compiled = tarif::compile(&read(path));
+        let errors = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
+        assert!(
+            (1..=2).contains(&errors),
+            "{} errors for one slip: {:?}",
+            errors,
+            compiled.diagnostics
+        );
+        insta::assert_snapshot!(render(path));
+    });
+}

@@ -103,7 +103,10 @@ fn a_compiled_document_of_another_version_is_refused() {
     let json = Document::from_source(&source)
         .expect("valid")
         .to_json()
-        .replace(&format!("\"version\": {}", tarif::document::VERSION), "\"version\": 99");
+        .replace(
+            &format!("\"version\": {}", tarif::document::VERSION),
+            "\"version\": 99",
+        );
     assert!(matches!(
         Document::load(&json),
         Err(tarif::document::LoadError::WrongVersion { version: 99, .. })

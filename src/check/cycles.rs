@@ -97,6 +97,8 @@ fn table_names(table: &ast::Table, column: usize, names: &mut Vec<String>) {
 /// Every name an expression mentions.
 pub fn names_in(expr: &ast::Expr, names: &mut Vec<String>) {
     match &expr.kind {
+        // `3,00 €/repas`: the unit of a price, reported as such by the typing.
+        ExprKind::Arith(crate::rules::ArithOp::Div, a, b) if is_price_per_unit(a, b) => {}
         ExprKind::Name(n) => names.push(n.clone()),
         ExprKind::Quantity(_) | ExprKind::Date(_) | ExprKind::Bool(_) => {}
         ExprKind::Negate(e) | ExprKind::Not(e) | ExprKind::Round(e, _) => names_in(e, names),
@@ -209,4 +211,11 @@ fn cycle_error(symbols: &Symbols<'_>, cycle: &[usize]) -> CheckError {
         kind: CheckErrorKind::Cycle { names, tariff },
         span,
     }
+}
+
+/// `3,00 €/repas`: an amount in euros, then `/` and a word, written without spaces.
+pub fn is_price_per_unit(a: &ast::Expr, b: &ast::Expr) -> bool {
+    matches!(&a.kind, ExprKind::Quantity(q) if q.unit == ast::Unit::Euro)
+        && matches!(b.kind, ExprKind::Name(_))
+        && b.span.start == a.span.end + 1
 }

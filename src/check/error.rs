@@ -21,6 +21,9 @@ pub enum CheckErrorKind {
         name: String,
         suggestion: Option<String>,
     },
+    /// `0,30 €/heure`: the unit of a price written after the amount, read as a division
+    /// by an unknown name.
+    PricePerUnit { unit: String },
     /// A name defined twice.
     DuplicateName { name: String, first: Span },
     /// A word of the language used as a name.

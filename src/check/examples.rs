@@ -33,6 +33,8 @@ impl Checker<'_> {
                             date = Some(d);
                         }
                     }
+                    // An input whose declaration could not be read is reported there.
+                    None if self.broken.contains(name.text.as_str()) => {}
                     _ => self.errors.push(CheckError {
                         kind: CheckErrorKind::ExampleNotInput {
                             name: name.text.clone(),

@@ -62,6 +62,15 @@ impl<'a> Checker<'a> {
                             Facts::error(),
                         )
                     }
+                    // `formule = 4C` where `formule` could not be read: its values are
+                    // unknown, and the declaration's error says why.
+                    (Ty::Error, A::Name(word)) if self.is_unresolved(word) => (
+                        rules::Expr {
+                            kind: R::Const(Value::Bool(false)),
+                            span: b.span,
+                        },
+                        Facts::error(),
+                    ),
                     _ => self.expr(b, assumed),
                 };
                 self.compare(*op, (&fa, a), (&fb, b), span);
@@ -215,7 +224,7 @@ impl<'a> Checker<'a> {
                     let facts = Facts::of(Ty::Choice(BTreeSet::from([id])));
                     return (R::Const(Value::Choice(id)), facts);
                 }
-                if !self.broken.contains(name) {
+                if !self.broken.contains(name) && !self.unread_columns {
                     self.errors.push(CheckError {
                         kind: CheckErrorKind::UnknownName {
                             name: name.to_string(),
@@ -241,6 +250,19 @@ impl<'a> Checker<'a> {
         assumed: &Assumed<'e>,
         span: crate::span::Span,
     ) -> Typed {
+        // `0,30 €/heure`: a price and its unit, not a division by an unknown `heure`.
+        if op == ArithOp::Div
+            && let (A::Quantity(q), A::Name(unit)) = (&a.kind, &b.kind)
+            && q.unit == Unit::Euro
+            // `€/heure` written without spaces, or by an unknown name.
+            && (self.is_unresolved(unit) || super::cycles::is_price_per_unit(a, b))
+        {
+            self.errors.push(CheckError {
+                kind: CheckErrorKind::PricePerUnit { unit: unit.clone() },
+                span,
+            });
+            return self.expr(a, assumed);
+        }
         let (ea, fa) = self.numeric(a, assumed);
         let (eb, fb) = self.numeric(b, assumed);
         let ty = match arith_type(op, &fa.ty, &fb.ty) {

@@ -54,6 +54,9 @@ pub(crate) struct Checker<'a> {
     symbols: Symbols<'a>,
     /// Names whose statement could not be read: never reported as unknown.
     broken: HashSet<&'a str>,
+    /// A grid has a column headed by words that could not be read as a name: an
+    /// unknown name may be that column's, so it is not reported again.
+    unread_columns: bool,
     errors: Vec<CheckError>,
     inputs: Vec<rules::Input>,
     input_facts: Vec<Facts>,
@@ -79,6 +82,10 @@ impl<'a> Checker<'a> {
             lines: LineIndex::new(source),
             symbols,
             broken: broken.iter().map(String::as_str).collect(),
+            unread_columns: file.articles.iter().flat_map(|a| &a.items).any(|item| {
+                matches!(item, ast::ArticleItem::Table(t)
+                    if t.header.as_ref().is_some_and(|h| !h.complete))
+            }),
             errors,
             inputs: Vec::new(),
             input_facts: Vec::new(),

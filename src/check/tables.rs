@@ -142,7 +142,7 @@ impl Checker<'_> {
         }
         let width = header.columns.len();
         for row in &table.rows {
-            if row.cells.len() != width {
+            if row.cells.len() != width && header.complete {
                 self.errors.push(CheckError {
                     kind: CheckErrorKind::CellCount {
                         expected: width,

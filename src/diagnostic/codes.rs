@@ -17,7 +17,8 @@ pub enum Code {
     E003,
     /// A header line given twice: two `numéro` lines.
     E004,
-    /// An unknown function: `plafond(x ; 3)`.
+    /// An unknown function: `plafond(x ; 3)`; or `arrondi(x ; supérieur)`, whose mode
+    /// is not one.
     E005,
     /// A date that does not exist: `31/02/2025`.
     E006,
@@ -44,6 +45,9 @@ pub enum Code {
     /// A row that names another value than the grid's key: `| revenu < 600 |` in a
     /// grid `selon qf`.
     E017,
+    /// A column of a grid headed by words instead of the name it defines:
+    /// `| qf | Prix du repas |` in a `grille selon qf`.
+    E018,
     /// Units that do not mix: `prix + 5` where `prix` is a montant.
     E020,
     /// Values of different kinds compared: `quotient ≤ 1 000` (montant and nombre).
@@ -116,6 +120,7 @@ impl Code {
         Code::E015,
         Code::E016,
         Code::E017,
+        Code::E018,
         Code::E020,
         Code::E021,
         Code::E022,

@@ -85,6 +85,28 @@ pub(crate) fn from_syntax(error: &SyntaxError) -> Diagnostic {
             "fonction inconnue".to_string(),
         )
         .with_help("les fonctions sont min(a ; b), max(a ; b), arrondi(x ; au centime) et borné(x ; entre a et b)".to_string()),
+        S::BadCall { rounding: true, written } => Diagnostic::new(
+            Code::E005,
+            match written {
+                Some(w) => format!("« {w} » n'est pas un mode d'arrondi"),
+                None => "il manque le mode d'arrondi".to_string(),
+            },
+            span,
+            "mode d'arrondi attendu".to_string(),
+        )
+        .with_help(
+            "écrivez par exemple arrondi(x ; au centime), arrondi(x ; à l'euro inférieur), \
+             arrondi(x ; à 0,05 € près), ou pour compter des tranches commencées \
+             arrondi(minutes / 30 ; à l'unité supérieure)"
+                .to_string(),
+        ),
+        S::BadCall { rounding: false, .. } => Diagnostic::new(
+            Code::E005,
+            "borné s'écrit avec « entre … et … »".to_string(),
+            span,
+            "bornes attendues".to_string(),
+        )
+        .with_help("écrivez par exemple borné(quotient × 0,36 % ; entre 2,60 € et 4,50 €)".to_string()),
         S::InvalidDate { text } => Diagnostic::new(
             Code::E006,
             format!("la date « {text} » n'existe pas"),
@@ -114,6 +136,16 @@ pub(crate) fn from_syntax(error: &SyntaxError) -> Diagnostic {
         )
         .with_help(format!(
             "une ligne porte sur la clé de sa grille : écrivez « {key} < 600 », ou « moins de 600 » sans la nommer"
+        )),
+        S::ColumnNotName { written, suggestion } => Diagnostic::new(
+            Code::E018,
+            format!("la colonne « {written} » doit porter le nom de ce qu'elle définit"),
+            span,
+            "intitulé en toutes lettres".to_string(),
+        )
+        .with_help(format!(
+            "écrivez le nom du tarif ou du calcul défini par la colonne, par exemple « {suggestion} » ; \
+             pour une grille d'une seule colonne de prix, nommez-la au-dessus : « {suggestion} selon … »"
         )),
         S::EmptyCell => Diagnostic::new(
             Code::E009,
@@ -210,6 +242,12 @@ fn syntax_hint(expected: &[Expected], found: Option<&str>) -> Option<String> {
             "l'unité d'un tarif s'écrit entre parenthèses : tarif repas (par repas)".to_string(),
         );
     }
+    if expected.contains(&Expected::Date) {
+        return Some(
+            "une date s'écrit 01/09/2025, 2025-09-01 ou en toutes lettres 1er septembre 2025"
+                .to_string(),
+        );
+    }
     if expected.contains(&Expected::Keyword("sinon")) {
         return Some("une condition s'écrit : si … alors … sinon …".to_string());
     }
@@ -235,6 +273,15 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
                 )),
             }
         }
+        C::PricePerUnit { unit } => Diagnostic::new(
+            Code::E011,
+            format!("« €/{unit} » est l'unité du prix, pas une division par « {unit} »"),
+            span,
+            "unité du prix".to_string(),
+        )
+        .with_help(format!(
+            "écrivez le montant seul, sans « /{unit} » : l'unité se déclare avec le tarif, tarif … (par {unit})"
+        )),
         C::DuplicateName { name, first } => Diagnostic::new(
             Code::E012,
             format!("« {name} » est défini deux fois"),

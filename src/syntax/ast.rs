@@ -178,6 +178,8 @@ pub struct Table {
 pub struct HeaderRow {
     pub key: Name,
     pub columns: Vec<Column>,
+    /// Every column could be read (otherwise the rows are not counted against it).
+    pub complete: bool,
 }
 
 /// A column of the header row: a defined name, or a condition on the column key.

@@ -31,6 +31,12 @@ pub enum SyntaxErrorKind {
     DuplicateHeaderLine(HeaderLine),
     /// `plafond(x)`: not a function of the language.
     UnknownFunction { name: String },
+    /// `arrondi(x ; supérieur)`: a mode that is not one; `borné(x ; 2 €)`: no
+    /// `entre A et B`. `written` is the argument as written.
+    BadCall {
+        rounding: bool,
+        written: Option<String>,
+    },
     /// `31/02/2025`
     InvalidDate { text: String },
     /// A number too large for exact decimals.
@@ -39,6 +45,9 @@ pub enum SyntaxErrorKind {
     SameSideBounds,
     /// `revenu < 600` in a grid `selon qf`: the row names another value than the key.
     RowNamesOtherKey { written: String, key: String },
+    /// `| Prix du repas |` in the header of a `grille`: a column must name what it
+    /// defines; `suggestion` is a name made from the words.
+    ColumnNotName { written: String, suggestion: String },
     /// `| |`: an empty cell.
     EmptyCell,
     /// `grille selon …` with no rows.

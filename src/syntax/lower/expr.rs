@@ -185,8 +185,20 @@ fn named_call(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
     let at = span(&pair, offset);
     let mut parts = pair.into_inner();
     let function = parts.next().ok_or_else(|| missing(at))?;
+    let folded = fold(function.as_str());
+    // `arrondi(x ; supérieur)`: the function exists, its second argument is not a mode.
+    if folded == "arrondi" || folded == "borne" {
+        let last = parts.last();
+        return Err(SyntaxError {
+            kind: SyntaxErrorKind::BadCall {
+                rounding: folded == "arrondi",
+                written: last.as_ref().map(|p| p.as_str().trim().to_string()),
+            },
+            span: last.map_or(at, |p| span(&p, offset)),
+        });
+    }
     let arguments = parts.map(|p| expr(p, offset)).collect::<Result<Vec<_>>>()?;
-    let kind = match fold(function.as_str()).as_str() {
+    let kind = match folded.as_str() {
         "min" => ExprKind::Min(arguments),
         "max" => ExprKind::Max(arguments),
         _ => {

@@ -363,7 +363,9 @@ pub(super) fn rounding_mode(pair: Pair<'_, Rule>, offset: usize) -> Result<ast::
         Rule::cent_up => R::Up(cent),
         Rule::euro_down => R::Down(Decimal::ONE),
         Rule::euro_up => R::Up(Decimal::ONE),
-        Rule::euro_nearest => R::Nearest(Decimal::ONE),
+        Rule::euro_nearest | Rule::unit_nearest => R::Nearest(Decimal::ONE),
+        Rule::unit_down => R::Down(Decimal::ONE),
+        Rule::unit_up => R::Up(Decimal::ONE),
         Rule::step_nearest => {
             let step = mode
                 .into_inner()
@@ -428,11 +430,16 @@ fn in_words(written: &str) -> Option<(u32, u32, u32)> {
         "novembre",
         "decembre",
     ];
-    let mut words = written.split([' ', '\u{A0}', '\u{202F}']).filter(|w| !w.is_empty());
+    let mut words = written
+        .split([' ', '\u{A0}', '\u{202F}'])
+        .filter(|w| !w.is_empty());
     let day = words.next()?;
     let month = crate::syntax::lines::fold(words.next()?);
     let year = words.next()?.parse().ok()?;
-    let day = day.trim_end_matches(|c: char| !c.is_ascii_digit()).parse().ok()?;
+    let day = day
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()?;
     let month = MONTHS.iter().position(|m| *m == month)?;
     Some((day, u32::try_from(month).ok()? + 1, year))
 }

@@ -221,6 +221,13 @@ impl Lowerer {
 
     /// Records the error of a statement that could not be read, and the name it defined.
     fn broken(&mut self, statement: Statement<'_>, error: SyntaxError) {
+        // `applicable du 1er septembre 2O22` is reported once, not also as missing.
+        if self.section == Some(Section::Header) {
+            let first = statement.text.split_whitespace().next().unwrap_or("");
+            if lines::fold(first) == "applicable" {
+                self.saw_applicable = true;
+            }
+        }
         if let Some(name) = defined_name(statement.text) {
             self.broken_names.push(name);
         }

@@ -41,22 +41,37 @@ impl Lowerer {
         })?;
         if table.header.is_none() {
             let crossed = table.column_key.is_some();
+            let named = table.name.is_some();
             // The key's column may be headed in words: `| Quotient familial | … |`.
             let key = header_name(&first).unwrap_or_else(|_| ast::Name {
                 text: first.text.to_string(),
                 span: first.span,
             });
-            let columns = cells
-                .map(|cell| {
-                    if crossed {
-                        condition(&cell).map(|(c, _)| Column::Condition(c))
-                    } else {
-                        header_column(&cell)
+            let mut first_error = None;
+            let mut columns = Vec::new();
+            for cell in cells {
+                let column = if crossed {
+                    condition(&cell).map(|(c, _)| Column::Condition(c))
+                } else {
+                    header_column(&cell).or_else(|error| label_column(&cell, named, error))
+                };
+                match column {
+                    Ok(column) => columns.push(column),
+                    Err(error) => {
+                        first_error.get_or_insert(error);
                     }
-                })
-                .collect::<Result<Vec<_>>>();
-            let columns = columns.inspect_err(|_| table.incomplete = true)?;
-            table.header = Some(ast::HeaderRow { key, columns });
+                }
+            }
+            // The rows below stay data rows even when a column could not be read.
+            table.header = Some(ast::HeaderRow {
+                key,
+                columns,
+                complete: first_error.is_none(),
+            });
+            if let Some(error) = first_error {
+                table.incomplete = true;
+                return Err(error);
+            }
             return Ok(());
         }
         let key_label = table.header.as_ref().map(|h| h.key.text.clone());
@@ -160,6 +175,34 @@ fn header_column(cell: &RawCell<'_>) -> Result<Column> {
             _ => ast::Unit::Euro,
         });
     Ok(Column::Name(name(&word, cell.span.start), unit))
+}
+
+/// A column headed by words (`Tarif ½ heure`): the label of the only column of a
+/// named grid (`demi_heure selon qf`), whose name is the grid's; in a `grille`, the
+/// error says which name to write.
+fn label_column(cell: &RawCell<'_>, named: bool, error: SyntaxError) -> Result<Column> {
+    if cell.text.trim().is_empty() {
+        return Err(error);
+    }
+    let label = ast::Name {
+        text: cell.text.to_string(),
+        span: cell.span,
+    };
+    if named {
+        return Ok(Column::Name(label, None));
+    }
+    let suggestion: String = lines::fold(&cell.text.replace('½', " demi "))
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c.is_alphabetic()))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    Err(SyntaxError {
+        kind: SyntaxErrorKind::ColumnNotName {
+            written: cell.text.to_string(),
+            suggestion,
+        },
+        span: cell.span,
+    })
 }
 
 fn cell(cell: &RawCell<'_>) -> Result<ast::Cell> {
