@@ -1,7 +1,6 @@
 //! Grids written as they are published (`tests/cases/published/*.delib`): what
 //! `tarif check` and `tarif test` print for each, from the real binary.
 
-use std::path::Path;
 use std::process::Command;
 
 fn tarif(args: &[&str]) -> String {
@@ -28,7 +27,6 @@ fn published_wordings_are_checked_and_priced() {
             .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/");
-        let relative = Path::new(&relative).to_string_lossy().into_owned();
         insta::assert_snapshot!(format!(
             "{}\n{}",
             tarif(&["check", &relative]),
