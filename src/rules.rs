@@ -106,6 +106,14 @@ pub struct Input {
     pub whole: bool,
     pub certified: Option<CertifiedSource>,
     pub default: Option<Value>,
+    /// `de 0 à 150`: a family's value outside is an error naming the input.
+    #[serde(default)]
+    pub low: Option<Decimal>,
+    #[serde(default)]
+    pub high: Option<Decimal>,
+    /// `obligatoire`: a family without a value is not priced.
+    #[serde(default)]
+    pub required: bool,
     pub label: Option<String>,
     pub line: usize,
 }

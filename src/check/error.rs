@@ -24,6 +24,8 @@ pub enum CheckErrorKind {
     /// `0,30 €/heure`: the unit of a price written after the amount, read as a division
     /// by an unknown name.
     PricePerUnit { unit: String },
+    /// `de 150 à 0` on an input: the greatest value is below the least.
+    BoundsReversed,
     /// A name defined twice.
     DuplicateName { name: String, first: Span },
     /// A word of the language used as a name.

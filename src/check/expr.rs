@@ -149,7 +149,7 @@ impl<'a> Checker<'a> {
                 let (e, f) = self.numeric(x, assumed);
                 let facts = Facts {
                     grain: Grain::of(mode.step()),
-                    range: f.range.widened(mode.step()),
+                    range: f.range.rounded(*mode),
                     ..f
                 };
                 (R::Round(Box::new(e), *mode), facts)

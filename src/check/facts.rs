@@ -256,6 +256,29 @@ impl Range {
         }
     }
 
+    /// The range after a rounding: rounding never reverses an order, so the ends are
+    /// the rounded ends (`None` when a quotient overflows).
+    pub fn rounded(self, mode: crate::rules::Rounding) -> Range {
+        use crate::rules::Rounding;
+        use rust_decimal::RoundingStrategy;
+        let round = |v: Decimal| {
+            let step = mode.step();
+            let units = v.checked_div(step)?;
+            let units = match mode {
+                Rounding::Nearest(_) => {
+                    units.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+                }
+                Rounding::Down(_) => units.floor(),
+                Rounding::Up(_) => units.ceil(),
+            };
+            units.checked_mul(step)
+        };
+        Range {
+            low: self.low.and_then(round),
+            high: self.high.and_then(round),
+        }
+    }
+
     pub fn is_non_negative(self) -> bool {
         self.low
             .is_some_and(|v| !v.is_sign_negative() || v.is_zero())

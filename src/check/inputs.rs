@@ -98,12 +98,17 @@ impl Checker<'_> {
                 (Ty::Date, _) => Grain::WHOLE,
                 _ => Grain::Dense,
             };
+            let (low, high) = self.bounds(decl, &ty);
             let range = if ty.is_numeric() {
-                Range::NON_NEGATIVE
+                Range {
+                    low: Some(low.unwrap_or(Decimal::ZERO).max(Decimal::ZERO)),
+                    high,
+                }
             } else {
                 Range::ALL
             };
-            let unknown = if default.is_some() {
+            let required = decl.required.is_some();
+            let unknown = if default.is_some() || required {
                 BTreeSet::new()
             } else {
                 BTreeSet::from([id])
@@ -120,6 +125,9 @@ impl Checker<'_> {
                 whole,
                 certified,
                 default,
+                low,
+                high,
+                required,
                 label: decl.label.as_ref().map(|t| t.text.clone()),
                 line: self.line(decl.span),
             });
@@ -187,6 +195,33 @@ impl Checker<'_> {
     }
 
     /// The default value of an input, checked against its type.
+    /// The bounds `de X à Y` of a numeric input, in its unit; an error when the input
+    /// is not a number or a bound does not fit its type.
+    fn bounds(&mut self, decl: &ast::InputDecl, ty: &Ty) -> (Option<Decimal>, Option<Decimal>) {
+        let mut value = |q: &Option<ast::Quantity>| {
+            let q = q.as_ref()?;
+            if !ty.is_numeric() {
+                self.mismatch(TyExpected::Numeric, ty, q.span);
+                return None;
+            }
+            match self.literal_value(&Literal::Quantity(*q), ty) {
+                Some(Value::Number(n)) => Some(n),
+                _ => None,
+            }
+        };
+        let low = value(&decl.low);
+        let high = value(&decl.high);
+        if let (Some(l), Some(h), Some(q)) = (low, high, decl.high.as_ref())
+            && h < l
+        {
+            self.errors.push(CheckError {
+                kind: CheckErrorKind::BoundsReversed,
+                span: q.span,
+            });
+        }
+        (low, high)
+    }
+
     fn default(&mut self, literal: &Literal, ty: &Ty, whole: bool) -> Option<Value> {
         let value = self.literal_value(literal, ty);
         if let (Some(Value::Number(n)), true) = (value, whole)

@@ -282,6 +282,13 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
         .with_help(format!(
             "écrivez le montant seul, sans « /{unit} » : l'unité se déclare avec le tarif, tarif … (par {unit})"
         )),
+        C::BoundsReversed => Diagnostic::new(
+            Code::E008,
+            "la borne haute de cette entrée est plus petite que sa borne basse".to_string(),
+            span,
+            "borne haute".to_string(),
+        )
+        .with_help("écrivez la plus petite valeur d'abord : de 0 à 150".to_string()),
         C::DuplicateName { name, first } => Diagnostic::new(
             Code::E012,
             format!("« {name} » est défini deux fois"),

@@ -43,12 +43,41 @@ pub enum EvalErrorKind {
     Negative {
         amount: Decimal,
     },
+    /// An input declared `obligatoire` has no value.
+    MissingRequired {
+        input: String,
+    },
+    /// A number outside the bounds its input declares (`de 0 à 150`).
+    OutOfBounds {
+        input: String,
+        low: Option<Decimal>,
+        high: Option<Decimal>,
+    },
     /// The date of the service is outside the deliberation's applicable period.
     OutsidePeriod {
         date: NaiveDate,
         from: NaiveDate,
         to: Option<NaiveDate>,
     },
+}
+
+impl EvalErrorKind {
+    /// The stable code of the error (LANGUAGE.md §12, docs/reference.md).
+    pub fn code(&self) -> &'static str {
+        match self {
+            EvalErrorKind::Unknown { .. } => "E101",
+            EvalErrorKind::Undecidable { .. } => "E102",
+            EvalErrorKind::NotApplicable { .. } => "E103",
+            EvalErrorKind::NoRow { .. } => "E104",
+            EvalErrorKind::DivisionByZero => "E105",
+            EvalErrorKind::Overflow => "E106",
+            EvalErrorKind::Negative { .. } => "E107",
+            EvalErrorKind::OutsidePeriod { .. } => "E108",
+            EvalErrorKind::NoTariff { .. } => "E109",
+            EvalErrorKind::OutOfBounds { .. } => "E118",
+            EvalErrorKind::MissingRequired { .. } => "E119",
+        }
+    }
 }
 
 impl EvalError {

@@ -143,11 +143,42 @@ impl<'p> Session<'p> {
         if let Err(e) = check_period(plan.deliberation(), date) {
             return (Err(e), tracer);
         }
+        if let Err(e) = check_required(plan.deliberation(), family) {
+            return (Err(e), tracer);
+        }
         let mut evaluator =
             expr::Evaluator::new(plan, family, date, &mut self.memo, &mut self.shown, tracer);
         let result = evaluator.tariff(tariff).map_err(|e| *e);
         (result, evaluator.into_tracer())
     }
+}
+
+/// The first input declared `obligatoire` that has no value, or whose value is out of
+/// its bounds, as an error (the family reader reports them all; this guards examples
+/// and callers of the library).
+fn check_required(d: &Deliberation, family: &Family) -> Result<(), EvalError> {
+    for (index, input) in d.inputs.iter().enumerate() {
+        if !input.required && input.low.is_none() && input.high.is_none() {
+            continue;
+        }
+        let kind = match family.given.get(index).copied().flatten() {
+            None if input.required && input.default.is_none() => EvalErrorKind::MissingRequired {
+                input: input.name.clone(),
+            },
+            Some((Value::Number(n), _))
+                if input.low.is_some_and(|l| n < l) || input.high.is_some_and(|h| n > h) =>
+            {
+                EvalErrorKind::OutOfBounds {
+                    input: input.name.clone(),
+                    low: input.low,
+                    high: input.high,
+                }
+            }
+            _ => continue,
+        };
+        return Err(EvalError::at(kind, None, input.line));
+    }
+    Ok(())
 }
 
 /// The price of one tariff, and its justification when asked.

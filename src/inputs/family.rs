@@ -51,6 +51,13 @@ pub enum FamilyErrorKind {
     TooPrecise,
     /// A date that cannot be read.
     BadDate { text: String },
+    /// A number outside the bounds the deliberation declares (`de 0 à 150`).
+    OutOfBounds {
+        low: Option<Decimal>,
+        high: Option<Decimal>,
+    },
+    /// No value for an input declared `obligatoire`.
+    Required,
     /// A field of a `justificatifs` document that cannot be read (the field is its path).
     MalformedProof { expected: super::proofs::Expected },
 }
@@ -192,6 +199,7 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
     {
         read_proofs(deliberation, documents, &mut read);
     }
+    read.declared_limits(deliberation);
     read
 }
 
@@ -297,6 +305,7 @@ pub fn read_family_fields(
             ColumnKind::Ignored => {}
         }
     }
+    read.declared_limits(d);
     read
 }
 
@@ -452,6 +461,32 @@ impl FamilyRead {
             return Vec::new();
         }
         crate::eval::price_all(d, &self.family, date, tariffs, justify)
+    }
+
+    /// The bounds (`de 0 à 150`) and the `obligatoire` of the deliberation's inputs,
+    /// checked once every field and document is read.
+    fn declared_limits(&mut self, d: &Deliberation) {
+        for (index, input) in d.inputs.iter().enumerate() {
+            let given = self.family.given.get(index).copied().flatten();
+            match given {
+                Some((Value::Number(n), _)) => {
+                    let below = input.low.is_some_and(|l| n < l);
+                    let above = input.high.is_some_and(|h| n > h);
+                    if below || above {
+                        let kind = FamilyErrorKind::OutOfBounds {
+                            low: input.low,
+                            high: input.high,
+                        };
+                        self.error(&input.name, kind);
+                    }
+                }
+                Some(_) => {}
+                None if input.required && input.default.is_none() => {
+                    self.error(&input.name, FamilyErrorKind::Required);
+                }
+                None => {}
+            }
+        }
     }
 
     fn error(&mut self, field: &str, kind: FamilyErrorKind) {

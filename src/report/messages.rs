@@ -17,71 +17,61 @@ pub struct Message {
 
 /// An evaluation error in French.
 pub fn eval_error(error: &EvalError) -> Message {
-    let (code, text) = match &error.kind {
-        EvalErrorKind::Unknown { tariff, missing } if missing.is_empty() => (
-            "E101",
-            format!("le tarif « {tariff} » ne peut pas être calculé : une valeur manque"),
+    let text = match &error.kind {
+        EvalErrorKind::Unknown { tariff, missing } if missing.is_empty() => {
+            format!("le tarif « {tariff} » ne peut pas être calculé : une valeur manque")
+        }
+        EvalErrorKind::Unknown { tariff, missing } => format!(
+            "le tarif « {tariff} » ne peut pas être calculé : {} manque",
+            french::list_or(missing)
         ),
-        EvalErrorKind::Unknown { tariff, missing } => (
-            "E101",
-            format!(
-                "le tarif « {tariff} » ne peut pas être calculé : {} manque",
+        EvalErrorKind::Undecidable { missing } => format!(
+            "une condition ne peut pas être décidée : {} manque",
+            if missing.is_empty() {
+                "une valeur".to_string()
+            } else {
                 french::list_or(missing)
+            }
+        ),
+        EvalErrorKind::NotApplicable { row } => {
+            format!("la tranche « {row} » est sans objet (—) pour ce tarif")
+        }
+        EvalErrorKind::NoRow { key } => {
+            format!("aucune ligne de la grille ne prend cette valeur de « {key} »")
+        }
+        EvalErrorKind::DivisionByZero => "division par zéro".to_string(),
+        EvalErrorKind::MissingRequired { input } => format!(
+            "« {input} » est obligatoire : la famille ne peut pas être tarifée sans cette valeur"
+        ),
+        EvalErrorKind::OutOfBounds { input, low, high } => {
+            format!("« {input} » doit être {}", bounds_text(*low, *high))
+        }
+        EvalErrorKind::NoTariff { index } => {
+            format!("la délibération n'a pas de tarif n° {}", index + 1)
+        }
+        EvalErrorKind::Overflow => "nombre trop grand pour être calculé exactement".to_string(),
+        EvalErrorKind::Negative { amount } => format!(
+            "le prix devient négatif ({}) : un prix ne descend pas sous 0 €",
+            french::amount(*amount)
+        ),
+        EvalErrorKind::OutsidePeriod { date, from, to } => match to {
+            Some(to) => format!(
+                "le {} est hors de la période d'application de la délibération (du {} au {})",
+                french::date(*date),
+                french::date(*from),
+                french::date(*to)
             ),
-        ),
-        EvalErrorKind::Undecidable { missing } => (
-            "E102",
-            format!(
-                "une condition ne peut pas être décidée : {} manque",
-                if missing.is_empty() {
-                    "une valeur".to_string()
-                } else {
-                    french::list_or(missing)
-                }
+            None => format!(
+                "le {} est avant le début d'application de la délibération ({})",
+                french::date(*date),
+                french::date(*from)
             ),
-        ),
-        EvalErrorKind::NotApplicable { row } => (
-            "E103",
-            format!("la tranche « {row} » est sans objet (—) pour ce tarif"),
-        ),
-        EvalErrorKind::NoRow { key } => (
-            "E104",
-            format!("aucune ligne de la grille ne prend cette valeur de « {key} »"),
-        ),
-        EvalErrorKind::DivisionByZero => ("E105", "division par zéro".to_string()),
-        EvalErrorKind::NoTariff { index } => (
-            "E109",
-            format!("la délibération n'a pas de tarif n° {}", index + 1),
-        ),
-        EvalErrorKind::Overflow => (
-            "E106",
-            "nombre trop grand pour être calculé exactement".to_string(),
-        ),
-        EvalErrorKind::Negative { amount } => (
-            "E107",
-            format!(
-                "le prix devient négatif ({}) : un prix ne descend pas sous 0 €",
-                french::amount(*amount)
-            ),
-        ),
-        EvalErrorKind::OutsidePeriod { date, from, to } => (
-            "E108",
-            match to {
-                Some(to) => format!(
-                    "le {} est hors de la période d'application de la délibération (du {} au {})",
-                    french::date(*date),
-                    french::date(*from),
-                    french::date(*to)
-                ),
-                None => format!(
-                    "le {} est avant le début d'application de la délibération ({})",
-                    french::date(*date),
-                    french::date(*from)
-                ),
-            },
-        ),
+        },
     };
-    Message { code, text }
+    Message {
+        code: error.kind.code(),
+        text,
+    }
 }
 
 /// What is wrong with a field of a family, in French.
@@ -112,6 +102,14 @@ pub fn family_error(error: &FamilyError) -> Message {
         FamilyErrorKind::TooPrecise => (
             "E115",
             format!("« {field} » est un montant : au plus deux décimales"),
+        ),
+        FamilyErrorKind::OutOfBounds { low, high } => (
+            "E118",
+            format!("« {field} » doit être {}", bounds_text(*low, *high)),
+        ),
+        FamilyErrorKind::Required => (
+            "E119",
+            format!("« {field} » est obligatoire : la famille ne peut pas être tarifée sans cette valeur"),
         ),
         FamilyErrorKind::MalformedProof { expected } => (
             "E117",
@@ -198,5 +196,15 @@ fn expected_text(ty: &ValueType, choices: &[String]) -> String {
         ValueType::Boolean => "oui ou non (true ou false)".to_string(),
         ValueType::Date => "une date (AAAA-MM-JJ ou JJ/MM/AAAA)".to_string(),
         ValueType::Choice(_) => format!("une de ces valeurs : {}", french::list_or(choices)),
+    }
+}
+
+/// `entre 0 et 150`, `au moins 1`, `au plus 150`.
+fn bounds_text(low: Option<rust_decimal::Decimal>, high: Option<rust_decimal::Decimal>) -> String {
+    match (low, high) {
+        (Some(l), Some(h)) => format!("entre {} et {}", french::number(l), french::number(h)),
+        (Some(l), None) => format!("au moins {}", french::number(l)),
+        (None, Some(h)) => format!("au plus {}", french::number(h)),
+        (None, None) => "une valeur permise".to_string(),
     }
 }

@@ -115,6 +115,11 @@ pub struct InputDecl {
     pub ty_span: Span,
     pub certified: Option<Name>,
     pub default: Option<Literal>,
+    /// `de 0 à 150`: the least and greatest values a family may give.
+    pub low: Option<Quantity>,
+    pub high: Option<Quantity>,
+    /// `obligatoire`
+    pub required: Option<Span>,
     pub label: Option<Text>,
     pub span: Span,
 }

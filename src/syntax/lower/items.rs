@@ -75,6 +75,9 @@ impl Lowerer {
             ty_span: span,
             certified: None,
             default: None,
+            low: None,
+            high: None,
+            required: None,
             label: None,
             span,
         };
@@ -95,6 +98,18 @@ impl Lowerer {
                         decl.default = Some(literal(value, offset)?);
                     }
                 }
+                Rule::input_bounds => {
+                    for bound in part.into_inner() {
+                        let value = bound.clone().into_inner().next();
+                        let value = value.map(|q| quantity(&q, offset)).transpose()?;
+                        match bound.as_rule() {
+                            Rule::bound_low => decl.low = value,
+                            Rule::bound_high => decl.high = value,
+                            _ => {}
+                        }
+                    }
+                }
+                Rule::required => decl.required = Some(super::span(&part, offset)),
                 Rule::text => decl.label = Some(text(part, offset)),
                 _ => {}
             }
