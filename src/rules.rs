@@ -412,4 +412,8 @@ pub struct Example {
     pub inputs: Vec<(InputId, Option<Value>)>,
     /// `attendu repas = 2,29 €`: the tariff, the amount, the line.
     pub expected: Vec<(usize, Decimal, usize)>,
+    /// `attendu repas = erreur E118`: the tariff (every tariff when `None`), the code
+    /// if written, the line.
+    #[serde(default)]
+    pub errors: Vec<(Option<usize>, Option<String>, usize)>,
 }

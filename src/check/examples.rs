@@ -71,12 +71,35 @@ impl Checker<'_> {
                     }),
                 }
             }
+            let mut errors = Vec::new();
+            for expected in &example.expected_errors {
+                let line = self.line(expected.span);
+                let Some(name) = &expected.tariff else {
+                    errors.push((None, expected.code.clone(), line));
+                    continue;
+                };
+                let tariff = self
+                    .symbols
+                    .tariffs
+                    .iter()
+                    .position(|t| t.decl.name.text == name.text);
+                match tariff {
+                    Some(index) => errors.push((Some(index), expected.code.clone(), line)),
+                    None => self.errors.push(CheckError {
+                        kind: CheckErrorKind::ExpectedNotTariff {
+                            name: name.text.clone(),
+                        },
+                        span: name.span,
+                    }),
+                }
+            }
             examples.push(rules::Example {
                 name: example.name.text.clone(),
                 line: self.line(example.span),
                 date,
                 inputs,
                 expected,
+                errors,
             });
         }
         examples

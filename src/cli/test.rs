@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use tarif::eval::examples::Expected;
+
 use super::files;
 use super::{FAILURE, SUCCESS};
 
@@ -40,10 +42,26 @@ pub fn run(args: &super::TestArgs) -> u8 {
             };
             for check in &outcome.checks {
                 let name = d.tariffs.get(check.tariff).map_or("", |t| t.name.as_str());
-                let expected = tarif::report::justification::amount(check.expected);
+                let expected = match &check.expected {
+                    Expected::Amount(amount) => {
+                        format!("= {}", tarif::report::justification::amount(*amount))
+                    }
+                    Expected::Error(None) => ": erreur".to_string(),
+                    Expected::Error(Some(code)) => format!(": erreur {code}"),
+                };
                 if check.passed() {
                     passed += 1;
-                    let _ = writeln!(out, "  ✓ « {} » : {name} = {expected}", example.name);
+                    let _ = match &check.obtained {
+                        Err(error) => {
+                            let m = tarif::report::messages::eval_error(error);
+                            writeln!(
+                                out,
+                                "  ✓ « {} » : {name} {expected} ({})",
+                                example.name, m.text
+                            )
+                        }
+                        Ok(_) => writeln!(out, "  ✓ « {} » : {name} {expected}", example.name),
+                    };
                     continue;
                 }
                 failed += 1;
@@ -58,7 +76,7 @@ pub fn run(args: &super::TestArgs) -> u8 {
                     }
                 };
                 let _ = writeln!(out, "  ✗ « {} » (ligne {})", example.name, check.line);
-                let _ = writeln!(out, "      attendu : {name} = {expected}");
+                let _ = writeln!(out, "      attendu : {name} {expected}");
                 let _ = writeln!(out, "      obtenu  : {obtained}");
                 for line in tarif::report::justification::lines(d, &check.justification.steps) {
                     let _ = writeln!(out, "        {line}");

@@ -9,11 +9,20 @@ use super::trace::{Justification, Provenance, Step};
 use super::{EvalError, Family, Session};
 use crate::rules::{Deliberation, Step as RuleStep};
 
-/// The outcome of one `attendu` line.
+/// What an `attendu` line expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// `attendu repas = 2,29 €`
+    Amount(Decimal),
+    /// `attendu erreur [CODE]`: no price, with that code when written.
+    Error(Option<String>),
+}
+
+/// The outcome of one `attendu` line (for one tariff).
 #[derive(Debug, Clone)]
 pub struct Check {
     pub tariff: usize,
-    pub expected: Decimal,
+    pub expected: Expected,
     /// The line of `attendu`.
     pub line: usize,
     pub obtained: Result<Decimal, EvalError>,
@@ -22,9 +31,12 @@ pub struct Check {
 
 impl Check {
     pub fn passed(&self) -> bool {
-        self.obtained
-            .as_ref()
-            .is_ok_and(|amount| *amount == self.expected)
+        match (&self.expected, &self.obtained) {
+            (Expected::Amount(expected), Ok(amount)) => amount == expected,
+            (Expected::Error(None), Err(_)) => true,
+            (Expected::Error(Some(code)), Err(error)) => error.kind.code() == code,
+            _ => false,
+        }
     }
 }
 
@@ -57,7 +69,18 @@ pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
         }
         let date = example.date.unwrap_or(d.meta.applicable_from);
         let mut checks = Vec::new();
-        for &(tariff, expected, line) in &example.expected {
+        let amounts = example
+            .expected
+            .iter()
+            .map(|&(tariff, amount, line)| (tariff, Expected::Amount(amount), line));
+        let errors = example.errors.iter().flat_map(|(tariff, code, line)| {
+            let tariffs = match tariff {
+                Some(t) => *t..*t + 1,
+                None => 0..d.tariffs.len(),
+            };
+            tariffs.map(move |t| (t, Expected::Error(code.clone()), *line))
+        });
+        for (tariff, expected, line) in amounts.chain(errors) {
             let (obtained, justification) = session.justify(&family, date, tariff);
             for step in &justification.steps {
                 match step {

@@ -109,7 +109,9 @@ pub fn family_error(error: &FamilyError) -> Message {
         ),
         FamilyErrorKind::Required => (
             "E119",
-            format!("« {field} » est obligatoire : la famille ne peut pas être tarifée sans cette valeur"),
+            format!(
+                "« {field} » est obligatoire : la famille ne peut pas être tarifée sans cette valeur"
+            ),
         ),
         FamilyErrorKind::MalformedProof { expected } => (
             "E117",

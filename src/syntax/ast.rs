@@ -294,6 +294,16 @@ pub struct Example {
     pub span: Span,
     pub assignments: Vec<(Name, Literal)>,
     pub expected: Vec<(Name, Quantity)>,
+    /// `attendu erreur [CODE]` (every tariff) or `attendu repas = erreur [CODE]`.
+    pub expected_errors: Vec<ExpectedError>,
+}
+
+/// `attendu repas = erreur E118`
+#[derive(Debug, Clone)]
+pub struct ExpectedError {
+    pub tariff: Option<Name>,
+    pub code: Option<String>,
+    pub span: Span,
 }
 
 /// An expression.

@@ -174,6 +174,25 @@ impl Lowerer {
             return Ok(());
         };
         let rule = item.as_rule();
+        if rule == Rule::expected_error {
+            let at = span(&item, offset);
+            let mut expected = ast::ExpectedError {
+                tariff: None,
+                code: None,
+                span: at,
+            };
+            for part in item.into_inner() {
+                match part.as_rule() {
+                    Rule::word => expected.tariff = Some(name(&part, offset)),
+                    Rule::error_code => expected.code = Some(part.as_str().to_uppercase()),
+                    _ => {}
+                }
+            }
+            if let Some(example) = self.file.examples.last_mut() {
+                example.expected_errors.push(expected);
+            }
+            return Ok(());
+        }
         let mut parts = item
             .into_inner()
             .filter(|p| p.as_rule() != Rule::kw_attendu);

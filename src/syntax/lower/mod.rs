@@ -212,6 +212,7 @@ impl Lowerer {
                     span,
                     assignments: Vec::new(),
                     expected: Vec::new(),
+                    expected_errors: Vec::new(),
                 });
                 self.section = Some(Section::Example);
             }
