@@ -114,6 +114,8 @@ fn no_orphan_snapshot() {
             Some("each_code_on_its_snippet") => "diagnostics",
             Some("published_grids") => "grids",
             Some("language_forms_are_accepted") => "language",
+            Some("one_slip_one_diagnostic") => "slips",
+            Some("published_wordings_are_checked_and_priced") => "published",
             _ => continue,
         };
         let case_path = root.join("cases").join(folder).join(case);

@@ -34,7 +34,8 @@ pub(super) struct Evaluator<'r, 'd, T: Tracer> {
     /// The date of the service.
     date: NaiveDate,
     memo: &'r mut [Memo],
-    /// The inputs already shown in the justification (only when tracing).
+    /// The inputs, then the tables, already shown in the justification (only when
+    /// tracing): a table consulted for two of its columns shows its row once.
     shown: &'r mut [bool],
     pub(super) tracer: T,
     /// When the tariff's prices are being computed in advance: bit `i` tells whether
@@ -339,7 +340,15 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             }
             None => None,
         };
-        if T::ON {
+        let first_time = T::ON && {
+            let slot = self.d.inputs.len() + t.id.0 as usize;
+            let first = self.shown.get(slot) == Some(&false);
+            if first {
+                self.shown[slot] = true;
+            }
+            first
+        };
+        if first_time {
             let key_value = match key {
                 Shown::Unknown => Shown::Unknown,
                 _ => retyped(key, expr_type(self.d, &t.table.key)),

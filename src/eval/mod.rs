@@ -65,7 +65,7 @@ impl Family {
 pub struct Session<'p> {
     plan: Cow<'p, Plan<'p>>,
     memo: Vec<expr::Memo>,
-    /// The inputs already shown in a justification.
+    /// The inputs, then the tables, already shown in a justification.
     shown: Vec<bool>,
 }
 
@@ -85,7 +85,7 @@ impl<'p> Session<'p> {
         Session {
             // The definitions, then the final price of each tariff.
             memo: vec![expr::Memo::Pending; d.definitions.len() + d.tariffs.len()],
-            shown: vec![false; d.inputs.len()],
+            shown: vec![false; d.inputs.len() + d.tables.len()],
             plan,
         }
     }

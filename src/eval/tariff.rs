@@ -7,7 +7,7 @@ use super::error::EvalErrorKind;
 use super::expr::{Evaluator, Result};
 use super::number;
 use super::plan::{ActionPlan, ModifierPlan, Num, Site, StepPlan, TariffPlan, action};
-use super::trace::{ModifierStep, Step, Tracer};
+use super::trace::{Action, ModifierStep, Step, Tracer};
 use crate::rules::{ArithOp, DefinitionId, ModifierKind};
 
 /// What a modifier gives for the running value.
@@ -77,8 +77,12 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                 StepPlan::One(m) => {
                     if !self.holds(m)? {
                         if self.traced() {
-                            self.tracer
-                                .modifier(|| modifier_step(m, &Outcome::Skipped, value));
+                            let action = self.skipped_action(m);
+                            self.tracer.modifier(|| {
+                                let mut step = modifier_step(m, &Outcome::Skipped, value);
+                                step.action = action;
+                                step
+                            });
                         }
                         continue;
                     }
@@ -106,11 +110,16 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                         self.most_favourable(options, value, base)?;
                     if self.traced() {
                         let before = value;
-                        let steps = options
+                        let mut steps: Vec<ModifierStep> = options
                             .iter()
                             .zip(&outcomes)
                             .map(|(m, o)| modifier_step(m, o, before))
                             .collect();
+                        for (step, m) in steps.iter_mut().zip(options) {
+                            if !step.applied {
+                                step.action = self.skipped_action(m);
+                            }
+                        }
                         self.tracer.step(|| Step::MostFavourable {
                             options: steps,
                             chosen,
@@ -180,6 +189,25 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
             Some((i, after, last)) => (after, last, Some(i), outcomes),
             None => (value, false, None, outcomes),
         })
+    }
+
+    /// What a modifier whose condition is false would have done, its amount evaluated
+    /// when it is not a constant (« au moins 76,00 € », not 0 €), for the justification.
+    fn skipped_action(&mut self, m: &ModifierPlan<'d>) -> Action {
+        let amount = match &m.action {
+            ActionPlan::Rate { rate: e, .. }
+            | ActionPlan::IncreaseAmount(e)
+            | ActionPlan::DecreaseAmount(e)
+            | ActionPlan::Multiply(e)
+            | ActionPlan::Replace(e)
+            | ActionPlan::Floor(e)
+            | ActionPlan::Ceiling(e) => e,
+            _ => return m.skipped,
+        };
+        match self.number(amount) {
+            Ok(Some(n)) => action(&m.action, n),
+            _ => m.skipped,
+        }
     }
 
     /// A number a modifier needs: unknown, it is an error naming the missing inputs.
