@@ -24,6 +24,9 @@ pub enum CheckErrorKind {
     /// `0,30 €/heure`: the unit of a price written after the amount, read as a division
     /// by an unknown name.
     PricePerUnit { unit: String },
+    /// `rfr / 12 / parts` where `parts` may be 0: found at check time from the range
+    /// of the divisor (a warning).
+    DivisorMayBeZero { divisor: Option<String> },
     /// `de 150 à 0` on an input: the greatest value is below the least.
     BoundsReversed,
     /// A name defined twice.
@@ -198,6 +201,7 @@ impl CheckErrorKind {
                 | CheckErrorKind::MayBeUnknown { .. }
                 | CheckErrorKind::MissingRounding { .. }
                 | CheckErrorKind::MayGoNegative { .. }
+                | CheckErrorKind::DivisorMayBeZero { .. }
         )
     }
 }

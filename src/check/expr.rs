@@ -12,8 +12,16 @@ use super::names::NameRef;
 use crate::rules::{self, ArithOp, CompareOp, DefinitionId, ExprKind as R, Value};
 use crate::syntax::ast::{self, ExprKind as A, Unit};
 
-/// Names known to have a value here: `x` in the `alors` branch of `si x est connu`.
-pub type Assumed<'e> = Vec<&'e str>;
+/// What is known of names here: `x` has a value in the `alors` branch of `si x est
+/// connu`, and `parts` is above 0 in that of `si parts > 0`.
+pub type Assumed<'e> = Vec<Assumption<'e>>;
+
+/// A name known to have a value, and perhaps a lower bound (value, inclusive).
+#[derive(Debug, Clone, Copy)]
+pub struct Assumption<'e> {
+    pub name: &'e str,
+    pub above: Option<(Decimal, bool)>,
+}
 
 /// A typed expression and its facts.
 pub type Typed = (rules::Expr, Facts);
@@ -198,7 +206,7 @@ impl<'a> Checker<'a> {
     }
 
     fn name(&mut self, name: &str, span: crate::span::Span, assumed: &Assumed<'_>) -> (R, Facts) {
-        let known = assumed.contains(&name);
+        let known = assumed.iter().any(|a| a.name == name);
         let resolved = self.symbols.names.get(name).copied();
         let (kind, mut facts) = match resolved {
             // A tariff's name is its final price (LANGUAGE.md §7).
@@ -238,6 +246,14 @@ impl<'a> Checker<'a> {
         };
         if known {
             facts.unknown.clear();
+        }
+        for bound in assumed.iter().filter(|a| a.name == name) {
+            if let Some((value, inclusive)) = bound.above {
+                facts.range.low = Some(match facts.range.low {
+                    Some(low) => low.max(least_above(value, inclusive, facts.grain)),
+                    None => least_above(value, inclusive, facts.grain),
+                });
+            }
         }
         (kind, facts)
     }
@@ -286,6 +302,18 @@ impl<'a> Checker<'a> {
             ArithOp::Sub => (fa.grain.join(fb.grain), fa.range.sub(fb.range)),
             ArithOp::Mul => (fa.grain.times(fb.grain), fa.range.mul(fb.range)),
             ArithOp::Div => {
+                let may_be_zero = fb.range.low.is_none_or(|l| l <= Decimal::ZERO)
+                    && fb.range.high.is_none_or(|h| h >= Decimal::ZERO);
+                if may_be_zero && fb.ty != Ty::Error {
+                    let divisor = match &b.kind {
+                        A::Name(n) => Some(n.clone()),
+                        _ => None,
+                    };
+                    self.errors.push(CheckError {
+                        kind: CheckErrorKind::DivisorMayBeZero { divisor },
+                        span: b.span,
+                    });
+                }
                 let grain = match fb.range.constant() {
                     Some(c) if !c.is_zero() => fa.grain.divided_by(c),
                     _ => Grain::Dense,
@@ -449,15 +477,53 @@ fn bare_literal(expr: &ast::Expr) -> Option<Decimal> {
 
 /// The names a condition proves to be known when it is `truth`:
 /// `x est connu` when true, `x est inconnu` when false, through `et` and `ou`.
-pub fn assumptions(condition: &ast::Expr, truth: bool) -> Vec<&str> {
+pub fn assumptions(condition: &ast::Expr, truth: bool) -> Vec<Assumption<'_>> {
     match &condition.kind {
         A::IsKnown { value, known } if *known == truth => match &value.kind {
-            A::Name(n) => vec![n.as_str()],
+            A::Name(n) => vec![Assumption {
+                name: n,
+                above: None,
+            }],
             _ => Vec::new(),
         },
+        // `parts > 0` true, or `parts ≤ 0` false: `parts` is above 0.
+        A::Compare(op, a, b) => {
+            let (A::Name(n), A::Quantity(q)) = (&a.kind, &b.kind) else {
+                return Vec::new();
+            };
+            let above = match (op, truth) {
+                (CompareOp::Gt, true) | (CompareOp::Le, false) => Some((q.value, false)),
+                (CompareOp::Ge, true) | (CompareOp::Lt, false) => Some((q.value, true)),
+                _ => None,
+            };
+            above
+                .map(|above| Assumption {
+                    name: n,
+                    above: Some(above),
+                })
+                .into_iter()
+                .collect()
+        }
         A::And(a, b) if truth => [assumptions(a, true), assumptions(b, true)].concat(),
         A::Or(a, b) if !truth => [assumptions(a, false), assumptions(b, false)].concat(),
         A::Not(e) => assumptions(e, !truth),
         _ => Vec::new(),
+    }
+}
+
+/// The least value above `value` (or equal when `inclusive`) on the grain: `parts > 0`
+/// makes a whole `parts` at least 1, a decimal one at least the smallest decimal.
+fn least_above(value: Decimal, inclusive: bool, grain: Grain) -> Decimal {
+    if inclusive {
+        return value;
+    }
+    match grain {
+        Grain::Step(step) if !step.is_zero() => value
+            .checked_div(step)
+            .map(|units| units.floor() + Decimal::ONE)
+            .and_then(|units| units.checked_mul(step))
+            .unwrap_or(value),
+        // The smallest positive decimal step rust_decimal can hold.
+        _ => value.checked_add(Decimal::new(1, 28)).unwrap_or(value),
     }
 }

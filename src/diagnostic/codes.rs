@@ -98,6 +98,8 @@ pub enum Code {
     W006,
     /// A modifier after which the price may go below 0 €.
     W007,
+    /// A divisor that can be 0: `rfr / 12 / parts` with `parts : nombre`.
+    W008,
 }
 
 impl Code {
@@ -146,6 +148,7 @@ impl Code {
         Code::W005,
         Code::W006,
         Code::W007,
+        Code::W008,
     ];
 
     pub fn severity(self) -> Severity {

@@ -282,6 +282,24 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
         .with_help(format!(
             "écrivez le montant seul, sans « /{unit} » : l'unité se déclare avec le tarif, tarif … (par {unit})"
         )),
+        C::DivisorMayBeZero { divisor } => {
+            let d = Diagnostic::new(
+                Code::W008,
+                match divisor {
+                    Some(name) => format!("« {name} » peut valoir 0 : la division serait impossible"),
+                    None => "ce diviseur peut valoir 0 : la division serait impossible".to_string(),
+                },
+                span,
+                "diviseur qui peut être nul".to_string(),
+            )
+            .with_note("une famille pour qui il vaut 0 ne serait pas tarifée (erreur E105)".to_string());
+            match divisor {
+                Some(name) => d.with_help(format!(
+                    "bornez l'entrée (« {name} : nombre, au moins 1 ») ou écrivez « si {name} > 0 alors … sinon … »"
+                )),
+                None => d.with_help("écrivez « si … > 0 alors … sinon … » autour de la division".to_string()),
+            }
+        }
         C::BoundsReversed => Diagnostic::new(
             Code::E008,
             "la borne haute de cette entrée est plus petite que sa borne basse".to_string(),
