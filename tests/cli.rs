@@ -149,3 +149,43 @@ fn compiled_document_gives_the_same_output_as_the_source() {
     assert_eq!(tested.2, 0, "{}", tested.0);
     let _ = std::fs::remove_file(out);
 }
+
+/// The README shows exactly what `tarif check` and `tarif eval` print for its examples.
+#[test]
+fn readme_shows_what_tarif_prints() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let block = |start: &str| -> String {
+        let from = readme
+            .find(&format!("```\n{start}"))
+            .unwrap_or_else(|| panic!("README block {start}"));
+        let text = &readme[from + 4..];
+        let end = text.find("```\n").expect("closed block");
+        text[..end].to_string()
+    };
+    let trimmed =
+        |text: &str| -> Vec<String> { text.lines().map(|l| l.trim_end().to_string()).collect() };
+    let (stdout, _, status) = tarif(&["check", "deliberations/exempleville-cantine.delib"]);
+    assert_eq!(status, 0);
+    assert_eq!(trimmed(&block("[W005]")), trimmed(&stdout));
+
+    let family = std::env::temp_dir().join(format!("tarif-readme-{}.json", std::process::id()));
+    std::fs::write(
+        &family,
+        r#"{ "date": "2025-10-15", "quotient_caf": 612, "résidence": "hors_commune", "rang": 3 }"#,
+    )
+    .expect("family file");
+    let path = family.to_string_lossy().into_owned();
+    let (stdout, _, status) = tarif(&[
+        "eval",
+        "deliberations/exempleville-cantine.delib",
+        "--famille",
+        &path,
+    ]);
+    let _ = std::fs::remove_file(&family);
+    assert_eq!(status, 0);
+    assert_eq!(
+        trimmed(&block("Délibération n° 2025-042")),
+        trimmed(&stdout)
+    );
+}

@@ -26,8 +26,18 @@ fn blocks(markdown: &str) -> Vec<(String, String)> {
 
 #[test]
 fn every_snippet_of_the_guide_is_right() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guide.md");
-    let guide = std::fs::read_to_string(path).expect("docs/guide.md");
+    check_guide("docs/guide.md", 6);
+}
+
+#[test]
+fn every_snippet_of_copying_a_published_grid_is_right() {
+    check_guide("docs/recopier-une-grille.md", 4);
+}
+
+/// Checks every snippet of a guide page; at least `least` of them.
+fn check_guide(page: &str, least: usize) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(page);
+    let guide = std::fs::read_to_string(path).expect(page);
     let mut last_valid: Option<Document> = None;
     let mut last_error: Option<(String, String)> = None;
     let mut last_family: Option<String> = None;
@@ -90,5 +100,5 @@ fn every_snippet_of_the_guide_is_right() {
         }
         checked += 1;
     }
-    assert!(checked >= 6, "{checked} snippets checked");
+    assert!(checked >= least, "{checked} snippets checked in {page}");
 }
