@@ -77,7 +77,7 @@ fn check_guide(page: &str, least: usize) {
                     "shown line not printed: {line}\n---\n{text}"
                 );
             }
-        } else if content.starts_with("Tarif «") {
+        } else if content.starts_with("Tarif «") || content.starts_with("Délibération «") {
             let document = last_valid
                 .as_ref()
                 .expect("a justification follows a deliberation");
