@@ -49,15 +49,20 @@ pub enum Content {
     Json(String),
 }
 
-/// The separator of a CSV header line: `;` when it has more of them than `,`.
+/// The separator of a CSV header line: the most frequent of `;`, tab and `,` (in that
+/// order when they tie), `,` when there is none.
 pub fn separator(header: &str) -> u8 {
-    let semicolons = header.matches(';').count();
-    let commas = header.matches(',').count();
-    if semicolons >= commas && semicolons > 0 {
-        b';'
-    } else {
-        b','
-    }
+    let count = |c: char| header.matches(c).count();
+    [b';', b'\t', b',']
+        .into_iter()
+        .max_by_key(|s| {
+            (
+                count(char::from(*s)),
+                matches!(s, b';') as u8 * 2 + matches!(s, b'\t') as u8,
+            )
+        })
+        .filter(|s| count(char::from(*s)) > 0)
+        .unwrap_or(b',')
 }
 
 /// The input of a CSV file with this header line.
@@ -114,13 +119,19 @@ pub fn csv_header(document: &Document, tariffs: &[usize]) -> Vec<String> {
     header
 }
 
-/// Why a line is not a family.
+/// Why a record is not a family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LineError {
+pub enum LineError {
     Empty,
     NotJson,
+    /// A quote never closed (the record reader found it).
     NotCsv,
-    Columns { expected: usize, found: usize },
+    Columns {
+        expected: usize,
+        found: usize,
+    },
+    /// Bytes that are not text in the file's encoding.
+    NotText,
 }
 
 fn line_error_text(error: LineError) -> (&'static str, String) {
@@ -138,6 +149,12 @@ fn line_error_text(error: LineError) -> (&'static str, String) {
             "E123",
             format!("la ligne a {found} colonne(s) au lieu des {expected} de l'en-tête"),
         ),
+        LineError::NotText => (
+            "E124",
+            "la ligne n'est pas du texte UTF-8 (fichier enregistré par Excel ? \
+             essayez --encodage windows-1252)"
+                .to_string(),
+        ),
     }
 }
 
@@ -151,11 +168,19 @@ fn family(
         return Err(LineError::Empty);
     }
     match input {
-        Input::JsonLines => serde_json::from_str::<Json>(text)
-            .ok()
-            .filter(Json::is_object)
-            .map(|json| read_family_json(d, &json))
-            .ok_or(LineError::NotJson),
+        Input::JsonLines => {
+            let (json, duplicates) = crate::inputs::parse_family(text)
+                .ok()
+                .filter(|(json, _)| json.is_object())
+                .ok_or(LineError::NotJson)?;
+            let mut read = read_family_json(d, &json);
+            for key in duplicates {
+                let kind = crate::inputs::FamilyErrorKind::DuplicateKey { first: key.clone() };
+                read.errors
+                    .push(crate::inputs::FamilyError { field: key, kind });
+            }
+            Ok(read)
+        }
         Input::Csv {
             separator,
             header,
@@ -168,7 +193,9 @@ fn family(
                     found: values.len(),
                 });
             }
-            Ok(read_family_fields(d, columns, header, &values))
+            let mut read = read_family_fields(d, columns, header, &values);
+            read.warnings.extend(columns.warnings.iter().cloned());
+            Ok(read)
         }
     }
 }
@@ -189,7 +216,10 @@ pub fn row(
     let d = &document.deliberation;
     let mut read = match family(d, input, text) {
         Ok(read) => read,
-        Err(error) => return error_row(document, output, tariffs, line, error),
+        Err(error) => {
+            let id = record_id(input, text);
+            return error_row(document, output, tariffs, line, id, error);
+        }
     };
     let date = read.family.date.unwrap_or(default_date);
     read.warnings.extend(dated_warnings(&read.family, date));
@@ -274,11 +304,35 @@ pub fn row(
     }
 }
 
-fn error_row(
+/// The id of a record that is not a family, when it can still be read (the portal
+/// matches rows by it): the `id` field of a CSV record, or of a JSON object.
+fn record_id(input: &Input, text: &str) -> Option<String> {
+    match input {
+        Input::Csv {
+            separator, columns, ..
+        } => {
+            let values = fields(text, *separator)?;
+            let id = values.get(columns.id()?)?;
+            (!id.is_empty()).then(|| id.to_string())
+        }
+        Input::JsonLines => {
+            let json: Json = serde_json::from_str(text).ok()?;
+            match json.get("id")? {
+                Json::String(s) => Some(s.clone()),
+                Json::Null => None,
+                other => Some(other.to_string()),
+            }
+        }
+    }
+}
+
+/// The row of a record that could not be read as a family.
+pub fn error_row(
     document: &Document,
     output: Output,
     tariffs: &[usize],
     line: usize,
+    id: Option<String>,
     error: LineError,
 ) -> Row {
     let (code, text) = line_error_text(error);
@@ -287,7 +341,7 @@ fn error_row(
             let d = &document.deliberation;
             let object = json!({
                 "ligne": line,
-                "id": null,
+                "id": id,
                 "deliberation": { "numero": d.meta.number, "titre": d.meta.title, "empreinte": document.empreinte },
                 "date": null,
                 "tarifs": {},
@@ -297,7 +351,7 @@ fn error_row(
             Content::Json(object.to_string())
         }
         Output::Csv { .. } => {
-            let mut fields = vec![line.to_string(), String::new()];
+            let mut fields = vec![line.to_string(), id.unwrap_or_default()];
             fields.extend(tariffs.iter().map(|_| String::new()));
             fields.push(format!("ligne {line} : {code} {text}"));
             Content::Csv(fields)

@@ -157,3 +157,150 @@ fn json_lines_with_justification() {
             .is_some_and(|a| !a.is_empty())
     );
 }
+
+/// `tests/cases/fiabilite/*`: the files people really send (Excel's CSV, tabs,
+/// duplicates, misspelt headers, quoted line breaks, unclosed quotes, BOM, numbers
+/// out of range). Each gives the price its UTF-8 twin gives, or a clear refusal: the
+/// transcript (stdout, stderr, status) is the snapshot.
+#[test]
+fn files_people_send() {
+    insta::glob!("cases/fiabilite/*", |path| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let relative = format!("tests/cases/fiabilite/{name}");
+        let args = if name.ends_with(".json") {
+            vec![
+                "eval",
+                LANGON,
+                "--famille",
+                &relative,
+                "--date",
+                "2023-10-01",
+            ]
+        } else {
+            vec![
+                "batch",
+                LANGON,
+                "--entree",
+                &relative,
+                "--sortie",
+                "-",
+                "--date",
+                "2023-10-01",
+            ]
+        };
+        let (stdout, stderr, status) = tarif(&args, None);
+        // The time taken changes from run to run.
+        let stderr: String = stderr
+            .lines()
+            .map(|l| match l.find(" en erreur, en ") {
+                Some(i) => format!("{} en erreur", &l[..i]),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        insta::assert_snapshot!(format!(
+            "$ tarif {}\n── sortie ──\n{stdout}── erreurs ──\n{stderr}\n── code de sortie : {status}\n",
+            args.join(" ")
+        ));
+    });
+}
+
+const LANGON: &str = "deliberations/le-langon-cantine.delib";
+
+/// Excel's file gives exactly the prices of the same file saved in UTF-8.
+#[test]
+fn windows_1252_gives_the_prices_of_utf8() {
+    let dir = std::env::temp_dir().join(format!("tarif-encodage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let utf8 = dir.join("familles.csv");
+    let text = "id;qf;réservé_à_temps\r\nL-1;1200;non\r\nL-2;2000;oui\r\nL-3;800;non\r\n";
+    std::fs::write(&utf8, text).expect("UTF-8 file");
+    let run = |path: &str| {
+        tarif(
+            &[
+                "batch",
+                LANGON,
+                "--entree",
+                path,
+                "--sortie",
+                "-",
+                "--date",
+                "2023-10-01",
+            ],
+            None,
+        )
+    };
+    let (from_utf8, _, status) = run(&utf8.to_string_lossy());
+    assert_eq!(status, 0);
+    let (from_excel, _, status) = run("tests/cases/fiabilite/excel-windows-1252.csv");
+    assert_eq!(status, 0);
+    assert_eq!(from_utf8, from_excel);
+    assert!(from_excel.contains("L-1;3,90"), "{from_excel}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A write that fails is an error, and `--sortie` keeps its old content.
+#[test]
+fn a_failed_or_refused_output_is_not_success() {
+    let dir = std::env::temp_dir().join(format!("tarif-sortie-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let families = dir.join("familles.csv");
+    std::fs::write(&families, "id;qf\nA;100\n").expect("families");
+    let families = families.to_string_lossy().into_owned();
+    // The output is the input: refused, the input untouched.
+    let (_, stderr, status) = tarif(
+        &[
+            "batch", LANGON, "--entree", &families, "--sortie", &families,
+        ],
+        None,
+    );
+    assert_eq!(status, 2, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&families).expect("families"),
+        "id;qf\nA;100\n"
+    );
+    // A full device.
+    if std::path::Path::new("/dev/full").exists() {
+        let (_, stderr, status) = tarif(
+            &[
+                "batch",
+                LANGON,
+                "--entree",
+                &families,
+                "--sortie",
+                "/dev/full",
+            ],
+            None,
+        );
+        assert_eq!(status, 2, "{stderr}");
+        assert!(stderr.contains("disque plein"), "{stderr}");
+    }
+    // A result file is written whole, readable by all.
+    let out = dir.join("resultats.csv");
+    let (_, stderr, status) = tarif(
+        &[
+            "batch",
+            LANGON,
+            "--entree",
+            &families,
+            "--sortie",
+            &out.to_string_lossy(),
+            "--date",
+            "2023-10-01",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{stderr}");
+    let written = std::fs::read_to_string(&out).expect("results");
+    assert_eq!(written.lines().count(), 2, "{written}");
+    let leftovers = std::fs::read_dir(&dir)
+        .expect("folder")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tarif"))
+        .count();
+    assert_eq!(leftovers, 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

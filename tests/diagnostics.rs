@@ -115,6 +115,7 @@ fn no_orphan_snapshot() {
             Some("published_grids") => "grids",
             Some("language_forms_are_accepted") => "language",
             Some("one_slip_one_diagnostic") => "slips",
+            Some("files_people_send") => "fiabilite",
             Some("published_wordings_are_checked_and_priced") => "published",
             _ => continue,
         };

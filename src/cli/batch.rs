@@ -6,7 +6,9 @@ use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use tarif::batch::{self, Content, Input, Output, Row};
+use tarif::batch::{self, Content, Input, LineError, Output, Row};
+use tarif::inputs::HeaderProblem;
+use tarif::inputs::records::{self, Next, Records};
 
 use super::files;
 use super::{FAILURE, SUCCESS, USAGE};
@@ -31,52 +33,90 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         Ok(date) => date.unwrap_or_else(|| chrono::Local::now().date_naive()),
         Err(status) => return status,
     };
-    let (reader, size): (Box<dyn Read>, Option<u64>) = if args.entree == "-" {
-        (Box::new(std::io::stdin()), None)
-    } else {
-        match File::open(&args.entree) {
-            Ok(f) => {
-                let size = f.metadata().ok().map(|m| m.len());
-                (Box::new(f), size)
-            }
-            Err(e) => {
-                eprintln!("erreur : {} : lecture impossible ({e})", args.entree);
-                return USAGE;
-            }
+    if same_file(&args.entree, &args.sortie) {
+        eprintln!(
+            "erreur : --sortie {} est le fichier des familles : choisissez un autre fichier de résultats",
+            args.sortie
+        );
+        return USAGE;
+    }
+    let (reader, size) = match open_input(&args.entree) {
+        Ok(opened) => opened,
+        Err(message) => {
+            eprintln!("erreur : {message}");
+            return USAGE;
         }
     };
-    let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let mut line_no = 0;
-    let mut consumed: u64 = 0;
-    let mut first = String::new();
+    let reader = match decoded(reader, args.encodage.as_deref()) {
+        Ok(reader) => reader,
+        Err(message) => {
+            eprintln!("erreur : {message}");
+            return USAGE;
+        }
+    };
     // The format of the input: by extension, else by its first line.
     let jsonl_name = [".jsonl", ".ndjson", ".json"]
         .iter()
         .any(|x| args.entree.ends_with(x));
-    let csv_name = args.entree.ends_with(".csv");
-    let mut scratch = Vec::new();
-    let mut text = String::new();
-    if !read_line(&mut reader, &mut text, &mut scratch, &mut consumed) {
-        eprintln!("erreur : {} est vide", args.entree);
-        return USAGE;
-    }
-    line_no += 1;
-    let input = if jsonl_name || (!csv_name && text.trim_start().starts_with('{')) {
-        first = text;
+    let csv_name = [".csv", ".tsv", ".txt"]
+        .iter()
+        .any(|x| args.entree.ends_with(x));
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let looks_json = match reader.fill_buf() {
+        Ok(start) => String::from_utf8_lossy(&start[..start.len().min(64)])
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('{'),
+        Err(_) => false,
+    };
+    let is_jsonl = jsonl_name || (!csv_name && looks_json);
+    let mut records = Records::new(reader, !is_jsonl);
+    let mut buffer = String::new();
+    let mut pending: Vec<(Next, std::ops::Range<usize>)> = Vec::with_capacity(CHUNK);
+    let input = if is_jsonl {
         Input::JsonLines
     } else {
-        match batch::csv_input(d, text.trim_start_matches('\u{feff}')) {
-            Some(input) => input,
-            None => {
+        match records.next_into(&mut buffer) {
+            Next::Record { .. } => {}
+            Next::End => {
+                eprintln!("erreur : {} est vide", shown(&args.entree));
+                return USAGE;
+            }
+            Next::TooLong { line } => return too_long(&args.entree, line),
+            Next::NotText { .. } | Next::Unclosed { .. } => {
                 eprintln!(
-                    "erreur : {} : la première ligne doit être l'en-tête des colonnes",
-                    args.entree
+                    "erreur : {} : l'en-tête ne se lit pas (encodage ? essayez --encodage windows-1252)",
+                    shown(&args.entree)
                 );
                 return USAGE;
             }
         }
+        let Some(input) = batch::csv_input(d, &buffer) else {
+            eprintln!(
+                "erreur : {} : la première ligne doit être l'en-tête des colonnes",
+                shown(&args.entree)
+            );
+            return USAGE;
+        };
+        buffer.clear();
+        if let Input::Csv { columns, .. } = &input {
+            if !columns.problems.is_empty() {
+                for problem in &columns.problems {
+                    eprintln!(
+                        "erreur : {} : {}",
+                        shown(&args.entree),
+                        header_problem(d, problem)
+                    );
+                }
+                return USAGE;
+            }
+            for warning in &columns.warnings {
+                let m = tarif::report::messages::family_warning(warning);
+                eprintln!("avertissement [{}] : {} (colonne ignorée)", m.code, m.text);
+            }
+        }
+        input
     };
-    let is_jsonl = matches!(input, Input::JsonLines);
     let separator = match &input {
         Input::Csv { separator, .. } => *separator,
         Input::JsonLines => b',',
@@ -95,15 +135,16 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     } else {
         Output::Csv { separator }
     };
-    let sink: Box<dyn Write> = if args.sortie == "-" {
-        Box::new(std::io::stdout())
-    } else {
-        match File::create(&args.sortie) {
-            Ok(f) => Box::new(f),
-            Err(e) => {
-                eprintln!("erreur : {} : écriture impossible ({e})", args.sortie);
-                return USAGE;
-            }
+    let created = Target::create(&args.sortie).and_then(|t| t.sink().map(|sink| (t, sink)));
+    let (target, sink) = match created {
+        Ok(created) => created,
+        Err(e) => {
+            eprintln!(
+                "erreur : {} : écriture impossible ({})",
+                args.sortie,
+                super::io_french(&e)
+            );
+            return USAGE;
         }
     };
     let mut writer = Writer::new(BufWriter::with_capacity(1 << 20, sink), output);
@@ -113,23 +154,22 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     let progress = progress_bar(size);
     let started = Instant::now();
     let (mut priced, mut failed) = (0usize, 0usize);
-    // The lines of a chunk, in one buffer: their numbers and where each one is.
-    let mut buffer = String::new();
-    let mut pending: Vec<(usize, std::ops::Range<usize>)> = Vec::with_capacity(CHUNK);
-    if is_jsonl {
-        buffer.push_str(&first);
-        pending.push((line_no, 0..first.len()));
-    }
     loop {
+        // The records of a chunk, in one buffer: what each one is and where it is.
+        let mut stop = None;
         while pending.len() < CHUNK {
             let start = buffer.len();
-            if !read_line(&mut reader, &mut buffer, &mut scratch, &mut consumed) {
-                break;
+            let next = records.next_into(&mut buffer);
+            match next {
+                Next::End => break,
+                Next::TooLong { line } => {
+                    stop = Some(line);
+                    break;
+                }
+                _ => pending.push((next, start..buffer.len())),
             }
-            line_no += 1;
-            pending.push((line_no, start..buffer.len()));
         }
-        if pending.is_empty() {
+        if pending.is_empty() && stop.is_none() {
             break;
         }
         let text = buffer.as_str();
@@ -137,18 +177,30 @@ pub fn run(args: &super::BatchArgs) -> u8 {
             .par_iter()
             .map_init(
                 || tarif::eval::Session::on(&plan),
-                |session, (n, range)| {
-                    let line = text.get(range.clone()).unwrap_or("");
-                    batch::row(
-                        &document,
-                        session,
-                        &input,
-                        output,
-                        &tariffs,
-                        default_date,
-                        *n,
-                        line,
-                    )
+                |session, (next, range)| {
+                    let line_text = text.get(range.clone()).unwrap_or("");
+                    let (line, error) = match *next {
+                        Next::Record { line } => (line, None),
+                        Next::Unclosed { line } => (line, Some(LineError::NotCsv)),
+                        Next::NotText { line } => (line, Some(LineError::NotText)),
+                        // Never pushed: reading stops on them.
+                        Next::TooLong { .. } | Next::End => (line_of(next), None),
+                    };
+                    match error {
+                        Some(error) => {
+                            batch::error_row(&document, output, &tariffs, line, None, error)
+                        }
+                        None => batch::row(
+                            &document,
+                            session,
+                            &input,
+                            output,
+                            &tariffs,
+                            default_date,
+                            line,
+                            line_text,
+                        ),
+                    }
                 },
             )
             .collect();
@@ -163,14 +215,29 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         pending.clear();
         buffer.clear();
         if let Some(bar) = &progress {
-            bar.set_position(consumed);
+            bar.set_position(records.consumed);
         }
-        if writer.failed {
-            eprintln!("erreur : écriture de {} impossible", args.sortie);
-            return USAGE;
+        if let Some(e) = writer.failed.take() {
+            return write_failed(&args.sortie, &e, target);
+        }
+        if let Some(line) = stop {
+            return too_long(&args.entree, line);
         }
     }
-    writer.finish();
+    if let Some(e) = records.failed.take() {
+        eprintln!(
+            "erreur : {} : lecture interrompue ({})",
+            shown(&args.entree),
+            super::io_french(&e)
+        );
+        return USAGE;
+    }
+    if let Some(e) = writer.finish() {
+        return write_failed(&args.sortie, &e, target);
+    }
+    if let Err(e) = target.commit() {
+        return write_failed(&args.sortie, &e, Target::Done);
+    }
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -183,27 +250,230 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     if failed == 0 { SUCCESS } else { FAILURE }
 }
 
-/// Appends the next line (without its end) to `buffer`; false at the end of the input.
-fn read_line(
-    reader: &mut impl BufRead,
-    buffer: &mut String,
-    bytes: &mut Vec<u8>,
-    consumed: &mut u64,
-) -> bool {
-    bytes.clear();
-    let n = match reader.read_until(b'\n', bytes) {
-        Ok(0) | Err(_) => return false,
-        Ok(n) => n,
+fn line_of(next: &Next) -> usize {
+    match next {
+        Next::Record { line }
+        | Next::Unclosed { line }
+        | Next::NotText { line }
+        | Next::TooLong { line } => *line,
+        Next::End => 0,
+    }
+}
+
+/// `-` is the standard input.
+fn shown(path: &str) -> &str {
+    if path == "-" {
+        "l'entrée standard"
+    } else {
+        path
+    }
+}
+
+/// A line too long to be a family's: reading stops, nothing is written at `--sortie`.
+fn too_long(path: &str, line: usize) -> u8 {
+    eprintln!(
+        "erreur : {} : la ligne {line} dépasse {} Mio sans fin de ligne : ce n'est pas un fichier de familles ; aucun résultat n'est écrit",
+        shown(path),
+        records::MAX_LINE >> 20
+    );
+    USAGE
+}
+
+/// A write that failed: the temporary file is removed, `--sortie` is left as it was.
+fn write_failed(path: &str, e: &std::io::Error, target: Target) -> u8 {
+    drop(target);
+    eprintln!(
+        "erreur : écriture de {path} impossible ({}) ; aucun résultat n'est écrit",
+        super::io_french(e)
+    );
+    USAGE
+}
+
+/// Why a CSV header is refused, in French.
+fn header_problem(d: &tarif::Deliberation, problem: &HeaderProblem) -> String {
+    match problem {
+        HeaderProblem::Duplicate { first, second } if first == second => {
+            format!("la colonne « {first} » est donnée deux fois : gardez-en une seule")
+        }
+        HeaderProblem::Duplicate { first, second } => format!(
+            "les colonnes « {first} » et « {second} » donnent la même entrée : gardez-en une seule"
+        ),
+        HeaderProblem::Misspelt { column, suggestion } => format!(
+            "la colonne « {column} » n'est aucune entrée de la délibération ; vouliez-vous dire « {suggestion} » ? \
+             Corrigez l'en-tête (ou l'encodage : --encodage windows-1252 pour un fichier d'Excel) : \
+             sans cela ses valeurs seraient ignorées et les familles mal tarifées"
+        ),
+        HeaderProblem::NoInput => {
+            let names: Vec<&str> = d.inputs.iter().map(|i| i.name.as_str()).collect();
+            format!(
+                "aucune colonne de l'en-tête n'est une entrée de la délibération ({}) : \
+                 vérifiez le séparateur (; , ou tabulation) et l'encodage",
+                names.join(", ")
+            )
+        }
+    }
+}
+
+/// Whether `--sortie` names the file of `--entree` (it would be overwritten while read).
+fn same_file(input: &str, output: &str) -> bool {
+    if input == "-" || output == "-" {
+        return false;
+    }
+    match (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The input stream and its size (for the progress bar).
+fn open_input(path: &str) -> Result<(Box<dyn Read>, Option<u64>), String> {
+    if path == "-" {
+        return Ok((Box::new(std::io::stdin()), None));
+    }
+    if std::path::Path::new(path).is_dir() {
+        return Err(format!(
+            "{path} est un dossier : donnez le fichier des familles"
+        ));
+    }
+    match File::open(path) {
+        Ok(f) => {
+            let size = f.metadata().ok().map(|m| m.len());
+            Ok((Box::new(f), size))
+        }
+        Err(e) => Err(format!(
+            "{path} : lecture impossible ({})",
+            super::io_french(&e)
+        )),
+    }
+}
+
+/// The input as UTF-8: as given by `--encodage`, else UTF-8 when its start is (a
+/// byte-order mark, or valid UTF-8), else Windows-1252, which Excel writes.
+fn decoded(reader: Box<dyn Read>, encoding: Option<&str>) -> Result<Box<dyn Read>, String> {
+    let chosen = match encoding {
+        Some(label) => match encoding_rs::Encoding::for_label(label.trim().as_bytes()) {
+            Some(e) => Some(e),
+            None => {
+                return Err(format!(
+                    "encodage « {label} » inconnu : utf-8 ou windows-1252"
+                ));
+            }
+        },
+        None => None,
     };
-    *consumed += n as u64;
-    while bytes.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-        bytes.pop();
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let chosen = match chosen {
+        Some(e) => e,
+        None => {
+            let start = reader.fill_buf().map_err(|e| super::io_french(&e))?;
+            let utf8 = start.starts_with(&[0xEF, 0xBB, 0xBF])
+                || match std::str::from_utf8(start) {
+                    Ok(_) => true,
+                    // Cut inside a character at the end of the buffer: still UTF-8.
+                    Err(e) => e.error_len().is_none(),
+                };
+            if utf8 {
+                encoding_rs::UTF_8
+            } else {
+                encoding_rs::WINDOWS_1252
+            }
+        }
+    };
+    if chosen == encoding_rs::UTF_8 {
+        return Ok(Box::new(reader));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => buffer.push_str(text),
-        Err(_) => buffer.push_str(&String::from_utf8_lossy(bytes)),
+    Ok(Box::new(
+        encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(Some(chosen))
+            .build(reader),
+    ))
+}
+
+/// On Ctrl-C or SIGTERM, the temporary file of the results is removed before the
+/// command ends (status 130): nothing is left of an interrupted batch.
+fn remove_on_interrupt(path: std::path::PathBuf) {
+    let _ = ctrlc::set_handler(move || {
+        let _ = std::fs::remove_file(&path);
+        eprintln!("\ninterrompu : aucun résultat n'est écrit");
+        std::process::exit(130);
+    });
+}
+
+#[cfg(unix)]
+fn readable_by_all(mut permissions: std::fs::Permissions) -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    permissions.set_mode(0o644);
+    permissions
+}
+
+#[cfg(not(unix))]
+fn readable_by_all(permissions: std::fs::Permissions) -> std::fs::Permissions {
+    permissions
+}
+
+/// Where the results go: standard output, a device or pipe written directly, or a
+/// temporary file beside `--sortie`, renamed over it once complete, so that an
+/// interrupted batch leaves `--sortie` as it was.
+enum Target {
+    Stdout,
+    Direct(File),
+    Temporary {
+        file: tempfile::NamedTempFile,
+        path: std::path::PathBuf,
+    },
+    Done,
+}
+
+impl Target {
+    fn create(path: &str) -> std::io::Result<Target> {
+        if path == "-" {
+            return Ok(Target::Stdout);
+        }
+        let target = std::path::PathBuf::from(path);
+        if let Ok(meta) = std::fs::metadata(&target)
+            && !meta.is_file()
+        {
+            // `/dev/stdout`, a pipe: no file to replace.
+            return File::create(&target).map(Target::Direct);
+        }
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let file = tempfile::Builder::new()
+            .prefix(".tarif-resultats-")
+            .tempfile_in(dir)?;
+        // The results are not secret to the portal: the rights of the file replaced,
+        // or those of a new file (a temporary file is made readable by its owner only).
+        let permissions = match std::fs::metadata(&target) {
+            Ok(meta) => meta.permissions(),
+            Err(_) => readable_by_all(file.as_file().metadata()?.permissions()),
+        };
+        file.as_file().set_permissions(permissions)?;
+        remove_on_interrupt(file.path().to_path_buf());
+        Ok(Target::Temporary { file, path: target })
     }
-    true
+
+    /// A handle to write the results with (the target keeps its own, to commit).
+    fn sink(&self) -> std::io::Result<Box<dyn Write + Send>> {
+        Ok(match self {
+            Target::Stdout | Target::Done => Box::new(std::io::stdout()),
+            Target::Direct(f) => Box::new(f.try_clone()?),
+            Target::Temporary { file, .. } => Box::new(file.as_file().try_clone()?),
+        })
+    }
+
+    /// Makes the results visible at `--sortie`.
+    fn commit(self) -> std::io::Result<()> {
+        match self {
+            Target::Temporary { file, path } => {
+                file.as_file().sync_all()?;
+                file.persist(&path).map(|_| ()).map_err(|e| e.error)
+            }
+            Target::Direct(f) => f.sync_all().or(Ok(())),
+            Target::Stdout | Target::Done => Ok(()),
+        }
+    }
 }
 
 /// A progress bar on standard error when it is a terminal and the size is known.
@@ -221,11 +491,11 @@ fn progress_bar(size: Option<u64>) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// The output file, CSV or JSON Lines.
+/// The output file, CSV or JSON Lines; the first write error is kept.
 struct Writer<W: Write> {
     csv: Option<csv::Writer<W>>,
     plain: Option<W>,
-    failed: bool,
+    failed: Option<std::io::Error>,
 }
 
 impl<W: Write> Writer<W> {
@@ -238,19 +508,21 @@ impl<W: Write> Writer<W> {
                         .from_writer(sink),
                 ),
                 plain: None,
-                failed: false,
+                failed: None,
             },
             Output::JsonLines { .. } => Writer {
                 csv: None,
                 plain: Some(sink),
-                failed: false,
+                failed: None,
             },
         }
     }
 
     fn csv(&mut self, fields: &[String]) {
-        if let Some(w) = &mut self.csv {
-            self.failed |= w.write_record(fields).is_err();
+        if let Some(w) = &mut self.csv
+            && let Err(e) = w.write_record(fields)
+        {
+            self.failed.get_or_insert(e.into());
         }
     }
 
@@ -258,18 +530,26 @@ impl<W: Write> Writer<W> {
         match (&row.content, &mut self.plain) {
             (Content::Csv(fields), _) => self.csv(fields),
             (Content::Json(text), Some(w)) => {
-                self.failed |= writeln!(w, "{text}").is_err();
+                if let Err(e) = writeln!(w, "{text}") {
+                    self.failed.get_or_insert(e);
+                }
             }
             (Content::Json(_), None) => {}
         }
     }
 
-    fn finish(mut self) {
-        if let Some(w) = &mut self.csv {
-            self.failed |= w.flush().is_err();
+    /// Flushes everything; the first error of the whole writing, if any.
+    fn finish(mut self) -> Option<std::io::Error> {
+        if let Some(w) = &mut self.csv
+            && let Err(e) = w.flush()
+        {
+            self.failed.get_or_insert(e);
         }
-        if let Some(w) = &mut self.plain {
-            self.failed |= w.flush().is_err();
+        if let Some(w) = &mut self.plain
+            && let Err(e) = w.flush()
+        {
+            self.failed.get_or_insert(e);
         }
+        self.failed
     }
 }

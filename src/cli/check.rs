@@ -47,14 +47,34 @@ pub fn run(args: &CheckArgs) -> u8 {
             }
             Format::Texte => {
                 let text = tarif::report::to_text(&shown, &source, &compiled.diagnostics, color);
-                let _ = write!(out, "{text}");
-                let _ = writeln!(out, "{}", summary(&shown, &compiled.diagnostics));
+                let written = write!(out, "{text}")
+                    .and_then(|()| writeln!(out, "{}", summary(&shown, &compiled.diagnostics)));
+                if let Err(e) = written {
+                    eprintln!(
+                        "erreur : écriture sur la sortie standard impossible ({})",
+                        super::io_french(&e)
+                    );
+                    return USAGE;
+                }
             }
         }
     }
     if args.format == Format::Json {
         let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-        let _ = writeln!(out, "{text}");
+        if let Err(e) = writeln!(out, "{text}") {
+            eprintln!(
+                "erreur : écriture sur la sortie standard impossible ({})",
+                super::io_french(&e)
+            );
+            return USAGE;
+        }
+    }
+    if let Err(e) = out.flush() {
+        eprintln!(
+            "erreur : écriture sur la sortie standard impossible ({})",
+            super::io_french(&e)
+        );
+        return USAGE;
     }
     status
 }

@@ -1,7 +1,5 @@
 //! `tarif compile`: the checked deliberation as a self-contained JSON document.
 
-use std::io::Write;
-
 use super::files;
 use super::{SUCCESS, USAGE};
 
@@ -13,7 +11,9 @@ pub fn run(args: &super::CompileArgs) -> u8 {
     let mut json = document.to_json();
     json.push('\n');
     if args.sortie == "-" {
-        let _ = std::io::stdout().lock().write_all(json.as_bytes());
+        if let Err(status) = super::print_out(&json) {
+            return status;
+        }
         return SUCCESS;
     }
     match std::fs::write(&args.sortie, json) {

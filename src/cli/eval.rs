@@ -1,6 +1,6 @@
 //! `tarif eval`: the prices of one family, with their justification.
 
-use std::io::{Read, Write};
+use std::io::Read;
 
 use super::files;
 use super::{EvalArgs, FAILURE, Format, SUCCESS, USAGE};
@@ -42,7 +42,9 @@ pub fn run(args: &EvalArgs) -> u8 {
         }
         Format::Texte => tarif::report::result::to_text(&document, &read, date, &priced),
     };
-    let _ = std::io::stdout().lock().write_all(output.as_bytes());
+    if let Err(status) = super::print_out(&output) {
+        return status;
+    }
     let priced_all = read.errors.is_empty() && priced.iter().all(|p| p.result.is_ok());
     if priced_all { SUCCESS } else { FAILURE }
 }
@@ -51,9 +53,12 @@ pub fn run(args: &EvalArgs) -> u8 {
 fn read_family(path: &str) -> Result<String, String> {
     if path == "-" {
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("lecture de l'entrée standard impossible ({e})"))?;
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            format!(
+                "lecture de l'entrée standard impossible ({})",
+                super::io_french(&e)
+            )
+        })?;
         return Ok(text);
     }
     files::read(std::path::Path::new(path)).map_err(|e| e.to_string())

@@ -16,6 +16,7 @@ pub enum Reason {
     Denied,
     NotUtf8,
     NoDeliberation,
+    IsDirectory,
     Io(std::io::Error),
 }
 
@@ -32,7 +33,8 @@ impl std::fmt::Display for FileError {
             Reason::NoDeliberation => {
                 write!(f, "{path} : ce dossier ne contient aucun fichier .delib")
             }
-            Reason::Io(e) => write!(f, "{path} : lecture impossible ({e})"),
+            Reason::IsDirectory => write!(f, "{path} est un dossier : donnez un fichier"),
+            Reason::Io(e) => write!(f, "{path} : lecture impossible ({})", super::io_french(e)),
         }
     }
 }
@@ -93,16 +95,22 @@ pub fn deliberations(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FileError> {
 /// The text of a file.
 pub fn read(path: &Path) -> Result<String, FileError> {
     let bytes = std::fs::read(path).map_err(|e| error(path, e))?;
-    String::from_utf8(bytes).map_err(|_| FileError {
+    let mut text = String::from_utf8(bytes).map_err(|_| FileError {
         path: path.to_path_buf(),
         reason: Reason::NotUtf8,
-    })
+    })?;
+    // A byte-order mark (written by Windows editors) is not part of the text.
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Ok(text)
 }
 
 fn error(path: &Path, e: std::io::Error) -> FileError {
     let reason = match e.kind() {
         std::io::ErrorKind::NotFound => Reason::NotFound,
         std::io::ErrorKind::PermissionDenied => Reason::Denied,
+        std::io::ErrorKind::IsADirectory => Reason::IsDirectory,
         _ => Reason::Io(e),
     };
     FileError {

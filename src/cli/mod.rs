@@ -106,9 +106,12 @@ struct BatchArgs {
     /// Délibération (.delib) ou document compilé (.json)
     #[arg(value_name = "FICHIER", help_heading = "Arguments")]
     file: std::path::PathBuf,
-    /// Familles : CSV (en-tête = noms des entrées, colonnes id et date facultatives, séparateur ; ou ,) ou JSON Lines ; « - » pour l'entrée standard
+    /// Familles : CSV (en-tête = noms des entrées, colonnes id et date facultatives, séparateur ; , ou tabulation) ou JSON Lines ; « - » pour l'entrée standard
     #[arg(long, value_name = "FAMILLES", help_heading = "Options")]
     entree: String,
+    /// Encodage du fichier des familles : utf-8 ou windows-1252 (Excel) ; par défaut reconnu
+    #[arg(long, value_name = "ENCODAGE", help_heading = "Options")]
+    encodage: Option<String>,
     /// Résultats : .csv ou .jsonl selon l'extension ; « - » pour la sortie standard
     #[arg(long, value_name = "RESULTATS", help_heading = "Options")]
     sortie: String,
@@ -203,4 +206,42 @@ pub fn run() -> ExitCode {
         Command::Batch(args) => batch::run(&args),
     };
     ExitCode::from(status)
+}
+
+/// A system error in French (the standard library says them in English).
+pub(crate) fn io_french(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "fichier ou dossier introuvable".to_string(),
+        K::PermissionDenied => "permission refusée".to_string(),
+        K::IsADirectory => "c'est un dossier, pas un fichier".to_string(),
+        K::NotADirectory => "un élément du chemin n'est pas un dossier".to_string(),
+        K::StorageFull => "disque plein".to_string(),
+        K::ReadOnlyFilesystem => "système de fichiers en lecture seule".to_string(),
+        K::AlreadyExists => "le fichier existe déjà".to_string(),
+        K::BrokenPipe => "la sortie a été fermée".to_string(),
+        K::InvalidData => "données illisibles (encodage ?)".to_string(),
+        K::UnexpectedEof => "fin de fichier inattendue".to_string(),
+        K::Interrupted => "opération interrompue".to_string(),
+        K::WouldBlock | K::TimedOut => "délai dépassé".to_string(),
+        _ => match e.raw_os_error() {
+            Some(code) => format!("erreur du système n° {code}"),
+            None => "erreur d'entrée-sortie".to_string(),
+        },
+    }
+}
+
+/// Writes `text` to the standard output and flushes it; a failure (a full disk, a
+/// closed pipe) is reported, and the command must not end with success.
+pub(crate) fn print_out(text: &str) -> Result<(), u8> {
+    let mut out = std::io::stdout().lock();
+    std::io::Write::write_all(&mut out, text.as_bytes())
+        .and_then(|()| std::io::Write::flush(&mut out))
+        .map_err(|e| {
+            eprintln!(
+                "erreur : écriture sur la sortie standard impossible ({})",
+                io_french(&e)
+            );
+            USAGE
+        })
 }

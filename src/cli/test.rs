@@ -2,7 +2,6 @@
 //! they differ, and the table rows and modifiers no example reaches.
 
 use std::fmt::Write as _;
-use std::io::Write;
 
 use tarif::eval::examples::Expected;
 
@@ -111,6 +110,8 @@ pub fn run(args: &super::TestArgs) -> u8 {
             );
         }
     }
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    if let Err(status) = super::print_out(&out) {
+        return status;
+    }
     status
 }

@@ -51,6 +51,14 @@ pub enum FamilyErrorKind {
     TooPrecise,
     /// A date that cannot be read.
     BadDate { text: String },
+    /// A key given twice (`qf` twice), or two spellings of one input (`Résidence` and
+    /// `residence`): `first` is the other key.
+    DuplicateKey { first: String },
+    /// A date written right that is not in the calendar: `2025-02-29`.
+    ImpossibleDate { text: String },
+    /// A number too large, or with too many decimals, to be computed exactly (more
+    /// than 28 digits): `1e30`, 29 nines.
+    NumberOutOfRange { text: String },
     /// A number outside the bounds the deliberation declares (`de 0 à 150`).
     OutOfBounds {
         low: Option<Decimal>,
@@ -87,10 +95,66 @@ pub enum FamilyWarningKind {
     TaxYear { year: i32, service_year: i32 },
 }
 
+/// The keys of a JSON object in order, each with its value, duplicates kept (serde_json
+/// keeps only the last of two equal keys, which would hide `"qf": 612, "qf": 5000`).
+struct Entries(Vec<(String, Json)>);
+
+impl<'de> serde::Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("un objet JSON")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Json>()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Parses the JSON text of a family: the object, and each key given a second time
+/// (with the first). `None` when the text is not a JSON object.
+pub fn parse_family(text: &str) -> Result<(Json, Vec<String>), serde_json::Error> {
+    let text = text.trim_start_matches('\u{feff}');
+    let Entries(entries) = serde_json::from_str(text)?;
+    let mut duplicates = Vec::new();
+    let mut object = serde_json::Map::new();
+    for (key, value) in entries {
+        if object.contains_key(&key) {
+            duplicates.push(key);
+        } else {
+            object.insert(key, value);
+        }
+    }
+    Ok((Json::Object(object), duplicates))
+}
+
 /// Reads the JSON text of a family for `deliberation`.
 pub fn read_family(deliberation: &Deliberation, text: &str) -> FamilyRead {
-    match serde_json::from_str::<Json>(text) {
-        Ok(json) => read_family_json(deliberation, &json),
+    let parsed = parse_family(text).or_else(|e| {
+        // Not an object: read as JSON all the same, for the right error.
+        serde_json::from_str::<Json>(text.trim_start_matches('\u{feff}'))
+            .map(|json| (json, Vec::new()))
+            .map_err(|_| e)
+    });
+    match parsed {
+        Ok((json, duplicates)) => {
+            let mut read = read_family_json(deliberation, &json);
+            for key in duplicates {
+                read.error(&key.clone(), FamilyErrorKind::DuplicateKey { first: key });
+            }
+            read
+        }
         Err(e) => FamilyRead {
             family: Family::new(deliberation),
             errors: vec![FamilyError {
@@ -119,6 +183,8 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
         });
         return read;
     };
+    // The key each input was given by, to refuse a second spelling of it.
+    let mut spelled: Vec<(usize, String)> = Vec::new();
     for (key, value) in object {
         let folded = fold(key);
         match folded.as_str() {
@@ -135,7 +201,7 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
                     Json::Null => {}
                     Json::String(s) => match parse_date(s) {
                         Some(d) => read.family.date = Some(d),
-                        None => read.error(key, FamilyErrorKind::BadDate { text: s.clone() }),
+                        None => read.error(key, date_error(s)),
                     },
                     _ => read.error(
                         key,
@@ -172,6 +238,16 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
         let Some(input) = deliberation.inputs.get(index) else {
             continue;
         };
+        if let Some((_, first)) = spelled.iter().find(|(i, _)| *i == index) {
+            read.error(
+                key,
+                FamilyErrorKind::DuplicateKey {
+                    first: first.clone(),
+                },
+            );
+            continue;
+        }
+        spelled.push((index, key.clone()));
         if value.is_null() {
             continue;
         }
@@ -207,8 +283,30 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
 #[derive(Debug, Clone)]
 pub struct Columns {
     kinds: Vec<ColumnKind>,
-    /// Columns that name no input (ignored).
+    /// Columns that name no input and look like none (ignored: `nom`, `classe`).
     pub warnings: Vec<FamilyWarning>,
+    /// What makes the header unusable: a file priced with it could get wrong prices
+    /// in silence.
+    pub problems: Vec<HeaderProblem>,
+}
+
+/// Why a CSV header is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderProblem {
+    /// Two columns for one input (`résidence` twice, or `Résidence` and `residence`).
+    Duplicate { first: String, second: String },
+    /// A column that names no input but looks like one (`reserve_a_temp`, or a name
+    /// garbled by a wrong encoding): its values would be dropped.
+    Misspelt { column: String, suggestion: String },
+    /// No column names an input (a wrong separator or encoding).
+    NoInput,
+}
+
+impl Columns {
+    /// The index of the `id` column, if any.
+    pub fn id(&self) -> Option<usize> {
+        self.kinds.iter().position(|k| *k == ColumnKind::Id)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,7 +320,8 @@ enum ColumnKind {
 /// Resolves the columns of a CSV header (names of inputs, accents optional, `id`, `date`).
 pub fn columns(d: &Deliberation, header: &[String]) -> Columns {
     let mut warnings = Vec::new();
-    let kinds = header
+    let mut problems = Vec::new();
+    let kinds: Vec<ColumnKind> = header
         .iter()
         .map(|key| {
             let folded = fold(key);
@@ -240,18 +339,40 @@ pub fn columns(d: &Deliberation, header: &[String]) -> Columns {
                 Some(index) => ColumnKind::Input(index),
                 None => {
                     let names = d.inputs.iter().map(|i| i.name.as_str());
-                    warnings.push(FamilyWarning {
-                        field: key.clone(),
-                        kind: FamilyWarningKind::UnknownKey {
-                            suggestion: crate::check::closest(key, names),
-                        },
-                    });
+                    match crate::check::closest(key, names) {
+                        Some(suggestion) => problems.push(HeaderProblem::Misspelt {
+                            column: key.clone(),
+                            suggestion,
+                        }),
+                        None => warnings.push(FamilyWarning {
+                            field: key.clone(),
+                            kind: FamilyWarningKind::UnknownKey { suggestion: None },
+                        }),
+                    }
                     ColumnKind::Ignored
                 }
             }
         })
         .collect();
-    Columns { kinds, warnings }
+    for (i, kind) in kinds.iter().enumerate() {
+        if *kind == ColumnKind::Ignored {
+            continue;
+        }
+        if let Some(first) = kinds[..i].iter().position(|k| k == kind) {
+            problems.push(HeaderProblem::Duplicate {
+                first: header.get(first).cloned().unwrap_or_default(),
+                second: header.get(i).cloned().unwrap_or_default(),
+            });
+        }
+    }
+    if !kinds.iter().any(|k| matches!(k, ColumnKind::Input(_))) && !d.inputs.is_empty() {
+        problems.push(HeaderProblem::NoInput);
+    }
+    Columns {
+        kinds,
+        warnings,
+        problems,
+    }
 }
 
 /// Reads one CSV row whose columns are `columns`; empty fields are not given.
@@ -274,12 +395,7 @@ pub fn read_family_fields(
             ColumnKind::Id => read.family.id = Some(field.to_string()),
             ColumnKind::Date => match parse_date(field) {
                 Some(date) => read.family.date = Some(date),
-                None => read.error(
-                    name,
-                    FamilyErrorKind::BadDate {
-                        text: field.to_string(),
-                    },
-                ),
+                None => read.error(name, date_error(field)),
             },
             ColumnKind::Input(index) => {
                 let Some(input) = d.inputs.get(*index) else {
@@ -511,10 +627,18 @@ fn convert(
     match ty {
         ValueType::Amount | ValueType::Number | ValueType::Rate => {
             let n = match json {
-                Json::Number(n) => Decimal::from_str(&n.to_string())
-                    .or_else(|_| Decimal::from_scientific(&n.to_string()))
-                    .map_err(|_| wrong())?,
-                Json::String(s) => parse_number(s, *ty == ValueType::Rate).ok_or_else(wrong)?,
+                Json::Number(n) => {
+                    let text = n.to_string();
+                    if too_precise(&text) {
+                        return Err(number_error(&text, wrong()));
+                    }
+                    Decimal::from_str(&text)
+                        .or_else(|_| Decimal::from_scientific(&text))
+                        .map_err(|_| number_error(&text, wrong()))?
+                }
+                Json::String(s) if too_precise(s) => return Err(number_error(s, wrong())),
+                Json::String(s) => parse_number(s, *ty == ValueType::Rate)
+                    .ok_or_else(|| number_error(s, wrong()))?,
                 _ => return Err(wrong()),
             };
             number_value(ty, whole, n)
@@ -533,9 +657,7 @@ fn convert(
             _ => Err(wrong()),
         },
         ValueType::Date => match json {
-            Json::String(s) => parse_date(s)
-                .map(Value::Date)
-                .ok_or(FamilyErrorKind::BadDate { text: s.clone() }),
+            Json::String(s) => parse_date(s).map(Value::Date).ok_or_else(|| date_error(s)),
             _ => Err(wrong()),
         },
         ValueType::Choice(ids) => {
@@ -593,12 +715,15 @@ fn convert_text(
 ) -> Result<Value, FamilyErrorKind> {
     match ty {
         ValueType::Amount | ValueType::Number | ValueType::Rate => {
-            let n = parse_number(text, *ty == ValueType::Rate).ok_or_else(|| {
-                FamilyErrorKind::WrongType {
-                    expected: ty.clone(),
-                    choices: Vec::new(),
-                }
-            })?;
+            let wrong = || FamilyErrorKind::WrongType {
+                expected: ty.clone(),
+                choices: Vec::new(),
+            };
+            if too_precise(text) {
+                return Err(number_error(text, wrong()));
+            }
+            let n = parse_number(text, *ty == ValueType::Rate)
+                .ok_or_else(|| number_error(text, wrong()))?;
             number_value(ty, whole, n)
         }
         _ => convert(d, ty, whole, &Json::String(text.to_string())),
@@ -629,6 +754,60 @@ fn parse_number(text: &str, rate: bool) -> Option<Decimal> {
 }
 
 /// `2025-10-15` or `15/10/2025`.
+/// The error of a date that [`parse_date`] does not read: impossible when it has the
+/// shape of a date (`2025-02-29`), unreadable otherwise.
+pub fn date_error(text: &str) -> FamilyErrorKind {
+    let t = text.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let shaped = {
+        let dashes: Vec<&str> = t.split('-').collect();
+        let slashes: Vec<&str> = t.split('/').collect();
+        (dashes.len() == 3 && dashes.iter().all(|p| digits(p)))
+            || (slashes.len() == 3 && slashes.iter().all(|p| digits(p)))
+    };
+    if shaped {
+        FamilyErrorKind::ImpossibleDate {
+            text: text.to_string(),
+        }
+    } else {
+        FamilyErrorKind::BadDate {
+            text: text.to_string(),
+        }
+    }
+}
+
+/// The error of a number that does not fit an exact decimal: out of range when it is
+/// written as a number, of the wrong type otherwise.
+fn number_error(text: &str, wrong: FamilyErrorKind) -> FamilyErrorKind {
+    let t = text.trim().trim_end_matches(['€', '%']).trim();
+    let numeric = !t.is_empty()
+        && t.bytes().any(|b| b.is_ascii_digit())
+        && t.chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '.' | ',' | 'e' | 'E' | '+' | '-' | ' ' | '\u{A0}' | '\u{202F}'
+                )
+        });
+    if numeric {
+        FamilyErrorKind::NumberOutOfRange {
+            text: text.to_string(),
+        }
+    } else {
+        wrong
+    }
+}
+
+/// More than 28 decimals: `rust_decimal` would round them away (0,000…01 becomes 0).
+fn too_precise(text: &str) -> bool {
+    let t = text.trim();
+    let decimals = t
+        .split(['.', ','])
+        .nth(1)
+        .map(|d| d.bytes().take_while(u8::is_ascii_digit).count());
+    !t.contains(['e', 'E']) && decimals.is_some_and(|n| n > 28)
+}
+
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
     NaiveDate::parse_from_str(text, "%Y-%m-%d")

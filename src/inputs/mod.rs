@@ -2,9 +2,11 @@
 
 mod family;
 mod proofs;
+pub mod records;
 
 pub use family::{
-    Columns, FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind, columns,
-    dated_warnings, parse_date, read_family, read_family_fields, read_family_json,
+    Columns, FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind,
+    HeaderProblem, columns, dated_warnings, parse_date, parse_family, read_family,
+    read_family_fields, read_family_json,
 };
 pub use proofs::Expected as ProofExpected;

@@ -127,6 +127,24 @@ pub fn family_error(error: &FamilyError) -> Message {
                 }
             ),
         ),
+        FamilyErrorKind::DuplicateKey { first } if first == field => (
+            "E126",
+            format!("« {field} » est donné deux fois : gardez une seule valeur"),
+        ),
+        FamilyErrorKind::DuplicateKey { first } => (
+            "E126",
+            format!("« {first} » et « {field} » donnent la même entrée : gardez-en une seule"),
+        ),
+        FamilyErrorKind::ImpossibleDate { text } => (
+            "E116",
+            format!("« {field} » : la date « {text} » n'existe pas dans le calendrier"),
+        ),
+        FamilyErrorKind::NumberOutOfRange { text } => (
+            "E125",
+            format!(
+                "« {field} » : le nombre « {text} » est trop grand ou a trop de décimales pour être calculé exactement (au plus 28 chiffres)"
+            ),
+        ),
         FamilyErrorKind::BadDate { text } => (
             "E116",
             format!("« {field} » : la date « {text} » ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)"),
