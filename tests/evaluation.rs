@@ -141,3 +141,36 @@ fn results_follow_the_json_schema() {
     }
     assert!(seen > 0);
 }
+
+/// The deepest chain of calculations the checker accepts evaluates, with its
+/// justification, on a thread of 2 MiB (a portal's worker), in a debug build.
+#[test]
+fn the_deepest_accepted_chain_evaluates_on_a_small_stack() {
+    let mut source = String::from(
+        "délibération « Chaîne »\n  applicable du 01/09/2025\nentrées\n  qf : montant entier, par défaut 1\narticle 1 « Prix »\n  tarif repas (par repas)\n  d0 = qf\n",
+    );
+    let mut n = 1;
+    loop {
+        let candidate = format!("{source}  d{n} = d{} + 0 €\n", n - 1);
+        let test = format!("{candidate}  repas = d{n}\n");
+        if Document::from_source(&test).is_err() {
+            break;
+        }
+        source = candidate;
+        n += 1;
+    }
+    assert!(n > 90, "a chain of {n} should be accepted");
+    let source = format!("{source}  repas = d{}\n", n - 1);
+    let document = Document::from_source(&source).expect("accepted");
+    let worker = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let d = &document.deliberation;
+            let read = read_family_json(d, &serde_json::json!({ "qf": 3 }));
+            let date = d.meta.applicable_from;
+            let priced = read.price(d, date, &[], true);
+            priced[0].result.as_ref().map(ToString::to_string).ok()
+        })
+        .expect("thread");
+    assert_eq!(worker.join().expect("no overflow"), Some("3".to_string()));
+}

@@ -123,6 +123,93 @@ pub fn names_in(expr: &ast::Expr, names: &mut Vec<String>) {
     }
 }
 
+/// How deep the evaluation of one value may recurse, counted in levels of expressions
+/// along a chain of definitions: beyond it, evaluating could overflow the stack of a
+/// thread (2 MiB for a portal's worker), so the checker refuses the file (E041).
+pub const MAX_CHAIN_DEPTH: usize = 200;
+
+/// The nodes whose chain of calculations is deeper than [`MAX_CHAIN_DEPTH`], with that
+/// depth; `order` puts each node after those it uses.
+pub fn too_deep(
+    symbols: &Symbols<'_>,
+    file: &ast::File,
+    dependencies: &[Vec<usize>],
+    order: &[usize],
+) -> Vec<(usize, usize)> {
+    let n = symbols.definitions.len();
+    let weight = |node: usize| -> usize {
+        match symbols.definitions.get(node) {
+            Some(entry) => match entry.source {
+                DefinitionSource::Expr(d) => d.value.depth,
+                DefinitionSource::TariffValue(_, value) => value.depth,
+                DefinitionSource::Column { table, .. } => {
+                    symbols.tables.get(table).map_or(1, |t| {
+                        let cells = t.table.rows.iter().flat_map(|r| &r.cells);
+                        2 + cells
+                            .map(|c| match c {
+                                Cell::Value(e) => e.depth,
+                                Cell::NotApplicable(_) => 0,
+                            })
+                            .max()
+                            .unwrap_or(0)
+                    })
+                }
+            },
+            None => {
+                let name = symbols
+                    .tariffs
+                    .get(node.saturating_sub(n))
+                    .map(|t| t.decl.name.text.as_str());
+                let deepest = file
+                    .articles
+                    .iter()
+                    .flat_map(|a| &a.items)
+                    .filter_map(|item| match item {
+                        ast::ArticleItem::Modifier(m) if Some(m.target.text.as_str()) == name => {
+                            Some(modifier_depth(&m.modifier))
+                        }
+                        ast::ArticleItem::BestOf(b) if Some(b.target.text.as_str()) == name => {
+                            b.options.iter().map(modifier_depth).max()
+                        }
+                        _ => None,
+                    })
+                    .max()
+                    .unwrap_or(0);
+                2 + deepest
+            }
+        }
+    };
+    let mut depth = vec![0usize; dependencies.len()];
+    let mut found = Vec::new();
+    for &node in order {
+        let below = dependencies.get(node).map_or(0, |deps| {
+            deps.iter()
+                .map(|d| depth.get(*d).copied().unwrap_or(0))
+                .max()
+                .unwrap_or(0)
+        });
+        let here = below.saturating_add(weight(node));
+        if let Some(slot) = depth.get_mut(node) {
+            *slot = here;
+        }
+        // Reported once, where the chain first goes too deep.
+        if here > MAX_CHAIN_DEPTH && below <= MAX_CHAIN_DEPTH {
+            found.push((node, here));
+        }
+    }
+    found
+}
+
+fn modifier_depth(modifier: &ast::Modifier) -> usize {
+    use ast::ModifierKind as M;
+    let amount = match &modifier.kind {
+        M::Increase { amount, .. } | M::Decrease { amount, .. } => amount.depth,
+        M::Multiply(e) | M::Replace(e) | M::Floor(e) | M::Ceiling(e) => e.depth,
+        M::Exemption | M::Round(_) => 0,
+    };
+    amount.max(modifier.condition.as_ref().map_or(0, |c| c.depth))
+}
+
 /// An order of the definitions where each comes after those it uses, leaving out the
 /// definitions caught in a cycle (each cycle is reported once, whole).
 pub fn order(

@@ -27,6 +27,9 @@ pub enum CheckErrorKind {
     /// `rfr / 12 / parts` where `parts` may be 0: found at check time from the range
     /// of the divisor (a warning).
     DivisorMayBeZero { divisor: Option<String> },
+    /// A chain of calculations too deep to evaluate safely (`d1 = d0 + 1`, `d2 = d1 + 1`,
+    /// … thousands of times): `depth` levels of expressions.
+    ChainTooDeep { name: String, depth: usize },
     /// `de 150 à 0` on an input: the greatest value is below the least.
     BoundsReversed,
     /// A name defined twice.

@@ -15,6 +15,7 @@ mod tables;
 
 use std::collections::HashSet;
 
+pub use cycles::MAX_CHAIN_DEPTH;
 pub use names::closest;
 
 use error::CheckError;
@@ -103,6 +104,26 @@ impl<'a> Checker<'a> {
         self.inputs();
         let dependencies = cycles::dependencies(&self.symbols, self.file);
         let (mut order, poisoned) = cycles::order(&self.symbols, &dependencies, &mut self.errors);
+        for (node, depth) in cycles::too_deep(&self.symbols, self.file, &dependencies, &order) {
+            let name = match self.symbols.definitions.get(node) {
+                Some(entry) => entry.name,
+                None => match self
+                    .symbols
+                    .tariffs
+                    .get(node - self.symbols.definitions.len())
+                {
+                    Some(t) => &t.decl.name,
+                    None => continue,
+                },
+            };
+            self.errors.push(error::CheckError {
+                kind: error::CheckErrorKind::ChainTooDeep {
+                    name: name.text.clone(),
+                    depth,
+                },
+                span: name.span,
+            });
+        }
         // The nodes of the tariffs' final prices are checked with the tariffs.
         order.retain(|&d| d < self.symbols.definitions.len());
         for &d in &order {

@@ -76,6 +76,9 @@ pub enum Code {
     E036,
     /// A cycle between definitions.
     E040,
+    /// A chain of calculations too deep to evaluate safely: thousands of definitions
+    /// each using the previous one.
+    E041,
     /// An example sets a name that is not an input.
     E050,
     /// `attendu x` where `x` is not a tariff.
@@ -137,6 +140,7 @@ impl Code {
         Code::E035,
         Code::E036,
         Code::E040,
+        Code::E041,
         Code::E050,
         Code::E051,
         Code::E052,

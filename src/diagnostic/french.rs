@@ -300,6 +300,19 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
                 None => d.with_help("écrivez « si … > 0 alors … sinon … » autour de la division".to_string()),
             }
         }
+        C::ChainTooDeep { name, depth } => Diagnostic::new(
+            Code::E041,
+            format!(
+                "« {name} » est au bout d'une chaîne de calculs trop longue ({depth} niveaux, au plus {})",
+                crate::check::MAX_CHAIN_DEPTH
+            ),
+            span,
+            "chaîne trop longue".to_string(),
+        )
+        .with_help(
+            "regroupez les calculs qui s'enchaînent (une grille, min(…), max(…)) : chaque valeur ne devrait dépendre que de quelques autres"
+                .to_string(),
+        ),
         C::BoundsReversed => Diagnostic::new(
             Code::E008,
             "la borne haute de cette entrée est plus petite que sa borne basse".to_string(),
