@@ -7,7 +7,7 @@ use crate::syntax::ast::{self, Cell, ExprKind};
 /// The nodes each node uses directly. The nodes are the definitions, then one node per
 /// tariff (index `definitions + t`), its final price: a tariff's name in an expression
 /// is that price, which uses the tariff's base and everything its modifiers use.
-pub fn dependencies(symbols: &Symbols<'_>, file: &ast::File) -> Vec<Vec<usize>> {
+pub fn dependencies(symbols: &Symbols<'_>) -> Vec<Vec<usize>> {
     let n = symbols.definitions.len();
     let resolve = |names: &[String]| {
         let mut used: Vec<usize> = names
@@ -40,12 +40,10 @@ pub fn dependencies(symbols: &Symbols<'_>, file: &ast::File) -> Vec<Vec<usize>> 
     let tariffs = symbols.tariffs.iter().map(|tariff| {
         let name = tariff.decl.name.text.as_str();
         let mut names = Vec::new();
-        for item in file.articles.iter().flat_map(|a| &a.items) {
+        for (_, item) in symbols.modifiers_of(name) {
             match item {
-                ast::ArticleItem::Modifier(m) if m.target.text == name => {
-                    modifier_names(&m.modifier, &mut names);
-                }
-                ast::ArticleItem::BestOf(b) if b.target.text == name => {
+                ast::ArticleItem::Modifier(m) => modifier_names(&m.modifier, &mut names),
+                ast::ArticleItem::BestOf(b) => {
                     for option in &b.options {
                         modifier_names(option, &mut names);
                     }
@@ -82,16 +80,25 @@ fn table_names(table: &ast::Table, column: usize, names: &mut Vec<String>) {
     if let Some(key) = &table.column_key {
         names.push(key.text.clone());
     }
-    let crossed = table.column_key.is_some();
-    for row in &table.rows {
-        for (i, cell) in row.cells.iter().enumerate() {
-            if let Cell::Value(e) = cell
-                && (crossed || i == column)
-            {
-                names_in(e, names);
-            }
+    for cell in column_cells(table, column) {
+        if let Cell::Value(e) = cell {
+            names_in(e, names);
         }
     }
+}
+
+/// The cells a column definition reads: its own column, or every cell of a crossed
+/// table (looked up by index, so that a grid of n columns costs n, not n²).
+fn column_cells(table: &ast::Table, column: usize) -> impl Iterator<Item = &Cell> {
+    let crossed = table.column_key.is_some();
+    table.rows.iter().flat_map(move |row| {
+        let cells: &[Cell] = if crossed {
+            &row.cells
+        } else {
+            row.cells.get(column).map_or(&[], std::slice::from_ref)
+        };
+        cells.iter()
+    })
 }
 
 /// Every name an expression mentions.
@@ -132,7 +139,6 @@ pub const MAX_CHAIN_DEPTH: usize = 200;
 /// depth; `order` puts each node after those it uses.
 pub fn too_deep(
     symbols: &Symbols<'_>,
-    file: &ast::File,
     dependencies: &[Vec<usize>],
     order: &[usize],
 ) -> Vec<(usize, usize)> {
@@ -142,9 +148,9 @@ pub fn too_deep(
             Some(entry) => match entry.source {
                 DefinitionSource::Expr(d) => d.value.depth,
                 DefinitionSource::TariffValue(_, value) => value.depth,
-                DefinitionSource::Column { table, .. } => {
+                DefinitionSource::Column { table, column } => {
                     symbols.tables.get(table).map_or(1, |t| {
-                        let cells = t.table.rows.iter().flat_map(|r| &r.cells);
+                        let cells = column_cells(t.table, column);
                         2 + cells
                             .map(|c| match c {
                                 Cell::Value(e) => e.depth,
@@ -160,17 +166,12 @@ pub fn too_deep(
                     .tariffs
                     .get(node.saturating_sub(n))
                     .map(|t| t.decl.name.text.as_str());
-                let deepest = file
-                    .articles
+                let deepest = name
+                    .map_or(&[][..], |n| symbols.modifiers_of(n))
                     .iter()
-                    .flat_map(|a| &a.items)
-                    .filter_map(|item| match item {
-                        ast::ArticleItem::Modifier(m) if Some(m.target.text.as_str()) == name => {
-                            Some(modifier_depth(&m.modifier))
-                        }
-                        ast::ArticleItem::BestOf(b) if Some(b.target.text.as_str()) == name => {
-                            b.options.iter().map(modifier_depth).max()
-                        }
+                    .filter_map(|(_, item)| match item {
+                        ast::ArticleItem::Modifier(m) => Some(modifier_depth(&m.modifier)),
+                        ast::ArticleItem::BestOf(b) => b.options.iter().map(modifier_depth).max(),
                         _ => None,
                     })
                     .max()

@@ -102,9 +102,9 @@ impl<'a> Checker<'a> {
     fn run(&mut self, syntax_ok: bool) -> Option<Deliberation> {
         self.header();
         self.inputs();
-        let dependencies = cycles::dependencies(&self.symbols, self.file);
+        let dependencies = cycles::dependencies(&self.symbols);
         let (mut order, poisoned) = cycles::order(&self.symbols, &dependencies, &mut self.errors);
-        for (node, depth) in cycles::too_deep(&self.symbols, self.file, &dependencies, &order) {
+        for (node, depth) in cycles::too_deep(&self.symbols, &dependencies, &order) {
             let name = match self.symbols.definitions.get(node) {
                 Some(entry) => entry.name,
                 None => match self

@@ -22,11 +22,7 @@ impl Checker<'_> {
                     ArticleItem::BestOf(b) => &b.target,
                     _ => continue,
                 };
-                let is_tariff = self
-                    .symbols
-                    .tariffs
-                    .iter()
-                    .any(|t| t.decl.name.text == target.text);
+                let is_tariff = self.symbols.is_tariff(&target.text);
                 if is_tariff || self.broken.contains(target.text.as_str()) {
                     continue;
                 }
@@ -77,11 +73,11 @@ impl Checker<'_> {
         let mut steps = Vec::new();
         let mut rounded_at_end = false;
         let mut negative_at = Vec::new();
-        let file = self.file;
-        for (a, article_ast) in file.articles.iter().enumerate() {
-            for item in &article_ast.items {
+        let lines = self.symbols.modifiers_of(name).to_vec();
+        {
+            for (a, item) in lines {
                 let step = match item {
-                    ArticleItem::Modifier(m) if m.target.text == name => {
+                    ArticleItem::Modifier(m) => {
                         let (modifier, facts, negative) =
                             self.modifier(&m.modifier, a, &running, &base_facts);
                         rounded_at_end =
@@ -96,7 +92,7 @@ impl Checker<'_> {
                         running = facts;
                         Step::Modifier(modifier)
                     }
-                    ArticleItem::BestOf(b) if b.target.text == name => {
+                    ArticleItem::BestOf(b) => {
                         let mut options = Vec::new();
                         let mut facts = running.clone();
                         for option in &b.options {

@@ -126,8 +126,9 @@ pub struct Symbols<'a> {
     pub tariffs: Vec<TariffEntry<'a>>,
     /// The index in [`Symbols::tariffs`] of each tariff's name.
     tariff_ids: HashMap<&'a str, usize>,
-    /// The tariffs some modifier line aims at.
-    modified: std::collections::HashSet<&'a str>,
+    /// The modifier lines (and groups) aimed at each name, in file order, with their
+    /// article: found once, not by scanning the file for every tariff.
+    modified: HashMap<&'a str, Vec<(usize, &'a ArticleItem)>>,
     pub choices: Vec<String>,
     choice_ids: HashMap<String, ChoiceId>,
     /// Where each name is defined, for duplicates.
@@ -157,14 +158,19 @@ impl<'a> Symbols<'a> {
                 symbols.item(item, article, errors);
             }
         }
-        for tariff in &symbols.tariffs {
-            let name = tariff.decl.name.text.as_str();
-            // A table that could not be read may be where the value is.
-            let unread_table = file.articles.get(tariff.article).is_some_and(|a| {
+        // The articles with a table that could not be read: a tariff's value may be there.
+        let unread: Vec<bool> = file
+            .articles
+            .iter()
+            .map(|a| {
                 a.items.iter().any(
                     |i| matches!(i, ArticleItem::Table(t) if t.header.is_none() || t.incomplete),
                 )
-            });
+            })
+            .collect();
+        for tariff in &symbols.tariffs {
+            let name = tariff.decl.name.text.as_str();
+            let unread_table = unread.get(tariff.article).copied().unwrap_or(false);
             if !symbols.names.contains_key(name)
                 && !broken.iter().any(|b| b == name)
                 && !unread_table
@@ -192,9 +198,9 @@ impl<'a> Symbols<'a> {
             }
             ArticleItem::Tariff(t) => {
                 if let Some(previous) = self
-                    .tariffs
-                    .iter()
-                    .find(|p| p.decl.name.text == t.name.text)
+                    .tariff_ids
+                    .get(t.name.text.as_str())
+                    .and_then(|i| self.tariffs.get(*i))
                 {
                     errors.push(CheckError {
                         kind: CheckErrorKind::DuplicateName {
@@ -240,10 +246,16 @@ impl<'a> Symbols<'a> {
                 }
             }
             ArticleItem::Modifier(m) => {
-                self.modified.insert(&m.target.text);
+                self.modified
+                    .entry(&m.target.text)
+                    .or_default()
+                    .push((article, item));
             }
             ArticleItem::BestOf(b) => {
-                self.modified.insert(&b.target.text);
+                self.modified
+                    .entry(&b.target.text)
+                    .or_default()
+                    .push((article, item));
             }
         }
     }
@@ -315,7 +327,17 @@ impl<'a> Symbols<'a> {
 
     /// Whether a modifier line aims at `name`.
     pub fn is_modified(&self, name: &str) -> bool {
-        self.modified.contains(name)
+        self.modified.contains_key(name)
+    }
+
+    /// The modifier lines and groups aimed at `name`, in file order, with their article.
+    pub fn modifiers_of(&self, name: &str) -> &[(usize, &'a ArticleItem)] {
+        self.modified.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `name` is a declared tariff.
+    pub fn is_tariff(&self, name: &str) -> bool {
+        self.tariff_ids.contains_key(name)
     }
 
     /// The id of a declared value of a `choix`, if it is one.

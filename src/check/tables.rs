@@ -30,8 +30,7 @@ impl Checker<'_> {
             (None, Some(Column::Name(name, _))) => Some(name.text.as_str()),
             _ => None,
         };
-        let is_tariff =
-            defined.is_some_and(|n| self.symbols.tariffs.iter().any(|t| t.decl.name.text == n));
+        let is_tariff = defined.is_some_and(|n| self.symbols.is_tariff(n));
         let written = match table.header.as_ref().and_then(|h| h.columns.get(column)) {
             Some(Column::Name(_, unit)) if !crossed => *unit,
             _ => None,
@@ -47,10 +46,18 @@ impl Checker<'_> {
         }
         let mut facts: Option<Facts> = None;
         for (r, row) in table.rows.iter().enumerate() {
-            for (c, cell) in row.cells.iter().enumerate() {
-                if !crossed && c != column {
-                    continue;
-                }
+            // The column's own cell, found by index (a grid of n columns costs n, not
+            // n²); every cell of a crossed table.
+            let cells: Vec<(usize, &Cell)> = if crossed {
+                row.cells.iter().enumerate().collect()
+            } else {
+                row.cells
+                    .get(column)
+                    .map(|cell| (column, cell))
+                    .into_iter()
+                    .collect()
+            };
+            for (c, cell) in cells {
                 let Cell::Value(value) = cell else {
                     continue;
                 };
@@ -545,12 +552,7 @@ impl Checker<'_> {
             let Column::Name(name, _) = column else {
                 continue;
             };
-            if !self
-                .symbols
-                .tariffs
-                .iter()
-                .any(|t| t.decl.name.text == name.text)
-            {
+            if !self.symbols.is_tariff(&name.text) {
                 continue;
             }
             let price = |r: usize| match table.rows.get(r)?.cells.get(c)? {

@@ -34,6 +34,9 @@ pub(super) struct Evaluator<'r, 'd, T: Tracer> {
     /// The date of the service.
     date: NaiveDate,
     memo: &'r mut [Memo],
+    /// The slots of `memo` written since it was clean: only they are reset, so that a
+    /// deliberation of thousands of definitions does not pay for all of them per price.
+    touched: &'r mut Vec<u32>,
     /// The inputs, then the tables, already shown in the justification (only when
     /// tracing): a table consulted for two of its columns shows its row once.
     shown: &'r mut [bool],
@@ -51,11 +54,12 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         plan: &'r Plan<'d>,
         family: &'r Family,
         date: NaiveDate,
-        memo: &'r mut [Memo],
+        memory: (&'r mut [Memo], &'r mut Vec<u32>),
         shown: &'r mut [bool],
         tracer: T,
     ) -> Self {
-        memo.fill(Memo::Pending);
+        let (memo, touched) = memory;
+        forget(memo, touched);
         if T::ON {
             shown.fill(false);
         }
@@ -65,6 +69,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             family,
             date,
             memo,
+            touched,
             shown,
             tracer,
             decided: None,
@@ -74,7 +79,14 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
 
     /// Forgets the definitions computed so far (to evaluate again from the start).
     pub(super) fn forget(&mut self) {
-        self.memo.fill(Memo::Pending);
+        forget(self.memo, self.touched);
+    }
+
+    /// Marks a slot of the memo as being computed (it was pending).
+    #[inline(always)]
+    fn start(&mut self, slot: usize) {
+        self.memo[slot] = Memo::Running;
+        self.touched.push(slot as u32);
     }
 
     pub(super) fn into_tracer(self) -> T {
@@ -166,7 +178,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         let Some(definition) = plan.definitions.get(index) else {
             return Ok(None);
         };
-        self.memo[index] = Memo::Running;
+        self.start(index);
         let value = match &definition.body {
             DefinitionBody::Num(e) => self.number(e)?,
             DefinitionBody::Scalar(e) => {
@@ -204,7 +216,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         let Some(tariff) = plan.tariffs.get(t) else {
             return Ok(None);
         };
-        self.memo[slot] = Memo::Running;
+        self.start(slot);
         // Its modifiers' conditions are evaluated, never taken from a table's bits.
         let decided = self.decided.take();
         self.nested += 1;
@@ -243,7 +255,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         let Some(definition) = plan.definitions.get(index) else {
             return Ok(UNKNOWN);
         };
-        self.memo[index] = Memo::Running;
+        self.start(index);
         let value = match &definition.body {
             DefinitionBody::Scalar(e) => self.code(e)?,
             DefinitionBody::Num(e) => {
@@ -361,11 +373,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             });
         }
         let site = t.row_sites.get(row).copied().unwrap_or(t.site);
-        match t
-            .cells
-            .get(row)
-            .and_then(|r| r.get(column.unwrap_or(t.column)))
-        {
+        match t.cells.get(row).and_then(|r| r.get(column.unwrap_or(0))) {
             Some(Some(cell)) => Ok(Some(cell)),
             _ => Err(self.error(
                 EvalErrorKind::NotApplicable {
@@ -703,6 +711,16 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         }
         found.sort();
         found
+    }
+}
+
+/// Resets the slots of `memo` written since it was clean (all of them when the list
+/// of those written is not kept, or wrong).
+fn forget(memo: &mut [Memo], touched: &mut Vec<u32>) {
+    for slot in touched.drain(..) {
+        if let Some(m) = memo.get_mut(slot as usize) {
+            *m = Memo::Pending;
+        }
     }
 }
 

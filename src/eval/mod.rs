@@ -51,6 +51,17 @@ impl Family {
         }
     }
 
+    /// A family with no room for any input: for evaluations that read none.
+    pub(crate) fn empty() -> Family {
+        Family {
+            id: None,
+            date: None,
+            given: Vec::new(),
+            unavailable: Vec::new(),
+            proofs: Vec::new(),
+        }
+    }
+
     /// Gives the value of an input.
     pub fn set(&mut self, input: InputId, value: Option<Value>, provenance: Provenance) {
         if let Some(slot) = self.given.get_mut(input.0 as usize) {
@@ -65,6 +76,8 @@ impl Family {
 pub struct Session<'p> {
     plan: Cow<'p, Plan<'p>>,
     memo: Vec<expr::Memo>,
+    /// The slots of `memo` written by the last evaluation (room for all of them).
+    touched: Vec<u32>,
     /// The inputs, then the tables, already shown in a justification.
     shown: Vec<bool>,
 }
@@ -85,6 +98,7 @@ impl<'p> Session<'p> {
         Session {
             // The definitions, then the final price of each tariff.
             memo: vec![expr::Memo::Pending; d.definitions.len() + d.tariffs.len()],
+            touched: Vec::with_capacity(d.definitions.len() + d.tariffs.len()),
             shown: vec![false; d.inputs.len() + d.tables.len()],
             plan,
         }
@@ -146,8 +160,14 @@ impl<'p> Session<'p> {
         if let Err(e) = check_required(plan.deliberation(), family) {
             return (Err(e), tracer);
         }
-        let mut evaluator =
-            expr::Evaluator::new(plan, family, date, &mut self.memo, &mut self.shown, tracer);
+        let mut evaluator = expr::Evaluator::new(
+            plan,
+            family,
+            date,
+            (&mut self.memo, &mut self.touched),
+            &mut self.shown,
+            tracer,
+        );
         let result = evaluator.tariff(tariff).map_err(|e| *e);
         (result, evaluator.into_tracer())
     }

@@ -106,9 +106,8 @@ pub(super) struct TablePlan<'d> {
     /// The key of the columns (and whether it is a date) and how they are found, for
     /// a crossed table.
     pub columns: Option<(Key<'d>, bool, Finder)>,
-    /// The column read, when the table is not crossed.
-    pub column: usize,
-    /// By row, by column: the cell, `None` for `—`.
+    /// By row, by column: the cell, `None` for `—`; only the column read when the
+    /// table is not crossed.
     pub cells: Vec<Vec<Option<Key<'d>>>>,
     /// The site of the definition (its key's errors), and of each row (its cell's).
     pub site: Site,
@@ -204,7 +203,13 @@ impl<'d> Plan<'d> {
             .iter()
             .map(|i| InputPlan { default: i.default })
             .collect();
-        let bases: Vec<u32> = d.tariffs.iter().map(|t| t.base.0).collect();
+        // Whether each definition is a tariff's base (not shown as a step of its own).
+        let mut bases = vec![false; d.definitions.len()];
+        for t in &d.tariffs {
+            if let Some(b) = bases.get_mut(t.base.0 as usize) {
+                *b = true;
+            }
+        }
         let definitions = d
             .definitions
             .iter()
@@ -228,7 +233,7 @@ impl<'d> Plan<'d> {
                 };
                 DefinitionPlan {
                     body,
-                    shown: !bases.contains(&(i as u32)),
+                    shown: !bases.get(i).copied().unwrap_or(false),
                 }
             })
             .collect();
@@ -426,12 +431,20 @@ impl<'d> Compiler<'d> {
                 line: r.line,
             })
             .collect();
+        // A simple grid keeps only the column this definition reads (a grid of n
+        // tariffs would otherwise hold n × n cells); a crossed one, all of them.
+        let crossed = columns.is_some();
         let cells: Vec<Vec<Option<Key<'d>>>> = table
             .rows
             .iter()
             .zip(&row_sites)
             .map(|(row, row_site)| {
-                row.cells
+                let cells = if crossed {
+                    &row.cells[..]
+                } else {
+                    row.cells.get(column).map_or(&[][..], std::slice::from_ref)
+                };
+                cells
                     .iter()
                     .map(|c| c.as_ref().map(|c| self.key(c, *row_site)))
                     .collect()
@@ -441,7 +454,7 @@ impl<'d> Compiler<'d> {
         let constants = match (&key, &columns) {
             (Key::Num(_), None) => cells
                 .iter()
-                .map(|row| match row.get(column) {
+                .map(|row| match row.first() {
                     Some(Some(Key::Num(Num::Const(n)))) => Some(*n),
                     _ => None,
                 })
@@ -455,7 +468,6 @@ impl<'d> Compiler<'d> {
             key_is_date: self.is_date(&table.key),
             rows: finder(table.rows.iter().map(|r| &r.matches), ordered(&table.key)),
             columns,
-            column,
             cells,
             site,
             row_sites,

@@ -12,7 +12,7 @@
 use rust_decimal::Decimal;
 
 use super::Family;
-use super::expr::{Evaluator, Memo};
+use super::expr::Evaluator;
 use super::plan::{DefinitionBody, Key, Num, Plan, Scalar, StepPlan};
 use super::rows::Finder;
 use super::trace::{NoTrace, Tracer};
@@ -85,16 +85,23 @@ pub(super) fn tabulate<'d>(plan: &Plan<'d>, t: usize) -> Option<Tabulated<'d>> {
     }
     // The evaluator of a family that gives nothing: with every condition decided and
     // every amount a constant, the steps read nothing of it.
-    let family = Family::new(plan.d);
-    let mut memo = vec![Memo::Pending; plan.d.definitions.len()];
-    let mut shown = vec![false; plan.d.inputs.len()];
+    // No memory of definitions either: the steps of such a tariff read none (one that
+    // did would find it unknown, and its price would be left to the full evaluation).
+    let family = Family::empty();
     let date = plan.d.meta.applicable_from;
     let mut prices = Vec::with_capacity(bases.len() << k);
+    let mut touched = Vec::new();
     for base in bases {
         for decided in 0..1u32 << k {
             let price = base.and_then(|base| {
-                let mut evaluator =
-                    Evaluator::new(plan, &family, date, &mut memo, &mut shown, NoTrace);
+                let mut evaluator = Evaluator::new(
+                    plan,
+                    &family,
+                    date,
+                    (&mut [], &mut touched),
+                    &mut [],
+                    NoTrace,
+                );
                 evaluator.decided = Some(decided);
                 evaluator.steps(tariff, base).ok()
             });
@@ -132,8 +139,7 @@ fn finite<'d>(
                 let mut values = Vec::with_capacity(t.cells.len() * width);
                 for row in &t.cells {
                     for c in 0..width {
-                        let column = if t.columns.is_some() { c } else { t.column };
-                        values.push(match row.get(column) {
+                        values.push(match row.get(c) {
                             Some(Some(Key::Num(Num::Const(n)))) => Some(*n),
                             Some(None) => None,
                             _ => return None,
