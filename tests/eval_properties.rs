@@ -277,3 +277,25 @@ fn pricing_and_justifying_agree_on_well_formed_families() {
         assert!(priced > 1_000, "{}: {priced} prices", d.meta.title);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    /// A division then a multiplication by the same number gives back the amount,
+    /// to the last digit, before the rounding (the formula is one fraction).
+    #[test]
+    fn dividing_then_multiplying_loses_nothing(millis in 0u32..100_000, divisor in 1u32..1_000) {
+        let amount = rust_decimal::Decimal::new(i64::from(millis), 3);
+        let written = amount.to_string().replace('.', ",");
+        let source = format!(
+            "délibération « Division »\n  applicable du 01/09/2025\nentrées\n  n : nombre, au moins 1, par défaut {divisor}\n\
+             article 1 « Prix »\n  tarif prix (par repas)\n  prix = {written} € / n × n\n  prix : arrondi au centime\n"
+        );
+        let document = Document::from_source(&source).expect("valid");
+        let d = &document.deliberation;
+        let family = tarif::eval::Family::new(d);
+        let price = tarif::eval::Session::new(d).price(&family, d.meta.applicable_from, 0);
+        let expected = amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        prop_assert_eq!(price.ok(), Some(expected));
+    }
+}

@@ -454,6 +454,10 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             Num::Definition(i) => self.definition_number(*i as usize)?,
             Num::Tariff(t) => self.final_price(*t as usize)?,
             Num::Negate(x) => self.number(x)?.map(|n| -n),
+            Num::Exact(forms) => match self.number(&forms[0]) {
+                Err(e) if matches!(e.kind, EvalErrorKind::Overflow) => self.number(&forms[1])?,
+                other => other?,
+            },
             Num::Arith(op, operands, site) => {
                 let a = self.number(&operands[0])?;
                 let b = self.number(&operands[1])?;

@@ -45,6 +45,10 @@ pub(super) enum Num<'d> {
     /// A value of another kind where a number is expected (only in a rule tree the
     /// checker did not produce): evaluated, and unknown.
     Mistyped(Box<Scalar<'d>>),
+    /// A formula with a division inside (`0,025 € / 3 × 3`), computed as one fraction
+    /// whose single division comes last, so that no digit is lost before a rounding;
+    /// then, if that overflows, as written.
+    Exact(Box<[Num<'d>; 2]>),
 }
 
 /// An expression whose value is a boolean, a `choix` value or a date, as a code:
@@ -319,7 +323,19 @@ impl<'d> Compiler<'d> {
             ExprKind::Definition(id) if self.is_numeric(e) => Num::Definition(id.0),
             ExprKind::Tariff(t) => Num::Tariff(*t),
             ExprKind::Negate(x) => Num::Negate(Box::new(num(x))),
-            ExprKind::Arith(op, a, b) => Num::Arith(*op, Box::new([num(a), num(b)]), site),
+            ExprKind::Arith(op, a, b) => {
+                let written = Num::Arith(*op, Box::new([num(a), num(b)]), site);
+                if !divides_inside(e) {
+                    return written;
+                }
+                let exact = match self.fraction(e, site) {
+                    (numerator, Some(denominator)) => {
+                        Num::Arith(ArithOp::Div, Box::new([numerator, denominator]), site)
+                    }
+                    (numerator, None) => numerator,
+                };
+                Num::Exact(Box::new([exact, written]))
+            }
             // `si x est connu alors x sinon y`: the value of x when known, else y.
             ExprKind::If(c, then, otherwise) if self.is_numeric(e) => {
                 match fallback(c, then, otherwise) {
@@ -336,6 +352,45 @@ impl<'d> Compiler<'d> {
             ExprKind::Round(x, mode) => Num::Round(Box::new(num(x)), *mode, site),
             ExprKind::Clamp(x, lo, hi) => Num::Clamp(Box::new([num(x), num(lo), num(hi)])),
             _ => Num::Mistyped(Box::new(self.scalar(e, site))),
+        }
+    }
+
+    /// A formula of `+`, `-`, `×`, `/` as one fraction: its numerator and denominator
+    /// (`None` for 1), each computed exactly by additions and multiplications.
+    fn fraction(&self, e: &'d Expr, site: Site) -> (Num<'d>, Option<Num<'d>>) {
+        let mul = |x: Num<'d>, y: Num<'d>| Num::Arith(ArithOp::Mul, Box::new([x, y]), site);
+        let times = |x: Num<'d>, y: &Option<Num<'d>>| match y {
+            Some(y) => mul(x, y.clone()),
+            None => x,
+        };
+        let both = |x: Option<Num<'d>>, y: Option<Num<'d>>| match (x, y) {
+            (Some(x), Some(y)) => Some(mul(x, y)),
+            (x, None) => x,
+            (None, y) => y,
+        };
+        match &e.kind {
+            ExprKind::Arith(op, a, b) => {
+                let (na, da) = self.fraction(a, site);
+                let (nb, db) = self.fraction(b, site);
+                match op {
+                    ArithOp::Mul => (mul(na, nb), both(da, db)),
+                    // (na / da) / (nb / db) = (na × db) / (da × nb)
+                    ArithOp::Div => (times(na, &db), Some(times(nb, &da))),
+                    ArithOp::Add | ArithOp::Sub if da.is_none() && db.is_none() => {
+                        (Num::Arith(*op, Box::new([na, nb]), site), None)
+                    }
+                    // na / da ± nb / db = (na × db ± nb × da) / (da × db)
+                    ArithOp::Add | ArithOp::Sub => {
+                        let n = Num::Arith(*op, Box::new([times(na, &db), times(nb, &da)]), site);
+                        (n, both(da, db))
+                    }
+                }
+            }
+            ExprKind::Negate(x) => {
+                let (n, d) = self.fraction(x, site);
+                (Num::Negate(Box::new(n)), d)
+            }
+            _ => (self.num(e, site), None),
         }
     }
 
@@ -606,6 +661,25 @@ impl<'d> Compiler<'d> {
             site,
         }
     }
+}
+
+/// Whether a formula has a division whose result is then added to, multiplied or
+/// divided (`a / b × c`): only then does computing it as one fraction change digits.
+fn divides_inside(e: &Expr) -> bool {
+    fn divisions(e: &Expr) -> usize {
+        match &e.kind {
+            ExprKind::Arith(op, a, b) => {
+                usize::from(*op == ArithOp::Div) + divisions(a) + divisions(b)
+            }
+            ExprKind::Negate(x) => divisions(x),
+            _ => 0,
+        }
+    }
+    let inside = match &e.kind {
+        ExprKind::Arith(_, a, b) => divisions(a) + divisions(b),
+        _ => 0,
+    };
+    inside > 0
 }
 
 /// `(x, y)` when a conditional is `si x est connu alors x sinon y` or
