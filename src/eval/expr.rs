@@ -86,7 +86,9 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
     #[inline(always)]
     fn start(&mut self, slot: usize) {
         self.memo[slot] = Memo::Running;
-        self.touched.push(slot as u32);
+        if self.memo.len() > SMALL_MEMO {
+            self.touched.push(slot as u32);
+        }
     }
 
     pub(super) fn into_tracer(self) -> T {
@@ -718,9 +720,17 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
     }
 }
 
+/// Up to this many slots, the memo is cleared whole rather than slot by slot.
+const SMALL_MEMO: usize = 64;
+
 /// Resets the slots of `memo` written since it was clean (all of them when the list
 /// of those written is not kept, or wrong).
 fn forget(memo: &mut [Memo], touched: &mut Vec<u32>) {
+    // A small memory is cleared whole (faster than following what was written).
+    if memo.len() <= SMALL_MEMO {
+        memo.fill(Memo::Pending);
+        return;
+    }
     for slot in touched.drain(..) {
         if let Some(m) = memo.get_mut(slot as usize) {
             *m = Memo::Pending;

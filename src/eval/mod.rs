@@ -157,7 +157,9 @@ impl<'p> Session<'p> {
         if let Err(e) = check_period(plan.deliberation(), date) {
             return (Err(e), tracer);
         }
-        if let Err(e) = check_required(plan.deliberation(), family) {
+        if !plan.limited.is_empty()
+            && let Err(e) = check_required(plan, family)
+        {
             return (Err(e), tracer);
         }
         let mut evaluator = expr::Evaluator::new(
@@ -176,11 +178,13 @@ impl<'p> Session<'p> {
 /// The first input declared `obligatoire` that has no value, or whose value is out of
 /// its bounds, as an error (the family reader reports them all; this guards examples
 /// and callers of the library).
-fn check_required(d: &Deliberation, family: &Family) -> Result<(), EvalError> {
-    for (index, input) in d.inputs.iter().enumerate() {
-        if !input.required && input.low.is_none() && input.high.is_none() {
+fn check_required(plan: &Plan<'_>, family: &Family) -> Result<(), EvalError> {
+    let d = plan.deliberation();
+    for &index in &plan.limited {
+        let index = index as usize;
+        let Some(input) = d.inputs.get(index) else {
             continue;
-        }
+        };
         let kind = match family.given.get(index).copied().flatten() {
             None if input.required && input.default.is_none() => EvalErrorKind::MissingRequired {
                 input: input.name.clone(),

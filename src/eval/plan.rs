@@ -195,6 +195,9 @@ pub struct Plan<'d> {
     pub(super) inputs: Vec<InputPlan>,
     pub(super) definitions: Vec<DefinitionPlan<'d>>,
     pub(super) tariffs: Vec<TariffPlan<'d>>,
+    /// The inputs declared `obligatoire` or bounded (`de 0 à 150`), checked before
+    /// each price: usually none.
+    pub(super) limited: Vec<u32>,
 }
 
 impl<'d> Plan<'d> {
@@ -247,11 +250,19 @@ impl<'d> Plan<'d> {
             .enumerate()
             .map(|(t, tariff)| compiler.tariff(t, tariff))
             .collect();
+        let limited = d
+            .inputs
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.required || i.low.is_some() || i.high.is_some())
+            .map(|(i, _)| i as u32)
+            .collect();
         let mut plan = Plan {
             d,
             inputs,
             definitions,
             tariffs,
+            limited,
         };
         for t in 0..plan.tariffs.len() {
             plan.tariffs[t].table = tabulate(&plan, t).map(Box::new);
