@@ -299,3 +299,53 @@ proptest! {
         prop_assert_eq!(price.ok(), Some(expected));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// CSV records written by a spreadsheet (fields quoted when they hold a separator,
+    /// a quote or a line break; LF or CRLF) are read back one by one: as many records
+    /// as rows, each with its fields, and the number of its first line.
+    #[test]
+    fn csv_records_are_read_back(
+        rows in prop::collection::vec(prop::collection::vec("[a-zé0-9;,\" \n]{0,8}", 3), 1..8),
+        crlf in any::<bool>(),
+    ) {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+            .from_writer(Vec::new());
+        for row in &rows {
+            writer.write_record(row).expect("written");
+        }
+        let bytes = writer.into_inner().expect("flushed");
+        let mut records = tarif::inputs::records::Records::new(&bytes[..], true);
+        let mut line = 1;
+        for row in &rows {
+            let mut text = String::new();
+            let next = records.next_into(&mut text);
+            prop_assert_eq!(next, tarif::inputs::records::Next::Record { line });
+            let fields = tarif::batch::fields(&text, b';').expect("readable");
+            let expected: Vec<String> = row.iter().map(|f| f.trim().to_string()).collect();
+            let found: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+            prop_assert_eq!(found, expected);
+            line += 1 + row.iter().map(|f| f.matches('\n').count()).sum::<usize>();
+        }
+        let mut rest = String::new();
+        prop_assert_eq!(records.next_into(&mut rest), tarif::inputs::records::Next::End);
+    }
+
+    /// A header that names an input twice (exactly, or in two spellings) is refused,
+    /// and so is one whose unknown column looks like an input.
+    #[test]
+    fn doubtful_headers_are_refused(which in 0usize..3) {
+        let document = documents().iter().find(|d| d.deliberation.meta.number.as_deref() == Some("2025-042")).expect("cantine");
+        let d = &document.deliberation;
+        let header = ["id;quotient_caf;quotient_caf", "id;résidence;Residence", "id;quotient_cf;rang"][which];
+        let input = tarif::batch::csv_input(d, header).expect("header");
+        match input {
+            tarif::batch::Input::Csv { columns, .. } => prop_assert!(!columns.problems.is_empty()),
+            tarif::batch::Input::JsonLines => prop_assert!(false),
+        }
+    }
+}
