@@ -52,7 +52,8 @@ pub enum Api {
     QuotientV3,
     /// API Particulier, quotient familial, v2 (`composition-familiale-v2`).
     QuotientV2,
-    /// The older CAF endpoint (`composition-familiale`), without `regime`.
+    /// An answer without `regime`: the older CAF endpoint (`composition-familiale`),
+    /// or v2 with the `cnaf_quotient_familial` scope only; the provider is not known.
     QuotientV1,
     /// API Particulier, participation familiale EAJE, v3.
     Eaje,
@@ -69,6 +70,48 @@ pub struct ApiError {
     pub title: String,
     pub detail: String,
     pub provider: Option<String>,
+}
+
+/// What an error answered by an API means for the family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiFailure {
+    /// The API says the family has no file (HTTP 404): the value is unknown, and the
+    /// deliberation says what such a family pays.
+    NotFound,
+    /// The call failed for a while (rate limit, timeout, provider down): retrying may
+    /// give the value.
+    Retry,
+    /// The portal's call is wrong (token, rights, parameters, conflict): retrying will
+    /// not help until its configuration is fixed.
+    Configuration,
+    /// A code `tarif` does not know: the call is taken as failed (fail closed).
+    Unknown,
+}
+
+impl ApiError {
+    /// What this error means (API Particulier v3 codes and v2 `error` names).
+    pub fn failure(&self) -> ApiFailure {
+        match self.code.trim() {
+            // No file at the CNAF, the MSA, the CNAV; v2 `not_found`.
+            "23003" | "10003" | "35003" | "37003" | "not_found" => ApiFailure::NotFound,
+            // Rate limit, provider or network down, timeouts.
+            "00429"
+            | "37001"
+            | "37002"
+            | "37004"
+            | "37008"
+            | "37999"
+            | "00501"
+            | "provider_unknown_error"
+            | "timeout_error" => ApiFailure::Retry,
+            // Token, rights, conflict, missing or wrong parameters.
+            "00100" | "00101" | "00103" | "00105" | "00015" | "00366" | "00203" | "50002"
+            | "bad_request" => ApiFailure::Configuration,
+            // The legacy CAF endpoint's QF of 0: no QF known.
+            "QF 0" => ApiFailure::NotFound,
+            _ => ApiFailure::Unknown,
+        }
+    }
 }
 
 /// A value as the justification shows it.

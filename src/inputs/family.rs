@@ -51,6 +51,13 @@ pub enum FamilyErrorKind {
     TooPrecise,
     /// A date that cannot be read.
     BadDate { text: String },
+    /// A certified document that is an API's error other than « no file »: the call
+    /// failed, and the family is not priced (it would pay the tariff of a family
+    /// without a document).
+    ApiFailed {
+        error: crate::eval::trace::ApiError,
+        failure: crate::eval::trace::ApiFailure,
+    },
     /// A key given twice (`qf` twice), or two spellings of one input (`Résidence` and
     /// `residence`): `first` is the other key.
     DuplicateKey { first: String },
@@ -93,6 +100,11 @@ pub enum FamilyWarningKind {
     StaleQuotient { year: i32, month: u32 },
     /// Income of a year other than N-1 or N-2 for the service date.
     TaxYear { year: i32, service_year: i32 },
+    /// A QF answer without `regime`: whether the CAF or the MSA computed it is not
+    /// known, and the deliberation's rule for an unknown provider applies.
+    ProviderUnknown,
+    /// A tax document that does not say the year of the income.
+    TaxYearUnknown,
 }
 
 /// The keys of a JSON object in order, each with its value, duplicates kept (serde_json
@@ -437,7 +449,8 @@ fn read_proofs(d: &Deliberation, documents: &Json, read: &mut FamilyRead) {
         return;
     };
     for (key, document) in documents {
-        match super::proofs::read(key, document) {
+        let year = read.family.date.map(|d| chrono::Datelike::year(&d));
+        match super::proofs::read(key, document, year) {
             Ok(Some(found)) => apply(d, found, read),
             Ok(None) => read.warnings.push(FamilyWarning {
                 field: format!("justificatifs.{key}"),
@@ -456,8 +469,50 @@ fn read_proofs(d: &Deliberation, documents: &Json, read: &mut FamilyRead) {
 /// Gives the family the values of one document, for every input certified by them.
 fn apply(d: &Deliberation, found: super::proofs::Read, read: &mut FamilyRead) {
     use super::proofs::Certified;
+    use crate::eval::trace::ApiFailure;
     let id = ProofId(u16::try_from(read.family.proofs.len()).unwrap_or(u16::MAX));
     let key = found.proof.key.clone();
+    // Without `regime`, a deliberation that reads the provider is told it is unknown.
+    if matches!(found.proof.api, crate::eval::trace::Api::QuotientV1)
+        && found.proof.error.is_none()
+        && let Some(input) = d
+            .inputs
+            .iter()
+            .find(|i| i.certified == Some(crate::rules::CertifiedSource::CafProvider))
+    {
+        read.warnings.push(FamilyWarning {
+            field: input.name.clone(),
+            kind: FamilyWarningKind::ProviderUnknown,
+        });
+    }
+    if matches!(
+        found.proof.api,
+        crate::eval::trace::Api::ImpotParticulier | crate::eval::trace::Api::AvisImposition
+    ) && found.proof.error.is_none()
+        && found.proof.period.is_none()
+    {
+        read.warnings.push(FamilyWarning {
+            field: format!("justificatifs.{key}"),
+            kind: FamilyWarningKind::TaxYearUnknown,
+        });
+    }
+    // A call that failed prices nothing: only « no file » leaves the value unknown.
+    if let Some(error) = &found.proof.error {
+        let failure = error.failure();
+        let used = found
+            .values
+            .iter()
+            .any(|(source, _)| d.inputs.iter().any(|i| i.certified == Some(*source)));
+        if failure != ApiFailure::NotFound && used {
+            read.error(
+                &format!("justificatifs.{key}"),
+                FamilyErrorKind::ApiFailed {
+                    error: error.clone(),
+                    failure,
+                },
+            );
+        }
+    }
     read.family.proofs.push(found.proof);
     for (source, value) in found.values {
         for (index, input) in d.inputs.iter().enumerate() {

@@ -54,7 +54,8 @@ const EAJE_SOURCES: [S; 3] = [S::EajeResources, S::EajeChildren, S::EajeAeehChil
 const TAX_SOURCES: [S; 3] = [S::DgfipReferenceIncome, S::DgfipShares, S::DgfipDependents];
 
 /// Reads the document under `justificatifs.<key>`; `Ok(None)` for an unknown key.
-pub fn read(key: &str, json: &Json) -> Result<Option<Read>, Malformed> {
+/// `service_year`, when the family gives its date, chooses among several tax years.
+pub fn read(key: &str, json: &Json, service_year: Option<i32>) -> Result<Option<Read>, Malformed> {
     let at = |field: &str| format!("justificatifs.{key}{field}");
     let object = json.as_object().ok_or(Malformed {
         path: at(""),
@@ -89,7 +90,7 @@ pub fn read(key: &str, json: &Json) -> Result<Option<Read>, Malformed> {
     let read = match key {
         "api_particulier_qf" => quotient(object, &at)?,
         "api_particulier_eaje" => eaje(object, &at)?,
-        "impot_particulier" => impot_particulier(object, &at)?,
+        "impot_particulier" => impot_particulier(object, &at, service_year)?,
         _ => avis_imposition(object, &at)?,
     };
     Ok(Some(Read {
@@ -229,7 +230,10 @@ fn quotient(object: &Map<String, Json>, at: &dyn Fn(&str) -> String) -> Result<R
     if object.contains_key("quotientFamilial") {
         let value = number(object, "quotientFamilial", at(".quotientFamilial"), true)?;
         let regime = object.get("regime").and_then(Json::as_str).map(provider);
-        // The older CAF endpoint has no `regime`, and answers 0 when it knows nothing.
+        // Without `regime` (the older CAF endpoint, the v2 OpenAPI example, a token with
+        // only the `cnaf_quotient_familial` scope) the provider is not known: the family
+        // may be at the MSA. Such an answer may come from the older endpoint, which says
+        // 0 when it knows nothing: a QF of 0 there is no QF.
         let api = if regime.is_some() {
             Api::QuotientV2
         } else {
@@ -237,7 +241,7 @@ fn quotient(object: &Map<String, Json>, at: &dyn Fn(&str) -> String) -> Result<R
         };
         let unknown_zero = api == Api::QuotientV1 && value.is_some_and(|v| v.is_zero());
         let value = value.filter(|_| !unknown_zero);
-        let supplier = regime.or_else(|| (api == Api::QuotientV1).then(|| "CNAF".to_string()));
+        let supplier = regime;
         let proof = Proof {
             key: String::new(),
             api,
@@ -246,11 +250,10 @@ fn quotient(object: &Map<String, Json>, at: &dyn Fn(&str) -> String) -> Result<R
             computed: None,
             error: unknown_zero.then(|| ApiError {
                 code: "QF 0".to_string(),
-                title:
-                    "l'ancienne API de la CAF renvoie 0 quand elle ne connaît pas les ressources"
-                        .to_string(),
+                title: "une réponse sans « regime » peut venir de l'ancienne API de la CAF, qui renvoie 0 quand elle ne connaît pas les ressources"
+                    .to_string(),
                 detail: "ce n'est pas un quotient familial".to_string(),
-                provider: Some("CNAF".to_string()),
+                provider: None,
             }),
         };
         let values = vec![
@@ -332,11 +335,46 @@ fn eaje(object: &Map<String, Json>, at: &dyn Fn(&str) -> String) -> Result<Read,
 fn impot_particulier(
     object: &Map<String, Json>,
     at: &dyn Fn(&str) -> String,
+    service_year: Option<i32>,
 ) -> Result<Read, Malformed> {
     let object = match object.get("data").and_then(Json::as_object) {
         Some(data) => data,
         None => object,
     };
+    // Several years (`situationsIR`): the income N-1 of the service, else N-2, else the
+    // latest (its year is then out of range, and W106 says so).
+    if let Some(years) = object.get("situationsIR") {
+        let years = years.as_array().ok_or(Malformed {
+            path: at(".situationsIR"),
+            expected: Expected::Object,
+        })?;
+        let year_of = |s: &Json| {
+            s.as_object()
+                .and_then(|o| month(o, "annRevenu", "").or_else(|| month(o, "anneeRevenus", "")))
+                .map(|(y, _)| y)
+        };
+        let wanted = |offset: i32| {
+            service_year.and_then(|sy| years.iter().position(|s| year_of(s) == Some(sy - offset)))
+        };
+        let chosen = wanted(1)
+            .or_else(|| wanted(2))
+            .or_else(|| {
+                (0..years.len()).max_by_key(|i| years.get(*i).and_then(year_of).unwrap_or(i32::MIN))
+            })
+            .ok_or(Malformed {
+                path: at(".situationsIR"),
+                expected: Expected::KnownShape,
+            })?;
+        let situation = years
+            .get(chosen)
+            .and_then(Json::as_object)
+            .ok_or(Malformed {
+                path: at(&format!(".situationsIR[{chosen}]")),
+                expected: Expected::Object,
+            })?;
+        let inner = |field: &str| at(&format!(".situationsIR[{chosen}]{field}"));
+        return impot_particulier(situation, &inner, None);
+    }
     known_shape(object, &["rfr", "nbPart"], at)?;
     let rfr = number(object, "rfr", at(".rfr"), true)?;
     let shares = number(object, "nbPart", at(".nbPart"), false)?;
@@ -397,6 +435,7 @@ fn tax(
     [rfr, shares, dependents]: [Option<Decimal>; 3],
 ) -> Read {
     let year = month(object, "anneeRevenus", "")
+        .or_else(|| month(object, "annRevenu", ""))
         .or_else(|| month(object, "anneeImpots", "").map(|(y, _)| (y - 1, 0)));
     Read {
         proof: Proof {

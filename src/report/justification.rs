@@ -114,7 +114,22 @@ pub fn provenance_text(p: Provenance, proof: Option<&Proof>) -> String {
                 e.title, e.code
             )
         }
+        (Provenance::Unavailable(_), Some(proof)) => {
+            format!("absent de la réponse {}", api_name(proof.api))
+        }
         (Provenance::Certified(_) | Provenance::Unavailable(_), _) => "certifié".to_string(),
+    }
+}
+
+/// The API of a document, as the justification names it.
+fn api_name(api: Api) -> &'static str {
+    match api {
+        Api::QuotientV3 => "d'API Particulier (quotient familial v3)",
+        Api::QuotientV2 => "d'API Particulier (quotient familial v2)",
+        Api::QuotientV1 => "d'API Particulier sans « regime »",
+        Api::Eaje => "d'API Particulier (participation familiale EAJE)",
+        Api::ImpotParticulier => "d'API Impôt particulier",
+        Api::AvisImposition => "de l'avis d'imposition",
     }
 }
 
@@ -145,6 +160,12 @@ fn certified_text(proof: &Proof) -> String {
     let provider = proof.provider.as_deref().unwrap_or("");
     match proof.api {
         Api::QuotientV3 | Api::QuotientV2 | Api::QuotientV1 => {
+            // Without `regime`, the answer does not say which of them computed the QF.
+            let provider = if provider.is_empty() {
+                "CAF ou MSA"
+            } else {
+                provider
+            };
             let mut text = format!("certifié {provider}");
             if let Some(period) = proof.period {
                 text.push_str(&format!(", quotient de {}", month_text(period)));
@@ -162,7 +183,7 @@ fn certified_text(proof: &Proof) -> String {
         },
         Api::ImpotParticulier | Api::AvisImposition => match proof.period {
             Some((year, _)) => format!("certifié DGFIP, revenus {year}"),
-            None => "certifié DGFIP".to_string(),
+            None => "certifié DGFIP, année des revenus inconnue".to_string(),
         },
     }
 }

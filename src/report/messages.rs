@@ -127,6 +127,34 @@ pub fn family_error(error: &FamilyError) -> Message {
                 }
             ),
         ),
+        FamilyErrorKind::ApiFailed { error, failure } => {
+            use crate::eval::trace::ApiFailure;
+            let what = match failure {
+                ApiFailure::Retry => "l'appel a échoué pour un temps : réessayez plus tard",
+                ApiFailure::Configuration => {
+                    "la configuration du portail est en cause (jeton, droits ou paramètres de l'appel) : réessayer ne suffira pas"
+                }
+                ApiFailure::Unknown | ApiFailure::NotFound => {
+                    "code d'erreur inconnu de tarif : l'appel est compté comme échoué"
+                }
+            };
+            let provider = error
+                .provider
+                .as_ref()
+                .map_or(String::new(), |p| format!(", fournisseur {p}"));
+            let title = if error.title.is_empty() {
+                String::new()
+            } else {
+                format!(" « {} »", error.title)
+            };
+            (
+                "E127",
+                format!(
+                    "« {field} » : l'API a répondu une erreur (code {}{title}{provider}) ; la famille n'est pas tarifée, elle paierait sinon le tarif sans justificatif ; {what}",
+                    error.code
+                ),
+            )
+        }
         FamilyErrorKind::DuplicateKey { first } if first == field => (
             "E126",
             format!("« {field} » est donné deux fois : gardez une seule valeur"),
@@ -194,6 +222,18 @@ pub fn family_warning(warning: &FamilyWarning) -> Message {
             "W105",
             format!(
                 "« {field} » : le quotient familial date de {month:02}/{year}, plus de 12 mois avant la date du service"
+            ),
+        ),
+        FamilyWarningKind::ProviderUnknown => (
+            "W107",
+            format!(
+                "« {field} » : la réponse de l'API n'a pas de « regime » (ancienne API, ou jeton limité au QF CAF) : on ne sait pas si la CAF ou la MSA a calculé le quotient, « {field} » est inconnu ; demandez une réponse qui donne le régime (API v3)"
+            ),
+        ),
+        FamilyWarningKind::TaxYearUnknown => (
+            "W108",
+            format!(
+                "« {field} » ne dit pas l'année des revenus (ni annRevenu, ni anneeRevenus) : vérifiez que ce sont bien les revenus N-1 ou N-2"
             ),
         ),
         FamilyWarningKind::TaxYear { year, service_year } => (

@@ -31,6 +31,25 @@ pub fn to_json(
     for e in &family.errors {
         let mut object = message_json(&messages::family_error(e));
         object.insert("champ".to_string(), json!(e.field));
+        // A failed API call: what a program needs to decide (retry, or fix the call).
+        if let crate::inputs::FamilyErrorKind::ApiFailed { error, failure } = &e.kind {
+            use crate::eval::trace::ApiFailure;
+            object.insert(
+                "api".to_string(),
+                json!({
+                    "code": error.code,
+                    "titre": error.title,
+                    "detail": error.detail,
+                    "fournisseur": error.provider,
+                    "reessayer": *failure == ApiFailure::Retry,
+                    "cause": match failure {
+                        ApiFailure::Retry => "indisponible",
+                        ApiFailure::Configuration => "configuration",
+                        ApiFailure::Unknown | ApiFailure::NotFound => "inconnue",
+                    },
+                }),
+            );
+        }
         errors.push(Json::Object(object));
     }
     for p in priced {
