@@ -36,6 +36,9 @@ pub struct Meta {
     pub applicable_from: NaiveDate,
     pub applicable_to: Option<NaiveDate>,
     pub replaces: Option<String>,
+    /// `territoire`: the postal codes (and towns) whose residents are of the commune.
+    #[serde(default)]
+    pub territory: Vec<(String, Option<String>)>,
 }
 
 /// Index of an article in [`Deliberation::articles`].
@@ -89,6 +92,8 @@ pub enum CertifiedSource {
     CafProvider,
     CafChildren,
     CafRecipients,
+    /// `commune` or `hors_commune`, from the certified address and the `territoire`.
+    CafResidence,
     EajeResources,
     EajeChildren,
     EajeAeehChildren,
@@ -114,6 +119,10 @@ pub struct Input {
     /// `obligatoire`: a family without a value is not priced.
     #[serde(default)]
     pub required: bool,
+    /// `certifié CAF.résidence`: the value of a family living in the `territoire`,
+    /// then of one living elsewhere (the two values of the `choix`, in order).
+    #[serde(default)]
+    pub places: Option<(ChoiceId, ChoiceId)>,
     pub label: Option<String>,
     pub line: usize,
 }

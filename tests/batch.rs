@@ -304,3 +304,27 @@ fn a_failed_or_refused_output_is_not_success() {
     assert_eq!(leftovers, 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The residence read from the certified address works in a batch of JSON Lines.
+#[test]
+fn certified_residence_in_a_batch() {
+    let (stdout, stderr, status) = tarif(
+        &[
+            "batch",
+            "deliberations/roncq-cantine.delib",
+            "--entree",
+            "tests/cases/batch/residences-certifiees.jsonl",
+            "--sortie",
+            "-",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{stderr}");
+    let rows: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["tarifs"]["repas"]["montant"], "2.35");
+    assert_eq!(rows[1]["tarifs"]["repas"]["montant"], "6.50");
+}

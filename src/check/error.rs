@@ -68,6 +68,8 @@ pub enum CheckErrorKind {
         source: String,
         suggestion: Option<String>,
     },
+    /// `certifié CAF.résidence` without a `territoire` line in the header.
+    ResidenceWithoutTerritory,
     /// The type of an input does not hold the values of its source.
     SourceTypeMismatch { source: String, expected: Ty },
     /// Values of the key that no row takes.

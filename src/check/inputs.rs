@@ -34,6 +34,11 @@ const CATALOGUE: &[(&str, CertifiedSource, SourceType)] = &[
         SourceType::Integer,
     ),
     (
+        "CAF.résidence",
+        CertifiedSource::CafResidence,
+        SourceType::Residence,
+    ),
+    (
         "EAJE.ressources_annuelles",
         CertifiedSource::EajeResources,
         SourceType::WholeAmount,
@@ -73,7 +78,12 @@ enum SourceType {
     Number,
     /// `choix parmi CNAF, MSA`
     Provider,
+    /// `choix parmi commune, hors_commune`
+    Residence,
 }
+
+/// The values of `CAF.résidence` the checker suggests.
+pub const RESIDENCES: &[&str] = &["commune", "hors_commune"];
 
 /// The providers of `CAF.fournisseur`.
 pub const PROVIDERS: &[&str] = &["CNAF", "MSA"];
@@ -88,6 +98,16 @@ impl Checker<'_> {
                 .certified
                 .as_ref()
                 .and_then(|s| self.source(s, &decl.ty));
+            if certified == Some(CertifiedSource::CafResidence)
+                && file.header.territory.is_empty()
+                && file.header.territory_span.is_none()
+                && let Some(source) = &decl.certified
+            {
+                self.errors.push(CheckError {
+                    kind: CheckErrorKind::ResidenceWithoutTerritory,
+                    span: source.span,
+                });
+            }
             let default = decl
                 .default
                 .as_ref()
@@ -128,6 +148,18 @@ impl Checker<'_> {
                 low,
                 high,
                 required,
+                places: match (&decl.ty, certified) {
+                    (TypeName::Choice(values), Some(CertifiedSource::CafResidence)) => {
+                        match values.as_slice() {
+                            [inside, outside] => Some((
+                                self.symbols.choice(&inside.text),
+                                self.symbols.choice(&outside.text),
+                            )),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                },
                 label: decl.label.as_ref().map(|t| t.text.clone()),
                 line: self.line(decl.span),
             });
@@ -173,6 +205,8 @@ impl Checker<'_> {
             (SourceType::Provider, TypeName::Choice(values)) => PROVIDERS
                 .iter()
                 .all(|p| values.iter().any(|v| v.text == *p)),
+            // Two values: the commune's first, then the others' (`roncquois, extérieur`).
+            (SourceType::Residence, TypeName::Choice(values)) => values.len() == 2,
             _ => false,
         };
         if !fits {
@@ -181,6 +215,9 @@ impl Checker<'_> {
                 SourceType::Integer | SourceType::Number => Ty::Number,
                 SourceType::Provider => {
                     Ty::Choice(PROVIDERS.iter().map(|p| self.symbols.choice(p)).collect())
+                }
+                SourceType::Residence => {
+                    Ty::Choice(RESIDENCES.iter().map(|p| self.symbols.choice(p)).collect())
                 }
             };
             self.errors.push(CheckError {

@@ -271,6 +271,7 @@ impl<'a> Checker<'a> {
             applicable_from: header.applicable_from?.date,
             applicable_to: header.applicable_to.map(|d| d.date),
             replaces: header.replaces.as_ref().map(|t| t.text.clone()),
+            territory: header.territory.clone(),
         };
         let articles = self
             .file

@@ -60,6 +60,9 @@ pub enum Code {
     E024,
     /// An input whose type cannot hold its source's values.
     E025,
+    /// `certifié CAF.résidence` without a `territoire` line that says which postal codes
+    /// are the commune's.
+    E026,
     /// A gap in a table: values of the key that no row takes.
     E030,
     /// An overlap in a table: values two rows take.
@@ -132,6 +135,7 @@ impl Code {
         Code::E023,
         Code::E024,
         Code::E025,
+        Code::E026,
         Code::E030,
         Code::E031,
         Code::E032,

@@ -313,6 +313,16 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             "regroupez les calculs qui s'enchaînent (une grille, min(…), max(…)) : chaque valeur ne devrait dépendre que de quelques autres"
                 .to_string(),
         ),
+        C::ResidenceWithoutTerritory => Diagnostic::new(
+            Code::E026,
+            "« CAF.résidence » a besoin du territoire de la commune".to_string(),
+            span,
+            "territoire inconnu".to_string(),
+        )
+        .with_help(
+            "ajoutez à l'en-tête les codes postaux et communes dont les habitants paient le tarif de la commune : territoire 45450 Fay-aux-Loges"
+                .to_string(),
+        ),
         C::BoundsReversed => Diagnostic::new(
             Code::E008,
             "la borne haute de cette entrée est plus petite que sa borne basse".to_string(),

@@ -43,6 +43,8 @@ pub struct Proof {
     pub computed: Option<(i32, u32)>,
     /// The error the API answered instead of values.
     pub error: Option<ApiError>,
+    /// The certified address (`code_postal_ville`), when the answer has one.
+    pub address: Option<String>,
 }
 
 /// The APIs whose responses `tarif` reads.

@@ -437,6 +437,30 @@ pub fn read_family_fields(
     read
 }
 
+/// Whether a certified address (`45450 FAY AUX LOGES`) is in the deliberation's
+/// `territoire`: its postal code, and its town when the territory names one (compared
+/// without case, accents, hyphens, apostrophes, and with `saint` written `st`).
+pub fn in_territory(territory: &[(String, Option<String>)], address: &str) -> bool {
+    let address = address.trim();
+    let (code, town) = address.split_at(address.find(' ').unwrap_or(address.len()));
+    let norm = |t: &str| -> String {
+        fold(t)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| match w {
+                "saint" => "st",
+                "sainte" => "ste",
+                other => other,
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let town = norm(town);
+    territory
+        .iter()
+        .any(|(c, t)| c == code.trim() && t.as_deref().is_none_or(|t| norm(t) == town))
+}
+
 /// Reads the documents of `justificatifs`; their values override plain keys.
 fn read_proofs(d: &Deliberation, documents: &Json, read: &mut FamilyRead) {
     let Some(documents) = documents.as_object() else {
@@ -550,6 +574,16 @@ fn apply(d: &Deliberation, found: super::proofs::Read, read: &mut FamilyRead) {
                     }
                 }
                 (Some(Certified::Provider(_)), _) => continue,
+                (Some(Certified::Address(address)), _) => match input.places {
+                    Some((inside, outside)) => {
+                        if in_territory(&d.meta.territory, &address) {
+                            Value::Choice(inside)
+                        } else {
+                            Value::Choice(outside)
+                        }
+                    }
+                    None => continue,
+                },
             };
             if let Some((plain, _)) = declared {
                 if plain != value {

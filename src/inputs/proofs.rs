@@ -16,6 +16,8 @@ pub enum Certified {
     Number(Decimal),
     /// `CNAF` or `MSA`.
     Provider(String),
+    /// The certified address's `code_postal_ville`: `45450 FAY AUX LOGES`.
+    Address(String),
 }
 
 /// What a document gives: its description, and a value per source it covers (`None`
@@ -44,11 +46,12 @@ pub enum Expected {
     Text,
 }
 
-const QF_SOURCES: [S; 4] = [
+const QF_SOURCES: [S; 5] = [
     S::CafQuotient,
     S::CafProvider,
     S::CafChildren,
     S::CafRecipients,
+    S::CafResidence,
 ];
 const EAJE_SOURCES: [S; 3] = [S::EajeResources, S::EajeChildren, S::EajeAeehChildren];
 const TAX_SOURCES: [S; 3] = [S::DgfipReferenceIncome, S::DgfipShares, S::DgfipDependents];
@@ -81,6 +84,7 @@ pub fn read(key: &str, json: &Json, service_year: Option<i32>) -> Result<Option<
             period: None,
             computed: None,
             error: Some(error),
+            address: None,
         };
         return Ok(Some(Read {
             proof,
@@ -180,6 +184,17 @@ fn month(object: &Map<String, Json>, year: &str, month: &str) -> Option<(i32, u3
     Some((y, m.unwrap_or(0)))
 }
 
+/// The `code_postal_ville` of the certified address (`adresse`, scope `cnaf_adresse`),
+/// when the answer has one.
+fn address(object: &Map<String, Json>, field: &str) -> Option<Certified> {
+    address_text(object, field).map(Certified::Address)
+}
+
+fn address_text(object: &Map<String, Json>, field: &str) -> Option<String> {
+    let text = object.get("adresse")?.get(field)?.as_str()?.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
 fn count(object: &Map<String, Json>, field: &str) -> Option<Certified> {
     object
         .get(field)
@@ -217,6 +232,7 @@ fn quotient(object: &Map<String, Json>, at: &dyn Fn(&str) -> String) -> Result<R
             provider: supplier.clone(),
             period: month(qf, "annee", "mois"),
             computed: month(qf, "annee_calcul", "mois_calcul"),
+            address: address_text(data, "code_postal_ville"),
             error: None,
         };
         let values = vec![
@@ -224,6 +240,7 @@ fn quotient(object: &Map<String, Json>, at: &dyn Fn(&str) -> String) -> Result<R
             (S::CafProvider, supplier.map(Certified::Provider)),
             (S::CafChildren, count(data, "enfants")),
             (S::CafRecipients, count(data, "allocataires")),
+            (S::CafResidence, address(data, "code_postal_ville")),
         ];
         return Ok(Read { proof, values });
     }
@@ -248,6 +265,7 @@ fn quotient(object: &Map<String, Json>, at: &dyn Fn(&str) -> String) -> Result<R
             provider: supplier.clone(),
             period: month(object, "annee", "mois"),
             computed: None,
+            address: address_text(object, "codePostalVille"),
             error: unknown_zero.then(|| ApiError {
                 code: "QF 0".to_string(),
                 title: "une réponse sans « regime » peut venir de l'ancienne API de la CAF, qui renvoie 0 quand elle ne connaît pas les ressources"
@@ -261,6 +279,7 @@ fn quotient(object: &Map<String, Json>, at: &dyn Fn(&str) -> String) -> Result<R
             (S::CafProvider, supplier.map(Certified::Provider)),
             (S::CafChildren, count(object, "enfants")),
             (S::CafRecipients, count(object, "allocataires")),
+            (S::CafResidence, address(object, "codePostalVille")),
         ];
         return Ok(Read { proof, values });
     }
@@ -321,6 +340,7 @@ fn eaje(object: &Map<String, Json>, at: &dyn Fn(&str) -> String) -> Result<Read,
             provider: Some("CNAF".to_string()),
             period: year,
             computed: None,
+            address: None,
             error: None,
         },
         values: vec![
@@ -444,6 +464,7 @@ fn tax(
             provider: Some("DGFIP".to_string()),
             period: year,
             computed: None,
+            address: None,
             error: None,
         },
         values: vec![

@@ -121,6 +121,30 @@ pub fn provenance_text(p: Provenance, proof: Option<&Proof>) -> String {
     }
 }
 
+/// The provenance of an input's value: a residence read from the certified address
+/// names that address.
+fn input_provenance(
+    d: &Deliberation,
+    input: crate::rules::InputId,
+    provenance: Provenance,
+    proof: Option<&Proof>,
+) -> String {
+    let residence = d
+        .inputs
+        .get(input.0 as usize)
+        .is_some_and(|i| i.certified == Some(crate::rules::CertifiedSource::CafResidence));
+    match (provenance, proof) {
+        (Provenance::Certified(_), Some(p)) if residence => {
+            let provider = p.provider.as_deref().unwrap_or("CAF ou MSA");
+            format!(
+                "certifié {provider}, adresse « {} », territoire de la délibération",
+                p.address.as_deref().unwrap_or("")
+            )
+        }
+        _ => provenance_text(provenance, proof),
+    }
+}
+
 /// The API of a document, as the justification names it.
 fn api_name(api: Api) -> &'static str {
     match api {
@@ -260,7 +284,7 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                 out.push(format!(
                     "entrées, ligne {line} : {name} = {} ({})",
                     shown_text(d, *value),
-                    provenance_text(*provenance, proof.as_deref())
+                    input_provenance(d, *input, *provenance, proof.as_deref())
                 ));
             }
             Step::Definition { definition, value } => {
@@ -410,7 +434,7 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
                 "etape": "entree",
                 "nom": name,
                 "valeur": shown_json(d, *value),
-                "provenance": provenance_text(*provenance, proof.as_deref()),
+                "provenance": input_provenance(d, *input, *provenance, proof.as_deref()),
                 "justificatif": proof.as_ref().map(|p| p.key.clone()),
                 "ligne": line,
             })

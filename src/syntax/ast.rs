@@ -43,6 +43,9 @@ pub struct Header {
     pub applicable_from: Option<DateLit>,
     pub applicable_to: Option<DateLit>,
     pub replaces: Option<Text>,
+    /// `territoire 45450 Fay-aux-Loges, …`: postal code and town (if written).
+    pub territory: Vec<(String, Option<String>)>,
+    pub territory_span: Option<Span>,
 }
 
 /// A date as written: `26/06/2025`.

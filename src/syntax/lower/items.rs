@@ -17,6 +17,20 @@ impl Lowerer {
         };
         let item_span = span(&item, offset);
         let rule = item.as_rule();
+        if rule == Rule::territory {
+            let header = &mut self.file.header;
+            header.territory_span = Some(item_span);
+            for entry in item.into_inner() {
+                let text = entry.as_str().trim();
+                let (code, town) = text.split_at(text.len().min(5));
+                let town = town.trim();
+                header.territory.push((
+                    code.to_string(),
+                    (!town.is_empty()).then(|| town.to_string()),
+                ));
+            }
+            return Ok(());
+        }
         if rule == Rule::applicable {
             // Even with a wrong date, the line is there: no "missing line" error.
             self.saw_applicable = true;

@@ -225,8 +225,11 @@ impl Lowerer {
         // `applicable du 1er septembre 2O22` is reported once, not also as missing.
         if self.section == Some(Section::Header) {
             let first = statement.text.split_whitespace().next().unwrap_or("");
-            if lines::fold(first) == "applicable" {
-                self.saw_applicable = true;
+            match lines::fold(first).as_str() {
+                "applicable" => self.saw_applicable = true,
+                // Reported here, not again as a missing territory.
+                "territoire" => self.file.header.territory_span = Some(statement.span),
+                _ => {}
             }
         }
         if let Some(name) = defined_name(statement.text) {
