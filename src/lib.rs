@@ -38,6 +38,7 @@
 
 pub mod batch;
 mod check;
+pub mod datapass;
 mod diagnostic;
 pub mod document;
 pub mod eval;

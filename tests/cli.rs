@@ -189,3 +189,59 @@ fn readme_shows_what_tarif_prints() {
         trimmed(&stdout)
     );
 }
+
+/// `tarif données` names exactly the scopes each deliberation's prices need, and
+/// flags nothing on them; a certified input no price reads is flagged.
+#[test]
+fn donnees_names_the_scopes_prices_need() {
+    let expected: &[(&str, &[&str])] = &[
+        ("bubry-cantine", &["cnaf_quotient_familial"]),
+        (
+            "cnaf-psu-creche",
+            &["cnav_participation_familiale_eaje_parametres_calcul"],
+        ),
+        (
+            "exempleville-cantine",
+            &[
+                "cnaf_quotient_familial",
+                "dgfip_rfr",
+                "dgfip_nbpart",
+                "dgfip_annee_n_moins_2_si_indispo_n_moins_1",
+            ],
+        ),
+        ("fay-aux-loges-cantine", &["cnaf_quotient_familial"]),
+        ("grand-perigueux-alsh", &["cnaf_quotient_familial"]),
+        ("le-langon-cantine", &["cnaf_quotient_familial"]),
+        ("roncq-cantine", &["cnaf_quotient_familial", "cnaf_adresse"]),
+        (
+            "strasbourg-restauration-alsh",
+            &[
+                "dgfip_rfr",
+                "dgfip_nbpart",
+                "dgfip_annee_n_moins_2_si_indispo_n_moins_1",
+            ],
+        ),
+    ];
+    for (name, scopes) in expected {
+        let path = format!("deliberations/{name}.delib");
+        let (stdout, stderr, status) = tarif(&["données", "--format", "json", &path]);
+        assert_eq!(status, 0, "{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+        let found: Vec<&str> = json["portees"]
+            .as_array()
+            .expect("scopes")
+            .iter()
+            .filter_map(|s| s["portee"].as_str())
+            .collect();
+        assert_eq!(&found, scopes, "{name}");
+        assert_eq!(
+            json["minimisation"].as_array().map(Vec::len),
+            Some(0),
+            "{name}"
+        );
+    }
+    insta::assert_snapshot!(transcript(&[
+        "datapass",
+        "tests/cases/donnees/entree-inutilisee.delib"
+    ]));
+}

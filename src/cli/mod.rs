@@ -3,6 +3,7 @@
 mod batch;
 mod check;
 mod compile;
+mod donnees;
 mod eval;
 mod files;
 mod test;
@@ -67,6 +68,9 @@ enum Command {
     /// Lance les exemples des délibérations et dit ce qu'ils ne couvrent pas (alias : tester)
     #[command(alias = "tester", help_template = SUBCOMMAND_TEMPLATE)]
     Test(TestArgs),
+    /// Dit quelles données demander à DataPass (portées, articles qui les justifient) (alias : datapass)
+    #[command(name = "données", alias = "donnees", alias = "datapass", help_template = SUBCOMMAND_TEMPLATE)]
+    Donnees(DonneesArgs),
     /// Tarifie toutes les familles d'un fichier CSV ou JSON Lines, une ligne de résultat par ligne (alias : lot)
     #[command(alias = "lot", help_template = SUBCOMMAND_TEMPLATE)]
     Batch(BatchArgs),
@@ -131,6 +135,23 @@ struct TestArgs {
     /// Délibérations (.delib ou .json compilé) ou dossiers
     #[arg(value_name = "FICHIER", required = true, help_heading = "Arguments")]
     files: Vec<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct DonneesArgs {
+    /// Délibération (.delib) ou document compilé (.json)
+    #[arg(value_name = "FICHIER", help_heading = "Arguments")]
+    file: std::path::PathBuf,
+    /// Format de sortie : texte (par défaut) ou json (pour pré-remplir le formulaire)
+    #[arg(
+        long,
+        value_enum,
+        default_value = "texte",
+        hide_possible_values = true,
+        hide_default_value = true,
+        help_heading = "Options"
+    )]
+    format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -203,6 +224,7 @@ pub fn run() -> ExitCode {
         Command::Eval(args) => eval::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Compile(args) => compile::run(&args),
+        Command::Donnees(args) => donnees::run(&args),
         Command::Batch(args) => batch::run(&args),
     };
     ExitCode::from(status)

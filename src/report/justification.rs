@@ -61,7 +61,7 @@ fn tariff_of(d: &Deliberation, t: u32) -> (&str, ArticleId, usize) {
     }
 }
 
-fn place(d: &Deliberation, article: ArticleId, line: usize) -> String {
+pub(crate) fn place(d: &Deliberation, article: ArticleId, line: usize) -> String {
     match d.articles.get(article.0 as usize) {
         Some(a) => match &a.title {
             Some(title) => format!("art. {} « {title} », ligne {line}", a.number),

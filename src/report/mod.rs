@@ -1,6 +1,7 @@
 //! Renderers: diagnostics for people (ariadne) and for programs (JSON); justifications
 //! and results of evaluation as French text and as JSON.
 
+pub mod datapass;
 mod diagnostics;
 pub mod justification;
 pub mod messages;
