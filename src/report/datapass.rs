@@ -97,7 +97,7 @@ pub fn to_text(document: &Document, request: &Request) -> String {
     if let Some(n) = &d.meta.number {
         out.push_str(&format!(" (n° {n})"));
     }
-    out.push_str("\n");
+    out.push('\n');
     if request.scopes.is_empty() {
         out.push_str("\nAucune entrée certifiée : aucune demande DataPass n'est nécessaire.\n");
     }
