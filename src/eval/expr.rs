@@ -448,6 +448,20 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         }
     }
 
+    /// A formula computed as one fraction (`forms[0]`), or as written (`forms[1]`) if
+    /// that overflows; the justification shows the definitions as written. Out of
+    /// line: the frame of [`Self::number_node`] stays small for deep formulas.
+    #[inline(never)]
+    fn exact(&mut self, forms: &[Num<'d>; 2]) -> Result<Option<Decimal>> {
+        if T::ON {
+            let _ = self.number(&forms[1]);
+        }
+        match self.number(&forms[0]) {
+            Err(e) if matches!(e.kind, EvalErrorKind::Overflow) => self.number(&forms[1]),
+            other => other,
+        }
+    }
+
     /// The value of any numeric expression.
     fn number_node(&mut self, e: &Num<'d>) -> Result<Option<Decimal>> {
         Ok(match e {
@@ -456,10 +470,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             Num::Definition(i) => self.definition_number(*i as usize)?,
             Num::Tariff(t) => self.final_price(*t as usize)?,
             Num::Negate(x) => self.number(x)?.map(|n| -n),
-            Num::Exact(forms) => match self.number(&forms[0]) {
-                Err(e) if matches!(e.kind, EvalErrorKind::Overflow) => self.number(&forms[1])?,
-                other => other?,
-            },
+            Num::Exact(forms) => self.exact(forms)?,
             Num::Arith(op, operands, site) => {
                 let a = self.number(&operands[0])?;
                 let b = self.number(&operands[1])?;

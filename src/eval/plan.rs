@@ -336,10 +336,10 @@ impl<'d> Compiler<'d> {
             ExprKind::Negate(x) => Num::Negate(Box::new(num(x))),
             ExprKind::Arith(op, a, b) => {
                 let written = Num::Arith(*op, Box::new([num(a), num(b)]), site);
-                if !divides_inside(e) {
+                if !self.divides_inside(e) {
                     return written;
                 }
-                let exact = match self.fraction(e, site) {
+                let exact = match self.fraction(e, site, 0) {
                     (numerator, Some(denominator)) => {
                         Num::Arith(ArithOp::Div, Box::new([numerator, denominator]), site)
                     }
@@ -368,7 +368,7 @@ impl<'d> Compiler<'d> {
 
     /// A formula of `+`, `-`, `×`, `/` as one fraction: its numerator and denominator
     /// (`None` for 1), each computed exactly by additions and multiplications.
-    fn fraction(&self, e: &'d Expr, site: Site) -> (Num<'d>, Option<Num<'d>>) {
+    fn fraction(&self, e: &'d Expr, site: Site, depth: usize) -> (Num<'d>, Option<Num<'d>>) {
         let mul = |x: Num<'d>, y: Num<'d>| Num::Arith(ArithOp::Mul, Box::new([x, y]), site);
         let times = |x: Num<'d>, y: &Option<Num<'d>>| match y {
             Some(y) => mul(x, y.clone()),
@@ -381,8 +381,8 @@ impl<'d> Compiler<'d> {
         };
         match &e.kind {
             ExprKind::Arith(op, a, b) => {
-                let (na, da) = self.fraction(a, site);
-                let (nb, db) = self.fraction(b, site);
+                let (na, da) = self.fraction(a, site, depth);
+                let (nb, db) = self.fraction(b, site, depth);
                 match op {
                     ArithOp::Mul => (mul(na, nb), both(da, db)),
                     // (na / da) / (nb / db) = (na × db) / (da × nb)
@@ -398,10 +398,56 @@ impl<'d> Compiler<'d> {
                 }
             }
             ExprKind::Negate(x) => {
-                let (n, d) = self.fraction(x, site);
+                let (n, d) = self.fraction(x, site, depth);
                 (Num::Negate(Box::new(n)), d)
             }
+            // A definition that is itself a formula is part of the fraction: its
+            // division too waits for the end (a few levels deep).
+            ExprKind::Definition(id) => match self.formula_of(*id, depth) {
+                Some(body) => self.fraction(body, site, depth + 1),
+                None => (self.num(e, site), None),
+            },
             _ => (self.num(e, site), None),
+        }
+    }
+
+    /// The formula (`+ - × /`) a definition is, when it is one and `depth` allows
+    /// following it.
+    fn formula_of(&self, id: crate::rules::DefinitionId, depth: usize) -> Option<&'d Expr> {
+        if depth >= MAX_INLINED {
+            return None;
+        }
+        match &self.d.definitions.get(id.0 as usize)?.body {
+            Body::Expr(body) if matches!(body.kind, ExprKind::Arith(..) | ExprKind::Negate(_)) => {
+                Some(body)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a formula has a division whose result is then added to, multiplied or
+    /// divided (`a / b × c`), here or in the formulas it names: only then does
+    /// computing it as one fraction change digits.
+    fn divides_inside(&self, e: &Expr) -> bool {
+        let inside = match &e.kind {
+            ExprKind::Arith(_, a, b) => self.divisions(a, 0) + self.divisions(b, 0),
+            _ => 0,
+        };
+        inside > 0
+    }
+
+    fn divisions(&self, e: &Expr, depth: usize) -> usize {
+        match &e.kind {
+            ExprKind::Arith(op, a, b) => {
+                usize::from(*op == ArithOp::Div)
+                    + self.divisions(a, depth)
+                    + self.divisions(b, depth)
+            }
+            ExprKind::Negate(x) => self.divisions(x, depth),
+            ExprKind::Definition(id) => self
+                .formula_of(*id, depth)
+                .map_or(0, |body| self.divisions(body, depth + 1)),
+            _ => 0,
         }
     }
 
@@ -674,24 +720,10 @@ impl<'d> Compiler<'d> {
     }
 }
 
-/// Whether a formula has a division whose result is then added to, multiplied or
-/// divided (`a / b × c`): only then does computing it as one fraction change digits.
-fn divides_inside(e: &Expr) -> bool {
-    fn divisions(e: &Expr) -> usize {
-        match &e.kind {
-            ExprKind::Arith(op, a, b) => {
-                usize::from(*op == ArithOp::Div) + divisions(a) + divisions(b)
-            }
-            ExprKind::Negate(x) => divisions(x),
-            _ => 0,
-        }
-    }
-    let inside = match &e.kind {
-        ExprKind::Arith(_, a, b) => divisions(a) + divisions(b),
-        _ => 0,
-    };
-    inside > 0
-}
+/// How many levels of definitions a formula follows to keep its divisions for the
+/// end: enough for `quotient = rfr / 12 / parts` used in another formula, bounded so
+/// that a long chain does not make every formula of it long.
+const MAX_INLINED: usize = 8;
 
 /// `(x, y)` when a conditional is `si x est connu alors x sinon y` or
 /// `si x est inconnu alors y sinon x`, with x an input or a definition.
