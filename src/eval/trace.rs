@@ -105,7 +105,8 @@ impl ApiError {
             | "37999"
             | "00501"
             | "provider_unknown_error"
-            | "timeout_error" => ApiFailure::Retry,
+            | "timeout_error"
+            | "network_error" => ApiFailure::Retry,
             // Token, rights, conflict, missing or wrong parameters.
             "00100" | "00101" | "00103" | "00105" | "00015" | "00366" | "00203" | "50002"
             | "bad_request" => ApiFailure::Configuration,
