@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::document::Document;
 use crate::eval::{Priced, Session};
-use crate::inputs::{Columns, FamilyRead, dated_warnings, read_family_fields, read_family_json};
+use crate::inputs::{Columns, FamilyRead, read_family_fields, read_family_json};
 use crate::report::{messages, result};
 
 /// How the input lines are written.
@@ -222,7 +222,7 @@ pub fn row(
         }
     };
     let date = read.family.date.unwrap_or(default_date);
-    read.warnings.extend(dated_warnings(&read.family, date));
+    read.at_date(d, date);
     let justify = matches!(
         output,
         Output::JsonLines {

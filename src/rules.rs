@@ -94,6 +94,8 @@ pub enum CertifiedSource {
     CafRecipients,
     /// `commune` or `hors_commune`, from the certified address and the `territoire`.
     CafResidence,
+    /// The children under 18 on the date of the service, from their dates of birth.
+    CafMinorChildren,
     EajeResources,
     EajeChildren,
     EajeAeehChildren,

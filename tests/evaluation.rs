@@ -21,8 +21,7 @@ fn results(document: &Document, family: &serde_json::Value) -> (String, String) 
     let d = &document.deliberation;
     let mut read = read_family_json(d, family);
     let date = eval::service_date(&read.family, None, d.meta.applicable_from);
-    let dated = tarif::inputs::dated_warnings(&read.family, date);
-    read.warnings.extend(dated);
+    read.at_date(d, date);
     let priced = read.price(d, date, &[], true);
     let text = result::to_text(document, &read, date, &priced);
     let json = result::to_json(document, &read, date, &priced);

@@ -34,6 +34,11 @@ const CATALOGUE: &[(&str, CertifiedSource, SourceType)] = &[
         SourceType::Integer,
     ),
     (
+        "CAF.enfants_mineurs",
+        CertifiedSource::CafMinorChildren,
+        SourceType::Integer,
+    ),
+    (
         "CAF.résidence",
         CertifiedSource::CafResidence,
         SourceType::Residence,

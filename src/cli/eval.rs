@@ -29,8 +29,7 @@ pub fn run(args: &EvalArgs) -> u8 {
     let mut read = tarif::inputs::read_family(d, &text);
     let today = chrono::Local::now().date_naive();
     let date = tarif::eval::service_date(&read.family, given_date, today);
-    let dated = tarif::inputs::dated_warnings(&read.family, date);
-    read.warnings.extend(dated);
+    read.at_date(d, date);
     let priced = read.price(d, date, &tariffs, true);
     let output = match args.format {
         Format::Json => {

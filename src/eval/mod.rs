@@ -37,6 +37,9 @@ pub struct Family {
     pub unavailable: Vec<Option<trace::ProofId>>,
     /// The certified documents the values come from.
     pub proofs: Vec<trace::Proof>,
+    /// Certified dates of birth (year, month, day; 0 when not known) waiting for the
+    /// date of the service to give a count of minor children to an input.
+    pub births: Vec<(InputId, trace::ProofId, Vec<(i32, u32, u32)>)>,
 }
 
 impl Family {
@@ -48,6 +51,7 @@ impl Family {
             given: vec![None; deliberation.inputs.len()],
             unavailable: vec![None; deliberation.inputs.len()],
             proofs: Vec::new(),
+            births: Vec::new(),
         }
     }
 
@@ -59,6 +63,7 @@ impl Family {
             given: Vec::new(),
             unavailable: Vec::new(),
             proofs: Vec::new(),
+            births: Vec::new(),
         }
     }
 

@@ -105,6 +105,9 @@ pub enum FamilyWarningKind {
     ProviderUnknown,
     /// A tax document that does not say the year of the income.
     TaxYearUnknown,
+    /// Children whose certified date of birth is too incomplete (`2007-00-00`) to say
+    /// whether they are minors on the date of the service: counted as adults.
+    IncompleteBirthDates { unsure: u32 },
 }
 
 /// The keys of a JSON object in order, each with its value, duplicates kept (serde_json
@@ -574,6 +577,12 @@ fn apply(d: &Deliberation, found: super::proofs::Read, read: &mut FamilyRead) {
                     }
                 }
                 (Some(Certified::Provider(_)), _) => continue,
+                // Counted once the date of the service is known (`at_date`); a value
+                // the family declares is kept meanwhile, and replaced then.
+                (Some(Certified::Births(dates)), _) => {
+                    read.family.births.push((input_id, id, dates));
+                    continue;
+                }
                 (Some(Certified::Address(address)), _) => match input.places {
                     Some((inside, outside)) => {
                         if in_territory(&d.meta.territory, &address) {
@@ -616,6 +625,42 @@ fn value_text(d: &Deliberation, value: Value) -> String {
 
 /// The warnings that depend on the date of the service: a QF older than 12 months, an
 /// income year other than N-1 or N-2.
+/// How many children are under 18 on `date`, and how many of them were counted
+/// without knowing whether their 18th birthday had passed (a date of birth with `00`
+/// parts: the earliest day it allows is taken, so a doubt counts as an adult).
+fn minor_children(births: &[(i32, u32, u32)], date: NaiveDate) -> (u32, u32) {
+    use chrono::Datelike;
+    let (mut minors, mut unsure) = (0, 0);
+    for &(year, month, day) in births {
+        if year <= 0 {
+            unsure += 1;
+            continue;
+        }
+        let earliest = NaiveDate::from_ymd_opt(year, month.max(1), day.max(1));
+        let latest = NaiveDate::from_ymd_opt(year, if month == 0 { 12 } else { month }, 1)
+            .and_then(|d| {
+                if day == 0 {
+                    d.with_day(1)
+                        .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+                        .and_then(|d| d.pred_opt())
+                } else {
+                    d.with_day(day)
+                }
+            });
+        let adult_from = |born: NaiveDate| born.checked_add_months(chrono::Months::new(18 * 12));
+        let minor_if =
+            |born: Option<NaiveDate>| born.and_then(adult_from).is_some_and(|a| date < a);
+        let surely = minor_if(earliest);
+        let maybe = minor_if(latest);
+        if surely {
+            minors += 1;
+        } else if maybe {
+            unsure += 1;
+        }
+    }
+    (minors, unsure)
+}
+
 pub fn dated_warnings(family: &Family, date: NaiveDate) -> Vec<FamilyWarning> {
     use crate::eval::trace::Api;
     use chrono::Datelike;
@@ -654,6 +699,41 @@ pub fn dated_warnings(family: &Family, date: NaiveDate) -> Vec<FamilyWarning> {
 }
 
 impl FamilyRead {
+    /// Completes the family for the date of its service: the values that depend on it
+    /// (the minor children, from their certified dates of birth) and the warnings about
+    /// documents too old for it. Called once the date is known (`--date`, the family's,
+    /// today), before pricing.
+    pub fn at_date(&mut self, d: &Deliberation, date: NaiveDate) {
+        for (input, proof, births) in std::mem::take(&mut self.family.births) {
+            let (minors, unsure) = minor_children(&births, date);
+            if unsure > 0
+                && let Some(i) = d.inputs.get(input.0 as usize)
+            {
+                self.warnings.push(FamilyWarning {
+                    field: i.name.clone(),
+                    kind: FamilyWarningKind::IncompleteBirthDates { unsure },
+                });
+            }
+            let declared = self.family.given.get(input.0 as usize).copied().flatten();
+            let value = Value::Number(Decimal::from(minors));
+            if let (Some((plain, _)), Some(i)) = (declared, d.inputs.get(input.0 as usize))
+                && plain != value
+            {
+                self.warnings.push(FamilyWarning {
+                    field: i.name.clone(),
+                    kind: FamilyWarningKind::CertifiedWins {
+                        declared: value_text(d, plain),
+                        certified: value_text(d, value),
+                    },
+                });
+            }
+            self.family
+                .set(input, Some(value), Provenance::Certified(proof));
+        }
+        let dated = dated_warnings(&self.family, date);
+        self.warnings.extend(dated);
+    }
+
     /// Prices `tariffs` (all when empty) on `date`; nothing when a field is wrong.
     pub fn price(
         &self,

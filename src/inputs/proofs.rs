@@ -18,6 +18,8 @@ pub enum Certified {
     Provider(String),
     /// The certified address's `code_postal_ville`: `45450 FAY AUX LOGES`.
     Address(String),
+    /// The children's dates of birth: year, month, day (0 when the API gives `00`).
+    Births(Vec<(i32, u32, u32)>),
 }
 
 /// What a document gives: its description, and a value per source it covers (`None`
@@ -46,12 +48,13 @@ pub enum Expected {
     Text,
 }
 
-const QF_SOURCES: [S; 5] = [
+const QF_SOURCES: [S; 6] = [
     S::CafQuotient,
     S::CafProvider,
     S::CafChildren,
     S::CafRecipients,
     S::CafResidence,
+    S::CafMinorChildren,
 ];
 const EAJE_SOURCES: [S; 3] = [S::EajeResources, S::EajeChildren, S::EajeAeehChildren];
 const TAX_SOURCES: [S; 3] = [S::DgfipReferenceIncome, S::DgfipShares, S::DgfipDependents];
@@ -195,6 +198,47 @@ fn address_text(object: &Map<String, Json>, field: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
+/// The children's dates of birth, v3: `date_naissance` `AAAA-MM-JJ`, with `00` parts
+/// when not known (`2016-00-00`).
+fn births_v3(object: &Map<String, Json>) -> Option<Certified> {
+    let children = object.get("enfants")?.as_array()?;
+    let dates = children
+        .iter()
+        .map(|c| {
+            let text = c.get("date_naissance").and_then(Json::as_str).unwrap_or("");
+            let mut parts = text
+                .split('-')
+                .map(|p| p.trim().parse::<u32>().unwrap_or(0));
+            let year = i32::try_from(parts.next().unwrap_or(0)).unwrap_or(0);
+            (year, parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+        })
+        .collect();
+    Some(Certified::Births(dates))
+}
+
+/// The children's dates of birth, v2: `anneeDateDeNaissance`, `moisDateDeNaissance`,
+/// `jourDateDeNaissance` (strings, maybe `null`, `""` or `"00"`).
+fn births_v2(object: &Map<String, Json>) -> Option<Certified> {
+    let children = object.get("enfants")?.as_array()?;
+    let part = |c: &Json, k: &str| match c.get(k) {
+        Some(Json::String(s)) => s.trim().parse::<u32>().unwrap_or(0),
+        Some(Json::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
+        _ => 0,
+    };
+    let dates = children
+        .iter()
+        .map(|c| {
+            let year = i32::try_from(part(c, "anneeDateDeNaissance")).unwrap_or(0);
+            (
+                year,
+                part(c, "moisDateDeNaissance"),
+                part(c, "jourDateDeNaissance"),
+            )
+        })
+        .collect();
+    Some(Certified::Births(dates))
+}
+
 fn count(object: &Map<String, Json>, field: &str) -> Option<Certified> {
     object
         .get(field)
@@ -241,6 +285,7 @@ fn quotient(object: &Map<String, Json>, at: &dyn Fn(&str) -> String) -> Result<R
             (S::CafChildren, count(data, "enfants")),
             (S::CafRecipients, count(data, "allocataires")),
             (S::CafResidence, address(data, "code_postal_ville")),
+            (S::CafMinorChildren, births_v3(data)),
         ];
         return Ok(Read { proof, values });
     }
@@ -280,6 +325,7 @@ fn quotient(object: &Map<String, Json>, at: &dyn Fn(&str) -> String) -> Result<R
             (S::CafChildren, count(object, "enfants")),
             (S::CafRecipients, count(object, "allocataires")),
             (S::CafResidence, address(object, "codePostalVille")),
+            (S::CafMinorChildren, births_v2(object)),
         ];
         return Ok(Read { proof, values });
     }

@@ -133,7 +133,17 @@ fn input_provenance(
         .inputs
         .get(input.0 as usize)
         .is_some_and(|i| i.certified == Some(crate::rules::CertifiedSource::CafResidence));
+    let minors = d
+        .inputs
+        .get(input.0 as usize)
+        .is_some_and(|i| i.certified == Some(crate::rules::CertifiedSource::CafMinorChildren));
     match (provenance, proof) {
+        (Provenance::Certified(_), Some(p)) if minors => {
+            let provider = p.provider.as_deref().unwrap_or("CAF ou MSA");
+            format!(
+                "certifié {provider}, enfants de moins de 18 ans à la date du service d'après leurs dates de naissance"
+            )
+        }
         (Provenance::Certified(_), Some(p)) if residence => {
             let provider = p.provider.as_deref().unwrap_or("CAF ou MSA");
             format!(

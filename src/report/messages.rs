@@ -230,6 +230,12 @@ pub fn family_warning(warning: &FamilyWarning) -> Message {
                 "« {field} » : la réponse de l'API n'a pas de « regime » (ancienne API, ou jeton limité au QF CAF) : on ne sait pas si la CAF ou la MSA a calculé le quotient, « {field} » est inconnu ; demandez une réponse qui donne le régime (API v3)"
             ),
         ),
+        FamilyWarningKind::IncompleteBirthDates { unsure } => (
+            "W109",
+            format!(
+                "« {field} » : {unsure} enfant(s) dont la date de naissance certifiée est incomplète (« 00 ») ne peuvent pas être dits mineurs à la date du service : comptés majeurs"
+            ),
+        ),
         FamilyWarningKind::TaxYearUnknown => (
             "W108",
             format!(
