@@ -39,8 +39,12 @@ pub struct Family {
     pub proofs: Vec<trace::Proof>,
     /// Certified dates of birth (year, month, day; 0 when not known) waiting for the
     /// date of the service to give a count of minor children to an input.
-    pub births: Vec<(InputId, trace::ProofId, Vec<(i32, u32, u32)>)>,
+    pub births: Vec<Births>,
 }
+
+/// The certified dates of birth (year, month, day; 0 when not known) for an input,
+/// from a document.
+pub type Births = (InputId, trace::ProofId, Vec<(i32, u32, u32)>);
 
 impl Family {
     /// A family that gives nothing, for `deliberation`.
