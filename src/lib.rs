@@ -87,6 +87,15 @@ pub fn compile(source: &str) -> Compiled {
 }
 
 fn compile_here(source: &str) -> Compiled {
+    // A byte-order mark (Windows editors) read as three spaces: every offset stays.
+    let unmarked;
+    let source = match source.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            unmarked = format!("   {rest}");
+            unmarked.as_str()
+        }
+        None => source,
+    };
     let parsed = syntax::parse(source);
     let checked = check::check(source, &parsed);
     let mut diagnostics: Vec<Diagnostic> = parsed

@@ -175,3 +175,14 @@ fn the_deepest_accepted_expression_is_checked() {
         assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics.first());
     }
 }
+
+/// A byte-order mark before a deliberation changes nothing.
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    for text in corpus() {
+        let plain = tarif::compile(&text);
+        let marked = tarif::compile(&format!("\u{feff}{text}"));
+        assert_eq!(plain.has_errors(), marked.has_errors());
+        assert_eq!(plain.diagnostics.len(), marked.diagnostics.len());
+    }
+}
