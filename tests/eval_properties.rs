@@ -349,3 +349,19 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A file saved by Excel in Windows-1252 is told from UTF-8 as soon as it holds an
+    /// accented letter, and decodes back to the same text; UTF-8 stays UTF-8.
+    #[test]
+    fn excel_files_are_told_from_utf8(text in "[a-z;0-9 ]{0,20}[éèàçêô][a-zéèàçêô;0-9 \n]{0,40}") {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+        let found = tarif::inputs::records::detect_encoding(&bytes, false);
+        prop_assert_eq!(found, encoding_rs::WINDOWS_1252);
+        let (decoded, _, _) = found.decode(&bytes);
+        prop_assert_eq!(decoded.as_ref(), text.as_str());
+        prop_assert_eq!(tarif::inputs::records::detect_encoding(text.as_bytes(), false), encoding_rs::UTF_8);
+    }
+}

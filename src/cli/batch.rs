@@ -365,18 +365,10 @@ fn decoded(reader: Box<dyn Read>, encoding: Option<&str>) -> Result<Box<dyn Read
     let chosen = match chosen {
         Some(e) => e,
         None => {
+            let capacity = reader.capacity();
             let start = reader.fill_buf().map_err(|e| super::io_french(&e))?;
-            let utf8 = start.starts_with(&[0xEF, 0xBB, 0xBF])
-                || match std::str::from_utf8(start) {
-                    Ok(_) => true,
-                    // Cut inside a character at the end of the buffer: still UTF-8.
-                    Err(e) => e.error_len().is_none(),
-                };
-            if utf8 {
-                encoding_rs::UTF_8
-            } else {
-                encoding_rs::WINDOWS_1252
-            }
+            // A full buffer may end inside a character; a shorter one is the whole file.
+            records::detect_encoding(start, start.len() == capacity)
         }
     };
     if chosen == encoding_rs::UTF_8 {

@@ -13,6 +13,22 @@ pub const MAX_LINE: usize = 1 << 20;
 /// How many lines a quoted CSV field may span before its quote is taken as unclosed.
 const MAX_JOINED: usize = 100;
 
+/// The encoding of a file of families from its first bytes: UTF-8 when it starts with
+/// a byte-order mark or is valid UTF-8 (a character cut at the end of `start` still
+/// counts when `more` bytes follow), else Windows-1252, what Excel writes.
+pub fn detect_encoding(start: &[u8], more: bool) -> &'static encoding_rs::Encoding {
+    let utf8 = start.starts_with(&[0xEF, 0xBB, 0xBF])
+        || match std::str::from_utf8(start) {
+            Ok(_) => true,
+            Err(e) => more && e.error_len().is_none(),
+        };
+    if utf8 {
+        encoding_rs::UTF_8
+    } else {
+        encoding_rs::WINDOWS_1252
+    }
+}
+
 /// What the next record is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {
