@@ -211,7 +211,7 @@ impl<'a> Symbols<'a> {
                     });
                     return;
                 }
-                if t.value.is_none() && is_reserved(&t.name.text) {
+                if is_reserved(&t.name.text) {
                     errors.push(reserved(&t.name));
                 }
                 self.tariff_ids.insert(&t.name.text, self.tariffs.len());
@@ -285,8 +285,9 @@ impl<'a> Symbols<'a> {
         errors: &mut Vec<CheckError>,
     ) -> bool {
         let text = name.text.as_str();
-        if is_reserved(text) {
-            // Reported, then defined all the same so that its uses are not unknown.
+        // Reported once (not again for the value of a tariff already reported), then
+        // defined all the same so that its uses are not unknown.
+        if is_reserved(text) && !self.tariff_ids.contains_key(text) {
             errors.push(reserved(name));
         }
         if let Some(first) = self.spans.get(text) {
