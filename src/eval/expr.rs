@@ -736,6 +736,7 @@ const SMALL_MEMO: usize = 64;
 
 /// Resets the slots of `memo` written since it was clean (all of them when the list
 /// of those written is not kept, or wrong).
+#[inline(always)]
 fn forget(memo: &mut [Memo], touched: &mut Vec<u32>) {
     // A small memory is cleared whole (faster than following what was written).
     if memo.len() <= SMALL_MEMO {

@@ -187,6 +187,7 @@ impl<'p> Session<'p> {
 /// The first input declared `obligatoire` that has no value, or whose value is out of
 /// its bounds, as an error (the family reader reports them all; this guards examples
 /// and callers of the library).
+#[inline]
 fn check_required(plan: &Plan<'_>, family: &Family) -> Result<(), EvalError> {
     let d = plan.deliberation();
     for &index in &plan.limited {
