@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::eval::trace::Step;
 use crate::rules::{
-    ArticleId, Body, CertifiedSource as S, Deliberation, ExprKind, InputId, ModifierKind,
+    ArticleId, Body, CertifiedSource as S, DefinitionId, Deliberation, ExprKind, InputId,
     Step as RuleStep,
 };
 
@@ -141,9 +141,9 @@ fn used_inputs(d: &Deliberation) -> BTreeSet<InputId> {
     let mut inputs = BTreeSet::new();
     let mut seen = vec![false; d.definitions.len()];
     let mut pending: Vec<&crate::rules::Expr> = Vec::new();
-    let mut definitions: Vec<usize> = Vec::new();
+    let mut definitions: Vec<DefinitionId> = Vec::new();
     for tariff in &d.tariffs {
-        definitions.push(tariff.base.0 as usize);
+        definitions.push(tariff.base);
         for step in &tariff.steps {
             let options: &[crate::rules::Modifier] = match step {
                 RuleStep::Modifier(m) => std::slice::from_ref(m),
@@ -155,24 +155,12 @@ fn used_inputs(d: &Deliberation) -> BTreeSet<InputId> {
         }
     }
     loop {
-        while let Some(i) = definitions.pop() {
-            if seen.get(i) != Some(&false) {
+        while let Some(id) = definitions.pop() {
+            if seen.get(id.0 as usize) != Some(&false) {
                 continue;
             }
-            seen[i] = true;
-            match d.definitions.get(i).map(|x| &x.body) {
-                Some(Body::Expr(e)) => pending.push(e),
-                Some(Body::Table { table, .. }) => {
-                    if let Some(t) = d.tables.get(table.0 as usize) {
-                        pending.push(&t.key);
-                        if let Some((k, _)) = &t.column_key {
-                            pending.push(k);
-                        }
-                        pending.extend(t.rows.iter().flat_map(|r| r.cells.iter().flatten()));
-                    }
-                }
-                None => {}
-            }
+            seen[id.0 as usize] = true;
+            pending.extend(d.definition_exprs(id));
         }
         let Some(e) = pending.pop() else {
             return inputs;
@@ -181,10 +169,10 @@ fn used_inputs(d: &Deliberation) -> BTreeSet<InputId> {
             ExprKind::Input(id) => {
                 inputs.insert(*id);
             }
-            ExprKind::Definition(id) => definitions.push(id.0 as usize),
+            ExprKind::Definition(id) => definitions.push(*id),
             ExprKind::Tariff(t) => {
                 if let Some(tariff) = d.tariffs.get(*t as usize) {
-                    definitions.push(tariff.base.0 as usize);
+                    definitions.push(tariff.base);
                 }
             }
             other => other.for_each_child(|c| pending.push(c)),
@@ -194,19 +182,11 @@ fn used_inputs(d: &Deliberation) -> BTreeSet<InputId> {
 
 /// The expressions of a modifier line: its amount and its condition.
 fn modifier_exprs(m: &crate::rules::Modifier) -> Vec<&crate::rules::Expr> {
-    let amount = match &m.kind {
-        ModifierKind::IncreaseRate { rate, .. } | ModifierKind::DecreaseRate { rate, .. } => {
-            Some(rate)
-        }
-        ModifierKind::IncreaseAmount(e)
-        | ModifierKind::DecreaseAmount(e)
-        | ModifierKind::Multiply(e)
-        | ModifierKind::Replace(e)
-        | ModifierKind::Floor(e)
-        | ModifierKind::Ceiling(e) => Some(e),
-        ModifierKind::Exemption | ModifierKind::Round(_) => None,
-    };
-    amount.into_iter().chain(m.condition.as_ref()).collect()
+    m.kind
+        .amount()
+        .into_iter()
+        .chain(m.condition.as_ref())
+        .collect()
 }
 
 /// Where an input is written: the definitions, table keys and cells, and modifier lines

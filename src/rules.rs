@@ -265,6 +265,26 @@ pub struct ModifierAt {
 }
 
 impl Deliberation {
+    /// The expressions a definition's value is read from: its formula, or its table's
+    /// keys and cells.
+    pub fn definition_exprs(&self, id: DefinitionId) -> Vec<&Expr> {
+        let mut exprs = Vec::new();
+        match self.definitions.get(id.0 as usize).map(|x| &x.body) {
+            Some(Body::Expr(body)) => exprs.push(body),
+            Some(Body::Table { table, .. }) => {
+                if let Some(t) = self.tables.get(table.0 as usize) {
+                    exprs.push(&t.key);
+                    if let Some((k, _)) = &t.column_key {
+                        exprs.push(k);
+                    }
+                    exprs.extend(t.rows.iter().flat_map(|r| r.cells.iter().flatten()));
+                }
+            }
+            None => {}
+        }
+        exprs
+    }
+
     /// The modifier at `at`.
     pub fn modifier(&self, at: ModifierAt) -> Option<&Modifier> {
         let tariff = self.tariffs.get(at.tariff as usize)?;
@@ -308,6 +328,24 @@ pub enum ModifierKind {
     Floor(Expr),
     Ceiling(Expr),
     Round(Rounding),
+}
+
+impl ModifierKind {
+    /// The expression of its amount (the rate, the amount, the factor), if it has one.
+    pub fn amount(&self) -> Option<&Expr> {
+        match self {
+            ModifierKind::IncreaseRate { rate, .. } | ModifierKind::DecreaseRate { rate, .. } => {
+                Some(rate)
+            }
+            ModifierKind::IncreaseAmount(e)
+            | ModifierKind::DecreaseAmount(e)
+            | ModifierKind::Multiply(e)
+            | ModifierKind::Replace(e)
+            | ModifierKind::Floor(e)
+            | ModifierKind::Ceiling(e) => Some(e),
+            ModifierKind::Exemption | ModifierKind::Round(_) => None,
+        }
+    }
 }
 
 /// A rounding mode (LANGUAGE.md §8), with its step (0,01 for `au centime`).

@@ -45,11 +45,7 @@ impl Checker<'_> {
             }
             let mut expected = Vec::new();
             for (name, amount) in &example.expected {
-                let tariff = self
-                    .symbols
-                    .tariffs
-                    .iter()
-                    .position(|t| t.decl.name.text == name.text);
+                let tariff = self.symbols.tariff_index(&name.text);
                 match tariff {
                     Some(index) => {
                         if amount.unit == crate::syntax::ast::Unit::Percent {
@@ -78,11 +74,7 @@ impl Checker<'_> {
                     errors.push((None, expected.code.clone(), line));
                     continue;
                 };
-                let tariff = self
-                    .symbols
-                    .tariffs
-                    .iter()
-                    .position(|t| t.decl.name.text == name.text);
+                let tariff = self.symbols.tariff_index(&name.text);
                 match tariff {
                     Some(index) => errors.push((Some(index), expected.code.clone(), line)),
                     None => self.errors.push(CheckError {

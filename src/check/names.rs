@@ -341,6 +341,11 @@ impl<'a> Symbols<'a> {
         self.tariff_ids.contains_key(name)
     }
 
+    /// The index of the declared tariff `name` (in [`Symbols::tariffs`]).
+    pub fn tariff_index(&self, name: &str) -> Option<usize> {
+        self.tariff_ids.get(name).copied()
+    }
+
     /// The id of a declared value of a `choix`, if it is one.
     pub fn existing_choice(&self, value: &str) -> Option<ChoiceId> {
         self.choice_ids.get(value).copied()

@@ -184,7 +184,8 @@ pub fn run(args: &super::BatchArgs) -> u8 {
                         Next::Unclosed { line } => (line, Some(LineError::NotCsv)),
                         Next::NotText { line } => (line, Some(LineError::NotText)),
                         // Never pushed: reading stops on them.
-                        Next::TooLong { .. } | Next::End => (line_of(next), None),
+                        Next::TooLong { line } => (line, None),
+                        Next::End => (0, None),
                     };
                     match error {
                         Some(error) => {
@@ -248,16 +249,6 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         format!("{seconds:.2}").replace('.', ",")
     );
     if failed == 0 { SUCCESS } else { FAILURE }
-}
-
-fn line_of(next: &Next) -> usize {
-    match next {
-        Next::Record { line }
-        | Next::Unclosed { line }
-        | Next::NotText { line }
-        | Next::TooLong { line } => *line,
-        Next::End => 0,
-    }
 }
 
 /// `-` is the standard input.

@@ -9,7 +9,7 @@ use super::plan::{DefinitionBody, Key, Num, Plan, Scalar, Site, TablePlan, UNKNO
 use super::trace::{self, Provenance, Shown, Step, Tracer};
 use super::{Family, number};
 use crate::rules::{
-    ArithOp, Body, CompareOp, DefinitionId, Deliberation, Expr, ExprKind, Value, ValueType,
+    ArithOp, CompareOp, DefinitionId, Deliberation, Expr, ExprKind, Value, ValueType,
 };
 
 /// Errors are boxed inside the evaluator: the results it passes around stay small.
@@ -33,7 +33,7 @@ pub(super) struct Evaluator<'r, 'd, T: Tracer> {
     family: &'r Family,
     /// The date of the service.
     date: NaiveDate,
-    memo: &'r mut [Memo],
+    pub(super) memo: &'r mut [Memo],
     /// The slots of `memo` written since it was clean: only they are reset, so that a
     /// deliberation of thousands of definitions does not pay for all of them per price.
     touched: &'r mut Vec<u32>,
@@ -46,7 +46,7 @@ pub(super) struct Evaluator<'r, 'd, T: Tracer> {
     pub(super) decided: Option<u32>,
     /// How many tariffs' final prices are being computed for the one priced: their
     /// base and modifiers are not steps of its justification, only their price.
-    nested: u32,
+    pub(super) nested: u32,
 }
 
 impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
@@ -84,7 +84,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
 
     /// Marks a slot of the memo as being computed (it was pending).
     #[inline(always)]
-    fn start(&mut self, slot: usize) {
+    pub(super) fn start(&mut self, slot: usize) {
         self.memo[slot] = Memo::Running;
         if self.memo.len() > SMALL_MEMO {
             self.touched.push(slot as u32);
@@ -202,48 +202,6 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             self.show_definition(index);
         }
         Ok(value)
-    }
-
-    /// The final price of tariff `t` used in an expression, computed once per
-    /// evaluation (its slot in the memo follows the definitions'); unknown when its
-    /// base is.
-    fn final_price(&mut self, t: usize) -> Result<Option<Decimal>> {
-        let slot = self.d.definitions.len() + t;
-        match self.memo.get(slot) {
-            Some(Memo::Number(value)) => return Ok(*value),
-            Some(Memo::Pending) => {}
-            _ => return Ok(None),
-        }
-        let plan = self.plan;
-        let Some(tariff) = plan.tariffs.get(t) else {
-            return Ok(None);
-        };
-        self.start(slot);
-        // Its modifiers' conditions are evaluated, never taken from a table's bits.
-        let decided = self.decided.take();
-        self.nested += 1;
-        let price = match self.definition_number(tariff.base as usize) {
-            Ok(Some(base)) => self.steps(tariff, base).map(Some),
-            other => other,
-        };
-        self.nested -= 1;
-        self.decided = decided;
-        let price = price?;
-        self.memo[slot] = Memo::Number(price);
-        if T::ON {
-            self.tracer.step(|| Step::Tariff {
-                tariff: t as u32,
-                amount: price,
-            });
-        }
-        Ok(price)
-    }
-
-    /// Whether the steps of the tariff being computed belong to the justification
-    /// (not those of a tariff whose final price it uses).
-    #[inline(always)]
-    pub(super) fn traced(&self) -> bool {
-        T::ON && self.nested == 0
     }
 
     /// The code of a definition on the scalar path, computed once per evaluation.
@@ -687,19 +645,7 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
                     continue;
                 }
                 seen[index] = true;
-                match d.definitions.get(index).map(|x| &x.body) {
-                    Some(Body::Expr(body)) => pending.push(body),
-                    Some(Body::Table { table, .. }) => {
-                        if let Some(t) = d.tables.get(table.0 as usize) {
-                            pending.push(&t.key);
-                            if let Some((k, _)) = &t.column_key {
-                                pending.push(k);
-                            }
-                            pending.extend(t.rows.iter().flat_map(|r| r.cells.iter().flatten()));
-                        }
-                    }
-                    None => {}
-                }
+                pending.extend(d.definition_exprs(id));
             }
             let Some(e) = pending.pop() else {
                 break;

@@ -121,6 +121,22 @@ pub(super) struct TablePlan<'d> {
     pub constants: Option<Vec<Decimal>>,
 }
 
+impl<'d> ActionPlan<'d> {
+    /// The expression of its amount, when it is evaluated per family.
+    pub(super) fn amount(&self) -> Option<&Num<'d>> {
+        match self {
+            ActionPlan::Rate { rate: e, .. }
+            | ActionPlan::IncreaseAmount(e)
+            | ActionPlan::DecreaseAmount(e)
+            | ActionPlan::Multiply(e)
+            | ActionPlan::Replace(e)
+            | ActionPlan::Floor(e)
+            | ActionPlan::Ceiling(e) => Some(e),
+            ActionPlan::Factor { .. } | ActionPlan::Exemption | ActionPlan::Round(_) => None,
+        }
+    }
+}
+
 /// A modifier line.
 #[derive(Debug, Clone)]
 pub(super) struct ModifierPlan<'d> {
@@ -289,6 +305,8 @@ pub(super) fn code(value: Value) -> Option<i64> {
     }
 }
 
+mod exact;
+
 struct Compiler<'d> {
     d: &'d Deliberation,
 }
@@ -363,91 +381,6 @@ impl<'d> Compiler<'d> {
             ExprKind::Round(x, mode) => Num::Round(Box::new(num(x)), *mode, site),
             ExprKind::Clamp(x, lo, hi) => Num::Clamp(Box::new([num(x), num(lo), num(hi)])),
             _ => Num::Mistyped(Box::new(self.scalar(e, site))),
-        }
-    }
-
-    /// A formula of `+`, `-`, `×`, `/` as one fraction: its numerator and denominator
-    /// (`None` for 1), each computed exactly by additions and multiplications.
-    fn fraction(&self, e: &'d Expr, site: Site, depth: usize) -> (Num<'d>, Option<Num<'d>>) {
-        let mul = |x: Num<'d>, y: Num<'d>| Num::Arith(ArithOp::Mul, Box::new([x, y]), site);
-        let times = |x: Num<'d>, y: &Option<Num<'d>>| match y {
-            Some(y) => mul(x, y.clone()),
-            None => x,
-        };
-        let both = |x: Option<Num<'d>>, y: Option<Num<'d>>| match (x, y) {
-            (Some(x), Some(y)) => Some(mul(x, y)),
-            (x, None) => x,
-            (None, y) => y,
-        };
-        match &e.kind {
-            ExprKind::Arith(op, a, b) => {
-                let (na, da) = self.fraction(a, site, depth);
-                let (nb, db) = self.fraction(b, site, depth);
-                match op {
-                    ArithOp::Mul => (mul(na, nb), both(da, db)),
-                    // (na / da) / (nb / db) = (na × db) / (da × nb)
-                    ArithOp::Div => (times(na, &db), Some(times(nb, &da))),
-                    ArithOp::Add | ArithOp::Sub if da.is_none() && db.is_none() => {
-                        (Num::Arith(*op, Box::new([na, nb]), site), None)
-                    }
-                    // na / da ± nb / db = (na × db ± nb × da) / (da × db)
-                    ArithOp::Add | ArithOp::Sub => {
-                        let n = Num::Arith(*op, Box::new([times(na, &db), times(nb, &da)]), site);
-                        (n, both(da, db))
-                    }
-                }
-            }
-            ExprKind::Negate(x) => {
-                let (n, d) = self.fraction(x, site, depth);
-                (Num::Negate(Box::new(n)), d)
-            }
-            // A definition that is itself a formula is part of the fraction: its
-            // division too waits for the end (a few levels deep).
-            ExprKind::Definition(id) => match self.formula_of(*id, depth) {
-                Some(body) => self.fraction(body, site, depth + 1),
-                None => (self.num(e, site), None),
-            },
-            _ => (self.num(e, site), None),
-        }
-    }
-
-    /// The formula (`+ - × /`) a definition is, when it is one and `depth` allows
-    /// following it.
-    fn formula_of(&self, id: crate::rules::DefinitionId, depth: usize) -> Option<&'d Expr> {
-        if depth >= MAX_INLINED {
-            return None;
-        }
-        match &self.d.definitions.get(id.0 as usize)?.body {
-            Body::Expr(body) if matches!(body.kind, ExprKind::Arith(..) | ExprKind::Negate(_)) => {
-                Some(body)
-            }
-            _ => None,
-        }
-    }
-
-    /// Whether a formula has a division whose result is then added to, multiplied or
-    /// divided (`a / b × c`), here or in the formulas it names: only then does
-    /// computing it as one fraction change digits.
-    fn divides_inside(&self, e: &Expr) -> bool {
-        let inside = match &e.kind {
-            ExprKind::Arith(_, a, b) => self.divisions(a, 0) + self.divisions(b, 0),
-            _ => 0,
-        };
-        inside > 0
-    }
-
-    fn divisions(&self, e: &Expr, depth: usize) -> usize {
-        match &e.kind {
-            ExprKind::Arith(op, a, b) => {
-                usize::from(*op == ArithOp::Div)
-                    + self.divisions(a, depth)
-                    + self.divisions(b, depth)
-            }
-            ExprKind::Negate(x) => self.divisions(x, depth),
-            ExprKind::Definition(id) => self
-                .formula_of(*id, depth)
-                .map_or(0, |body| self.divisions(body, depth + 1)),
-            _ => 0,
         }
     }
 
@@ -695,14 +628,8 @@ impl<'d> Compiler<'d> {
         let applied = match &action {
             ActionPlan::Factor { rate, .. } => Some(*rate),
             ActionPlan::Exemption | ActionPlan::Round(_) => Some(Decimal::ZERO),
-            ActionPlan::Rate { rate: e, .. }
-            | ActionPlan::IncreaseAmount(e)
-            | ActionPlan::DecreaseAmount(e)
-            | ActionPlan::Multiply(e)
-            | ActionPlan::Replace(e)
-            | ActionPlan::Floor(e)
-            | ActionPlan::Ceiling(e) => match e {
-                Num::Const(n) => Some(*n),
+            other => match other.amount() {
+                Some(Num::Const(n)) => Some(*n),
                 _ => None,
             },
         }
@@ -719,11 +646,6 @@ impl<'d> Compiler<'d> {
         }
     }
 }
-
-/// How many levels of definitions a formula follows to keep its divisions for the
-/// end: enough for `quotient = rfr / 12 / parts` used in another formula, bounded so
-/// that a long chain does not make every formula of it long.
-const MAX_INLINED: usize = 8;
 
 /// `(x, y)` when a conditional is `si x est connu alors x sinon y` or
 /// `si x est inconnu alors y sinon x`, with x an input or a definition.

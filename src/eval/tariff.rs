@@ -4,11 +4,11 @@
 use rust_decimal::Decimal;
 
 use super::error::EvalErrorKind;
-use super::expr::{Evaluator, Result};
+use super::expr::{Evaluator, Memo, Result};
 use super::number;
 use super::plan::{ActionPlan, ModifierPlan, Num, Site, StepPlan, TariffPlan, action};
 use super::trace::{Action, ModifierStep, Step, Tracer};
-use crate::rules::{ArithOp, DefinitionId, ModifierKind};
+use crate::rules::{ArithOp, DefinitionId};
 
 /// What a modifier gives for the running value.
 enum Outcome {
@@ -64,6 +64,48 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
             });
         }
         self.steps(tariff, base)
+    }
+
+    /// The final price of tariff `t` used in an expression, computed once per
+    /// evaluation (its slot in the memo follows the definitions'); unknown when its
+    /// base is.
+    pub(super) fn final_price(&mut self, t: usize) -> Result<Option<Decimal>> {
+        let slot = self.d.definitions.len() + t;
+        match self.memo.get(slot) {
+            Some(Memo::Number(value)) => return Ok(*value),
+            Some(Memo::Pending) => {}
+            _ => return Ok(None),
+        }
+        let plan = self.plan;
+        let Some(tariff) = plan.tariffs.get(t) else {
+            return Ok(None);
+        };
+        self.start(slot);
+        // Its modifiers' conditions are evaluated, never taken from a table's bits.
+        let decided = self.decided.take();
+        self.nested += 1;
+        let price = match self.definition_number(tariff.base as usize) {
+            Ok(Some(base)) => self.steps(tariff, base).map(Some),
+            other => other,
+        };
+        self.nested -= 1;
+        self.decided = decided;
+        let price = price?;
+        self.memo[slot] = Memo::Number(price);
+        if T::ON {
+            self.tracer.step(|| Step::Tariff {
+                tariff: t as u32,
+                amount: price,
+            });
+        }
+        Ok(price)
+    }
+
+    /// Whether the steps of the tariff being computed belong to the justification
+    /// (not those of a tariff whose final price it uses).
+    #[inline(always)]
+    pub(super) fn traced(&self) -> bool {
+        T::ON && self.nested == 0
     }
 
     /// The modifiers of a tariff applied to its base, and the final checks.
@@ -194,15 +236,8 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
     /// What a modifier whose condition is false would have done, its amount evaluated
     /// when it is not a constant (« au moins 76,00 € », not 0 €), for the justification.
     fn skipped_action(&mut self, m: &ModifierPlan<'d>) -> Action {
-        let amount = match &m.action {
-            ActionPlan::Rate { rate: e, .. }
-            | ActionPlan::IncreaseAmount(e)
-            | ActionPlan::DecreaseAmount(e)
-            | ActionPlan::Multiply(e)
-            | ActionPlan::Replace(e)
-            | ActionPlan::Floor(e)
-            | ActionPlan::Ceiling(e) => e,
-            _ => return m.skipped,
+        let Some(amount) = m.action.amount() else {
+            return m.skipped;
         };
         match self.number(amount) {
             Ok(Some(n)) => action(&m.action, n),
@@ -215,17 +250,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         match self.number(e)? {
             Some(n) => Ok(n),
             None => {
-                let written = match &m.rule.kind {
-                    ModifierKind::IncreaseRate { rate, .. }
-                    | ModifierKind::DecreaseRate { rate, .. } => Some(rate),
-                    ModifierKind::IncreaseAmount(e)
-                    | ModifierKind::DecreaseAmount(e)
-                    | ModifierKind::Multiply(e)
-                    | ModifierKind::Replace(e)
-                    | ModifierKind::Floor(e)
-                    | ModifierKind::Ceiling(e) => Some(e),
-                    ModifierKind::Exemption | ModifierKind::Round(_) => None,
-                };
+                let written = m.rule.kind.amount();
                 let missing = written.map(|e| self.missing(e)).unwrap_or_default();
                 Err(self.error(EvalErrorKind::Undecidable { missing }, m.site))
             }

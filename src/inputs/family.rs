@@ -2,15 +2,14 @@
 //! JSON numbers or strings with a decimal comma or point, booleans or `oui`/`non`,
 //! dates, values of a `choix`. Every wrong field is reported, naming it.
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
+use super::values::{choice_names, convert, date_error, parse_date};
 use crate::eval::Family;
 use crate::eval::trace::{ProofId, Provenance};
-use crate::rules::{ChoiceId, Deliberation, InputId, Value, ValueType};
+use crate::rules::{Deliberation, InputId, Value, ValueType};
 use crate::syntax::lines::fold;
 
 /// A family read from JSON: the family, what is wrong with it, what is doubtful.
@@ -294,156 +293,10 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
     read
 }
 
-/// The meaning of each column of a CSV header, resolved once for a whole batch.
-#[derive(Debug, Clone)]
-pub struct Columns {
-    kinds: Vec<ColumnKind>,
-    /// Columns that name no input and look like none (ignored: `nom`, `classe`).
-    pub warnings: Vec<FamilyWarning>,
-    /// What makes the header unusable: a file priced with it could get wrong prices
-    /// in silence.
-    pub problems: Vec<HeaderProblem>,
-}
-
-/// Why a CSV header is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HeaderProblem {
-    /// Two columns for one input (`résidence` twice, or `Résidence` and `residence`).
-    Duplicate { first: String, second: String },
-    /// A column that names no input but looks like one (`reserve_a_temp`, or a name
-    /// garbled by a wrong encoding): its values would be dropped.
-    Misspelt { column: String, suggestion: String },
-    /// No column names an input (a wrong separator or encoding).
-    NoInput,
-}
-
-impl Columns {
-    /// The index of the `id` column, if any.
-    pub fn id(&self) -> Option<usize> {
-        self.kinds.iter().position(|k| *k == ColumnKind::Id)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ColumnKind {
-    Id,
-    Date,
-    Input(usize),
-    Ignored,
-}
-
-/// Resolves the columns of a CSV header (names of inputs, accents optional, `id`, `date`).
-pub fn columns(d: &Deliberation, header: &[String]) -> Columns {
-    let mut warnings = Vec::new();
-    let mut problems = Vec::new();
-    let kinds: Vec<ColumnKind> = header
-        .iter()
-        .map(|key| {
-            let folded = fold(key);
-            match folded.as_str() {
-                "id" => return ColumnKind::Id,
-                "date" => return ColumnKind::Date,
-                _ => {}
-            }
-            let found = d
-                .inputs
-                .iter()
-                .position(|i| i.name == *key)
-                .or_else(|| d.inputs.iter().position(|i| fold(&i.name) == folded));
-            match found {
-                Some(index) => ColumnKind::Input(index),
-                None => {
-                    let names = d.inputs.iter().map(|i| i.name.as_str());
-                    match crate::check::closest(key, names) {
-                        Some(suggestion) => problems.push(HeaderProblem::Misspelt {
-                            column: key.clone(),
-                            suggestion,
-                        }),
-                        None => warnings.push(FamilyWarning {
-                            field: key.clone(),
-                            kind: FamilyWarningKind::UnknownKey { suggestion: None },
-                        }),
-                    }
-                    ColumnKind::Ignored
-                }
-            }
-        })
-        .collect();
-    for (i, kind) in kinds.iter().enumerate() {
-        if *kind == ColumnKind::Ignored {
-            continue;
-        }
-        if let Some(first) = kinds[..i].iter().position(|k| k == kind) {
-            problems.push(HeaderProblem::Duplicate {
-                first: header.get(first).cloned().unwrap_or_default(),
-                second: header.get(i).cloned().unwrap_or_default(),
-            });
-        }
-    }
-    if !kinds.iter().any(|k| matches!(k, ColumnKind::Input(_))) && !d.inputs.is_empty() {
-        problems.push(HeaderProblem::NoInput);
-    }
-    Columns {
-        kinds,
-        warnings,
-        problems,
-    }
-}
-
-/// Reads one CSV row whose columns are `columns`; empty fields are not given.
-pub fn read_family_fields(
-    d: &Deliberation,
-    columns: &Columns,
-    header: &[String],
-    fields: &[std::borrow::Cow<'_, str>],
-) -> FamilyRead {
-    let mut read = FamilyRead {
-        family: Family::new(d),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-    };
-    for ((kind, name), field) in columns.kinds.iter().zip(header).zip(fields) {
-        if field.is_empty() {
-            continue;
-        }
-        match kind {
-            ColumnKind::Id => read.family.id = Some(field.to_string()),
-            ColumnKind::Date => match parse_date(field) {
-                Some(date) => read.family.date = Some(date),
-                None => read.error(name, date_error(field)),
-            },
-            ColumnKind::Input(index) => {
-                let Some(input) = d.inputs.get(*index) else {
-                    continue;
-                };
-                match convert_text(d, &input.ty, input.whole, field) {
-                    Ok(value) => {
-                        let provenance = if input.certified.is_some() {
-                            read.warnings.push(FamilyWarning {
-                                field: name.clone(),
-                                kind: FamilyWarningKind::NotCertified,
-                            });
-                            Provenance::DeclaredNotCertified
-                        } else {
-                            Provenance::Declared
-                        };
-                        let id = InputId(u32::try_from(*index).unwrap_or(u32::MAX));
-                        read.family.set(id, Some(value), provenance);
-                    }
-                    Err(kind) => read.error(name, kind),
-                }
-            }
-            ColumnKind::Ignored => {}
-        }
-    }
-    read.declared_limits(d);
-    read
-}
-
 /// Whether a certified address (`45450 FAY AUX LOGES`) is in the deliberation's
 /// `territoire`: its postal code, and its town when the territory names one (compared
 /// without case, accents, hyphens, apostrophes, and with `saint` written `st`).
-pub fn in_territory(territory: &[(String, Option<String>)], address: &str) -> bool {
+fn in_territory(territory: &[(String, Option<String>)], address: &str) -> bool {
     let address = address.trim();
     let (code, town) = address.split_at(address.find(' ').unwrap_or(address.len()));
     let norm = |t: &str| -> String {
@@ -614,7 +467,7 @@ fn apply(d: &Deliberation, found: super::proofs::Read, read: &mut FamilyRead) {
     }
 }
 
-fn value_text(d: &Deliberation, value: Value) -> String {
+pub(super) fn value_text(d: &Deliberation, value: Value) -> String {
     match value {
         Value::Number(n) => crate::french::number(n),
         Value::Choice(c) => d.choices.get(c.0 as usize).cloned().unwrap_or_default(),
@@ -623,8 +476,6 @@ fn value_text(d: &Deliberation, value: Value) -> String {
     }
 }
 
-/// The warnings that depend on the date of the service: a QF older than 12 months, an
-/// income year other than N-1 or N-2.
 /// How many children are under 18 on `date`, and how many of them were counted
 /// without knowing whether their 18th birthday had passed (a date of birth with `00`
 /// parts: the earliest day it allows is taken, so a doubt counts as an adult).
@@ -661,6 +512,8 @@ fn minor_children(births: &[(i32, u32, u32)], date: NaiveDate) -> (u32, u32) {
     (minors, unsure)
 }
 
+/// The warnings that depend on the date of the service: a QF older than 12 months, an
+/// income year other than N-1 or N-2.
 pub fn dated_warnings(family: &Family, date: NaiveDate) -> Vec<FamilyWarning> {
     use crate::eval::trace::Api;
     use chrono::Datelike;
@@ -750,7 +603,7 @@ impl FamilyRead {
 
     /// The bounds (`de 0 à 150`) and the `obligatoire` of the deliberation's inputs,
     /// checked once every field and document is read.
-    fn declared_limits(&mut self, d: &Deliberation) {
+    pub(super) fn declared_limits(&mut self, d: &Deliberation) {
         for (index, input) in d.inputs.iter().enumerate() {
             let given = self.family.given.get(index).copied().flatten();
             match given {
@@ -774,212 +627,10 @@ impl FamilyRead {
         }
     }
 
-    fn error(&mut self, field: &str, kind: FamilyErrorKind) {
+    pub(super) fn error(&mut self, field: &str, kind: FamilyErrorKind) {
         self.errors.push(FamilyError {
             field: field.to_string(),
             kind,
         });
     }
-}
-
-/// A JSON value as a value of type `ty`.
-fn convert(
-    d: &Deliberation,
-    ty: &ValueType,
-    whole: bool,
-    json: &Json,
-) -> Result<Value, FamilyErrorKind> {
-    let wrong = || FamilyErrorKind::WrongType {
-        expected: ty.clone(),
-        choices: choice_names(d, ty),
-    };
-    match ty {
-        ValueType::Amount | ValueType::Number | ValueType::Rate => {
-            let n = match json {
-                Json::Number(n) => {
-                    let text = n.to_string();
-                    if too_precise(&text) {
-                        return Err(number_error(&text, wrong()));
-                    }
-                    Decimal::from_str(&text)
-                        .or_else(|_| Decimal::from_scientific(&text))
-                        .map_err(|_| number_error(&text, wrong()))?
-                }
-                Json::String(s) if too_precise(s) => return Err(number_error(s, wrong())),
-                Json::String(s) => parse_number(s, *ty == ValueType::Rate)
-                    .ok_or_else(|| number_error(s, wrong()))?,
-                _ => return Err(wrong()),
-            };
-            number_value(ty, whole, n)
-        }
-        ValueType::Boolean => match json {
-            Json::Bool(b) => Ok(Value::Bool(*b)),
-            Json::String(s) => match s.trim() {
-                "oui" | "true" => Ok(Value::Bool(true)),
-                "non" | "false" => Ok(Value::Bool(false)),
-                other => match fold(other).as_str() {
-                    "oui" | "true" => Ok(Value::Bool(true)),
-                    "non" | "false" => Ok(Value::Bool(false)),
-                    _ => Err(wrong()),
-                },
-            },
-            _ => Err(wrong()),
-        },
-        ValueType::Date => match json {
-            Json::String(s) => parse_date(s).map(Value::Date).ok_or_else(|| date_error(s)),
-            _ => Err(wrong()),
-        },
-        ValueType::Choice(ids) => {
-            let Json::String(s) = json else {
-                return Err(wrong());
-            };
-            let name = |id: &ChoiceId| d.choices.get(id.0 as usize).map_or("", String::as_str);
-            ids.iter()
-                .find(|id| name(id) == s.trim())
-                .or_else(|| {
-                    let wanted = fold(s.trim());
-                    ids.iter().find(|id| fold(name(id)) == wanted)
-                })
-                .map(|id| Value::Choice(*id))
-                .ok_or_else(|| FamilyErrorKind::NotAChoice {
-                    value: s.clone(),
-                    allowed: choice_names(d, ty),
-                })
-        }
-    }
-}
-
-fn choice_names(d: &Deliberation, ty: &ValueType) -> Vec<String> {
-    match ty {
-        ValueType::Choice(ids) => ids
-            .iter()
-            .filter_map(|id| d.choices.get(id.0 as usize).cloned())
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// A number given for an input of type `ty`: never negative, whole when it must be,
-/// at most two decimals for an amount.
-fn number_value(ty: &ValueType, whole: bool, n: Decimal) -> Result<Value, FamilyErrorKind> {
-    if n < Decimal::ZERO {
-        return Err(FamilyErrorKind::Negative);
-    }
-    if whole && !n.fract().is_zero() {
-        return Err(FamilyErrorKind::NotWhole);
-    }
-    let n = n.normalize();
-    if *ty == ValueType::Amount && n.scale() > 2 {
-        return Err(FamilyErrorKind::TooPrecise);
-    }
-    Ok(Value::Number(n))
-}
-
-/// A text value (a CSV field) as a value of type `ty`.
-fn convert_text(
-    d: &Deliberation,
-    ty: &ValueType,
-    whole: bool,
-    text: &str,
-) -> Result<Value, FamilyErrorKind> {
-    match ty {
-        ValueType::Amount | ValueType::Number | ValueType::Rate => {
-            let wrong = || FamilyErrorKind::WrongType {
-                expected: ty.clone(),
-                choices: Vec::new(),
-            };
-            if too_precise(text) {
-                return Err(number_error(text, wrong()));
-            }
-            let n = parse_number(text, *ty == ValueType::Rate)
-                .ok_or_else(|| number_error(text, wrong()))?;
-            number_value(ty, whole, n)
-        }
-        _ => convert(d, ty, whole, &Json::String(text.to_string())),
-    }
-}
-
-/// `"612,50"`, `"1 500"`, `"612.5"`, and for a rate `"30 %"`.
-fn parse_number(text: &str, rate: bool) -> Option<Decimal> {
-    let trimmed = text.trim();
-    if trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Decimal::from_str(trimmed).ok();
-    }
-    let (digits, percent) = match trimmed.strip_suffix('%') {
-        Some(rest) => (rest, true),
-        None => (trimmed.trim_end_matches('€'), false),
-    };
-    let cleaned: String = digits
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{A0}' | '\u{202F}'))
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    let n = Decimal::from_str(&cleaned).ok()?;
-    match (percent, rate) {
-        (true, true) => n.checked_div(Decimal::ONE_HUNDRED),
-        (true, false) => None,
-        (false, _) => Some(n),
-    }
-}
-
-/// `2025-10-15` or `15/10/2025`.
-/// The error of a date that [`parse_date`] does not read: impossible when it has the
-/// shape of a date (`2025-02-29`), unreadable otherwise.
-pub fn date_error(text: &str) -> FamilyErrorKind {
-    let t = text.trim();
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let shaped = {
-        let dashes: Vec<&str> = t.split('-').collect();
-        let slashes: Vec<&str> = t.split('/').collect();
-        (dashes.len() == 3 && dashes.iter().all(|p| digits(p)))
-            || (slashes.len() == 3 && slashes.iter().all(|p| digits(p)))
-    };
-    if shaped {
-        FamilyErrorKind::ImpossibleDate {
-            text: text.to_string(),
-        }
-    } else {
-        FamilyErrorKind::BadDate {
-            text: text.to_string(),
-        }
-    }
-}
-
-/// The error of a number that does not fit an exact decimal: out of range when it is
-/// written as a number, of the wrong type otherwise.
-fn number_error(text: &str, wrong: FamilyErrorKind) -> FamilyErrorKind {
-    let t = text.trim().trim_end_matches(['€', '%']).trim();
-    let numeric = !t.is_empty()
-        && t.bytes().any(|b| b.is_ascii_digit())
-        && t.chars().all(|c| {
-            c.is_ascii_digit()
-                || matches!(
-                    c,
-                    '.' | ',' | 'e' | 'E' | '+' | '-' | ' ' | '\u{A0}' | '\u{202F}'
-                )
-        });
-    if numeric {
-        FamilyErrorKind::NumberOutOfRange {
-            text: text.to_string(),
-        }
-    } else {
-        wrong
-    }
-}
-
-/// More than 28 decimals: `rust_decimal` would round them away (0,000…01 becomes 0).
-fn too_precise(text: &str) -> bool {
-    let t = text.trim();
-    let decimals = t
-        .split(['.', ','])
-        .nth(1)
-        .map(|d| d.bytes().take_while(u8::is_ascii_digit).count());
-    !t.contains(['e', 'E']) && decimals.is_some_and(|n| n > 28)
-}
-
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let text = text.trim();
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .ok()
 }

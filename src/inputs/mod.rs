@@ -1,12 +1,15 @@
 //! What families give: a JSON object keyed by input names (LANGUAGE.md §12).
 
+mod csv;
 mod family;
 mod proofs;
 pub mod records;
+mod values;
 
+pub use csv::{Columns, HeaderProblem, columns, read_family_fields};
 pub use family::{
-    Columns, FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind,
-    HeaderProblem, columns, dated_warnings, parse_date, parse_family, read_family,
-    read_family_fields, read_family_json,
+    FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind, dated_warnings,
+    parse_family, read_family, read_family_json,
 };
 pub use proofs::Expected as ProofExpected;
+pub use values::parse_date;

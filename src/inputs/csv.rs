@@ -1,0 +1,155 @@
+//! The header of a CSV file of families, resolved once for a whole batch, and the
+//! family of each of its rows.
+
+use super::family::{FamilyRead, FamilyWarning, FamilyWarningKind};
+use super::values::{convert_text, date_error, parse_date};
+use crate::eval::Family;
+use crate::eval::trace::Provenance;
+use crate::rules::{Deliberation, InputId};
+use crate::syntax::lines::fold;
+
+/// The meaning of each column of a CSV header, resolved once for a whole batch.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    kinds: Vec<ColumnKind>,
+    /// Columns that name no input and look like none (ignored: `nom`, `classe`).
+    pub warnings: Vec<FamilyWarning>,
+    /// What makes the header unusable: a file priced with it could get wrong prices
+    /// in silence.
+    pub problems: Vec<HeaderProblem>,
+}
+
+/// Why a CSV header is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderProblem {
+    /// Two columns for one input (`résidence` twice, or `Résidence` and `residence`).
+    Duplicate { first: String, second: String },
+    /// A column that names no input but looks like one (`reserve_a_temp`, or a name
+    /// garbled by a wrong encoding): its values would be dropped.
+    Misspelt { column: String, suggestion: String },
+    /// No column names an input (a wrong separator or encoding).
+    NoInput,
+}
+
+impl Columns {
+    /// The index of the `id` column, if any.
+    pub fn id(&self) -> Option<usize> {
+        self.kinds.iter().position(|k| *k == ColumnKind::Id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ColumnKind {
+    Id,
+    Date,
+    Input(usize),
+    Ignored,
+}
+
+/// Resolves the columns of a CSV header (names of inputs, accents optional, `id`, `date`).
+pub fn columns(d: &Deliberation, header: &[String]) -> Columns {
+    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
+    let kinds: Vec<ColumnKind> = header
+        .iter()
+        .map(|key| {
+            let folded = fold(key);
+            match folded.as_str() {
+                "id" => return ColumnKind::Id,
+                "date" => return ColumnKind::Date,
+                _ => {}
+            }
+            let found = d
+                .inputs
+                .iter()
+                .position(|i| i.name == *key)
+                .or_else(|| d.inputs.iter().position(|i| fold(&i.name) == folded));
+            match found {
+                Some(index) => ColumnKind::Input(index),
+                None => {
+                    let names = d.inputs.iter().map(|i| i.name.as_str());
+                    match crate::check::closest(key, names) {
+                        Some(suggestion) => problems.push(HeaderProblem::Misspelt {
+                            column: key.clone(),
+                            suggestion,
+                        }),
+                        None => warnings.push(FamilyWarning {
+                            field: key.clone(),
+                            kind: FamilyWarningKind::UnknownKey { suggestion: None },
+                        }),
+                    }
+                    ColumnKind::Ignored
+                }
+            }
+        })
+        .collect();
+    for (i, kind) in kinds.iter().enumerate() {
+        if *kind == ColumnKind::Ignored {
+            continue;
+        }
+        if let Some(first) = kinds[..i].iter().position(|k| k == kind) {
+            problems.push(HeaderProblem::Duplicate {
+                first: header.get(first).cloned().unwrap_or_default(),
+                second: header.get(i).cloned().unwrap_or_default(),
+            });
+        }
+    }
+    if !kinds.iter().any(|k| matches!(k, ColumnKind::Input(_))) && !d.inputs.is_empty() {
+        problems.push(HeaderProblem::NoInput);
+    }
+    Columns {
+        kinds,
+        warnings,
+        problems,
+    }
+}
+
+/// Reads one CSV row whose columns are `columns`; empty fields are not given.
+pub fn read_family_fields(
+    d: &Deliberation,
+    columns: &Columns,
+    header: &[String],
+    fields: &[std::borrow::Cow<'_, str>],
+) -> FamilyRead {
+    let mut read = FamilyRead {
+        family: Family::new(d),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for ((kind, name), field) in columns.kinds.iter().zip(header).zip(fields) {
+        if field.is_empty() {
+            continue;
+        }
+        match kind {
+            ColumnKind::Id => read.family.id = Some(field.to_string()),
+            ColumnKind::Date => match parse_date(field) {
+                Some(date) => read.family.date = Some(date),
+                None => read.error(name, date_error(field)),
+            },
+            ColumnKind::Input(index) => {
+                let Some(input) = d.inputs.get(*index) else {
+                    continue;
+                };
+                match convert_text(d, &input.ty, input.whole, field) {
+                    Ok(value) => {
+                        let provenance = if input.certified.is_some() {
+                            read.warnings.push(FamilyWarning {
+                                field: name.clone(),
+                                kind: FamilyWarningKind::NotCertified,
+                            });
+                            Provenance::DeclaredNotCertified
+                        } else {
+                            Provenance::Declared
+                        };
+                        let id = InputId(u32::try_from(*index).unwrap_or(u32::MAX));
+                        read.family.set(id, Some(value), provenance);
+                    }
+                    Err(kind) => read.error(name, kind),
+                }
+            }
+            ColumnKind::Ignored => {}
+        }
+    }
+    read.declared_limits(d);
+    read
+}

@@ -1,0 +1,214 @@
+//! Values given by families (JSON values, CSV fields) read as the values of the
+//! deliberation's inputs, with the error that names what is wrong.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+
+use super::family::FamilyErrorKind;
+use crate::rules::{ChoiceId, Deliberation, Value, ValueType};
+use crate::syntax::lines::fold;
+
+/// A JSON value as a value of type `ty`.
+pub(super) fn convert(
+    d: &Deliberation,
+    ty: &ValueType,
+    whole: bool,
+    json: &Json,
+) -> Result<Value, FamilyErrorKind> {
+    let wrong = || FamilyErrorKind::WrongType {
+        expected: ty.clone(),
+        choices: choice_names(d, ty),
+    };
+    match ty {
+        ValueType::Amount | ValueType::Number | ValueType::Rate => {
+            let n = match json {
+                Json::Number(n) => {
+                    let text = n.to_string();
+                    if too_precise(&text) {
+                        return Err(number_error(&text, wrong()));
+                    }
+                    Decimal::from_str(&text)
+                        .or_else(|_| Decimal::from_scientific(&text))
+                        .map_err(|_| number_error(&text, wrong()))?
+                }
+                Json::String(s) if too_precise(s) => return Err(number_error(s, wrong())),
+                Json::String(s) => parse_number(s, *ty == ValueType::Rate)
+                    .ok_or_else(|| number_error(s, wrong()))?,
+                _ => return Err(wrong()),
+            };
+            number_value(ty, whole, n)
+        }
+        ValueType::Boolean => match json {
+            Json::Bool(b) => Ok(Value::Bool(*b)),
+            Json::String(s) => match s.trim() {
+                "oui" | "true" => Ok(Value::Bool(true)),
+                "non" | "false" => Ok(Value::Bool(false)),
+                other => match fold(other).as_str() {
+                    "oui" | "true" => Ok(Value::Bool(true)),
+                    "non" | "false" => Ok(Value::Bool(false)),
+                    _ => Err(wrong()),
+                },
+            },
+            _ => Err(wrong()),
+        },
+        ValueType::Date => match json {
+            Json::String(s) => parse_date(s).map(Value::Date).ok_or_else(|| date_error(s)),
+            _ => Err(wrong()),
+        },
+        ValueType::Choice(ids) => {
+            let Json::String(s) = json else {
+                return Err(wrong());
+            };
+            let name = |id: &ChoiceId| d.choices.get(id.0 as usize).map_or("", String::as_str);
+            ids.iter()
+                .find(|id| name(id) == s.trim())
+                .or_else(|| {
+                    let wanted = fold(s.trim());
+                    ids.iter().find(|id| fold(name(id)) == wanted)
+                })
+                .map(|id| Value::Choice(*id))
+                .ok_or_else(|| FamilyErrorKind::NotAChoice {
+                    value: s.clone(),
+                    allowed: choice_names(d, ty),
+                })
+        }
+    }
+}
+
+pub(super) fn choice_names(d: &Deliberation, ty: &ValueType) -> Vec<String> {
+    match ty {
+        ValueType::Choice(ids) => ids
+            .iter()
+            .filter_map(|id| d.choices.get(id.0 as usize).cloned())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A number given for an input of type `ty`: never negative, whole when it must be,
+/// at most two decimals for an amount.
+fn number_value(ty: &ValueType, whole: bool, n: Decimal) -> Result<Value, FamilyErrorKind> {
+    if n < Decimal::ZERO {
+        return Err(FamilyErrorKind::Negative);
+    }
+    if whole && !n.fract().is_zero() {
+        return Err(FamilyErrorKind::NotWhole);
+    }
+    let n = n.normalize();
+    if *ty == ValueType::Amount && n.scale() > 2 {
+        return Err(FamilyErrorKind::TooPrecise);
+    }
+    Ok(Value::Number(n))
+}
+
+/// A text value (a CSV field) as a value of type `ty`.
+pub(super) fn convert_text(
+    d: &Deliberation,
+    ty: &ValueType,
+    whole: bool,
+    text: &str,
+) -> Result<Value, FamilyErrorKind> {
+    match ty {
+        ValueType::Amount | ValueType::Number | ValueType::Rate => {
+            let wrong = || FamilyErrorKind::WrongType {
+                expected: ty.clone(),
+                choices: Vec::new(),
+            };
+            if too_precise(text) {
+                return Err(number_error(text, wrong()));
+            }
+            let n = parse_number(text, *ty == ValueType::Rate)
+                .ok_or_else(|| number_error(text, wrong()))?;
+            number_value(ty, whole, n)
+        }
+        _ => convert(d, ty, whole, &Json::String(text.to_string())),
+    }
+}
+
+/// `"612,50"`, `"1 500"`, `"612.5"`, and for a rate `"30 %"`.
+fn parse_number(text: &str, rate: bool) -> Option<Decimal> {
+    let trimmed = text.trim();
+    if trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Decimal::from_str(trimmed).ok();
+    }
+    let (digits, percent) = match trimmed.strip_suffix('%') {
+        Some(rest) => (rest, true),
+        None => (trimmed.trim_end_matches('€'), false),
+    };
+    let cleaned: String = digits
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{A0}' | '\u{202F}'))
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    let n = Decimal::from_str(&cleaned).ok()?;
+    match (percent, rate) {
+        (true, true) => n.checked_div(Decimal::ONE_HUNDRED),
+        (true, false) => None,
+        (false, _) => Some(n),
+    }
+}
+
+/// The error of a date that [`parse_date`] does not read: impossible when it has the
+/// shape of a date (`2025-02-29`), unreadable otherwise.
+pub(super) fn date_error(text: &str) -> FamilyErrorKind {
+    let t = text.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let shaped = {
+        let dashes: Vec<&str> = t.split('-').collect();
+        let slashes: Vec<&str> = t.split('/').collect();
+        (dashes.len() == 3 && dashes.iter().all(|p| digits(p)))
+            || (slashes.len() == 3 && slashes.iter().all(|p| digits(p)))
+    };
+    if shaped {
+        FamilyErrorKind::ImpossibleDate {
+            text: text.to_string(),
+        }
+    } else {
+        FamilyErrorKind::BadDate {
+            text: text.to_string(),
+        }
+    }
+}
+
+/// The error of a number that does not fit an exact decimal: out of range when it is
+/// written as a number, of the wrong type otherwise.
+fn number_error(text: &str, wrong: FamilyErrorKind) -> FamilyErrorKind {
+    let t = text.trim().trim_end_matches(['€', '%']).trim();
+    let numeric = !t.is_empty()
+        && t.bytes().any(|b| b.is_ascii_digit())
+        && t.chars().all(|c| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '.' | ',' | 'e' | 'E' | '+' | '-' | ' ' | '\u{A0}' | '\u{202F}'
+                )
+        });
+    if numeric {
+        FamilyErrorKind::NumberOutOfRange {
+            text: text.to_string(),
+        }
+    } else {
+        wrong
+    }
+}
+
+/// More than 28 decimals: `rust_decimal` would round them away (0,000…01 becomes 0).
+fn too_precise(text: &str) -> bool {
+    let t = text.trim();
+    let decimals = t
+        .split(['.', ','])
+        .nth(1)
+        .map(|d| d.bytes().take_while(u8::is_ascii_digit).count());
+    !t.contains(['e', 'E']) && decimals.is_some_and(|n| n > 28)
+}
+
+/// `2025-10-15` or `15/10/2025`.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+        .ok()
+}
