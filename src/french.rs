@@ -90,6 +90,15 @@ fn joined(items: &[String], conjunction: &str) -> String {
     }
 }
 
+/// `1er`, `2e`, `3e`: a rank as French writes it.
+pub fn ordinal(n: usize) -> String {
+    if n == 1 {
+        "1er".to_string()
+    } else {
+        format!("{n}e")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

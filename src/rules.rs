@@ -24,6 +24,56 @@ pub struct Deliberation {
     pub examples: Vec<Example>,
     /// The values of every `choix`, indexed by [`ChoiceId`].
     pub choices: Vec<String>,
+    /// `rang des enfants …`: how the children of a family are ranked.
+    #[serde(default)]
+    pub ranking: Option<Ranking>,
+}
+
+/// Whose value an input is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Scope {
+    /// The family's (`entrées`): one value for every child.
+    #[default]
+    Family,
+    /// Each child's (`entrées de chaque enfant`).
+    Child,
+    /// `rang`, given by the ranking of the children (`rang des enfants …`).
+    Rank,
+}
+
+/// `rang des enfants …`: the rule that gives each child its rank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ranking {
+    pub by: RankBy,
+    /// The input `rang` it gives.
+    pub rank: InputId,
+    pub label: Option<String>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+/// What the children are ranked by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RankBy {
+    /// `dans l'ordre donné par la famille`
+    Given,
+    /// A child's input (`naissance`, `âge`), in that direction.
+    Input(InputId, Direction),
+    /// A tariff's price before the modifiers that depend on the rank.
+    Tariff(usize, Direction),
+}
+
+/// The order of `rang des enfants … du plus âgé au plus jeune`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Direction {
+    /// `du plus âgé au plus jeune`: the earliest date, or the largest age, first.
+    Oldest,
+    /// `du plus jeune au plus âgé`
+    Youngest,
+    /// `du plus élevé au plus bas`: the largest value first.
+    Highest,
+    /// `du plus bas au plus élevé`
+    Lowest,
 }
 
 /// The header of the deliberation.
@@ -127,6 +177,9 @@ pub struct Input {
     pub places: Option<(ChoiceId, ChoiceId)>,
     pub label: Option<String>,
     pub line: usize,
+    /// The family's, a child's, or the rank.
+    #[serde(default)]
+    pub scope: Scope,
 }
 
 /// A named value: an intermediate definition, a table column, or a tariff's base value.
@@ -304,6 +357,10 @@ pub struct Modifier {
     pub label: Option<String>,
     pub article: ArticleId,
     pub line: usize,
+    /// It reads the rank of the child (`si rang ≥ 3`): set aside when the children are
+    /// ranked by the price of its tariff.
+    #[serde(default)]
+    pub reads_rank: bool,
 }
 
 /// What a modifier does to the running value.
@@ -464,5 +521,21 @@ pub struct Example {
     /// `attendu repas = erreur E118`: the tariff (every tariff when `None`), the code
     /// if written, the line.
     #[serde(default)]
+    pub errors: Vec<(Option<usize>, Option<String>, usize)>,
+    /// `enfant « Léa » : naissance = 12/03/2014`: the children of the family.
+    #[serde(default)]
+    pub children: Vec<ExampleChild>,
+}
+
+/// A child of an `exemple`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExampleChild {
+    pub name: String,
+    pub line: usize,
+    /// The child's inputs; `None` is `inconnu`.
+    pub inputs: Vec<(InputId, Option<Value>)>,
+    /// `attendu repas de « Léa » = 1,50 €`: the tariff, the amount, the line.
+    pub expected: Vec<(usize, Decimal, usize)>,
+    /// `attendu repas de « Léa » = erreur`: as [`Example::errors`].
     pub errors: Vec<(Option<usize>, Option<String>, usize)>,
 }

@@ -7,7 +7,7 @@ use crate::syntax::ast::{self, Cell, ExprKind};
 /// The nodes each node uses directly. The nodes are the definitions, then one node per
 /// tariff (index `definitions + t`), its final price: a tariff's name in an expression
 /// is that price, which uses the tariff's base and everything its modifiers use.
-pub fn dependencies(symbols: &Symbols<'_>) -> Vec<Vec<usize>> {
+pub fn dependencies(symbols: &Symbols<'_>, names: &[Vec<String>]) -> Vec<Vec<usize>> {
     let n = symbols.definitions.len();
     let resolve = |names: &[String]| {
         let mut used: Vec<usize> = names
@@ -24,6 +24,24 @@ pub fn dependencies(symbols: &Symbols<'_>) -> Vec<Vec<usize>> {
         used.dedup();
         used
     };
+    let tariffs = symbols
+        .tariffs
+        .iter()
+        .zip(names.get(n..).unwrap_or_default());
+    let mut nodes: Vec<Vec<usize>> = names.iter().take(n).map(|used| resolve(used)).collect();
+    nodes.extend(tariffs.map(|(tariff, used)| {
+        let mut used = resolve(used);
+        if let Some((_, base)) = symbols.tariff(&tariff.decl.name.text) {
+            used.push(base);
+        }
+        used
+    }));
+    nodes
+}
+
+/// The names each node mentions directly: a definition's expression or its column's
+/// keys and cells; a tariff's final price, its modifiers' amounts and conditions.
+pub fn direct_names(symbols: &Symbols<'_>) -> Vec<Vec<String>> {
     let definitions = symbols.definitions.iter().map(|entry| {
         let mut names = Vec::new();
         match entry.source {
@@ -35,7 +53,7 @@ pub fn dependencies(symbols: &Symbols<'_>) -> Vec<Vec<usize>> {
                 }
             }
         }
-        resolve(&names)
+        names
     });
     let tariffs = symbols.tariffs.iter().map(|tariff| {
         let name = tariff.decl.name.text.as_str();
@@ -51,17 +69,13 @@ pub fn dependencies(symbols: &Symbols<'_>) -> Vec<Vec<usize>> {
                 _ => {}
             }
         }
-        let mut used = resolve(&names);
-        if let Some((_, base)) = symbols.tariff(name) {
-            used.push(base);
-        }
-        used
+        names
     });
     definitions.chain(tariffs).collect()
 }
 
 /// Every name a modifier line mentions, in its amount and its condition.
-fn modifier_names(modifier: &ast::Modifier, names: &mut Vec<String>) {
+pub fn modifier_names(modifier: &ast::Modifier, names: &mut Vec<String>) {
     use ast::ModifierKind as M;
     match &modifier.kind {
         M::Increase { amount, .. } | M::Decrease { amount, .. } => names_in(amount, names),

@@ -6,6 +6,19 @@ use super::facts::{Grain, Ty};
 use crate::rules::{ArithOp, Interval};
 use crate::span::Span;
 
+/// Why a ranking key cannot rank children.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RankProblem {
+    /// An input of the family: the same for every child.
+    FamilyInput,
+    /// A value that is not a child's input nor a tariff.
+    NotChildValue,
+    /// A date or a number ranked by price words, or a price by age words.
+    Direction { date: bool },
+    /// A value that is neither a number nor a date.
+    Type,
+}
+
 /// A finding of the checker, at its main place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckError {
@@ -30,6 +43,19 @@ pub enum CheckErrorKind {
     /// A chain of calculations too deep to evaluate safely (`d1 = d0 + 1`, `d2 = d1 + 1`,
     /// … thousands of times): `depth` levels of expressions.
     ChainTooDeep { name: String, depth: usize },
+    /// `rang` declared as an input (or a second `rang des enfants`) where a ranking
+    /// rule gives it.
+    RankDeclared { ranking: Span },
+    /// The ranking key reads the rank: `reader` is the value that reads it.
+    RankCycle {
+        key: String,
+        reader: String,
+        at: Span,
+    },
+    /// The ranking key cannot rank children.
+    RankKey { key: String, problem: RankProblem },
+    /// `attendu repas de « Léa »` where the example has no child « Léa ».
+    ExampleUnknownChild { name: String, known: Vec<String> },
     /// `de 150 à 0` on an input: the greatest value is below the least.
     BoundsReversed,
     /// A name defined twice.

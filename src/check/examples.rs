@@ -5,84 +5,67 @@ use super::Checker;
 use super::error::{CheckError, CheckErrorKind};
 use super::names::NameRef;
 use crate::rules::{self, Value};
-use crate::syntax::ast::Literal;
+use crate::syntax::ast::{self, Literal};
 
 impl Checker<'_> {
     pub(super) fn examples(&mut self) -> Vec<rules::Example> {
         let file = self.file;
         let mut examples = Vec::new();
         for example in &file.examples {
-            let mut inputs = Vec::new();
-            let mut date = None;
-            for (name, literal) in &example.assignments {
-                match self.symbols.names.get(name.text.as_str()).copied() {
-                    Some(NameRef::Input(id)) => {
-                        if let Literal::Unknown(_) = literal {
-                            inputs.push((id, None));
-                            continue;
-                        }
-                        let ty = self.input_facts.get(id.0 as usize).map(|f| f.ty.clone());
-                        if let Some(value) = ty.and_then(|ty| self.literal_value(literal, &ty)) {
-                            inputs.push((id, Some(value)));
-                        }
-                    }
-                    Some(NameRef::ServiceDate) => {
-                        if let Some(Value::Date(d)) =
-                            self.literal_value(literal, &super::facts::Ty::Date)
-                        {
-                            date = Some(d);
-                        }
-                    }
-                    // An input whose declaration could not be read is reported there.
-                    None if self.broken.contains(name.text.as_str()) => {}
-                    _ => self.errors.push(CheckError {
-                        kind: CheckErrorKind::ExampleNotInput {
-                            name: name.text.clone(),
-                        },
-                        span: name.span,
-                    }),
-                }
-            }
+            let (inputs, date) = self.example_inputs(&example.assignments);
+            let mut children: Vec<rules::ExampleChild> = example
+                .children
+                .iter()
+                .map(|child| rules::ExampleChild {
+                    name: child.name.text.clone(),
+                    line: self.line(child.span),
+                    inputs: self.example_inputs(&child.assignments).0,
+                    expected: Vec::new(),
+                    errors: Vec::new(),
+                })
+                .collect();
             let mut expected = Vec::new();
-            for (name, amount) in &example.expected {
-                let tariff = self.symbols.tariff_index(&name.text);
-                match tariff {
-                    Some(index) => {
-                        if amount.unit == crate::syntax::ast::Unit::Percent {
-                            self.errors.push(CheckError {
-                                kind: CheckErrorKind::ExampleValue {
-                                    name: name.text.clone(),
-                                    expected: super::facts::Ty::Amount,
-                                },
-                                span: amount.span,
-                            });
-                        }
-                        expected.push((index, amount.value, self.line(name.span)));
-                    }
-                    None => self.errors.push(CheckError {
-                        kind: CheckErrorKind::ExpectedNotTariff {
+            for (name, amount, child) in &example.expected {
+                let Some(index) = self.expected_tariff(name) else {
+                    continue;
+                };
+                if amount.unit == crate::syntax::ast::Unit::Percent {
+                    self.errors.push(CheckError {
+                        kind: CheckErrorKind::ExampleValue {
                             name: name.text.clone(),
+                            expected: super::facts::Ty::Amount,
                         },
-                        span: name.span,
-                    }),
+                        span: amount.span,
+                    });
+                }
+                let line = self.line(name.span);
+                match child {
+                    None => expected.push((index, amount.value, line)),
+                    Some(child) => {
+                        if let Some(c) = self.example_child(&mut children, child) {
+                            c.expected.push((index, amount.value, line));
+                        }
+                    }
                 }
             }
             let mut errors = Vec::new();
             for expected in &example.expected_errors {
                 let line = self.line(expected.span);
-                let Some(name) = &expected.tariff else {
-                    errors.push((None, expected.code.clone(), line));
-                    continue;
+                let tariff = match &expected.tariff {
+                    None => None,
+                    Some(name) => match self.expected_tariff(name) {
+                        Some(index) => Some(index),
+                        None => continue,
+                    },
                 };
-                let tariff = self.symbols.tariff_index(&name.text);
-                match tariff {
-                    Some(index) => errors.push((Some(index), expected.code.clone(), line)),
-                    None => self.errors.push(CheckError {
-                        kind: CheckErrorKind::ExpectedNotTariff {
-                            name: name.text.clone(),
-                        },
-                        span: name.span,
-                    }),
+                let error = (tariff, expected.code.clone(), line);
+                match &expected.child {
+                    None => errors.push(error),
+                    Some(child) => {
+                        if let Some(c) = self.example_child(&mut children, child) {
+                            c.errors.push(error);
+                        }
+                    }
                 }
             }
             examples.push(rules::Example {
@@ -92,8 +75,99 @@ impl Checker<'_> {
                 inputs,
                 expected,
                 errors,
+                children,
             });
         }
         examples
+    }
+
+    /// The inputs (and the date) an example, or a child of it, sets.
+    fn example_inputs(
+        &mut self,
+        assignments: &[(ast::Name, Literal)],
+    ) -> (
+        Vec<(rules::InputId, Option<Value>)>,
+        Option<chrono::NaiveDate>,
+    ) {
+        let mut inputs = Vec::new();
+        let mut date = None;
+        for (name, literal) in assignments {
+            match self.symbols.names.get(name.text.as_str()).copied() {
+                Some(NameRef::Input(id))
+                    if self
+                        .inputs
+                        .get(id.0 as usize)
+                        .is_some_and(|i| i.scope == rules::Scope::Rank) =>
+                {
+                    if let Some((ranking, _, _)) = self.symbols.ranking {
+                        self.errors.push(CheckError {
+                            kind: CheckErrorKind::RankDeclared {
+                                ranking: ranking.span,
+                            },
+                            span: name.span,
+                        });
+                    }
+                }
+                Some(NameRef::Input(id)) => {
+                    if let Literal::Unknown(_) = literal {
+                        inputs.push((id, None));
+                        continue;
+                    }
+                    let ty = self.input_facts.get(id.0 as usize).map(|f| f.ty.clone());
+                    if let Some(value) = ty.and_then(|ty| self.literal_value(literal, &ty)) {
+                        inputs.push((id, Some(value)));
+                    }
+                }
+                Some(NameRef::ServiceDate) => {
+                    if let Some(Value::Date(d)) =
+                        self.literal_value(literal, &super::facts::Ty::Date)
+                    {
+                        date = Some(d);
+                    }
+                }
+                // An input whose declaration could not be read is reported there.
+                None if self.broken.contains(name.text.as_str()) => {}
+                _ => self.errors.push(CheckError {
+                    kind: CheckErrorKind::ExampleNotInput {
+                        name: name.text.clone(),
+                    },
+                    span: name.span,
+                }),
+            }
+        }
+        (inputs, date)
+    }
+
+    /// The tariff an `attendu` names, or an error.
+    fn expected_tariff(&mut self, name: &ast::Name) -> Option<usize> {
+        let index = self.symbols.tariff_index(&name.text);
+        if index.is_none() {
+            self.errors.push(CheckError {
+                kind: CheckErrorKind::ExpectedNotTariff {
+                    name: name.text.clone(),
+                },
+                span: name.span,
+            });
+        }
+        index
+    }
+
+    /// The child of the example named by `de « Léa »`, or an error.
+    fn example_child<'c>(
+        &mut self,
+        children: &'c mut [rules::ExampleChild],
+        name: &ast::Text,
+    ) -> Option<&'c mut rules::ExampleChild> {
+        let found = children.iter().position(|c| c.name == name.text);
+        if found.is_none() {
+            self.errors.push(CheckError {
+                kind: CheckErrorKind::ExampleUnknownChild {
+                    name: name.text.clone(),
+                    known: children.iter().map(|c| c.name.clone()).collect(),
+                },
+                span: name.span,
+            });
+        }
+        children.get_mut(found?)
     }
 }

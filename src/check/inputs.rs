@@ -167,6 +167,39 @@ impl Checker<'_> {
                 },
                 label: decl.label.as_ref().map(|t| t.text.clone()),
                 line: self.line(decl.span),
+                scope: if decl.child {
+                    rules::Scope::Child
+                } else {
+                    rules::Scope::Family
+                },
+            });
+        }
+        // `rang des enfants …` gives `rang`: a whole number from 1, always known (1 for
+        // a family priced without its children).
+        if let Some((ranking, _, _)) = self.symbols.ranking {
+            let one = Decimal::ONE;
+            self.input_facts.push(Facts {
+                ty: Ty::Number,
+                grain: Grain::WHOLE,
+                range: Range {
+                    low: Some(one),
+                    high: None,
+                },
+                unknown: BTreeSet::new(),
+            });
+            self.inputs.push(rules::Input {
+                name: super::names::RANK.to_string(),
+                ty: rules::ValueType::Number,
+                whole: true,
+                certified: None,
+                default: Some(Value::Number(one)),
+                low: None,
+                high: None,
+                required: false,
+                places: None,
+                label: Some("rang de l'enfant dans la fratrie".to_string()),
+                line: self.line(ranking.span),
+                scope: rules::Scope::Rank,
             });
         }
     }

@@ -11,6 +11,7 @@ pub mod facts;
 mod inputs;
 mod modifiers;
 mod names;
+mod ranking;
 mod tables;
 
 use std::collections::HashSet;
@@ -70,6 +71,8 @@ pub(crate) struct Checker<'a> {
     tables: Vec<Option<rules::Table>>,
     /// The typed cells of each table, by row then column, filled as columns are checked.
     table_cells: Vec<Vec<Vec<Option<rules::Expr>>>>,
+    /// By node (definitions, then tariffs' final prices): whether it reads `rang`.
+    rank_readers: Vec<bool>,
 }
 
 impl<'a> Checker<'a> {
@@ -96,13 +99,16 @@ impl<'a> Checker<'a> {
             service_date: service_date(&file.header),
             tables: vec![None; tables],
             table_cells: vec![Vec::new(); tables],
+            rank_readers: Vec::new(),
         }
     }
 
     fn run(&mut self, syntax_ok: bool) -> Option<Deliberation> {
         self.header();
         self.inputs();
-        let dependencies = cycles::dependencies(&self.symbols);
+        let names = cycles::direct_names(&self.symbols);
+        let dependencies = cycles::dependencies(&self.symbols, &names);
+        self.rank_readers = ranking::readers(&self.symbols, &names, &dependencies);
         let (mut order, poisoned) = cycles::order(&self.symbols, &dependencies, &mut self.errors);
         for (node, depth) in cycles::too_deep(&self.symbols, &dependencies, &order) {
             let name = match self.symbols.definitions.get(node) {
@@ -135,12 +141,15 @@ impl<'a> Checker<'a> {
             self.table(t);
         }
         let tariffs = self.tariffs();
+        let ranking = self.ranking(&dependencies);
         let examples = self.examples();
         let has_error = self.errors.iter().any(|e| !e.kind.is_warning());
         if has_error || !syntax_ok {
             return None;
         }
-        self.assemble(order, tariffs, examples)
+        let mut deliberation = self.assemble(order, tariffs, examples)?;
+        deliberation.ranking = ranking;
+        Some(deliberation)
     }
 
     /// The line of a byte offset.
@@ -318,6 +327,7 @@ impl<'a> Checker<'a> {
             tariffs,
             examples,
             choices: self.symbols.choices.clone(),
+            ranking: None,
         })
     }
 }

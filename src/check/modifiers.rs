@@ -297,6 +297,7 @@ impl Checker<'_> {
         let rule = rules::Modifier {
             kind,
             condition,
+            reads_rank: self.modifier_reads_rank(modifier),
             label: modifier.label.as_ref().map(|t| t.text.clone()),
             article: Self::article_id(article),
             line: self.line(modifier.span),

@@ -133,7 +133,12 @@ pub struct Symbols<'a> {
     choice_ids: HashMap<String, ChoiceId>,
     /// Where each name is defined, for duplicates.
     spans: HashMap<&'a str, Span>,
+    /// `rang des enfants …`, its article, and the input `rang` it gives.
+    pub ranking: Option<(&'a ast::Ranking, usize, InputId)>,
 }
+
+/// The name of the rank a ranking rule gives.
+pub const RANK: &str = "rang";
 
 impl<'a> Symbols<'a> {
     /// Collects the names of `file`; duplicates and reserved words go to `errors`.
@@ -153,6 +158,7 @@ impl<'a> Symbols<'a> {
                 }
             }
         }
+        symbols.ranking(file, errors);
         for (article, a) in file.articles.iter().enumerate() {
             for item in &a.items {
                 symbols.item(item, article, errors);
@@ -186,8 +192,46 @@ impl<'a> Symbols<'a> {
         symbols
     }
 
+    /// The first `rang des enfants …` gives the input `rang`, after the declared ones;
+    /// `rang` declared as an input too is an error.
+    fn ranking(&mut self, file: &'a ast::File, errors: &mut Vec<CheckError>) {
+        let found = file.articles.iter().enumerate().find_map(|(article, a)| {
+            a.items.iter().find_map(|item| match item {
+                ArticleItem::Ranking(r) => Some((r, article)),
+                _ => None,
+            })
+        });
+        let Some((ranking, article)) = found else {
+            return;
+        };
+        let id = InputId(u32::try_from(file.inputs.len()).unwrap_or(u32::MAX));
+        self.ranking = Some((ranking, article, id));
+        if let Some(input) = file.inputs.iter().find(|i| fold(&i.name.text) == RANK) {
+            errors.push(CheckError {
+                kind: CheckErrorKind::RankDeclared {
+                    ranking: ranking.span,
+                },
+                span: input.span,
+            });
+        }
+        self.names.insert(RANK, NameRef::Input(id));
+        self.spans.insert(RANK, ranking.span);
+    }
+
     fn item(&mut self, item: &'a ArticleItem, article: usize, errors: &mut Vec<CheckError>) {
         match item {
+            ArticleItem::Ranking(r) => {
+                if let Some((first, _, _)) = self.ranking
+                    && !std::ptr::eq(first, r)
+                {
+                    errors.push(CheckError {
+                        kind: CheckErrorKind::RankDeclared {
+                            ranking: first.span,
+                        },
+                        span: r.span,
+                    });
+                }
+            }
             ArticleItem::Definition(d) => {
                 if let Some((TypeName::Choice(values), _)) = &d.ty {
                     for value in values {

@@ -537,6 +537,10 @@ impl Checker<'_> {
         let Some(header) = &table.header else {
             return;
         };
+        // A price by rank goes down as the rank goes up: that is what it is for.
+        if self.symbols.ranking.is_some() && table.key.text == super::names::RANK {
+            return;
+        }
         let mut rows: Vec<(Decimal, usize)> = matches
             .iter()
             .enumerate()

@@ -30,8 +30,23 @@ pub fn run(args: &EvalArgs) -> u8 {
     let today = chrono::Local::now().date_naive();
     let date = tarif::eval::service_date(&read.family, given_date, today);
     read.at_date(d, date);
-    let priced = read.price(d, date, &tariffs, true);
+    let with_children = !read.family.children.is_empty();
+    let (priced, children) = if with_children {
+        (Vec::new(), read.price_children(d, date, &tariffs, true))
+    } else {
+        (read.price(d, date, &tariffs, true), Vec::new())
+    };
     let output = match args.format {
+        Format::Json if with_children => {
+            let json = tarif::report::result::children_to_json(&document, &read, date, &children);
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            )
+        }
+        Format::Texte if with_children => {
+            tarif::report::result::children_to_text(&document, &read, date, &children)
+        }
         Format::Json => {
             let json = tarif::report::result::to_json(&document, &read, date, &priced);
             format!(
@@ -44,7 +59,11 @@ pub fn run(args: &EvalArgs) -> u8 {
     if let Err(status) = super::print_out(&output) {
         return status;
     }
-    let priced_all = read.errors.is_empty() && priced.iter().all(|p| p.result.is_ok());
+    let priced_all = read.errors.is_empty()
+        && priced.iter().all(|p| p.result.is_ok())
+        && children
+            .iter()
+            .all(|c| c.priced.iter().all(|p| p.result.is_ok()));
     if priced_all { SUCCESS } else { FAILURE }
 }
 

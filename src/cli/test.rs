@@ -40,7 +40,12 @@ pub fn run(args: &super::TestArgs) -> u8 {
                 continue;
             };
             for check in &outcome.checks {
-                let name = d.tariffs.get(check.tariff).map_or("", |t| t.name.as_str());
+                let tariff = d.tariffs.get(check.tariff).map_or("", |t| t.name.as_str());
+                let child = check
+                    .child
+                    .and_then(|c| example.children.get(c))
+                    .map_or(String::new(), |c| format!(" de « {} »", c.name));
+                let name = format!("{tariff}{child}");
                 let expected = match &check.expected {
                     Expected::Amount(amount) => {
                         format!("= {}", tarif::report::justification::amount(*amount))

@@ -63,6 +63,9 @@ pub enum Code {
     /// `certifié CAF.résidence` without a `territoire` line that says which postal codes
     /// are the commune's.
     E026,
+    /// `rang` declared as an input where `rang des enfants …` gives it, or two ranking
+    /// rules.
+    E027,
     /// A gap in a table: values of the key that no row takes.
     E030,
     /// An overlap in a table: values two rows take.
@@ -82,12 +85,20 @@ pub enum Code {
     /// A chain of calculations too deep to evaluate safely: thousands of definitions
     /// each using the previous one.
     E041,
+    /// A ranking of the children that depends on the rank: `rang des enfants selon le
+    /// tarif repas` where the base price of `repas` reads `rang`.
+    E042,
+    /// A ranking key that cannot rank children: a family's input, a value of the wrong
+    /// kind, or an order that does not fit it (`du plus âgé` on a price).
+    E043,
     /// An example sets a name that is not an input.
     E050,
     /// `attendu x` where `x` is not a tariff.
     E051,
     /// An expected amount written as a rate.
     E052,
+    /// `attendu repas de « Léa »` in an example that has no child « Léa ».
+    E053,
     /// `applicable du` after `au`.
     E060,
     /// A row whose values come before those of the row above.
@@ -136,6 +147,7 @@ impl Code {
         Code::E024,
         Code::E025,
         Code::E026,
+        Code::E027,
         Code::E030,
         Code::E031,
         Code::E032,
@@ -145,9 +157,12 @@ impl Code {
         Code::E036,
         Code::E040,
         Code::E041,
+        Code::E042,
+        Code::E043,
         Code::E050,
         Code::E051,
         Code::E052,
+        Code::E053,
         Code::E060,
         Code::W001,
         Code::W002,

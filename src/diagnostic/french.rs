@@ -259,6 +259,12 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
     let span = error.span;
     let ty = |t: &Ty| type_name(t, choices);
     match &error.kind {
+        C::RankDeclared { .. }
+        | C::RankCycle { .. }
+        | C::RankKey { .. }
+        | C::ExampleUnknownChild { .. } => {
+            super::ranking::from_check(error)
+        }
         C::UnknownName { name, suggestion } => {
             let d = Diagnostic::new(
                 Code::E011,

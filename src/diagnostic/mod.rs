@@ -3,6 +3,7 @@
 
 mod codes;
 mod french;
+mod ranking;
 
 pub use codes::Code;
 pub(crate) use french::{from_check, from_syntax};

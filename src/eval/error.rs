@@ -53,6 +53,13 @@ pub enum EvalErrorKind {
         low: Option<Decimal>,
         high: Option<Decimal>,
     },
+    /// A child's rank cannot be computed: its value of the ranking key is unknown
+    /// (`child` counts from 1; `id` is the child's, if given).
+    RankUnknown {
+        child: usize,
+        id: Option<String>,
+        key: String,
+    },
     /// The date of the service is outside the deliberation's applicable period.
     OutsidePeriod {
         date: NaiveDate,
@@ -76,6 +83,7 @@ impl EvalErrorKind {
             EvalErrorKind::NoTariff { .. } => "E109",
             EvalErrorKind::OutOfBounds { .. } => "E118",
             EvalErrorKind::MissingRequired { .. } => "E119",
+            EvalErrorKind::RankUnknown { .. } => "E129",
         }
     }
 }

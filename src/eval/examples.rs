@@ -22,6 +22,9 @@ pub enum Expected {
 #[derive(Debug, Clone)]
 pub struct Check {
     pub tariff: usize,
+    /// The child of the example it is about (index in its children), if any; an
+    /// `attendu` without a child, in an example with children, is the family's total.
+    pub child: Option<usize>,
     pub expected: Expected,
     /// The line of `attendu`.
     pub line: usize,
@@ -68,6 +71,14 @@ pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
             family.set(*input, *value, Provenance::Declared);
         }
         let date = example.date.unwrap_or(d.meta.applicable_from);
+        if !example.children.is_empty() {
+            let checks = children_checks(d, example, family, date);
+            for check in &checks {
+                reached(d, &check.justification, &mut reached_rows, &mut applied);
+            }
+            outcomes.push(Outcome { example: e, checks });
+            continue;
+        }
         let mut checks = Vec::new();
         let amounts = example
             .expected
@@ -82,26 +93,10 @@ pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
         });
         for (tariff, expected, line) in amounts.chain(errors) {
             let (obtained, justification) = session.justify(&family, date, tariff);
-            for step in &justification.steps {
-                match step {
-                    Step::Row { table, row, .. } => {
-                        let line = d
-                            .tables
-                            .get(table.0 as usize)
-                            .and_then(|t| t.rows.get(*row));
-                        reached_rows.extend(line.map(|r| r.line));
-                    }
-                    Step::Modifier(m) if m.applied => {
-                        applied.insert(m.line);
-                    }
-                    Step::MostFavourable { options, .. } => {
-                        applied.extend(options.iter().filter(|m| m.applied).map(|m| m.line));
-                    }
-                    _ => {}
-                }
-            }
+            reached(d, &justification, &mut reached_rows, &mut applied);
             checks.push(Check {
                 tariff,
+                child: None,
                 expected,
                 line,
                 obtained,
@@ -122,6 +117,112 @@ pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
         .filter(|line| !applied.contains(line))
         .collect();
     (outcomes, Coverage { rows, modifiers })
+}
+
+/// Records the table rows and the modifiers a justification reached.
+fn reached(
+    d: &Deliberation,
+    justification: &Justification,
+    rows: &mut BTreeSet<usize>,
+    applied: &mut BTreeSet<usize>,
+) {
+    for step in &justification.steps {
+        match step {
+            Step::Row { table, row, .. } => {
+                let line = d
+                    .tables
+                    .get(table.0 as usize)
+                    .and_then(|t| t.rows.get(*row));
+                rows.extend(line.map(|r| r.line));
+            }
+            Step::Modifier(m) if m.applied => {
+                applied.insert(m.line);
+            }
+            Step::MostFavourable { options, .. } => {
+                applied.extend(options.iter().filter(|m| m.applied).map(|m| m.line));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The checks of an example with children: each child ranked and priced as a family
+/// would be; an `attendu` without a child is the family's total.
+fn children_checks(
+    d: &Deliberation,
+    example: &crate::rules::Example,
+    mut family: Family,
+    date: chrono::NaiveDate,
+) -> Vec<Check> {
+    family.children = example
+        .children
+        .iter()
+        .map(|c| super::Child {
+            id: Some(c.name.clone()),
+            given: c
+                .inputs
+                .iter()
+                .filter_map(|(input, value)| value.map(|v| (*input, v, Provenance::Declared)))
+                .collect(),
+        })
+        .collect();
+    let priced = super::price_children(d, &family, date, &[], true);
+    let expectations = |expected: &[(usize, Decimal, usize)],
+                        errors: &[(Option<usize>, Option<String>, usize)]| {
+        let amounts = expected
+            .iter()
+            .map(|&(tariff, amount, line)| (tariff, Expected::Amount(amount), line));
+        let errors = errors.iter().flat_map(|(tariff, code, line)| {
+            let tariffs = match tariff {
+                Some(t) => *t..*t + 1,
+                None => 0..d.tariffs.len(),
+            };
+            tariffs.map(move |t| (t, Expected::Error(code.clone()), *line))
+        });
+        amounts.chain(errors).collect::<Vec<_>>()
+    };
+    let mut checks = Vec::new();
+    for (tariff, expected, line) in expectations(&example.expected, &example.errors) {
+        let mut total: Result<Decimal, EvalError> = Ok(Decimal::ZERO);
+        for child in &priced {
+            let Some(p) = child.priced.iter().find(|p| p.tariff == tariff) else {
+                continue;
+            };
+            total = match (total, &p.result) {
+                (Ok(sum), Ok(amount)) => Ok(sum + amount),
+                (Err(e), _) => Err(e),
+                (Ok(_), Err(e)) => Err(e.clone()),
+            };
+        }
+        checks.push(Check {
+            tariff,
+            child: None,
+            expected,
+            line,
+            obtained: total,
+            justification: Justification::default(),
+        });
+    }
+    for (c, child) in example.children.iter().enumerate() {
+        let Some(found) = priced.iter().find(|p| p.child == c) else {
+            continue;
+        };
+        for (tariff, expected, line) in expectations(&child.expected, &child.errors) {
+            let Some(p) = found.priced.iter().find(|p| p.tariff == tariff) else {
+                continue;
+            };
+            checks.push(Check {
+                tariff,
+                child: Some(c),
+                expected,
+                line,
+                obtained: p.result.clone(),
+                justification: p.justification.clone().unwrap_or_default(),
+            });
+        }
+    }
+    checks.sort_by_key(|c| c.line);
+    checks
 }
 
 /// The line of every modifier of every tariff.

@@ -1,6 +1,7 @@
 //! The evaluator: a family's price for a tariff, exact to the cent, over the validated
 //! rule tree only. With a [`trace::Recorder`] it also gives the justification.
 
+mod children;
 mod error;
 pub mod examples;
 mod expr;
@@ -11,6 +12,7 @@ mod tabulate;
 mod tariff;
 pub mod trace;
 
+pub use children::{Child, ChildPriced, price_children, ranks};
 pub use error::{EvalError, EvalErrorKind};
 pub(crate) use expr::key_name;
 pub use plan::Plan;
@@ -40,6 +42,8 @@ pub struct Family {
     /// Certified dates of birth (year, month, day; 0 when not known) waiting for the
     /// date of the service to give a count of minor children to an input.
     pub births: Vec<Births>,
+    /// `enfants`: each child's own inputs. Empty for a family priced as one child.
+    pub children: Vec<Child>,
 }
 
 /// The certified dates of birth (year, month, day; 0 when not known) for an input,
@@ -56,6 +60,7 @@ impl Family {
             unavailable: vec![None; deliberation.inputs.len()],
             proofs: Vec::new(),
             births: Vec::new(),
+            children: Vec::new(),
         }
     }
 
@@ -68,6 +73,7 @@ impl Family {
             unavailable: Vec::new(),
             proofs: Vec::new(),
             births: Vec::new(),
+            children: Vec::new(),
         }
     }
 
@@ -120,7 +126,18 @@ impl<'p> Session<'p> {
         date: NaiveDate,
         tariff: usize,
     ) -> Result<Decimal, EvalError> {
-        self.run(family, date, tariff, NoTrace).0
+        self.run(family, date, tariff, NoTrace, false).0
+    }
+
+    /// The price of tariff number `tariff` with the modifiers that read the rank set
+    /// aside: the key of `rang des enfants selon le tarif …`.
+    pub fn price_before_rank(
+        &mut self,
+        family: &Family,
+        date: NaiveDate,
+        tariff: usize,
+    ) -> Result<Decimal, EvalError> {
+        self.run(family, date, tariff, NoTrace, true).0
     }
 
     /// The price and its justification.
@@ -130,7 +147,7 @@ impl<'p> Session<'p> {
         date: NaiveDate,
         tariff: usize,
     ) -> (Result<Decimal, EvalError>, trace::Justification) {
-        let (result, recorder) = self.run(family, date, tariff, Recorder::new());
+        let (result, recorder) = self.run(family, date, tariff, Recorder::new(), false);
         (
             result,
             trace::Justification {
@@ -150,7 +167,7 @@ impl<'p> Session<'p> {
         justification: &mut trace::Justification,
     ) -> Result<Decimal, EvalError> {
         let steps = std::mem::take(&mut justification.steps);
-        let (result, recorder) = self.run(family, date, tariff, Recorder::reusing(steps));
+        let (result, recorder) = self.run(family, date, tariff, Recorder::reusing(steps), false);
         justification.steps = recorder.finish();
         result
     }
@@ -161,6 +178,7 @@ impl<'p> Session<'p> {
         date: NaiveDate,
         tariff: usize,
         tracer: T,
+        skip_rank: bool,
     ) -> (Result<Decimal, EvalError>, T) {
         let plan: &Plan<'p> = &self.plan;
         if let Err(e) = check_period(plan.deliberation(), date) {
@@ -179,6 +197,7 @@ impl<'p> Session<'p> {
             &mut self.shown,
             tracer,
         );
+        evaluator.skip_rank = skip_rank;
         let result = evaluator.tariff(tariff).map_err(|e| *e);
         (result, evaluator.into_tracer())
     }

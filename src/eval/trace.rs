@@ -22,6 +22,8 @@ pub enum Provenance {
     Certified(ProofId),
     /// Not given: the certified document that should have given it is an API error.
     Unavailable(ProofId),
+    /// `rang`: given by the ranking of the children (`rang des enfants …`).
+    Ranked,
 }
 
 /// Index of a document in [`crate::eval::Family::proofs`].
@@ -211,6 +213,15 @@ pub enum Step {
     ImplicitRounding {
         before: Decimal,
         after: Decimal,
+    },
+    /// The child's rank among the `of` children of the family, by the ranking rule of
+    /// the deliberation, and the child's value of its key (none for the family's
+    /// order); `tie` when another child has the same value (the family's order decides).
+    Rank {
+        rank: u32,
+        of: u32,
+        key: Option<Shown>,
+        tie: bool,
     },
 }
 

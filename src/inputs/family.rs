@@ -74,6 +74,25 @@ pub enum FamilyErrorKind {
     Required,
     /// A field of a `justificatifs` document that cannot be read (the field is its path).
     MalformedProof { expected: super::proofs::Expected },
+    /// `enfants` and the inputs of each child in the wrong place.
+    Children { problem: ChildrenProblem },
+}
+
+/// What is wrong with `enfants`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChildrenProblem {
+    /// `enfants` is not a list of objects.
+    NotAList,
+    /// A child that is not an object.
+    NotAnObject,
+    /// A list with no child.
+    Empty,
+    /// An input of the family given inside a child (`enfants[0].quotient_caf`).
+    FamilyInput,
+    /// An input of each child given beside `enfants`, for the whole family.
+    ChildInput,
+    /// `rang` given, where the deliberation ranks the children itself.
+    Rank,
 }
 
 /// A field that is used, or ignored, with a doubt.
@@ -227,6 +246,7 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
                 continue;
             }
             "justificatifs" => continue,
+            "enfants" if value.is_array() || !has_input(deliberation, "enfants") => continue,
             _ => {}
         }
         let found = deliberation
@@ -289,8 +309,117 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
     {
         read_proofs(deliberation, documents, &mut read);
     }
+    if let Some((key, children)) = object.iter().find(|(k, v)| {
+        fold(k) == "enfants" && (v.is_array() || !has_input(deliberation, "enfants"))
+    }) {
+        read_children(deliberation, key, children, &mut read);
+    }
     read.declared_limits(deliberation);
     read
+}
+
+/// Whether the deliberation has an input named `name` (accents and case aside).
+fn has_input(d: &Deliberation, name: &str) -> bool {
+    d.inputs.iter().any(|i| fold(&i.name) == name)
+}
+
+/// Reads `enfants`: each child's inputs. When the deliberation declares inputs of each
+/// child (or ranks them), a child gives only those, and the family gives the others.
+fn read_children(d: &Deliberation, key: &str, children: &Json, read: &mut FamilyRead) {
+    use crate::rules::Scope;
+    let problem = |problem| FamilyErrorKind::Children { problem };
+    let Some(list) = children.as_array() else {
+        read.error(key, problem(ChildrenProblem::NotAList));
+        return;
+    };
+    if list.is_empty() {
+        read.error(key, problem(ChildrenProblem::Empty));
+        return;
+    }
+    let scoped = d.ranking.is_some() || d.inputs.iter().any(|i| i.scope == Scope::Child);
+    for (index, input) in d.inputs.iter().enumerate() {
+        if scoped
+            && input.scope == Scope::Child
+            && read.family.given.get(index).is_some_and(Option::is_some)
+        {
+            read.error(&input.name, problem(ChildrenProblem::ChildInput));
+        }
+    }
+    for (c, child) in list.iter().enumerate() {
+        let at = |field: &str| format!("{key}[{c}].{field}");
+        let Some(object) = child.as_object() else {
+            read.error(
+                &format!("{key}[{c}]"),
+                problem(ChildrenProblem::NotAnObject),
+            );
+            continue;
+        };
+        let mut one = crate::eval::Child::default();
+        for (field, value) in object {
+            let folded = fold(field);
+            if folded == "id" {
+                one.id = match value {
+                    Json::String(s) => Some(s.clone()),
+                    Json::Null => None,
+                    other => Some(other.to_string()),
+                };
+                continue;
+            }
+            let found = d
+                .inputs
+                .iter()
+                .position(|i| i.name == *field)
+                .or_else(|| d.inputs.iter().position(|i| fold(&i.name) == folded));
+            let Some((index, input)) = found.and_then(|i| Some((i, d.inputs.get(i)?))) else {
+                let names = d.inputs.iter().map(|i| i.name.as_str());
+                read.warnings.push(FamilyWarning {
+                    field: at(field),
+                    kind: FamilyWarningKind::UnknownKey {
+                        suggestion: crate::check::closest(field, names),
+                    },
+                });
+                continue;
+            };
+            match input.scope {
+                Scope::Rank => {
+                    read.error(&at(field), problem(ChildrenProblem::Rank));
+                    continue;
+                }
+                Scope::Family if scoped => {
+                    read.error(&at(field), problem(ChildrenProblem::FamilyInput));
+                    continue;
+                }
+                _ => {}
+            }
+            if value.is_null() {
+                continue;
+            }
+            let id = InputId(u32::try_from(index).unwrap_or(u32::MAX));
+            match convert(d, &input.ty, input.whole, value) {
+                Ok(v) => {
+                    let below = matches!(v, Value::Number(n) if input.low.is_some_and(|l| n < l));
+                    let above = matches!(v, Value::Number(n) if input.high.is_some_and(|h| n > h));
+                    if below || above {
+                        let kind = FamilyErrorKind::OutOfBounds {
+                            low: input.low,
+                            high: input.high,
+                        };
+                        read.error(&at(field), kind);
+                    }
+                    one.given.push((id, v, Provenance::Declared));
+                }
+                Err(kind) => read.error(&at(field), kind),
+            }
+        }
+        for (index, input) in d.inputs.iter().enumerate() {
+            let id = InputId(u32::try_from(index).unwrap_or(u32::MAX));
+            let given = one.given.iter().any(|(i, _, _)| *i == id);
+            if input.scope == Scope::Child && input.required && input.default.is_none() && !given {
+                read.error(&at(&input.name), FamilyErrorKind::Required);
+            }
+        }
+        read.family.children.push(one);
+    }
 }
 
 /// Whether a certified address (`45450 FAY AUX LOGES`) is in the deliberation's
@@ -601,10 +730,29 @@ impl FamilyRead {
         crate::eval::price_all(d, &self.family, date, tariffs, justify)
     }
 
+    /// Prices each child of the family (`enfants`) on `date`; nothing when a field is
+    /// wrong or the family gives no children.
+    pub fn price_children(
+        &self,
+        d: &Deliberation,
+        date: NaiveDate,
+        tariffs: &[usize],
+        justify: bool,
+    ) -> Vec<crate::eval::ChildPriced> {
+        if !self.errors.is_empty() || self.family.children.is_empty() {
+            return Vec::new();
+        }
+        crate::eval::price_children(d, &self.family, date, tariffs, justify)
+    }
+
     /// The bounds (`de 0 à 150`) and the `obligatoire` of the deliberation's inputs,
     /// checked once every field and document is read.
     pub(super) fn declared_limits(&mut self, d: &Deliberation) {
         for (index, input) in d.inputs.iter().enumerate() {
+            // Each child's, checked child by child.
+            if input.scope == crate::rules::Scope::Child && !self.family.children.is_empty() {
+                continue;
+            }
             let given = self.family.given.get(index).copied().flatten();
             match given {
                 Some((Value::Number(n), _)) => {

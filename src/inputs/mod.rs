@@ -8,8 +8,8 @@ mod values;
 
 pub use csv::{Columns, HeaderProblem, columns, read_family_fields};
 pub use family::{
-    FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind, dated_warnings,
-    parse_family, read_family, read_family_json,
+    ChildrenProblem, FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind,
+    dated_warnings, parse_family, read_family, read_family_json,
 };
 pub use proofs::Expected as ProofExpected;
 pub use values::parse_date;

@@ -118,6 +118,7 @@ pub fn provenance_text(p: Provenance, proof: Option<&Proof>) -> String {
             format!("absent de la réponse {}", api_name(proof.api))
         }
         (Provenance::Certified(_) | Provenance::Unavailable(_), _) => "certifié".to_string(),
+        (Provenance::Ranked, _) => "donné par le rang des enfants".to_string(),
     }
 }
 
@@ -279,6 +280,52 @@ fn modifier_line(d: &Deliberation, m: &ModifierStep) -> String {
     }
 }
 
+/// The ranking rule in words: `rang des enfants selon naissance, du plus âgé au plus
+/// jeune`.
+pub fn ranking_text(d: &Deliberation) -> String {
+    use crate::rules::{Direction, RankBy};
+    let Some(ranking) = &d.ranking else {
+        return String::new();
+    };
+    let direction = |dir: Direction| match dir {
+        Direction::Oldest => "du plus âgé au plus jeune",
+        Direction::Youngest => "du plus jeune au plus âgé",
+        Direction::Highest => "du plus élevé au plus bas",
+        Direction::Lowest => "du plus bas au plus élevé",
+    };
+    let rule = match ranking.by {
+        RankBy::Given => "rang des enfants dans l'ordre donné par la famille".to_string(),
+        RankBy::Input(input, dir) => {
+            let name = d
+                .inputs
+                .get(input.0 as usize)
+                .map_or("", |i| i.name.as_str());
+            format!("rang des enfants selon {name}, {}", direction(dir))
+        }
+        RankBy::Tariff(t, dir) => {
+            let name = d.tariffs.get(t).map_or("", |t| t.name.as_str());
+            format!(
+                "rang des enfants selon le tarif {name} (avant les modificateurs liés au rang), {}",
+                direction(dir)
+            )
+        }
+    };
+    match &ranking.label {
+        Some(label) => format!("{rule} « {label} »"),
+        None => rule,
+    }
+}
+
+/// The key of the ranking, by name (`naissance`, `cours`), if any.
+fn ranking_key(d: &Deliberation) -> Option<String> {
+    use crate::rules::RankBy;
+    match d.ranking.as_ref()?.by {
+        RankBy::Given => None,
+        RankBy::Input(input, _) => d.inputs.get(input.0 as usize).map(|i| i.name.clone()),
+        RankBy::Tariff(t, _) => d.tariffs.get(t).map(|t| t.name.clone()),
+    }
+}
+
 /// The steps of a justification as lines of French text.
 pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
     let mut out = Vec::with_capacity(steps.len());
@@ -291,8 +338,12 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                 proof,
             } => {
                 let (name, line) = input_of(d, *input);
+                let at = match &d.ranking {
+                    Some(r) if r.rank == *input => place(d, r.article, line),
+                    _ => format!("entrées, ligne {line}"),
+                };
                 out.push(format!(
-                    "entrées, ligne {line} : {name} = {} ({})",
+                    "{at} : {name} = {} ({})",
                     shown_text(d, *value),
                     input_provenance(d, *input, *provenance, proof.as_deref())
                 ));
@@ -343,6 +394,28 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                 ));
             }
             Step::Modifier(m) => out.push(modifier_line(d, m)),
+            Step::Rank { rank, of, key, tie } => {
+                let Some(ranking) = &d.ranking else {
+                    continue;
+                };
+                let value = match (ranking_key(d), key) {
+                    (Some(name), Some(value)) => {
+                        format!(" : {name} = {}", shown_text(d, *value))
+                    }
+                    _ => String::new(),
+                };
+                let tie = if *tie {
+                    " (à égalité : dans l'ordre donné par la famille)"
+                } else {
+                    ""
+                };
+                out.push(format!(
+                    "{} : {}{value} → {} des {of} enfants{tie}, rang = {rank}",
+                    place(d, ranking.article, ranking.line),
+                    ranking_text(d),
+                    french::ordinal(*rank as usize)
+                ));
+            }
             Step::MostFavourable {
                 options,
                 chosen,
@@ -472,6 +545,23 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
                 json!({ "etape": "base", "montant": amount_json(*amount), "article": article, "ligne": line })
             }
             Step::Modifier(m) => modifier_json(d, m),
+            Step::Rank { rank, of, key, tie } => {
+                let (article, line) = match &d.ranking {
+                    Some(r) => article_json(d, r.article, r.line),
+                    None => (Json::Null, Json::Null),
+                };
+                json!({
+                    "etape": "rang",
+                    "rang": rank,
+                    "enfants": of,
+                    "regle": ranking_text(d),
+                    "cle": ranking_key(d),
+                    "valeur_cle": key.map(|k| shown_json(d, k)),
+                    "egalite": tie,
+                    "article": article,
+                    "ligne": line,
+                })
+            }
             Step::MostFavourable { options, chosen, before, after, article, line } => {
                 let (article, line) = article_json(d, *article, *line);
                 json!({

@@ -40,6 +40,15 @@ pub fn eval_error(error: &EvalError) -> Message {
             format!("aucune ligne de la grille ne prend cette valeur de « {key} »")
         }
         EvalErrorKind::DivisionByZero => "division par zéro".to_string(),
+        EvalErrorKind::RankUnknown { child, id, key } => {
+            let id = id
+                .as_ref()
+                .map_or(String::new(), |id| format!(" (« {id} »)"));
+            format!(
+                "le rang des enfants ne peut pas être calculé : « {key} » manque pour le {} enfant{id}",
+                french::ordinal(*child)
+            )
+        }
         EvalErrorKind::MissingRequired { input } => format!(
             "« {input} » est obligatoire : la famille ne peut pas être tarifée sans cette valeur"
         ),
@@ -97,6 +106,7 @@ pub fn family_error(error: &FamilyError) -> Message {
                 french::list_or(allowed)
             ),
         ),
+        FamilyErrorKind::Children { problem } => ("E128", children_text(field, problem)),
         FamilyErrorKind::Negative => ("E113", format!("« {field} » ne peut pas être négatif")),
         FamilyErrorKind::NotWhole => ("E114", format!("« {field} » doit être un nombre entier")),
         FamilyErrorKind::TooPrecise => (
@@ -272,5 +282,26 @@ fn bounds_text(low: Option<rust_decimal::Decimal>, high: Option<rust_decimal::De
         (Some(l), None) => format!("au moins {}", french::number(l)),
         (None, Some(h)) => format!("au plus {}", french::number(h)),
         (None, None) => "une valeur permise".to_string(),
+    }
+}
+
+/// The message of a misplaced `enfants` or child's input.
+fn children_text(field: &str, problem: &crate::inputs::ChildrenProblem) -> String {
+    use crate::inputs::ChildrenProblem as P;
+    match problem {
+        P::NotAList => {
+            format!("« {field} » doit être une liste d'enfants : [{{ \"id\": \"E1\", … }}, …]")
+        }
+        P::NotAnObject => format!("« {field} » doit être un objet : {{ \"id\": \"E1\", … }}"),
+        P::Empty => format!("« {field} » ne contient aucun enfant"),
+        P::FamilyInput => format!(
+            "« {field} » est une entrée de la famille : donnez-la une fois, hors de « enfants »"
+        ),
+        P::ChildInput => format!(
+            "« {field} » est une entrée de chaque enfant : donnez-la dans chaque objet de « enfants »"
+        ),
+        P::Rank => format!(
+            "« {field} » : le rang se calcule d'après la règle « rang des enfants » de la délibération, ne le donnez pas"
+        ),
     }
 }

@@ -26,8 +26,109 @@ pub fn to_json(
     priced: &[Priced],
 ) -> Json {
     let d = &document.deliberation;
-    let mut tariffs = Map::new();
-    let mut errors: Vec<Json> = Vec::new();
+    let mut errors = family_errors(family);
+    let tariffs = tariffs_json(d, priced, &mut errors);
+    let mut result = head(document, family, date);
+    result.insert("tarifs".to_string(), Json::Object(tariffs));
+    result.insert("avertissements".to_string(), warnings(family));
+    if !errors.is_empty() {
+        result.insert("erreurs".to_string(), Json::Array(errors));
+    }
+    Json::Object(result)
+}
+
+/// The result of a family with children (`enfants`) as JSON: per child its rank and
+/// each tariff's price, then the family's total per tariff (every child priced).
+pub fn children_to_json(
+    document: &Document,
+    family: &FamilyRead,
+    date: NaiveDate,
+    children: &[crate::eval::ChildPriced],
+) -> Json {
+    let d = &document.deliberation;
+    let errors = family_errors(family);
+    let mut list = Vec::new();
+    let mut totals: Vec<Option<rust_decimal::Decimal>> =
+        vec![Some(rust_decimal::Decimal::ZERO); d.tariffs.len()];
+    let mut seen = vec![false; d.tariffs.len()];
+    for child in children {
+        let mut child_errors = Vec::new();
+        let tariffs = tariffs_json(d, &child.priced, &mut child_errors);
+        for p in &child.priced {
+            if let (Some(total), Some(s)) = (totals.get_mut(p.tariff), seen.get_mut(p.tariff)) {
+                *s = true;
+                *total = match (&p.result, *total) {
+                    (Ok(amount), Some(sum)) => Some(sum + amount),
+                    _ => None,
+                };
+            }
+        }
+        let mut object = Map::new();
+        let id = family
+            .family
+            .children
+            .get(child.child)
+            .and_then(|c| c.id.clone());
+        object.insert("id".to_string(), json!(id));
+        object.insert("rang".to_string(), json!(child.rank));
+        object.insert("tarifs".to_string(), Json::Object(tariffs));
+        if !child_errors.is_empty() {
+            object.insert("erreurs".to_string(), Json::Array(child_errors));
+        }
+        list.push(Json::Object(object));
+    }
+    let mut total = Map::new();
+    for (t, tariff) in d.tariffs.iter().enumerate() {
+        if let (Some(true), Some(Some(sum))) = (seen.get(t), totals.get(t)) {
+            total.insert(
+                tariff.name.clone(),
+                json!({ "montant": format!("{:.2}", sum), "unite": tariff.unit }),
+            );
+        }
+    }
+    let mut result = head(document, family, date);
+    result.insert("enfants".to_string(), Json::Array(list));
+    result.insert("total".to_string(), Json::Object(total));
+    result.insert("avertissements".to_string(), warnings(family));
+    if !errors.is_empty() {
+        result.insert("erreurs".to_string(), Json::Array(errors));
+    }
+    Json::Object(result)
+}
+
+/// `id`, `deliberation` and `date` of a result.
+fn head(document: &Document, family: &FamilyRead, date: NaiveDate) -> Map<String, Json> {
+    let d = &document.deliberation;
+    let mut result = Map::new();
+    result.insert("id".to_string(), json!(family.family.id));
+    result.insert(
+        "deliberation".to_string(),
+        json!({ "numero": d.meta.number, "titre": d.meta.title, "empreinte": document.empreinte }),
+    );
+    result.insert(
+        "date".to_string(),
+        json!(date.format("%Y-%m-%d").to_string()),
+    );
+    result
+}
+
+/// The warnings about the family's fields.
+fn warnings(family: &FamilyRead) -> Json {
+    let warnings: Vec<Json> = family
+        .warnings
+        .iter()
+        .map(|w| {
+            let mut object = message_json(&messages::family_warning(w));
+            object.insert("champ".to_string(), json!(w.field));
+            Json::Object(object)
+        })
+        .collect();
+    Json::Array(warnings)
+}
+
+/// The errors of the family's fields, each naming its field.
+fn family_errors(family: &FamilyRead) -> Vec<Json> {
+    let mut errors = Vec::new();
     for e in &family.errors {
         let mut object = message_json(&messages::family_error(e));
         object.insert("champ".to_string(), json!(e.field));
@@ -52,6 +153,16 @@ pub fn to_json(
         }
         errors.push(Json::Object(object));
     }
+    errors
+}
+
+/// Each priced tariff as JSON by name; the errors go to `errors`.
+fn tariffs_json(
+    d: &crate::rules::Deliberation,
+    priced: &[Priced],
+    errors: &mut Vec<Json>,
+) -> Map<String, Json> {
+    let mut tariffs = Map::new();
     for p in priced {
         let Some(tariff) = d.tariffs.get(p.tariff) else {
             continue;
@@ -89,31 +200,7 @@ pub fn to_json(
             }
         }
     }
-    let warnings: Vec<Json> = family
-        .warnings
-        .iter()
-        .map(|w| {
-            let mut object = message_json(&messages::family_warning(w));
-            object.insert("champ".to_string(), json!(w.field));
-            Json::Object(object)
-        })
-        .collect();
-    let mut result = Map::new();
-    result.insert("id".to_string(), json!(family.family.id));
-    result.insert(
-        "deliberation".to_string(),
-        json!({ "numero": d.meta.number, "titre": d.meta.title, "empreinte": document.empreinte }),
-    );
-    result.insert(
-        "date".to_string(),
-        json!(date.format("%Y-%m-%d").to_string()),
-    );
-    result.insert("tarifs".to_string(), Json::Object(tariffs));
-    result.insert("avertissements".to_string(), Json::Array(warnings));
-    if !errors.is_empty() {
-        result.insert("erreurs".to_string(), Json::Array(errors));
-    }
-    Json::Object(result)
+    tariffs
 }
 
 /// The result of one family as French text, with each justification.
@@ -144,6 +231,66 @@ pub fn to_text(
         let m = messages::family_error(e);
         out.push_str(&format!("erreur [{}] : {}\n", m.code, m.text));
     }
+    priced_text(d, priced, "", &mut out);
+    out
+}
+
+/// The result of a family with children as French text: each child, its rank and its
+/// prices with their justification, then the family's totals.
+pub fn children_to_text(
+    document: &Document,
+    family: &FamilyRead,
+    date: NaiveDate,
+    children: &[crate::eval::ChildPriced],
+) -> String {
+    let d = &document.deliberation;
+    let mut out = to_text(document, family, date, &[]);
+    let mut totals: Vec<Option<rust_decimal::Decimal>> =
+        vec![Some(rust_decimal::Decimal::ZERO); d.tariffs.len()];
+    let mut seen = vec![false; d.tariffs.len()];
+    for child in children {
+        let id = family
+            .family
+            .children
+            .get(child.child)
+            .and_then(|c| c.id.clone())
+            .unwrap_or_else(|| format!("n° {}", child.child + 1));
+        let rank = child.rank.map_or(String::new(), |r| format!(", rang {r}"));
+        out.push_str(&format!("\nEnfant {id}{rank}\n"));
+        priced_text(d, &child.priced, "  ", &mut out);
+        for p in &child.priced {
+            if let (Some(total), Some(s)) = (totals.get_mut(p.tariff), seen.get_mut(p.tariff)) {
+                *s = true;
+                *total = match (&p.result, *total) {
+                    (Ok(amount), Some(sum)) => Some(sum + amount),
+                    _ => None,
+                };
+            }
+        }
+    }
+    if !children.is_empty() {
+        out.push_str("\nTotal de la famille\n");
+        for (t, tariff) in d.tariffs.iter().enumerate() {
+            match (seen.get(t), totals.get(t)) {
+                (Some(true), Some(Some(sum))) => out.push_str(&format!(
+                    "  Tarif « {} » (par {}) : {}\n",
+                    tariff.name,
+                    tariff.unit,
+                    french::price(*sum)
+                )),
+                (Some(true), _) => out.push_str(&format!(
+                    "  Tarif « {} » (par {}) : non calculé\n",
+                    tariff.name, tariff.unit
+                )),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// Each priced tariff, its justification and its price or error, indented by `indent`.
+fn priced_text(d: &crate::rules::Deliberation, priced: &[Priced], indent: &str, out: &mut String) {
     for p in priced {
         let Some(tariff) = d.tariffs.get(p.tariff) else {
             continue;
@@ -155,23 +302,23 @@ pub fn to_text(
             .map_or(String::new(), |l| format!(" — {l}"));
         match &p.result {
             Ok(amount) => out.push_str(&format!(
-                "Tarif « {} » (par {}){label} : {}\n",
+                "{indent}Tarif « {} » (par {}){label} : {}\n",
                 tariff.name,
                 tariff.unit,
                 french::price(*amount)
             )),
             Err(_) => out.push_str(&format!(
-                "Tarif « {} » (par {}){label} : non calculé\n",
+                "{indent}Tarif « {} » (par {}){label} : non calculé\n",
                 tariff.name, tariff.unit
             )),
         }
         if let Some(Justification { steps }) = &p.justification {
             for line in justification::lines(d, steps) {
-                out.push_str(&format!("  {line}\n"));
+                out.push_str(&format!("{indent}  {line}\n"));
             }
         }
         match &p.result {
-            Ok(amount) => out.push_str(&format!("  = {}\n", french::price(*amount))),
+            Ok(amount) => out.push_str(&format!("{indent}  = {}\n", french::price(*amount))),
             Err(error) => {
                 let m = messages::eval_error(error);
                 let article = error.article.and_then(|a| d.articles.get(a.0 as usize));
@@ -180,9 +327,8 @@ pub fn to_text(
                     (None, line) if line > 0 => format!(" (ligne {line})"),
                     _ => String::new(),
                 };
-                out.push_str(&format!("  erreur [{}] : {}{at}\n", m.code, m.text));
+                out.push_str(&format!("{indent}  erreur [{}] : {}{at}\n", m.code, m.text));
             }
         }
     }
-    out
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use crate::rules::{ArithOp, CompareOp, Rounding};
+pub use crate::rules::{ArithOp, CompareOp, Direction, Rounding};
 use crate::span::Span;
 
 /// A name as written (`résidence`), with where it is.
@@ -125,6 +125,8 @@ pub struct InputDecl {
     pub required: Option<Span>,
     pub label: Option<Text>,
     pub span: Span,
+    /// Declared under `entrées de chaque enfant`.
+    pub child: bool,
 }
 
 /// `article 3 « Prix du repas »` and what it holds.
@@ -144,6 +146,16 @@ pub enum ArticleItem {
     Table(Table),
     Modifier(ModifierLine),
     BestOf(BestOf),
+    Ranking(Ranking),
+}
+
+/// `rang des enfants selon naissance, du plus âgé au plus jeune`
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    /// `None` for `dans l'ordre donné par la famille`.
+    pub key: Option<(Name, Direction)>,
+    pub label: Option<Text>,
+    pub span: Span,
 }
 
 /// `tarif repas (par repas) « repas du midi »`
@@ -296,9 +308,19 @@ pub struct Example {
     pub name: Text,
     pub span: Span,
     pub assignments: Vec<(Name, Literal)>,
-    pub expected: Vec<(Name, Quantity)>,
+    /// `attendu repas [de « Léa »] = 2,29 €`
+    pub expected: Vec<(Name, Quantity, Option<Text>)>,
     /// `attendu erreur [CODE]` (every tariff) or `attendu repas = erreur [CODE]`.
     pub expected_errors: Vec<ExpectedError>,
+    pub children: Vec<ExampleChild>,
+}
+
+/// `enfant « Léa » : naissance = 12/03/2014, pai = oui`
+#[derive(Debug, Clone)]
+pub struct ExampleChild {
+    pub name: Text,
+    pub assignments: Vec<(Name, Literal)>,
+    pub span: Span,
 }
 
 /// `attendu repas = erreur E118`
@@ -307,6 +329,8 @@ pub struct ExpectedError {
     pub tariff: Option<Name>,
     pub code: Option<String>,
     pub span: Span,
+    /// `de « Léa »`
+    pub child: Option<Text>,
 }
 
 /// An expression.

@@ -94,6 +94,7 @@ impl Lowerer {
             required: None,
             label: None,
             span,
+            child: self.child_inputs,
         };
         for part in parts {
             match part.as_rule() {
@@ -164,6 +165,7 @@ impl Lowerer {
                 })
             }
             Rule::tariff_decl => ArticleItem::Tariff(tariff_decl(item, offset, span)?),
+            Rule::ranking => ArticleItem::Ranking(ranking(item, offset, span)),
             Rule::modifier_line => {
                 let mut parts = item.into_inner();
                 let target = parts
@@ -194,10 +196,12 @@ impl Lowerer {
                 tariff: None,
                 code: None,
                 span: at,
+                child: None,
             };
             for part in item.into_inner() {
                 match part.as_rule() {
                     Rule::word => expected.tariff = Some(name(&part, offset)),
+                    Rule::of_child => expected.child = of_child(part, offset),
                     Rule::error_code => expected.code = Some(part.as_str().to_uppercase()),
                     _ => {}
                 }
@@ -207,26 +211,108 @@ impl Lowerer {
             }
             return Ok(());
         }
+        if rule == Rule::child_line {
+            let at = span(&item, offset);
+            let mut parts = item.into_inner();
+            let Some(child_name) = parts.find(|p| p.as_rule() == Rule::text) else {
+                return Ok(());
+            };
+            let mut child = ast::ExampleChild {
+                name: text(child_name, offset),
+                assignments: Vec::new(),
+                span: at,
+            };
+            for assignment in parts.filter(|p| p.as_rule() == Rule::assignment) {
+                let mut sides = assignment.into_inner();
+                if let (Some(target), Some(value)) = (sides.next(), sides.next()) {
+                    child.assignments.push(assigned(target, value, offset)?);
+                }
+            }
+            if let Some(example) = self.file.examples.last_mut() {
+                example.children.push(child);
+            }
+            return Ok(());
+        }
         let mut parts = item
             .into_inner()
             .filter(|p| p.as_rule() != Rule::kw_attendu);
-        let (Some(target), Some(value)) = (parts.next(), parts.next()) else {
+        let Some(target) = parts.next() else {
             return Ok(());
         };
-        let target = name(&target, offset);
+        let mut child = None;
+        let mut value = parts.next();
+        if let Some(of) = value.clone().filter(|p| p.as_rule() == Rule::of_child) {
+            child = of_child(of, offset);
+            value = parts.next();
+        }
+        let Some(value) = value else {
+            return Ok(());
+        };
         let Some(example) = self.file.examples.last_mut() else {
             return Ok(());
         };
         if rule == Rule::expected {
-            example.expected.push((target, quantity(&value, offset)?));
-        } else if value.as_rule() == Rule::kw_inconnu {
+            let target = name(&target, offset);
             example
-                .assignments
-                .push((target, Literal::Unknown(span(&value, offset))));
+                .expected
+                .push((target, quantity(&value, offset)?, child));
         } else {
-            example.assignments.push((target, literal(value, offset)?));
+            example.assignments.push(assigned(target, value, offset)?);
         }
         Ok(())
+    }
+}
+
+/// `naissance = 12/03/2014`, `quotient_caf = inconnu`: the name and the value.
+fn assigned(
+    target: Pair<'_, Rule>,
+    value: Pair<'_, Rule>,
+    offset: usize,
+) -> Result<(ast::Name, Literal)> {
+    let target = name(&target, offset);
+    if value.as_rule() == Rule::kw_inconnu {
+        return Ok((target, Literal::Unknown(span(&value, offset))));
+    }
+    Ok((target, literal(value, offset)?))
+}
+
+/// `de « Léa »`: the child's name.
+fn of_child(pair: Pair<'_, Rule>, offset: usize) -> Option<ast::Text> {
+    pair.into_inner()
+        .find(|p| p.as_rule() == Rule::text)
+        .map(|p| text(p, offset))
+}
+
+/// `rang des enfants selon naissance, du plus âgé au plus jeune`
+fn ranking(item: Pair<'_, Rule>, offset: usize, span: Span) -> ast::Ranking {
+    use crate::rules::Direction;
+    let mut key = None;
+    let mut direction = None;
+    let mut label = None;
+    for part in item.into_inner() {
+        match part.as_rule() {
+            Rule::rank_key => {
+                key = part
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::word)
+                    .map(|p| name(&p, offset));
+            }
+            Rule::rank_direction => {
+                direction = part.into_inner().next().map(|d| match d.as_rule() {
+                    Rule::rank_oldest => Direction::Oldest,
+                    Rule::rank_youngest => Direction::Youngest,
+                    Rule::rank_lowest => Direction::Lowest,
+                    _ => Direction::Highest,
+                });
+            }
+            Rule::text => label = Some(text(part, offset)),
+            _ => {}
+        }
+    }
+    ast::Ranking {
+        key: key.zip(direction),
+        label,
+        span,
     }
 }
 

@@ -39,6 +39,7 @@ pub fn lower(source: &str) -> (File, Vec<String>, Vec<SyntaxError>) {
         section: None,
         open: Open::Nothing,
         saw_applicable: false,
+        child_inputs: false,
     };
     for statement in lines::statements(source) {
         lowerer.statement(statement);
@@ -56,6 +57,8 @@ struct Lowerer {
     open: Open,
     /// An `applicable` line was read (even if its date was wrong).
     saw_applicable: bool,
+    /// The open section is `entrées de chaque enfant`.
+    child_inputs: bool,
 }
 
 /// A parsed statement, with the offset of its text in the file.
@@ -177,7 +180,10 @@ impl Lowerer {
                 self.section = Some(Section::Header);
             }
             Rule::inputs_head => {
-                self.file.inputs_span = Some(span);
+                self.child_inputs = head.into_inner().any(|p| p.as_rule() == Rule::child_scope);
+                if !self.child_inputs {
+                    self.file.inputs_span = Some(span);
+                }
                 self.section = Some(Section::Inputs);
             }
             Rule::article_head => {
@@ -213,6 +219,7 @@ impl Lowerer {
                     assignments: Vec::new(),
                     expected: Vec::new(),
                     expected_errors: Vec::new(),
+                    children: Vec::new(),
                 });
                 self.section = Some(Section::Example);
             }

@@ -243,6 +243,7 @@ fn condition(cell: &RawCell<'_>) -> Result<(Condition, Option<ast::Name>)> {
                 .collect(),
         ),
         Rule::condition_dates | Rule::condition_numeric => interval(pair, offset, &mut mention)?,
+        Rule::condition_ordinal => ordinal(pair, offset)?,
         _ => return Err(empty(at)),
     };
     let condition = Condition {
@@ -390,6 +391,43 @@ fn interval(
         return Err(empty(at));
     }
     Ok(ConditionKind::Interval { low, high })
+}
+
+/// A rank as published: `2e enfant` is 2, `3e et suivants` and `à partir du 3e` are
+/// 3 and more.
+fn ordinal(form: Pair<'_, Rule>, offset: usize) -> Result<ConditionKind> {
+    let at = span(&form, offset);
+    let mut value = None;
+    let mut and_more = false;
+    for part in form.into_inner() {
+        match part.as_rule() {
+            Rule::ordinal => {
+                let digits: String = part
+                    .as_str()
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                value = digits.parse::<u32>().ok().map(|n| ast::Quantity {
+                    value: rust_decimal::Decimal::from(n),
+                    unit: ast::Unit::Bare,
+                    span: span(&part, offset),
+                });
+            }
+            Rule::and_following | Rule::kw_partir => and_more = true,
+            _ => {}
+        }
+    }
+    let bound = value.map(|q| BoundLit {
+        value: BoundValue::Quantity(q),
+        inclusive: true,
+    });
+    let Some(low) = bound else {
+        return Err(empty(at));
+    };
+    Ok(ConditionKind::Interval {
+        low: Some(low),
+        high: if and_more { None } else { Some(low) },
+    })
 }
 
 /// `de 401 à 600 €`, `de 400 à moins de 640 €`, `2 051 et plus`, `3`.

@@ -1,0 +1,223 @@
+//! A family with children: each child gets its rank from the deliberation's rule
+//! (`rang des enfants …`), then each child is priced as a family of one, with the
+//! family's inputs and its own.
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::trace::{Provenance, Shown, Step};
+use super::{EvalError, EvalErrorKind, Family, Plan, Priced, Session};
+use crate::rules::{Deliberation, Direction, InputId, RankBy, Value};
+
+/// A child of the family (`enfants[]`): its own inputs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Child {
+    /// Echoed back in results.
+    pub id: Option<String>,
+    /// The child's values, by input.
+    pub given: Vec<(InputId, Value, Provenance)>,
+}
+
+/// One child priced: its rank (when the deliberation ranks the children) and each
+/// tariff's price.
+#[derive(Debug, Clone)]
+pub struct ChildPriced {
+    /// Index in [`Family::children`].
+    pub child: usize,
+    pub rank: Option<u32>,
+    pub priced: Vec<Priced>,
+}
+
+/// The family as seen for one child: the family's values and the child's.
+fn child_family(family: &Family, child: &Child) -> Family {
+    let mut one = family.clone();
+    one.children = Vec::new();
+    for &(input, value, provenance) in &child.given {
+        one.set(input, Some(value), provenance);
+    }
+    one
+}
+
+/// A child's value of the ranking key, for sorting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Number(Decimal),
+    Day(NaiveDate),
+}
+
+/// The rank of each child of `families` (each child as a family of one), in order,
+/// with the value of the key of each (for the justification) and whether it ties with
+/// another child's. `None` when the deliberation does not rank children.
+#[allow(clippy::type_complexity)]
+pub fn ranks(
+    session: &mut Session<'_>,
+    families: &[Family],
+    date: NaiveDate,
+) -> Result<Option<Vec<(u32, Option<Shown>, bool)>>, EvalError> {
+    let d = session.plan.deliberation();
+    let Some(ranking) = &d.ranking else {
+        return Ok(None);
+    };
+    let mut keyed: Vec<(usize, Option<Key>, Option<Shown>)> = Vec::with_capacity(families.len());
+    for (i, family) in families.iter().enumerate() {
+        let unknown = |key: String| {
+            EvalError::at(
+                EvalErrorKind::RankUnknown {
+                    child: i + 1,
+                    id: None,
+                    key,
+                },
+                Some(ranking.article),
+                ranking.line,
+            )
+        };
+        let (key, shown) = match ranking.by {
+            RankBy::Given => (None, None),
+            RankBy::Input(input, _) => {
+                let given = family.given.get(input.0 as usize).copied().flatten();
+                let declared = d.inputs.get(input.0 as usize);
+                let value = given.map(|(v, _)| v).or(declared.and_then(|i| i.default));
+                let ty = declared.map(|i| &i.ty);
+                let shown = ty.map(|ty| super::trace::shown(value, ty));
+                match value {
+                    Some(Value::Number(n)) => (Some(Key::Number(n)), shown),
+                    Some(Value::Date(day)) => (Some(Key::Day(day)), shown),
+                    _ => {
+                        let name = declared.map(|i| i.name.clone()).unwrap_or_default();
+                        return Err(unknown(name));
+                    }
+                }
+            }
+            RankBy::Tariff(t, _) => {
+                let price = session.price_before_rank(family, date, t)?;
+                (Some(Key::Number(price)), Some(Shown::Amount(price)))
+            }
+        };
+        keyed.push((i, key, shown));
+    }
+    let descending = match ranking.by {
+        RankBy::Given => false,
+        RankBy::Input(input, direction) => {
+            let date = matches!(
+                d.inputs.get(input.0 as usize).map(|i| &i.ty),
+                Some(crate::rules::ValueType::Date)
+            );
+            match direction {
+                // The oldest has the earliest birth date, or the largest age.
+                Direction::Oldest => !date,
+                Direction::Youngest => date,
+                Direction::Highest => true,
+                Direction::Lowest => false,
+            }
+        }
+        RankBy::Tariff(_, direction) => matches!(direction, Direction::Highest | Direction::Oldest),
+    };
+    let mut order: Vec<usize> = (0..keyed.len()).collect();
+    // Stable: children with the same value keep the family's order.
+    order.sort_by(|&a, &b| {
+        let ordering = keyed[a].1.cmp(&keyed[b].1);
+        if descending {
+            ordering.reverse()
+        } else {
+            ordering
+        }
+    });
+    let mut ranks = vec![(0u32, None, false); keyed.len()];
+    for (position, &child) in order.iter().enumerate() {
+        let (_, key, shown) = keyed[child];
+        let tie = key.is_some()
+            && keyed
+                .iter()
+                .any(|(other, k, _)| *other != child && k.cmp(&key) == Ordering::Equal);
+        ranks[child] = (u32::try_from(position + 1).unwrap_or(u32::MAX), shown, tie);
+    }
+    Ok(Some(ranks))
+}
+
+/// Prices `tariffs` (every tariff when empty) for each child of `family` on `date`,
+/// ranked by the deliberation's rule. A rank that cannot be computed is the error of
+/// every tariff of every child.
+pub fn price_children(
+    d: &Deliberation,
+    family: &Family,
+    date: NaiveDate,
+    tariffs: &[usize],
+    justify: bool,
+) -> Vec<ChildPriced> {
+    let plan = Plan::new(d);
+    let mut session = Session::on(&plan);
+    let families: Vec<Family> = family
+        .children
+        .iter()
+        .map(|c| child_family(family, c))
+        .collect();
+    let all: Vec<usize> = (0..d.tariffs.len()).collect();
+    let chosen = if tariffs.is_empty() {
+        &all[..]
+    } else {
+        tariffs
+    };
+    let ranked = ranks(&mut session, &families, date).map_err(|mut e| {
+        if let EvalErrorKind::RankUnknown { child, id, .. } = &mut e.kind {
+            *id = family.children.get(*child - 1).and_then(|c| c.id.clone());
+        }
+        e
+    });
+    let of = u32::try_from(families.len()).unwrap_or(u32::MAX);
+    families
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut one)| {
+            let rank = match (&ranked, &d.ranking) {
+                (Ok(Some(ranks)), Some(ranking)) => {
+                    let (rank, key, tie) = ranks[i];
+                    one.set(
+                        ranking.rank,
+                        Some(Value::Number(Decimal::from(rank))),
+                        Provenance::Ranked,
+                    );
+                    Some((rank, key, tie))
+                }
+                _ => None,
+            };
+            let priced = chosen
+                .iter()
+                .map(|&tariff| {
+                    if let Err(e) = &ranked {
+                        return Priced {
+                            tariff,
+                            result: Err(e.clone()),
+                            justification: None,
+                        };
+                    }
+                    if !justify {
+                        let result = session.price(&one, date, tariff);
+                        return Priced {
+                            tariff,
+                            result,
+                            justification: None,
+                        };
+                    }
+                    let (result, mut justification) = session.justify(&one, date, tariff);
+                    if let Some((rank, key, tie)) = rank {
+                        justification
+                            .steps
+                            .insert(0, Step::Rank { rank, of, key, tie });
+                    }
+                    Priced {
+                        tariff,
+                        result,
+                        justification: Some(justification),
+                    }
+                })
+                .collect();
+            ChildPriced {
+                child: i,
+                rank: rank.map(|(r, _, _)| r),
+                priced,
+            }
+        })
+        .collect()
+}
