@@ -46,7 +46,18 @@ pub struct Row {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
     Csv(Vec<String>),
+    /// A family with children in CSV: one row per child.
+    CsvRows(Vec<Vec<String>>),
     Json(String),
+}
+
+/// Whether the CSV output has the columns `enfant` and `rang`: the deliberation
+/// declares inputs of each child or ranks the children.
+pub fn child_columns(d: &crate::rules::Deliberation) -> bool {
+    d.ranking.is_some()
+        || d.inputs
+            .iter()
+            .any(|i| i.scope == crate::rules::Scope::Child)
 }
 
 /// The separator of a CSV header line: the most frequent of `;`, tab and `,` (in that
@@ -109,6 +120,10 @@ pub fn fields(line: &str, separator: u8) -> Option<Vec<Cow<'_, str>>> {
 pub fn csv_header(document: &Document, tariffs: &[usize]) -> Vec<String> {
     let d = &document.deliberation;
     let mut header = vec!["ligne".to_string(), "id".to_string()];
+    if child_columns(d) {
+        header.push("enfant".to_string());
+        header.push("rang".to_string());
+    }
     header.extend(
         tariffs
             .iter()
@@ -229,6 +244,9 @@ pub fn row(
             justification: true
         }
     );
+    if read.errors.is_empty() && !read.family.children.is_empty() {
+        return children_row(document, session, output, tariffs, line, &read, date);
+    }
     let priced: Vec<Priced> = if read.errors.is_empty() {
         tariffs
             .iter()
@@ -264,39 +282,125 @@ pub fn row(
             Content::Json(Json::Object(object).to_string())
         }
         Output::Csv { separator } => {
-            let comma = separator == b';';
             let mut fields = vec![line.to_string(), read.family.id.clone().unwrap_or_default()];
-            let mut errors: Vec<String> = read
-                .errors
-                .iter()
-                .map(|e| {
-                    let m = messages::family_error(e);
-                    format!("{} {}", m.code, m.text)
-                })
-                .collect();
-            for t in tariffs {
-                match priced.iter().find(|p| p.tariff == *t).map(|p| &p.result) {
-                    Some(Ok(amount)) => {
-                        let text = format!("{amount:.2}");
-                        fields.push(if comma { text.replace('.', ",") } else { text });
-                    }
-                    Some(Err(e)) => {
-                        let m = messages::eval_error(e);
-                        let name = d.tariffs.get(*t).map_or("", |x| x.name.as_str());
-                        errors.push(format!("{} {name} : {}", m.code, m.text));
-                        fields.push(String::new());
-                    }
-                    None => fields.push(String::new()),
-                }
+            if child_columns(d) {
+                fields.push(String::new());
+                // A family priced without its children is one child, of rank 1.
+                fields.push(if d.ranking.is_some() { "1" } else { "" }.to_string());
             }
-            let error = if errors.is_empty() {
-                String::new()
-            } else {
-                format!("ligne {line} : {}", errors.join(" ; "))
-            };
-            fields.push(error);
+            csv_prices(d, &read, tariffs, &priced, separator, line, &mut fields);
             Content::Csv(fields)
         }
+    };
+    Row {
+        priced: is_priced,
+        content,
+    }
+}
+
+/// The prices of one row in CSV, then its errors (the family's and the tariffs').
+fn csv_prices(
+    d: &crate::rules::Deliberation,
+    read: &FamilyRead,
+    tariffs: &[usize],
+    priced: &[Priced],
+    separator: u8,
+    line: usize,
+    fields: &mut Vec<String>,
+) {
+    let comma = separator == b';';
+    let mut errors: Vec<String> = read
+        .errors
+        .iter()
+        .map(|e| {
+            let m = messages::family_error(e);
+            format!("{} {}", m.code, m.text)
+        })
+        .collect();
+    for t in tariffs {
+        match priced.iter().find(|p| p.tariff == *t).map(|p| &p.result) {
+            Some(Ok(amount)) => {
+                let text = format!("{amount:.2}");
+                fields.push(if comma { text.replace('.', ",") } else { text });
+            }
+            Some(Err(e)) => {
+                let m = messages::eval_error(e);
+                let name = d.tariffs.get(*t).map_or("", |x| x.name.as_str());
+                errors.push(format!("{} {name} : {}", m.code, m.text));
+                fields.push(String::new());
+            }
+            None => fields.push(String::new()),
+        }
+    }
+    let error = if errors.is_empty() {
+        String::new()
+    } else {
+        format!("ligne {line} : {}", errors.join(" ; "))
+    };
+    fields.push(error);
+}
+
+/// The output of a family with children: one JSON line for the family, or one CSV
+/// row per child (with the family's id and the child's).
+fn children_row(
+    document: &Document,
+    session: &mut Session<'_>,
+    output: Output,
+    tariffs: &[usize],
+    line: usize,
+    read: &FamilyRead,
+    date: NaiveDate,
+) -> Row {
+    let d = &document.deliberation;
+    let justify = matches!(
+        output,
+        Output::JsonLines {
+            justification: true
+        }
+    );
+    let children = crate::eval::price_children_with(session, &read.family, date, tariffs, justify);
+    let is_priced = children
+        .iter()
+        .all(|c| c.priced.iter().all(|p| p.result.is_ok()));
+    let content = match output {
+        Output::JsonLines { .. } => {
+            let mut object = Map::new();
+            object.insert("ligne".to_string(), json!(line));
+            if let Json::Object(result) = result::children_to_json(document, read, date, &children)
+            {
+                object.extend(result);
+            }
+            Content::Json(Json::Object(object).to_string())
+        }
+        Output::Csv { separator } => Content::CsvRows(
+            children
+                .iter()
+                .map(|child| {
+                    let id = read
+                        .family
+                        .children
+                        .get(child.child)
+                        .and_then(|c| c.id.clone())
+                        .unwrap_or_else(|| (child.child + 1).to_string());
+                    let mut fields = vec![
+                        line.to_string(),
+                        read.family.id.clone().unwrap_or_default(),
+                        id,
+                        child.rank.map_or(String::new(), |r| r.to_string()),
+                    ];
+                    csv_prices(
+                        d,
+                        read,
+                        tariffs,
+                        &child.priced,
+                        separator,
+                        line,
+                        &mut fields,
+                    );
+                    fields
+                })
+                .collect(),
+        ),
     };
     Row {
         priced: is_priced,
@@ -352,6 +456,9 @@ pub fn error_row(
         }
         Output::Csv { .. } => {
             let mut fields = vec![line.to_string(), id.unwrap_or_default()];
+            if child_columns(&document.deliberation) {
+                fields.extend([String::new(), String::new()]);
+            }
             fields.extend(tariffs.iter().map(|_| String::new()));
             fields.push(format!("ligne {line} : {code} {text}"));
             Content::Csv(fields)

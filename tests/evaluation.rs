@@ -22,9 +22,19 @@ fn results(document: &Document, family: &serde_json::Value) -> (String, String) 
     let mut read = read_family_json(d, family);
     let date = eval::service_date(&read.family, None, d.meta.applicable_from);
     read.at_date(d, date);
-    let priced = read.price(d, date, &[], true);
-    let text = result::to_text(document, &read, date, &priced);
-    let json = result::to_json(document, &read, date, &priced);
+    let (text, json) = if read.family.children.is_empty() {
+        let priced = read.price(d, date, &[], true);
+        (
+            result::to_text(document, &read, date, &priced),
+            result::to_json(document, &read, date, &priced),
+        )
+    } else {
+        let children = read.price_children(d, date, &[], true);
+        (
+            result::children_to_text(document, &read, date, &children),
+            result::children_to_json(document, &read, date, &children),
+        )
+    };
     (
         text,
         serde_json::to_string_pretty(&json).unwrap_or_default(),

@@ -512,6 +512,11 @@ impl<W: Write> Writer<W> {
     fn row(&mut self, row: &Row) {
         match (&row.content, &mut self.plain) {
             (Content::Csv(fields), _) => self.csv(fields),
+            (Content::CsvRows(rows), _) => {
+                for fields in rows {
+                    self.csv(fields);
+                }
+            }
             (Content::Json(text), Some(w)) => {
                 if let Err(e) = writeln!(w, "{text}") {
                     self.failed.get_or_insert(e);

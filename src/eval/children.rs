@@ -147,7 +147,18 @@ pub fn price_children(
     justify: bool,
 ) -> Vec<ChildPriced> {
     let plan = Plan::new(d);
-    let mut session = Session::on(&plan);
+    price_children_with(&mut Session::on(&plan), family, date, tariffs, justify)
+}
+
+/// [`price_children`] with a session of the deliberation, reused from family to family.
+pub fn price_children_with(
+    session: &mut Session<'_>,
+    family: &Family,
+    date: NaiveDate,
+    tariffs: &[usize],
+    justify: bool,
+) -> Vec<ChildPriced> {
+    let d = session.plan.deliberation();
     let families: Vec<Family> = family
         .children
         .iter()
@@ -159,7 +170,7 @@ pub fn price_children(
     } else {
         tariffs
     };
-    let ranked = ranks(&mut session, &families, date).map_err(|mut e| {
+    let ranked = ranks(session, &families, date).map_err(|mut e| {
         if let EvalErrorKind::RankUnknown { child, id, .. } = &mut e.kind {
             *id = family.children.get(*child - 1).and_then(|c| c.id.clone());
         }
