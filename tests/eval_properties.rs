@@ -172,9 +172,13 @@ proptest! {
         let d = &document.deliberation;
         let mut object = serde_json::Map::new();
         for input in &d.inputs {
+            if input.scope == tarif::rules::Scope::Rank {
+                continue;
+            }
             let value = match &input.ty {
                 tarif::rules::ValueType::Amount | tarif::rules::ValueType::Number => json!(if input.name.contains("parts") { 1 } else if input.name.contains("enfants") || input.name == "rang" { rank } else { qf }),
                 tarif::rules::ValueType::Boolean => json!(false),
+                tarif::rules::ValueType::Date => json!("2016-01-01"),
                 tarif::rules::ValueType::Choice(ids) => json!(d.choices[ids[0].0 as usize]),
                 _ => continue,
             };
@@ -207,6 +211,11 @@ proptest! {
         let row = tarif::batch::row(document, &mut session, &input, tarif::batch::Output::Csv { separator: b';' }, &tariffs, date, 7, &line);
         match row.content {
             tarif::batch::Content::Csv(fields) => prop_assert_eq!(fields.len(), header.len()),
+            tarif::batch::Content::CsvRows(rows) => {
+                for fields in rows {
+                    prop_assert_eq!(fields.len(), header.len());
+                }
+            }
             tarif::batch::Content::Json(_) => prop_assert!(false, "CSV output expected"),
         }
         let row = tarif::batch::row(document, &mut session, &tarif::batch::Input::JsonLines, tarif::batch::Output::JsonLines { justification: true }, &tariffs, date, 8, &json_line);
@@ -215,7 +224,9 @@ proptest! {
                 let value: Json = serde_json::from_str(&text).expect("one JSON object");
                 prop_assert_eq!(value["ligne"].as_u64(), Some(8));
             }
-            tarif::batch::Content::Csv(_) => prop_assert!(false, "JSON output expected"),
+            tarif::batch::Content::Csv(_) | tarif::batch::Content::CsvRows(_) => {
+                prop_assert!(false, "JSON output expected")
+            }
         }
     }
 }

@@ -282,6 +282,15 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
             continue;
         }
         spelled.push((index, key.clone()));
+        if input.scope == crate::rules::Scope::Rank {
+            read.error(
+                key,
+                FamilyErrorKind::Children {
+                    problem: ChildrenProblem::Rank,
+                },
+            );
+            continue;
+        }
         if value.is_null() {
             continue;
         }
