@@ -54,7 +54,7 @@ pub fn scopes_of(source: S) -> &'static [(Provider, &'static str)] {
     use Provider::{ApiParticulier as P, ImpotParticulier as I};
     match source {
         S::CafQuotient | S::CafProvider => &[(P, "cnaf_quotient_familial")],
-        S::CafChildren | S::CafMinorChildren => &[(P, "cnaf_enfants")],
+        S::CafChildren | S::CafMinorChildren | S::CafChildBirth => &[(P, "cnaf_enfants")],
         S::CafRecipients => &[(P, "cnaf_allocataires")],
         S::CafResidence => &[(P, "cnaf_adresse")],
         S::EajeResources | S::EajeChildren | S::EajeAeehChildren => {

@@ -146,6 +146,9 @@ pub enum CertifiedSource {
     CafResidence,
     /// The children under 18 on the date of the service, from their dates of birth.
     CafMinorChildren,
+    /// A child's date of birth, from the CAF's list of children (matched by first
+    /// names): an input of each child.
+    CafChildBirth,
     EajeResources,
     EajeChildren,
     EajeAeehChildren,

@@ -319,3 +319,21 @@ fn batch_writes_one_csv_row_per_child_and_one_json_line_per_family() {
     assert_eq!(rows[4], "2,F2,,1,1.00,2.00,");
     assert_eq!(rows.len(), 5);
 }
+
+/// A child's date of birth is certified by the CAF's list of children, and only there.
+#[test]
+fn a_childs_birth_date_is_a_childs_source() {
+    let head = "délibération « Cantine »\n  applicable du 01/09/2025\n";
+    let tail = "article 1 « Prix »\n  tarif repas (par repas) = 2 €\n";
+    let on_family =
+        format!("{head}entrées\n  naissance : date, certifié CAF.date_naissance\n{tail}");
+    assert_eq!(codes(&on_family), ["E025"]);
+    let on_child = format!(
+        "{head}entrées de chaque enfant\n  qf : montant entier, certifié CAF.quotient_familial\n{tail}"
+    );
+    assert_eq!(codes(&on_child), ["E025"]);
+    let right = format!(
+        "{head}entrées de chaque enfant\n  naissance : date, certifié CAF.date_naissance\n{tail}"
+    );
+    assert!(codes(&right).is_empty());
+}

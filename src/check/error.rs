@@ -54,6 +54,9 @@ pub enum CheckErrorKind {
     },
     /// The ranking key cannot rank children.
     RankKey { key: String, problem: RankProblem },
+    /// A source of the family's on an input of each child (`child`), or a child's date
+    /// of birth on an input of the family.
+    SourceScope { source: String, child: bool },
     /// `attendu repas de « Léa »` where the example has no child « Léa ».
     ExampleUnknownChild { name: String, known: Vec<String> },
     /// `de 150 à 0` on an input: the greatest value is below the least.

@@ -39,6 +39,11 @@ const CATALOGUE: &[(&str, CertifiedSource, SourceType)] = &[
         SourceType::Integer,
     ),
     (
+        "CAF.date_naissance",
+        CertifiedSource::CafChildBirth,
+        SourceType::Date,
+    ),
+    (
         "CAF.résidence",
         CertifiedSource::CafResidence,
         SourceType::Residence,
@@ -85,6 +90,8 @@ enum SourceType {
     Provider,
     /// `choix parmi commune, hors_commune`
     Residence,
+    /// A child's date of birth.
+    Date,
 }
 
 /// The values of `CAF.résidence` the checker suggests.
@@ -103,6 +110,19 @@ impl Checker<'_> {
                 .certified
                 .as_ref()
                 .and_then(|s| self.source(s, &decl.ty));
+            // A child's date of birth is a child's input; every other source gives one
+            // value for the whole family.
+            if let (Some(source), Some(name)) = (certified, &decl.certified)
+                && (source == CertifiedSource::CafChildBirth) != decl.child
+            {
+                self.errors.push(CheckError {
+                    kind: CheckErrorKind::SourceScope {
+                        source: name.text.clone(),
+                        child: decl.child,
+                    },
+                    span: name.span,
+                });
+            }
             if certified == Some(CertifiedSource::CafResidence)
                 && file.header.territory.is_empty()
                 && file.header.territory_span.is_none()
@@ -245,6 +265,7 @@ impl Checker<'_> {
                 .all(|p| values.iter().any(|v| v.text == *p)),
             // Two values: the commune's first, then the others' (`roncquois, extérieur`).
             (SourceType::Residence, TypeName::Choice(values)) => values.len() == 2,
+            (SourceType::Date, TypeName::Date) => true,
             _ => false,
         };
         if !fits {
@@ -257,6 +278,7 @@ impl Checker<'_> {
                 SourceType::Residence => {
                     Ty::Choice(RESIDENCES.iter().map(|p| self.symbols.choice(p)).collect())
                 }
+                SourceType::Date => Ty::Date,
             };
             self.errors.push(CheckError {
                 kind: CheckErrorKind::SourceTypeMismatch {

@@ -262,7 +262,8 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
         C::RankDeclared { .. }
         | C::RankCycle { .. }
         | C::RankKey { .. }
-        | C::ExampleUnknownChild { .. } => {
+        | C::ExampleUnknownChild { .. }
+        | C::SourceScope { .. } => {
             super::ranking::from_check(error)
         }
         C::UnknownName { name, suggestion } => {

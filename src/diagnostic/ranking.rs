@@ -66,6 +66,20 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
             let known: Vec<String> = known.iter().map(|k| format!("« {k} »")).collect();
             format!("les enfants de l'exemple sont {}", known.join(", "))
         }),
+        C::SourceScope { source, child: true } => Diagnostic::new(
+            Code::E025,
+            format!("la source « {source} » donne une valeur de la famille, pas de chaque enfant"),
+            span,
+            "source de la famille".to_string(),
+        )
+        .with_help("déclarez cette entrée sous « entrées » (celles de la famille)".to_string()),
+        C::SourceScope { source, child: false } => Diagnostic::new(
+            Code::E025,
+            format!("la source « {source} » donne la date de naissance de chaque enfant"),
+            span,
+            "source d'un enfant".to_string(),
+        )
+        .with_help("déclarez cette entrée sous « entrées de chaque enfant » : naissance : date, certifié CAF.date_naissance".to_string()),
         _ => Diagnostic::new(Code::E043, String::new(), span, String::new()),
     }
 }

@@ -47,6 +47,10 @@ enum Key {
     Day(NaiveDate),
 }
 
+/// A child's rank, its value of the key (shown, and where it comes from), and whether
+/// another child has the same value.
+pub type Ranked = (u32, Option<Shown>, Option<Provenance>, bool);
+
 /// The rank of each child of `families` (each child as a family of one), in order,
 /// with the value of the key of each (for the justification) and whether it ties with
 /// another child's. `None` when the deliberation does not rank children.
@@ -55,12 +59,13 @@ pub fn ranks(
     session: &mut Session<'_>,
     families: &[Family],
     date: NaiveDate,
-) -> Result<Option<Vec<(u32, Option<Shown>, bool)>>, EvalError> {
+) -> Result<Option<Vec<Ranked>>, EvalError> {
     let d = session.plan.deliberation();
     let Some(ranking) = &d.ranking else {
         return Ok(None);
     };
-    let mut keyed: Vec<(usize, Option<Key>, Option<Shown>)> = Vec::with_capacity(families.len());
+    let mut keyed: Vec<(usize, Option<Key>, Option<Shown>, Option<Provenance>)> =
+        Vec::with_capacity(families.len());
     for (i, family) in families.iter().enumerate() {
         let unknown = |key: String| {
             EvalError::at(
@@ -73,11 +78,13 @@ pub fn ranks(
                 ranking.line,
             )
         };
+        let mut provenance = None;
         let (key, shown) = match ranking.by {
             RankBy::Given => (None, None),
             RankBy::Input(input, _) => {
                 let given = family.given.get(input.0 as usize).copied().flatten();
                 let declared = d.inputs.get(input.0 as usize);
+                provenance = Some(given.map_or(Provenance::Default, |(_, p)| p));
                 let value = given.map(|(v, _)| v).or(declared.and_then(|i| i.default));
                 let ty = declared.map(|i| &i.ty);
                 let shown = ty.map(|ty| super::trace::shown(value, ty));
@@ -95,7 +102,7 @@ pub fn ranks(
                 (Some(Key::Number(price)), Some(Shown::Amount(price)))
             }
         };
-        keyed.push((i, key, shown));
+        keyed.push((i, key, shown, provenance));
     }
     let descending = match ranking.by {
         RankBy::Given => false,
@@ -124,14 +131,15 @@ pub fn ranks(
             ordering
         }
     });
-    let mut ranks = vec![(0u32, None, false); keyed.len()];
+    let mut ranks = vec![(0u32, None, None, false); keyed.len()];
     for (position, &child) in order.iter().enumerate() {
-        let (_, key, shown) = keyed[child];
+        let (_, key, shown, provenance) = keyed[child];
         let tie = key.is_some()
             && keyed
                 .iter()
-                .any(|(other, k, _)| *other != child && k.cmp(&key) == Ordering::Equal);
-        ranks[child] = (u32::try_from(position + 1).unwrap_or(u32::MAX), shown, tie);
+                .any(|(other, k, _, _)| *other != child && k.cmp(&key) == Ordering::Equal);
+        let rank = u32::try_from(position + 1).unwrap_or(u32::MAX);
+        ranks[child] = (rank, shown, provenance, tie);
     }
     Ok(Some(ranks))
 }
@@ -183,13 +191,13 @@ pub fn price_children_with(
         .map(|(i, mut one)| {
             let rank = match (&ranked, &d.ranking) {
                 (Ok(Some(ranks)), Some(ranking)) => {
-                    let (rank, key, tie) = ranks[i];
+                    let (rank, key, provenance, tie) = ranks[i];
                     one.set(
                         ranking.rank,
                         Some(Value::Number(Decimal::from(rank))),
                         Provenance::Ranked,
                     );
-                    Some((rank, key, tie))
+                    Some((rank, key, provenance, tie))
                 }
                 _ => None,
             };
@@ -212,10 +220,15 @@ pub fn price_children_with(
                         };
                     }
                     let (result, mut justification) = session.justify(&one, date, tariff);
-                    if let Some((rank, key, tie)) = rank {
-                        justification
-                            .steps
-                            .insert(0, Step::Rank { rank, of, key, tie });
+                    if let Some((rank, key, provenance, tie)) = rank {
+                        let step = Step::Rank {
+                            rank,
+                            of,
+                            key,
+                            provenance,
+                            tie,
+                        };
+                        justification.steps.insert(0, step);
                     }
                     Priced {
                         tariff,
@@ -226,7 +239,7 @@ pub fn price_children_with(
                 .collect();
             ChildPriced {
                 child: i,
-                rank: rank.map(|(r, _, _)| r),
+                rank: rank.map(|(r, _, _, _)| r),
                 priced,
             }
         })

@@ -221,6 +221,8 @@ pub enum Step {
         rank: u32,
         of: u32,
         key: Option<Shown>,
+        /// Where the child's value of an input key comes from.
+        provenance: Option<Provenance>,
         tie: bool,
     },
 }

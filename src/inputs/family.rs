@@ -126,6 +126,9 @@ pub enum FamilyWarningKind {
     /// Children whose certified date of birth is too incomplete (`2007-00-00`) to say
     /// whether they are minors on the date of the service: counted as adults.
     IncompleteBirthDates { unsure: u32 },
+    /// A child the CAF's answer does not certify: not found by its first names, or
+    /// with an incomplete date (`incomplete`); the declared date is used.
+    ChildNotCertified { incomplete: bool },
 }
 
 /// The keys of a JSON object in order, each with its value, duplicates kept (serde_json
@@ -321,10 +324,90 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
     if let Some((key, children)) = object.iter().find(|(k, v)| {
         fold(k) == "enfants" && (v.is_array() || !has_input(deliberation, "enfants"))
     }) {
-        read_children(deliberation, key, children, &mut read);
+        let caf = object
+            .iter()
+            .find(|(k, _)| fold(k) == "justificatifs")
+            .and_then(|(_, documents)| documents.get("api_particulier_qf"))
+            .map(super::proofs::caf_children)
+            .and_then(|list| {
+                let proofs = &read.family.proofs;
+                let id = proofs
+                    .iter()
+                    .position(|p| p.key == "api_particulier_qf" && p.error.is_none())?;
+                Some((ProofId(u16::try_from(id).ok()?), list))
+            });
+        read_children(deliberation, key, children, caf.as_ref(), &mut read);
     }
     read.declared_limits(deliberation);
     read
+}
+
+/// A child of the CAF's answer: first names, date of birth (0 parts when not known).
+type CafChild = (String, (i32, u32, u32));
+
+/// A child's date of birth certified by the CAF's list of children, found by the
+/// child's first names (`prénoms`, as the CAF writes them, or the first of them); the
+/// value the family declared stays, with a warning, when the CAF does not give it.
+fn certified_birth(
+    d: &Deliberation,
+    caf: Option<&(ProofId, Vec<CafChild>)>,
+    first_names: Option<&str>,
+    input: InputId,
+    field: &str,
+    child: &mut crate::eval::Child,
+    read: &mut FamilyRead,
+) {
+    let declared = child.given.iter().position(|(i, _, _)| *i == input);
+    let words =
+        |t: &str| -> Vec<String> { fold(t).split_whitespace().map(str::to_string).collect() };
+    let found = caf.zip(first_names).and_then(|((proof, list), names)| {
+        let wanted = words(names);
+        let same = |n: &str| words(n) == wanted;
+        let first = |n: &str| words(n).first().is_some_and(|w| Some(w) == wanted.first());
+        let hit = list
+            .iter()
+            .find(|(n, _)| same(n))
+            .or_else(|| list.iter().find(|(n, _)| first(n)))?;
+        Some((*proof, hit.1))
+    });
+    let certified =
+        found.and_then(|(proof, (y, m, day))| Some((proof, NaiveDate::from_ymd_opt(y, m, day)?)));
+    match (certified, declared) {
+        (Some((proof, date)), declared) => {
+            let value = Value::Date(date);
+            if let Some(at) = declared {
+                let (_, plain, _) = child.given.remove(at);
+                if plain != value {
+                    read.warnings.push(FamilyWarning {
+                        field: field.to_string(),
+                        kind: FamilyWarningKind::CertifiedWins {
+                            declared: value_text(d, plain),
+                            certified: value_text(d, value),
+                        },
+                    });
+                }
+            }
+            child
+                .given
+                .push((input, value, Provenance::Certified(proof)));
+        }
+        (None, Some(at)) => {
+            if let Some(slot) = child.given.get_mut(at) {
+                slot.2 = Provenance::DeclaredNotCertified;
+            }
+            let kind = match (caf, found) {
+                (None, _) => FamilyWarningKind::NotCertified,
+                (Some(_), found) => FamilyWarningKind::ChildNotCertified {
+                    incomplete: found.is_some(),
+                },
+            };
+            read.warnings.push(FamilyWarning {
+                field: field.to_string(),
+                kind,
+            });
+        }
+        (None, None) => {}
+    }
 }
 
 /// Whether the deliberation has an input named `name` (accents and case aside).
@@ -334,7 +417,13 @@ fn has_input(d: &Deliberation, name: &str) -> bool {
 
 /// Reads `enfants`: each child's inputs. When the deliberation declares inputs of each
 /// child (or ranks them), a child gives only those, and the family gives the others.
-fn read_children(d: &Deliberation, key: &str, children: &Json, read: &mut FamilyRead) {
+fn read_children(
+    d: &Deliberation,
+    key: &str,
+    children: &Json,
+    caf: Option<&(ProofId, Vec<CafChild>)>,
+    read: &mut FamilyRead,
+) {
     use crate::rules::Scope;
     let problem = |problem| FamilyErrorKind::Children { problem };
     let Some(list) = children.as_array() else {
@@ -364,8 +453,13 @@ fn read_children(d: &Deliberation, key: &str, children: &Json, read: &mut Family
             continue;
         };
         let mut one = crate::eval::Child::default();
+        let mut first_names = None;
         for (field, value) in object {
             let folded = fold(field);
+            if folded == "prenoms" || folded == "prenom" {
+                first_names = value.as_str().map(str::to_string);
+                continue;
+            }
             if folded == "id" {
                 one.id = match value {
                     Json::String(s) => Some(s.clone()),
@@ -418,6 +512,13 @@ fn read_children(d: &Deliberation, key: &str, children: &Json, read: &mut Family
                     one.given.push((id, v, Provenance::Declared));
                 }
                 Err(kind) => read.error(&at(field), kind),
+            }
+        }
+        for (index, input) in d.inputs.iter().enumerate() {
+            if input.certified == Some(crate::rules::CertifiedSource::CafChildBirth) {
+                let id = InputId(u32::try_from(index).unwrap_or(u32::MAX));
+                let field = at(&input.name);
+                certified_birth(d, caf, first_names.as_deref(), id, &field, &mut one, read);
             }
         }
         for (index, input) in d.inputs.iter().enumerate() {

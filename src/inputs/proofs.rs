@@ -48,13 +48,14 @@ pub enum Expected {
     Text,
 }
 
-const QF_SOURCES: [S; 6] = [
+const QF_SOURCES: [S; 7] = [
     S::CafQuotient,
     S::CafProvider,
     S::CafChildren,
     S::CafRecipients,
     S::CafResidence,
     S::CafMinorChildren,
+    S::CafChildBirth,
 ];
 const EAJE_SOURCES: [S; 3] = [S::EajeResources, S::EajeChildren, S::EajeAeehChildren];
 const TAX_SOURCES: [S; 3] = [S::DgfipReferenceIncome, S::DgfipShares, S::DgfipDependents];
@@ -519,4 +520,31 @@ fn tax(
             (S::DgfipDependents, dependents.map(Certified::Number)),
         ],
     }
+}
+
+/// The children of a CAF answer (v3 `data.enfants[]`, v2 `enfants[]`): each one's first
+/// names and date of birth (year, month, day; 0 when not known).
+pub fn caf_children(document: &Json) -> Vec<(String, (i32, u32, u32))> {
+    let object = document.get("data").unwrap_or(document);
+    let Some(children) = object.get("enfants").and_then(Json::as_array) else {
+        return Vec::new();
+    };
+    let names = children.iter().map(|c| {
+        c.get("prenoms")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string()
+    });
+    let dates = match births_v3(object.as_object().unwrap_or(&Map::new())) {
+        Some(Certified::Births(dates))
+            if children.iter().any(|c| c.get("date_naissance").is_some()) =>
+        {
+            dates
+        }
+        _ => match births_v2(object.as_object().unwrap_or(&Map::new())) {
+            Some(Certified::Births(dates)) => dates,
+            _ => Vec::new(),
+        },
+    };
+    names.zip(dates).collect()
 }

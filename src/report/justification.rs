@@ -394,13 +394,26 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                 ));
             }
             Step::Modifier(m) => out.push(modifier_line(d, m)),
-            Step::Rank { rank, of, key, tie } => {
+            Step::Rank {
+                rank,
+                of,
+                key,
+                provenance,
+                tie,
+            } => {
                 let Some(ranking) = &d.ranking else {
                     continue;
                 };
+                let from = match provenance {
+                    Some(Provenance::Certified(_)) => {
+                        " (certifié par la CAF, liste des enfants)".to_string()
+                    }
+                    Some(p) => format!(" ({})", provenance_text(*p, None)),
+                    None => String::new(),
+                };
                 let value = match (ranking_key(d), key) {
                     (Some(name), Some(value)) => {
-                        format!(" : {name} = {}", shown_text(d, *value))
+                        format!(" : {name} = {}{from}", shown_text(d, *value))
                     }
                     _ => String::new(),
                 };
@@ -545,7 +558,7 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
                 json!({ "etape": "base", "montant": amount_json(*amount), "article": article, "ligne": line })
             }
             Step::Modifier(m) => modifier_json(d, m),
-            Step::Rank { rank, of, key, tie } => {
+            Step::Rank { rank, of, key, provenance, tie } => {
                 let (article, line) = match &d.ranking {
                     Some(r) => article_json(d, r.article, r.line),
                     None => (Json::Null, Json::Null),
@@ -557,6 +570,7 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
                     "regle": ranking_text(d),
                     "cle": ranking_key(d),
                     "valeur_cle": key.map(|k| shown_json(d, k)),
+                    "provenance": provenance.map(|p| provenance_text(p, None)),
                     "egalite": tie,
                     "article": article,
                     "ligne": line,

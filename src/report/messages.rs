@@ -246,6 +246,18 @@ pub fn family_warning(warning: &FamilyWarning) -> Message {
                 "« {field} » : {unsure} enfant(s) dont la date de naissance certifiée est incomplète (« 00 ») ne peuvent pas être dits mineurs à la date du service : comptés majeurs"
             ),
         ),
+        FamilyWarningKind::ChildNotCertified { incomplete: true } => (
+            "W110",
+            format!(
+                "« {field} » : la date de naissance que donne la CAF pour cet enfant est incomplète (« 00 ») : la date déclarée est utilisée, marquée « déclarée, non certifiée »"
+            ),
+        ),
+        FamilyWarningKind::ChildNotCertified { incomplete: false } => (
+            "W110",
+            format!(
+                "« {field} » : aucun enfant de la réponse de la CAF ne porte ces prénoms (donnez « prenoms » tels que la CAF les écrit) : la date déclarée est utilisée, marquée « déclarée, non certifiée »"
+            ),
+        ),
         FamilyWarningKind::TaxYearUnknown => (
             "W108",
             format!(
