@@ -26,7 +26,7 @@ fn blocks(markdown: &str) -> Vec<(String, String)> {
 
 #[test]
 fn every_snippet_of_the_guide_is_right() {
-    check_guide("docs/guide.md", 6);
+    check_guide("docs/guide.md", 7);
 }
 
 #[test]
