@@ -47,8 +47,6 @@ pub(super) struct Evaluator<'r, 'd, T: Tracer> {
     /// How many tariffs' final prices are being computed for the one priced: their
     /// base and modifiers are not steps of its justification, only their price.
     pub(super) nested: u32,
-    /// The price is a ranking key: the modifiers that read the rank are set aside.
-    pub(super) skip_rank: bool,
 }
 
 impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
@@ -76,7 +74,6 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             tracer,
             decided: None,
             nested: 0,
-            skip_rank: false,
         }
     }
 

@@ -126,7 +126,7 @@ impl<'p> Session<'p> {
         date: NaiveDate,
         tariff: usize,
     ) -> Result<Decimal, EvalError> {
-        self.run(family, date, tariff, NoTrace, false).0
+        self.run(family, date, tariff, NoTrace).0
     }
 
     /// The price of tariff number `tariff` with the modifiers that read the rank set
@@ -137,7 +137,7 @@ impl<'p> Session<'p> {
         date: NaiveDate,
         tariff: usize,
     ) -> Result<Decimal, EvalError> {
-        self.run(family, date, tariff, NoTrace, true).0
+        self.run(family, date, tariff, trace::BeforeRank).0
     }
 
     /// The price and its justification.
@@ -147,7 +147,7 @@ impl<'p> Session<'p> {
         date: NaiveDate,
         tariff: usize,
     ) -> (Result<Decimal, EvalError>, trace::Justification) {
-        let (result, recorder) = self.run(family, date, tariff, Recorder::new(), false);
+        let (result, recorder) = self.run(family, date, tariff, Recorder::new());
         (
             result,
             trace::Justification {
@@ -167,7 +167,7 @@ impl<'p> Session<'p> {
         justification: &mut trace::Justification,
     ) -> Result<Decimal, EvalError> {
         let steps = std::mem::take(&mut justification.steps);
-        let (result, recorder) = self.run(family, date, tariff, Recorder::reusing(steps), false);
+        let (result, recorder) = self.run(family, date, tariff, Recorder::reusing(steps));
         justification.steps = recorder.finish();
         result
     }
@@ -178,7 +178,6 @@ impl<'p> Session<'p> {
         date: NaiveDate,
         tariff: usize,
         tracer: T,
-        skip_rank: bool,
     ) -> (Result<Decimal, EvalError>, T) {
         let plan: &Plan<'p> = &self.plan;
         if let Err(e) = check_period(plan.deliberation(), date) {
@@ -197,7 +196,6 @@ impl<'p> Session<'p> {
             &mut self.shown,
             tracer,
         );
-        evaluator.skip_rank = skip_rank;
         let result = evaluator.tariff(tariff).map_err(|e| *e);
         (result, evaluator.into_tracer())
     }

@@ -36,7 +36,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
             ));
         };
         if !T::ON
-            && !self.skip_rank
+            && !T::BEFORE_RANK
             && let Some(table) = &tariff.table
         {
             match self.tabulated(table) {
@@ -261,7 +261,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
     /// Whether a modifier's condition holds (a modifier without one always applies).
     #[inline(always)]
     fn holds(&mut self, m: &ModifierPlan<'d>) -> Result<bool> {
-        if self.skip_rank && m.rule.reads_rank {
+        if T::BEFORE_RANK && m.rule.reads_rank {
             return Ok(false);
         }
         let Some(condition) = &m.condition else {

@@ -237,6 +237,9 @@ pub struct Justification {
 pub trait Tracer {
     /// Whether anything is recorded (to skip the work of building steps).
     const ON: bool;
+    /// Whether the modifiers that read the rank are set aside: the price is the key of
+    /// `rang des enfants selon le tarif …` (known at compile time: no cost otherwise).
+    const BEFORE_RANK: bool = false;
     fn step(&mut self, step: impl FnOnce() -> Step);
     /// Records the step of an input.
     fn input(
@@ -256,6 +259,22 @@ pub struct NoTrace;
 
 impl Tracer for NoTrace {
     const ON: bool = false;
+    #[inline(always)]
+    fn step(&mut self, _: impl FnOnce() -> Step) {}
+    #[inline(always)]
+    fn input(&mut self, _: InputId, _: Shown, _: Provenance, _: Option<Box<Proof>>) {}
+    #[inline(always)]
+    fn modifier(&mut self, _: impl FnOnce() -> ModifierStep) {}
+}
+
+/// The tracer of a ranking key: records nothing, and sets aside the modifiers that read
+/// the rank.
+#[derive(Debug, Default)]
+pub struct BeforeRank;
+
+impl Tracer for BeforeRank {
+    const ON: bool = false;
+    const BEFORE_RANK: bool = true;
     #[inline(always)]
     fn step(&mut self, _: impl FnOnce() -> Step) {}
     #[inline(always)]
