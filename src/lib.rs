@@ -46,9 +46,12 @@ mod french;
 pub mod inputs;
 pub mod report;
 pub mod rules;
+#[cfg(feature = "serveur")]
+pub mod server;
 mod span;
 mod syntax;
 
+pub use check::source_name;
 pub use diagnostic::{Code, Diagnostic, Label, Severity};
 pub use rules::Deliberation;
 pub use span::{LineIndex, Position, Span};

@@ -80,6 +80,14 @@ const CATALOGUE: &[(&str, CertifiedSource, SourceType)] = &[
     ),
 ];
 
+/// The name of a certified source as deliberations write it: `CAF.quotient_familial`.
+pub fn source_name(source: CertifiedSource) -> &'static str {
+    CATALOGUE
+        .iter()
+        .find(|(_, s, _)| *s == source)
+        .map_or("", |(name, _, _)| name)
+}
+
 /// The values a certified source gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SourceType {

@@ -17,6 +17,7 @@ mod tables;
 use std::collections::HashSet;
 
 pub use cycles::MAX_CHAIN_DEPTH;
+pub use inputs::source_name;
 pub use names::closest;
 
 use error::CheckError;

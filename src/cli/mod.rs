@@ -6,6 +6,8 @@ mod compile;
 mod donnees;
 mod eval;
 mod files;
+#[cfg(feature = "serveur")]
+mod serve;
 mod test;
 mod usage;
 
@@ -77,6 +79,34 @@ enum Command {
     /// Écrit la délibération vérifiée en un document JSON autonome (alias : compiler)
     #[command(alias = "compiler", help_template = SUBCOMMAND_TEMPLATE)]
     Compile(CompileArgs),
+    /// Sert les délibérations d'un dossier aux portails, en HTTP (alias : servir)
+    #[cfg(feature = "serveur")]
+    #[command(alias = "servir", help_template = SUBCOMMAND_TEMPLATE)]
+    Serve(ServeArgs),
+}
+
+#[cfg(feature = "serveur")]
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Dossier des délibérations : chaque fichier en est une, chaque sous-dossier un service et ses versions successives
+    #[arg(value_name = "DOSSIER", help_heading = "Arguments")]
+    dossier: std::path::PathBuf,
+    /// Adresse d'écoute (port 0 : un port libre, annoncé au démarrage)
+    #[arg(
+        long,
+        value_name = "ADRESSE",
+        default_value = "127.0.0.1:8080",
+        help_heading = "Options"
+    )]
+    adresse: String,
+    /// Journal des accès sur la sortie d'erreur : texte (par défaut) ou json (collecteurs de journaux)
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        default_value = "texte",
+        help_heading = "Options"
+    )]
+    journal: String,
 }
 
 #[derive(Debug, Args)]
@@ -226,6 +256,8 @@ pub fn run() -> ExitCode {
         Command::Compile(args) => compile::run(&args),
         Command::Donnees(args) => donnees::run(&args),
         Command::Batch(args) => batch::run(&args),
+        #[cfg(feature = "serveur")]
+        Command::Serve(args) => serve::run(&args),
     };
     ExitCode::from(status)
 }

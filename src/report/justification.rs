@@ -484,7 +484,7 @@ fn article_json(d: &Deliberation, article: ArticleId, line: usize) -> (Json, Jso
 }
 
 /// A value as JSON: numbers as strings with a point, exact.
-fn shown_json(d: &Deliberation, value: Shown) -> Json {
+pub fn shown_json(d: &Deliberation, value: Shown) -> Json {
     match value {
         Shown::Amount(n) => amount_json(n),
         Shown::Rate(n) | Shown::Number(n) => json!(n.normalize().to_string()),

@@ -1,0 +1,586 @@
+//! The routes of `tarif serve` and their JSON.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, Request, State as Shared};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use serde_json::{Value as Json, json};
+
+use super::State;
+use super::catalogue::{Catalogue, Service};
+use crate::document::Document;
+use crate::rules::{Deliberation, Scope, ValueType};
+
+/// The largest family, or deliberation text, accepted (bytes).
+const ONE_BODY: usize = 1024 * 1024;
+/// The largest batch of `POST …/lots` (bytes).
+const LOTS_BODY: usize = 256 * 1024 * 1024;
+/// The time a request may take.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+pub fn router(state: Arc<State>) -> Router {
+    Router::new()
+        .route("/sante", get(health))
+        .route("/v1/deliberations", get(list))
+        .route(
+            "/v1/deliberations/{*rest}",
+            get(one).post(deliberation_post),
+        )
+        .route("/v1/verifier", post(verify))
+        .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            TIMEOUT,
+        ))
+        .layer(middleware::from_fn(access_log))
+        .with_state(state)
+}
+
+/// One line per request: method, path (never the query, which may hold a QF), status,
+/// duration, and the deliberation's id. Never a body.
+async fn access_log(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let start = Instant::now();
+    let response = next.run(request).await;
+    let micros = start.elapsed().as_micros() as u64;
+    let id = path
+        .strip_prefix("/v1/deliberations/")
+        .map(|rest| strip_action(rest).0.to_string());
+    tracing::info!(
+        methode = %method,
+        chemin = %path,
+        statut = response.status().as_u16(),
+        duree_us = micros,
+        id = id.as_deref().unwrap_or(""),
+        "requête"
+    );
+    response
+}
+
+/// An error as `{ "erreur": { "code", "message", "champ"? } }`.
+pub fn error(status: StatusCode, code: &str, message: String, field: Option<&str>) -> Response {
+    let mut inner = json!({ "code": code, "message": message });
+    if let Some(field) = field {
+        inner["champ"] = json!(field);
+    }
+    json_response(status, &json!({ "erreur": inner }))
+}
+
+fn json_response(status: StatusCode, value: &Json) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        serde_json::to_string(value).unwrap_or_default(),
+    )
+        .into_response()
+}
+
+async fn not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "chemin_inconnu",
+        "ce chemin n'existe pas : voir GET /v1/deliberations".to_string(),
+        None,
+    )
+}
+
+async fn health(Shared(state): Shared<Arc<State>>) -> Response {
+    let catalogue = state.catalogue();
+    json_response(
+        StatusCode::OK,
+        &json!({ "etat": "ok", "deliberations": catalogue.services.len() }),
+    )
+}
+
+async fn list(Shared(state): Shared<Arc<State>>) -> Response {
+    let catalogue = state.catalogue();
+    let items: Vec<Json> = catalogue
+        .services
+        .values()
+        .map(|s| service_json(s, false))
+        .collect();
+    json_response(StatusCode::OK, &json!({ "deliberations": items }))
+}
+
+async fn one(Shared(state): Shared<Arc<State>>, Path(rest): Path<String>) -> Response {
+    let catalogue = state.catalogue();
+    match catalogue.services.get(rest.trim_end_matches('/')) {
+        Some(service) => json_response(StatusCode::OK, &service_json(service, true)),
+        None => unknown(&catalogue, &rest),
+    }
+}
+
+/// The id and the action of `{id}/tarifs` or `{id}/lots`.
+fn strip_action(rest: &str) -> (&str, Option<&str>) {
+    for action in ["tarifs", "lots"] {
+        if let Some(id) = rest.strip_suffix(action).and_then(|r| r.strip_suffix('/')) {
+            return (id, Some(action));
+        }
+    }
+    (rest, None)
+}
+
+fn unknown(catalogue: &Catalogue, id: &str) -> Response {
+    let known: Vec<&str> = catalogue.services.keys().map(String::as_str).collect();
+    let hint = crate::check::closest(id, known.iter().copied())
+        .map_or(String::new(), |s| format!(" ; vouliez-vous dire « {s} » ?"));
+    error(
+        StatusCode::NOT_FOUND,
+        "deliberation_inconnue",
+        format!("aucune délibération « {id} »{hint}"),
+        None,
+    )
+}
+
+async fn deliberation_post(
+    Shared(state): Shared<Arc<State>>,
+    Path(rest): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Body,
+) -> Response {
+    let catalogue = state.catalogue();
+    let (id, action) = strip_action(&rest);
+    let Some(service) = catalogue.services.get(id) else {
+        return unknown(&catalogue, id);
+    };
+    let justify = !query
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .any(|p| p == "justification=non" || p == "justification=false");
+    match action {
+        Some("tarifs") => {
+            let bytes = match read_body(body, ONE_BODY).await {
+                Ok(bytes) => bytes,
+                Err(response) => return response,
+            };
+            price_one(service, &bytes, justify)
+        }
+        Some("lots") => {
+            let bytes = match read_body(body, LOTS_BODY).await {
+                Ok(bytes) => bytes,
+                Err(response) => return response,
+            };
+            lots(service.clone(), bytes, justify)
+        }
+        _ => error(
+            StatusCode::NOT_FOUND,
+            "chemin_inconnu",
+            format!("POST /v1/deliberations/{id}/tarifs (une famille) ou …/lots (JSON Lines)"),
+            None,
+        ),
+    }
+}
+
+/// The body, up to `limit` bytes; 413 beyond, 400 when it cannot be read. A body too
+/// large is read to its end (up to four times the limit) before answering, so that the
+/// client, still sending, reads the 413 instead of a broken connection.
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
+    use tokio_stream::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else {
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                "corps_illisible",
+                "le corps de la requête n'a pas pu être lu".to_string(),
+                None,
+            ));
+        };
+        total = total.saturating_add(chunk.len());
+        if total <= limit {
+            kept.extend_from_slice(&chunk);
+        } else if total > limit.saturating_mul(4) {
+            break;
+        }
+    }
+    if total > limit {
+        return Err(error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "trop_grand",
+            format!(
+                "le corps de la requête dépasse {} Mio",
+                limit / (1024 * 1024)
+            ),
+            None,
+        ));
+    }
+    Ok(Bytes::from(kept))
+}
+
+/// The date of the service a family gives (`date`), or today.
+/// Its error is the message of E116.
+fn family_date(json: &Json) -> Result<NaiveDate, String> {
+    match json.get("date") {
+        None | Some(Json::Null) => Ok(chrono::Local::now().date_naive()),
+        Some(Json::String(text)) => crate::inputs::parse_date(text)
+            .ok_or_else(|| format!("la date « {text} » ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)")),
+        Some(other) => Err(format!(
+            "la date {other} ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)"
+        )),
+    }
+}
+
+/// No version of the service in force on `date`: 404, naming the periods served.
+fn no_version(service: &Service, date: NaiveDate) -> Response {
+    if let Some((a, b)) = &service.overlap {
+        return error(
+            StatusCode::NOT_FOUND,
+            "versions_chevauchantes",
+            format!(
+                "« {} » n'est pas servie : les périodes de {a} et de {b} se chevauchent",
+                service.id
+            ),
+            None,
+        );
+    }
+    let periods: Vec<String> = service
+        .versions()
+        .iter()
+        .map(|d| period_text(&d.deliberation))
+        .collect();
+    let served = if periods.is_empty() {
+        "aucune version sans erreur".to_string()
+    } else {
+        format!("versions : {}", periods.join(", "))
+    };
+    error(
+        StatusCode::NOT_FOUND,
+        "aucune_version",
+        format!(
+            "aucune version de « {} » n'est en vigueur le {} ({served})",
+            service.id,
+            crate::french::date(date)
+        ),
+        Some("date"),
+    )
+}
+
+fn period_text(d: &Deliberation) -> String {
+    let meta = &d.meta;
+    match meta.applicable_to {
+        Some(to) => format!(
+            "du {} au {}",
+            crate::french::date(meta.applicable_from),
+            crate::french::date(to)
+        ),
+        None => format!("à partir du {}", crate::french::date(meta.applicable_from)),
+    }
+}
+
+/// `POST …/tarifs`: one family, the JSON of `tarif eval --format json`; 422 with that
+/// JSON when the family cannot be priced.
+fn price_one(service: &Service, bytes: &[u8], justify: bool) -> Response {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "E110",
+            "la famille n'est pas du texte UTF-8".to_string(),
+            None,
+        );
+    };
+    let json = match crate::inputs::parse_family(text) {
+        Ok((json, _)) if json.is_object() => json,
+        Ok(_) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "E110",
+                "la famille doit être un objet JSON".to_string(),
+                None,
+            );
+        }
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "E110",
+                format!(
+                    "la famille n'est pas du JSON lisible (ligne {}, colonne {})",
+                    e.line(),
+                    e.column()
+                ),
+                None,
+            );
+        }
+    };
+    let date = match family_date(&json) {
+        Ok(date) => date,
+        Err(message) => {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "E116",
+                message,
+                Some("date"),
+            );
+        }
+    };
+    let Some(document) = service.version_on(date) else {
+        return no_version(service, date);
+    };
+    let (status, value) = priced_json(document, text, date, justify);
+    json_response(status, &value)
+}
+
+/// The result of one family on `document`, and its status.
+fn priced_json(
+    document: &Document,
+    text: &str,
+    date: NaiveDate,
+    justify: bool,
+) -> (StatusCode, Json) {
+    let d = &document.deliberation;
+    let mut read = crate::inputs::read_family(d, text);
+    read.at_date(d, date);
+    let (ok, value) = if read.family.children.is_empty() {
+        let priced = read.price(d, date, &[], justify);
+        let ok = read.errors.is_empty() && priced.iter().all(|p| p.result.is_ok());
+        (
+            ok,
+            crate::report::result::to_json(document, &read, date, &priced),
+        )
+    } else {
+        let children = read.price_children(d, date, &[], justify);
+        let ok = read.errors.is_empty()
+            && children
+                .iter()
+                .all(|c| c.priced.iter().all(|p| p.result.is_ok()));
+        (
+            ok,
+            crate::report::result::children_to_json(document, &read, date, &children),
+        )
+    };
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, value)
+}
+
+/// `POST …/lots`: JSON Lines in, one JSON line out per line in, in order, streamed as
+/// they are priced; each line by the version in force at its date.
+fn lots(service: Service, bytes: Bytes, justify: bool) -> Response {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(64);
+    tokio::task::spawn_blocking(move || {
+        let text = String::from_utf8_lossy(&bytes);
+        let today = chrono::Local::now().date_naive();
+        for (n, line) in text.lines().enumerate() {
+            let number = n + 1;
+            let out = lot_line(&service, line, number, today, justify);
+            if tx.blocking_send(Ok(format!("{out}\n"))).is_err() {
+                return;
+            }
+        }
+    });
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/x-ndjson; charset=utf-8")],
+        Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx)),
+    )
+        .into_response()
+}
+
+/// One line of a batch, priced by the version in force at its date.
+fn lot_line(
+    service: &Service,
+    line: &str,
+    number: usize,
+    today: NaiveDate,
+    justify: bool,
+) -> String {
+    let parsed = crate::inputs::parse_family(line)
+        .ok()
+        .filter(|(j, _)| j.is_object());
+    let date = parsed
+        .as_ref()
+        .and_then(|(json, _)| family_date(json).ok())
+        .unwrap_or(today);
+    let line_error = |code: &str, message: String| {
+        let id = parsed.as_ref().and_then(|(j, _)| j.get("id").cloned());
+        json!({ "ligne": number, "id": id, "erreurs": [ { "code": code, "message": message } ] })
+            .to_string()
+    };
+    // A line that is no family is reported by the batch's own rules (E120, E121).
+    let unreadable = parsed.is_none();
+    let version = match unreadable {
+        true => service.versions().first().copied(),
+        false => service.version_on(date),
+    };
+    let Some(document) = version else {
+        if unreadable {
+            return line_error(
+                "E121",
+                "la ligne n'est pas un objet JSON lisible".to_string(),
+            );
+        }
+        return line_error(
+            "aucune_version",
+            format!(
+                "aucune version de « {} » n'est en vigueur le {}",
+                service.id,
+                crate::french::date(date)
+            ),
+        );
+    };
+    let mut session = crate::eval::Session::new(&document.deliberation);
+    let tariffs: Vec<usize> = (0..document.deliberation.tariffs.len()).collect();
+    let row = crate::batch::row(
+        document,
+        &mut session,
+        &crate::batch::Input::JsonLines,
+        crate::batch::Output::JsonLines {
+            justification: justify,
+        },
+        &tariffs,
+        date,
+        number,
+        line,
+    );
+    match row.content {
+        crate::batch::Content::Json(text) => text,
+        _ => line_error("E121", "la ligne n'a pas pu être tarifée".to_string()),
+    }
+}
+
+/// `POST /v1/verifier`: a deliberation's text, its diagnostics as `tarif check --format
+/// json` writes them.
+async fn verify(body: Body) -> Response {
+    let bytes = match read_body(body, ONE_BODY).await {
+        Ok(bytes) => bytes,
+        Err(response) => return response,
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "corps_illisible",
+            "le texte de la délibération n'est pas en UTF-8".to_string(),
+            None,
+        );
+    };
+    let text = text.to_string();
+    let value = tokio::task::spawn_blocking(move || {
+        let compiled = crate::compile(&text);
+        crate::report::to_json("deliberation.delib", &text, &compiled.diagnostics)
+    })
+    .await
+    .unwrap_or(Json::Null);
+    json_response(StatusCode::OK, &value)
+}
+
+/// A service for `GET /v1/deliberations` (and with the sources for `…/{id}`).
+fn service_json(service: &Service, with_source: bool) -> Json {
+    let versions: Vec<Json> = service
+        .files
+        .iter()
+        .map(|file| {
+            let errors = file.diagnostics.iter().filter(|d| d.is_error()).count();
+            let diagnostics: Vec<Json> = file
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    json!({
+                        "code": d.code.as_str(),
+                        "gravite": if d.is_error() { "erreur" } else { "avertissement" },
+                        "message": d.message,
+                    })
+                })
+                .collect();
+            let mut object = match &file.document {
+                Some(document) => document_json(document),
+                None => json!({}),
+            };
+            object["fichier"] = json!(file.path);
+            object["servie"] = json!(file.document.is_some() && service.overlap.is_none());
+            object["a_jour"] = json!(errors == 0 && file.unreadable.is_none());
+            object["diagnostics"] = json!(diagnostics);
+            if let Some(reason) = &file.unreadable {
+                object["illisible"] = json!(reason);
+            }
+            if with_source {
+                object["source"] = json!(file.source);
+            }
+            object
+        })
+        .collect();
+    let mut value = json!({ "id": service.id, "versions": versions });
+    if let Some((a, b)) = &service.overlap {
+        value["erreur"] = json!({
+            "code": "versions_chevauchantes",
+            "message": format!("les périodes de {a} et de {b} se chevauchent : aucune version n'est servie"),
+        });
+    }
+    value
+}
+
+/// What a portal needs to know of a deliberation to call it.
+fn document_json(document: &Document) -> Json {
+    let d = &document.deliberation;
+    let meta = &d.meta;
+    let tariffs: Vec<Json> = d
+        .tariffs
+        .iter()
+        .map(|t| json!({ "nom": t.name, "unite": t.unit, "libelle": t.label }))
+        .collect();
+    let inputs: Vec<Json> = d
+        .inputs
+        .iter()
+        .filter(|i| i.scope != Scope::Rank)
+        .map(|i| {
+            let mut object = json!({
+                "nom": i.name,
+                "type": type_name(&i.ty, i.whole),
+                "source_certifiee": i.certified.map(crate::check::source_name),
+                "defaut": i.default.map(|v| crate::eval::trace::shown(Some(v), &i.ty))
+                    .map(|s| crate::report::justification::shown_json(d, s)),
+                "libelle": i.label,
+                "obligatoire": i.required,
+                "enfant": i.scope == Scope::Child,
+            });
+            if let ValueType::Choice(ids) = &i.ty {
+                let values: Vec<&str> = ids
+                    .iter()
+                    .filter_map(|c| d.choices.get(c.0 as usize).map(String::as_str))
+                    .collect();
+                object["valeurs"] = json!(values);
+            }
+            object
+        })
+        .collect();
+    json!({
+        "numero": meta.number,
+        "titre": meta.title,
+        "collectivite": meta.collectivity,
+        "periode": {
+            "du": meta.applicable_from.format("%Y-%m-%d").to_string(),
+            "au": meta.applicable_to.map(|d| d.format("%Y-%m-%d").to_string()),
+        },
+        "empreinte": document.empreinte,
+        "tarifs": tariffs,
+        "entrees": inputs,
+        "rang_des_enfants": d.ranking.is_some(),
+    })
+}
+
+/// The type of an input as the language writes it.
+fn type_name(ty: &ValueType, whole: bool) -> String {
+    match (ty, whole) {
+        (ValueType::Amount, true) => "montant entier".to_string(),
+        (ValueType::Amount, false) => "montant".to_string(),
+        (ValueType::Rate, _) => "taux".to_string(),
+        (ValueType::Number, true) => "entier".to_string(),
+        (ValueType::Number, false) => "nombre".to_string(),
+        (ValueType::Boolean, _) => "booléen".to_string(),
+        (ValueType::Date, _) => "date".to_string(),
+        (ValueType::Choice(_), _) => "choix".to_string(),
+    }
+}

@@ -1,0 +1,376 @@
+//! `tarif serve`, started for real on 127.0.0.1 (a free port) on a folder with two
+//! versions of one service: the prices of `tarif eval`, the version chosen by the date,
+//! the statuses of errors, JSON Lines batches, reloading, a clean stop.
+#![cfg(feature = "serveur")]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value as Json, json};
+
+/// The server, stopped (SIGTERM) when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    folder: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A folder: `cantine/` with the 2025-2026 deliberation and a 2024-2025 version whose
+/// first tranche is 0,70 €, and the fratries deliberation on its own.
+fn folder(name: &str) -> PathBuf {
+    let folder = std::env::temp_dir().join(format!("tarif-serve-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(folder.join("cantine")).expect("folder");
+    let current = std::fs::read_to_string(root().join("deliberations/exempleville-cantine.delib"))
+        .expect("deliberation");
+    let previous = current
+        .replace(
+            "applicable du 01/09/2025 au 31/08/2026",
+            "applicable du 01/09/2024 au 31/08/2025",
+        )
+        .replace("2025-042", "2024-031")
+        .replace("| 0,80 € |", "| 0,70 € |");
+    std::fs::write(folder.join("cantine/2025-2026.delib"), &current).expect("write");
+    std::fs::write(folder.join("cantine/2024-2025.delib"), &previous).expect("write");
+    std::fs::copy(
+        root().join("deliberations/exempleville-fratries.delib"),
+        folder.join("exempleville-fratries.delib"),
+    )
+    .expect("copy");
+    folder
+}
+
+fn start(folder: PathBuf) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tarif"))
+        .args([
+            "serve",
+            &folder.to_string_lossy(),
+            "--adresse",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tarif serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("first line");
+    let address = line
+        .split("http://")
+        .nth(1)
+        .map(|a| a.trim().to_string())
+        .expect("the address is announced");
+    Server {
+        child,
+        base: format!("http://{address}"),
+        folder,
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn post(server: &Server, path: &str, body: &str) -> (u16, String) {
+    let mut response = agent()
+        .post(&format!("{}{path}", server.base))
+        .send(body)
+        .expect("request");
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().expect("body");
+    (status, text)
+}
+
+fn get(server: &Server, path: &str) -> (u16, String) {
+    let mut response = agent()
+        .get(&format!("{}{path}", server.base))
+        .call()
+        .expect("request");
+    let status = response.status().as_u16();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_string()
+        .expect("body");
+    (status, text)
+}
+
+fn parse(text: &str) -> Json {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("JSON ({e}): {text}"))
+}
+
+/// What `tarif eval --format json` prints for `family` on `path`.
+fn eval(path: &Path, family: &Json) -> Json {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tarif"))
+        .args([
+            "eval",
+            &path.to_string_lossy(),
+            "--famille",
+            "-",
+            "--format",
+            "json",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("tarif eval");
+    if let Some(mut input) = child.stdin.take() {
+        input
+            .write_all(family.to_string().as_bytes())
+            .expect("stdin");
+    }
+    let output = child.wait_with_output().expect("tarif eval ends");
+    parse(&String::from_utf8_lossy(&output.stdout))
+}
+
+#[test]
+fn prices_are_those_of_tarif_eval_by_the_version_in_force() {
+    let server = start(folder("prices"));
+    let families = [
+        json!({ "id": "A", "date": "2025-10-15", "quotient_caf": 612, "résidence": "hors_commune", "rang": 3 }),
+        json!({ "id": "B", "date": "2024-10-15", "quotient_caf": 300, "résidence": "commune" }),
+        json!({ "id": "C", "date": "2025-06-30", "résidence": "commune", "justificatifs": {
+            "api_particulier_qf": { "data": { "allocataires": [], "enfants": [], "adresse": null,
+                "quotient_familial": { "fournisseur": "CNAF", "valeur": 350, "annee": 2025, "mois": 5,
+                                       "annee_calcul": 2025, "mois_calcul": 5 } } } } }),
+    ];
+    let files = [
+        "cantine/2025-2026.delib",
+        "cantine/2024-2025.delib",
+        "cantine/2024-2025.delib",
+    ];
+    for (family, file) in families.iter().zip(files) {
+        let (status, body) = post(
+            &server,
+            "/v1/deliberations/cantine/tarifs",
+            &family.to_string(),
+        );
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            parse(&body),
+            eval(&server.folder.join(file), family),
+            "{family}"
+        );
+    }
+    // Families with children, and without the justification.
+    let family = json!({ "date": "2025-10-15", "quotient_caf": 612, "résidence": "commune",
+        "enfants": [ { "id": "Tom", "naissance": "2018-02-01" }, { "id": "Léa", "naissance": "2014-03-12" } ] });
+    let (status, body) = post(
+        &server,
+        "/v1/deliberations/exempleville-fratries/tarifs",
+        &family.to_string(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let expected = eval(&server.folder.join("exempleville-fratries.delib"), &family);
+    assert_eq!(parse(&body), expected);
+    let (_, body) = post(
+        &server,
+        "/v1/deliberations/exempleville-fratries/tarifs?justification=non",
+        &family.to_string(),
+    );
+    assert!(!body.contains("justification"), "{body}");
+    assert_eq!(parse(&body)["total"], expected["total"]);
+}
+
+#[test]
+fn errors_have_their_status_and_a_json_body() {
+    let server = start(folder("errors"));
+    let family = |date: &str| {
+        json!({ "date": date, "quotient_caf": 612, "résidence": "commune" }).to_string()
+    };
+    let (status, body) = post(
+        &server,
+        "/v1/deliberations/cantine/tarifs",
+        &family("2023-10-15"),
+    );
+    assert_eq!(status, 404);
+    assert_eq!(parse(&body)["erreur"]["code"], "aucune_version");
+    let (status, body) = post(
+        &server,
+        "/v1/deliberations/cantin/tarifs",
+        &family("2025-10-15"),
+    );
+    assert_eq!(status, 404);
+    assert!(
+        parse(&body)["erreur"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("cantine")
+    );
+    let (status, body) = post(&server, "/v1/deliberations/cantine/tarifs", "{ pas du json");
+    assert_eq!(status, 400);
+    assert_eq!(parse(&body)["erreur"]["code"], "E110");
+    let big = format!("{{\"x\": \"{}\"}}", "a".repeat(2 * 1024 * 1024));
+    let (status, body) = post(&server, "/v1/deliberations/cantine/tarifs", &big);
+    assert_eq!(status, 413);
+    assert_eq!(parse(&body)["erreur"]["code"], "trop_grand");
+    // Not priceable: 422 with the JSON of `tarif eval`.
+    let family = json!({ "date": "2025-10-15", "quotient_caf": 612 });
+    let (status, body) = post(
+        &server,
+        "/v1/deliberations/cantine/tarifs",
+        &family.to_string(),
+    );
+    assert_eq!(status, 422);
+    assert_eq!(
+        parse(&body),
+        eval(&server.folder.join("cantine/2025-2026.delib"), &family)
+    );
+    let (status, body) = get(&server, "/nulle/part");
+    assert_eq!(status, 404);
+    assert_eq!(parse(&body)["erreur"]["code"], "chemin_inconnu");
+}
+
+#[test]
+fn lots_give_one_line_per_line_in_order() {
+    let server = start(folder("lots"));
+    let lines = [
+        json!({ "id": "a", "date": "2025-10-15", "quotient_caf": 300, "résidence": "commune" })
+            .to_string(),
+        "pas une famille".to_string(),
+        String::new(),
+        json!({ "id": "d", "date": "2024-10-15", "quotient_caf": 300, "résidence": "commune" })
+            .to_string(),
+        json!({ "id": "e", "date": "2020-10-15", "quotient_caf": 300, "résidence": "commune" })
+            .to_string(),
+    ];
+    let (status, body) = post(
+        &server,
+        "/v1/deliberations/cantine/lots?justification=non",
+        &lines.join("\n"),
+    );
+    assert_eq!(status, 200);
+    let out: Vec<Json> = body.lines().map(parse).collect();
+    assert_eq!(out.len(), lines.len(), "{body}");
+    for (i, line) in out.iter().enumerate() {
+        assert_eq!(line["ligne"], json!(i + 1));
+    }
+    assert_eq!(out[0]["tarifs"]["repas"]["montant"], "0.80");
+    assert_eq!(out[1]["erreurs"][0]["code"], "E121");
+    assert_eq!(out[2]["erreurs"][0]["code"], "E120");
+    assert_eq!(out[3]["tarifs"]["repas"]["montant"], "0.70");
+    assert_eq!(out[4]["erreurs"][0]["code"], "aucune_version");
+}
+
+#[test]
+fn the_list_the_check_and_the_reload() {
+    let server = start(folder("reload"));
+    let (status, body) = get(&server, "/v1/deliberations");
+    assert_eq!(status, 200);
+    let list = parse(&body);
+    let ids: Vec<&str> = list["deliberations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["cantine", "exempleville-fratries"]);
+    let (_, body) = get(&server, "/v1/deliberations/cantine");
+    let one = parse(&body);
+    assert_eq!(one["versions"].as_array().map(Vec::len), Some(2));
+    assert!(
+        one["versions"][0]["source"]
+            .as_str()
+            .unwrap_or("")
+            .contains("délibération")
+    );
+    assert_eq!(one["versions"][0]["entrees"][0]["nom"], "quotient_caf");
+    assert_eq!(
+        one["versions"][0]["entrees"][0]["source_certifiee"],
+        "CAF.quotient_familial"
+    );
+    // The check of a text, as `tarif check --format json`.
+    let text = "délibération « X »\n  applicable du 01/09/2025\nentrées\n  qf : montant entier\n\
+article 1 « Prix »\n  tarif repas (par repas)\n  grille selon qf\n    | qf | repas |\n\
+    | jusqu'à 400 € | 1 € |\n    | plus de 500 € | 2 € |\n";
+    let (status, body) = post(&server, "/v1/verifier", text);
+    assert_eq!(status, 200);
+    assert!(body.contains("E030"), "{body}");
+    // A change is served within 2 s; a broken file is kept out, its diagnostics listed.
+    let file = server.folder.join("cantine/2025-2026.delib");
+    let source = std::fs::read_to_string(&file).expect("source");
+    std::fs::write(&file, source.replace("| 0,80 € |", "| 0,85 € |")).expect("write");
+    let family =
+        json!({ "date": "2025-10-15", "quotient_caf": 300, "résidence": "commune" }).to_string();
+    let price = || {
+        let (_, body) = post(&server, "/v1/deliberations/cantine/tarifs", &family);
+        parse(&body)["tarifs"]["repas"]["montant"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    let changed = Instant::now();
+    while price() != "0.85" {
+        assert!(
+            changed.elapsed() < Duration::from_secs(2),
+            "not reloaded within 2 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::fs::write(
+        &file,
+        source.replace("| 0,80 € |", "| 0,90 € |") + "ligne cassée\n",
+    )
+    .expect("write");
+    let broken = Instant::now();
+    loop {
+        let (_, body) = get(&server, "/v1/deliberations/cantine");
+        if body.contains("E001") {
+            break;
+        }
+        assert!(
+            broken.elapsed() < Duration::from_secs(2),
+            "diagnostics not listed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(price(), "0.85", "the version before the broken file stays");
+}
+
+/// SIGTERM stops the service cleanly; the access log names no value of a family.
+#[test]
+fn the_log_has_no_personal_data_and_sigterm_stops() {
+    let mut server = start(folder("log"));
+    let family = json!({ "date": "2025-10-15", "quotient_caf": 987_654, "résidence": "commune" });
+    let (status, _) = post(
+        &server,
+        "/v1/deliberations/cantine/tarifs",
+        &family.to_string(),
+    );
+    assert_eq!(status, 200);
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status();
+    let status = server.child.wait().expect("stops");
+    assert!(status.success(), "{status:?}");
+    let mut log = String::new();
+    if let Some(mut stderr) = server.child.stderr.take() {
+        use std::io::Read;
+        let _ = stderr.read_to_string(&mut log);
+    }
+    assert!(log.contains("/v1/deliberations/cantine/tarifs"), "{log}");
+    assert!(!log.contains("987"), "{log}");
+}
