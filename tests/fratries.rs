@@ -2,7 +2,7 @@
 //! (`rang des enfants …`), checked against hand-written prices, from the library and
 //! from the command line.
 
-use std::process::Command;
+mod common;
 
 use proptest::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -243,23 +243,8 @@ fn the_rank_is_not_given_by_the_family() {
 }
 
 fn tarif(args: &[&str], stdin: &str) -> (String, i32) {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tarif"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the tarif binary runs");
-    if let Some(mut input) = child.stdin.take() {
-        input.write_all(stdin.as_bytes()).expect("stdin");
-    }
-    let output = child.wait_with_output().expect("tarif ends");
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        output.status.code().unwrap_or(-1),
-    )
+    let (out, _, status) = common::tarif(args, Some(stdin));
+    (out, status)
 }
 
 const FAMILY: &str = r#"{"id":"F1","date":"2025-10-15","quotient_caf":612,"résidence":"commune","enfants":[{"id":"Tom","naissance":"2018-02-01"},{"id":"Léa","naissance":"2014-03-12"},{"id":"Zoé","naissance":"2016-06-05"}]}"#;

@@ -142,7 +142,7 @@ impl<'a> Checker<'a> {
             self.table(t);
         }
         let tariffs = self.tariffs();
-        let ranking = self.ranking(&dependencies);
+        let ranking = self.ranking(&names, &dependencies);
         let examples = self.examples();
         let has_error = self.errors.iter().any(|e| !e.kind.is_warning());
         if has_error || !syntax_ok {

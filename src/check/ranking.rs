@@ -73,11 +73,15 @@ impl Checker<'_> {
     }
 
     /// The checked ranking rule, if the file has one.
-    pub(super) fn ranking(&mut self, uses: &[Vec<usize>]) -> Option<rules::Ranking> {
+    pub(super) fn ranking(
+        &mut self,
+        names: &[Vec<String>],
+        uses: &[Vec<usize>],
+    ) -> Option<rules::Ranking> {
         let (ranking, article, rank) = self.symbols.ranking?;
         let by = match &ranking.key {
             None => Some(RankBy::Given),
-            Some((key, direction)) => self.rank_key(key, *direction, ranking.span, uses),
+            Some((key, direction)) => self.rank_key(key, *direction, ranking.span, (names, uses)),
         };
         Some(rules::Ranking {
             by: by?,
@@ -93,7 +97,7 @@ impl Checker<'_> {
         key: &ast::Name,
         direction: Direction,
         at: Span,
-        uses: &[Vec<usize>],
+        (names, uses): (&[Vec<String>], &[Vec<usize>]),
     ) -> Option<RankBy> {
         let by_age = matches!(direction, Direction::Oldest | Direction::Youngest);
         let problem = |problem| CheckError {
@@ -111,7 +115,7 @@ impl Checker<'_> {
             }
             let (_, base) = self.symbols.tariff(&key.text)?;
             if self.rank_readers.get(base).copied().unwrap_or(false) {
-                let (reader, reader_at) = self.first_reader(base, uses)?;
+                let (reader, reader_at) = self.first_reader(base, names, uses)?;
                 self.errors.push(CheckError {
                     kind: CheckErrorKind::RankCycle {
                         key: key.text.clone(),
@@ -166,10 +170,14 @@ impl Checker<'_> {
     }
 
     /// The first value, from `start` along what it uses, that names the rank itself.
-    fn first_reader(&self, start: usize, uses: &[Vec<usize>]) -> Option<(String, Span)> {
+    fn first_reader(
+        &self,
+        start: usize,
+        names: &[Vec<String>],
+        uses: &[Vec<usize>],
+    ) -> Option<(String, Span)> {
         let mut seen = vec![false; uses.len()];
         let mut queue = VecDeque::from([start]);
-        let names = super::cycles::direct_names(&self.symbols);
         while let Some(node) = queue.pop_front() {
             if std::mem::replace(seen.get_mut(node)?, true) {
                 continue;

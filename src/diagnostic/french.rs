@@ -488,17 +488,8 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
                 Some(p) => d.with_label(*p, "ligne précédente".to_string()),
                 None => d,
             };
-            // A grid by rank that stops at the last rank written: « et suivants ».
-            let help = match gap {
-                crate::check::error::Gap::Steps {
-                    first, last: None, ..
-                } if key == "rang" && *first > rust_decimal::Decimal::ONE => format!(
-                    "le rang d'un enfant n'a pas de limite : écrivez la dernière ligne « {}e enfant et suivants »",
-                    first - rust_decimal::Decimal::ONE
-                ),
-                _ => gap_help(fix, key, *kind),
-            };
-            d.with_help(help)
+            let help = super::ranking::gap_help(key, gap);
+            d.with_help(help.unwrap_or_else(|| gap_help(fix, key, *kind)))
         }
         C::TableOverlap { key, gap, kind, other } => {
             let values = gap_text(gap, *kind);

@@ -83,3 +83,17 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
         _ => Diagnostic::new(Code::E043, String::new(), span, String::new()),
     }
 }
+
+/// On a grid by rank that stops at the last rank written, the help of the gap: the last
+/// row reads « et suivants ».
+pub(crate) fn gap_help(key: &str, gap: &crate::check::error::Gap) -> Option<String> {
+    match gap {
+        crate::check::error::Gap::Steps {
+            first, last: None, ..
+        } if key == "rang" && *first > rust_decimal::Decimal::ONE => Some(format!(
+            "le rang d'un enfant n'a pas de limite : écrivez la dernière ligne « {}e enfant et suivants »",
+            first - rust_decimal::Decimal::ONE
+        )),
+        _ => None,
+    }
+}

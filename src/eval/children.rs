@@ -49,13 +49,13 @@ enum Key {
 
 /// A child's rank, its value of the key (shown, and where it comes from), and whether
 /// another child has the same value.
-pub type Ranked = (u32, Option<Shown>, Option<Provenance>, bool);
+type Ranked = (u32, Option<Shown>, Option<Provenance>, bool);
 
 /// The rank of each child of `families` (each child as a family of one), in order,
 /// with the value of the key of each (for the justification) and whether it ties with
 /// another child's. `None` when the deliberation does not rank children.
 #[allow(clippy::type_complexity)]
-pub fn ranks(
+fn ranks(
     session: &mut Session<'_>,
     families: &[Family],
     date: NaiveDate,

@@ -12,7 +12,7 @@ mod tabulate;
 mod tariff;
 pub mod trace;
 
-pub use children::{Child, ChildPriced, price_children, price_children_with, ranks};
+pub use children::{Child, ChildPriced, price_children, price_children_with};
 pub use error::{EvalError, EvalErrorKind};
 pub(crate) use expr::key_name;
 pub use plan::Plan;

@@ -1,5 +1,6 @@
 //! What families give: a JSON object keyed by input names (LANGUAGE.md §12).
 
+mod children;
 mod csv;
 mod family;
 mod proofs;

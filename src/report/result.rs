@@ -48,21 +48,9 @@ pub fn children_to_json(
     let d = &document.deliberation;
     let errors = family_errors(family);
     let mut list = Vec::new();
-    let mut totals: Vec<Option<rust_decimal::Decimal>> =
-        vec![Some(rust_decimal::Decimal::ZERO); d.tariffs.len()];
-    let mut seen = vec![false; d.tariffs.len()];
     for child in children {
         let mut child_errors = Vec::new();
         let tariffs = tariffs_json(d, &child.priced, &mut child_errors);
-        for p in &child.priced {
-            if let (Some(total), Some(s)) = (totals.get_mut(p.tariff), seen.get_mut(p.tariff)) {
-                *s = true;
-                *total = match (&p.result, *total) {
-                    (Ok(amount), Some(sum)) => Some(sum + amount),
-                    _ => None,
-                };
-            }
-        }
         let mut object = Map::new();
         let id = family
             .family
@@ -78,8 +66,8 @@ pub fn children_to_json(
         list.push(Json::Object(object));
     }
     let mut total = Map::new();
-    for (t, tariff) in d.tariffs.iter().enumerate() {
-        if let (Some(true), Some(Some(sum))) = (seen.get(t), totals.get(t)) {
+    for (tariff, sum) in d.tariffs.iter().zip(totals(d, children)) {
+        if let Some(Some(sum)) = sum {
             total.insert(
                 tariff.name.clone(),
                 json!({ "montant": format!("{:.2}", sum), "unite": tariff.unit }),
@@ -245,9 +233,6 @@ pub fn children_to_text(
 ) -> String {
     let d = &document.deliberation;
     let mut out = to_text(document, family, date, &[]);
-    let mut totals: Vec<Option<rust_decimal::Decimal>> =
-        vec![Some(rust_decimal::Decimal::ZERO); d.tariffs.len()];
-    let mut seen = vec![false; d.tariffs.len()];
     for child in children {
         let id = family
             .family
@@ -258,35 +243,45 @@ pub fn children_to_text(
         let rank = child.rank.map_or(String::new(), |r| format!(", rang {r}"));
         out.push_str(&format!("\nEnfant {id}{rank}\n"));
         priced_text(d, &child.priced, "  ", &mut out);
-        for p in &child.priced {
-            if let (Some(total), Some(s)) = (totals.get_mut(p.tariff), seen.get_mut(p.tariff)) {
-                *s = true;
-                *total = match (&p.result, *total) {
-                    (Ok(amount), Some(sum)) => Some(sum + amount),
-                    _ => None,
-                };
-            }
-        }
     }
     if !children.is_empty() {
         out.push_str("\nTotal de la famille\n");
-        for (t, tariff) in d.tariffs.iter().enumerate() {
-            match (seen.get(t), totals.get(t)) {
-                (Some(true), Some(Some(sum))) => out.push_str(&format!(
+        for (tariff, sum) in d.tariffs.iter().zip(totals(d, children)) {
+            match sum {
+                Some(Some(sum)) => out.push_str(&format!(
                     "  Tarif « {} » (par {}) : {}\n",
                     tariff.name,
                     tariff.unit,
-                    french::price(*sum)
+                    french::price(sum)
                 )),
-                (Some(true), _) => out.push_str(&format!(
+                Some(None) => out.push_str(&format!(
                     "  Tarif « {} » (par {}) : non calculé\n",
                     tariff.name, tariff.unit
                 )),
-                _ => {}
+                None => {}
             }
         }
     }
     out
+}
+
+/// By tariff, the family's total: `None` when no child was priced for it, `Some(None)`
+/// when a child's price is missing, else the sum of the children's prices.
+fn totals(
+    d: &crate::rules::Deliberation,
+    children: &[crate::eval::ChildPriced],
+) -> Vec<Option<Option<rust_decimal::Decimal>>> {
+    let mut totals = vec![None; d.tariffs.len()];
+    for p in children.iter().flat_map(|c| &c.priced) {
+        if let Some(total) = totals.get_mut(p.tariff) {
+            let sum = total.unwrap_or(Some(rust_decimal::Decimal::ZERO));
+            *total = Some(match (&p.result, sum) {
+                (Ok(amount), Some(sum)) => Some(sum + amount),
+                _ => None,
+            });
+        }
+    }
+    totals
 }
 
 /// Each priced tariff, its justification and its price or error, indented by `indent`.

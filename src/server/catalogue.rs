@@ -80,15 +80,10 @@ fn is_deliberation(path: &Path) -> bool {
 
 /// The `/`-separated path of `path` under `root`, without extension.
 fn id_of(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path).with_extension("");
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    folder_id(root, &path.with_extension(""))
 }
 
-/// The `/`-separated path of a sub-folder under `root`.
+/// The `/`-separated path of a sub-folder (or a file) under `root`.
 fn folder_id(root: &Path, folder: &Path) -> String {
     let relative = folder.strip_prefix(root).unwrap_or(folder);
     relative

@@ -374,9 +374,22 @@ fn lots(service: Service, bytes: Bytes, justify: bool) -> Response {
     tokio::task::spawn_blocking(move || {
         let text = String::from_utf8_lossy(&bytes);
         let today = chrono::Local::now().date_naive();
+        // Each version compiled once for the whole batch, not once per line.
+        let versions = service.versions();
+        let plans: Vec<crate::eval::Plan<'_>> = versions
+            .iter()
+            .map(|d| crate::eval::Plan::new(&d.deliberation))
+            .collect();
+        let mut sessions: Vec<crate::eval::Session<'_>> =
+            plans.iter().map(crate::eval::Session::on).collect();
         for (n, line) in text.lines().enumerate() {
             let number = n + 1;
-            let out = lot_line(&service, line, number, today, justify);
+            let mut lot = Lot {
+                service: &service,
+                versions: &versions,
+                sessions: &mut sessions,
+            };
+            let out = lot.line(line, number, today, justify);
             if tx.blocking_send(Ok(format!("{out}\n"))).is_err() {
                 return;
             }
@@ -390,65 +403,72 @@ fn lots(service: Service, bytes: Bytes, justify: bool) -> Response {
         .into_response()
 }
 
-/// One line of a batch, priced by the version in force at its date.
-fn lot_line(
-    service: &Service,
-    line: &str,
-    number: usize,
-    today: NaiveDate,
-    justify: bool,
-) -> String {
-    let parsed = crate::inputs::parse_family(line)
-        .ok()
-        .filter(|(j, _)| j.is_object());
-    let date = parsed
-        .as_ref()
-        .and_then(|(json, _)| family_date(json).ok())
-        .unwrap_or(today);
-    let line_error = |code: &str, message: String| {
-        let id = parsed.as_ref().and_then(|(j, _)| j.get("id").cloned());
-        json!({ "ligne": number, "id": id, "erreurs": [ { "code": code, "message": message } ] })
+/// A batch being priced: the versions of its service and a session of each.
+struct Lot<'a, 'p> {
+    service: &'a Service,
+    versions: &'a [&'a Arc<Document>],
+    sessions: &'a mut [crate::eval::Session<'p>],
+}
+
+impl Lot<'_, '_> {
+    /// One line of a batch, priced by the version in force at its date.
+    fn line(&mut self, line: &str, number: usize, today: NaiveDate, justify: bool) -> String {
+        let service = self.service;
+        let parsed = crate::inputs::parse_family(line)
+            .ok()
+            .filter(|(j, _)| j.is_object());
+        let date = parsed
+            .as_ref()
+            .and_then(|(json, _)| family_date(json).ok())
+            .unwrap_or(today);
+        let line_error = |code: &str, message: String| {
+            let id = parsed.as_ref().and_then(|(j, _)| j.get("id").cloned());
+            json!({ "ligne": number, "id": id, "erreurs": [ { "code": code, "message": message } ] })
             .to_string()
-    };
-    // A line that is no family is reported by the batch's own rules (E120, E121).
-    let unreadable = parsed.is_none();
-    let version = match unreadable {
-        true => service.versions().first().copied(),
-        false => service.version_on(date),
-    };
-    let Some(document) = version else {
-        if unreadable {
+        };
+        // A line that is no family is reported by the batch's own rules (E120, E121).
+        let unreadable = parsed.is_none();
+        let version = match unreadable {
+            true => service.versions().first().copied(),
+            false => service.version_on(date),
+        };
+        let Some(document) = version else {
+            if unreadable {
+                return line_error(
+                    "E121",
+                    "la ligne n'est pas un objet JSON lisible".to_string(),
+                );
+            }
             return line_error(
-                "E121",
-                "la ligne n'est pas un objet JSON lisible".to_string(),
+                "aucune_version",
+                format!(
+                    "aucune version de « {} » n'est en vigueur le {}",
+                    service.id,
+                    crate::french::date(date)
+                ),
             );
-        }
-        return line_error(
-            "aucune_version",
-            format!(
-                "aucune version de « {} » n'est en vigueur le {}",
-                service.id,
-                crate::french::date(date)
-            ),
+        };
+        let index = self.versions.iter().position(|v| Arc::ptr_eq(v, document));
+        let Some(session) = index.and_then(|i| self.sessions.get_mut(i)) else {
+            return line_error("E121", "la ligne n'a pas pu être tarifée".to_string());
+        };
+        let tariffs: Vec<usize> = (0..document.deliberation.tariffs.len()).collect();
+        let row = crate::batch::row(
+            document,
+            session,
+            &crate::batch::Input::JsonLines,
+            crate::batch::Output::JsonLines {
+                justification: justify,
+            },
+            &tariffs,
+            date,
+            number,
+            line,
         );
-    };
-    let mut session = crate::eval::Session::new(&document.deliberation);
-    let tariffs: Vec<usize> = (0..document.deliberation.tariffs.len()).collect();
-    let row = crate::batch::row(
-        document,
-        &mut session,
-        &crate::batch::Input::JsonLines,
-        crate::batch::Output::JsonLines {
-            justification: justify,
-        },
-        &tariffs,
-        date,
-        number,
-        line,
-    );
-    match row.content {
-        crate::batch::Content::Json(text) => text,
-        _ => line_error("E121", "la ligne n'a pas pu être tarifée".to_string()),
+        match row.content {
+            crate::batch::Content::Json(text) => text,
+            _ => line_error("E121", "la ligne n'a pas pu être tarifée".to_string()),
+        }
     }
 }
 
