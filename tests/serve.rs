@@ -374,3 +374,171 @@ fn the_log_has_no_personal_data_and_sigterm_stops() {
     assert!(log.contains("/v1/deliberations/cantine/tarifs"), "{log}");
     assert!(!log.contains("987"), "{log}");
 }
+
+/// The schema of a response in the OpenAPI document, ready to validate: its `$ref`s
+/// resolved against the document's components.
+fn response_schema(spec: &Json, path: &str, method: &str, status: u16, item: bool) -> Json {
+    let mut response = &spec["paths"][path][method]["responses"][status.to_string()];
+    if let Some(reference) = response["$ref"].as_str() {
+        let pointer = reference.trim_start_matches('#');
+        response = spec.pointer(pointer).expect("the response is described");
+    }
+    let content = response["content"]
+        .as_object()
+        .and_then(|c| c.values().next())
+        .unwrap_or_else(|| panic!("{method} {path} {status} is not described"));
+    let mut schema = content[if item { "itemSchema" } else { "schema" }].clone();
+    assert!(schema.is_object(), "{method} {path} {status}: no schema");
+    schema["components"] = spec["components"].clone();
+    schema
+}
+
+/// Asserts that `body` is what the OpenAPI document says `method path` answers with
+/// `status` (JSON Lines: every line).
+fn conforms(spec: &Json, path: &str, method: &str, (status, body): (u16, String)) {
+    let lines = path.ends_with("/lots") && status == 200;
+    let schema = response_schema(spec, path, method, status, lines);
+    let validator = jsonschema::validator_for(&schema)
+        .unwrap_or_else(|e| panic!("{method} {path} {status}: schema ({e})"));
+    let bodies: Vec<Json> = match lines {
+        true => body.lines().map(parse).collect(),
+        false => vec![parse(&body)],
+    };
+    for value in bodies {
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {path} {status} does not follow /openapi.json: {errors:?}\n{value}"
+        );
+    }
+}
+
+/// GET /openapi.json describes what the server really answers: every route, every
+/// status the tests produce, bodies validated against its schemas.
+#[test]
+fn responses_follow_the_openapi_document() {
+    let server = start(folder("openapi"));
+    let (status, body) = get(&server, "/openapi.json");
+    assert_eq!(status, 200);
+    let spec = parse(&body);
+    assert_eq!(spec["openapi"], "3.1.0");
+    let documented: Vec<&str> = spec["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        documented,
+        [
+            "/sante",
+            "/v1/deliberations",
+            "/v1/deliberations/{id}",
+            "/v1/deliberations/{id}/tarifs",
+            "/v1/deliberations/{id}/lots",
+            "/v1/verifier",
+            "/openapi.json"
+        ]
+    );
+    let one = "/v1/deliberations/{id}";
+    let tarifs = "/v1/deliberations/{id}/tarifs";
+    let lots = "/v1/deliberations/{id}/lots";
+    conforms(&spec, "/sante", "get", get(&server, "/sante"));
+    conforms(
+        &spec,
+        "/v1/deliberations",
+        "get",
+        get(&server, "/v1/deliberations"),
+    );
+    conforms(&spec, one, "get", get(&server, "/v1/deliberations/cantine"));
+    conforms(
+        &spec,
+        one,
+        "get",
+        get(&server, "/v1/deliberations/exempleville-fratries"),
+    );
+    conforms(&spec, one, "get", get(&server, "/v1/deliberations/cantin"));
+    let family = |value: Json| value.to_string();
+    let cases = [
+        (
+            "cantine",
+            json!({ "date": "2025-10-15", "quotient_caf": 612, "résidence": "hors_commune", "rang": 3 }),
+            200,
+        ),
+        (
+            "cantine",
+            json!({ "date": "2025-10-15", "quotient_caf": 612 }),
+            422,
+        ),
+        (
+            "cantine",
+            json!({ "date": "15 octobre", "quotient_caf": 612, "résidence": "commune" }),
+            422,
+        ),
+        (
+            "cantine",
+            json!({ "date": "2020-10-15", "quotient_caf": 612, "résidence": "commune" }),
+            404,
+        ),
+        ("cantin", json!({ "date": "2025-10-15" }), 404),
+        (
+            "exempleville-fratries",
+            json!({ "date": "2025-10-15", "quotient_caf": 612, "résidence": "commune",
+            "enfants": [ { "id": "Tom", "naissance": "2018-02-01" }, { "id": "Léa", "naissance": "2014-03-12" } ] }),
+            200,
+        ),
+        (
+            "exempleville-fratries",
+            json!({ "date": "2025-10-15", "quotient_caf": 612, "résidence": "commune",
+            "enfants": [ { "id": "Tom", "naissance": "hier" } ] }),
+            422,
+        ),
+    ];
+    for (id, value, expected) in cases {
+        for query in ["", "?justification=non"] {
+            let answer = post(
+                &server,
+                &format!("/v1/deliberations/{id}/tarifs{query}"),
+                &family(value.clone()),
+            );
+            assert_eq!(answer.0, expected, "{id} {value}: {}", answer.1);
+            conforms(&spec, tarifs, "post", answer);
+        }
+    }
+    let answer = post(&server, "/v1/deliberations/cantine/tarifs", "{ pas du json");
+    assert_eq!(answer.0, 400);
+    conforms(&spec, tarifs, "post", answer);
+    let big = format!("{{\"x\": \"{}\"}}", "a".repeat(2 * 1024 * 1024));
+    let answer = post(&server, "/v1/deliberations/cantine/tarifs", &big);
+    assert_eq!(answer.0, 413);
+    conforms(&spec, tarifs, "post", answer);
+    let lines = [
+        json!({ "id": "a", "date": "2025-10-15", "quotient_caf": 300, "résidence": "commune" })
+            .to_string(),
+        "pas une famille".to_string(),
+        json!({ "id": 7, "date": "2020-10-15", "quotient_caf": 300 }).to_string(),
+    ]
+    .join("\n");
+    conforms(
+        &spec,
+        lots,
+        "post",
+        post(&server, "/v1/deliberations/cantine/lots", &lines),
+    );
+    let answer = post(&server, "/v1/deliberations/nulle/lots", &lines);
+    assert_eq!(answer.0, 404);
+    conforms(&spec, lots, "post", answer);
+    let text = std::fs::read_to_string(root().join("deliberations/exempleville-cantine.delib"))
+        .expect("deliberation");
+    for text in [text.as_str(), "délibération « X »\nligne cassée\n"] {
+        conforms(
+            &spec,
+            "/v1/verifier",
+            "post",
+            post(&server, "/v1/verifier", text),
+        );
+    }
+}

@@ -34,6 +34,7 @@ pub fn router(state: Arc<State>) -> Router {
             get(one).post(deliberation_post),
         )
         .route("/v1/verifier", post(verify))
+        .route("/openapi.json", get(openapi))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -91,6 +92,46 @@ async fn not_found() -> Response {
         "ce chemin n'existe pas : voir GET /v1/deliberations".to_string(),
         None,
     )
+}
+
+/// `GET /openapi.json`: docs/openapi.json, its `Resultat` being docs/resultat.schema.json
+/// (one schema for `tarif eval --format json` and for the service).
+async fn openapi() -> Response {
+    static DOCUMENT: std::sync::LazyLock<Json> = std::sync::LazyLock::new(openapi_document);
+    json_response(StatusCode::OK, &DOCUMENT)
+}
+
+fn openapi_document() -> Json {
+    let mut document: Json =
+        serde_json::from_str(include_str!("../../docs/openapi.json")).unwrap_or(Json::Null);
+    let result: Json =
+        serde_json::from_str(include_str!("../../docs/resultat.schema.json")).unwrap_or(Json::Null);
+    if let Some(slot) = document.pointer_mut("/components/schemas/Resultat") {
+        *slot = rebased(result, "#/components/schemas/Resultat");
+    }
+    document
+}
+
+/// A schema moved under `base` in another document: its local `$ref`s point there, and
+/// it loses its `$id` and `$schema` (tools reading OpenAPI seldom follow an inner `$id`).
+fn rebased(schema: Json, base: &str) -> Json {
+    match schema {
+        Json::Object(object) => Json::Object(
+            object
+                .into_iter()
+                .filter(|(key, _)| key != "$id" && key != "$schema")
+                .map(|(key, value)| match (key.as_str(), &value) {
+                    ("$ref", Json::String(target)) if target.starts_with("#/") => {
+                        let target = format!("{base}{}", &target[1..]);
+                        (key, Json::String(target))
+                    }
+                    _ => (key, rebased(value, base)),
+                })
+                .collect(),
+        ),
+        Json::Array(items) => Json::Array(items.into_iter().map(|v| rebased(v, base)).collect()),
+        other => other,
+    }
 }
 
 async fn health(Shared(state): Shared<Arc<State>>) -> Response {
