@@ -542,3 +542,292 @@ fn responses_follow_the_openapi_document() {
         );
     }
 }
+
+/// chromedriver on a free port of 127.0.0.1, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    profile: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// chromedriver started, or `None` when this machine has none (a newcomer's `cargo
+/// test`); `.ci/run` installs Chromium and sets TARIF_NAVIGATEUR=obligatoire, so that
+/// there a missing browser fails the test instead of skipping it.
+fn driver() -> Option<Driver> {
+    let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_string());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let child = match Command::new(&program)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            let required = std::env::var("TARIF_NAVIGATEUR").is_ok_and(|v| v == "obligatoire");
+            assert!(
+                !required,
+                "{program} introuvable ({e}) : apt-get install chromium chromium-driver"
+            );
+            eprintln!("test du simulateur dans Chromium sauté : {program} introuvable ({e})");
+            return None;
+        }
+    };
+    let profile = std::env::temp_dir().join(format!("tarif-chromium-{}", std::process::id()));
+    let driver = Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        profile,
+    };
+    let started = Instant::now();
+    while agent()
+        .get(&format!("{}/status", driver.url))
+        .call()
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver does not answer"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(driver)
+}
+
+/// The simulator page in headless Chromium: opened from the list, filled in with the
+/// keyboard, submitted as a GET; the price shown is `tarif eval`'s, by the version in
+/// force at the date typed; a family of two children gets each price and the total.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_simulator_page_in_chromium_shows_the_price() {
+    use fantoccini::{ClientBuilder, Locator, key::Key};
+    let Some(driver) = driver() else {
+        return;
+    };
+    let server = start(folder("page"));
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".to_string(),
+        json!({
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string()),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--lang=fr-FR",
+                     format!("--user-data-dir={}", driver.profile.display())],
+        }),
+    );
+    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("Chromium starts");
+    browser
+        .goto(&format!("{}/", server.base))
+        .await
+        .expect("the list");
+    browser
+        .find(Locator::LinkText(
+            "Tarifs de la restauration scolaire 2025-2026",
+        ))
+        .await
+        .expect("a link to the cantine")
+        .click()
+        .await
+        .expect("click");
+    let body = browser.find(Locator::Css("main")).await.expect("main");
+    let text = body.text().await.expect("text");
+    assert!(text.contains("Ceci est une simulation"), "{text}");
+    // Every field has its label; the page says its language.
+    let unlabelled = browser
+        .execute(
+            "return [...document.querySelectorAll('input, select')]\
+             .filter(e => !e.labels || e.labels.length === 0).map(e => e.name);",
+            vec![],
+        )
+        .await
+        .expect("script");
+    assert_eq!(unlabelled, json!([]));
+    let lang = browser
+        .execute("return document.documentElement.lang;", vec![])
+        .await
+        .expect("script");
+    assert_eq!(lang, "fr");
+    let date = browser.find(Locator::Id("champ-date")).await.expect("date");
+    date.clear().await.expect("clear");
+    date.send_keys("15/10/2025").await.expect("type");
+    browser
+        .find(Locator::Id("champ-résidence"))
+        .await
+        .expect("résidence")
+        .select_by_value("hors_commune")
+        .await
+        .expect("select");
+    let rang = browser.find(Locator::Id("champ-rang")).await.expect("rang");
+    rang.send_keys("3").await.expect("type");
+    let qf = browser
+        .find(Locator::Id("champ-quotient_caf"))
+        .await
+        .expect("QF");
+    qf.send_keys("612").await.expect("type");
+    // Submitted with the keyboard.
+    qf.send_keys(&Key::Enter.to_string()).await.expect("enter");
+    let price = browser
+        .wait()
+        .for_element(Locator::Css("#resultat .prix"))
+        .await
+        .expect("a price")
+        .text()
+        .await
+        .expect("text");
+    let family = json!({ "date": "2025-10-15", "quotient_caf": 612, "résidence": "hors_commune", "rang": 3 });
+    let expected = eval(&server.folder.join("cantine/2025-2026.delib"), &family);
+    assert_eq!(
+        price.replace(',', ".").trim_end_matches(" €"),
+        expected["tarifs"]["repas"]["montant"]
+            .as_str()
+            .unwrap_or("?")
+    );
+    assert_eq!(price, "2,29 €");
+    let url = browser.current_url().await.expect("url");
+    assert!(url.as_str().contains("quotient_caf=612"), "{url}");
+    let steps = browser
+        .find(Locator::Css("#resultat .justification"))
+        .await
+        .expect("the justification")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        steps.contains("art. 3 « Prix du repas », ligne 27"),
+        "{steps}"
+    );
+    assert!(steps.contains("2,86 € → 2,288 €"), "{steps}");
+    // The version in force a year before: the first tranche is 0,70 €.
+    browser
+        .goto(&format!(
+            "{}/simulateur/cantine?date=15%2F10%2F2024&quotient_caf=300&r%C3%A9sidence=commune",
+            server.base
+        ))
+        .await
+        .expect("goto");
+    let price = browser
+        .find(Locator::Css("#resultat .prix"))
+        .await
+        .expect("a price")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(price, "0,70 €");
+    // Two children: each one's prices, and the family's total as `tarif eval` gives it.
+    browser
+        .goto(&format!("{}/simulateur/exempleville-fratries", server.base))
+        .await
+        .expect("goto");
+    let fill = |id: &'static str, text: &'static str| {
+        let browser = browser.clone();
+        async move {
+            let field = browser.find(Locator::Id(id)).await.expect(id);
+            field.clear().await.expect("clear");
+            field.send_keys(text).await.expect("type");
+        }
+    };
+    fill("champ-date", "15/10/2025").await;
+    fill("champ-quotient_caf", "612").await;
+    browser
+        .find(Locator::Id("champ-résidence"))
+        .await
+        .expect("résidence")
+        .select_by_value("commune")
+        .await
+        .expect("select");
+    fill("champ-enfant1-prenom", "Tom").await;
+    fill("champ-enfant1-naissance", "01/02/2018").await;
+    fill("champ-enfant2-prenom", "Léa").await;
+    fill("champ-enfant2-naissance", "12/03/2014").await;
+    browser
+        .find(Locator::Css("form button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submit");
+    let totals = browser
+        .wait()
+        .for_element(Locator::Css("#resultat .totaux"))
+        .await
+        .expect("totals")
+        .text()
+        .await
+        .expect("text");
+    let family = json!({ "date": "2025-10-15", "quotient_caf": 612, "résidence": "commune",
+        "enfants": [ { "id": "Tom", "naissance": "2018-02-01" }, { "id": "Léa", "naissance": "2014-03-12" } ] });
+    let expected = eval(&server.folder.join("exempleville-fratries.delib"), &family);
+    for tariff in ["repas", "garderie"] {
+        let amount = expected["total"][tariff]["montant"]
+            .as_str()
+            .unwrap_or("?")
+            .replace('.', ",");
+        assert!(
+            totals.contains(&format!("{amount} €")),
+            "{tariff}: {totals}"
+        );
+    }
+    let text = browser
+        .find(Locator::Css("#resultat"))
+        .await
+        .expect("results")
+        .text()
+        .await
+        .expect("text");
+    assert!(text.contains("Pour Tom (rang 2)"), "{text}");
+    assert!(text.contains("Pour Léa (rang 1)"), "{text}");
+    browser.close().await.expect("close");
+}
+
+/// The page keeps nothing: not cached, not sent as a referrer, no cookie; an unknown
+/// deliberation is a French 404 page; a date no version covers says which periods do.
+#[test]
+fn the_simulator_page_keeps_nothing() {
+    let server = start(folder("keeps"));
+    let response = agent()
+        .get(&format!(
+            "{}/simulateur/cantine?date=2025-10-15&quotient_caf=612&r%C3%A9sidence=commune",
+            server.base
+        ))
+        .call()
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 200);
+    let headers = response.headers();
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert!(headers.get("set-cookie").is_none());
+    let (status, body) = get(&server, "/simulateur/cantin");
+    assert_eq!(status, 404);
+    assert!(body.contains("Simulateur introuvable"), "{body}");
+    let (status, body) = get(
+        &server,
+        "/simulateur/cantine?date=2020-10-15&quotient_caf=612",
+    );
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Aucun tarif n'est en vigueur le 15/10/2020"),
+        "{body}"
+    );
+    assert!(body.contains("du 01/09/2025 au 31/08/2026"), "{body}");
+    let (_, body) = get(
+        &server,
+        "/simulateur/cantine?date=2025-10-15&quotient_caf=beaucoup&r%C3%A9sidence=commune",
+    );
+    assert!(body.contains("role=\"alert\""), "{body}");
+    assert!(body.contains("aria-invalid=\"true\""), "{body}");
+}

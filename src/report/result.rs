@@ -267,7 +267,7 @@ pub fn children_to_text(
 
 /// By tariff, the family's total: `None` when no child was priced for it, `Some(None)`
 /// when a child's price is missing, else the sum of the children's prices.
-fn totals(
+pub(crate) fn totals(
     d: &crate::rules::Deliberation,
     children: &[crate::eval::ChildPriced],
 ) -> Vec<Option<Option<rust_decimal::Decimal>>> {

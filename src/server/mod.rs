@@ -4,6 +4,7 @@
 //! change. Errors are JSON in French, never a stack trace; access logs carry no body.
 
 pub mod catalogue;
+mod page;
 mod routes;
 
 use std::net::SocketAddr;

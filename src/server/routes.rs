@@ -35,6 +35,8 @@ pub fn router(state: Arc<State>) -> Router {
         )
         .route("/v1/verifier", post(verify))
         .route("/openapi.json", get(openapi))
+        .route("/", get(super::page::index))
+        .route("/simulateur/{*id}", get(super::page::simulator))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

@@ -1,0 +1,583 @@
+//! The simulator page of `tarif serve`, for families: `GET /` lists the deliberations,
+//! `GET /simulateur/{id}` is a form built from a deliberation's inputs, submitted as a
+//! GET (it works without JavaScript), and shows each price with its justification.
+//! Nothing a family types is kept: no cookie, no log of the query, `no-store`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State as Shared};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde_json::{Map, Value as Json};
+
+use super::State;
+use super::catalogue::Service;
+use crate::document::Document;
+use crate::eval::{ChildPriced, Priced};
+use crate::inputs::FamilyRead;
+use crate::report::{justification, messages};
+use crate::rules::{Deliberation, Input, Scope, ValueType};
+
+const STYLE: &str = include_str!("page.css");
+
+/// The largest number of children the form offers.
+const MAX_CHILDREN: usize = 8;
+
+/// A page: HTML, never cached nor sent as a referrer (its address holds what the family
+/// typed), no script, no outside resource.
+fn page(status: StatusCode, title: &str, main: Markup) -> Response {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="fr" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                a.evitement href="#contenu" { "Aller au contenu" }
+                header {
+                    p.service { a href="/" { "Simulateur des tarifs" } }
+                }
+                main #contenu tabindex="-1" { (main) }
+                footer {
+                    p {
+                        "Simulation calculée par tarif à partir du texte des délibérations. "
+                        "Rien de ce que vous saisissez n'est conservé."
+                    }
+                }
+            }
+        }
+    };
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+            ),
+        ],
+        markup.into_string(),
+    )
+        .into_response()
+}
+
+/// The notice every simulation carries.
+fn notice() -> Markup {
+    html! {
+        p.avis {
+            strong { "Ceci est une simulation." }
+            " Le prix facturé est celui que la commune calcule à partir de vos justificatifs "
+            "(quotient familial de la CAF ou de la MSA, avis d'impôt). "
+            "Ce que vous saisissez ici n'est ni envoyé à la commune ni conservé."
+        }
+    }
+}
+
+/// `GET /`: the deliberations served, each with a link to its simulator.
+pub async fn index(Shared(state): Shared<Arc<State>>) -> Response {
+    let catalogue = state.catalogue();
+    let services: Vec<(&Service, &Arc<Document>)> = catalogue
+        .services
+        .values()
+        .filter_map(|s| s.versions().first().map(|d| (s, *d)))
+        .filter(|(s, _)| s.overlap.is_none())
+        .collect();
+    let main = html! {
+        h1 { "Simuler un tarif" }
+        (notice())
+        @if services.is_empty() {
+            p { "Aucune délibération n'est publiée pour le moment." }
+        } @else {
+            ul.services {
+                @for (service, document) in &services {
+                    @let meta = &document.deliberation.meta;
+                    li {
+                        a href={ "/simulateur/" (service.id) } { (meta.title) }
+                        @if let Some(c) = &meta.collectivity { " — " (c) }
+                        br;
+                        span.periodes {
+                            @for (n, version) in service.versions().iter().enumerate() {
+                                @if n > 0 { " ; " }
+                                (period(&version.deliberation))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page(StatusCode::OK, "Simuler un tarif", main)
+}
+
+fn period(d: &Deliberation) -> String {
+    let meta = &d.meta;
+    match meta.applicable_to {
+        Some(to) => format!(
+            "du {} au {}",
+            crate::french::date(meta.applicable_from),
+            crate::french::date(to)
+        ),
+        None => format!("à partir du {}", crate::french::date(meta.applicable_from)),
+    }
+}
+
+/// What the family typed, by parameter name (the last value of a repeated one).
+struct Typed(Vec<(String, String)>);
+
+impl Typed {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// A family's field name for the child `n` (from 1).
+fn child_field(n: usize, name: &str) -> String {
+    format!("enfant{n}.{name}")
+}
+
+/// `GET /simulateur/{id}`: the form; with parameters, the prices and justifications too.
+pub async fn simulator(
+    Shared(state): Shared<Arc<State>>,
+    Path(id): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    let catalogue = state.catalogue();
+    let id = id.trim_end_matches('/');
+    let Some(service) = catalogue.services.get(id).filter(|s| s.overlap.is_none()) else {
+        let main = html! {
+            h1 { "Simulateur introuvable" }
+            p { "Aucune délibération « " (id) " » n'est publiée. " a href="/" { "Voir la liste" } "." }
+        };
+        return page(StatusCode::NOT_FOUND, "Simulateur introuvable", main);
+    };
+    let Some(latest) = service.versions().first().copied() else {
+        let main = html! {
+            h1 { "Simulateur indisponible" }
+            p { "Cette délibération n'a pas de version publiée sans erreur. " a href="/" { "Voir la liste" } "." }
+        };
+        return page(StatusCode::NOT_FOUND, "Simulateur indisponible", main);
+    };
+    let typed = Typed(query);
+    let submitted = !typed.0.is_empty();
+    let today = chrono::Local::now().date_naive();
+    let date_text = typed.get("date").map(str::to_string);
+    let date = match &date_text {
+        Some(text) => crate::inputs::parse_date(text).ok_or(text.clone()),
+        None => Ok(today),
+    };
+    let in_force = date.as_ref().ok().and_then(|d| service.version_on(*d));
+    // The form shows the version in force at the date, else the most recent one.
+    let shown = in_force.unwrap_or(latest);
+    let d = &shown.deliberation;
+    let shown_date = match (&date_text, in_force) {
+        (Some(text), _) => text.clone(),
+        (None, Some(_)) => crate::french::date(today),
+        (None, None) => crate::french::date(d.meta.applicable_from),
+    };
+    let outcome = match (submitted, &date, in_force) {
+        (false, _, _) => None,
+        (true, Err(text), _) => Some(Outcome::Problem(format!(
+            "la date « {text} » ne se lit pas : écrivez-la JJ/MM/AAAA, par exemple 15/10/2025"
+        ))),
+        (true, Ok(date), None) => Some(Outcome::Problem(format!(
+            "aucun tarif n'est en vigueur le {} : les tarifs publiés s'appliquent {}",
+            crate::french::date(*date),
+            service
+                .versions()
+                .iter()
+                .map(|v| period(&v.deliberation))
+                .collect::<Vec<_>>()
+                .join(" ou ")
+        ))),
+        (true, Ok(date), Some(document)) => Some(price(document, &typed, *date)),
+    };
+    let invalid: Vec<String> = match &outcome {
+        Some(Outcome::Priced { read, .. }) => read.errors.iter().map(|e| e.field.clone()).collect(),
+        _ => Vec::new(),
+    };
+    let title = format!("Simuler : {}", d.meta.title);
+    let main = html! {
+        h1 { (d.meta.title) }
+        p.collectivite {
+            @if let Some(c) = &d.meta.collectivity { (c) ", " }
+            "délibération "
+            @if let Some(n) = &d.meta.number { "n° " (n) " " }
+            "applicable " (period(d))
+        }
+        (notice())
+        @if let Some(outcome) = &outcome {
+            (results(shown, outcome))
+        }
+        (form(service, d, &typed, &shown_date, &invalid))
+    };
+    page(StatusCode::OK, &title, main)
+}
+
+/// What a submitted form gave.
+enum Outcome {
+    /// Not priced at all (the date).
+    Problem(String),
+    Priced {
+        read: Box<FamilyRead>,
+        date: NaiveDate,
+        priced: Vec<Priced>,
+        children: Vec<ChildPriced>,
+    },
+}
+
+/// The children the family filled in: those with at least one field.
+fn filled_children(d: &Deliberation, typed: &Typed) -> Vec<usize> {
+    let child_inputs: Vec<&Input> = d
+        .inputs
+        .iter()
+        .filter(|i| i.scope == Scope::Child)
+        .collect();
+    if child_inputs.is_empty() {
+        return Vec::new();
+    }
+    (1..=MAX_CHILDREN)
+        .filter(|&n| {
+            typed.get(&child_field(n, "prenom")).is_some()
+                || child_inputs
+                    .iter()
+                    .any(|i| typed.get(&child_field(n, &i.name)).is_some())
+        })
+        .collect()
+}
+
+/// The value of one input as the family's JSON: the text typed (read as `tarif eval`
+/// reads a JSON string), or `non` for a box left unticked.
+fn typed_value(input: &Input, typed: Option<&str>) -> Option<Json> {
+    match (typed, &input.ty) {
+        (Some(text), _) => Some(Json::String(text.to_string())),
+        // An unticked box: « non », said by the family, unless « non » is the default.
+        (None, ValueType::Boolean)
+            if !matches!(input.default, Some(crate::rules::Value::Bool(false))) =>
+        {
+            Some(Json::String("non".to_string()))
+        }
+        (None, _) => None,
+    }
+}
+
+/// The family the form describes, priced as `tarif eval` prices it.
+fn price(document: &Document, typed: &Typed, date: NaiveDate) -> Outcome {
+    let d = &document.deliberation;
+    let mut family = Map::new();
+    family.insert(
+        "date".to_string(),
+        Json::String(date.format("%Y-%m-%d").to_string()),
+    );
+    for input in d.inputs.iter().filter(|i| i.scope == Scope::Family) {
+        if let Some(value) = typed_value(input, typed.get(&input.name)) {
+            family.insert(input.name.clone(), value);
+        }
+    }
+    let children: Vec<Json> = filled_children(d, typed)
+        .into_iter()
+        .map(|n| {
+            let mut child = Map::new();
+            let name = typed
+                .get(&child_field(n, "prenom"))
+                .map_or_else(|| format!("enfant {n}"), str::to_string);
+            child.insert("id".to_string(), Json::String(name));
+            for input in d.inputs.iter().filter(|i| i.scope == Scope::Child) {
+                if let Some(value) = typed_value(input, typed.get(&child_field(n, &input.name))) {
+                    child.insert(input.name.clone(), value);
+                }
+            }
+            Json::Object(child)
+        })
+        .collect();
+    let has_children = !children.is_empty();
+    if has_children {
+        family.insert("enfants".to_string(), Json::Array(children));
+    }
+    let mut read = crate::inputs::read_family_json(d, &Json::Object(family));
+    read.at_date(d, date);
+    let (priced, children) = match has_children {
+        true => (Vec::new(), read.price_children(d, date, &[], true)),
+        false => (read.price(d, date, &[], true), Vec::new()),
+    };
+    Outcome::Priced {
+        read: Box::new(read),
+        date,
+        priced,
+        children,
+    }
+}
+
+/// The results: errors first, then each tariff (each child's, and the family's total),
+/// its price and its justification step by step, each step citing its article.
+fn results(document: &Document, outcome: &Outcome) -> Markup {
+    let d = &document.deliberation;
+    html! {
+        section #resultat aria-labelledby="titre-resultat" {
+            h2 #titre-resultat { "Résultat de la simulation" }
+            @match outcome {
+                Outcome::Problem(text) => {
+                    div.erreurs role="alert" { p { (capitalised(text)) "." } }
+                }
+                Outcome::Priced { read, date, priced, children } => {
+                    p { "Tarifs en vigueur le " (crate::french::date(*date)) ", délibération "
+                        @if let Some(n) = &d.meta.number { "n° " (n) " " }
+                        "(empreinte " code { (document.empreinte) } ")." }
+                    @if !read.errors.is_empty() {
+                        div.erreurs role="alert" {
+                            p { "Le prix ne peut pas être calculé :" }
+                            ul {
+                                @for e in &read.errors {
+                                    li { (capitalised(&messages::family_error(e).text)) "." }
+                                }
+                            }
+                        }
+                    }
+                    @if children.is_empty() {
+                        (tariffs(d, priced, 3))
+                    } @else {
+                        (totals(d, children))
+                        @for child in children {
+                            @let name = read.family.children.get(child.child)
+                                .and_then(|c| c.id.clone())
+                                .unwrap_or_else(|| format!("enfant {}", child.child + 1));
+                            h3 { "Pour " (name)
+                                @if let Some(rank) = child.rank { " (rang " (rank) ")" } }
+                            (tariffs(d, &child.priced, 4))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Each tariff's price and justification.
+fn tariffs(d: &Deliberation, priced: &[Priced], level: u8) -> Markup {
+    html! {
+        @for p in priced {
+            @if let Some(tariff) = d.tariffs.get(p.tariff) {
+                div.tarif {
+                    @let heading = html! {
+                        (tariff.label.clone().unwrap_or_else(|| capitalised(&tariff.name)))
+                        " : "
+                        @match &p.result {
+                            Ok(amount) => { span.prix { (crate::french::price(*amount)) } " par " (tariff.unit) }
+                            Err(_) => { span.prix { "non calculé" } }
+                        }
+                    };
+                    @if level == 3 { h3 { (heading) } } @else { h4 { (heading) } }
+                    @if let Err(error) = &p.result {
+                        p.erreur { (capitalised(&messages::eval_error(error).text)) "." }
+                    }
+                    @if let Some(j) = &p.justification {
+                        details open {
+                            summary { "Comment ce prix est calculé" }
+                            ol.justification {
+                                @for line in justification::lines(d, &j.steps) {
+                                    @let (at, what) = line.split_once(" : ").unwrap_or(("", line.as_str()));
+                                    li { span.article { (at) } " : " (what) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The family's total of each tariff, over its children.
+fn totals(d: &Deliberation, children: &[ChildPriced]) -> Markup {
+    let sums = crate::report::result::totals(d, children);
+    html! {
+        h3 { "Total pour la famille" }
+        ul.totaux {
+            @for (tariff, sum) in d.tariffs.iter().zip(sums) {
+                @match sum {
+                    Some(Some(sum)) => { li { (tariff.label.clone().unwrap_or_else(|| capitalised(&tariff.name))) " : "
+                        span.prix { (crate::french::price(sum)) } " par " (tariff.unit) } }
+                    Some(None) => { li { (capitalised(&tariff.name)) " : non calculé" } }
+                    None => {}
+                }
+            }
+        }
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The label of an input: its « libellé », else what its certified source names, else
+/// its name in words.
+fn label(input: &Input) -> String {
+    if let Some(label) = &input.label {
+        return capitalised(label);
+    }
+    let source = input.certified.map(crate::check::source_name);
+    let known = match source {
+        Some("CAF.quotient_familial") => Some("Quotient familial (CAF ou MSA)"),
+        Some("DGFIP.revenu_fiscal_reference") => Some("Revenu fiscal de référence"),
+        Some("DGFIP.nombre_parts") => Some("Nombre de parts fiscales"),
+        Some("CAF.date_naissance") => Some("Date de naissance"),
+        _ => None,
+    };
+    known.map_or_else(
+        || capitalised(&input.name.replace('_', " ")),
+        str::to_string,
+    )
+}
+
+/// What helps to fill an input: its unit, its default, where the value comes from.
+fn hint(d: &Deliberation, input: &Input) -> String {
+    let mut parts = Vec::new();
+    match input.ty {
+        ValueType::Amount => parts.push("en euros".to_string()),
+        ValueType::Rate => parts.push("en %".to_string()),
+        ValueType::Date => parts.push("JJ/MM/AAAA".to_string()),
+        _ => {}
+    }
+    if let Some(source) = input.certified.map(crate::check::source_name) {
+        let who = match source.split('.').next() {
+            Some("CAF") => "votre attestation de la CAF ou de la MSA",
+            Some("DGFIP") => "votre avis d'impôt",
+            _ => "votre justificatif",
+        };
+        parts.push(format!("figure sur {who}"));
+    }
+    match input.default {
+        Some(value) if !matches!(input.ty, ValueType::Boolean) => {
+            let shown = crate::eval::trace::shown(Some(value), &input.ty);
+            parts.push(format!(
+                "par défaut : {}",
+                justification::shown_text(d, shown)
+            ));
+        }
+        _ => {}
+    }
+    if input.required {
+        parts.push("obligatoire".to_string());
+    }
+    parts.join(" ; ")
+}
+
+/// One field of the form for `input`, named `name` (a child's fields are prefixed).
+fn field(d: &Deliberation, input: &Input, name: &str, typed: &Typed, invalid: bool) -> Markup {
+    let id = format!("champ-{}", name.replace('.', "-"));
+    let hint_id = format!("{id}-aide");
+    let hint = hint(d, input);
+    let value = typed.get(name).unwrap_or("");
+    let described = (!hint.is_empty()).then_some(hint_id.as_str());
+    html! {
+        div.champ {
+            @match &input.ty {
+                ValueType::Boolean => {
+                    input type="checkbox" id=(id) name=(name) value="oui"
+                        checked[typed.get(name).is_some_and(|v| v == "oui")
+                            || (typed.0.is_empty() && matches!(input.default, Some(crate::rules::Value::Bool(true))))]
+                        aria-describedby=[described];
+                    label for=(id) { (label(input)) }
+                }
+                ValueType::Choice(choices) => {
+                    label for=(id) { (label(input)) }
+                    select id=(id) name=(name) aria-describedby=[described] aria-invalid=[invalid.then_some("true")] {
+                        option value="" { "— choisir —" }
+                        @for c in choices {
+                            @let text = d.choices.get(c.0 as usize).map(String::as_str).unwrap_or("");
+                            @let chosen = if typed.0.is_empty() {
+                                matches!(input.default, Some(crate::rules::Value::Choice(x)) if x == *c)
+                            } else { value == text };
+                            option value=(text) selected[chosen] { (text.replace('_', " ")) }
+                        }
+                    }
+                }
+                _ => {
+                    label for=(id) { (label(input)) }
+                    input type="text" id=(id) name=(name) value=(value)
+                        inputmode=(if matches!(input.ty, ValueType::Date) || input.whole { "numeric" } else { "decimal" })
+                        autocomplete="off" spellcheck="false"
+                        aria-describedby=[described] aria-invalid=[invalid.then_some("true")];
+                }
+            }
+            @if !hint.is_empty() {
+                span.aide id=(hint_id) { "(" (hint) ")" }
+            }
+        }
+    }
+}
+
+/// The form: the date, the family's inputs, each child's.
+fn form(
+    service: &Service,
+    d: &Deliberation,
+    typed: &Typed,
+    date: &str,
+    invalid: &[String],
+) -> Markup {
+    let family: Vec<&Input> = d
+        .inputs
+        .iter()
+        .filter(|i| i.scope == Scope::Family)
+        .collect();
+    let child: Vec<&Input> = d
+        .inputs
+        .iter()
+        .filter(|i| i.scope == Scope::Child)
+        .collect();
+    let filled = filled_children(d, typed);
+    let blocks = (filled.last().copied().unwrap_or(0) + 1).clamp(2, MAX_CHILDREN);
+    html! {
+        form method="get" action={ "/simulateur/" (service.id) } {
+            h2 { "Votre situation" }
+            fieldset {
+                legend { "Votre famille" }
+                div.champ {
+                    label for="champ-date" { "Date du service" }
+                    input type="text" id="champ-date" name="date" value=(date) inputmode="numeric"
+                        autocomplete="off" aria-describedby="champ-date-aide";
+                    span.aide id="champ-date-aide" { "(JJ/MM/AAAA : le jour du repas, de l'accueil ; il choisit les tarifs en vigueur)" }
+                }
+                @for input in &family {
+                    (field(d, input, &input.name, typed, invalid.iter().any(|f| f == &input.name)))
+                }
+            }
+            @if !child.is_empty() {
+                p { "Remplissez un cadre par enfant inscrit ; laissez vides les cadres en trop." }
+                @for n in 1..=blocks {
+                    fieldset {
+                        legend { "Enfant " (n) }
+                        div.champ {
+                            @let name = child_field(n, "prenom");
+                            label for={ "champ-enfant" (n) "-prenom" } { "Prénom" }
+                            input type="text" id={ "champ-enfant" (n) "-prenom" } name=(name)
+                                value=(typed.get(&name).unwrap_or("")) autocomplete="off";
+                        }
+                        @for input in &child {
+                            @let name = child_field(n, &input.name);
+                            (field(d, input, &name, typed, false))
+                        }
+                    }
+                }
+            }
+            button type="submit" { "Calculer le prix" }
+        }
+    }
+}
