@@ -254,8 +254,26 @@ pub fn price_all(
     tariffs: &[usize],
     justify: bool,
 ) -> Vec<Priced> {
-    let mut session = Session::new(deliberation);
-    let all: Vec<usize> = (0..deliberation.tariffs.len()).collect();
+    price_all_with(
+        &mut Session::new(deliberation),
+        family,
+        date,
+        tariffs,
+        justify,
+    )
+}
+
+/// [`price_all`] with a session of the deliberation, reused from family to family (a
+/// plan compiled once, by a server say).
+pub fn price_all_with(
+    session: &mut Session<'_>,
+    family: &Family,
+    date: NaiveDate,
+    tariffs: &[usize],
+    justify: bool,
+) -> Vec<Priced> {
+    let count = session.plan.deliberation().tariffs.len();
+    let all: Vec<usize> = (0..count).collect();
     let chosen = if tariffs.is_empty() {
         &all[..]
     } else {

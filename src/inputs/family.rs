@@ -184,13 +184,7 @@ pub fn read_family(deliberation: &Deliberation, text: &str) -> FamilyRead {
             .map_err(|_| e)
     });
     match parsed {
-        Ok((json, duplicates)) => {
-            let mut read = read_family_json(deliberation, &json);
-            for key in duplicates {
-                read.error(&key.clone(), FamilyErrorKind::DuplicateKey { first: key });
-            }
-            read
-        }
+        Ok((json, duplicates)) => read_family_parsed(deliberation, &json, duplicates),
         Err(e) => FamilyRead {
             family: Family::new(deliberation),
             errors: vec![FamilyError {
@@ -203,6 +197,19 @@ pub fn read_family(deliberation: &Deliberation, text: &str) -> FamilyRead {
             warnings: Vec::new(),
         },
     }
+}
+
+/// Reads a family parsed by [`parse_family`]: its object and its keys given twice.
+pub fn read_family_parsed(
+    deliberation: &Deliberation,
+    json: &Json,
+    duplicates: Vec<String>,
+) -> FamilyRead {
+    let mut read = read_family_json(deliberation, json);
+    for key in duplicates {
+        read.error(&key.clone(), FamilyErrorKind::DuplicateKey { first: key });
+    }
+    read
 }
 
 /// Reads a family already parsed as JSON.
@@ -652,7 +659,21 @@ impl FamilyRead {
         if !self.errors.is_empty() {
             return Vec::new();
         }
-        crate::eval::price_all(d, &self.family, date, tariffs, justify)
+        self.price_in(&mut crate::eval::Session::new(d), date, tariffs, justify)
+    }
+
+    /// [`FamilyRead::price`] in a session of the deliberation (its plan compiled once).
+    pub fn price_in(
+        &self,
+        session: &mut crate::eval::Session<'_>,
+        date: NaiveDate,
+        tariffs: &[usize],
+        justify: bool,
+    ) -> Vec<crate::eval::Priced> {
+        if !self.errors.is_empty() {
+            return Vec::new();
+        }
+        crate::eval::price_all_with(session, &self.family, date, tariffs, justify)
     }
 
     /// Prices each child of the family (`enfants`) on `date`; nothing when a field is
@@ -667,7 +688,23 @@ impl FamilyRead {
         if !self.errors.is_empty() || self.family.children.is_empty() {
             return Vec::new();
         }
-        crate::eval::price_children(d, &self.family, date, tariffs, justify)
+        let plan = crate::eval::Plan::new(d);
+        let mut session = crate::eval::Session::on(&plan);
+        self.price_children_in(&mut session, date, tariffs, justify)
+    }
+
+    /// [`FamilyRead::price_children`] in a session of the deliberation.
+    pub fn price_children_in(
+        &self,
+        session: &mut crate::eval::Session<'_>,
+        date: NaiveDate,
+        tariffs: &[usize],
+        justify: bool,
+    ) -> Vec<crate::eval::ChildPriced> {
+        if !self.errors.is_empty() || self.family.children.is_empty() {
+            return Vec::new();
+        }
+        crate::eval::price_children_with(session, &self.family, date, tariffs, justify)
     }
 
     /// The bounds (`de 0 à 150`) and the `obligatoire` of the deliberation's inputs,

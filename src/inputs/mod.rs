@@ -10,7 +10,7 @@ mod values;
 pub use csv::{Columns, HeaderProblem, columns, read_family_fields};
 pub use family::{
     ChildrenProblem, FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind,
-    dated_warnings, parse_family, read_family, read_family_json,
+    dated_warnings, parse_family, read_family, read_family_json, read_family_parsed,
 };
 pub use proofs::Expected as ProofExpected;
 pub use values::parse_date;

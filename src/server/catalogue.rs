@@ -12,6 +12,37 @@ use chrono::NaiveDate;
 
 use crate::Diagnostic;
 use crate::document::{Document, LoadError};
+use crate::eval::Plan;
+
+self_cell::self_cell!(
+    /// A deliberation served and its plan, compiled once when the file is read rather
+    /// than for every request.
+    pub struct Compiled {
+        owner: Document,
+        #[covariant]
+        dependent: Plan,
+    }
+
+    impl {Debug}
+);
+
+impl Compiled {
+    pub fn from_document(document: Document) -> Compiled {
+        Compiled::new(document, |document| Plan::new(&document.deliberation))
+    }
+
+    /// The plan of the deliberation, shared by the requests (each with its session).
+    pub fn plan(&self) -> &Plan<'_> {
+        self.borrow_dependent()
+    }
+}
+
+impl std::ops::Deref for Compiled {
+    type Target = Document;
+    fn deref(&self) -> &Document {
+        self.borrow_owner()
+    }
+}
 
 /// A file of the folder, as last read.
 #[derive(Debug, Clone)]
@@ -21,7 +52,7 @@ pub struct Entry {
     /// Its text (for `GET /v1/deliberations/{id}` and the diagnostics).
     pub source: String,
     /// The version served: the last one read without error.
-    pub document: Option<Arc<Document>>,
+    pub document: Option<Arc<Compiled>>,
     /// The diagnostics of the file as it is now (errors keep it from being served).
     pub diagnostics: Vec<Diagnostic>,
     /// Why the file could not be read at all, in French.
@@ -39,7 +70,7 @@ pub struct Service {
 
 impl Service {
     /// The version in force on `date`, if any.
-    pub fn version_on(&self, date: NaiveDate) -> Option<&Arc<Document>> {
+    pub fn version_on(&self, date: NaiveDate) -> Option<&Arc<Compiled>> {
         if self.overlap.is_some() {
             return None;
         }
@@ -53,8 +84,8 @@ impl Service {
     }
 
     /// The versions served, most recent period first.
-    pub fn versions(&self) -> Vec<&Arc<Document>> {
-        let mut versions: Vec<&Arc<Document>> = self
+    pub fn versions(&self) -> Vec<&Arc<Compiled>> {
+        let mut versions: Vec<&Arc<Compiled>> = self
             .files
             .iter()
             .filter_map(|f| f.document.as_ref())
@@ -205,7 +236,7 @@ fn read_entry(path: &Path, shown: String, before: Option<&Entry>) -> Entry {
             Entry {
                 path: shown,
                 source,
-                document: Some(Arc::new(document)),
+                document: Some(Arc::new(Compiled::from_document(document))),
                 diagnostics,
                 unreadable: None,
             }

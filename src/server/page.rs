@@ -13,7 +13,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::{Map, Value as Json};
 
 use super::State;
-use super::catalogue::Service;
+use super::catalogue::{Compiled, Service};
 use crate::document::Document;
 use crate::eval::{ChildPriced, Priced};
 use crate::inputs::FamilyRead;
@@ -85,7 +85,7 @@ fn notice() -> Markup {
 /// `GET /`: the deliberations served, each with a link to its simulator.
 pub async fn index(Shared(state): Shared<Arc<State>>) -> Response {
     let catalogue = state.catalogue();
-    let services: Vec<(&Service, &Arc<Document>)> = catalogue
+    let services: Vec<(&Service, &Arc<Compiled>)> = catalogue
         .services
         .values()
         .filter_map(|s| s.versions().first().map(|d| (s, *d)))
@@ -275,7 +275,7 @@ fn typed_value(input: &Input, typed: Option<&str>) -> Option<Json> {
 }
 
 /// The family the form describes, priced as `tarif eval` prices it.
-fn price(document: &Document, typed: &Typed, date: NaiveDate) -> Outcome {
+fn price(document: &Compiled, typed: &Typed, date: NaiveDate) -> Outcome {
     let d = &document.deliberation;
     let mut family = Map::new();
     family.insert(
@@ -309,9 +309,13 @@ fn price(document: &Document, typed: &Typed, date: NaiveDate) -> Outcome {
     }
     let mut read = crate::inputs::read_family_json(d, &Json::Object(family));
     read.at_date(d, date);
+    let mut session = crate::eval::Session::on(document.plan());
     let (priced, children) = match has_children {
-        true => (Vec::new(), read.price_children(d, date, &[], true)),
-        false => (read.price(d, date, &[], true), Vec::new()),
+        true => (
+            Vec::new(),
+            read.price_children_in(&mut session, date, &[], true),
+        ),
+        false => (read.price_in(&mut session, date, &[], true), Vec::new()),
     };
     Outcome::Priced {
         read: Box::new(read),

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde_json::{Value as Json, json};
 
 use super::State;
-use super::catalogue::{Catalogue, Service};
+use super::catalogue::{Catalogue, Compiled, Service};
 use crate::document::Document;
 use crate::rules::{Deliberation, Scope, ValueType};
 
@@ -333,8 +333,8 @@ fn price_one(service: &Service, bytes: &[u8], justify: bool) -> Response {
             None,
         );
     };
-    let json = match crate::inputs::parse_family(text) {
-        Ok((json, _)) if json.is_object() => json,
+    let (json, duplicates) = match crate::inputs::parse_family(text) {
+        Ok(parsed) if parsed.0.is_object() => parsed,
         Ok(_) => {
             return error(
                 StatusCode::BAD_REQUEST,
@@ -370,36 +370,37 @@ fn price_one(service: &Service, bytes: &[u8], justify: bool) -> Response {
     let Some(document) = service.version_on(date) else {
         return no_version(service, date);
     };
-    let (status, value) = priced_json(document, text, date, justify);
+    let d = &document.deliberation;
+    let mut read = crate::inputs::read_family_parsed(d, &json, duplicates);
+    read.at_date(d, date);
+    let (status, value) = priced_json(document, &read, date, justify);
     json_response(status, &value)
 }
 
-/// The result of one family on `document`, and its status.
+/// The result of one family on a version served, and its status.
 fn priced_json(
-    document: &Document,
-    text: &str,
+    document: &Compiled,
+    read: &crate::inputs::FamilyRead,
     date: NaiveDate,
     justify: bool,
 ) -> (StatusCode, Json) {
-    let d = &document.deliberation;
-    let mut read = crate::inputs::read_family(d, text);
-    read.at_date(d, date);
+    let mut session = crate::eval::Session::on(document.plan());
     let (ok, value) = if read.family.children.is_empty() {
-        let priced = read.price(d, date, &[], justify);
+        let priced = read.price_in(&mut session, date, &[], justify);
         let ok = read.errors.is_empty() && priced.iter().all(|p| p.result.is_ok());
         (
             ok,
-            crate::report::result::to_json(document, &read, date, &priced),
+            crate::report::result::to_json(document, read, date, &priced),
         )
     } else {
-        let children = read.price_children(d, date, &[], justify);
+        let children = read.price_children_in(&mut session, date, &[], justify);
         let ok = read.errors.is_empty()
             && children
                 .iter()
                 .all(|c| c.priced.iter().all(|p| p.result.is_ok()));
         (
             ok,
-            crate::report::result::children_to_json(document, &read, date, &children),
+            crate::report::result::children_to_json(document, read, date, &children),
         )
     };
     let status = if ok {
@@ -417,14 +418,12 @@ fn lots(service: Service, bytes: Bytes, justify: bool) -> Response {
     tokio::task::spawn_blocking(move || {
         let text = String::from_utf8_lossy(&bytes);
         let today = chrono::Local::now().date_naive();
-        // Each version compiled once for the whole batch, not once per line.
+        // A session of each version (compiled when its file was read) for the batch.
         let versions = service.versions();
-        let plans: Vec<crate::eval::Plan<'_>> = versions
+        let mut sessions: Vec<crate::eval::Session<'_>> = versions
             .iter()
-            .map(|d| crate::eval::Plan::new(&d.deliberation))
+            .map(|v| crate::eval::Session::on(v.plan()))
             .collect();
-        let mut sessions: Vec<crate::eval::Session<'_>> =
-            plans.iter().map(crate::eval::Session::on).collect();
         for (n, line) in text.lines().enumerate() {
             let number = n + 1;
             let mut lot = Lot {
@@ -449,7 +448,7 @@ fn lots(service: Service, bytes: Bytes, justify: bool) -> Response {
 /// A batch being priced: the versions of its service and a session of each.
 struct Lot<'a, 'p> {
     service: &'a Service,
-    versions: &'a [&'a Arc<Document>],
+    versions: &'a [&'a Arc<Compiled>],
     sessions: &'a mut [crate::eval::Session<'p>],
 }
 
