@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::document::Document;
 use crate::eval::{Priced, Session};
-use crate::inputs::{Columns, FamilyRead, read_family_fields, read_family_json};
+use crate::inputs::{Columns, FamilyRead, read_family_fields};
 use crate::report::{messages, result};
 
 /// How the input lines are written.
@@ -173,8 +173,30 @@ fn line_error_text(error: LineError) -> (&'static str, String) {
     }
 }
 
+/// The text of the column (CSV) or key (JSON Lines) `name` of a line, if given.
+pub fn column(input: &Input, text: &str, name: &str) -> Option<String> {
+    match input {
+        Input::Csv {
+            separator, header, ..
+        } => {
+            let index = header.iter().position(|h| h.trim() == name)?;
+            let values = fields(text, *separator)?;
+            let value = values.get(index)?.trim().to_string();
+            (!value.is_empty()).then_some(value)
+        }
+        Input::JsonLines => {
+            let (json, _) = crate::inputs::parse_family(text).ok()?;
+            match json.get(name)? {
+                Json::String(s) => Some(s.clone()),
+                Json::Null => None,
+                other => Some(other.to_string()),
+            }
+        }
+    }
+}
+
 /// The family of one line.
-fn family(
+pub fn family(
     d: &crate::rules::Deliberation,
     input: &Input,
     text: &str,
@@ -188,13 +210,7 @@ fn family(
                 .ok()
                 .filter(|(json, _)| json.is_object())
                 .ok_or(LineError::NotJson)?;
-            let mut read = read_family_json(d, &json);
-            for key in duplicates {
-                let kind = crate::inputs::FamilyErrorKind::DuplicateKey { first: key.clone() };
-                read.errors
-                    .push(crate::inputs::FamilyError { field: key, kind });
-            }
-            Ok(read)
+            Ok(crate::inputs::read_family_parsed(d, &json, duplicates))
         }
         Input::Csv {
             separator,

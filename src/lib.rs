@@ -48,6 +48,7 @@ pub mod report;
 pub mod rules;
 #[cfg(feature = "serveur")]
 pub mod server;
+pub mod simulate;
 mod span;
 mod syntax;
 

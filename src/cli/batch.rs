@@ -40,83 +40,18 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         );
         return USAGE;
     }
-    let (reader, size) = match open_input(&args.entree) {
-        Ok(opened) => opened,
-        Err(message) => {
-            eprintln!("erreur : {message}");
-            return USAGE;
-        }
+    let Families {
+        mut records,
+        input,
+        size,
+        jsonl: is_jsonl,
+        ..
+    } = match open_families(d, &args.entree, args.encodage.as_deref(), &[]) {
+        Ok(families) => families,
+        Err(status) => return status,
     };
-    let reader = match decoded(reader, args.encodage.as_deref()) {
-        Ok(reader) => reader,
-        Err(message) => {
-            eprintln!("erreur : {message}");
-            return USAGE;
-        }
-    };
-    // The format of the input: by extension, else by its first line.
-    let jsonl_name = [".jsonl", ".ndjson", ".json"]
-        .iter()
-        .any(|x| args.entree.ends_with(x));
-    let csv_name = [".csv", ".tsv", ".txt"]
-        .iter()
-        .any(|x| args.entree.ends_with(x));
-    let mut reader = BufReader::with_capacity(1 << 20, reader);
-    let looks_json = match reader.fill_buf() {
-        Ok(start) => String::from_utf8_lossy(&start[..start.len().min(64)])
-            .trim_start_matches('\u{feff}')
-            .trim_start()
-            .starts_with('{'),
-        Err(_) => false,
-    };
-    let is_jsonl = jsonl_name || (!csv_name && looks_json);
-    let mut records = Records::new(reader, !is_jsonl);
     let mut buffer = String::new();
-    let mut pending: Vec<(Next, std::ops::Range<usize>)> = Vec::with_capacity(CHUNK);
-    let input = if is_jsonl {
-        Input::JsonLines
-    } else {
-        match records.next_into(&mut buffer) {
-            Next::Record { .. } => {}
-            Next::End => {
-                eprintln!("erreur : {} est vide", shown(&args.entree));
-                return USAGE;
-            }
-            Next::TooLong { line } => return too_long(&args.entree, line),
-            Next::NotText { .. } | Next::Unclosed { .. } => {
-                eprintln!(
-                    "erreur : {} : l'en-tête ne se lit pas (encodage ? essayez --encodage windows-1252)",
-                    shown(&args.entree)
-                );
-                return USAGE;
-            }
-        }
-        let Some(input) = batch::csv_input(d, &buffer) else {
-            eprintln!(
-                "erreur : {} : la première ligne doit être l'en-tête des colonnes",
-                shown(&args.entree)
-            );
-            return USAGE;
-        };
-        buffer.clear();
-        if let Input::Csv { columns, .. } = &input {
-            if !columns.problems.is_empty() {
-                for problem in &columns.problems {
-                    eprintln!(
-                        "erreur : {} : {}",
-                        shown(&args.entree),
-                        header_problem(d, problem)
-                    );
-                }
-                return USAGE;
-            }
-            for warning in &columns.warnings {
-                let m = tarif::report::messages::family_warning(warning);
-                eprintln!("avertissement [{}] : {} (colonne ignorée)", m.code, m.text);
-            }
-        }
-        input
-    };
+    let mut pending: Vec<Pending> = Vec::with_capacity(CHUNK);
     let separator = match &input {
         Input::Csv { separator, .. } => *separator,
         Input::JsonLines => b',',
@@ -155,20 +90,7 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     let started = Instant::now();
     let (mut priced, mut failed) = (0usize, 0usize);
     loop {
-        // The records of a chunk, in one buffer: what each one is and where it is.
-        let mut stop = None;
-        while pending.len() < CHUNK {
-            let start = buffer.len();
-            let next = records.next_into(&mut buffer);
-            match next {
-                Next::End => break,
-                Next::TooLong { line } => {
-                    stop = Some(line);
-                    break;
-                }
-                _ => pending.push((next, start..buffer.len())),
-            }
-        }
+        let stop = fill_chunk(&mut records, &mut buffer, &mut pending);
         if pending.is_empty() && stop.is_none() {
             break;
         }
@@ -179,14 +101,7 @@ pub fn run(args: &super::BatchArgs) -> u8 {
                 || tarif::eval::Session::on(&plan),
                 |session, (next, range)| {
                     let line_text = text.get(range.clone()).unwrap_or("");
-                    let (line, error) = match *next {
-                        Next::Record { line } => (line, None),
-                        Next::Unclosed { line } => (line, Some(LineError::NotCsv)),
-                        Next::NotText { line } => (line, Some(LineError::NotText)),
-                        // Never pushed: reading stops on them.
-                        Next::TooLong { line } => (line, None),
-                        Next::End => (0, None),
-                    };
+                    let (line, error) = line_of(next);
                     match error {
                         Some(error) => {
                             batch::error_row(&document, output, &tariffs, line, None, error)
@@ -251,8 +166,146 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     if failed == 0 { SUCCESS } else { FAILURE }
 }
 
+/// The families of `--entree`, opened and decoded, their header read.
+pub(super) struct Families {
+    pub records: Records<BufReader<Box<dyn Read>>>,
+    pub input: Input,
+    /// The size of the file (for the progress bar).
+    pub size: Option<u64>,
+    pub jsonl: bool,
+    /// The CSV header line.
+    pub header: Option<String>,
+}
+
+/// Opens the families of `path` for `d`: format by extension, else by the first line;
+/// a CSV header checked (its problems are errors, its unknown columns warnings, but
+/// for those of `quiet`).
+pub(super) fn open_families(
+    d: &tarif::Deliberation,
+    path: &str,
+    encoding: Option<&str>,
+    quiet: &[&str],
+) -> Result<Families, u8> {
+    let (reader, size) = match open_input(path) {
+        Ok(opened) => opened,
+        Err(message) => {
+            eprintln!("erreur : {message}");
+            return Err(USAGE);
+        }
+    };
+    let reader = match decoded(reader, encoding) {
+        Ok(reader) => reader,
+        Err(message) => {
+            eprintln!("erreur : {message}");
+            return Err(USAGE);
+        }
+    };
+    // The format of the input: by extension, else by its first line.
+    let jsonl_name = [".jsonl", ".ndjson", ".json"]
+        .iter()
+        .any(|x| path.ends_with(x));
+    let csv_name = [".csv", ".tsv", ".txt"].iter().any(|x| path.ends_with(x));
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let looks_json = match reader.fill_buf() {
+        Ok(start) => String::from_utf8_lossy(&start[..start.len().min(64)])
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with('{'),
+        Err(_) => false,
+    };
+    let is_jsonl = jsonl_name || (!csv_name && looks_json);
+    let mut records = Records::new(reader, !is_jsonl);
+    let mut buffer = String::new();
+    let mut header = None;
+    let input = if is_jsonl {
+        Input::JsonLines
+    } else {
+        match records.next_into(&mut buffer) {
+            Next::Record { .. } => {}
+            Next::End => {
+                eprintln!("erreur : {} est vide", shown(path));
+                return Err(USAGE);
+            }
+            Next::TooLong { line } => return Err(too_long(path, line)),
+            Next::NotText { .. } | Next::Unclosed { .. } => {
+                eprintln!(
+                    "erreur : {} : l'en-tête ne se lit pas (encodage ? essayez --encodage windows-1252)",
+                    shown(path)
+                );
+                return Err(USAGE);
+            }
+        }
+        let Some(input) = batch::csv_input(d, &buffer) else {
+            eprintln!(
+                "erreur : {} : la première ligne doit être l'en-tête des colonnes",
+                shown(path)
+            );
+            return Err(USAGE);
+        };
+        header = Some(std::mem::take(&mut buffer));
+        if let Input::Csv { columns, .. } = &input {
+            if !columns.problems.is_empty() {
+                for problem in &columns.problems {
+                    eprintln!("erreur : {} : {}", shown(path), header_problem(d, problem));
+                }
+                return Err(USAGE);
+            }
+            for warning in columns
+                .warnings
+                .iter()
+                .filter(|w| !quiet.contains(&w.field.as_str()))
+            {
+                let m = tarif::report::messages::family_warning(warning);
+                eprintln!("avertissement [{}] : {} (colonne ignorée)", m.code, m.text);
+            }
+        }
+        input
+    };
+    Ok(Families {
+        records,
+        input,
+        size,
+        jsonl: is_jsonl,
+        header,
+    })
+}
+
+/// A record of a chunk: what it is, and where its text is in the chunk's buffer.
+pub(super) type Pending = (Next, std::ops::Range<usize>);
+
+/// Reads the records of the next chunk into `buffer`, up to [`CHUNK`]; the number of a
+/// line too long to be a family's, where reading must stop.
+pub(super) fn fill_chunk(
+    records: &mut Records<BufReader<Box<dyn Read>>>,
+    buffer: &mut String,
+    pending: &mut Vec<Pending>,
+) -> Option<usize> {
+    while pending.len() < CHUNK {
+        let start = buffer.len();
+        let next = records.next_into(buffer);
+        match next {
+            Next::End => return None,
+            Next::TooLong { line } => return Some(line),
+            _ => pending.push((next, start..buffer.len())),
+        }
+    }
+    None
+}
+
+/// The line number of a record, and why it cannot be read, if so.
+pub(super) fn line_of(next: &Next) -> (usize, Option<LineError>) {
+    match *next {
+        Next::Record { line } => (line, None),
+        Next::Unclosed { line } => (line, Some(LineError::NotCsv)),
+        Next::NotText { line } => (line, Some(LineError::NotText)),
+        // Never pushed: reading stops on them.
+        Next::TooLong { line } => (line, None),
+        Next::End => (0, None),
+    }
+}
+
 /// `-` is the standard input.
-fn shown(path: &str) -> &str {
+pub(super) fn shown(path: &str) -> &str {
     if path == "-" {
         "l'entrée standard"
     } else {
@@ -261,7 +314,7 @@ fn shown(path: &str) -> &str {
 }
 
 /// A line too long to be a family's: reading stops, nothing is written at `--sortie`.
-fn too_long(path: &str, line: usize) -> u8 {
+pub(super) fn too_long(path: &str, line: usize) -> u8 {
     eprintln!(
         "erreur : {} : la ligne {line} dépasse {} Mio sans fin de ligne : ce n'est pas un fichier de familles ; aucun résultat n'est écrit",
         shown(path),
@@ -460,7 +513,7 @@ impl Target {
 }
 
 /// A progress bar on standard error when it is a terminal and the size is known.
-fn progress_bar(size: Option<u64>) -> Option<indicatif::ProgressBar> {
+pub(super) fn progress_bar(size: Option<u64>) -> Option<indicatif::ProgressBar> {
     let size = size?;
     if !std::io::stderr().is_terminal() {
         return None;

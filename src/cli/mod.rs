@@ -8,6 +8,7 @@ mod eval;
 mod files;
 #[cfg(feature = "serveur")]
 mod serve;
+mod simuler;
 mod test;
 mod usage;
 
@@ -76,6 +77,9 @@ enum Command {
     /// Tarifie toutes les familles d'un fichier CSV ou JSON Lines, une ligne de résultat par ligne (alias : lot)
     #[command(alias = "lot", help_template = SUBCOMMAND_TEMPLATE)]
     Batch(BatchArgs),
+    /// Ce qu'une grille rapporte et ce qu'elle change pour une population de familles : recette, prix moyen et médian, par tranche ; avec --avant, hausses et baisses (alias : simulate)
+    #[command(alias = "simulate", help_template = SUBCOMMAND_TEMPLATE)]
+    Simuler(SimulerArgs),
     /// Écrit la délibération vérifiée en un document JSON autonome (alias : compiler)
     #[command(alias = "compiler", help_template = SUBCOMMAND_TEMPLATE)]
     Compile(CompileArgs),
@@ -158,6 +162,39 @@ struct BatchArgs {
     /// Tarif à calculer (répétable) ; par défaut tous
     #[arg(long = "tarif", value_name = "NOM", help_heading = "Options")]
     tarifs: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct SimulerArgs {
+    /// La délibération simulée (.delib ou document compilé .json)
+    #[arg(value_name = "FICHIER", help_heading = "Arguments")]
+    file: std::path::PathBuf,
+    /// Familles : CSV ou JSON Lines, comme pour tarif batch ; « - » pour l'entrée standard
+    #[arg(long, value_name = "FAMILLES", help_heading = "Options")]
+    familles: String,
+    /// La délibération en vigueur, à comparer : variation de chaque famille, hausses, baisses
+    #[arg(long, value_name = "ANCIENNE", help_heading = "Options")]
+    avant: Option<std::path::PathBuf>,
+    /// Date du service des lignes sans colonne date (AAAA-MM-JJ) ; par défaut le début de la période de FICHIER
+    #[arg(long, value_name = "DATE", help_heading = "Options")]
+    date: Option<String>,
+    /// Colonne des quantités (repas par an, heures…) : la recette est prix × quantité ; 1 sans elle
+    #[arg(long, value_name = "COLONNE", help_heading = "Options")]
+    quantite: Option<String>,
+    /// Format : texte (par défaut, un rapport en français), json ou csv (une ligne par tarif et par tranche)
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        default_value = "texte",
+        help_heading = "Options"
+    )]
+    format: String,
+    /// Tarif à simuler (répétable) ; par défaut tous
+    #[arg(long = "tarif", value_name = "NOM", help_heading = "Options")]
+    tarifs: Vec<String>,
+    /// Encodage du fichier des familles : utf-8 ou windows-1252 (Excel) ; par défaut reconnu
+    #[arg(long, value_name = "ENCODAGE", help_heading = "Options")]
+    encodage: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -256,6 +293,7 @@ pub fn run() -> ExitCode {
         Command::Compile(args) => compile::run(&args),
         Command::Donnees(args) => donnees::run(&args),
         Command::Batch(args) => batch::run(&args),
+        Command::Simuler(args) => simuler::run(&args),
         #[cfg(feature = "serveur")]
         Command::Serve(args) => serve::run(&args),
     };

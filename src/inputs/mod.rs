@@ -13,4 +13,4 @@ pub use family::{
     dated_warnings, parse_family, read_family, read_family_json, read_family_parsed,
 };
 pub use proofs::Expected as ProofExpected;
-pub use values::parse_date;
+pub use values::{parse_date, parse_decimal};

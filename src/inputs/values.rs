@@ -128,6 +128,11 @@ pub(super) fn convert_text(
     }
 }
 
+/// A number as a family or a spreadsheet writes it: `612,50`, `1 500`, `612.5`.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    parse_number(text, false)
+}
+
 /// `"612,50"`, `"1 500"`, `"612.5"`, and for a rate `"30 %"`.
 fn parse_number(text: &str, rate: bool) -> Option<Decimal> {
     let trimmed = text.trim();

@@ -1,0 +1,738 @@
+//! `tarif simuler`: what a grid brings in and what it changes for a population of
+//! families. Each family priced (by the new grid and, with `--avant`, by the old one)
+//! is added to a [`Simulation`]; simulations of parts of the file are merged. Counts by
+//! price and by change keep the medians exact while memory stays bounded by the number
+//! of distinct prices, not of families.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::{Map, Value as Json, json};
+
+use crate::eval::trace::Step;
+use crate::rules::{Body, Deliberation, TableId};
+
+/// How many of the largest increases are named.
+pub const LARGEST: usize = 20;
+
+/// The row of the grid a family falls in: `(table, row, column)`; `None` when the
+/// tariff has no grid (a formula).
+pub type Tranche = Option<(u32, u32, Option<u32>)>;
+
+/// Figures of a set of prices: a tariff's, or one tranche's.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub families: u64,
+    /// Σ price × quantity.
+    pub revenue: Decimal,
+    pub sum: Decimal,
+    /// How many families pay each price.
+    pub prices: BTreeMap<Decimal, u64>,
+    /// With `--avant`: families priced by both grids.
+    pub compared: u64,
+    pub revenue_before: Decimal,
+    pub more: u64,
+    pub less: u64,
+    pub same: u64,
+    /// How many families see each change (new − old).
+    pub changes: BTreeMap<Decimal, u64>,
+}
+
+impl Tally {
+    fn add(&mut self, price: Decimal, quantity: Decimal, before: Option<Decimal>) {
+        self.families += 1;
+        self.revenue += price * quantity;
+        self.sum += price;
+        *self.prices.entry(price.normalize()).or_default() += 1;
+        if let Some(before) = before {
+            self.compared += 1;
+            self.revenue_before += before * quantity;
+            let change = (price - before).normalize();
+            match change.cmp(&Decimal::ZERO) {
+                std::cmp::Ordering::Greater => self.more += 1,
+                std::cmp::Ordering::Less => self.less += 1,
+                std::cmp::Ordering::Equal => self.same += 1,
+            }
+            *self.changes.entry(change).or_default() += 1;
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.families += other.families;
+        self.revenue += other.revenue;
+        self.sum += other.sum;
+        for (price, n) in other.prices {
+            *self.prices.entry(price).or_default() += n;
+        }
+        self.compared += other.compared;
+        self.revenue_before += other.revenue_before;
+        self.more += other.more;
+        self.less += other.less;
+        self.same += other.same;
+        for (change, n) in other.changes {
+            *self.changes.entry(change).or_default() += n;
+        }
+    }
+
+    /// The mean price, to the cent (half away from zero).
+    pub fn mean(&self) -> Option<Decimal> {
+        (self.families > 0).then(|| {
+            (self.sum / Decimal::from(self.families))
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        })
+    }
+
+    /// The median price: the price of the family in the middle (of the two in the
+    /// middle, the lower), a price some family really pays.
+    pub fn median(&self) -> Option<Decimal> {
+        lower_median(&self.prices, self.families)
+    }
+
+    /// The mean change, to the cent.
+    pub fn mean_change(&self) -> Option<Decimal> {
+        (self.compared > 0).then(|| {
+            let total: Decimal = self
+                .changes
+                .iter()
+                .map(|(c, n)| *c * Decimal::from(*n))
+                .sum();
+            (total / Decimal::from(self.compared))
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        })
+    }
+
+    pub fn median_change(&self) -> Option<Decimal> {
+        lower_median(&self.changes, self.compared)
+    }
+
+    /// The largest increase (`None` when no family pays more).
+    pub fn largest_increase(&self) -> Option<Decimal> {
+        self.changes
+            .keys()
+            .next_back()
+            .copied()
+            .filter(|c| *c > Decimal::ZERO)
+    }
+}
+
+fn lower_median(counts: &BTreeMap<Decimal, u64>, total: u64) -> Option<Decimal> {
+    if total == 0 {
+        return None;
+    }
+    let middle = (total - 1) / 2;
+    let mut seen = 0;
+    for (value, n) in counts {
+        seen += n;
+        if seen > middle {
+            return Some(*value);
+        }
+    }
+    None
+}
+
+/// One of the largest increases: the family's line and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Increase {
+    pub change: Decimal,
+    pub line: usize,
+    pub id: Option<String>,
+    pub before: Decimal,
+    pub after: Decimal,
+}
+
+/// A tariff's figures.
+#[derive(Debug, Clone, Default)]
+pub struct TariffSimulation {
+    pub all: Tally,
+    /// Families whose price could not be computed by the new grid.
+    pub errors: u64,
+    /// With `--avant`: families priced by the new grid and not by the old one.
+    pub errors_before: u64,
+    pub tranches: BTreeMap<Tranche, Tally>,
+    /// The largest increases, largest first (then by line).
+    pub largest: Vec<Increase>,
+}
+
+/// What a family brings to one tariff.
+pub struct Priced<'a> {
+    pub tariff: usize,
+    pub price: Option<Decimal>,
+    /// `Some` with `--avant`: the old price, `None` inside when the old grid failed.
+    pub before: Option<Option<Decimal>>,
+    pub quantity: Decimal,
+    pub tranche: Tranche,
+    pub line: usize,
+    pub id: Option<&'a str>,
+}
+
+/// The figures of every tariff, for a part of the population or all of it.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub tariffs: Vec<TariffSimulation>,
+    /// Lines that could not be read as families (counted in every tariff's errors).
+    pub unreadable: u64,
+    pub compare: bool,
+}
+
+impl Simulation {
+    pub fn new(tariffs: usize, compare: bool) -> Simulation {
+        Simulation {
+            tariffs: vec![TariffSimulation::default(); tariffs],
+            unreadable: 0,
+            compare,
+        }
+    }
+
+    /// A family that could not be priced at all (unreadable line, wrong field).
+    pub fn failed(&mut self) {
+        for t in &mut self.tariffs {
+            t.errors += 1;
+        }
+    }
+
+    pub fn add(&mut self, p: Priced<'_>) {
+        let Some(t) = self.tariffs.get_mut(p.tariff) else {
+            return;
+        };
+        let Some(price) = p.price else {
+            t.errors += 1;
+            return;
+        };
+        let before = match p.before {
+            Some(None) => {
+                t.errors_before += 1;
+                None
+            }
+            Some(Some(before)) => Some(before),
+            None => None,
+        };
+        t.all.add(price, p.quantity, before);
+        t.tranches
+            .entry(p.tranche)
+            .or_default()
+            .add(price, p.quantity, before);
+        if let Some(before) = before
+            && price > before
+        {
+            let increase = Increase {
+                change: (price - before).normalize(),
+                line: p.line,
+                id: p.id.map(str::to_string),
+                before,
+                after: price,
+            };
+            keep_largest(&mut t.largest, increase);
+        }
+    }
+
+    pub fn merge(&mut self, other: Simulation) {
+        self.unreadable += other.unreadable;
+        for (mine, theirs) in self.tariffs.iter_mut().zip(other.tariffs) {
+            mine.all.merge(theirs.all);
+            mine.errors += theirs.errors;
+            mine.errors_before += theirs.errors_before;
+            for (tranche, tally) in theirs.tranches {
+                mine.tranches.entry(tranche).or_default().merge(tally);
+            }
+            for increase in theirs.largest {
+                keep_largest(&mut mine.largest, increase);
+            }
+        }
+    }
+}
+
+/// Keeps the [`LARGEST`] largest increases, largest first, the earlier line first.
+fn keep_largest(largest: &mut Vec<Increase>, increase: Increase) {
+    let position = largest.partition_point(|k| {
+        k.change > increase.change || (k.change == increase.change && k.line < increase.line)
+    });
+    if position < LARGEST {
+        largest.insert(position, increase);
+        largest.truncate(LARGEST);
+    }
+}
+
+/// The row of the tariff's grid the justification went through: the grid of the
+/// tariff's base when it is one, else the first grid of the tariff's article.
+pub fn tranche_of(d: &Deliberation, tariff: usize, steps: &[Step]) -> Tranche {
+    let t = d.tariffs.get(tariff)?;
+    let base_table = match d.definitions.get(t.base.0 as usize).map(|b| &b.body) {
+        Some(Body::Table { table, .. }) => Some(*table),
+        _ => None,
+    };
+    let in_article = |table: TableId| {
+        d.tables
+            .get(table.0 as usize)
+            .is_some_and(|x| x.article == t.article)
+    };
+    let rows = steps.iter().filter_map(|s| match s {
+        Step::Row {
+            table, row, column, ..
+        } => Some((*table, *row, *column)),
+        _ => None,
+    });
+    let chosen = match base_table {
+        Some(base) => rows.clone().find(|(table, ..)| *table == base),
+        None => rows.clone().find(|(table, ..)| in_article(*table)),
+    };
+    chosen.map(|(table, row, column)| (table.0, row as u32, column.map(|c| c as u32)))
+}
+
+/// The tranche as written in the deliberation: `de 601 à 800 €` (and the column).
+pub fn tranche_label(d: &Deliberation, tranche: Tranche) -> String {
+    let Some((table, row, column)) = tranche else {
+        return "sans grille".to_string();
+    };
+    let t = d.tables.get(table as usize);
+    let row_text = t
+        .and_then(|t| t.rows.get(row as usize))
+        .map_or("?", |r| r.written.as_str());
+    let column = column.and_then(|c| t?.column_headers.get(c as usize));
+    let mut label = row_text.to_string();
+    if let Some(column) = column {
+        label.push_str(&format!(" × {column}"));
+    }
+    label
+}
+
+fn amount(value: Decimal) -> Json {
+    let mut value = value.normalize();
+    if value.scale() < 2 {
+        value.rescale(2);
+    }
+    Json::String(value.to_string())
+}
+
+fn optional(value: Option<Decimal>) -> Json {
+    value.map_or(Json::Null, amount)
+}
+
+fn tally_json(tally: &Tally, compare: bool) -> Map<String, Json> {
+    let mut object = Map::new();
+    object.insert("familles".into(), json!(tally.families));
+    object.insert("recette".into(), amount(tally.revenue));
+    object.insert("moyenne".into(), optional(tally.mean()));
+    object.insert("mediane".into(), optional(tally.median()));
+    if compare {
+        object.insert("comparees".into(), json!(tally.compared));
+        object.insert("recette_avant".into(), amount(tally.revenue_before));
+        object.insert("hausses".into(), json!(tally.more));
+        object.insert("baisses".into(), json!(tally.less));
+        object.insert("inchanges".into(), json!(tally.same));
+        object.insert("variation_moyenne".into(), optional(tally.mean_change()));
+        object.insert("variation_mediane".into(), optional(tally.median_change()));
+        object.insert("hausse_max".into(), optional(tally.largest_increase()));
+    }
+    object
+}
+
+/// The simulation as JSON: `tarifs.NOM` with `familles`, `erreurs`, `recette`,
+/// `moyenne`, `mediane`, `tranches`, and with `--avant` the comparison.
+pub fn to_json(d: &Deliberation, tariffs: &[usize], simulation: &Simulation) -> Json {
+    let mut out = Map::new();
+    for &index in tariffs {
+        let (Some(tariff), Some(t)) = (d.tariffs.get(index), simulation.tariffs.get(index)) else {
+            continue;
+        };
+        let mut object = tally_json(&t.all, simulation.compare);
+        object.insert("erreurs".into(), json!(t.errors));
+        object.insert("unite".into(), json!(tariff.unit));
+        let tranches: Vec<Json> = t
+            .tranches
+            .iter()
+            .map(|(tranche, tally)| {
+                let mut o = Map::new();
+                o.insert("tranche".into(), json!(tranche_label(d, *tranche)));
+                if let Some((_, _, _)) = tranche
+                    && let Some(line) = tranche_line(d, *tranche)
+                {
+                    o.insert("ligne".into(), json!(line));
+                }
+                o.extend(tally_json(tally, simulation.compare));
+                Json::Object(o)
+            })
+            .collect();
+        object.insert("tranches".into(), Json::Array(tranches));
+        if simulation.compare {
+            object.insert("erreurs_avant".into(), json!(t.errors_before));
+            let largest: Vec<Json> = t
+                .largest
+                .iter()
+                .map(|i| {
+                    json!({ "ligne": i.line, "id": i.id, "avant": amount(i.before),
+                            "apres": amount(i.after), "hausse": amount(i.change) })
+                })
+                .collect();
+            object.insert("plus_fortes_hausses".into(), Json::Array(largest));
+        }
+        out.insert(tariff.name.clone(), Json::Object(object));
+    }
+    json!({ "tarifs": out, "lignes_illisibles": simulation.unreadable })
+}
+
+/// The line of the deliberation where a tranche is written.
+pub fn tranche_line(d: &Deliberation, tranche: Tranche) -> Option<usize> {
+    let (table, row, _) = tranche?;
+    Some(d.tables.get(table as usize)?.rows.get(row as usize)?.line)
+}
+
+/// The simulation as a French report.
+pub fn to_text(d: &Deliberation, tariffs: &[usize], simulation: &Simulation) -> String {
+    use crate::french::price;
+    let mut out = String::new();
+    let shown = |v: Option<Decimal>| v.map_or("—".to_string(), price);
+    let signed = |v: Option<Decimal>| match v {
+        Some(v) if v > Decimal::ZERO => format!("+{}", price(v)),
+        Some(v) => price(v),
+        None => "—".to_string(),
+    };
+    for &index in tariffs {
+        let (Some(tariff), Some(t)) = (d.tariffs.get(index), simulation.tariffs.get(index)) else {
+            continue;
+        };
+        let all = &t.all;
+        out.push_str(&format!(
+            "Tarif « {} » (par {})\n  familles tarifées : {}, en erreur : {}\n  recette : {}\n  prix moyen : {}, prix médian : {}\n",
+            tariff.name,
+            tariff.unit,
+            count(all.families),
+            count(t.errors),
+            price(all.revenue),
+            shown(all.mean()),
+            shown(all.median()),
+        ));
+        if simulation.compare {
+            let change = all.revenue - all.revenue_before;
+            out.push_str(&format!(
+                "  recette avant : {} ({})\n  comparées : {} — paient plus : {}, moins : {}, autant : {} ; non tarifées par l'ancienne grille : {}\n  variation moyenne : {}, médiane : {}, plus forte hausse : {}\n",
+                price(all.revenue_before),
+                signed(Some(change)),
+                count(all.compared),
+                count(all.more),
+                count(all.less),
+                count(all.same),
+                count(t.errors_before),
+                signed(all.mean_change()),
+                signed(all.median_change()),
+                signed(all.largest_increase()),
+            ));
+        }
+        out.push_str("  par tranche :\n");
+        for (tranche, tally) in &t.tranches {
+            let at = tranche_line(d, *tranche).map_or(String::new(), |l| format!(" (ligne {l})"));
+            out.push_str(&format!(
+                "    {}{at} : {} familles, recette {}, moyen {}, médian {}",
+                tranche_label(d, *tranche),
+                count(tally.families),
+                price(tally.revenue),
+                shown(tally.mean()),
+                shown(tally.median()),
+            ));
+            if simulation.compare {
+                out.push_str(&format!(
+                    " ; plus {}, moins {}, autant {}, variation moyenne {}, plus forte hausse {}",
+                    count(tally.more),
+                    count(tally.less),
+                    count(tally.same),
+                    signed(tally.mean_change()),
+                    signed(tally.largest_increase()),
+                ));
+            }
+            out.push('\n');
+        }
+        if simulation.compare && !t.largest.is_empty() {
+            out.push_str(&format!(
+                "  les {} plus fortes hausses :\n",
+                t.largest.len()
+            ));
+            for i in &t.largest {
+                let id =
+                    i.id.as_ref()
+                        .map_or(String::new(), |id| format!(" « {id} »"));
+                out.push_str(&format!(
+                    "    ligne {}{id} : {} → {} ({})\n",
+                    i.line,
+                    price(i.before),
+                    price(i.after),
+                    signed(Some(i.change))
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    if simulation.unreadable > 0 {
+        out.push_str(&format!(
+            "{} ligne(s) illisible(s), comptée(s) en erreur pour chaque tarif\n",
+            count(simulation.unreadable)
+        ));
+    }
+    out
+}
+
+/// The simulation as CSV rows: one per tariff (tranche `total`) and per tranche.
+pub fn to_csv_rows(
+    d: &Deliberation,
+    tariffs: &[usize],
+    simulation: &Simulation,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header: Vec<String> = [
+        "tarif", "tranche", "ligne", "familles", "erreurs", "recette", "moyenne", "mediane",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    if simulation.compare {
+        header.extend(
+            [
+                "recette_avant",
+                "hausses",
+                "baisses",
+                "inchanges",
+                "variation_moyenne",
+                "hausse_max",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
+    }
+    // Decimal commas: the file is read by French spreadsheets (separator `;`).
+    let text = |v: Option<Decimal>| {
+        v.map_or(String::new(), |v| {
+            v.normalize().to_string().replace('.', ",")
+        })
+    };
+    let mut rows = Vec::new();
+    for &index in tariffs {
+        let (Some(tariff), Some(t)) = (d.tariffs.get(index), simulation.tariffs.get(index)) else {
+            continue;
+        };
+        let parts = std::iter::once((None, &t.all, Some(t.errors))).chain(
+            t.tranches
+                .iter()
+                .map(|(tranche, tally)| (Some(*tranche), tally, None)),
+        );
+        for (tranche, tally, errors) in parts {
+            let mut row = vec![
+                tariff.name.clone(),
+                tranche.map_or("total".to_string(), |tr| tranche_label(d, tr)),
+                tranche
+                    .and_then(|tr| tranche_line(d, tr))
+                    .map_or(String::new(), |l| l.to_string()),
+                tally.families.to_string(),
+                errors.map_or(String::new(), |e| e.to_string()),
+                text(Some(tally.revenue)),
+                text(tally.mean()),
+                text(tally.median()),
+            ];
+            if simulation.compare {
+                row.extend([
+                    text(Some(tally.revenue_before)),
+                    tally.more.to_string(),
+                    tally.less.to_string(),
+                    tally.same.to_string(),
+                    text(tally.mean_change()),
+                    text(tally.largest_increase()),
+                ]);
+            }
+            rows.push(row);
+        }
+    }
+    (header, rows)
+}
+
+/// `12345` → `12 345`.
+fn count(n: u64) -> String {
+    crate::french::number(Decimal::from(n))
+}
+
+/// The date at which the old grid prices a family: the family's date brought into the
+/// old grid's period (its last day, for a grid that has ended).
+fn within(d: &Deliberation, date: chrono::NaiveDate) -> chrono::NaiveDate {
+    let meta = &d.meta;
+    let date = date.max(meta.applicable_from);
+    meta.applicable_to.map_or(date, |to| date.min(to))
+}
+
+/// A grid, and the one it replaces, for a population read as `tarif batch` reads it.
+pub struct Simulator<'a> {
+    pub document: &'a crate::document::Document,
+    pub input: &'a crate::batch::Input,
+    /// With `--avant`: the old grid, how the lines read for it, and the index of each
+    /// tariff's namesake in it.
+    pub before: Option<Before<'a>>,
+    pub tariffs: &'a [usize],
+    pub quantity: Option<&'a str>,
+    pub default_date: chrono::NaiveDate,
+}
+
+pub struct Before<'a> {
+    pub document: &'a crate::document::Document,
+    pub input: &'a crate::batch::Input,
+    /// By tariff of the new grid: the same name's index in the old one.
+    pub tariffs: Vec<Option<usize>>,
+}
+
+/// What a worker needs, reused from line to line.
+pub struct Worker<'p> {
+    pub session: crate::eval::Session<'p>,
+    pub before: Option<crate::eval::Session<'p>>,
+    justification: crate::eval::trace::Justification,
+}
+
+impl<'p> Worker<'p> {
+    pub fn new(plan: &'p crate::eval::Plan<'p>, before: Option<&'p crate::eval::Plan<'p>>) -> Self {
+        Worker {
+            session: crate::eval::Session::on(plan),
+            before: before.map(crate::eval::Session::on),
+            justification: crate::eval::trace::Justification::default(),
+        }
+    }
+}
+
+impl Simulator<'_> {
+    /// Adds line number `line` (its text, or why it cannot be read) to `simulation`.
+    pub fn line(
+        &self,
+        worker: &mut Worker<'_>,
+        simulation: &mut Simulation,
+        line: usize,
+        text: Result<&str, crate::batch::LineError>,
+    ) {
+        let d = &self.document.deliberation;
+        let read =
+            text.and_then(|text| crate::batch::family(d, self.input, text).map(|r| (r, text)));
+        let Ok((mut read, text)) = read else {
+            simulation.unreadable += 1;
+            simulation.failed();
+            return;
+        };
+        let date = read.family.date.unwrap_or(self.default_date);
+        read.at_date(d, date);
+        let quantity = match self.quantity {
+            None => Some(Decimal::ONE),
+            Some(name) => match crate::batch::column(self.input, text, name) {
+                None => Some(Decimal::ONE),
+                Some(value) => crate::inputs::parse_decimal(&value).filter(|q| *q >= Decimal::ZERO),
+            },
+        };
+        let Some(quantity) = quantity.filter(|_| read.errors.is_empty()) else {
+            simulation.failed();
+            return;
+        };
+        let before = self.before.as_ref().map(|b| {
+            let bd = &b.document.deliberation;
+            let mut old = crate::batch::family(bd, b.input, text).ok();
+            if let Some(old) = &mut old {
+                old.at_date(bd, within(bd, date));
+            }
+            old.filter(|o| o.errors.is_empty())
+        });
+        let id = read.family.id.as_deref();
+        if !read.family.children.is_empty() {
+            self.children(
+                worker,
+                simulation,
+                &read,
+                before.as_ref(),
+                date,
+                quantity,
+                line,
+            );
+            return;
+        }
+        for &tariff in self.tariffs {
+            let price = worker
+                .session
+                .justify_into(&read.family, date, tariff, &mut worker.justification)
+                .ok();
+            let tranche = tranche_of(d, tariff, &worker.justification.steps);
+            let old = before.as_ref().map(|old| {
+                let old_tariff = self
+                    .before
+                    .as_ref()?
+                    .tariffs
+                    .get(tariff)
+                    .copied()
+                    .flatten()?;
+                let (old, session) = (old.as_ref()?, worker.before.as_mut()?);
+                let old_date = within(&self.before.as_ref()?.document.deliberation, date);
+                session.price(&old.family, old_date, old_tariff).ok()
+            });
+            simulation.add(Priced {
+                tariff,
+                price,
+                before: old,
+                quantity,
+                tranche,
+                line,
+                id,
+            });
+        }
+    }
+
+    /// A family given with its children: each child's price is one price of the
+    /// tariff (its tranche the child's), compared with the same child's old price.
+    #[allow(clippy::too_many_arguments)]
+    fn children(
+        &self,
+        worker: &mut Worker<'_>,
+        simulation: &mut Simulation,
+        read: &crate::inputs::FamilyRead,
+        before: Option<&Option<crate::inputs::FamilyRead>>,
+        date: chrono::NaiveDate,
+        quantity: Decimal,
+        line: usize,
+    ) {
+        let d = &self.document.deliberation;
+        let children = crate::eval::price_children_with(
+            &mut worker.session,
+            &read.family,
+            date,
+            self.tariffs,
+            true,
+        );
+        let old_children = match (before, &self.before, worker.before.as_mut()) {
+            (Some(Some(old)), Some(b), Some(session)) => {
+                let old_tariffs: Vec<usize> = b.tariffs.iter().filter_map(|t| *t).collect();
+                let old_date = within(&b.document.deliberation, date);
+                Some(crate::eval::price_children_with(
+                    session,
+                    &old.family,
+                    old_date,
+                    &old_tariffs,
+                    false,
+                ))
+            }
+            _ => None,
+        };
+        for child in &children {
+            let id = read
+                .family
+                .children
+                .get(child.child)
+                .and_then(|c| c.id.as_deref())
+                .or(read.family.id.as_deref());
+            for p in &child.priced {
+                let steps = p.justification.as_ref().map_or(&[][..], |j| &j.steps[..]);
+                let old = self.before.as_ref().map(|b| {
+                    let old_tariff = b.tariffs.get(p.tariff).copied().flatten()?;
+                    let old_child = old_children
+                        .as_ref()?
+                        .iter()
+                        .find(|c| c.child == child.child)?;
+                    let old_price = old_child.priced.iter().find(|o| o.tariff == old_tariff)?;
+                    old_price.result.as_ref().ok().copied()
+                });
+                simulation.add(Priced {
+                    tariff: p.tariff,
+                    price: p.result.as_ref().ok().copied(),
+                    before: old,
+                    quantity,
+                    tranche: tranche_of(d, p.tariff, steps),
+                    line,
+                    id,
+                });
+            }
+        }
+    }
+}
