@@ -38,6 +38,7 @@
 
 pub mod batch;
 mod check;
+pub mod curve;
 pub mod datapass;
 mod diagnostic;
 pub mod document;

@@ -68,7 +68,7 @@ pub fn run(args: &EvalArgs) -> u8 {
 }
 
 /// The text of the family: a file, or standard input for `-`.
-fn read_family(path: &str) -> Result<String, String> {
+pub(super) fn read_family(path: &str) -> Result<String, String> {
     if path == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|e| {

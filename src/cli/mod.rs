@@ -3,6 +3,7 @@
 mod batch;
 mod check;
 mod compile;
+mod courbe;
 mod donnees;
 mod eval;
 mod files;
@@ -80,6 +81,9 @@ enum Command {
     /// Ce qu'une grille rapporte et ce qu'elle change pour une population de familles : recette, prix moyen et médian, par tranche ; avec --avant, hausses et baisses (alias : simulate)
     #[command(alias = "simulate", help_template = SUBCOMMAND_TEMPLATE)]
     Simuler(SimulerArgs),
+    /// Dessine le prix d'un tarif selon une entrée (le QF) : les marches de la grille, les sauts aux bornes, le taux d'effort (alias : curve)
+    #[command(alias = "curve", help_template = SUBCOMMAND_TEMPLATE)]
+    Courbe(CourbeArgs),
     /// Écrit la délibération vérifiée en un document JSON autonome (alias : compiler)
     #[command(alias = "compiler", help_template = SUBCOMMAND_TEMPLATE)]
     Compile(CompileArgs),
@@ -162,6 +166,58 @@ struct BatchArgs {
     /// Tarif à calculer (répétable) ; par défaut tous
     #[arg(long = "tarif", value_name = "NOM", help_heading = "Options")]
     tarifs: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct CourbeArgs {
+    /// Délibération (.delib) ou document compilé (.json)
+    #[arg(value_name = "FICHIER", help_heading = "Arguments")]
+    file: std::path::PathBuf,
+    /// Le tarif dessiné ; par défaut le premier
+    #[arg(long, value_name = "NOM", help_heading = "Options")]
+    tarif: Option<String>,
+    /// La famille de base (JSON, comme pour tarif eval) : ses autres entrées ; sans elle, les valeurs par défaut
+    #[arg(long, value_name = "FAMILLE", help_heading = "Options")]
+    famille: Option<String>,
+    /// L'entrée en abscisse (nombre ou montant) ; par défaut le quotient familial, sinon la première entrée numérique
+    #[arg(long, value_name = "ENTREE", help_heading = "Options")]
+    selon: Option<String>,
+    /// Début de l'abscisse
+    #[arg(
+        long,
+        value_name = "VALEUR",
+        default_value = "0",
+        help_heading = "Options"
+    )]
+    de: String,
+    /// Fin de l'abscisse
+    #[arg(
+        long,
+        value_name = "VALEUR",
+        default_value = "3000",
+        help_heading = "Options"
+    )]
+    a: String,
+    /// Une courbe par valeur de cette entrée (choix ou booléen), par exemple résidence
+    #[arg(long, value_name = "ENTREE", help_heading = "Options")]
+    par: Option<String>,
+    /// Le prix en part de l'abscisse (taux d'effort effectif) au lieu du prix
+    #[arg(long, help_heading = "Options")]
+    effort: bool,
+    /// Date du service (AAAA-MM-JJ) ; par défaut celle de la famille, sinon le début de la période
+    #[arg(long, value_name = "DATE", help_heading = "Options")]
+    date: Option<String>,
+    /// Format : svg (par défaut) ou csv (les points où le prix change, et les bouts) ; sinon d'après l'extension de -o
+    #[arg(long, value_name = "FORMAT", help_heading = "Options")]
+    format: Option<String>,
+    /// Fichier écrit (courbe.svg, points.csv) ; sans lui, la sortie standard
+    #[arg(
+        short = 'o',
+        long = "sortie",
+        value_name = "FICHIER",
+        help_heading = "Options"
+    )]
+    sortie: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -294,6 +350,7 @@ pub fn run() -> ExitCode {
         Command::Donnees(args) => donnees::run(&args),
         Command::Batch(args) => batch::run(&args),
         Command::Simuler(args) => simuler::run(&args),
+        Command::Courbe(args) => courbe::run(&args),
         #[cfg(feature = "serveur")]
         Command::Serve(args) => serve::run(&args),
     };
