@@ -83,6 +83,26 @@ pub fn check(d: &Deliberation, request: &Request<'_>) -> Result<(), String> {
     Ok(())
 }
 
+/// The input a curve follows by default: the family's quotient familial certified by
+/// the CAF, else its first numeric input.
+pub fn default_key(d: &Deliberation) -> Option<InputId> {
+    let numeric: Vec<(usize, &crate::rules::Input)> = d
+        .inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| {
+            i.scope == crate::rules::Scope::Family
+                && matches!(i.ty, ValueType::Amount | ValueType::Number)
+        })
+        .collect();
+    let qf = numeric.iter().find(|(_, i)| {
+        i.certified
+            .map(crate::check::source_name)
+            .is_some_and(|s| s == "CAF.quotient_familial")
+    });
+    qf.or(numeric.first()).map(|(n, _)| InputId(*n as u32))
+}
+
 /// The values of `--par`: each value of a `choix`, `non` and `oui` for a `booléen`.
 pub fn by_values(d: &Deliberation, input: InputId) -> Vec<(String, Value)> {
     match d.inputs.get(input.0 as usize).map(|i| &i.ty) {

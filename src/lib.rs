@@ -36,6 +36,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod annexe;
 pub mod batch;
 mod check;
 pub mod curve;

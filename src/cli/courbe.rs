@@ -57,7 +57,7 @@ fn draw(args: &super::CourbeArgs) -> Result<(), u8> {
     };
     let key = match &args.selon {
         Some(name) => input(d, name, "--selon")?,
-        None => default_key(d).ok_or_else(|| {
+        None => curve::default_key(d).ok_or_else(|| {
             eprintln!("erreur : aucune entrée numérique à mettre en abscisse : donnez --selon");
             USAGE
         })?,
@@ -200,23 +200,4 @@ fn draw(args: &super::CourbeArgs) -> Result<(), u8> {
         }),
         None => super::print_out(&text),
     }
-}
-
-/// The quotient familial if an input is certified by the CAF, else the first numeric
-/// input of the family.
-fn default_key(d: &tarif::Deliberation) -> Option<InputId> {
-    let numeric = |i: &&tarif::rules::Input| {
-        i.scope == Scope::Family && matches!(i.ty, ValueType::Amount | ValueType::Number)
-    };
-    let qf = d.inputs.iter().filter(numeric).position(|i| {
-        i.certified
-            .map(tarif::source_name)
-            .is_some_and(|s| s == "CAF.quotient_familial")
-    });
-    let chosen = qf.or_else(|| d.inputs.iter().filter(numeric).position(|_| true))?;
-    let name = &d.inputs.iter().filter(numeric).nth(chosen)?.name;
-    d.inputs
-        .iter()
-        .position(|i| &i.name == name)
-        .map(|i| InputId(i as u32))
 }

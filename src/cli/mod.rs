@@ -1,5 +1,6 @@
 //! The command line: clap in French, files, exit codes. The only place that does IO.
 
+mod annexe;
 mod batch;
 mod check;
 mod compile;
@@ -84,6 +85,9 @@ enum Command {
     /// Dessine le prix d'un tarif selon une entrée (le QF) : les marches de la grille, les sauts aux bornes, le taux d'effort (alias : curve)
     #[command(alias = "curve", help_template = SUBCOMMAND_TEMPLATE)]
     Courbe(CourbeArgs),
+    /// Écrit l'annexe tarifaire que vote le conseil : une page HTML autonome, grilles, modificateurs, courbes, cas types, empreinte
+    #[command(help_template = SUBCOMMAND_TEMPLATE)]
+    Annexe(AnnexeArgs),
     /// Écrit la délibération vérifiée en un document JSON autonome (alias : compiler)
     #[command(alias = "compiler", help_template = SUBCOMMAND_TEMPLATE)]
     Compile(CompileArgs),
@@ -166,6 +170,21 @@ struct BatchArgs {
     /// Tarif à calculer (répétable) ; par défaut tous
     #[arg(long = "tarif", value_name = "NOM", help_heading = "Options")]
     tarifs: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct AnnexeArgs {
+    /// La délibération (.delib)
+    #[arg(value_name = "FICHIER", help_heading = "Arguments")]
+    file: std::path::PathBuf,
+    /// Fichier écrit (annexe.html) ; sans lui, la sortie standard
+    #[arg(
+        short = 'o',
+        long = "sortie",
+        value_name = "FICHIER",
+        help_heading = "Options"
+    )]
+    sortie: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -351,6 +370,7 @@ pub fn run() -> ExitCode {
         Command::Batch(args) => batch::run(&args),
         Command::Simuler(args) => simuler::run(&args),
         Command::Courbe(args) => courbe::run(&args),
+        Command::Annexe(args) => annexe::run(&args),
         #[cfg(feature = "serveur")]
         Command::Serve(args) => serve::run(&args),
     };
