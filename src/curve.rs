@@ -310,9 +310,49 @@ fn axis_amount(value: f64, cents: bool) -> String {
     }
 }
 
+/// The font the curves are written in, registered once (PNG text is drawn with it;
+/// SVG text names it and is measured with it).
+fn register_font() -> Result<(), String> {
+    static REGISTERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font(
+            "sans-serif",
+            plotters::style::FontStyle::Normal,
+            dejavu::sans::regular(),
+        )
+        .is_ok()
+    });
+    ok.then_some(())
+        .ok_or_else(|| "police de caractères illisible".to_string())
+}
+
+/// The size of a drawing, in pixels.
+const SIZE: (u32, u32) = (960, 540);
+
 /// The curves drawn as SVG: a step line per curve, each jump marked with its size; with
 /// `effort`, the price as a share of the key instead.
 pub fn to_svg(curves: &[Curve], labels: &Labels<'_>) -> Result<String, String> {
+    register_font()?;
+    let mut svg = String::new();
+    {
+        let root = plotters::prelude::SVGBackend::with_string(&mut svg, SIZE);
+        draw(root, curves, labels)?;
+    }
+    Ok(svg)
+}
+
+/// The same drawing as a PNG file at `path`.
+pub fn to_png(curves: &[Curve], labels: &Labels<'_>, path: &std::path::Path) -> Result<(), String> {
+    register_font()?;
+    let root = plotters::prelude::BitMapBackend::new(path, SIZE);
+    draw(root, curves, labels)
+}
+
+fn draw<DB: plotters::prelude::DrawingBackend>(
+    backend: DB,
+    curves: &[Curve],
+    labels: &Labels<'_>,
+) -> Result<(), String> {
     use plotters::prelude::*;
     const COLOURS: [RGBColor; 6] = [
         RGBColor(0x0b, 0x4f, 0x8a),
@@ -335,102 +375,97 @@ pub fn to_svg(curves: &[Curve], labels: &Labels<'_>) -> Result<String, String> {
         return Err("aucun prix ne se calcule sur cet intervalle".to_string());
     }
     let y1 = if y1 <= 0.0 { 1.0 } else { y1 * 1.15 };
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (960, 540)).into_drawing_area();
-        let error = |e: DrawingAreaErrorKind<_>| format!("dessin impossible ({e:?})");
-        root.fill(&WHITE).map_err(error)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(labels.title, ("sans-serif", 22))
-            .margin(18)
-            .x_label_area_size(48)
-            .y_label_area_size(86)
-            .build_cartesian_2d(x0..x1, 0.0..y1)
-            .map_err(error)?;
-        let x_format = |x: &f64| {
-            if labels.key_is_amount {
-                axis_amount(*x, false)
-            } else {
-                crate::french::number(Decimal::from_f64_retain(*x).unwrap_or_default().round_dp(0))
-            }
-        };
-        let y_format = |y: &f64| {
-            if labels.effort {
-                format!(
-                    "{} %",
-                    crate::french::number(
-                        Decimal::from_f64_retain(*y).unwrap_or_default().round_dp(2)
-                    )
-                )
-            } else {
-                axis_amount(*y, true)
-            }
-        };
-        let y_desc = if labels.effort {
-            format!("part du prix dans {} (taux d'effort)", labels.key)
+    let root = backend.into_drawing_area();
+    let error = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("dessin impossible ({e})");
+    root.fill(&WHITE).map_err(error)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(labels.title, ("sans-serif", 22))
+        .margin(18)
+        .x_label_area_size(48)
+        .y_label_area_size(86)
+        .build_cartesian_2d(x0..x1, 0.0..y1)
+        .map_err(error)?;
+    let x_format = |x: &f64| {
+        if labels.key_is_amount {
+            axis_amount(*x, false)
         } else {
-            format!("prix (€ par {})", labels.unit)
-        };
+            crate::french::number(Decimal::from_f64_retain(*x).unwrap_or_default().round_dp(0))
+        }
+    };
+    let y_format = |y: &f64| {
+        if labels.effort {
+            format!(
+                "{} %",
+                crate::french::number(Decimal::from_f64_retain(*y).unwrap_or_default().round_dp(2))
+            )
+        } else {
+            axis_amount(*y, true)
+        }
+    };
+    let y_desc = if labels.effort {
+        format!("part du prix dans {} (taux d'effort)", labels.key)
+    } else {
+        format!("prix (€ par {})", labels.unit)
+    };
+    chart
+        .configure_mesh()
+        .x_desc(labels.key)
+        .y_desc(y_desc)
+        .x_label_formatter(&x_format)
+        .y_label_formatter(&y_format)
+        .x_labels(10)
+        .y_labels(8)
+        .light_line_style(RGBColor(0xee, 0xee, 0xee))
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .draw()
+        .map_err(error)?;
+    for (n, (curve, lines)) in curves.iter().zip(&series).enumerate() {
+        let colour = COLOURS[n % COLOURS.len()];
+        let style = ShapeStyle::from(&colour).stroke_width(2);
+        for (i, line) in lines.iter().enumerate() {
+            let drawn = chart
+                .draw_series(LineSeries::new(line.iter().copied(), style))
+                .map_err(error)?;
+            if i == 0
+                && let Some(label) = &curve.label
+            {
+                drawn
+                    .label(label.replace('_', " "))
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+            }
+        }
+        if !labels.effort {
+            for jump in &curve.jumps {
+                let size = jump.after - jump.before;
+                let text = if size > Decimal::ZERO {
+                    format!("+{}", crate::french::price(size))
+                } else {
+                    crate::french::price(size)
+                };
+                let y = f(jump.after.max(jump.before));
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        text,
+                        (f(jump.at), y + y1 * 0.045),
+                        ("sans-serif", 12).into_font().color(&colour),
+                    )))
+                    .map_err(error)?;
+            }
+        }
+    }
+    if curves.iter().any(|c| c.label.is_some()) {
         chart
-            .configure_mesh()
-            .x_desc(labels.key)
-            .y_desc(y_desc)
-            .x_label_formatter(&x_format)
-            .y_label_formatter(&y_format)
-            .x_labels(10)
-            .y_labels(8)
-            .light_line_style(RGBColor(0xee, 0xee, 0xee))
-            .label_style(("sans-serif", 14))
-            .axis_desc_style(("sans-serif", 15))
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.9))
+            .border_style(RGBColor(0x99, 0x99, 0x99))
+            .label_font(("sans-serif", 14))
             .draw()
             .map_err(error)?;
-        for (n, (curve, lines)) in curves.iter().zip(&series).enumerate() {
-            let colour = COLOURS[n % COLOURS.len()];
-            let style = ShapeStyle::from(&colour).stroke_width(2);
-            for (i, line) in lines.iter().enumerate() {
-                let drawn = chart
-                    .draw_series(LineSeries::new(line.iter().copied(), style))
-                    .map_err(error)?;
-                if i == 0
-                    && let Some(label) = &curve.label
-                {
-                    drawn
-                        .label(label.replace('_', " "))
-                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
-                }
-            }
-            if !labels.effort {
-                for jump in &curve.jumps {
-                    let size = jump.after - jump.before;
-                    let text = if size > Decimal::ZERO {
-                        format!("+{}", crate::french::price(size))
-                    } else {
-                        crate::french::price(size)
-                    };
-                    let y = f(jump.after.max(jump.before));
-                    chart
-                        .draw_series(std::iter::once(Text::new(
-                            text,
-                            (f(jump.at), y + y1 * 0.045),
-                            ("sans-serif", 12).into_font().color(&colour),
-                        )))
-                        .map_err(error)?;
-                }
-            }
-        }
-        if curves.iter().any(|c| c.label.is_some()) {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(WHITE.mix(0.9))
-                .border_style(RGBColor(0x99, 0x99, 0x99))
-                .label_font(("sans-serif", 14))
-                .draw()
-                .map_err(error)?;
-        }
-        root.present().map_err(error)?;
     }
-    Ok(svg)
+    root.present().map_err(error)?;
+    Ok(())
 }
 
 /// The lines of a curve: a step line (vertical at each jump), broken where the price

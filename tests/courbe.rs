@@ -169,6 +169,23 @@ fn the_svg_is_in_french_and_marks_the_jumps() {
         "{csv}"
     );
     assert!(csv.contains("\n401;1,50;0,37\n"), "{csv}");
+    let png = std::env::temp_dir().join(format!("tarif-courbe-{}.png", std::process::id()));
+    let (_, err, status) = tarif(
+        &[
+            "courbe",
+            "deliberations/exempleville-cantine.delib",
+            "--par",
+            "résidence",
+            "-o",
+            &png.to_string_lossy(),
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{err}");
+    let bytes = std::fs::read(&png).expect("the PNG is written");
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG file");
+    assert!(bytes.len() > 10_000, "a drawing, not an empty image");
+    let _ = std::fs::remove_file(png);
     let (_, err, status) = tarif(
         &["courbe", "deliberations/exempleville-cantine.delib"],
         None,
@@ -187,6 +204,6 @@ fn the_svg_is_in_french_and_marks_the_jumps() {
         None,
     );
     assert_eq!(status, 2);
-    assert!(err.contains("svg ou csv"), "{err}");
+    assert!(err.contains("svg, png ou csv"), "{err}");
     let _ = std::fs::remove_file(base);
 }

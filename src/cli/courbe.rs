@@ -159,7 +159,7 @@ fn draw(args: &super::CourbeArgs) -> Result<(), u8> {
     let by_name = by.map(|b| d.inputs[b.0 as usize].name.as_str());
     let text = match format.as_str() {
         "csv" => curve::to_csv(&curves, &key_input.name, &t.name, by_name, args.effort),
-        "svg" => {
+        "svg" | "png" => {
             let amount = matches!(key_input.ty, ValueType::Amount);
             let key_label = match (&key_input.label, amount) {
                 (Some(label), _) => label.clone(),
@@ -179,13 +179,21 @@ fn draw(args: &super::CourbeArgs) -> Result<(), u8> {
                 unit: &t.unit,
                 effort: args.effort,
             };
-            curve::to_svg(&curves, &labels).map_err(|m| {
+            let failed = |m: String| {
                 eprintln!("erreur : {m}");
                 USAGE
-            })?
+            };
+            if format == "png" {
+                let Some(path) = &args.sortie else {
+                    eprintln!("erreur : le PNG s'écrit dans un fichier : donnez -o courbe.png");
+                    return Err(USAGE);
+                };
+                return curve::to_png(&curves, &labels, path).map_err(failed);
+            }
+            curve::to_svg(&curves, &labels).map_err(failed)?
         }
         other => {
-            eprintln!("erreur : format « {other} » : svg ou csv");
+            eprintln!("erreur : format « {other} » : svg, png ou csv");
             return Err(USAGE);
         }
     };

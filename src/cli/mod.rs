@@ -226,7 +226,7 @@ struct CourbeArgs {
     /// Date du service (AAAA-MM-JJ) ; par défaut celle de la famille, sinon le début de la période
     #[arg(long, value_name = "DATE", help_heading = "Options")]
     date: Option<String>,
-    /// Format : svg (par défaut) ou csv (les points où le prix change, et les bouts) ; sinon d'après l'extension de -o
+    /// Format : svg (par défaut), png ou csv (les points où le prix change, et les bouts) ; sinon d'après l'extension de -o
     #[arg(long, value_name = "FORMAT", help_heading = "Options")]
     format: Option<String>,
     /// Fichier écrit (courbe.svg, points.csv) ; sans lui, la sortie standard
