@@ -3,6 +3,7 @@
 //! modifiers and roundings in words, the curve of each tariff, the worked examples as
 //! « cas types » (their prices computed), and the empreinte of the file.
 
+use crate::french::capitalised;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rust_decimal::Decimal;
 
@@ -114,14 +115,6 @@ fn modifier_words(source: &str, m: &Modifier) -> String {
         .as_ref()
         .map_or(String::new(), |c| format!(" si {}", written(source, c)));
     format!("{what}{condition}")
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// The title of an article: `Article 3 — Prix du repas`.
@@ -502,10 +495,7 @@ pub fn to_html(document: &Document, source: &str) -> String {
                         @if let Some(n) = &meta.number { dt { "Délibération n°" } dd { (n) } }
                         @if let Some(a) = meta.adopted { dt { "Adoptée le" } dd { (french::date(a)) } }
                         dt { "Applicable" }
-                        dd { @match meta.applicable_to {
-                            Some(to) => { "du " (french::date(meta.applicable_from)) " au " (french::date(to)) }
-                            None => { "à partir du " (french::date(meta.applicable_from)) }
-                        } }
+                        dd { (french::period(meta)) }
                         @if let Some(r) = &meta.replaces { dt { "Remplace" } dd { (r) } }
                     }
                 }

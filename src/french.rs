@@ -66,6 +66,23 @@ pub fn rate(value: Decimal) -> String {
     format!("{} %", number(value * Decimal::ONE_HUNDRED))
 }
 
+/// The period of a deliberation: `du 01/09/2025 au 31/08/2026`, `à partir du 01/09/2025`.
+pub fn period(meta: &crate::rules::Meta) -> String {
+    match meta.applicable_to {
+        Some(to) => format!("du {} au {}", date(meta.applicable_from), date(to)),
+        None => format!("à partir du {}", date(meta.applicable_from)),
+    }
+}
+
+/// `prix du repas` → `Prix du repas`.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// `01/09/2025`
 pub fn date(value: NaiveDate) -> String {
     value.format("%d/%m/%Y").to_string()

@@ -23,17 +23,7 @@ pub fn run(args: &super::AnnexeArgs) -> u8 {
         Err(status) => return status,
     };
     let html = tarif::annexe::to_html(&document, &source);
-    let written = match &args.sortie {
-        Some(path) => std::fs::write(path, html).map_err(|e| {
-            eprintln!(
-                "erreur : {} : écriture impossible ({})",
-                path.display(),
-                super::io_french(&e)
-            );
-            USAGE
-        }),
-        None => super::print_out(&html),
-    };
+    let written = super::write_out(args.sortie.as_deref(), &html);
     match written {
         Ok(()) => SUCCESS,
         Err(status) => status,

@@ -197,15 +197,5 @@ fn draw(args: &super::CourbeArgs) -> Result<(), u8> {
             return Err(USAGE);
         }
     };
-    match &args.sortie {
-        Some(path) => std::fs::write(path, text).map_err(|e| {
-            eprintln!(
-                "erreur : {} : écriture impossible ({})",
-                path.display(),
-                super::io_french(&e)
-            );
-            USAGE
-        }),
-        None => super::print_out(&text),
-    }
+    super::write_out(args.sortie.as_deref(), &text)
 }

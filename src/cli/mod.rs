@@ -402,6 +402,22 @@ pub(crate) fn io_french(e: &std::io::Error) -> String {
 
 /// Writes `text` to the standard output and flushes it; a failure (a full disk, a
 /// closed pipe) is reported, and the command must not end with success.
+/// Writes `text` to the file `path`, or to standard output without one; the error is
+/// printed, and the exit status returned.
+pub(crate) fn write_out(path: Option<&std::path::Path>, text: &str) -> Result<(), u8> {
+    match path {
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            eprintln!(
+                "erreur : {} : écriture impossible ({})",
+                path.display(),
+                io_french(&e)
+            );
+            USAGE
+        }),
+        None => print_out(text),
+    }
+}
+
 pub(crate) fn print_out(text: &str) -> Result<(), u8> {
     let mut out = std::io::stdout().lock();
     std::io::Write::write_all(&mut out, text.as_bytes())

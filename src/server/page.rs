@@ -16,6 +16,7 @@ use super::State;
 use super::catalogue::{Compiled, Service};
 use crate::document::Document;
 use crate::eval::{ChildPriced, Priced};
+use crate::french::capitalised;
 use crate::inputs::FamilyRead;
 use crate::report::{justification, messages};
 use crate::rules::{Deliberation, Input, Scope, ValueType};
@@ -107,7 +108,7 @@ pub async fn index(Shared(state): Shared<Arc<State>>) -> Response {
                         span.periodes {
                             @for (n, version) in service.versions().iter().enumerate() {
                                 @if n > 0 { " ; " }
-                                (period(&version.deliberation))
+                                (crate::french::period(&version.deliberation.meta))
                             }
                         }
                     }
@@ -116,18 +117,6 @@ pub async fn index(Shared(state): Shared<Arc<State>>) -> Response {
         }
     };
     page(StatusCode::OK, "Simuler un tarif", main)
-}
-
-fn period(d: &Deliberation) -> String {
-    let meta = &d.meta;
-    match meta.applicable_to {
-        Some(to) => format!(
-            "du {} au {}",
-            crate::french::date(meta.applicable_from),
-            crate::french::date(to)
-        ),
-        None => format!("à partir du {}", crate::french::date(meta.applicable_from)),
-    }
 }
 
 /// What the family typed, by parameter name (the last value of a repeated one).
@@ -199,7 +188,7 @@ pub async fn simulator(
             service
                 .versions()
                 .iter()
-                .map(|v| period(&v.deliberation))
+                .map(|v| crate::french::period(&v.deliberation.meta))
                 .collect::<Vec<_>>()
                 .join(" ou ")
         ))),
@@ -216,7 +205,7 @@ pub async fn simulator(
             @if let Some(c) = &d.meta.collectivity { (c) ", " }
             "délibération "
             @if let Some(n) = &d.meta.number { "n° " (n) " " }
-            "applicable " (period(d))
+            "applicable " (crate::french::period(&d.meta))
         }
         (notice())
         @if let Some(outcome) = &outcome {
@@ -419,14 +408,6 @@ fn totals(d: &Deliberation, children: &[ChildPriced]) -> Markup {
                 }
             }
         }
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

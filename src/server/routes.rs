@@ -16,7 +16,7 @@ use serde_json::{Value as Json, json};
 use super::State;
 use super::catalogue::{Catalogue, Compiled, Service};
 use crate::document::Document;
-use crate::rules::{Deliberation, Scope, ValueType};
+use crate::rules::{Scope, ValueType};
 
 /// The largest family, or deliberation text, accepted (bytes).
 const ONE_BODY: usize = 1024 * 1024;
@@ -291,7 +291,7 @@ fn no_version(service: &Service, date: NaiveDate) -> Response {
     let periods: Vec<String> = service
         .versions()
         .iter()
-        .map(|d| period_text(&d.deliberation))
+        .map(|d| crate::french::period(&d.deliberation.meta))
         .collect();
     let served = if periods.is_empty() {
         "aucune version sans erreur".to_string()
@@ -308,18 +308,6 @@ fn no_version(service: &Service, date: NaiveDate) -> Response {
         ),
         Some("date"),
     )
-}
-
-fn period_text(d: &Deliberation) -> String {
-    let meta = &d.meta;
-    match meta.applicable_to {
-        Some(to) => format!(
-            "du {} au {}",
-            crate::french::date(meta.applicable_from),
-            crate::french::date(to)
-        ),
-        None => format!("à partir du {}", crate::french::date(meta.applicable_from)),
-    }
 }
 
 /// `POST …/tarifs`: one family, the JSON of `tarif eval --format json`; 422 with that
