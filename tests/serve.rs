@@ -650,7 +650,7 @@ async fn the_simulator_page_in_chromium_shows_the_price() {
     // Every field has its label; the page says its language.
     let unlabelled = browser
         .execute(
-            "return [...document.querySelectorAll('input, select')]\
+            "return [...document.querySelectorAll('input:not([type=hidden]), select')]\
              .filter(e => !e.labels || e.labels.length === 0).map(e => e.name);",
             vec![],
         )
@@ -830,4 +830,108 @@ fn the_simulator_page_keeps_nothing() {
     );
     assert!(body.contains("role=\"alert\""), "{body}");
     assert!(body.contains("aria-invalid=\"true\""), "{body}");
+}
+
+/// Every deliberation of `deliberations/` through the simulator page: each worked
+/// example without children, typed in as a family would, shows the expected price.
+#[test]
+fn the_simulator_page_prices_every_example() {
+    use tarif::rules::Value;
+    let folder = std::env::temp_dir().join(format!("tarif-serve-examples-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("folder");
+    let mut checked = 0;
+    let mut documents = Vec::new();
+    for entry in std::fs::read_dir(root().join("deliberations"))
+        .expect("deliberations")
+        .flatten()
+    {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "delib") {
+            std::fs::copy(&path, folder.join(entry.file_name())).expect("copy");
+            let source = std::fs::read_to_string(&path).expect("source");
+            let id = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
+            documents.push((
+                id,
+                tarif::document::Document::from_source(&source).expect("valid"),
+            ));
+        }
+    }
+    let server = start(folder);
+    for (id, document) in &documents {
+        let d = &document.deliberation;
+        let (status, body) = get(&server, &format!("/simulateur/{id}"));
+        assert_eq!(status, 200, "{id}");
+        assert!(body.contains("Calculer le prix"), "{id}");
+        for example in d.examples.iter().filter(|e| e.children.is_empty()) {
+            // A box is ticked or not: an example leaving a boolean unknown (and
+            // without default) is not what the form can say.
+            let unknown_boolean = example.inputs.iter().any(|(i, v)| {
+                v.is_none() && matches!(d.inputs[i.0 as usize].ty, tarif::rules::ValueType::Boolean)
+            });
+            if unknown_boolean || example.expected.is_empty() {
+                continue;
+            }
+            let date = example.date.unwrap_or(d.meta.applicable_from);
+            let mut query = vec![format!("date={}", date.format("%d%%2F%m%%2F%Y"))];
+            for (input, value) in &example.inputs {
+                let name = &d.inputs[input.0 as usize].name;
+                let text = match value {
+                    Some(Value::Number(n)) => n.normalize().to_string().replace('.', "%2C"),
+                    Some(Value::Bool(true)) => "oui".to_string(),
+                    Some(Value::Bool(false)) => "non".to_string(),
+                    Some(Value::Choice(c)) => d.choices[c.0 as usize].clone(),
+                    Some(Value::Date(day)) => day.format("%d%%2F%m%%2F%Y").to_string(),
+                    None => continue,
+                };
+                let name: String = name
+                    .bytes()
+                    .map(|b| match b {
+                        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
+                        _ => format!("%{b:02X}"),
+                    })
+                    .collect();
+                let text: String = text
+                    .bytes()
+                    .map(|b| match b {
+                        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'%' => {
+                            (b as char).to_string()
+                        }
+                        _ => format!("%{b:02X}"),
+                    })
+                    .collect();
+                query.push(format!("{name}={text}"));
+            }
+            let (status, page) = get(&server, &format!("/simulateur/{id}?{}", query.join("&")));
+            assert_eq!(status, 200);
+            for (tariff, amount, _) in &example.expected {
+                let name = &d.tariffs[*tariff].name;
+                let price = tarif::report::justification::amount(*amount);
+                let heading = page
+                    .split("<h3>")
+                    .skip(1)
+                    .find(|h| {
+                        let start = match &d.tariffs[*tariff].label {
+                            Some(label) => label.clone(),
+                            None => name.clone(),
+                        };
+                        h.to_lowercase()
+                            .starts_with(&format!("{} :", start.to_lowercase()))
+                    })
+                    .unwrap_or("");
+                assert!(
+                    heading.contains(&format!("<span class=\"prix\">{price}</span>")),
+                    "{id}, « {} »: {name} should be {price}\n{}",
+                    example.name,
+                    heading.chars().take(300).collect::<String>()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked} examples");
 }

@@ -241,26 +241,23 @@ fn filled_children(d: &Deliberation, typed: &Typed) -> Vec<usize> {
     (1..=MAX_CHILDREN)
         .filter(|&n| {
             typed.get(&child_field(n, "prenom")).is_some()
-                || child_inputs
-                    .iter()
-                    .any(|i| typed.get(&child_field(n, &i.name)).is_some())
+                || child_inputs.iter().any(|i| {
+                    // The hidden « non » of a box does not make a frame filled.
+                    let value = typed.get(&child_field(n, &i.name));
+                    match i.ty {
+                        ValueType::Boolean => value == Some("oui"),
+                        _ => value.is_some(),
+                    }
+                })
         })
         .collect()
 }
 
-/// The value of one input as the family's JSON: the text typed (read as `tarif eval`
-/// reads a JSON string), or `non` for a box left unticked.
-fn typed_value(input: &Input, typed: Option<&str>) -> Option<Json> {
-    match (typed, &input.ty) {
-        (Some(text), _) => Some(Json::String(text.to_string())),
-        // An unticked box: « non », said by the family, unless « non » is the default.
-        (None, ValueType::Boolean)
-            if !matches!(input.default, Some(crate::rules::Value::Bool(false))) =>
-        {
-            Some(Json::String("non".to_string()))
-        }
-        (None, _) => None,
-    }
+/// The value of one input as the family's JSON: the text typed, read as `tarif eval`
+/// reads a JSON string. A box sends `non` (a hidden field) then `oui` when ticked: the
+/// last value counts; a parameter left out takes the deliberation's default.
+fn typed_value(typed: Option<&str>) -> Option<Json> {
+    typed.map(|text| Json::String(text.to_string()))
 }
 
 /// The family the form describes, priced as `tarif eval` prices it.
@@ -271,8 +268,10 @@ fn price(document: &Compiled, typed: &Typed, date: NaiveDate) -> Outcome {
         "date".to_string(),
         Json::String(date.format("%Y-%m-%d").to_string()),
     );
-    for input in d.inputs.iter().filter(|i| i.scope == Scope::Family) {
-        if let Some(value) = typed_value(input, typed.get(&input.name)) {
+    // A child's input given without a frame (`?cursus=orchestre`): the family of one
+    // child, as `tarif eval` reads it.
+    for input in d.inputs.iter().filter(|i| i.scope != Scope::Rank) {
+        if let Some(value) = typed_value(typed.get(&input.name)) {
             family.insert(input.name.clone(), value);
         }
     }
@@ -285,7 +284,7 @@ fn price(document: &Compiled, typed: &Typed, date: NaiveDate) -> Outcome {
                 .map_or_else(|| format!("enfant {n}"), str::to_string);
             child.insert("id".to_string(), Json::String(name));
             for input in d.inputs.iter().filter(|i| i.scope == Scope::Child) {
-                if let Some(value) = typed_value(input, typed.get(&child_field(n, &input.name))) {
+                if let Some(value) = typed_value(typed.get(&child_field(n, &input.name))) {
                     child.insert(input.name.clone(), value);
                 }
             }
@@ -475,9 +474,12 @@ fn field(d: &Deliberation, input: &Input, name: &str, typed: &Typed, invalid: bo
         div.champ {
             @match &input.ty {
                 ValueType::Boolean => {
+                    input type="hidden" name=(name) value="non";
                     input type="checkbox" id=(id) name=(name) value="oui"
-                        checked[typed.get(name).is_some_and(|v| v == "oui")
-                            || (typed.0.is_empty() && matches!(input.default, Some(crate::rules::Value::Bool(true))))]
+                        checked[match typed.get(name) {
+                            Some(v) => v == "oui",
+                            None => matches!(input.default, Some(crate::rules::Value::Bool(true))),
+                        }]
                         aria-describedby=[described];
                     label for=(id) { (label(input)) }
                 }
