@@ -57,5 +57,11 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+criterion_group! {
+    name = benches;
+    // No plots: criterion's plotting would share this crate's plotters, whose text
+    // needs the font `tarif` registers itself.
+    config = Criterion::default().without_plots();
+    targets = bench
+}
 criterion_main!(benches);

@@ -183,7 +183,22 @@ fn creche(c: &mut Criterion) {
         .collect();
     let date = NaiveDate::from_ymd_opt(2025, 10, 15).expect("date");
     let mut session = Session::new(d);
+    let plain: Vec<(u32, u32, u32, bool)> = (0..FAMILIES as u32)
+        .map(|k| (k * 97 % 120_000, 1 + k % 9, k % 2, k % 2 == 1))
+        .collect();
+    for (f, family) in plain.iter().zip(&families) {
+        let hand = psu_hand_written(f.0, f.1, f.2, f.3);
+        assert_eq!(session.price(family, date, 0).ok(), Some(hand), "{:?}", f);
+    }
     let mut group = c.benchmark_group("crèche PSU, une famille");
+    let mut i = 0;
+    group.bench_function("fonction écrite à la main", |b| {
+        b.iter(|| {
+            i = (i + 1) & (FAMILIES - 1);
+            let f = black_box(&plain[i]);
+            psu_hand_written(f.0, f.1, f.2, f.3)
+        })
+    });
     tarif_benches(&mut group, &mut session, &families, date);
     group.finish();
 }
@@ -218,5 +233,202 @@ fn tarif_benches(
     });
 }
 
-criterion_group!(benches, cantine, creche);
+/// The same price in exact whole cents (`i64`), no Decimal: the physical limit. The
+/// factors are whole percentages, so the price is `base × Π factors / 100^k`, rounded
+/// half away from zero to the cent.
+fn hand_written_cents(f: &Cantine) -> i64 {
+    let base: i64 = match f.qf {
+        None => 540,
+        Some(q) if q <= 400 => 80,
+        Some(q) if q <= 600 => 150,
+        Some(q) if q <= 800 => 220,
+        Some(q) if q <= 1_000 => 290,
+        Some(q) if q <= 1_300 => 360,
+        Some(q) if q <= 1_600 => 420,
+        Some(q) if q <= 2_000 => 480,
+        Some(_) => 540,
+    };
+    let (mut numerator, mut denominator) = (base, 1i64);
+    for (applies, percent) in [(f.hors_commune, 130), (f.rang >= 3, 80), (f.pai, 50)] {
+        if applies {
+            numerator *= percent;
+            denominator *= 100;
+        }
+    }
+    (2 * numerator + denominator) / (2 * denominator)
+}
+
+/// What a hand-written justification records: the bracket, the base, each modifier's
+/// result, the rounding (written as a justification is, not read back here).
+#[derive(Clone, Copy)]
+#[allow(dead_code)]
+enum HandStep {
+    Bracket(u8),
+    Base(Decimal),
+    Modifier(u8, Decimal),
+    Rounded(Decimal),
+}
+
+/// [`hand_written`], recording its steps into `steps` (cleared, its memory reused).
+fn hand_written_recording(f: &Cantine, steps: &mut Vec<HandStep>) -> Decimal {
+    steps.clear();
+    const BASES: [Decimal; 9] = [
+        Decimal::from_parts(80, 0, 0, false, 2),
+        Decimal::from_parts(150, 0, 0, false, 2),
+        Decimal::from_parts(220, 0, 0, false, 2),
+        Decimal::from_parts(290, 0, 0, false, 2),
+        Decimal::from_parts(360, 0, 0, false, 2),
+        Decimal::from_parts(420, 0, 0, false, 2),
+        Decimal::from_parts(480, 0, 0, false, 2),
+        Decimal::from_parts(540, 0, 0, false, 2),
+        Decimal::from_parts(540, 0, 0, false, 2),
+    ];
+    let bracket = match f.qf {
+        None => 8,
+        Some(q) if q <= 400 => 0,
+        Some(q) if q <= 600 => 1,
+        Some(q) if q <= 800 => 2,
+        Some(q) if q <= 1_000 => 3,
+        Some(q) if q <= 1_300 => 4,
+        Some(q) if q <= 1_600 => 5,
+        Some(q) if q <= 2_000 => 6,
+        Some(_) => 7,
+    };
+    steps.push(HandStep::Bracket(bracket as u8));
+    let mut price = BASES[bracket];
+    steps.push(HandStep::Base(price));
+    let factors = [
+        (f.hors_commune, Decimal::new(130, 2)),
+        (f.rang >= 3, Decimal::new(80, 2)),
+        (f.pai, Decimal::new(50, 2)),
+    ];
+    for (n, (applies, factor)) in factors.into_iter().enumerate() {
+        if applies {
+            price *= factor;
+        }
+        steps.push(HandStep::Modifier(n as u8, price));
+    }
+    let rounded = price.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    steps.push(HandStep::Rounded(rounded));
+    rounded
+}
+
+/// How many families the throughput benches price per iteration, as a batch or a
+/// portal does: a loop over families already in memory.
+const MILLION: usize = 1_000_000;
+
+/// A million families priced in one loop: the hand-written functions (exact cents,
+/// Decimal, Decimal recording its steps) and the compiled rules (price, price with
+/// its justification), after checking that all give the same prices.
+fn cantine_million(c: &mut Criterion) {
+    let document = document("exempleville-cantine.delib");
+    let d = &document.deliberation;
+    let plain = cantine_families(MILLION);
+    let families: Vec<Family> = plain.iter().map(|f| to_family(&document, f)).collect();
+    let date = NaiveDate::from_ymd_opt(2025, 10, 15).expect("date");
+    let mut session = Session::new(d);
+    let mut steps = Vec::with_capacity(8);
+    for (f, family) in plain.iter().zip(&families) {
+        let expected = hand_written(f);
+        assert_eq!(session.price(family, date, 0).ok(), Some(expected));
+        assert_eq!(Decimal::new(hand_written_cents(f), 2), expected);
+        assert_eq!(hand_written_recording(f, &mut steps), expected);
+    }
+    let mut group = c.benchmark_group("cantine, un million de familles");
+    group.sample_size(10);
+    group.throughput(criterion::Throughput::Elements(MILLION as u64));
+    group.bench_function("à la main, centimes i64", |b| {
+        b.iter(|| {
+            plain
+                .iter()
+                .map(|f| hand_written_cents(black_box(f)))
+                .sum::<i64>()
+        })
+    });
+    group.bench_function("à la main, Decimal", |b| {
+        b.iter(|| {
+            plain
+                .iter()
+                .map(|f| hand_written(black_box(f)))
+                .sum::<Decimal>()
+        })
+    });
+    group.bench_function("à la main, Decimal, étapes notées", |b| {
+        b.iter(|| {
+            plain
+                .iter()
+                .map(|f| hand_written_recording(black_box(f), &mut steps))
+                .sum::<Decimal>()
+        })
+    });
+    group.bench_function("tarif, Session::price", |b| {
+        b.iter(|| {
+            families
+                .iter()
+                .map(|f| session.price(black_box(f), date, 0).unwrap_or_default())
+                .sum::<Decimal>()
+        })
+    });
+    group.bench_function("tarif, Session::justify_into", |b| {
+        let mut justification = Justification::default();
+        b.iter(|| {
+            families
+                .iter()
+                .map(|f| {
+                    session
+                        .justify_into(black_box(f), date, 0, &mut justification)
+                        .unwrap_or_default()
+                })
+                .sum::<Decimal>()
+        })
+    });
+    group.finish();
+}
+
+/// The PSU formula written by hand for the bench's date (15/10/2025: plancher 801 €,
+/// plafond 8 500 €): `borné(ressources / 12 ; plancher, plafond) × taux`, to the cent.
+fn psu_hand_written(annual: u32, children: u32, aeeh: u32, familial: bool) -> Decimal {
+    const COLLECTIF: [Decimal; 6] = [
+        Decimal::from_parts(619, 0, 0, false, 6),
+        Decimal::from_parts(516, 0, 0, false, 6),
+        Decimal::from_parts(413, 0, 0, false, 6),
+        Decimal::from_parts(310, 0, 0, false, 6),
+        Decimal::from_parts(310, 0, 0, false, 6),
+        Decimal::from_parts(206, 0, 0, false, 6),
+    ];
+    const FAMILIAL: [Decimal; 6] = [
+        Decimal::from_parts(516, 0, 0, false, 6),
+        Decimal::from_parts(413, 0, 0, false, 6),
+        Decimal::from_parts(310, 0, 0, false, 6),
+        Decimal::from_parts(310, 0, 0, false, 6),
+        Decimal::from_parts(206, 0, 0, false, 6),
+        Decimal::from_parts(206, 0, 0, false, 6),
+    ];
+    let rank = children.max(1) + aeeh;
+    let row = match rank {
+        1 => 0,
+        2 => 1,
+        3 => 2,
+        4 | 5 => 3,
+        6 | 7 => 4,
+        _ => 5,
+    };
+    let rate = if familial {
+        FAMILIAL[row]
+    } else {
+        COLLECTIF[row]
+    };
+    let monthly = (Decimal::from(annual) / Decimal::from(12))
+        .max(Decimal::new(801, 0))
+        .min(Decimal::new(8_500, 0));
+    (monthly * rate).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+criterion_group! {
+    name = benches;
+    // No plots: criterion's plotting would share this crate's plotters, whose text
+    // needs the font `tarif` registers itself.
+    config = Criterion::default().without_plots();
+    targets = cantine, creche, cantine_million
+}
 criterion_main!(benches);
