@@ -424,11 +424,89 @@ fn psu_hand_written(annual: u32, children: u32, aeeh: u32, familial: bool) -> De
     (monthly * rate).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// Reading a family, part of a portal's cost: from its JSON text (`tarif eval`, the
+/// service) and from a CSV record (`tarif batch`), beside the price of the same family.
+fn reading(c: &mut Criterion) {
+    let document = document("exempleville-cantine.delib");
+    let d = &document.deliberation;
+    let plain = cantine_families(FAMILIES);
+    let residence = |f: &Cantine| {
+        if f.hors_commune {
+            "hors_commune"
+        } else {
+            "commune"
+        }
+    };
+    let json: Vec<String> = plain
+        .iter()
+        .map(|f| {
+            let qf =
+                f.qf.map_or(String::new(), |q| format!("\"quotient_caf\":{q},"));
+            format!(
+                "{{{qf}\"résidence\":\"{}\",\"rang\":{},\"pai\":{}}}",
+                residence(f),
+                f.rang,
+                f.pai
+            )
+        })
+        .collect();
+    let header = "id;quotient_caf;résidence;rang;pai";
+    let csv: Vec<String> = plain
+        .iter()
+        .enumerate()
+        .map(|(n, f)| {
+            let qf = f.qf.map_or(String::new(), |q| q.to_string());
+            let pai = if f.pai { "oui" } else { "non" };
+            format!("F{n};{qf};{};{};{pai}", residence(f), f.rang)
+        })
+        .collect();
+    let Some(tarif::batch::Input::Csv {
+        separator,
+        header: names,
+        columns,
+    }) = tarif::batch::csv_input(d, header)
+    else {
+        panic!("the header is read");
+    };
+    let date = NaiveDate::from_ymd_opt(2025, 10, 15).expect("date");
+    let mut session = Session::new(d);
+    for ((f, json), csv) in plain.iter().zip(&json).zip(&csv) {
+        let read = tarif::inputs::read_family(d, json);
+        assert!(read.errors.is_empty());
+        assert_eq!(
+            session.price(&read.family, date, 0).ok(),
+            Some(hand_written(f))
+        );
+        let fields = tarif::batch::fields(csv, separator).expect("fields");
+        let read = tarif::inputs::read_family_fields(d, &columns, &names, &fields);
+        assert_eq!(
+            session.price(&read.family, date, 0).ok(),
+            Some(hand_written(f))
+        );
+    }
+    let mut group = c.benchmark_group("lire une famille");
+    let mut i = 0;
+    group.bench_function("JSON (tarif eval, service)", |b| {
+        b.iter(|| {
+            i = (i + 1) & (FAMILIES - 1);
+            tarif::inputs::read_family(d, black_box(&json[i]))
+        })
+    });
+    group.bench_function("ligne CSV (tarif batch)", |b| {
+        b.iter(|| {
+            i = (i + 1) & (FAMILIES - 1);
+            let fields = tarif::batch::fields(black_box(&csv[i]), separator);
+            fields.map(|fields| tarif::inputs::read_family_fields(d, &columns, &names, &fields))
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     // No plots: criterion's plotting would share this crate's plotters, whose text
     // needs the font `tarif` registers itself.
     config = Criterion::default().without_plots();
-    targets = cantine, creche, cantine_million
+    targets = cantine, creche, cantine_million, reading
 }
 criterion_main!(benches);
