@@ -199,6 +199,16 @@ pub fn read_family(deliberation: &Deliberation, text: &str) -> FamilyRead {
     }
 }
 
+/// A key without case nor accents (`Résidence` → `residence`), borrowed when it has
+/// none to lose.
+fn folded(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(fold(key))
+    } else {
+        std::borrow::Cow::Borrowed(key)
+    }
+}
+
 /// Reads a family parsed by [`parse_family`]: its object and its keys given twice.
 pub fn read_family_parsed(
     deliberation: &Deliberation,
@@ -229,8 +239,10 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
     // The key each input was given by, to refuse a second spelling of it.
     let mut spelled: Vec<(usize, String)> = Vec::new();
     for (key, value) in object {
-        let folded = fold(key);
-        match folded.as_str() {
+        // Keys are folded (case, accents) only when they need it: most are written as
+        // the deliberation writes them.
+        let key_folded = folded(key);
+        match &*key_folded {
             "id" => {
                 read.family.id = match value {
                     Json::String(s) => Some(s.clone()),
@@ -271,7 +283,7 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
                 deliberation
                     .inputs
                     .iter()
-                    .position(|i| fold(&i.name) == folded)
+                    .position(|i| *folded(&i.name) == *key_folded)
             });
         let Some(index) = found else {
             let names = deliberation.inputs.iter().map(|i| i.name.as_str());
@@ -327,18 +339,18 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
     }
     if let Some(documents) = object
         .iter()
-        .find(|(k, _)| fold(k) == "justificatifs")
+        .find(|(k, _)| *folded(k) == *"justificatifs")
         .map(|(_, v)| v)
     {
         read_proofs(deliberation, documents, &mut read);
     }
     if let Some((key, children)) = object.iter().find(|(k, v)| {
-        fold(k) == "enfants"
+        *folded(k) == *"enfants"
             && (v.is_array() || !super::children::has_input(deliberation, "enfants"))
     }) {
         let caf = object
             .iter()
-            .find(|(k, _)| fold(k) == "justificatifs")
+            .find(|(k, _)| *folded(k) == *"justificatifs")
             .and_then(|(_, documents)| documents.get("api_particulier_qf"))
             .map(super::proofs::caf_children)
             .and_then(|list| {

@@ -11,7 +11,7 @@ use super::family::FamilyErrorKind;
 use crate::rules::{ChoiceId, Deliberation, Value, ValueType};
 use crate::syntax::lines::fold;
 
-/// A JSON value as a value of type `ty`.
+/// A JSON value as a value of type `ty`: a string is read as a CSV field is.
 pub(super) fn convert(
     d: &Deliberation,
     ty: &ValueType,
@@ -22,59 +22,21 @@ pub(super) fn convert(
         expected: ty.clone(),
         choices: choice_names(d, ty),
     };
-    match ty {
-        ValueType::Amount | ValueType::Number | ValueType::Rate => {
-            let n = match json {
-                Json::Number(n) => {
-                    let text = n.to_string();
-                    if too_precise(&text) {
-                        return Err(number_error(&text, wrong()));
-                    }
-                    Decimal::from_str(&text)
-                        .or_else(|_| Decimal::from_scientific(&text))
-                        .map_err(|_| number_error(&text, wrong()))?
-                }
-                Json::String(s) if too_precise(s) => return Err(number_error(s, wrong())),
-                Json::String(s) => parse_number(s, *ty == ValueType::Rate)
-                    .ok_or_else(|| number_error(s, wrong()))?,
-                _ => return Err(wrong()),
-            };
+    match (ty, json) {
+        (_, Json::String(s)) => convert_text(d, ty, whole, s),
+        (ValueType::Amount | ValueType::Number | ValueType::Rate, Json::Number(n)) => {
+            // `arbitrary_precision`: the number as written, never an f64.
+            let text = n.as_str();
+            if too_precise(text) {
+                return Err(number_error(text, wrong()));
+            }
+            let n = Decimal::from_str(text)
+                .or_else(|_| Decimal::from_scientific(text))
+                .map_err(|_| number_error(text, wrong()))?;
             number_value(ty, whole, n)
         }
-        ValueType::Boolean => match json {
-            Json::Bool(b) => Ok(Value::Bool(*b)),
-            Json::String(s) => match s.trim() {
-                "oui" | "true" => Ok(Value::Bool(true)),
-                "non" | "false" => Ok(Value::Bool(false)),
-                other => match fold(other).as_str() {
-                    "oui" | "true" => Ok(Value::Bool(true)),
-                    "non" | "false" => Ok(Value::Bool(false)),
-                    _ => Err(wrong()),
-                },
-            },
-            _ => Err(wrong()),
-        },
-        ValueType::Date => match json {
-            Json::String(s) => parse_date(s).map(Value::Date).ok_or_else(|| date_error(s)),
-            _ => Err(wrong()),
-        },
-        ValueType::Choice(ids) => {
-            let Json::String(s) = json else {
-                return Err(wrong());
-            };
-            let name = |id: &ChoiceId| d.choices.get(id.0 as usize).map_or("", String::as_str);
-            ids.iter()
-                .find(|id| name(id) == s.trim())
-                .or_else(|| {
-                    let wanted = fold(s.trim());
-                    ids.iter().find(|id| fold(name(id)) == wanted)
-                })
-                .map(|id| Value::Choice(*id))
-                .ok_or_else(|| FamilyErrorKind::NotAChoice {
-                    value: s.clone(),
-                    allowed: choice_names(d, ty),
-                })
-        }
+        (ValueType::Boolean, Json::Bool(b)) => Ok(Value::Bool(*b)),
+        _ => Err(wrong()),
     }
 }
 
@@ -104,19 +66,19 @@ fn number_value(ty: &ValueType, whole: bool, n: Decimal) -> Result<Value, Family
     Ok(Value::Number(n))
 }
 
-/// A text value (a CSV field) as a value of type `ty`.
+/// A text value (a CSV field, a JSON string) as a value of type `ty`.
 pub(super) fn convert_text(
     d: &Deliberation,
     ty: &ValueType,
     whole: bool,
     text: &str,
 ) -> Result<Value, FamilyErrorKind> {
+    let wrong = || FamilyErrorKind::WrongType {
+        expected: ty.clone(),
+        choices: choice_names(d, ty),
+    };
     match ty {
         ValueType::Amount | ValueType::Number | ValueType::Rate => {
-            let wrong = || FamilyErrorKind::WrongType {
-                expected: ty.clone(),
-                choices: Vec::new(),
-            };
             if too_precise(text) {
                 return Err(number_error(text, wrong()));
             }
@@ -124,7 +86,33 @@ pub(super) fn convert_text(
                 .ok_or_else(|| number_error(text, wrong()))?;
             number_value(ty, whole, n)
         }
-        _ => convert(d, ty, whole, &Json::String(text.to_string())),
+        ValueType::Boolean => match text.trim() {
+            "oui" | "true" => Ok(Value::Bool(true)),
+            "non" | "false" => Ok(Value::Bool(false)),
+            other => match fold(other).as_str() {
+                "oui" | "true" => Ok(Value::Bool(true)),
+                "non" | "false" => Ok(Value::Bool(false)),
+                _ => Err(wrong()),
+            },
+        },
+        ValueType::Date => parse_date(text)
+            .map(Value::Date)
+            .ok_or_else(|| date_error(text)),
+        ValueType::Choice(ids) => {
+            let name = |id: &ChoiceId| d.choices.get(id.0 as usize).map_or("", String::as_str);
+            let trimmed = text.trim();
+            ids.iter()
+                .find(|id| name(id) == trimmed)
+                .or_else(|| {
+                    let wanted = fold(trimmed);
+                    ids.iter().find(|id| fold(name(id)) == wanted)
+                })
+                .map(|id| Value::Choice(*id))
+                .ok_or_else(|| FamilyErrorKind::NotAChoice {
+                    value: text.to_string(),
+                    allowed: choice_names(d, ty),
+                })
+        }
     }
 }
 
