@@ -190,6 +190,10 @@ fn number_error(text: &str, wrong: FamilyErrorKind) -> FamilyErrorKind {
 
 /// More than 28 decimals: `rust_decimal` would round them away (0,000…01 becomes 0).
 fn too_precise(text: &str) -> bool {
+    // Fewer than 30 characters cannot hold a separator and 29 decimals.
+    if text.len() < 30 {
+        return false;
+    }
     let t = text.trim();
     let decimals = t
         .split(['.', ','])
