@@ -82,9 +82,10 @@ pub fn run(args: &super::BatchArgs) -> u8 {
             return USAGE;
         }
     };
-    let mut writer = Writer::new(BufWriter::with_capacity(1 << 20, sink), output);
+    let mut writer = Writer::new(BufWriter::with_capacity(1 << 20, sink));
     if let Output::Csv { .. } = output {
-        writer.csv(&batch::csv_header(&document, &tariffs));
+        let mut encoder = Encoder::new(output);
+        writer.bytes(&encoder.record(&batch::csv_header(&document, &tariffs)));
     }
     let progress = progress_bar(size);
     let started = Instant::now();
@@ -95,14 +96,16 @@ pub fn run(args: &super::BatchArgs) -> u8 {
             break;
         }
         let text = buffer.as_str();
-        let rows: Vec<Row> = pending
+        // Each row is priced and written as bytes by the worker that reads it: the
+        // main thread only reads the records and copies the bytes out, in order.
+        let rows: Vec<(bool, Vec<u8>)> = pending
             .par_iter()
             .map_init(
-                || tarif::eval::Session::on(&plan),
-                |session, (next, range)| {
+                || (tarif::eval::Session::on(&plan), Encoder::new(output)),
+                |(session, encoder), (next, range)| {
                     let line_text = text.get(range.clone()).unwrap_or("");
                     let (line, error) = line_of(next);
-                    match error {
+                    let row = match error {
                         Some(error) => {
                             batch::error_row(&document, output, &tariffs, line, None, error)
                         }
@@ -116,17 +119,18 @@ pub fn run(args: &super::BatchArgs) -> u8 {
                             line,
                             line_text,
                         ),
-                    }
+                    };
+                    (row.priced, encoder.row(&row))
                 },
             )
             .collect();
-        for row in &rows {
-            if row.priced {
+        for (row_priced, bytes) in &rows {
+            if *row_priced {
                 priced += 1;
             } else {
                 failed += 1;
             }
-            writer.row(row);
+            writer.bytes(bytes);
         }
         pending.clear();
         buffer.clear();
@@ -527,68 +531,90 @@ pub(super) fn progress_bar(size: Option<u64>) -> Option<indicatif::ProgressBar> 
     Some(bar)
 }
 
-/// The output file, CSV or JSON Lines; the first write error is kept.
+/// A row as the bytes of the output file: CSV records (quoted where needed) or a JSON
+/// line. One per worker, its memory reused from row to row.
+struct Encoder {
+    csv: Option<(csv::Writer<Bytes>, Bytes)>,
+}
+
+/// The bytes a worker's CSV writer writes, taken after each row.
+#[derive(Clone, Default)]
+struct Bytes(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl Write for Bytes {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Encoder {
+    fn new(output: Output) -> Self {
+        let csv = match output {
+            Output::Csv { separator } => {
+                let bytes = Bytes::default();
+                let writer = csv::WriterBuilder::new()
+                    .delimiter(separator)
+                    .buffer_capacity(256)
+                    .from_writer(bytes.clone());
+                Some((writer, bytes))
+            }
+            Output::JsonLines { .. } => None,
+        };
+        Encoder { csv }
+    }
+
+    /// The bytes of one CSV record.
+    fn record(&mut self, fields: &[String]) -> Vec<u8> {
+        let Some((w, bytes)) = &mut self.csv else {
+            return Vec::new();
+        };
+        // Writing into memory cannot fail.
+        let _ = w.write_record(fields);
+        let _ = w.flush();
+        std::mem::take(&mut *bytes.0.borrow_mut())
+    }
+
+    fn row(&mut self, row: &Row) -> Vec<u8> {
+        match &row.content {
+            Content::Csv(fields) => self.record(fields),
+            Content::CsvRows(rows) => rows.iter().flat_map(|r| self.record(r)).collect(),
+            Content::Json(text) => {
+                let mut bytes = Vec::with_capacity(text.len() + 1);
+                bytes.extend_from_slice(text.as_bytes());
+                bytes.push(b'\n');
+                bytes
+            }
+        }
+    }
+}
+
+/// The output file; the first write error is kept.
 struct Writer<W: Write> {
-    csv: Option<csv::Writer<W>>,
-    plain: Option<W>,
+    sink: W,
     failed: Option<std::io::Error>,
 }
 
 impl<W: Write> Writer<W> {
-    fn new(sink: W, output: Output) -> Self {
-        match output {
-            Output::Csv { separator } => Writer {
-                csv: Some(
-                    csv::WriterBuilder::new()
-                        .delimiter(separator)
-                        .from_writer(sink),
-                ),
-                plain: None,
-                failed: None,
-            },
-            Output::JsonLines { .. } => Writer {
-                csv: None,
-                plain: Some(sink),
-                failed: None,
-            },
-        }
+    fn new(sink: W) -> Self {
+        Writer { sink, failed: None }
     }
 
-    fn csv(&mut self, fields: &[String]) {
-        if let Some(w) = &mut self.csv
-            && let Err(e) = w.write_record(fields)
+    fn bytes(&mut self, bytes: &[u8]) {
+        if self.failed.is_none()
+            && let Err(e) = self.sink.write_all(bytes)
         {
-            self.failed.get_or_insert(e.into());
-        }
-    }
-
-    fn row(&mut self, row: &Row) {
-        match (&row.content, &mut self.plain) {
-            (Content::Csv(fields), _) => self.csv(fields),
-            (Content::CsvRows(rows), _) => {
-                for fields in rows {
-                    self.csv(fields);
-                }
-            }
-            (Content::Json(text), Some(w)) => {
-                if let Err(e) = writeln!(w, "{text}") {
-                    self.failed.get_or_insert(e);
-                }
-            }
-            (Content::Json(_), None) => {}
+            self.failed = Some(e);
         }
     }
 
     /// Flushes everything; the first error of the whole writing, if any.
     fn finish(mut self) -> Option<std::io::Error> {
-        if let Some(w) = &mut self.csv
-            && let Err(e) = w.flush()
-        {
-            self.failed.get_or_insert(e);
-        }
-        if let Some(w) = &mut self.plain
-            && let Err(e) = w.flush()
-        {
+        if let Err(e) = self.sink.flush() {
             self.failed.get_or_insert(e);
         }
         self.failed
