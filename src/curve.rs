@@ -341,11 +341,24 @@ pub fn to_svg(curves: &[Curve], labels: &Labels<'_>) -> Result<String, String> {
     Ok(svg)
 }
 
-/// The same drawing as a PNG file at `path`.
-pub fn to_png(curves: &[Curve], labels: &Labels<'_>, path: &std::path::Path) -> Result<(), String> {
+/// The same drawing as the bytes of a PNG image.
+pub fn to_png(curves: &[Curve], labels: &Labels<'_>) -> Result<Vec<u8>, String> {
     register_font()?;
-    let root = plotters::prelude::BitMapBackend::new(path, SIZE);
-    draw(root, curves, labels)
+    let (width, height) = SIZE;
+    let mut pixels = vec![0u8; (width * height * 3) as usize];
+    {
+        let root = plotters::prelude::BitMapBackend::with_buffer(&mut pixels, SIZE);
+        draw(root, curves, labels)?;
+    }
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let failed = |e: png::EncodingError| format!("PNG impossible ({e})");
+    let mut writer = encoder.write_header().map_err(failed)?;
+    writer.write_image_data(&pixels).map_err(failed)?;
+    writer.finish().map_err(failed)?;
+    Ok(bytes)
 }
 
 fn draw<DB: plotters::prelude::DrawingBackend>(

@@ -23,7 +23,7 @@ pub fn run(args: &super::AnnexeArgs) -> u8 {
         Err(status) => return status,
     };
     let html = tarif::annexe::to_html(&document, &source);
-    let written = super::write_out(args.sortie.as_deref(), &html);
+    let written = super::write_out(args.sortie.as_deref(), html.as_bytes());
     match written {
         Ok(()) => SUCCESS,
         Err(status) => status,

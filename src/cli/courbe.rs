@@ -184,11 +184,8 @@ fn draw(args: &super::CourbeArgs) -> Result<(), u8> {
                 USAGE
             };
             if format == "png" {
-                let Some(path) = &args.sortie else {
-                    eprintln!("erreur : le PNG s'écrit dans un fichier : donnez -o courbe.png");
-                    return Err(USAGE);
-                };
-                return curve::to_png(&curves, &labels, path).map_err(failed);
+                let bytes = curve::to_png(&curves, &labels).map_err(failed)?;
+                return super::write_out(args.sortie.as_deref(), &bytes);
             }
             curve::to_svg(&curves, &labels).map_err(failed)?
         }
@@ -197,5 +194,5 @@ fn draw(args: &super::CourbeArgs) -> Result<(), u8> {
             return Err(USAGE);
         }
     };
-    super::write_out(args.sortie.as_deref(), &text)
+    super::write_out(args.sortie.as_deref(), text.as_bytes())
 }

@@ -404,9 +404,9 @@ pub(crate) fn io_french(e: &std::io::Error) -> String {
 /// closed pipe) is reported, and the command must not end with success.
 /// Writes `text` to the file `path`, or to standard output without one; the error is
 /// printed, and the exit status returned.
-pub(crate) fn write_out(path: Option<&std::path::Path>, text: &str) -> Result<(), u8> {
+pub(crate) fn write_out(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), u8> {
     match path {
-        Some(path) => std::fs::write(path, text).map_err(|e| {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| {
             eprintln!(
                 "erreur : {} : écriture impossible ({})",
                 path.display(),
@@ -414,13 +414,17 @@ pub(crate) fn write_out(path: Option<&std::path::Path>, text: &str) -> Result<()
             );
             USAGE
         }),
-        None => print_out(text),
+        None => print_bytes(bytes),
     }
 }
 
 pub(crate) fn print_out(text: &str) -> Result<(), u8> {
+    print_bytes(text.as_bytes())
+}
+
+fn print_bytes(bytes: &[u8]) -> Result<(), u8> {
     let mut out = std::io::stdout().lock();
-    std::io::Write::write_all(&mut out, text.as_bytes())
+    std::io::Write::write_all(&mut out, bytes)
         .and_then(|()| std::io::Write::flush(&mut out))
         .map_err(|e| {
             eprintln!(
