@@ -68,7 +68,7 @@ awk -v a="$priced" -v b="$health" \
   'BEGIN { printf "rapport POST /tarifs sans justification / GET /sante : %.0f %%\n", 100 * a / b }'
 before="$(rss)"
 # At least a million requests: long enough at the rate just measured.
-seconds="$(awk -v r="$priced" 'BEGIN { s = int(1100000 / r) + 1; print (s < 5 ? 5 : s) }')"
+seconds="$(awk -v r="$priced" 'BEGIN { s = int(1400000 / r) + 1; print (s < 5 ? 5 : s) }')"
 run "POST /tarifs ×1 million (mémoire)" "$seconds" \
   "$base/v1/deliberations/exempleville-cantine/tarifs?justification=non" "$work/post.lua"
 echo "mémoire du serveur (RSS) : $before Kio avant, $(rss) Kio après"
