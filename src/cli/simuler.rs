@@ -193,7 +193,7 @@ pub fn run(args: &super::SimulerArgs) -> u8 {
     }
     let out = match format.as_str() {
         "json" => {
-            let mut json = tarif::simulate::to_json(d, &tariffs, &total);
+            let mut json = tarif::report::simulation::to_json(d, &tariffs, &total);
             json["deliberation"] = serde_json::json!({
                 "numero": d.meta.number, "titre": d.meta.title, "empreinte": document.empreinte,
             });
@@ -207,7 +207,7 @@ pub fn run(args: &super::SimulerArgs) -> u8 {
             format!("{json:#}\n")
         }
         "csv" => {
-            let (header, rows) = tarif::simulate::to_csv_rows(d, &tariffs, &total);
+            let (header, rows) = tarif::report::simulation::to_csv_rows(d, &tariffs, &total);
             let mut writer = csv::WriterBuilder::new()
                 .delimiter(b';')
                 .from_writer(Vec::new());
@@ -228,7 +228,7 @@ pub fn run(args: &super::SimulerArgs) -> u8 {
                 lines,
                 reading::shown(&args.familles)
             );
-            text.push_str(&tarif::simulate::to_text(d, &tariffs, &total));
+            text.push_str(&tarif::report::simulation::to_text(d, &tariffs, &total));
             text
         }
     };

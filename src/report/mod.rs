@@ -6,5 +6,6 @@ mod diagnostics;
 pub mod justification;
 pub mod messages;
 pub mod result;
+pub mod simulation;
 
 pub use diagnostics::{to_json, to_text};
