@@ -56,29 +56,49 @@ pub struct Request<'a> {
     pub date: NaiveDate,
 }
 
-/// Why a curve cannot be drawn, in French.
-pub fn check(d: &Deliberation, request: &Request<'_>) -> Result<(), String> {
+/// Why a curve cannot be drawn (worded in French by `report::messages::curve_problem`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CurveProblem {
+    /// The key is no input of the deliberation.
+    UnknownInput,
+    /// The key is not a number nor an amount.
+    NotNumeric { input: String },
+    /// `--a` is not above `--de`.
+    EmptyRange,
+    /// More values of the key than are priced for one curve.
+    TooWide {
+        from: Decimal,
+        to: Decimal,
+        most: u64,
+    },
+    /// No price is computed anywhere in the range.
+    NothingPriced,
+    /// The embedded font could not be read.
+    Font,
+    /// The drawing or the PNG encoding failed, as its library says.
+    Drawing(String),
+}
+
+/// Whether `request` can be drawn.
+pub fn check(d: &Deliberation, request: &Request<'_>) -> Result<(), CurveProblem> {
     let key = d
         .inputs
         .get(request.key.0 as usize)
-        .ok_or("entrée inconnue")?;
+        .ok_or(CurveProblem::UnknownInput)?;
     if !matches!(key.ty, ValueType::Amount | ValueType::Number) {
-        return Err(format!(
-            "« {} » n'est pas un nombre ni un montant : choisissez une autre entrée avec --selon",
-            key.name
-        ));
+        return Err(CurveProblem::NotNumeric {
+            input: key.name.clone(),
+        });
     }
     if request.to <= request.from {
-        return Err("--a doit être plus grand que --de".to_string());
+        return Err(CurveProblem::EmptyRange);
     }
-    let span = request.to - request.from;
-    if span > Decimal::from(MOST_SAMPLES) {
-        return Err(format!(
-            "de {} à {} : au plus {} valeurs ; réduisez l'intervalle",
-            crate::french::number(request.from),
-            crate::french::number(request.to),
-            crate::french::number(Decimal::from(MOST_SAMPLES))
-        ));
+    if request.to - request.from > Decimal::from(MOST_SAMPLES) {
+        return Err(CurveProblem::TooWide {
+            from: request.from,
+            to: request.to,
+            most: MOST_SAMPLES,
+        });
     }
     Ok(())
 }
@@ -312,7 +332,7 @@ fn axis_amount(value: f64, cents: bool) -> String {
 
 /// The font the curves are written in, registered once (PNG text is drawn with it;
 /// SVG text names it and is measured with it).
-fn register_font() -> Result<(), String> {
+fn register_font() -> Result<(), CurveProblem> {
     static REGISTERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         plotters::style::register_font(
@@ -322,8 +342,7 @@ fn register_font() -> Result<(), String> {
         )
         .is_ok()
     });
-    ok.then_some(())
-        .ok_or_else(|| "police de caractères illisible".to_string())
+    ok.then_some(()).ok_or(CurveProblem::Font)
 }
 
 /// The size of a drawing, in pixels.
@@ -331,7 +350,7 @@ const SIZE: (u32, u32) = (960, 540);
 
 /// The curves drawn as SVG: a step line per curve, each jump marked with its size; with
 /// `effort`, the price as a share of the key instead.
-pub fn to_svg(curves: &[Curve], labels: &Labels<'_>) -> Result<String, String> {
+pub fn to_svg(curves: &[Curve], labels: &Labels<'_>) -> Result<String, CurveProblem> {
     register_font()?;
     let mut svg = String::new();
     {
@@ -342,7 +361,7 @@ pub fn to_svg(curves: &[Curve], labels: &Labels<'_>) -> Result<String, String> {
 }
 
 /// The same drawing as the bytes of a PNG image.
-pub fn to_png(curves: &[Curve], labels: &Labels<'_>) -> Result<Vec<u8>, String> {
+pub fn to_png(curves: &[Curve], labels: &Labels<'_>) -> Result<Vec<u8>, CurveProblem> {
     register_font()?;
     let (width, height) = SIZE;
     let mut pixels = vec![0u8; (width * height * 3) as usize];
@@ -354,7 +373,7 @@ pub fn to_png(curves: &[Curve], labels: &Labels<'_>) -> Result<Vec<u8>, String> 
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    let failed = |e: png::EncodingError| format!("PNG impossible ({e})");
+    let failed = |e: png::EncodingError| CurveProblem::Drawing(e.to_string());
     let mut writer = encoder.write_header().map_err(failed)?;
     writer.write_image_data(&pixels).map_err(failed)?;
     writer.finish().map_err(failed)?;
@@ -365,7 +384,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
     backend: DB,
     curves: &[Curve],
     labels: &Labels<'_>,
-) -> Result<(), String> {
+) -> Result<(), CurveProblem> {
     use plotters::prelude::*;
     const COLOURS: [RGBColor; 6] = [
         RGBColor(0x0b, 0x4f, 0x8a),
@@ -385,11 +404,11 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
         y1 = y1.max(y);
     }
     if x0 > x1 {
-        return Err("aucun prix ne se calcule sur cet intervalle".to_string());
+        return Err(CurveProblem::NothingPriced);
     }
     let y1 = if y1 <= 0.0 { 1.0 } else { y1 * 1.15 };
     let root = backend.into_drawing_area();
-    let error = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("dessin impossible ({e})");
+    let error = |e: DrawingAreaErrorKind<DB::ErrorType>| CurveProblem::Drawing(e.to_string());
     root.fill(&WHITE).map_err(error)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(labels.title, ("sans-serif", 22))

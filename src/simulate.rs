@@ -329,8 +329,8 @@ pub struct Before<'a> {
 
 /// What a worker needs, reused from line to line.
 pub struct Worker<'p> {
-    pub session: crate::eval::Session<'p>,
-    pub before: Option<crate::eval::Session<'p>>,
+    session: crate::eval::Session<'p>,
+    before: Option<crate::eval::Session<'p>>,
     justification: crate::eval::trace::Justification,
 }
 

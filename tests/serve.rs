@@ -3,6 +3,8 @@
 //! the statuses of errors, JSON Lines batches, reloading, a clean stop.
 #![cfg(feature = "serveur")]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -39,13 +41,8 @@ fn folder(name: &str) -> PathBuf {
     std::fs::create_dir_all(folder.join("cantine")).expect("folder");
     let current = std::fs::read_to_string(root().join("deliberations/exempleville-cantine.delib"))
         .expect("deliberation");
-    let previous = current
-        .replace(
-            "applicable du 01/09/2025 au 31/08/2026",
-            "applicable du 01/09/2024 au 31/08/2025",
-        )
-        .replace("2025-042", "2024-031")
-        .replace("| 0,80 € |", "| 0,70 € |");
+    let previous =
+        common::cantine_year_before(&[("2025-042", "2024-031"), ("| 0,80 € |", "| 0,70 € |")]);
     std::fs::write(folder.join("cantine/2025-2026.delib"), &current).expect("write");
     std::fs::write(folder.join("cantine/2024-2025.delib"), &previous).expect("write");
     std::fs::copy(
@@ -123,27 +120,12 @@ fn parse(text: &str) -> Json {
 
 /// What `tarif eval --format json` prints for `family` on `path`.
 fn eval(path: &Path, family: &Json) -> Json {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tarif"))
-        .args([
-            "eval",
-            &path.to_string_lossy(),
-            "--famille",
-            "-",
-            "--format",
-            "json",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("tarif eval");
-    if let Some(mut input) = child.stdin.take() {
-        input
-            .write_all(family.to_string().as_bytes())
-            .expect("stdin");
-    }
-    let output = child.wait_with_output().expect("tarif eval ends");
-    parse(&String::from_utf8_lossy(&output.stdout))
+    let path = path.to_string_lossy();
+    let (out, _, _) = common::tarif(
+        &["eval", &path, "--famille", "-", "--format", "json"],
+        Some(&family.to_string()),
+    );
+    parse(&out)
 }
 
 #[test]

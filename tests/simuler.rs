@@ -61,19 +61,8 @@ fn write(name: &str, text: &str) -> std::path::PathBuf {
 /// The cantine of the year before: the first tranche cheaper (the new grid raises it),
 /// the third dearer (the new grid lowers it).
 fn old_grid() -> std::path::PathBuf {
-    let source = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("deliberations/exempleville-cantine.delib"),
-    )
-    .expect("deliberation");
-    let old = source
-        .replace(
-            "applicable du 01/09/2025 au 31/08/2026",
-            "applicable du 01/09/2024 au 31/08/2025",
-        )
-        .replace("| 0,80 € |", "| 0,75 € |")
-        .replace("| 2,20 € |", "| 2,30 € |");
-    assert_ne!(old, source);
+    let old =
+        common::cantine_year_before(&[("| 0,80 € |", "| 0,75 € |"), ("| 2,20 € |", "| 2,30 € |")]);
     write("ancienne.delib", &old)
 }
 

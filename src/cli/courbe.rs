@@ -102,8 +102,11 @@ fn draw(args: &super::CourbeArgs) -> Result<(), u8> {
         base: &read.family,
         date,
     };
-    if let Err(message) = curve::check(d, &request) {
-        eprintln!("erreur : {message}");
+    if let Err(problem) = curve::check(d, &request) {
+        eprintln!(
+            "erreur : {}",
+            tarif::report::messages::curve_problem(&problem)
+        );
         return Err(USAGE);
     }
     let plan = tarif::eval::Plan::new(d);
@@ -179,8 +182,11 @@ fn draw(args: &super::CourbeArgs) -> Result<(), u8> {
                 unit: &t.unit,
                 effort: args.effort,
             };
-            let failed = |m: String| {
-                eprintln!("erreur : {m}");
+            let failed = |problem: curve::CurveProblem| {
+                eprintln!(
+                    "erreur : {}",
+                    tarif::report::messages::curve_problem(&problem)
+                );
                 USAGE
             };
             if format == "png" {

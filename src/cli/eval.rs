@@ -31,11 +31,9 @@ pub fn run(args: &EvalArgs) -> u8 {
     let date = tarif::eval::service_date(&read.family, given_date, today);
     read.at_date(d, date);
     let with_children = !read.family.children.is_empty();
-    let (priced, children) = if with_children {
-        (Vec::new(), read.price_children(d, date, &tariffs, true))
-    } else {
-        (read.price(d, date, &tariffs, true), Vec::new())
-    };
+    let plan = tarif::eval::Plan::new(d);
+    let (priced, children) =
+        read.prices_in(&mut tarif::eval::Session::on(&plan), date, &tariffs, true);
     let output = match args.format {
         Format::Json if with_children => {
             let json = tarif::report::result::children_to_json(&document, &read, date, &children);
@@ -59,12 +57,11 @@ pub fn run(args: &EvalArgs) -> u8 {
     if let Err(status) = super::print_out(&output) {
         return status;
     }
-    let priced_all = read.errors.is_empty()
-        && priced.iter().all(|p| p.result.is_ok())
-        && children
-            .iter()
-            .all(|c| c.priced.iter().all(|p| p.result.is_ok()));
-    if priced_all { SUCCESS } else { FAILURE }
+    if read.all_priced(&priced, &children) {
+        SUCCESS
+    } else {
+        FAILURE
+    }
 }
 
 /// The text of the family: a file, or standard input for `-`.

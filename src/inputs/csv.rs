@@ -4,8 +4,7 @@
 use super::family::{FamilyRead, FamilyWarning, FamilyWarningKind};
 use super::values::{convert_text, date_error, parse_date};
 use crate::eval::Family;
-use crate::eval::trace::Provenance;
-use crate::rules::{Deliberation, InputId};
+use crate::rules::Deliberation;
 use crate::syntax::lines::fold;
 
 /// The meaning of each column of a CSV header, resolved once for a whole batch.
@@ -131,19 +130,7 @@ pub fn read_family_fields(
                     continue;
                 };
                 match convert_text(d, &input.ty, input.whole, field) {
-                    Ok(value) => {
-                        let provenance = if input.certified.is_some() {
-                            read.warnings.push(FamilyWarning {
-                                field: name.clone(),
-                                kind: FamilyWarningKind::NotCertified,
-                            });
-                            Provenance::DeclaredNotCertified
-                        } else {
-                            Provenance::Declared
-                        };
-                        let id = InputId(u32::try_from(*index).unwrap_or(u32::MAX));
-                        read.family.set(id, Some(value), provenance);
-                    }
+                    Ok(value) => read.declared(d, *index, name, value),
                     Err(kind) => read.error(name, kind),
                 }
             }

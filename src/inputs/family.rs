@@ -321,19 +321,7 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
             continue;
         }
         match convert(deliberation, &input.ty, input.whole, value) {
-            Ok(v) => {
-                let provenance = if input.certified.is_some() {
-                    read.warnings.push(FamilyWarning {
-                        field: key.clone(),
-                        kind: FamilyWarningKind::NotCertified,
-                    });
-                    Provenance::DeclaredNotCertified
-                } else {
-                    Provenance::Declared
-                };
-                let id = InputId(u32::try_from(index).unwrap_or(u32::MAX));
-                read.family.set(id, Some(v), provenance);
-            }
+            Ok(v) => read.declared(deliberation, index, key, v),
             Err(kind) => read.error(key, kind),
         }
     }
@@ -719,6 +707,36 @@ impl FamilyRead {
         crate::eval::price_children_with(session, &self.family, date, tariffs, justify)
     }
 
+    /// Every price of the family in `session`: its own (`.0`) when it gives no
+    /// children, else each child's (`.1`).
+    pub fn prices_in(
+        &self,
+        session: &mut crate::eval::Session<'_>,
+        date: NaiveDate,
+        tariffs: &[usize],
+        justify: bool,
+    ) -> (Vec<crate::eval::Priced>, Vec<crate::eval::ChildPriced>) {
+        if self.family.children.is_empty() {
+            (self.price_in(session, date, tariffs, justify), Vec::new())
+        } else {
+            let children = self.price_children_in(session, date, tariffs, justify);
+            (Vec::new(), children)
+        }
+    }
+
+    /// Whether the family is priced without any error: its fields, and every price.
+    pub fn all_priced(
+        &self,
+        priced: &[crate::eval::Priced],
+        children: &[crate::eval::ChildPriced],
+    ) -> bool {
+        self.errors.is_empty()
+            && priced.iter().all(|p| p.result.is_ok())
+            && children
+                .iter()
+                .all(|c| c.priced.iter().all(|p| p.result.is_ok()))
+    }
+
     /// The bounds (`de 0 à 150`) and the `obligatoire` of the deliberation's inputs,
     /// checked once every field and document is read.
     pub(super) fn declared_limits(&mut self, d: &Deliberation) {
@@ -747,6 +765,23 @@ impl FamilyRead {
                 None => {}
             }
         }
+    }
+
+    /// The value the family gave, under `field`, for input number `index`: marked
+    /// « déclarée, non certifiée » (with a warning) when the input wants a certificate.
+    pub(super) fn declared(&mut self, d: &Deliberation, index: usize, field: &str, value: Value) {
+        let certified = d.inputs.get(index).is_some_and(|i| i.certified.is_some());
+        let provenance = if certified {
+            self.warnings.push(FamilyWarning {
+                field: field.to_string(),
+                kind: FamilyWarningKind::NotCertified,
+            });
+            Provenance::DeclaredNotCertified
+        } else {
+            Provenance::Declared
+        };
+        let id = InputId(u32::try_from(index).unwrap_or(u32::MAX));
+        self.family.set(id, Some(value), provenance);
     }
 
     pub(super) fn error(&mut self, field: &str, kind: FamilyErrorKind) {

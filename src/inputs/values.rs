@@ -18,10 +18,7 @@ pub(super) fn convert(
     whole: bool,
     json: &Json,
 ) -> Result<Value, FamilyErrorKind> {
-    let wrong = || FamilyErrorKind::WrongType {
-        expected: ty.clone(),
-        choices: choice_names(d, ty),
-    };
+    let wrong = || wrong_type(d, ty);
     match (ty, json) {
         (_, Json::String(s)) => convert_text(d, ty, whole, s),
         (ValueType::Amount | ValueType::Number | ValueType::Rate, Json::Number(n)) => {
@@ -37,6 +34,14 @@ pub(super) fn convert(
         }
         (ValueType::Boolean, Json::Bool(b)) => Ok(Value::Bool(*b)),
         _ => Err(wrong()),
+    }
+}
+
+/// A value of another type than `ty`.
+fn wrong_type(d: &Deliberation, ty: &ValueType) -> FamilyErrorKind {
+    FamilyErrorKind::WrongType {
+        expected: ty.clone(),
+        choices: choice_names(d, ty),
     }
 }
 
@@ -73,10 +78,7 @@ pub(super) fn convert_text(
     whole: bool,
     text: &str,
 ) -> Result<Value, FamilyErrorKind> {
-    let wrong = || FamilyErrorKind::WrongType {
-        expected: ty.clone(),
-        choices: choice_names(d, ty),
-    };
+    let wrong = || wrong_type(d, ty);
     match ty {
         ValueType::Amount | ValueType::Number | ValueType::Rate => {
             if too_precise(text) {

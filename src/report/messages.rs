@@ -317,3 +317,24 @@ fn children_text(field: &str, problem: &crate::inputs::ChildrenProblem) -> Strin
         ),
     }
 }
+
+/// Why a curve cannot be drawn, in French.
+pub fn curve_problem(problem: &crate::curve::CurveProblem) -> String {
+    use crate::curve::CurveProblem as P;
+    match problem {
+        P::UnknownInput => "entrée inconnue".to_string(),
+        P::NotNumeric { input } => format!(
+            "« {input} » n'est pas un nombre ni un montant : choisissez une autre entrée avec --selon"
+        ),
+        P::EmptyRange => "--a doit être plus grand que --de".to_string(),
+        P::TooWide { from, to, most } => format!(
+            "de {} à {} : au plus {} valeurs ; réduisez l'intervalle",
+            french::number(*from),
+            french::number(*to),
+            french::number(rust_decimal::Decimal::from(*most))
+        ),
+        P::NothingPriced => "aucun prix ne se calcule sur cet intervalle".to_string(),
+        P::Font => "police de caractères illisible".to_string(),
+        P::Drawing(reason) => format!("dessin impossible ({reason})"),
+    }
+}

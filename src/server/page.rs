@@ -291,20 +291,13 @@ fn price(document: &Compiled, typed: &Typed, date: NaiveDate) -> Outcome {
             Json::Object(child)
         })
         .collect();
-    let has_children = !children.is_empty();
-    if has_children {
+    if !children.is_empty() {
         family.insert("enfants".to_string(), Json::Array(children));
     }
     let mut read = crate::inputs::read_family_json(d, &Json::Object(family));
     read.at_date(d, date);
     let mut session = crate::eval::Session::on(document.plan());
-    let (priced, children) = match has_children {
-        true => (
-            Vec::new(),
-            read.price_children_in(&mut session, date, &[], true),
-        ),
-        false => (read.price_in(&mut session, date, &[], true), Vec::new()),
-    };
+    let (priced, children) = read.prices_in(&mut session, date, &[], true);
     Outcome::Priced {
         read: Box::new(read),
         date,

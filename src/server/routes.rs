@@ -373,24 +373,12 @@ fn priced_json(
     justify: bool,
 ) -> (StatusCode, Json) {
     let mut session = crate::eval::Session::on(document.plan());
-    let (ok, value) = if read.family.children.is_empty() {
-        let priced = read.price_in(&mut session, date, &[], justify);
-        let ok = read.errors.is_empty() && priced.iter().all(|p| p.result.is_ok());
-        (
-            ok,
-            crate::report::result::to_json(document, read, date, &priced),
-        )
-    } else {
-        let children = read.price_children_in(&mut session, date, &[], justify);
-        let ok = read.errors.is_empty()
-            && children
-                .iter()
-                .all(|c| c.priced.iter().all(|p| p.result.is_ok()));
-        (
-            ok,
-            crate::report::result::children_to_json(document, read, date, &children),
-        )
+    let (priced, children) = read.prices_in(&mut session, date, &[], justify);
+    let value = match read.family.children.is_empty() {
+        true => crate::report::result::to_json(document, read, date, &priced),
+        false => crate::report::result::children_to_json(document, read, date, &children),
     };
+    let ok = read.all_priced(&priced, &children);
     let status = if ok {
         StatusCode::OK
     } else {
@@ -459,7 +447,7 @@ impl Lot<'_, '_> {
         // A line that is no family is reported by the batch's own rules (E120, E121).
         let unreadable = parsed.is_none();
         let version = match unreadable {
-            true => service.versions().first().copied(),
+            true => self.versions.first().copied(),
             false => service.version_on(date),
         };
         let Some(document) = version else {

@@ -25,3 +25,21 @@ pub fn tarif(args: &[&str], stdin: Option<&str>) -> (String, String, i32) {
         output.status.code().unwrap_or(-1),
     )
 }
+
+/// The cantine of Exempleville as voted the year before (2024-2025), with `changes`
+/// (`(as written now, as written then)`) applied to its text.
+#[allow(dead_code)] // Not every test file prices two versions.
+pub fn cantine_year_before(changes: &[(&str, &str)]) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("deliberations/exempleville-cantine.delib");
+    let current = std::fs::read_to_string(path).expect("deliberation");
+    let mut previous = current.replace(
+        "applicable du 01/09/2025 au 31/08/2026",
+        "applicable du 01/09/2024 au 31/08/2025",
+    );
+    for (now, then) in changes {
+        assert!(previous.contains(now), "« {now} » is in the cantine");
+        previous = previous.replace(now, then);
+    }
+    previous
+}
