@@ -361,6 +361,25 @@ fn cantine_million(c: &mut Criterion) {
                 .sum::<Decimal>()
         })
     });
+    // The floor of the `Family` layout: the values a price reads, read and summed.
+    group.bench_function("tarif, familles lues sans prix", |b| {
+        b.iter(|| {
+            families
+                .iter()
+                .map(|f| {
+                    black_box(f)
+                        .given
+                        .iter()
+                        .map(|v| match v {
+                            Some((tarif::rules::Value::Number(n), _)) => n.mantissa() as i64,
+                            Some(_) => 1,
+                            None => 0,
+                        })
+                        .sum::<i64>()
+                })
+                .sum::<i64>()
+        })
+    });
     group.bench_function("tarif, Session::price", |b| {
         b.iter(|| {
             families

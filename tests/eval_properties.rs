@@ -164,6 +164,86 @@ proptest! {
         }
     }
 
+    /// At the bounds of every grid (each bound, a unit and a cent on either side, with
+    /// more decimals than the bound has), the price read from the prices computed in
+    /// advance is the price of the full evaluation: the grid's integer search and the
+    /// direct reading of the family agree with `Decimal`.
+    #[test]
+    fn prices_at_the_bounds_agree_with_the_full_evaluation(
+        doc in any::<prop::sample::Index>(),
+        picks in prop::collection::vec((any::<prop::sample::Index>(), 0usize..7, any::<bool>()), 8),
+        date in prop::option::of((2022i32..2027, 1u32..13, 1u32..29)),
+    ) {
+        let documents = documents();
+        let document = &documents[doc.index(documents.len())];
+        let d = &document.deliberation;
+        let mut bounds: Vec<Decimal> = d
+            .tables
+            .iter()
+            .flat_map(|t| &t.rows)
+            .filter_map(|r| match &r.matches {
+                tarif::rules::RowMatch::Interval(i) => Some([i.low, i.high]),
+                _ => None,
+            })
+            .flatten()
+            .flatten()
+            .map(|b| b.value)
+            .collect();
+        bounds.push(Decimal::ZERO);
+        let mut object = serde_json::Map::new();
+        for (input, (pick, shift, flag)) in d.inputs.iter().zip(&picks) {
+            let bound = bounds[pick.index(bounds.len())];
+            let value = match &input.ty {
+                tarif::rules::ValueType::Amount | tarif::rules::ValueType::Number
+                | tarif::rules::ValueType::Rate => {
+                    let shifted = match shift {
+                        0 => bound,
+                        1 => bound + Decimal::ONE,
+                        2 => bound - Decimal::ONE,
+                        3 => bound + Decimal::new(1, 2),
+                        4 => bound - Decimal::new(1, 2),
+                        5 => bound + Decimal::new(5, 3),
+                        _ => {
+                            let mut more = bound;
+                            more.rescale(bound.scale() + 2);
+                            more
+                        }
+                    };
+                    json!(shifted.to_string().replace('.', ","))
+                }
+                tarif::rules::ValueType::Boolean => json!(flag),
+                tarif::rules::ValueType::Choice(ids) => {
+                    json!(d.choices[ids[pick.index(ids.len())].0 as usize])
+                }
+                _ => continue,
+            };
+            object.insert(input.name.clone(), value);
+        }
+        let read = read_family_json(d, &Json::Object(object));
+        let given = date.and_then(|(y, m, day)| chrono::NaiveDate::from_ymd_opt(y, m, day));
+        let day = eval::service_date(&read.family, given, d.meta.applicable_from);
+        let mut session = eval::Session::new(d);
+        for tariff in 0..d.tariffs.len() {
+            let priced = session.price(&read.family, day, tariff);
+            let (justified, justification) = session.justify(&read.family, day, tariff);
+            prop_assert_eq!(priced, justified);
+            // Each row shown takes the key, compared as `Decimal` on the rule tree.
+            for step in &justification.steps {
+                let Step::Row { table, row, key_value, .. } = step else { continue };
+                let key = match key_value {
+                    tarif::eval::trace::Shown::Amount(n)
+                    | tarif::eval::trace::Shown::Number(n)
+                    | tarif::eval::trace::Shown::Rate(n) => *n,
+                    _ => continue,
+                };
+                let rows = &d.tables[table.0 as usize].rows;
+                if let tarif::rules::RowMatch::Interval(interval) = &rows[*row].matches {
+                    prop_assert!(interval.contains(key), "{} in {}", key, rows[*row].written);
+                }
+            }
+        }
+    }
+
     /// Tables proved to have no gap give a price for every value of their key.
     #[test]
     fn a_checked_grid_prices_every_quotient(qf in 0u64..10_000, rank in 1u64..6, doc in any::<prop::sample::Index>()) {

@@ -120,12 +120,12 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
     #[inline(always)]
     fn input_code(&mut self, index: usize) -> i64 {
         let value = match self.family.given.get(index) {
-            Some(Some((v, _))) => super::plan::code(*v),
+            Some(Some((v, _))) => super::plan::code(v),
             _ => self
                 .plan
                 .inputs
                 .get(index)
-                .and_then(|i| i.default)
+                .and_then(|i| i.default.as_ref())
                 .and_then(super::plan::code),
         };
         if T::ON {
@@ -697,7 +697,8 @@ fn forget(memo: &mut [Memo], touched: &mut Vec<u32>) {
 }
 
 /// Whether `op` holds for an ordering.
-fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
+#[inline(always)]
+pub(super) fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
     match op {
         CompareOp::Eq => ordering.is_eq(),
         CompareOp::Ne => ordering.is_ne(),

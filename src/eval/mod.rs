@@ -2,6 +2,7 @@
 //! rule tree only. With a [`trace::Recorder`] it also gives the justification.
 
 mod children;
+mod direct;
 mod error;
 pub mod examples;
 mod expr;
@@ -35,7 +36,9 @@ pub struct Family {
     /// By [`InputId`]: the value given, if any, and where it came from.
     pub given: Vec<Option<(Value, Provenance)>>,
     /// By [`InputId`]: the certified document that should have given the value and
-    /// could not (an API error), if any.
+    /// could not (an API error), if any. Empty until one could not (an input beyond
+    /// its end has none): most families never need it, and a batch or a portal
+    /// holding a million families does not pay for it.
     pub unavailable: Vec<Option<trace::ProofId>>,
     /// The certified documents the values come from.
     pub proofs: Vec<trace::Proof>,
@@ -57,7 +60,7 @@ impl Family {
             id: None,
             date: None,
             given: vec![None; deliberation.inputs.len()],
-            unavailable: vec![None; deliberation.inputs.len()],
+            unavailable: Vec::new(),
             proofs: Vec::new(),
             births: Vec::new(),
             children: Vec::new(),
@@ -82,6 +85,19 @@ impl Family {
         if let Some(slot) = self.given.get_mut(input.0 as usize) {
             *slot = value.map(|v| (v, provenance));
         }
+    }
+
+    /// Records that the certified document `proof` should have given the value of an
+    /// input and could not.
+    pub fn set_unavailable(&mut self, input: InputId, proof: trace::ProofId) {
+        let index = input.0 as usize;
+        if index >= self.given.len() {
+            return;
+        }
+        if self.unavailable.len() <= index {
+            self.unavailable.resize(self.given.len(), None);
+        }
+        self.unavailable[index] = Some(proof);
     }
 }
 
@@ -126,6 +142,9 @@ impl<'p> Session<'p> {
         date: NaiveDate,
         tariff: usize,
     ) -> Result<Decimal, EvalError> {
+        if let Some(price) = direct(&self.plan, family, date, tariff) {
+            return Ok(price);
+        }
         self.run(family, date, tariff, NoTrace).0
     }
 
@@ -172,6 +191,8 @@ impl<'p> Session<'p> {
         result
     }
 
+    // Out of line: the direct path of [`Self::price`] keeps a small frame.
+    #[inline(never)]
     fn run<T: trace::Tracer>(
         &mut self,
         family: &Family,
@@ -183,9 +204,7 @@ impl<'p> Session<'p> {
         if let Err(e) = check_period(plan.deliberation(), date) {
             return (Err(e), tracer);
         }
-        if !plan.limited.is_empty()
-            && let Err(e) = check_required(plan, family)
-        {
+        if let Err(e) = check_required(plan, family) {
             return (Err(e), tracer);
         }
         let mut evaluator = expr::Evaluator::new(
@@ -201,35 +220,54 @@ impl<'p> Session<'p> {
     }
 }
 
+/// The price of a tariff priced in advance, read straight from the family's values
+/// (see `direct.rs`); `None` when the evaluator must tell, errors included.
+#[inline(always)]
+fn direct(plan: &Plan<'_>, family: &Family, date: NaiveDate, tariff: usize) -> Option<Decimal> {
+    let table = plan.tariffs.get(tariff)?.table.as_deref()?;
+    let (from, to) = plan.period;
+    if date < from || to.is_some_and(|to| date > to) || broken_limit(plan, family).is_some() {
+        return None;
+    }
+    table.direct(family)
+}
+
 /// The first input declared `obligatoire` that has no value, or whose value is out of
 /// its bounds, as an error (the family reader reports them all; this guards examples
 /// and callers of the library).
 #[inline]
 fn check_required(plan: &Plan<'_>, family: &Family) -> Result<(), EvalError> {
-    let d = plan.deliberation();
-    for &index in &plan.limited {
-        let index = index as usize;
-        let Some(input) = d.inputs.get(index) else {
-            continue;
-        };
-        let kind = match family.given.get(index).copied().flatten() {
-            None if input.required && input.default.is_none() => EvalErrorKind::MissingRequired {
-                input: input.name.clone(),
-            },
-            Some((Value::Number(n), _))
-                if input.low.is_some_and(|l| n < l) || input.high.is_some_and(|h| n > h) =>
-            {
-                EvalErrorKind::OutOfBounds {
-                    input: input.name.clone(),
-                    low: input.low,
-                    high: input.high,
-                }
+    let Some(limit) = broken_limit(plan, family) else {
+        return Ok(());
+    };
+    let Some(input) = plan.deliberation().inputs.get(limit.input as usize) else {
+        return Ok(());
+    };
+    let kind = match family.given.get(limit.input as usize) {
+        Some(Some(_)) => EvalErrorKind::OutOfBounds {
+            input: input.name.clone(),
+            low: input.low,
+            high: input.high,
+        },
+        _ => EvalErrorKind::MissingRequired {
+            input: input.name.clone(),
+        },
+    };
+    Err(EvalError::at(kind, None, input.line))
+}
+
+/// The first limit of the plan the family breaks.
+#[inline(always)]
+fn broken_limit<'p>(plan: &'p Plan<'_>, family: &Family) -> Option<&'p plan::Limit> {
+    plan.limited
+        .iter()
+        .find(|limit| match family.given.get(limit.input as usize) {
+            None | Some(None) => limit.required,
+            Some(Some((Value::Number(n), _))) => {
+                limit.low.is_some_and(|l| *n < l) || limit.high.is_some_and(|h| *n > h)
             }
-            _ => continue,
-        };
-        return Err(EvalError::at(kind, None, input.line));
-    }
-    Ok(())
+            Some(Some(_)) => false,
+        })
 }
 
 /// The price of one tariff, and its justification when asked.

@@ -213,7 +213,20 @@ pub struct Plan<'d> {
     pub(super) tariffs: Vec<TariffPlan<'d>>,
     /// The inputs declared `obligatoire` or bounded (`de 0 à 150`), checked before
     /// each price: usually none.
-    pub(super) limited: Vec<u32>,
+    pub(super) limited: Vec<Limit>,
+    /// The applicable period, checked before each price.
+    pub(super) period: (chrono::NaiveDate, Option<chrono::NaiveDate>),
+}
+
+/// What an input declared `obligatoire` or bounded must give, checked before each
+/// price without reading the rule tree.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Limit {
+    pub input: u32,
+    /// `obligatoire` and without a default: a family must give it.
+    pub required: bool,
+    pub low: Option<Decimal>,
+    pub high: Option<Decimal>,
 }
 
 impl<'d> Plan<'d> {
@@ -271,7 +284,12 @@ impl<'d> Plan<'d> {
             .iter()
             .enumerate()
             .filter(|(_, i)| i.required || i.low.is_some() || i.high.is_some())
-            .map(|(i, _)| i as u32)
+            .map(|(index, i)| Limit {
+                input: index as u32,
+                required: i.required && i.default.is_none(),
+                low: i.low,
+                high: i.high,
+            })
             .collect();
         let mut plan = Plan {
             d,
@@ -279,6 +297,7 @@ impl<'d> Plan<'d> {
             definitions,
             tariffs,
             limited,
+            period: (d.meta.applicable_from, d.meta.applicable_to),
         };
         for t in 0..plan.tariffs.len() {
             plan.tariffs[t].table = tabulate(&plan, t).map(Box::new);
@@ -296,12 +315,15 @@ fn is_numeric_type(ty: &ValueType) -> bool {
 }
 
 /// The code of a value on the scalar path; `None` for a number.
-pub(super) fn code(value: Value) -> Option<i64> {
+/// Taken by reference: a `Value` copied through the stack and read back in parts
+/// stalls the processor on the evaluator's hot path.
+#[inline(always)]
+pub(super) fn code(value: &Value) -> Option<i64> {
     match value {
         Value::Number(_) => None,
-        Value::Bool(b) => Some(i64::from(b)),
+        Value::Bool(b) => Some(i64::from(*b)),
         Value::Choice(c) => Some(i64::from(c.0)),
-        Value::Date(day) => Some(i64::from(chrono::Datelike::num_days_from_ce(&day))),
+        Value::Date(day) => Some(i64::from(chrono::Datelike::num_days_from_ce(day))),
     }
 }
 
@@ -388,7 +410,7 @@ impl<'d> Compiler<'d> {
         let scalar = |x: &'d Expr| self.scalar(x, site);
         let num = |x: &'d Expr| self.num(x, site);
         match &e.kind {
-            ExprKind::Const(v) => match code(*v) {
+            ExprKind::Const(v) => match code(v) {
                 Some(c) => Scalar::Const(c),
                 None => Scalar::Mistyped(Box::new(num(e))),
             },

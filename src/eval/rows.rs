@@ -58,7 +58,7 @@ pub(super) fn finder<'m>(matches: impl Iterator<Item = &'m RowMatch>, ordered: b
                             .collect(),
                     )
                 } else {
-                    Taken::Codes(values.iter().filter_map(|v| code(*v)).collect())
+                    Taken::Codes(values.iter().filter_map(code).collect())
                 };
                 linear.push((taken, i));
             }
@@ -148,9 +148,14 @@ impl Units {
             } else {
                 i64::MAX
             });
-        // The ranges started at the key (a binary search without branches), then its
-        // high bound.
-        let started = self.lows.partition_point(|&low| low <= units);
+        // The ranges started at the key, then its high bound. A usual grid is counted
+        // whole (comparisons without a chain of dependent loads, in vector registers);
+        // a long one, by a binary search.
+        let started = if self.lows.len() <= SHORT {
+            self.lows.iter().map(|&low| usize::from(low <= units)).sum()
+        } else {
+            self.lows.partition_point(|&low| low <= units)
+        };
         let found = started
             .checked_sub(1)
             .filter(|&i| self.highs.get(i).is_some_and(|&high| units <= high))
@@ -158,6 +163,9 @@ impl Units {
         Some(found)
     }
 }
+
+/// Up to this many ranges, [`Units::find`] counts those started instead of searching.
+const SHORT: usize = 32;
 
 /// `10^n` for the scales of [`Units`] (at most 18).
 const POWERS_OF_TEN: [i64; 19] = {

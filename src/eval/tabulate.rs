@@ -12,6 +12,7 @@
 use rust_decimal::Decimal;
 
 use super::Family;
+use super::direct::Direct;
 use super::expr::Evaluator;
 use super::plan::{DefinitionBody, Key, Num, Plan, Scalar, StepPlan};
 use super::rows::Finder;
@@ -35,6 +36,9 @@ pub(super) struct Tabulated<'d> {
     /// By constant of the base, then by combination of conditions: the price, `None`
     /// when it is an error (the full evaluation then gives the error).
     prices: Vec<Option<Decimal>>,
+    /// How the index of a price is read straight from the family, when the base's key
+    /// and every condition are read from one input each.
+    direct: Option<Direct>,
 }
 
 /// How a base is chosen among a finite list of constants: each way gives the index of
@@ -108,10 +112,18 @@ pub(super) fn tabulate<'d>(plan: &Plan<'d>, t: usize) -> Option<Tabulated<'d>> {
             prices.push(price);
         }
     }
+    let direct = match &base {
+        Base::Const => Direct::new(plan, None, &conditions),
+        Base::Grid(grid) if grid.columns.is_none() => {
+            Direct::new(plan, Some((&grid.key, &grid.rows)), &conditions)
+        }
+        _ => None,
+    };
     Some(Tabulated {
         base,
         conditions,
         prices,
+        direct,
     })
 }
 
@@ -190,6 +202,16 @@ fn inlined<'d>(plan: &Plan<'d>, mut key: Key<'d>) -> Key<'d> {
         };
     }
     key
+}
+
+impl Tabulated<'_> {
+    /// The price of `family` read straight from its values; `None` when the
+    /// evaluator must tell (see [`Direct`]).
+    #[inline]
+    pub(super) fn direct(&self, family: &Family) -> Option<Decimal> {
+        let index = self.direct.as_ref()?.index(family)?;
+        self.prices.get(index).copied().flatten()
+    }
 }
 
 impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
@@ -276,6 +298,8 @@ mod tests {
         assert_eq!(table.prices[2 << 3 | 0b011], Some(Decimal::new(229, 2)));
         // The same with a PAI (bit 2): 2,20 × 1,3 × 0,8 × 0,5 = 1,144, rounded 1,14 €.
         assert_eq!(table.prices[2 << 3 | 0b111], Some(Decimal::new(114, 2)));
+        // Its key and conditions are read straight from the family's inputs.
+        assert!(table.direct.is_some(), "{:?}", table.base);
     }
 
     #[test]

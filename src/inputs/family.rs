@@ -464,10 +464,8 @@ fn apply(d: &Deliberation, found: super::proofs::Read, read: &mut FamilyRead) {
             let declared = read.family.given.get(index).copied().flatten();
             let value = match (value.clone(), &input.ty) {
                 (None, _) => {
-                    if declared.is_none()
-                        && let Some(slot) = read.family.unavailable.get_mut(index)
-                    {
-                        *slot = Some(id);
+                    if declared.is_none() {
+                        read.family.set_unavailable(input_id, id);
                     }
                     continue;
                 }

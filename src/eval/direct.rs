@@ -1,0 +1,154 @@
+//! The price of a tariff priced in advance, read straight from the family's values.
+//!
+//! The usual grid (a key that is an input, `si quotient_caf est connu alors
+//! quotient_caf sinon …`, conditions such as `résidence = hors_commune`, `rang ≥ 3`,
+//! `pai`) needs no evaluator: its row is found from the input's number, each condition
+//! from one input, and the price read in the table [`super::tabulate`] computed with
+//! the evaluator itself. Anything else (an unknown value, a wrongly typed one, a key
+//! with more decimals than the grid's bounds, no row) is left to the full evaluation,
+//! which gives the same price or the error.
+
+use rust_decimal::Decimal;
+
+use super::Family;
+use super::expr::holds;
+use super::number;
+use super::plan::{Key, Num, Plan, Scalar, UNKNOWN, code};
+use super::rows::Finder;
+use crate::rules::{CompareOp, Value};
+
+/// How the row of the grid and each condition are read from the family.
+#[derive(Debug, Clone)]
+pub(super) struct Direct {
+    /// The input whose number finds the row, with its default; `None` when the base
+    /// is one constant.
+    key: Option<(Read, Finder)>,
+    /// By condition, in the order of the bits of the table's index.
+    tests: Vec<Test>,
+}
+
+/// An input read with its default (the value given, else the default).
+#[derive(Debug, Clone, Copy)]
+struct Read {
+    input: u32,
+    default: Option<Value>,
+}
+
+/// A condition decided by one input.
+#[derive(Debug, Clone, Copy)]
+enum Test {
+    /// A boolean input (`pai`), or its negation.
+    Flag(Read, bool),
+    /// A boolean, `choix` or date input compared with a constant (`résidence =
+    /// hors_commune`).
+    Code(Read, CompareOp, i64),
+    /// A numeric input compared with a constant (`rang ≥ 3`).
+    Number(Read, CompareOp, Decimal),
+}
+
+impl Read {
+    // The value is matched where it lies, never copied whole: a copy of a `Value`
+    // through the stack, read back as a `Decimal`, stalls the processor.
+    #[inline(always)]
+    fn number(&self, family: &Family) -> Option<Decimal> {
+        match family.given.get(self.input as usize) {
+            Some(Some((Value::Number(n), _))) => Some(*n),
+            Some(Some(_)) => None,
+            _ => match self.default {
+                Some(Value::Number(n)) => Some(n),
+                _ => None,
+            },
+        }
+    }
+
+    #[inline(always)]
+    fn code(&self, family: &Family) -> Option<i64> {
+        let value = match family.given.get(self.input as usize) {
+            Some(Some((value, _))) => value,
+            _ => self.default.as_ref()?,
+        };
+        code(value)
+    }
+}
+
+impl Test {
+    /// Whether the condition holds; `None` when the full evaluation must tell.
+    #[inline(always)]
+    fn holds(&self, family: &Family) -> Option<bool> {
+        match self {
+            Test::Flag(read, negated) => match read.code(family)? {
+                0 => Some(*negated),
+                1 => Some(!*negated),
+                _ => None,
+            },
+            Test::Code(read, op, value) => Some(holds(*op, read.code(family)?.cmp(value))),
+            Test::Number(read, op, value) => {
+                Some(holds(*op, number::compare(read.number(family)?, *value)))
+            }
+        }
+    }
+}
+
+impl Direct {
+    /// The direct reading of a tariff priced in advance whose base is chosen by `key`
+    /// (`None` for one constant) among the rows `rows`, with `conditions`; `None` when
+    /// one of them is not read from a single input.
+    pub(super) fn new(
+        plan: &Plan<'_>,
+        key: Option<(&Key<'_>, &Finder)>,
+        conditions: &[Scalar<'_>],
+    ) -> Option<Direct> {
+        let read = |input: u32| {
+            Some(Read {
+                input,
+                default: plan.inputs.get(input as usize)?.default,
+            })
+        };
+        let key = match key {
+            None => None,
+            Some((Key::Num(Num::Input(i)), rows)) => Some((read(*i)?, rows.clone())),
+            Some((Key::Num(Num::Fallback(sides)), rows)) => match &sides[0] {
+                Num::Input(i) => Some((read(*i)?, rows.clone())),
+                _ => return None,
+            },
+            Some(_) => return None,
+        };
+        let tests = conditions
+            .iter()
+            .map(|c| match c {
+                Scalar::Input(i) => Some(Test::Flag(read(*i)?, false)),
+                Scalar::Not(x) => match &**x {
+                    Scalar::Input(i) => Some(Test::Flag(read(*i)?, true)),
+                    _ => None,
+                },
+                Scalar::CompareCodes(op, sides) => match &**sides {
+                    [Scalar::Input(i), Scalar::Const(c)] if *c != UNKNOWN => {
+                        Some(Test::Code(read(*i)?, *op, *c))
+                    }
+                    _ => None,
+                },
+                Scalar::CompareConst(op, x, c) => match &**x {
+                    Num::Input(i) => Some(Test::Number(read(*i)?, *op, *c)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect::<Option<Vec<Test>>>()?;
+        Some(Direct { key, tests })
+    }
+
+    /// The index of the family's price in the table; `None` when the full evaluation
+    /// must tell.
+    #[inline(always)]
+    pub(super) fn index(&self, family: &Family) -> Option<usize> {
+        let base = match &self.key {
+            None => 0,
+            Some((read, rows)) => rows.number(read.number(family)?)?,
+        };
+        let mut index = base << self.tests.len();
+        for (i, test) in self.tests.iter().enumerate() {
+            index |= usize::from(test.holds(family)?) << i;
+        }
+        Some(index)
+    }
+}
