@@ -35,6 +35,16 @@ pub enum Output {
     JsonLines { justification: bool },
 }
 
+impl Output {
+    /// The separator of a CSV output.
+    pub fn separator(self) -> Option<u8> {
+        match self {
+            Output::Csv { separator } => Some(separator),
+            Output::JsonLines { .. } => None,
+        }
+    }
+}
+
 /// One output row, and whether its family was priced without error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -298,7 +308,10 @@ pub fn row(
             Content::Json(Json::Object(object).to_string())
         }
         Output::Csv { separator } => {
-            let mut fields = vec![line.to_string(), read.family.id.clone().unwrap_or_default()];
+            // Room for every column: the row is not grown field by field.
+            let mut fields = Vec::with_capacity(tariffs.len() + 5);
+            fields.push(line.to_string());
+            fields.push(read.family.id.clone().unwrap_or_default());
             if child_columns(d) {
                 fields.push(String::new());
                 // A family priced without its children is one child, of rank 1.
@@ -312,6 +325,63 @@ pub fn row(
         priced: is_priced,
         content,
     }
+}
+
+/// The memory [`csv_row`] reuses from row to row.
+#[derive(Debug, Default)]
+pub struct CsvScratch {
+    prices: Vec<rust_decimal::Decimal>,
+    text: String,
+}
+
+/// The CSV row of a family priced without any error, given field by field to
+/// `field` (the same fields as [`row`] gives, without building them as `String`s):
+/// a batch's usual row. `None`, with nothing given, for any other row (unreadable,
+/// with an error, with children): [`row`] then gives it.
+#[allow(clippy::too_many_arguments)]
+pub fn csv_row(
+    document: &Document,
+    session: &mut Session<'_>,
+    input: &Input,
+    separator: u8,
+    tariffs: &[usize],
+    default_date: NaiveDate,
+    line: usize,
+    text: &str,
+    scratch: &mut CsvScratch,
+    field: &mut dyn FnMut(&str),
+) -> Option<()> {
+    use std::fmt::Write;
+    let d = &document.deliberation;
+    let mut read = family(d, input, text).ok()?;
+    let date = read.family.date.unwrap_or(default_date);
+    read.at_date(d, date);
+    if !read.errors.is_empty() || !read.family.children.is_empty() {
+        return None;
+    }
+    scratch.prices.clear();
+    for &tariff in tariffs {
+        scratch
+            .prices
+            .push(session.price(&read.family, date, tariff).ok()?);
+    }
+    let number = &mut scratch.text;
+    number.clear();
+    let _ = write!(number, "{line}");
+    field(number);
+    field(read.family.id.as_deref().unwrap_or(""));
+    if child_columns(d) {
+        field("");
+        // A family priced without its children is one child, of rank 1.
+        field(if d.ranking.is_some() { "1" } else { "" });
+    }
+    for amount in &scratch.prices {
+        number.clear();
+        write_price(number, *amount, separator == b';');
+        field(number);
+    }
+    field("");
+    Some(())
 }
 
 /// The prices of one row in CSV, then its errors (the family's and the tariffs').
@@ -335,10 +405,7 @@ fn csv_prices(
         .collect();
     for t in tariffs {
         match priced.iter().find(|p| p.tariff == *t).map(|p| &p.result) {
-            Some(Ok(amount)) => {
-                let text = format!("{amount:.2}");
-                fields.push(if comma { text.replace('.', ",") } else { text });
-            }
+            Some(Ok(amount)) => fields.push(price_text(*amount, comma)),
             Some(Err(e)) => {
                 let m = messages::eval_error(e);
                 let name = d.tariffs.get(*t).map_or("", |x| x.name.as_str());
@@ -354,6 +421,35 @@ fn csv_prices(
         format!("ligne {line} : {}", errors.join(" ; "))
     };
     fields.push(error);
+}
+
+/// A price to the cent, with a decimal comma when `comma`: one allocation.
+fn price_text(amount: rust_decimal::Decimal, comma: bool) -> String {
+    let mut text = String::with_capacity(12);
+    write_price(&mut text, amount, comma);
+    text
+}
+
+/// Writes a price to the cent (`2.29`, or `2,29` when `comma`) after `text`: a price
+/// in cents is written as two integers (faster than `Decimal`'s formatting, which
+/// writes anything else).
+fn write_price(text: &mut String, amount: rust_decimal::Decimal, comma: bool) {
+    use std::fmt::Write;
+    let separator = if comma { ',' } else { '.' };
+    let mut cents = amount;
+    cents.rescale(2);
+    if amount.scale() <= 2 && cents.scale() == 2 {
+        let m = cents.mantissa();
+        let sign = if amount.is_sign_negative() { "-" } else { "" };
+        let (whole, part) = (m.unsigned_abs() / 100, m.unsigned_abs() % 100);
+        let _ = write!(text, "{sign}{whole}{separator}{part:02}");
+        return;
+    }
+    let start = text.len();
+    let _ = write!(text, "{amount:.2}");
+    if comma && let Some(point) = text[start..].find('.') {
+        text.replace_range(start + point..=start + point, ",");
+    }
 }
 
 /// The output of a family with children: one JSON line for the family, or one CSV
@@ -483,5 +579,43 @@ pub fn error_row(
     Row {
         priced: false,
         content,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_are_written_as_decimal_formats_them() {
+        use rust_decimal::Decimal;
+        let values = [
+            "0",
+            "-0",
+            "2.29",
+            "2.2",
+            "2",
+            "0.05",
+            "-0.05",
+            "-3.10",
+            "1234567.89",
+            "12.345",
+            "0.005",
+            "1.500",
+            "79228162514264337593543950335",
+            "-7922816251426433759354395033.5",
+        ];
+        for v in values {
+            let amount: Decimal = v.parse().expect("decimal");
+            for comma in [false, true] {
+                let expected = format!("{amount:.2}");
+                let expected = if comma {
+                    expected.replace('.', ",")
+                } else {
+                    expected
+                };
+                assert_eq!(price_text(amount, comma), expected, "{v}");
+            }
+        }
     }
 }

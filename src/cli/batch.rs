@@ -96,40 +96,81 @@ pub fn run(args: &super::BatchArgs) -> u8 {
             break;
         }
         let text = buffer.as_str();
-        // Each row is priced and written as bytes by the worker that reads it: the
-        // main thread only reads the records and copies the bytes out, in order.
-        let rows: Vec<(bool, Vec<u8>)> = pending
-            .par_iter()
+        // Each row is priced and written as bytes by the worker that reads it, into the
+        // bytes of its piece of the chunk: the main thread only reads the records and
+        // copies the pieces out, in order.
+        let piece = pending
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(64);
+        let pieces: Vec<(usize, usize, Vec<u8>)> = pending
+            .par_chunks(piece)
             .map_init(
-                || (tarif::eval::Session::on(&plan), Encoder::new(output)),
-                |(session, encoder), (next, range)| {
-                    let line_text = text.get(range.clone()).unwrap_or("");
-                    let (line, error) = line_of(next);
-                    let row = match error {
-                        Some(error) => {
-                            batch::error_row(&document, output, &tariffs, line, None, error)
+                || {
+                    let scratch = batch::CsvScratch::default();
+                    (
+                        tarif::eval::Session::on(&plan),
+                        Encoder::new(output),
+                        scratch,
+                    )
+                },
+                |(session, encoder, scratch), lines| {
+                    let (mut row_priced, mut row_failed) = (0, 0);
+                    let mut bytes = Vec::with_capacity(lines.len() * 32);
+                    for (next, range) in lines {
+                        let line_text = text.get(range.clone()).unwrap_or("");
+                        let (line, error) = line_of(next);
+                        if error.is_none()
+                            && encoder.usual_row(
+                                |field| {
+                                    batch::csv_row(
+                                        &document,
+                                        session,
+                                        &input,
+                                        output.separator()?,
+                                        &tariffs,
+                                        default_date,
+                                        line,
+                                        line_text,
+                                        scratch,
+                                        field,
+                                    )
+                                },
+                                &mut bytes,
+                            )
+                        {
+                            row_priced += 1;
+                            continue;
                         }
-                        None => batch::row(
-                            &document,
-                            session,
-                            &input,
-                            output,
-                            &tariffs,
-                            default_date,
-                            line,
-                            line_text,
-                        ),
-                    };
-                    (row.priced, encoder.row(&row))
+                        let row = match error {
+                            Some(error) => {
+                                batch::error_row(&document, output, &tariffs, line, None, error)
+                            }
+                            None => batch::row(
+                                &document,
+                                session,
+                                &input,
+                                output,
+                                &tariffs,
+                                default_date,
+                                line,
+                                line_text,
+                            ),
+                        };
+                        if row.priced {
+                            row_priced += 1;
+                        } else {
+                            row_failed += 1;
+                        }
+                        encoder.row_into(&row, &mut bytes);
+                    }
+                    (row_priced, row_failed, bytes)
                 },
             )
             .collect();
-        for (row_priced, bytes) in &rows {
-            if *row_priced {
-                priced += 1;
-            } else {
-                failed += 1;
-            }
+        for (row_priced, row_failed, bytes) in &pieces {
+            priced += row_priced;
+            failed += row_failed;
             writer.bytes(bytes);
         }
         pending.clear();
@@ -570,24 +611,57 @@ impl Encoder {
 
     /// The bytes of one CSV record.
     fn record(&mut self, fields: &[String]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        self.record_into(fields, &mut bytes);
+        bytes
+    }
+
+    /// The bytes of one CSV record, after `out`.
+    fn record_into(&mut self, fields: &[String], out: &mut Vec<u8>) {
         let Some((w, bytes)) = &mut self.csv else {
-            return Vec::new();
+            return;
         };
         // Writing into memory cannot fail.
         let _ = w.write_record(fields);
         let _ = w.flush();
-        std::mem::take(&mut *bytes.0.borrow_mut())
+        let mut written = bytes.0.borrow_mut();
+        out.extend_from_slice(&written);
+        written.clear();
     }
 
-    fn row(&mut self, row: &Row) -> Vec<u8> {
+    /// The bytes of the row `fields` gives field by field, after `out`; `false`, with
+    /// nothing written, when it gives none (the row is then built whole).
+    fn usual_row(
+        &mut self,
+        fields: impl FnOnce(&mut dyn FnMut(&str)) -> Option<()>,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let Some((w, bytes)) = &mut self.csv else {
+            return false;
+        };
+        // Writing into memory cannot fail.
+        let given = fields(&mut |field| {
+            let _ = w.write_field(field);
+        });
+        if given.is_none() {
+            return false;
+        }
+        let _ = w.write_record(None::<&[u8]>);
+        let _ = w.flush();
+        let mut written = bytes.0.borrow_mut();
+        out.extend_from_slice(&written);
+        written.clear();
+        true
+    }
+
+    /// The bytes of a row, after `out`.
+    fn row_into(&mut self, row: &Row, out: &mut Vec<u8>) {
         match &row.content {
-            Content::Csv(fields) => self.record(fields),
-            Content::CsvRows(rows) => rows.iter().flat_map(|r| self.record(r)).collect(),
+            Content::Csv(fields) => self.record_into(fields, out),
+            Content::CsvRows(rows) => rows.iter().for_each(|r| self.record_into(r, out)),
             Content::Json(text) => {
-                let mut bytes = Vec::with_capacity(text.len() + 1);
-                bytes.extend_from_slice(text.as_bytes());
-                bytes.push(b'\n');
-                bytes
+                out.extend_from_slice(text.as_bytes());
+                out.push(b'\n');
             }
         }
     }
