@@ -148,6 +148,12 @@ impl Units {
             } else {
                 i64::MAX
             });
+        Some(self.range(units))
+    }
+
+    /// The range that takes a key of `units` whole units.
+    #[inline(always)]
+    fn range(&self, units: i64) -> Option<usize> {
         // The ranges started at the key, then its high bound. A usual grid is counted
         // whole (comparisons without a chain of dependent loads, in vector registers);
         // a long one, by a binary search.
@@ -160,7 +166,7 @@ impl Units {
             .checked_sub(1)
             .filter(|&i| self.highs.get(i).is_some_and(|&high| units <= high))
             .and_then(|i| self.rows.get(i).copied());
-        Some(found)
+        found
     }
 }
 
@@ -266,6 +272,12 @@ impl Finder {
             return self.unknown;
         }
         if date {
+            // A day number against bounds in whole days: no `Decimal` needed.
+            if let Search::Sorted(_, Some(units)) = &self.search
+                && units.scale == 0
+            {
+                return units.range(key).or(self.other);
+            }
             return self.number(Decimal::from(key));
         }
         let found = match &self.search {
