@@ -162,11 +162,10 @@ impl Units {
         } else {
             self.lows.partition_point(|&low| low <= units)
         };
-        let found = started
+        started
             .checked_sub(1)
             .filter(|&i| self.highs.get(i).is_some_and(|&high| units <= high))
-            .and_then(|i| self.rows.get(i).copied());
-        found
+            .and_then(|i| self.rows.get(i).copied())
     }
 }
 
