@@ -143,11 +143,11 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         let Some(input) = self.d.inputs.get(index) else {
             return;
         };
-        let given = self.family.given.get(index).copied().flatten();
-        let (value, provenance) = match (given, input.default) {
-            (Some((v, p)), _) => (Some(v), p),
-            (None, Some(default)) => (Some(default), Provenance::Default),
-            (None, None) => {
+        // Matched where it lies (a `Value` copied whole through the stack stalls).
+        let (value, provenance) = match (self.family.given.get(index), &input.default) {
+            (Some(Some((v, p))), _) => (Some(v), *p),
+            (_, Some(default)) => (Some(default), Provenance::Default),
+            (_, None) => {
                 let unavailable = self.family.unavailable.get(index).copied().flatten();
                 (
                     None,
@@ -161,9 +161,10 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             }
             _ => None,
         };
+        let shown = value.map_or(Shown::Unknown, |v| trace::shown_value(v, &input.ty));
         self.tracer.input(
             crate::rules::InputId(index as u32),
-            trace::shown(value, &input.ty),
+            shown,
             provenance,
             proof,
         );

@@ -367,14 +367,19 @@ impl Tracer for Recorder {
 
 /// How a value of the rule tree is shown, knowing its type.
 pub fn shown(value: Option<Value>, ty: &crate::rules::ValueType) -> Shown {
+    value.map_or(Shown::Unknown, |v| shown_value(&v, ty))
+}
+
+/// [`shown`] of a known value, read where it lies.
+#[inline(always)]
+pub(crate) fn shown_value(value: &Value, ty: &crate::rules::ValueType) -> Shown {
     use crate::rules::ValueType as T;
     match (value, ty) {
-        (None, _) => Shown::Unknown,
-        (Some(Value::Number(n)), T::Amount) => Shown::Amount(n),
-        (Some(Value::Number(n)), T::Rate) => Shown::Rate(n),
-        (Some(Value::Number(n)), _) => Shown::Number(n),
-        (Some(Value::Bool(b)), _) => Shown::Bool(b),
-        (Some(Value::Date(d)), _) => Shown::Date(d),
-        (Some(Value::Choice(c)), _) => Shown::Choice(c),
+        (Value::Number(n), T::Amount) => Shown::Amount(*n),
+        (Value::Number(n), T::Rate) => Shown::Rate(*n),
+        (Value::Number(n), _) => Shown::Number(*n),
+        (Value::Bool(b), _) => Shown::Bool(*b),
+        (Value::Date(d), _) => Shown::Date(*d),
+        (Value::Choice(c), _) => Shown::Choice(*c),
     }
 }

@@ -743,11 +743,14 @@ impl FamilyRead {
             if input.scope == crate::rules::Scope::Child && !self.family.children.is_empty() {
                 continue;
             }
-            let given = self.family.given.get(index).copied().flatten();
-            match given {
+            if !(input.required || input.low.is_some() || input.high.is_some()) {
+                continue;
+            }
+            // Matched where it lies (a `Value` copied whole through the stack stalls).
+            match self.family.given.get(index).and_then(Option::as_ref) {
                 Some((Value::Number(n), _)) => {
-                    let below = input.low.is_some_and(|l| n < l);
-                    let above = input.high.is_some_and(|h| n > h);
+                    let below = input.low.is_some_and(|l| *n < l);
+                    let above = input.high.is_some_and(|h| *n > h);
                     if below || above {
                         let kind = FamilyErrorKind::OutOfBounds {
                             low: input.low,

@@ -126,6 +126,10 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 /// `"612,50"`, `"1 500"`, `"612.5"`, and for a rate `"30 %"`.
 fn parse_number(text: &str, rate: bool) -> Option<Decimal> {
     let trimmed = text.trim();
+    // A whole number of up to 18 digits (the usual quotient) is read as an integer.
+    if !trimmed.is_empty() && trimmed.len() <= 18 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        return trimmed.parse::<u64>().ok().map(Decimal::from);
+    }
     if trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Decimal::from_str(trimmed).ok();
     }
