@@ -623,10 +623,7 @@ impl Encoder {
         };
         // Writing into memory cannot fail.
         let _ = w.write_record(fields);
-        let _ = w.flush();
-        let mut written = bytes.0.borrow_mut();
-        out.extend_from_slice(&written);
-        written.clear();
+        end_record(w, bytes, out);
     }
 
     /// The bytes of the row `fields` gives field by field, after `out`; `false`, with
@@ -647,10 +644,7 @@ impl Encoder {
             return false;
         }
         let _ = w.write_record(None::<&[u8]>);
-        let _ = w.flush();
-        let mut written = bytes.0.borrow_mut();
-        out.extend_from_slice(&written);
-        written.clear();
+        end_record(w, bytes, out);
         true
     }
 
@@ -665,6 +659,15 @@ impl Encoder {
             }
         }
     }
+}
+
+/// The record `w` has just written, moved after `out` (the writer's memory kept).
+fn end_record(w: &mut csv::Writer<Bytes>, bytes: &Bytes, out: &mut Vec<u8>) {
+    // Writing into memory cannot fail.
+    let _ = w.flush();
+    let mut written = bytes.0.borrow_mut();
+    out.extend_from_slice(&written);
+    written.clear();
 }
 
 /// The output file; the first write error is kept.
