@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::document::Document;
 use crate::eval::{Priced, Session};
-use crate::inputs::{Columns, FamilyRead, read_family_fields};
+use crate::inputs::{Columns, FamilyRead, read_fields};
 use crate::report::{messages, result};
 
 /// How the input lines are written.
@@ -211,6 +211,16 @@ pub fn family(
     input: &Input,
     text: &str,
 ) -> Result<FamilyRead, LineError> {
+    read_line(d, input, text, true)
+}
+
+/// [`family`], with the warnings of a CSV line's fields only when `warn`.
+fn read_line(
+    d: &crate::rules::Deliberation,
+    input: &Input,
+    text: &str,
+    warn: bool,
+) -> Result<FamilyRead, LineError> {
     if text.trim().is_empty() {
         return Err(LineError::Empty);
     }
@@ -234,8 +244,10 @@ pub fn family(
                     found: values.len(),
                 });
             }
-            let mut read = read_family_fields(d, columns, header, &values);
-            read.warnings.extend(columns.warnings.iter().cloned());
+            let mut read = read_fields(d, columns, header, &values, warn);
+            if warn {
+                read.warnings.extend(columns.warnings.iter().cloned());
+            }
             Ok(read)
         }
     }
@@ -353,7 +365,8 @@ pub fn csv_row(
 ) -> Option<()> {
     use std::fmt::Write;
     let d = &document.deliberation;
-    let mut read = family(d, input, text).ok()?;
+    // The CSV output shows no warning: none is written.
+    let mut read = read_line(d, input, text, false).ok()?;
     let date = read.family.date.unwrap_or(default_date);
     read.at_date(d, date);
     if !read.errors.is_empty() || !read.family.children.is_empty() {

@@ -110,6 +110,18 @@ pub fn read_family_fields(
     header: &[String],
     fields: &[std::borrow::Cow<'_, str>],
 ) -> FamilyRead {
+    read_fields(d, columns, header, fields, true)
+}
+
+/// [`read_family_fields`], with the warnings of the fields only when `warn` (an output
+/// that shows none, a batch's CSV, does not pay for them).
+pub(crate) fn read_fields(
+    d: &Deliberation,
+    columns: &Columns,
+    header: &[String],
+    fields: &[std::borrow::Cow<'_, str>],
+    warn: bool,
+) -> FamilyRead {
     let mut read = FamilyRead {
         family: Family::new(d),
         errors: Vec::new(),
@@ -130,7 +142,10 @@ pub fn read_family_fields(
                     continue;
                 };
                 match convert_text(d, &input.ty, input.whole, field) {
-                    Ok(value) => read.declared(d, *index, name, value),
+                    Ok(value) if warn => read.declared(d, *index, name, value),
+                    Ok(value) => {
+                        read.declared_quietly(d, *index, value);
+                    }
                     Err(kind) => read.error(name, kind),
                 }
             }

@@ -771,18 +771,31 @@ impl FamilyRead {
     /// The value the family gave, under `field`, for input number `index`: marked
     /// « déclarée, non certifiée » (with a warning) when the input wants a certificate.
     pub(super) fn declared(&mut self, d: &Deliberation, index: usize, field: &str, value: Value) {
-        let certified = d.inputs.get(index).is_some_and(|i| i.certified.is_some());
-        let provenance = if certified {
+        if self.declared_quietly(d, index, value) {
             self.warnings.push(FamilyWarning {
                 field: field.to_string(),
                 kind: FamilyWarningKind::NotCertified,
             });
+        }
+    }
+
+    /// [`Self::declared`] without its warning (for an output that shows none); whether
+    /// the input wants a certificate.
+    pub(super) fn declared_quietly(
+        &mut self,
+        d: &Deliberation,
+        index: usize,
+        value: Value,
+    ) -> bool {
+        let certified = d.inputs.get(index).is_some_and(|i| i.certified.is_some());
+        let provenance = if certified {
             Provenance::DeclaredNotCertified
         } else {
             Provenance::Declared
         };
         let id = InputId(u32::try_from(index).unwrap_or(u32::MAX));
         self.family.set(id, Some(value), provenance);
+        certified
     }
 
     pub(super) fn error(&mut self, field: &str, kind: FamilyErrorKind) {

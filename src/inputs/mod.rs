@@ -7,6 +7,7 @@ mod proofs;
 pub mod records;
 mod values;
 
+pub(crate) use csv::read_fields;
 pub use csv::{Columns, HeaderProblem, columns, read_family_fields};
 pub use family::{
     ChildrenProblem, FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind,
