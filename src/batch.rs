@@ -285,30 +285,7 @@ pub fn row(
     if read.errors.is_empty() && !read.family.children.is_empty() {
         return children_row(document, session, output, tariffs, line, &read, date);
     }
-    let priced: Vec<Priced> = if read.errors.is_empty() {
-        tariffs
-            .iter()
-            .map(|&tariff| {
-                if justify {
-                    let (result, justification) = session.justify(&read.family, date, tariff);
-                    Priced {
-                        tariff,
-                        result,
-                        justification: Some(justification),
-                    }
-                } else {
-                    let result = session.price(&read.family, date, tariff);
-                    Priced {
-                        tariff,
-                        result,
-                        justification: None,
-                    }
-                }
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let priced: Vec<Priced> = read.price_in(session, date, tariffs, justify);
     let is_priced = read.errors.is_empty() && priced.iter().all(|p| p.result.is_ok());
     let content = match output {
         Output::JsonLines { .. } => {

@@ -225,8 +225,7 @@ impl<'p> Session<'p> {
 #[inline(always)]
 fn direct(plan: &Plan<'_>, family: &Family, date: NaiveDate, tariff: usize) -> Option<Decimal> {
     let table = plan.tariffs.get(tariff)?.table.as_deref()?;
-    let (from, to) = plan.period;
-    if date < from || to.is_some_and(|to| date > to) || broken_limit(plan, family).is_some() {
+    if !in_period(plan.deliberation(), date) || broken_limit(plan, family).is_some() {
         return None;
     }
     table.direct(family)
@@ -342,8 +341,7 @@ pub fn price_all_with(
 /// The date of the service must be in the applicable period.
 fn check_period(deliberation: &Deliberation, date: NaiveDate) -> Result<(), EvalError> {
     let meta = &deliberation.meta;
-    let after_end = meta.applicable_to.is_some_and(|to| date > to);
-    if date < meta.applicable_from || after_end {
+    if !in_period(deliberation, date) {
         return Err(EvalError::at(
             EvalErrorKind::OutsidePeriod {
                 date,
@@ -355,4 +353,11 @@ fn check_period(deliberation: &Deliberation, date: NaiveDate) -> Result<(), Eval
         ));
     }
     Ok(())
+}
+
+/// Whether the date of the service is in the applicable period.
+#[inline(always)]
+fn in_period(deliberation: &Deliberation, date: NaiveDate) -> bool {
+    let meta = &deliberation.meta;
+    date >= meta.applicable_from && meta.applicable_to.is_none_or(|to| date <= to)
 }

@@ -214,8 +214,6 @@ pub struct Plan<'d> {
     /// The inputs declared `obligatoire` or bounded (`de 0 à 150`), checked before
     /// each price: usually none.
     pub(super) limited: Vec<Limit>,
-    /// The applicable period, checked before each price.
-    pub(super) period: (chrono::NaiveDate, Option<chrono::NaiveDate>),
 }
 
 /// What an input declared `obligatoire` or bounded must give, checked before each
@@ -297,7 +295,6 @@ impl<'d> Plan<'d> {
             definitions,
             tariffs,
             limited,
-            period: (d.meta.applicable_from, d.meta.applicable_to),
         };
         for t in 0..plan.tariffs.len() {
             plan.tariffs[t].table = tabulate(&plan, t).map(Box::new);

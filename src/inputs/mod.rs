@@ -3,6 +3,7 @@
 mod children;
 mod csv;
 mod family;
+mod pricing;
 mod proofs;
 pub mod records;
 mod values;
