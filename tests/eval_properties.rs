@@ -87,6 +87,72 @@ fn family(names: Vec<String>) -> impl Strategy<Value = Json> {
     })
 }
 
+/// A family whose numbers sit at the bounds of the deliberation's grids (±1, ±0,01,
+/// +0,005, more decimals), its choices and booleans picked; a QF certified by the
+/// CAF is given by its API answer when its pick says so.
+fn at_the_bounds(
+    d: &tarif::rules::Deliberation,
+    picks: &[(prop::sample::Index, usize, bool)],
+) -> serde_json::Map<String, Json> {
+    let mut bounds: Vec<Decimal> = d
+        .tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .filter_map(|r| match &r.matches {
+            tarif::rules::RowMatch::Interval(i) => Some([i.low, i.high]),
+            _ => None,
+        })
+        .flatten()
+        .flatten()
+        .map(|b| b.value)
+        .collect();
+    bounds.push(Decimal::ZERO);
+    let mut object = serde_json::Map::new();
+    for (input, (pick, shift, flag)) in d.inputs.iter().zip(picks.iter()) {
+        let bound = bounds[pick.index(bounds.len())];
+        let value = match &input.ty {
+            tarif::rules::ValueType::Amount | tarif::rules::ValueType::Number
+            | tarif::rules::ValueType::Rate => {
+                let shifted = match shift {
+                    0 => bound,
+                    1 => bound + Decimal::ONE,
+                    2 => bound - Decimal::ONE,
+                    3 => bound + Decimal::new(1, 2),
+                    4 => bound - Decimal::new(1, 2),
+                    5 => bound + Decimal::new(5, 3),
+                    _ => {
+                        let mut more = bound;
+                        more.rescale(bound.scale() + 2);
+                        more
+                    }
+                };
+                json!(shifted.to_string().replace('.', ","))
+            }
+            tarif::rules::ValueType::Boolean => json!(flag),
+            tarif::rules::ValueType::Choice(ids) => {
+                json!(d.choices[ids[pick.index(ids.len())].0 as usize])
+            }
+            _ => continue,
+        };
+        if *flag
+            && input.certified == Some(tarif::rules::CertifiedSource::CafQuotient)
+            && let Some(qf) = value.as_str().and_then(|v| v.replace(',', ".").parse::<Decimal>().ok())
+            && qf >= Decimal::ZERO
+        {
+            object.insert(
+                "justificatifs".to_string(),
+                json!({ "api_particulier_qf": { "data": { "quotient_familial": {
+                    "fournisseur": "CNAF", "valeur": qf.trunc().to_string().parse::<u64>().unwrap_or(0),
+                    "annee": 2025, "mois": 6, "annee_calcul": 2025, "mois_calcul": 6 },
+                    "allocataires": [], "enfants": [], "adresse": null }, "links": {}, "meta": {} } }),
+            );
+            continue;
+        }
+        object.insert(input.name.clone(), value);
+    }
+    object
+}
+
 /// Follows the steps from the base amount and gives the amount they arrive at.
 fn recompute(steps: &[Step]) -> Option<Decimal> {
     let mut running: Option<Decimal> = None;
@@ -177,48 +243,7 @@ proptest! {
         let documents = documents();
         let document = &documents[doc.index(documents.len())];
         let d = &document.deliberation;
-        let mut bounds: Vec<Decimal> = d
-            .tables
-            .iter()
-            .flat_map(|t| &t.rows)
-            .filter_map(|r| match &r.matches {
-                tarif::rules::RowMatch::Interval(i) => Some([i.low, i.high]),
-                _ => None,
-            })
-            .flatten()
-            .flatten()
-            .map(|b| b.value)
-            .collect();
-        bounds.push(Decimal::ZERO);
-        let mut object = serde_json::Map::new();
-        for (input, (pick, shift, flag)) in d.inputs.iter().zip(&picks) {
-            let bound = bounds[pick.index(bounds.len())];
-            let value = match &input.ty {
-                tarif::rules::ValueType::Amount | tarif::rules::ValueType::Number
-                | tarif::rules::ValueType::Rate => {
-                    let shifted = match shift {
-                        0 => bound,
-                        1 => bound + Decimal::ONE,
-                        2 => bound - Decimal::ONE,
-                        3 => bound + Decimal::new(1, 2),
-                        4 => bound - Decimal::new(1, 2),
-                        5 => bound + Decimal::new(5, 3),
-                        _ => {
-                            let mut more = bound;
-                            more.rescale(bound.scale() + 2);
-                            more
-                        }
-                    };
-                    json!(shifted.to_string().replace('.', ","))
-                }
-                tarif::rules::ValueType::Boolean => json!(flag),
-                tarif::rules::ValueType::Choice(ids) => {
-                    json!(d.choices[ids[pick.index(ids.len())].0 as usize])
-                }
-                _ => continue,
-            };
-            object.insert(input.name.clone(), value);
-        }
+        let object = at_the_bounds(d, &picks);
         let read = read_family_json(d, &Json::Object(object));
         let given = date.and_then(|(y, m, day)| chrono::NaiveDate::from_ymd_opt(y, m, day));
         let day = eval::service_date(&read.family, given, d.meta.applicable_from);
@@ -240,6 +265,39 @@ proptest! {
                 if let tarif::rules::RowMatch::Interval(interval) = &rows[*row].matches {
                     prop_assert!(interval.contains(key), "{} in {}", key, rows[*row].written);
                 }
+            }
+        }
+    }
+
+    /// A justification replayed from the steps of its cell (a tariff priced in
+    /// advance, where a family was justified before) is the full evaluation's: the
+    /// same steps, each input's value, provenance and document, the key of the row, the
+    /// definitions computed from them.
+    #[test]
+    fn replayed_justifications_are_those_of_the_full_evaluation(
+        doc in any::<prop::sample::Index>(),
+        families in prop::collection::vec(
+            prop::collection::vec((any::<prop::sample::Index>(), 0usize..7, any::<bool>()), 8),
+            32,
+        ),
+    ) {
+        let documents = documents();
+        let document = &documents[doc.index(documents.len())];
+        let d = &document.deliberation;
+        let plan = eval::Plan::new(d);
+        let mut shared = eval::Session::on(&plan);
+        let mut into = eval::trace::Justification::default();
+        let day = d.meta.applicable_from;
+        for picks in &families {
+            let read = read_family_json(d, &Json::Object(at_the_bounds(d, picks)));
+            for tariff in 0..d.tariffs.len() {
+                // A new session: the first justification of each cell is the full
+                // evaluation's.
+                let full = eval::Session::on(&plan).justify(&read.family, day, tariff);
+                prop_assert_eq!(&shared.justify(&read.family, day, tariff), &full);
+                let price = shared.justify_into(&read.family, day, tariff, &mut into);
+                prop_assert_eq!(&price, &full.0);
+                prop_assert_eq!(&into, &full.1);
             }
         }
     }

@@ -15,14 +15,14 @@ use super::expr::holds;
 use super::number;
 use super::plan::{Key, Num, Plan, Scalar, UNKNOWN, code};
 use super::rows::Finder;
-use crate::rules::{CompareOp, Value};
+use crate::rules::{CompareOp, TableId, Value};
 
 /// How the row of the grid and each condition are read from the family.
 #[derive(Debug, Clone)]
 pub(super) struct Direct {
-    /// The input whose number finds the row, with its default; `None` when the base
-    /// is one constant.
-    key: Option<(Read, Finder)>,
+    /// The input whose number finds the row, with its default, and the grid's table;
+    /// `None` when the base is one constant.
+    key: Option<(Read, Finder, TableId)>,
     /// By condition, in the order of the bits of the table's index.
     tests: Vec<Test>,
 }
@@ -91,11 +91,11 @@ impl Test {
 
 impl Direct {
     /// The direct reading of a tariff priced in advance whose base is chosen by `key`
-    /// (`None` for one constant) among the rows `rows`, with `conditions`; `None` when
-    /// one of them is not read from a single input.
+    /// (`None` for one constant) among the rows `rows` of a table, with `conditions`;
+    /// `None` when one of them is not read from a single input.
     pub(super) fn new(
         plan: &Plan<'_>,
-        key: Option<(&Key<'_>, &Finder)>,
+        key: Option<(&Key<'_>, &Finder, TableId)>,
         conditions: &[Scalar<'_>],
     ) -> Option<Direct> {
         let read = |input: u32| {
@@ -106,9 +106,9 @@ impl Direct {
         };
         let key = match key {
             None => None,
-            Some((Key::Num(Num::Input(i)), rows)) => Some((read(*i)?, rows.clone())),
-            Some((Key::Num(Num::Fallback(sides)), rows)) => match &sides[0] {
-                Num::Input(i) => Some((read(*i)?, rows.clone())),
+            Some((Key::Num(Num::Input(i)), rows, table)) => Some((read(*i)?, rows.clone(), table)),
+            Some((Key::Num(Num::Fallback(sides)), rows, table)) => match &sides[0] {
+                Num::Input(i) => Some((read(*i)?, rows.clone(), table)),
                 _ => return None,
             },
             Some(_) => return None,
@@ -137,18 +137,26 @@ impl Direct {
         Some(Direct { key, tests })
     }
 
-    /// The index of the family's price in the table; `None` when the full evaluation
-    /// must tell.
+    /// The index of the family's price in the table, and the number that found its
+    /// row (`None` for one constant); `None` when the full evaluation must tell.
     #[inline(always)]
-    pub(super) fn index(&self, family: &Family) -> Option<usize> {
-        let base = match &self.key {
-            None => 0,
-            Some((read, rows)) => rows.number(read.number(family)?)?,
+    pub(super) fn index(&self, family: &Family) -> Option<(usize, Option<Decimal>)> {
+        let (base, key) = match &self.key {
+            None => (0, None),
+            Some((read, rows, _)) => {
+                let key = read.number(family)?;
+                (rows.number(key)?, Some(key))
+            }
         };
         let mut index = base << self.tests.len();
         for (i, test) in self.tests.iter().enumerate() {
             index |= usize::from(test.holds(family)?) << i;
         }
-        Some(index)
+        Some((index, key))
+    }
+
+    /// The table of the grid whose row the key finds.
+    pub(super) fn table(&self) -> Option<TableId> {
+        self.key.as_ref().map(|(_, _, table)| *table)
     }
 }

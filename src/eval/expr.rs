@@ -140,28 +140,9 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             return;
         }
         self.shown[index] = true;
-        let Some(input) = self.d.inputs.get(index) else {
+        let Some((shown, provenance, proof)) = input_shown(self.d, self.family, index) else {
             return;
         };
-        // Matched where it lies (a `Value` copied whole through the stack stalls).
-        let (value, provenance) = match (self.family.given.get(index), &input.default) {
-            (Some(Some((v, p))), _) => (Some(v), *p),
-            (_, Some(default)) => (Some(default), Provenance::Default),
-            (_, None) => {
-                let unavailable = self.family.unavailable.get(index).copied().flatten();
-                (
-                    None,
-                    unavailable.map_or(Provenance::Missing, Provenance::Unavailable),
-                )
-            }
-        };
-        let proof = match provenance {
-            Provenance::Certified(p) | Provenance::Unavailable(p) => {
-                self.family.proofs.get(p.0 as usize).cloned().map(Box::new)
-            }
-            _ => None,
-        };
-        let shown = value.map_or(Shown::Unknown, |v| trace::shown_value(v, &input.ty));
         self.tracer.input(
             crate::rules::InputId(index as u32),
             shown,
@@ -241,18 +222,37 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
 
     /// The justification step of a definition just computed.
     fn show_definition(&mut self, index: usize) {
-        let Some(definition) = self.d.definitions.get(index) else {
+        if self.d.definitions.get(index).is_none() {
             return;
-        };
-        let value = match self.memo.get(index) {
-            Some(Memo::Number(Some(n))) => trace::shown(Some(Value::Number(*n)), &definition.ty),
-            Some(Memo::Code(c)) => shown_code(*c, &definition.ty),
-            _ => Shown::Unknown,
-        };
+        }
+        let value = self.definition_shown(index);
         self.tracer.step(|| Step::Definition {
             definition: DefinitionId(index as u32),
             value,
         });
+    }
+
+    /// How the justification shows a definition computed.
+    fn definition_shown(&self, index: usize) -> Shown {
+        let Some(definition) = self.d.definitions.get(index) else {
+            return Shown::Unknown;
+        };
+        match self.memo.get(index) {
+            Some(Memo::Number(Some(n))) => trace::shown(Some(Value::Number(*n)), &definition.ty),
+            Some(Memo::Code(c)) => shown_code(*c, &definition.ty),
+            _ => Shown::Unknown,
+        }
+    }
+
+    /// A definition computed as a number (`as_code` false) or as a code, shown as the
+    /// justification shows it.
+    pub(super) fn definition_value(&mut self, index: usize, as_code: bool) -> Result<Shown> {
+        if as_code {
+            self.definition_code(index)?;
+        } else {
+            self.definition_number(index)?;
+        }
+        Ok(self.definition_shown(index))
     }
 
     /// The number a grid of constants gives for the current family, without a
@@ -711,6 +711,37 @@ pub(super) fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
 }
 
 /// A code of the scalar path shown with its type.
+/// What the justification shows of input number `index` of `family`: its value (the
+/// default when none is given), where it comes from and the certified document.
+#[inline(always)]
+pub(super) fn input_shown(
+    d: &Deliberation,
+    family: &Family,
+    index: usize,
+) -> Option<(Shown, Provenance, Option<Box<trace::Proof>>)> {
+    let input = d.inputs.get(index)?;
+    // Matched where it lies (a `Value` copied whole through the stack stalls).
+    let (value, provenance) = match (family.given.get(index), &input.default) {
+        (Some(Some((v, p))), _) => (Some(v), *p),
+        (_, Some(default)) => (Some(default), Provenance::Default),
+        (_, None) => {
+            let unavailable = family.unavailable.get(index).copied().flatten();
+            (
+                None,
+                unavailable.map_or(Provenance::Missing, Provenance::Unavailable),
+            )
+        }
+    };
+    let proof = match provenance {
+        Provenance::Certified(p) | Provenance::Unavailable(p) => {
+            family.proofs.get(p.0 as usize).cloned().map(Box::new)
+        }
+        _ => None,
+    };
+    let shown = value.map_or(Shown::Unknown, |v| trace::shown_value(v, &input.ty));
+    Some((shown, provenance, proof))
+}
+
 fn shown_code(code: i64, ty: &ValueType) -> Shown {
     if code == UNKNOWN {
         return Shown::Unknown;

@@ -8,6 +8,7 @@ pub mod examples;
 mod expr;
 mod number;
 mod plan;
+mod replay;
 mod rows;
 mod tabulate;
 mod tariff;
@@ -111,6 +112,9 @@ pub struct Session<'p> {
     touched: Vec<u32>,
     /// The inputs, then the tables, already shown in a justification.
     shown: Vec<bool>,
+    /// The justifications of the cells of tariffs priced in advance, recorded the
+    /// first time a family is justified there (see `replay.rs`).
+    replays: replay::Replays,
 }
 
 impl<'p> Session<'p> {
@@ -131,6 +135,7 @@ impl<'p> Session<'p> {
             memo: vec![expr::Memo::Pending; d.definitions.len() + d.tariffs.len()],
             touched: Vec::with_capacity(d.definitions.len() + d.tariffs.len()),
             shown: vec![false; d.inputs.len() + d.tables.len()],
+            replays: replay::Replays::default(),
             plan,
         }
     }
@@ -166,13 +171,8 @@ impl<'p> Session<'p> {
         date: NaiveDate,
         tariff: usize,
     ) -> (Result<Decimal, EvalError>, trace::Justification) {
-        let (result, recorder) = self.run(family, date, tariff, Recorder::new());
-        (
-            result,
-            trace::Justification {
-                steps: recorder.finish(),
-            },
-        )
+        let (result, steps) = self.justify_steps(family, date, tariff, Vec::with_capacity(16));
+        (result, trace::Justification { steps })
     }
 
     /// The price, and its justification written into `justification` (its previous
@@ -186,9 +186,50 @@ impl<'p> Session<'p> {
         justification: &mut trace::Justification,
     ) -> Result<Decimal, EvalError> {
         let steps = std::mem::take(&mut justification.steps);
-        let (result, recorder) = self.run(family, date, tariff, Recorder::reusing(steps));
-        justification.steps = recorder.finish();
+        let (result, steps) = self.justify_steps(family, date, tariff, steps);
+        justification.steps = steps;
         result
+    }
+
+    /// The price and its steps, written into `steps`: replayed from the steps of the
+    /// same cell when the tariff is priced in advance and a family was justified
+    /// there before (see `replay.rs`), else recorded by the full evaluation.
+    fn justify_steps(
+        &mut self,
+        family: &Family,
+        date: NaiveDate,
+        tariff: usize,
+        mut steps: Vec<trace::Step>,
+    ) -> (Result<Decimal, EvalError>, Vec<trace::Step>) {
+        let Some((cell, cells)) = direct_cell(&self.plan, family, date, tariff) else {
+            let (result, recorder) = self.run(family, date, tariff, Recorder::reusing(steps));
+            return (result, recorder.finish());
+        };
+        let memory = (&mut self.memo[..], &mut self.touched);
+        match self.replays.slot(tariff, cells, cell.index) {
+            replay::Replay::Recorded(recorded) => {
+                if recorded.replay(&self.plan, family, date, &cell, memory, &mut steps) {
+                    return (Ok(cell.price), steps);
+                }
+            }
+            replay::Replay::Never => {}
+            replay::Replay::Unseen => {
+                let (result, recorder) = self.run(family, date, tariff, Recorder::reusing(steps));
+                let steps = recorder.finish();
+                let memory = (&mut self.memo[..], &mut self.touched);
+                let recorded = match &result {
+                    Ok(price) if *price == cell.price => {
+                        replay::Recorded::new(&self.plan, &steps, family, date, &cell, memory)
+                    }
+                    _ => None,
+                };
+                *self.replays.slot(tariff, cells, cell.index) =
+                    recorded.map_or(replay::Replay::Never, |r| replay::Replay::Recorded(Box::new(r)));
+                return (result, steps);
+            }
+        }
+        let (result, recorder) = self.run(family, date, tariff, Recorder::reusing(steps));
+        (result, recorder.finish())
     }
 
     // Out of line: the direct path of [`Self::price`] keeps a small frame.
@@ -229,6 +270,21 @@ fn direct(plan: &Plan<'_>, family: &Family, date: NaiveDate, tariff: usize) -> O
         return None;
     }
     table.direct(family)
+}
+
+/// [`direct`]'s cell, and how many cells the tariff's table has.
+#[inline(always)]
+fn direct_cell(
+    plan: &Plan<'_>,
+    family: &Family,
+    date: NaiveDate,
+    tariff: usize,
+) -> Option<(tabulate::Cell, usize)> {
+    let table = plan.tariffs.get(tariff)?.table.as_deref()?;
+    if !in_period(plan.deliberation(), date) || broken_limit(plan, family).is_some() {
+        return None;
+    }
+    Some((table.cell(family)?, table.len()))
 }
 
 /// The first input declared `obligatoire` that has no value, or whose value is out of

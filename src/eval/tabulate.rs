@@ -17,6 +17,7 @@ use super::expr::Evaluator;
 use super::plan::{DefinitionBody, Key, Num, Plan, Scalar, StepPlan};
 use super::rows::Finder;
 use super::trace::{NoTrace, Tracer};
+use crate::rules::TableId;
 
 /// At most this many conditions (a price for each combination).
 const MAX_CONDITIONS: usize = 10;
@@ -41,6 +42,18 @@ pub(super) struct Tabulated<'d> {
     direct: Option<Direct>,
 }
 
+/// The cell of a family's price, read straight from its values.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cell {
+    /// The index of the price in the table.
+    pub index: usize,
+    /// The number that found the row, and the table of that row (`None` for a base
+    /// that is one constant).
+    pub key: Option<Decimal>,
+    pub table: Option<TableId>,
+    pub price: Decimal,
+}
+
 /// How a base is chosen among a finite list of constants: each way gives the index of
 /// the constant in the list.
 #[derive(Debug, Clone)]
@@ -56,6 +69,7 @@ enum Base<'d> {
 /// A grid of constants, crossed or not: the index of a cell is `row × width + column`.
 #[derive(Debug, Clone)]
 struct Grid<'d> {
+    table: TableId,
     key: Key<'d>,
     key_is_date: bool,
     rows: Finder,
@@ -115,7 +129,7 @@ pub(super) fn tabulate<'d>(plan: &Plan<'d>, t: usize) -> Option<Tabulated<'d>> {
     let direct = match &base {
         Base::Const => Direct::new(plan, None, &conditions),
         Base::Grid(grid) if grid.columns.is_none() => {
-            Direct::new(plan, Some((&grid.key, &grid.rows)), &conditions)
+            Direct::new(plan, Some((&grid.key, &grid.rows, grid.table)), &conditions)
         }
         _ => None,
     };
@@ -159,6 +173,7 @@ fn finite<'d>(
                     }
                 }
                 let base = Base::Grid(Box::new(Grid {
+                    table: t.id,
                     key: inlined(plan, t.key.clone()),
                     key_is_date: t.key_is_date,
                     rows: t.rows.clone(),
@@ -209,8 +224,27 @@ impl Tabulated<'_> {
     /// evaluator must tell (see [`Direct`]).
     #[inline]
     pub(super) fn direct(&self, family: &Family) -> Option<Decimal> {
-        let index = self.direct.as_ref()?.index(family)?;
-        self.prices.get(index).copied().flatten()
+        self.cell(family).map(|cell| cell.price)
+    }
+
+    /// The cell of `family`'s price read straight from its values; `None` when the
+    /// evaluator must tell (see [`Direct`]).
+    #[inline(always)]
+    pub(super) fn cell(&self, family: &Family) -> Option<Cell> {
+        let direct = self.direct.as_ref()?;
+        let (index, key) = direct.index(family)?;
+        let price = self.prices.get(index).copied().flatten()?;
+        Some(Cell {
+            index,
+            key,
+            table: direct.table(),
+            price,
+        })
+    }
+
+    /// How many cells (prices) the table has.
+    pub(super) fn len(&self) -> usize {
+        self.prices.len()
     }
 }
 
@@ -252,6 +286,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
                     rows,
                     columns,
                     width,
+                    ..
                 } => {
                     let (row, _, _) = self.find(key, *key_is_date, rows).ok()?;
                     let column = match columns {
@@ -282,6 +317,40 @@ mod tests {
 
     fn document(source: &str) -> Document {
         Document::from_source(source).expect("valid deliberation")
+    }
+
+    #[test]
+    fn a_cell_justified_once_is_replayed() {
+        use super::super::replay::Replay;
+        use super::super::trace::Provenance;
+        use crate::rules::{InputId, Value};
+        let document = document(include_str!(
+            "../../deliberations/exempleville-cantine.delib"
+        ));
+        let d = &document.deliberation;
+        let mut session = super::super::Session::new(d);
+        let date = d.meta.applicable_from;
+        let mut family = Family::new(d);
+        let qf = Some(Value::Number(Decimal::from(612)));
+        family.set(InputId(0), qf, Provenance::Declared);
+        let commune = d.choices.iter().position(|c| c == "commune").expect("choix");
+        let commune = Some(Value::Choice(crate::rules::ChoiceId(commune as u32)));
+        family.set(InputId(3), commune, Provenance::Declared);
+        let (price, first) = session.justify(&family, date, 0);
+        let cell = direct_cell_of(&session, &family);
+        assert!(matches!(session.replays.slot(0, 72, cell), Replay::Recorded(_)));
+        // Another QF of the same row: its own value in the steps, the same price.
+        let qf = Some(Value::Number(Decimal::from(700)));
+        family.set(InputId(0), qf, Provenance::Declared);
+        let (again, second) = session.justify(&family, date, 0);
+        assert_eq!(again, price);
+        assert_ne!(first, second);
+        assert_eq!(second, super::super::Session::new(d).justify(&family, date, 0).1);
+    }
+
+    fn direct_cell_of(session: &super::super::Session<'_>, family: &Family) -> usize {
+        let table = session.plan.tariffs[0].table.as_ref().expect("tabulated");
+        table.cell(family).expect("read directly").index
     }
 
     #[test]
