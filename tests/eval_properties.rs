@@ -111,7 +111,8 @@ fn at_the_bounds(
     for (input, (pick, shift, flag)) in d.inputs.iter().zip(picks.iter()) {
         let bound = bounds[pick.index(bounds.len())];
         let value = match &input.ty {
-            tarif::rules::ValueType::Amount | tarif::rules::ValueType::Number
+            tarif::rules::ValueType::Amount
+            | tarif::rules::ValueType::Number
             | tarif::rules::ValueType::Rate => {
                 let shifted = match shift {
                     0 => bound,
@@ -136,7 +137,9 @@ fn at_the_bounds(
         };
         if *flag
             && input.certified == Some(tarif::rules::CertifiedSource::CafQuotient)
-            && let Some(qf) = value.as_str().and_then(|v| v.replace(',', ".").parse::<Decimal>().ok())
+            && let Some(qf) = value
+                .as_str()
+                .and_then(|v| v.replace(',', ".").parse::<Decimal>().ok())
             && qf >= Decimal::ZERO
         {
             object.insert(

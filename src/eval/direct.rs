@@ -155,6 +155,11 @@ impl Direct {
         Some((index, key))
     }
 
+    /// The input whose number finds the row.
+    pub(super) fn key_input(&self) -> Option<u32> {
+        self.key.as_ref().map(|(read, _, _)| read.input)
+    }
+
     /// The table of the grid whose row the key finds.
     pub(super) fn table(&self) -> Option<TableId> {
         self.key.as_ref().map(|(_, _, table)| *table)

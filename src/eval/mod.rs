@@ -201,30 +201,49 @@ impl<'p> Session<'p> {
         tariff: usize,
         mut steps: Vec<trace::Step>,
     ) -> (Result<Decimal, EvalError>, Vec<trace::Step>) {
-        let Some((cell, cells)) = direct_cell(&self.plan, family, date, tariff) else {
+        let plan: &Plan<'p> = &self.plan;
+        let Some((table, cell)) = direct_cell(plan, family, date, tariff) else {
             let (result, recorder) = self.run(family, date, tariff, Recorder::reusing(steps));
             return (result, recorder.finish());
         };
-        let memory = (&mut self.memo[..], &mut self.touched);
-        match self.replays.slot(tariff, cells, cell.index) {
+        // The price is read again where it lies once the steps are written.
+        let price = || table.price(cell.index).ok_or(());
+        match self.replays.slot(tariff, table.len(), cell.index) {
             replay::Replay::Recorded(recorded) => {
-                if recorded.replay(&self.plan, family, date, &cell, memory, &mut steps) {
-                    return (Ok(cell.price), steps);
+                let memory = (&mut self.memo[..], &mut self.touched);
+                if recorded.replay(plan, family, date, &cell, memory, &mut steps)
+                    && let Ok(price) = price()
+                {
+                    return (Ok(price), steps);
                 }
             }
             replay::Replay::Never => {}
             replay::Replay::Unseen => {
-                let (result, recorder) = self.run(family, date, tariff, Recorder::reusing(steps));
+                let memory = (&mut self.memo[..], &mut self.touched);
+                let (result, recorder) = evaluate(
+                    plan,
+                    memory,
+                    &mut self.shown,
+                    (family, date, tariff),
+                    Recorder::reusing(steps),
+                );
                 let steps = recorder.finish();
                 let memory = (&mut self.memo[..], &mut self.touched);
                 let recorded = match &result {
-                    Ok(price) if *price == cell.price => {
-                        replay::Recorded::new(&self.plan, &steps, family, date, &cell, memory)
-                    }
+                    Ok(priced) if Ok(*priced) == price() => replay::Recorded::new(
+                        plan,
+                        &steps,
+                        family,
+                        date,
+                        (&cell, table.key_input()),
+                        memory,
+                    ),
                     _ => None,
                 };
-                *self.replays.slot(tariff, cells, cell.index) =
-                    recorded.map_or(replay::Replay::Never, |r| replay::Replay::Recorded(Box::new(r)));
+                *self.replays.slot(tariff, table.len(), cell.index) = recorded
+                    .map_or(replay::Replay::Never, |r| {
+                        replay::Replay::Recorded(Box::new(r))
+                    });
                 return (result, steps);
             }
         }
@@ -241,24 +260,35 @@ impl<'p> Session<'p> {
         tariff: usize,
         tracer: T,
     ) -> (Result<Decimal, EvalError>, T) {
-        let plan: &Plan<'p> = &self.plan;
-        if let Err(e) = check_period(plan.deliberation(), date) {
-            return (Err(e), tracer);
-        }
-        if let Err(e) = check_required(plan, family) {
-            return (Err(e), tracer);
-        }
-        let mut evaluator = expr::Evaluator::new(
-            plan,
-            family,
-            date,
-            (&mut self.memo, &mut self.touched),
+        let memory = (&mut self.memo[..], &mut self.touched);
+        evaluate(
+            &self.plan,
+            memory,
             &mut self.shown,
+            (family, date, tariff),
             tracer,
-        );
-        let result = evaluator.tariff(tariff).map_err(|e| *e);
-        (result, evaluator.into_tracer())
+        )
     }
+}
+
+/// The full evaluation of tariff number `tariff` for `family` on `date`, in the memory
+/// of a session.
+fn evaluate<T: trace::Tracer>(
+    plan: &Plan<'_>,
+    memory: (&mut [expr::Memo], &mut Vec<u32>),
+    shown: &mut [bool],
+    (family, date, tariff): (&Family, NaiveDate, usize),
+    tracer: T,
+) -> (Result<Decimal, EvalError>, T) {
+    if let Err(e) = check_period(plan.deliberation(), date) {
+        return (Err(e), tracer);
+    }
+    if let Err(e) = check_required(plan, family) {
+        return (Err(e), tracer);
+    }
+    let mut evaluator = expr::Evaluator::new(plan, family, date, memory, shown, tracer);
+    let result = evaluator.tariff(tariff).map_err(|e| *e);
+    (result, evaluator.into_tracer())
 }
 
 /// The price of a tariff priced in advance, read straight from the family's values
@@ -272,19 +302,19 @@ fn direct(plan: &Plan<'_>, family: &Family, date: NaiveDate, tariff: usize) -> O
     table.direct(family)
 }
 
-/// [`direct`]'s cell, and how many cells the tariff's table has.
+/// The table of [`direct`] and the family's cell in it.
 #[inline(always)]
-fn direct_cell(
-    plan: &Plan<'_>,
+fn direct_cell<'a, 'd>(
+    plan: &'a Plan<'d>,
     family: &Family,
     date: NaiveDate,
     tariff: usize,
-) -> Option<(tabulate::Cell, usize)> {
+) -> Option<(&'a tabulate::Tabulated<'d>, tabulate::Cell)> {
     let table = plan.tariffs.get(tariff)?.table.as_deref()?;
     if !in_period(plan.deliberation(), date) || broken_limit(plan, family).is_some() {
         return None;
     }
-    Some((table.cell(family)?, table.len()))
+    Some((table, table.cell(family)?))
 }
 
 /// The first input declared `obligatoire` that has no value, or whose value is out of

@@ -20,10 +20,10 @@ use chrono::NaiveDate;
 
 use super::Family;
 use super::expr::{Evaluator, Memo, input_shown};
-use super::plan::Plan;
-use super::tabulate::Cell;
+use super::plan::{Key, Num, Plan};
+use super::tabulate::{Cell, inlined};
 use super::trace::{NoTrace, Shown, Step};
-use crate::rules::InputId;
+use crate::rules::{DefinitionId, InputId};
 
 /// The justifications recorded by a session, by tariff and by cell.
 #[derive(Debug, Default, Clone)]
@@ -57,7 +57,7 @@ enum Mark {
     Kept,
     /// The input's value, provenance and document.
     Input(InputId),
-    /// The number that found the row.
+    /// The number that found the row (in a row, or a definition that is that number).
     Key,
     /// The definition computed again, as a code (`true`) or as a number.
     Definition(u32, bool),
@@ -82,20 +82,35 @@ pub(super) type Memory<'a> = (&'a mut [Memo], &'a mut Vec<u32>);
 
 impl Recorded {
     /// The steps `steps` just recorded for `family` in `cell`, marked; `None` when
-    /// they cannot be replayed (see the module's documentation).
+    /// they cannot be replayed (see the module's documentation). `key_input` is the
+    /// input whose number finds the row.
     pub(super) fn new(
         plan: &Plan<'_>,
         steps: &[Step],
         family: &Family,
         date: NaiveDate,
-        cell: &Cell,
+        (cell, key_input): (&Cell, Option<u32>),
         memory: Memory<'_>,
     ) -> Option<Recorded> {
+        // A definition that is the key (`quotient = si quotient_caf est connu alors
+        // quotient_caf sinon …`) shows the key: no need to compute it again.
+        let is_key = |definition: u32| match inlined(plan, Key::Num(Num::Definition(definition))) {
+            Key::Num(Num::Input(input)) => Some(input) == key_input,
+            Key::Num(Num::Fallback(sides)) => {
+                matches!(sides[0], Num::Input(input) if Some(input) == key_input)
+            }
+            _ => false,
+        };
         let marks = steps
             .iter()
             .map(|step| match step {
                 Step::Input { input, .. } => Some(Mark::Input(*input)),
                 Step::Definition { definition, value } => match value {
+                    Shown::Amount(_) | Shown::Rate(_) | Shown::Number(_)
+                        if cell.key.is_some() && is_key(definition.0) =>
+                    {
+                        Some(Mark::Key)
+                    }
                     Shown::Amount(_) | Shown::Rate(_) | Shown::Number(_) => {
                         Some(Mark::Definition(definition.0, false))
                     }
@@ -133,7 +148,7 @@ impl Recorded {
         (again == steps).then_some(recorded)
     }
 
-    /// Writes into `steps` (cleared, its memory reused) the justification of `family`
+    /// Writes into `steps` (over its steps, its memory reused) the justification of `family`
     /// in `cell`; `false` when a definition could not be computed again (the full
     /// evaluation then tells).
     pub(super) fn replay(
@@ -146,23 +161,46 @@ impl Recorded {
         steps: &mut Vec<Step>,
     ) -> bool {
         let d = plan.deliberation();
-        steps.clear();
+        // Written over the previous family's steps in place, field by field: a step
+        // built whole and moved would be read back through the stack in pieces it was
+        // not written in, which stalls the processor.
+        steps.truncate(self.steps.len());
         let mut evaluator: Option<Evaluator<'_, '_, NoTrace>> = None;
         let mut memory = Some(memory);
-        for (step, mark) in self.steps.iter().zip(&self.marks) {
-            let step = match (*mark, step) {
-                (Mark::Input(input), _) => {
-                    let Some((value, provenance, proof)) =
-                        input_shown(d, family, input.0 as usize)
-                    else {
+        for (k, (step, mark)) in self.steps.iter().zip(&self.marks).enumerate() {
+            let slot = match steps.get_mut(k) {
+                Some(slot) => {
+                    if *mark == Mark::Kept
+                        || std::mem::discriminant(slot) != std::mem::discriminant(step)
+                    {
+                        slot.clone_from(step);
+                    }
+                    slot
+                }
+                None => {
+                    steps.push(step.clone());
+                    let Some(slot) = steps.last_mut() else {
                         return false;
                     };
+                    slot
+                }
+            };
+            match (*mark, slot, step) {
+                (
+                    Mark::Input(input),
                     Step::Input {
-                        input,
+                        input: i,
                         value,
                         provenance,
                         proof,
-                    }
+                    },
+                    _,
+                ) => {
+                    let Some(shown) = input_shown(d, family, input.0 as usize) else {
+                        return false;
+                    };
+                    *i = input;
+                    (*value, *provenance, *proof) = shown;
                 }
                 (
                     Mark::Key,
@@ -172,50 +210,59 @@ impl Recorded {
                         column,
                         key_value,
                     },
+                    Step::Row {
+                        table: t,
+                        row: r,
+                        column: c,
+                        key_value: shown,
+                    },
                 ) => {
                     let Some(key) = cell.key else {
                         return false;
                     };
-                    let key_value = match key_value {
-                        Shown::Amount(_) => Shown::Amount(key),
-                        Shown::Rate(_) => Shown::Rate(key),
-                        _ => Shown::Number(key),
-                    };
-                    Step::Row {
-                        table: *table,
-                        row: *row,
-                        column: *column,
-                        key_value,
+                    (*table, *row, *column, *key_value) = (*t, *r, *c, *shown);
+                    match key_value {
+                        Shown::Amount(n) | Shown::Rate(n) | Shown::Number(n) => *n = key,
+                        _ => return false,
                     }
                 }
-                (Mark::Definition(index, as_code), Step::Definition { definition, .. }) => {
+                (
+                    Mark::Key,
+                    Step::Definition { definition, value },
+                    Step::Definition {
+                        definition: recorded,
+                        value: shown,
+                    },
+                ) => {
+                    let Some(key) = cell.key else {
+                        return false;
+                    };
+                    (*definition, *value) = (*recorded, *shown);
+                    match value {
+                        Shown::Amount(n) | Shown::Rate(n) | Shown::Number(n) => *n = key,
+                        _ => return false,
+                    }
+                }
+                (Mark::Definition(index, as_code), Step::Definition { definition, value }, _) => {
+                    *definition = DefinitionId(index);
                     if evaluator.is_none() {
                         let Some(memory) = memory.take() else {
                             return false;
                         };
-                        evaluator = Some(Evaluator::new(
-                            plan,
-                            family,
-                            date,
-                            memory,
-                            &mut [],
-                            NoTrace,
-                        ));
+                        evaluator =
+                            Some(Evaluator::new(plan, family, date, memory, &mut [], NoTrace));
                     }
                     let Some(evaluator) = evaluator.as_mut() else {
                         return false;
                     };
-                    let Ok(value) = evaluator.definition_value(index as usize, as_code) else {
+                    let Ok(shown) = evaluator.definition_value(index as usize, as_code) else {
                         return false;
                     };
-                    Step::Definition {
-                        definition: *definition,
-                        value,
-                    }
+                    *value = shown;
                 }
-                _ => step.clone(),
-            };
-            steps.push(step);
+                (Mark::Kept, _, _) => {}
+                _ => return false,
+            }
         }
         true
     }

@@ -51,7 +51,6 @@ pub(super) struct Cell {
     /// that is one constant).
     pub key: Option<Decimal>,
     pub table: Option<TableId>,
-    pub price: Decimal,
 }
 
 /// How a base is chosen among a finite list of constants: each way gives the index of
@@ -201,7 +200,7 @@ fn finite<'d>(
 /// A key that is a definition (`quotient`) replaced by the expression of the
 /// definition, so that it is computed in place, without the memory of definitions
 /// (the price read in the table needs no justification of it).
-fn inlined<'d>(plan: &Plan<'d>, mut key: Key<'d>) -> Key<'d> {
+pub(super) fn inlined<'d>(plan: &Plan<'d>, mut key: Key<'d>) -> Key<'d> {
     for _ in 0..8 {
         let body = |i: &u32| plan.definitions.get(*i as usize).map(|x| &x.body);
         key = match &key {
@@ -224,22 +223,34 @@ impl Tabulated<'_> {
     /// evaluator must tell (see [`Direct`]).
     #[inline]
     pub(super) fn direct(&self, family: &Family) -> Option<Decimal> {
-        self.cell(family).map(|cell| cell.price)
+        let (index, _) = self.direct.as_ref()?.index(family)?;
+        self.price(index)
     }
 
-    /// The cell of `family`'s price read straight from its values; `None` when the
-    /// evaluator must tell (see [`Direct`]).
+    /// The price held in cell `index`, if any.
+    #[inline(always)]
+    pub(super) fn price(&self, index: usize) -> Option<Decimal> {
+        self.prices.get(index).copied().flatten()
+    }
+
+    /// The cell of `family`'s price read straight from its values, when it holds a
+    /// price; `None` when the evaluator must tell (see [`Direct`]).
     #[inline(always)]
     pub(super) fn cell(&self, family: &Family) -> Option<Cell> {
         let direct = self.direct.as_ref()?;
         let (index, key) = direct.index(family)?;
-        let price = self.prices.get(index).copied().flatten()?;
+        // Only a cell that holds a price.
+        self.price(index)?;
         Some(Cell {
             index,
             key,
             table: direct.table(),
-            price,
         })
+    }
+
+    /// The input whose number finds the row, when it is read directly.
+    pub(super) fn key_input(&self) -> Option<u32> {
+        self.direct.as_ref()?.key_input()
     }
 
     /// How many cells (prices) the table has.
@@ -333,19 +344,29 @@ mod tests {
         let mut family = Family::new(d);
         let qf = Some(Value::Number(Decimal::from(612)));
         family.set(InputId(0), qf, Provenance::Declared);
-        let commune = d.choices.iter().position(|c| c == "commune").expect("choix");
+        let commune = d
+            .choices
+            .iter()
+            .position(|c| c == "commune")
+            .expect("choix");
         let commune = Some(Value::Choice(crate::rules::ChoiceId(commune as u32)));
         family.set(InputId(3), commune, Provenance::Declared);
         let (price, first) = session.justify(&family, date, 0);
         let cell = direct_cell_of(&session, &family);
-        assert!(matches!(session.replays.slot(0, 72, cell), Replay::Recorded(_)));
+        assert!(matches!(
+            session.replays.slot(0, 72, cell),
+            Replay::Recorded(_)
+        ));
         // Another QF of the same row: its own value in the steps, the same price.
         let qf = Some(Value::Number(Decimal::from(700)));
         family.set(InputId(0), qf, Provenance::Declared);
         let (again, second) = session.justify(&family, date, 0);
         assert_eq!(again, price);
         assert_ne!(first, second);
-        assert_eq!(second, super::super::Session::new(d).justify(&family, date, 0).1);
+        assert_eq!(
+            second,
+            super::super::Session::new(d).justify(&family, date, 0).1
+        );
     }
 
     fn direct_cell_of(session: &super::super::Session<'_>, family: &Family) -> usize {
