@@ -305,6 +305,37 @@ proptest! {
         }
     }
 
+    /// One session prices family after family, on dates that repeat and change (it
+    /// keeps the definitions that depend on the date only): each price is the one a
+    /// new session gives.
+    #[test]
+    fn a_session_prices_as_a_new_one_whatever_came_before(
+        doc in any::<prop::sample::Index>(),
+        families in prop::collection::vec(
+            (
+                prop::collection::vec((any::<prop::sample::Index>(), 0usize..7, any::<bool>()), 8),
+                0usize..4,
+            ),
+            24,
+        ),
+    ) {
+        let documents = documents();
+        let document = &documents[doc.index(documents.len())];
+        let d = &document.deliberation;
+        let plan = eval::Plan::new(d);
+        let mut shared = eval::Session::on(&plan);
+        let from = d.meta.applicable_from;
+        // The first day, the next ones, and a day long after (outside most grids).
+        let dates = [from, from + chrono::Days::new(200), from + chrono::Days::new(400), from + chrono::Days::new(3_000)];
+        for (picks, day) in &families {
+            let read = read_family_json(d, &Json::Object(at_the_bounds(d, picks)));
+            for tariff in 0..d.tariffs.len() {
+                let alone = eval::Session::on(&plan).price(&read.family, dates[*day], tariff);
+                prop_assert_eq!(shared.price(&read.family, dates[*day], tariff), alone);
+            }
+        }
+    }
+
     /// Tables proved to have no gap give a price for every value of their key.
     #[test]
     fn a_checked_grid_prices_every_quotient(qf in 0u64..10_000, rank in 1u64..6, doc in any::<prop::sample::Index>()) {

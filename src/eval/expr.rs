@@ -91,6 +91,20 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
         }
     }
 
+    /// Sets the memory of definitions already computed (values kept from an earlier
+    /// evaluation on the same date).
+    #[inline(always)]
+    pub(super) fn remember(&mut self, values: &[(u32, Memo)]) {
+        for &(slot, value) in values {
+            if let Some(m) = self.memo.get_mut(slot as usize) {
+                *m = value;
+                if self.memo.len() > SMALL_MEMO {
+                    self.touched.push(slot);
+                }
+            }
+        }
+    }
+
     pub(super) fn into_tracer(self) -> T {
         self.tracer
     }

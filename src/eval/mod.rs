@@ -2,6 +2,7 @@
 //! rule tree only. With a [`trace::Recorder`] it also gives the justification.
 
 mod children;
+mod dated;
 mod direct;
 mod error;
 pub mod examples;
@@ -115,6 +116,9 @@ pub struct Session<'p> {
     /// The justifications of the cells of tariffs priced in advance, recorded the
     /// first time a family is justified there (see `replay.rs`).
     replays: replay::Replays,
+    /// The definitions that depend on the date only, as computed for the last family
+    /// priced (see `dated.rs`).
+    dated: dated::Dated,
 }
 
 impl<'p> Session<'p> {
@@ -136,6 +140,7 @@ impl<'p> Session<'p> {
             touched: Vec::with_capacity(d.definitions.len() + d.tariffs.len()),
             shown: vec![false; d.inputs.len() + d.tables.len()],
             replays: replay::Replays::default(),
+            dated: dated::Dated::default(),
             plan,
         }
     }
@@ -223,7 +228,7 @@ impl<'p> Session<'p> {
                 let (result, recorder) = evaluate(
                     plan,
                     memory,
-                    &mut self.shown,
+                    (&mut self.shown, &mut self.dated),
                     (family, date, tariff),
                     Recorder::reusing(steps),
                 );
@@ -264,7 +269,7 @@ impl<'p> Session<'p> {
         evaluate(
             &self.plan,
             memory,
-            &mut self.shown,
+            (&mut self.shown, &mut self.dated),
             (family, date, tariff),
             tracer,
         )
@@ -276,7 +281,7 @@ impl<'p> Session<'p> {
 fn evaluate<T: trace::Tracer>(
     plan: &Plan<'_>,
     memory: (&mut [expr::Memo], &mut Vec<u32>),
-    shown: &mut [bool],
+    (shown, dated): (&mut [bool], &mut dated::Dated),
     (family, date, tariff): (&Family, NaiveDate, usize),
     tracer: T,
 ) -> (Result<Decimal, EvalError>, T) {
@@ -287,7 +292,14 @@ fn evaluate<T: trace::Tracer>(
         return (Err(e), tracer);
     }
     let mut evaluator = expr::Evaluator::new(plan, family, date, memory, shown, tracer);
+    // A justification computes the dated definitions again, to show them.
+    if !T::ON {
+        evaluator.remember(dated.on(date));
+    }
     let result = evaluator.tariff(tariff).map_err(|e| *e);
+    if !T::ON {
+        dated.keep(date, &plan.dated, evaluator.memo);
+    }
     (result, evaluator.into_tracer())
 }
 

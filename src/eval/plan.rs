@@ -214,6 +214,8 @@ pub struct Plan<'d> {
     /// The inputs declared `obligatoire` or bounded (`de 0 à 150`), checked before
     /// each price: usually none.
     pub(super) limited: Vec<Limit>,
+    /// The definitions that depend on the date of the service only (see `dated.rs`).
+    pub(super) dated: Vec<u32>,
 }
 
 /// What an input declared `obligatoire` or bounded must give, checked before each
@@ -295,6 +297,7 @@ impl<'d> Plan<'d> {
             definitions,
             tariffs,
             limited,
+            dated: super::dated::dated(d),
         };
         for t in 0..plan.tariffs.len() {
             plan.tariffs[t].table = tabulate(&plan, t).map(Box::new);
