@@ -183,3 +183,33 @@ fn the_deepest_accepted_chain_evaluates_on_a_small_stack() {
         .expect("thread");
     assert_eq!(worker.join().expect("no overflow"), Some("3".to_string()));
 }
+
+/// The keys of a family are read without case nor accents, the special ones (`id`,
+/// `date`, `justificatifs`) included, and only those: `İd` is no `id`.
+#[test]
+fn keys_are_read_without_case_nor_accents() {
+    let source = read(&root().join("deliberations/exempleville-cantine.delib"));
+    let document = Document::from_source(&source).expect("valid deliberation");
+    let d = &document.deliberation;
+    let read = tarif::inputs::read_family(
+        d,
+        r#"{ "ID": "F-1", "Date": "2025-10-15", "Résidence": "hors_commune", "RANG": 3,
+             "Pai": false, "JUSTIFICATIFS": { "api_particulier_qf": { "data": {
+               "quotient_familial": { "fournisseur": "CNAF", "valeur": 612, "annee": 2025,
+                 "mois": 9, "annee_calcul": 2025, "mois_calcul": 9 },
+               "allocataires": [], "enfants": [], "adresse": null },
+             "links": {}, "meta": {} } },
+             "İd": "x" }"#,
+    );
+    assert!(read.errors.is_empty(), "{:?}", read.errors);
+    assert_eq!(read.family.id.as_deref(), Some("F-1"));
+    assert_eq!(
+        read.family.date,
+        chrono::NaiveDate::from_ymd_opt(2025, 10, 15)
+    );
+    let unknown: Vec<&str> = read.warnings.iter().map(|w| w.field.as_str()).collect();
+    assert_eq!(unknown, ["İd"]);
+    let price = eval::Session::new(d).price(&read.family, d.meta.applicable_from, 0);
+    // QF 612 certified, hors commune, third child: the example of the deliberation.
+    assert_eq!(price.expect("priced").to_string(), "2.29");
+}

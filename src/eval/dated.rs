@@ -108,10 +108,9 @@ mod tests {
 
     #[test]
     fn the_plancher_and_plafond_of_a_date_are_dated() {
-        let document = Document::from_source(include_str!(
-            "../../deliberations/cnaf-psu-creche.delib"
-        ))
-        .expect("valid deliberation");
+        let document =
+            Document::from_source(include_str!("../../deliberations/cnaf-psu-creche.delib"))
+                .expect("valid deliberation");
         let d = &document.deliberation;
         let names: Vec<&str> = super::dated(d)
             .iter()

@@ -164,12 +164,14 @@ pub fn parse_family(text: &str) -> Result<(Json, Vec<String>), serde_json::Error
     let text = text.trim_start_matches('\u{feff}');
     let Entries(entries) = serde_json::from_str(text)?;
     let mut duplicates = Vec::new();
-    let mut object = serde_json::Map::new();
+    let mut object = serde_json::Map::with_capacity(entries.len());
     for (key, value) in entries {
-        if object.contains_key(&key) {
-            duplicates.push(key);
-        } else {
-            object.insert(key, value);
+        // One look-up per key: the first value of a key given twice is kept.
+        match object.entry(key) {
+            serde_json::map::Entry::Vacant(vacant) => {
+                vacant.insert(value);
+            }
+            serde_json::map::Entry::Occupied(occupied) => duplicates.push(occupied.key().clone()),
         }
     }
     Ok((Json::Object(object), duplicates))
@@ -209,6 +211,22 @@ fn folded(key: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The key of the family's object `key` is, without case nor accents, when it is
+/// one of `id`, `date`, `justificatifs`, `enfants`. Folded only when it has as many
+/// characters as one of them (folding keeps the number of characters of any key that
+/// folds to plain ASCII), so that an input's name is not folded for nothing.
+fn special_key(key: &str) -> Option<&'static str> {
+    const SPECIAL: [&str; 4] = ["id", "date", "justificatifs", "enfants"];
+    if let Some(exact) = SPECIAL.iter().find(|s| **s == key) {
+        return Some(exact);
+    }
+    let length = key.chars().count();
+    SPECIAL
+        .iter()
+        .find(|s| s.len() == length && *folded(key) == ***s)
+        .copied()
+}
+
 /// Reads a family parsed by [`parse_family`]: its object and its keys given twice.
 pub fn read_family_parsed(
     deliberation: &Deliberation,
@@ -237,13 +255,13 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
         return read;
     };
     // The key each input was given by, to refuse a second spelling of it.
-    let mut spelled: Vec<(usize, String)> = Vec::new();
+    let mut spelled: Vec<(usize, &String)> = Vec::new();
+    // The first `justificatifs`, and the first `enfants` that is the list of children.
+    let mut documents: Option<&Json> = None;
+    let mut children: Option<(&String, &Json)> = None;
     for (key, value) in object {
-        // Keys are folded (case, accents) only when they need it: most are written as
-        // the deliberation writes them.
-        let key_folded = folded(key);
-        match &*key_folded {
-            "id" => {
+        match special_key(key) {
+            Some("id") => {
                 read.family.id = match value {
                     Json::String(s) => Some(s.clone()),
                     Json::Null => None,
@@ -251,7 +269,7 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
                 };
                 continue;
             }
-            "date" => {
+            Some("date") => {
                 match value {
                     Json::Null => {}
                     Json::String(s) => match parse_date(s) {
@@ -267,19 +285,26 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
                 }
                 continue;
             }
-            "justificatifs" => continue,
-            "enfants"
+            Some("justificatifs") => {
+                documents.get_or_insert(value);
+                continue;
+            }
+            Some("enfants")
                 if value.is_array() || !super::children::has_input(deliberation, "enfants") =>
             {
+                children.get_or_insert((key, value));
                 continue;
             }
             _ => {}
         }
+        // Keys are folded (case, accents) only when they are not written as the
+        // deliberation writes them.
         let found = deliberation
             .inputs
             .iter()
             .position(|i| i.name == *key)
             .or_else(|| {
+                let key_folded = folded(key);
                 deliberation
                     .inputs
                     .iter()
@@ -302,12 +327,12 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
             read.error(
                 key,
                 FamilyErrorKind::DuplicateKey {
-                    first: first.clone(),
+                    first: (*first).clone(),
                 },
             );
             continue;
         }
-        spelled.push((index, key.clone()));
+        spelled.push((index, key));
         if input.scope == crate::rules::Scope::Rank {
             read.error(
                 key,
@@ -325,21 +350,12 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
             Err(kind) => read.error(key, kind),
         }
     }
-    if let Some(documents) = object
-        .iter()
-        .find(|(k, _)| *folded(k) == *"justificatifs")
-        .map(|(_, v)| v)
-    {
+    if let Some(documents) = documents {
         read_proofs(deliberation, documents, &mut read);
     }
-    if let Some((key, children)) = object.iter().find(|(k, v)| {
-        *folded(k) == *"enfants"
-            && (v.is_array() || !super::children::has_input(deliberation, "enfants"))
-    }) {
-        let caf = object
-            .iter()
-            .find(|(k, _)| *folded(k) == *"justificatifs")
-            .and_then(|(_, documents)| documents.get("api_particulier_qf"))
+    if let Some((key, children)) = children {
+        let caf = documents
+            .and_then(|documents| documents.get("api_particulier_qf"))
             .map(super::proofs::caf_children)
             .and_then(|list| {
                 let proofs = &read.family.proofs;
