@@ -78,3 +78,49 @@ fn pricing_and_justifying_again_do_not_allocate() {
         assert!(!justification.steps.is_empty());
     }
 }
+
+/// Justifying family after family of a grid priced in advance (each cell's steps
+/// recorded once, then replayed) allocates nothing once every cell was seen.
+#[test]
+fn justifying_many_families_again_does_not_allocate() {
+    let document = document("exempleville-cantine.delib");
+    let d = &document.deliberation;
+    let choice = |name: &str| {
+        let id = d.choices.iter().position(|c| c == name).expect("choix");
+        Some(Value::Choice(tarif::rules::ChoiceId(id as u32)))
+    };
+    let families: Vec<tarif::eval::Family> = (0..96u32)
+        .map(|k| {
+            let mut family = tarif::eval::Family::new(d);
+            let set = |family: &mut tarif::eval::Family, index: u32, value| {
+                family.set(tarif::rules::InputId(index), value, Provenance::Declared)
+            };
+            let qf = rust_decimal::Decimal::from(k * 29 % 2_600);
+            set(&mut family, 0, Some(Value::Number(qf)));
+            let residence = if k % 5 == 0 {
+                "hors_commune"
+            } else {
+                "commune"
+            };
+            set(&mut family, 3, choice(residence));
+            let rank = rust_decimal::Decimal::from(1 + k % 4);
+            set(&mut family, 4, Some(Value::Number(rank)));
+            set(&mut family, 5, Some(Value::Bool(k % 7 == 0)));
+            family
+        })
+        .collect();
+    let date = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).expect("date");
+    let mut session = Session::new(d);
+    let mut justification = tarif::eval::trace::Justification::default();
+    let first: Vec<_> = families
+        .iter()
+        .map(|f| session.justify_into(f, date, 0, &mut justification))
+        .collect();
+    let info = allocation_counter::measure(|| {
+        for (family, first) in families.iter().zip(&first) {
+            let price = session.justify_into(family, date, 0, &mut justification);
+            assert_eq!(&price, first);
+        }
+    });
+    assert_eq!(info.count_total, 0, "{info:?}");
+}
