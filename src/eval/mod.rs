@@ -182,7 +182,10 @@ impl<'p> Session<'p> {
 
     /// The price, and its justification written into `justification` (its previous
     /// steps cleared): pricing family after family into the same justification
-    /// reuses its memory.
+    /// reuses its memory. For a tariff priced in advance, the session keeps the steps
+    /// of each cell of its table the first time a family is justified there (at most
+    /// one justification per cell) and writes them again, with each family's own
+    /// values, for the next families of that cell.
     pub fn justify_into(
         &mut self,
         family: &Family,
