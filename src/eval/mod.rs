@@ -183,7 +183,7 @@ impl<'p> Session<'p> {
     /// The price, and its justification written into `justification` (its previous
     /// steps cleared): pricing family after family into the same justification
     /// reuses its memory. For a tariff priced in advance, the session keeps the steps
-    /// of each cell of its table the first time a family is justified there (at most
+    /// of each cell of its table the second time a family is justified there (at most
     /// one justification per cell) and writes them again, with each family's own
     /// values, for the next families of that cell.
     pub fn justify_into(
@@ -226,7 +226,8 @@ impl<'p> Session<'p> {
                 }
             }
             replay::Replay::Never => {}
-            replay::Replay::Unseen => {
+            slot @ replay::Replay::Unseen => *slot = replay::Replay::Seen,
+            replay::Replay::Seen => {
                 let memory = (&mut self.memo[..], &mut self.touched);
                 let (result, recorder) = evaluate(
                     plan,

@@ -8,8 +8,9 @@
 //! amounts. Only what each family gives differs: the inputs' values and where they
 //! come from, the number that found the row, the definitions computed from them.
 //!
-//! The first family justified in a cell is justified by the full evaluation, whose
-//! steps are kept with what depends on the family marked. The next ones copy those
+//! The first families justified in a cell are justified by the full evaluation; the
+//! steps of the second are kept with what depends on the family marked (not those of
+//! the first: a session that justifies one family pays nothing for it). The next ones copy those
 //! steps and write the marked parts from their own values: each input as the
 //! evaluator shows it, the key of the row, each definition computed again by the
 //! evaluator (without a trace). A cell whose steps hold anything else (another
@@ -38,6 +39,9 @@ pub(super) enum Replay {
     /// No family justified there yet.
     #[default]
     Unseen,
+    /// One family justified there: the steps are recorded at the second, so that a
+    /// session that justifies one family (a request of the service) pays nothing.
+    Seen,
     /// Justified by the full evaluation only.
     Never,
     Recorded(Box<Recorded>),

@@ -353,6 +353,12 @@ mod tests {
         family.set(InputId(3), commune, Provenance::Declared);
         let (price, first) = session.justify(&family, date, 0);
         let cell = direct_cell_of(&session, &family);
+        // Recorded at the second justification in the cell.
+        assert!(matches!(session.replays.slot(0, 72, cell), Replay::Seen));
+        assert_eq!(
+            session.justify(&family, date, 0),
+            (price.clone(), first.clone())
+        );
         assert!(matches!(
             session.replays.slot(0, 72, cell),
             Replay::Recorded(_)
