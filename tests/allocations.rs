@@ -69,7 +69,8 @@ fn pricing_and_justifying_again_do_not_allocate() {
         let mut justification = tarif::eval::trace::Justification::default();
         // The second justification of a cell records its steps (see eval/replay.rs).
         let first = session.justify_into(&family, date, 0, &mut justification);
-        session.justify_into(&family, date, 0, &mut justification);
+        let second = session.justify_into(&family, date, 0, &mut justification);
+        assert_eq!(second, first);
         let info = allocation_counter::measure(|| {
             for _ in 0..100 {
                 let price = session.justify_into(&family, date, 0, &mut justification);
@@ -119,8 +120,9 @@ fn justifying_many_families_again_does_not_allocate() {
         .iter()
         .map(|f| session.justify_into(f, date, 0, &mut justification))
         .collect();
-    for family in &families {
-        session.justify_into(family, date, 0, &mut justification);
+    for (family, first) in families.iter().zip(&first) {
+        let second = session.justify_into(family, date, 0, &mut justification);
+        assert_eq!(&second, first);
     }
     let info = allocation_counter::measure(|| {
         for (family, first) in families.iter().zip(&first) {

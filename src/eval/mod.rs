@@ -114,7 +114,7 @@ pub struct Session<'p> {
     /// The inputs, then the tables, already shown in a justification.
     shown: Vec<bool>,
     /// The justifications of the cells of tariffs priced in advance, recorded the
-    /// first time a family is justified there (see `replay.rs`).
+    /// second time a family is justified there (see `replay.rs`).
     replays: replay::Replays,
     /// The definitions that depend on the date only, as computed for the last family
     /// priced (see `dated.rs`).
