@@ -4,27 +4,41 @@
 //! quotient_caf sinon …`, conditions such as `résidence = hors_commune`, `rang ≥ 3`,
 //! `pai`) needs no evaluator: its row is found from the input's number, each condition
 //! from one input, and the price read in the table [`super::tabulate`] computed with
-//! the evaluator itself. Anything else (an unknown value, a wrongly typed one, a key
-//! with more decimals than the grid's bounds, no row) is left to the full evaluation,
-//! which gives the same price or the error.
+//! the evaluator itself. A family without the key's input whose `sinon …` formula is
+//! unknown too (every input it reads is: no quotient, no tax data) takes the row
+//! `inconnu`. Anything else (an unknown value, a wrongly typed one, a key with more
+//! decimals than the grid's bounds, no row) is left to the full evaluation, which gives
+//! the same price or the error.
 
 use rust_decimal::Decimal;
 
 use super::Family;
 use super::expr::holds;
 use super::number;
-use super::plan::{Key, Num, Plan, Scalar, UNKNOWN, code};
+use super::plan::{DefinitionBody, Key, Num, Plan, Scalar, UNKNOWN, code};
 use super::rows::Finder;
 use crate::rules::{CompareOp, TableId, Value};
 
 /// How the row of the grid and each condition are read from the family.
 #[derive(Debug, Clone)]
 pub(super) struct Direct {
-    /// The input whose number finds the row, with its default, and the grid's table;
-    /// `None` when the base is one constant.
-    key: Option<(Read, Finder, TableId)>,
+    /// How the row is found; `None` when the base is one constant.
+    key: Option<KeyRead>,
     /// By condition, in the order of the bits of the table's index.
     tests: Vec<Test>,
+}
+
+/// The input whose number finds the row of a grid, with its default, the grid's rows
+/// and table.
+#[derive(Debug, Clone)]
+struct KeyRead {
+    read: Read,
+    rows: Finder,
+    table: TableId,
+    /// For `si x est connu alors x sinon formule`: the inputs of the formula, when it
+    /// is unknown as soon as they all are (and cannot fail then); the row is then
+    /// `inconnu`.
+    otherwise: Option<Vec<Read>>,
 }
 
 /// An input read with its default (the value given, else the default).
@@ -106,9 +120,25 @@ impl Direct {
         };
         let key = match key {
             None => None,
-            Some((Key::Num(Num::Input(i)), rows, table)) => Some((read(*i)?, rows.clone(), table)),
+            Some((Key::Num(Num::Input(i)), rows, table)) => Some(KeyRead {
+                read: read(*i)?,
+                rows: rows.clone(),
+                table,
+                otherwise: None,
+            }),
             Some((Key::Num(Num::Fallback(sides)), rows, table)) => match &sides[0] {
-                Num::Input(i) => Some((read(*i)?, rows.clone(), table)),
+                Num::Input(i) => {
+                    let mut inputs = Vec::new();
+                    let unknown = unknown_with(plan, &sides[1], &mut inputs, 0) == Some(true);
+                    Some(KeyRead {
+                        read: read(*i)?,
+                        rows: rows.clone(),
+                        table,
+                        otherwise: unknown
+                            .then(|| inputs.into_iter().map(read).collect::<Option<Vec<_>>>())
+                            .flatten(),
+                    })
+                }
                 _ => return None,
             },
             Some(_) => return None,
@@ -143,10 +173,17 @@ impl Direct {
     pub(super) fn index(&self, family: &Family) -> Option<(usize, Option<Decimal>)> {
         let (base, key) = match &self.key {
             None => (0, None),
-            Some((read, rows, _)) => {
-                let key = read.number(family)?;
-                (rows.number(key)?, Some(key))
-            }
+            Some(k) => match k.read.number(family) {
+                Some(key) => (k.rows.number(key)?, Some(key)),
+                // Not given: `inconnu` when the formula of `sinon` is unknown too.
+                None => {
+                    let otherwise = k.otherwise.as_ref()?;
+                    if otherwise.iter().any(|read| read.number(family).is_some()) {
+                        return None;
+                    }
+                    (k.rows.unknown?, None)
+                }
+            },
         };
         let mut index = base << self.tests.len();
         for (i, test) in self.tests.iter().enumerate() {
@@ -157,11 +194,48 @@ impl Direct {
 
     /// The input whose number finds the row.
     pub(super) fn key_input(&self) -> Option<u32> {
-        self.key.as_ref().map(|(read, _, _)| read.input)
+        self.key.as_ref().map(|k| k.read.input)
     }
 
     /// The table of the grid whose row the key finds.
     pub(super) fn table(&self) -> Option<TableId> {
-        self.key.as_ref().map(|(_, _, table)| *table)
+        self.key.as_ref().map(|k| k.table)
+    }
+}
+
+/// Whether `e` is unknown when every input it reads is (`Some(true)`), pushing those
+/// inputs on `inputs`; `None` when that cannot be told, or when `e` could fail then
+/// (an operation on constants alone): only inputs, constants, numeric definitions,
+/// `-`, `+ - × /`, `arrondi`, `min`, `max`, `borné`, which the evaluator makes unknown
+/// as soon as one operand is.
+fn unknown_with(plan: &Plan<'_>, e: &Num<'_>, inputs: &mut Vec<u32>, depth: usize) -> Option<bool> {
+    if depth > 16 {
+        return None;
+    }
+    let all = |parts: &[Num<'_>], inputs: &mut Vec<u32>| -> Option<Vec<bool>> {
+        parts
+            .iter()
+            .map(|part| unknown_with(plan, part, inputs, depth + 1))
+            .collect()
+    };
+    match e {
+        Num::Const(_) => Some(false),
+        Num::Input(i) => {
+            inputs.push(*i);
+            Some(true)
+        }
+        Num::Definition(d) => match &plan.definitions.get(*d as usize)?.body {
+            DefinitionBody::Num(body) => unknown_with(plan, body, inputs, depth + 1),
+            _ => None,
+        },
+        Num::Negate(x) => unknown_with(plan, x, inputs, depth + 1),
+        // Rounding or computing with known values only could fail (an overflow).
+        Num::Round(x, _, _) => unknown_with(plan, x, inputs, depth + 1).filter(|u| *u),
+        Num::Arith(_, operands, _) => all(&operands[..], inputs)?.contains(&true).then_some(true),
+        // The fraction first; its other form only when the fraction overflows.
+        Num::Exact(forms) => unknown_with(plan, &forms[0], inputs, depth + 1).filter(|u| *u),
+        Num::Min(args) | Num::Max(args) => all(args, inputs)?.contains(&true).then_some(true),
+        Num::Clamp(parts) => all(&parts[..], inputs)?.contains(&true).then_some(true),
+        Num::Tariff(_) | Num::If(..) | Num::Fallback(_) | Num::Mistyped(_) => None,
     }
 }

@@ -375,6 +375,38 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_family_without_quotient_nor_tax_data_is_read_directly() {
+        use super::super::trace::Provenance;
+        use crate::rules::{ChoiceId, InputId, Value};
+        let document = document(include_str!(
+            "../../deliberations/exempleville-cantine.delib"
+        ));
+        let d = &document.deliberation;
+        let plan = Plan::new(d);
+        let table = plan.tariffs[0].table.as_ref().expect("tabulated");
+        let commune = d
+            .choices
+            .iter()
+            .position(|c| c == "commune")
+            .expect("choix");
+        let mut family = Family::new(d);
+        let commune = Some(Value::Choice(ChoiceId(commune as u32)));
+        family.set(InputId(3), commune, Provenance::Declared);
+        // No quotient_caf, no rfr, no parts: the row `inconnu`, 5,40 €.
+        assert_eq!(table.direct(&family), Some(Decimal::new(540, 2)));
+        // With the tax data, the formula of `sinon` is computed: the evaluator's.
+        let rfr = Some(Value::Number(Decimal::from(36_000)));
+        family.set(InputId(1), rfr, Provenance::Declared);
+        assert_eq!(table.direct(&family), None);
+        let mut session = super::super::Session::on(&plan);
+        let date = d.meta.applicable_from;
+        assert_eq!(
+            session.price(&family, date, 0),
+            session.justify(&family, date, 0).0
+        );
+    }
+
     fn direct_cell_of(session: &super::super::Session<'_>, family: &Family) -> usize {
         let table = session.plan.tariffs[0].table.as_ref().expect("tabulated");
         table.cell(family).expect("read directly").index
