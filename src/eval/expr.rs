@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::error::{EvalError, EvalErrorKind};
 use super::plan::{DefinitionBody, Key, Num, Plan, Scalar, Site, TablePlan, UNKNOWN};
-use super::trace::{self, Provenance, Shown, Step, Tracer};
+use super::trace::{self, Shown, Step, Tracer};
 use super::{Family, number};
 use crate::rules::{
     ArithOp, CompareOp, DefinitionId, Deliberation, Expr, ExprKind, Value, ValueType,
@@ -154,7 +154,8 @@ impl<'r, 'd, T: Tracer> Evaluator<'r, 'd, T> {
             return;
         }
         self.shown[index] = true;
-        let Some((shown, provenance, proof)) = input_shown(self.d, self.family, index) else {
+        let Some((shown, provenance, proof)) = trace::input_shown(self.d, self.family, index)
+        else {
             return;
         };
         self.tracer.input(
@@ -725,37 +726,6 @@ pub(super) fn holds(op: CompareOp, ordering: std::cmp::Ordering) -> bool {
 }
 
 /// A code of the scalar path shown with its type.
-/// What the justification shows of input number `index` of `family`: its value (the
-/// default when none is given), where it comes from and the certified document.
-#[inline(always)]
-pub(super) fn input_shown(
-    d: &Deliberation,
-    family: &Family,
-    index: usize,
-) -> Option<(Shown, Provenance, Option<Box<trace::Proof>>)> {
-    let input = d.inputs.get(index)?;
-    // Matched where it lies (a `Value` copied whole through the stack stalls).
-    let (value, provenance) = match (family.given.get(index), &input.default) {
-        (Some(Some((v, p))), _) => (Some(v), *p),
-        (_, Some(default)) => (Some(default), Provenance::Default),
-        (_, None) => {
-            let unavailable = family.unavailable.get(index).copied().flatten();
-            (
-                None,
-                unavailable.map_or(Provenance::Missing, Provenance::Unavailable),
-            )
-        }
-    };
-    let proof = match provenance {
-        Provenance::Certified(p) | Provenance::Unavailable(p) => {
-            family.proofs.get(p.0 as usize).cloned().map(Box::new)
-        }
-        _ => None,
-    };
-    let shown = value.map_or(Shown::Unknown, |v| trace::shown_value(v, &input.ty));
-    Some((shown, provenance, proof))
-}
-
 fn shown_code(code: i64, ty: &ValueType) -> Shown {
     if code == UNKNOWN {
         return Shown::Unknown;

@@ -311,11 +311,7 @@ fn evaluate<T: trace::Tracer>(
 /// (see `direct.rs`); `None` when the evaluator must tell, errors included.
 #[inline(always)]
 fn direct(plan: &Plan<'_>, family: &Family, date: NaiveDate, tariff: usize) -> Option<Decimal> {
-    let table = plan.tariffs.get(tariff)?.table.as_deref()?;
-    if !in_period(plan.deliberation(), date) || broken_limit(plan, family).is_some() {
-        return None;
-    }
-    table.direct(family)
+    direct_table(plan, family, date, tariff)?.direct(family)
 }
 
 /// The table of [`direct`] and the family's cell in it.
@@ -326,11 +322,24 @@ fn direct_cell<'a, 'd>(
     date: NaiveDate,
     tariff: usize,
 ) -> Option<(&'a tabulate::Tabulated<'d>, tabulate::Cell)> {
+    let table = direct_table(plan, family, date, tariff)?;
+    Some((table, table.cell(family)?))
+}
+
+/// The table of prices of tariff number `tariff`, when it has one and the family can
+/// be read in it: the date in the deliberation's period, no limit broken.
+#[inline(always)]
+fn direct_table<'a, 'd>(
+    plan: &'a Plan<'d>,
+    family: &Family,
+    date: NaiveDate,
+    tariff: usize,
+) -> Option<&'a tabulate::Tabulated<'d>> {
     let table = plan.tariffs.get(tariff)?.table.as_deref()?;
     if !in_period(plan.deliberation(), date) || broken_limit(plan, family).is_some() {
         return None;
     }
-    Some((table, table.cell(family)?))
+    Some(table)
 }
 
 /// The first input declared `obligatoire` that has no value, or whose value is out of

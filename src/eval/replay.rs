@@ -20,10 +20,10 @@
 use chrono::NaiveDate;
 
 use super::Family;
-use super::expr::{Evaluator, Memo, input_shown};
+use super::expr::{Evaluator, Memo};
 use super::plan::{Key, Num, Plan};
 use super::tabulate::{Cell, inlined};
-use super::trace::{NoTrace, Shown, Step};
+use super::trace::{NoTrace, Shown, Step, input_shown};
 use crate::rules::{DefinitionId, InputId};
 
 /// The justifications recorded by a session, by tariff and by cell.

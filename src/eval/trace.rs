@@ -383,3 +383,34 @@ pub(crate) fn shown_value(value: &Value, ty: &crate::rules::ValueType) -> Shown 
         (Value::Choice(c), _) => Shown::Choice(*c),
     }
 }
+
+/// What the justification shows of input number `index` of `family`: its value (the
+/// default when none is given), where it comes from and the certified document.
+#[inline(always)]
+pub(super) fn input_shown(
+    d: &crate::rules::Deliberation,
+    family: &super::Family,
+    index: usize,
+) -> Option<(Shown, Provenance, Option<Box<Proof>>)> {
+    let input = d.inputs.get(index)?;
+    // Matched where it lies (a `Value` copied whole through the stack stalls).
+    let (value, provenance) = match (family.given.get(index), &input.default) {
+        (Some(Some((v, p))), _) => (Some(v), *p),
+        (_, Some(default)) => (Some(default), Provenance::Default),
+        (_, None) => {
+            let unavailable = family.unavailable.get(index).copied().flatten();
+            (
+                None,
+                unavailable.map_or(Provenance::Missing, Provenance::Unavailable),
+            )
+        }
+    };
+    let proof = match provenance {
+        Provenance::Certified(p) | Provenance::Unavailable(p) => {
+            family.proofs.get(p.0 as usize).cloned().map(Box::new)
+        }
+        _ => None,
+    };
+    let shown = value.map_or(Shown::Unknown, |v| shown_value(v, &input.ty));
+    Some((shown, provenance, proof))
+}
