@@ -221,13 +221,9 @@ impl Recorded {
                         key_value: shown,
                     },
                 ) => {
-                    let Some(key) = cell.key else {
-                        return false;
-                    };
                     (*table, *row, *column, *key_value) = (*t, *r, *c, *shown);
-                    match key_value {
-                        Shown::Amount(n) | Shown::Rate(n) | Shown::Number(n) => *n = key,
-                        _ => return false,
+                    if !with_key(key_value, cell) {
+                        return false;
                     }
                 }
                 (
@@ -238,13 +234,9 @@ impl Recorded {
                         value: shown,
                     },
                 ) => {
-                    let Some(key) = cell.key else {
-                        return false;
-                    };
                     (*definition, *value) = (*recorded, *shown);
-                    match value {
-                        Shown::Amount(n) | Shown::Rate(n) | Shown::Number(n) => *n = key,
-                        _ => return false,
+                    if !with_key(value, cell) {
+                        return false;
                     }
                 }
                 (Mark::Definition(index, as_code), Step::Definition { definition, value }, _) => {
@@ -269,5 +261,18 @@ impl Recorded {
             }
         }
         true
+    }
+}
+
+/// Writes the number that found the cell's row into `shown` (an amount, a rate or a
+/// number, as recorded); `false` when the cell has no such number or `shown` is no
+/// number.
+fn with_key(shown: &mut Shown, cell: &Cell) -> bool {
+    match (shown, cell.key) {
+        (Shown::Amount(n) | Shown::Rate(n) | Shown::Number(n), Some(key)) => {
+            *n = key;
+            true
+        }
+        _ => false,
     }
 }
