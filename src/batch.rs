@@ -282,7 +282,7 @@ pub fn row(
             justification: true
         }
     );
-    if read.errors.is_empty() && !read.family.children.is_empty() {
+    if read.errors.is_empty() && !read.family.children().is_empty() {
         return children_row(document, session, output, tariffs, line, &read, date);
     }
     let priced: Vec<Priced> = read.price_in(session, date, tariffs, justify);
@@ -346,7 +346,7 @@ pub fn csv_row(
     let mut read = read_line(d, input, text, false).ok()?;
     let date = read.family.date.unwrap_or(default_date);
     read.at_date(d, date);
-    if !read.errors.is_empty() || !read.family.children.is_empty() {
+    if !read.errors.is_empty() || !read.family.children().is_empty() {
         return None;
     }
     scratch.prices.clear();
@@ -480,7 +480,7 @@ fn children_row(
                 .map(|child| {
                     let id = read
                         .family
-                        .children
+                        .children()
                         .get(child.child)
                         .and_then(|c| c.id.clone())
                         .unwrap_or_else(|| (child.child + 1).to_string());

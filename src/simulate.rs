@@ -383,7 +383,7 @@ impl Simulator<'_> {
             old.filter(|o| o.errors.is_empty())
         });
         let id = read.family.id.as_deref();
-        if !read.family.children.is_empty() {
+        if !read.family.children().is_empty() {
             self.children(
                 worker,
                 simulation,
@@ -463,7 +463,7 @@ impl Simulator<'_> {
         for child in &children {
             let id = read
                 .family
-                .children
+                .children()
                 .get(child.child)
                 .and_then(|c| c.id.as_deref())
                 .or(read.family.id.as_deref());

@@ -22,7 +22,7 @@ fn results(document: &Document, family: &serde_json::Value) -> (String, String) 
     let mut read = read_family_json(d, family);
     let date = eval::service_date(&read.family, None, d.meta.applicable_from);
     read.at_date(d, date);
-    let (text, json) = if read.family.children.is_empty() {
+    let (text, json) = if read.family.children().is_empty() {
         let priced = read.price(d, date, &[], true);
         (
             result::to_text(document, &read, date, &priced),

@@ -30,7 +30,7 @@ pub fn run(args: &EvalArgs) -> u8 {
     let today = chrono::Local::now().date_naive();
     let date = tarif::eval::service_date(&read.family, given_date, today);
     read.at_date(d, date);
-    let with_children = !read.family.children.is_empty();
+    let with_children = !read.family.children().is_empty();
     let plan = tarif::eval::Plan::new(d);
     let (priced, children) =
         read.prices_in(&mut tarif::eval::Session::on(&plan), date, &tariffs, true);

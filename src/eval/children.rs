@@ -33,7 +33,7 @@ pub struct ChildPriced {
 /// The family as seen for one child: the family's values and the child's.
 fn child_family(family: &Family, child: &Child) -> Family {
     let mut one = family.clone();
-    one.children = Vec::new();
+    one.set_children(Vec::new());
     for &(input, value, provenance) in &child.given {
         one.set(input, Some(value), provenance);
     }
@@ -168,7 +168,7 @@ pub fn price_children_with(
 ) -> Vec<ChildPriced> {
     let d = session.plan.deliberation();
     let families: Vec<Family> = family
-        .children
+        .children()
         .iter()
         .map(|c| child_family(family, c))
         .collect();
@@ -180,7 +180,7 @@ pub fn price_children_with(
     };
     let ranked = ranks(session, &families, date).map_err(|mut e| {
         if let EvalErrorKind::RankUnknown { child, id, .. } = &mut e.kind {
-            *id = family.children.get(*child - 1).and_then(|c| c.id.clone());
+            *id = family.children().get(*child - 1).and_then(|c| c.id.clone());
         }
         e
     });

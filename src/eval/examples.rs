@@ -154,18 +154,20 @@ fn children_checks(
     mut family: Family,
     date: chrono::NaiveDate,
 ) -> Vec<Check> {
-    family.children = example
-        .children
-        .iter()
-        .map(|c| super::Child {
-            id: Some(c.name.clone()),
-            given: c
-                .inputs
-                .iter()
-                .filter_map(|(input, value)| value.map(|v| (*input, v, Provenance::Declared)))
-                .collect(),
-        })
-        .collect();
+    family.set_children(
+        example
+            .children
+            .iter()
+            .map(|c| super::Child {
+                id: Some(c.name.clone()),
+                given: c
+                    .inputs
+                    .iter()
+                    .filter_map(|(input, value)| value.map(|v| (*input, v, Provenance::Declared)))
+                    .collect(),
+            })
+            .collect(),
+    );
     let priced = super::price_children(d, &family, date, &[], true);
     let expectations = |expected: &[(usize, Decimal, usize)],
                         errors: &[(Option<usize>, Option<String>, usize)]| {

@@ -29,7 +29,12 @@ use rust_decimal::Decimal;
 use crate::rules::{Deliberation, InputId, Value};
 
 /// The values a family gives, by input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// A family is small (64 bytes, and its values): a batch or a portal holding a million
+/// families reads them at the speed of memory. What few families have (certified
+/// documents and their failures, dates of birth, children) lies apart, behind
+/// [`Family::proofs`], [`Family::children`] and the methods that give them.
+#[derive(Debug, Clone)]
 pub struct Family {
     /// Echoed back in results.
     pub id: Option<String>,
@@ -37,19 +42,40 @@ pub struct Family {
     pub date: Option<NaiveDate>,
     /// By [`InputId`]: the value given, if any, and where it came from.
     pub given: Vec<Option<(Value, Provenance)>>,
+    /// Allocated at the first document, date of birth or child.
+    more: Option<Box<More>>,
+}
+
+/// What few families have.
+#[derive(Debug, Clone, Default)]
+struct More {
     /// By [`InputId`]: the certified document that should have given the value and
     /// could not (an API error), if any. Empty until one could not (an input beyond
-    /// its end has none): most families never need it, and a batch or a portal
-    /// holding a million families does not pay for it.
-    pub unavailable: Vec<Option<trace::ProofId>>,
+    /// its end has none).
+    unavailable: Vec<Option<trace::ProofId>>,
     /// The certified documents the values come from.
-    pub proofs: Vec<trace::Proof>,
+    proofs: Vec<trace::Proof>,
     /// Certified dates of birth (year, month, day; 0 when not known) waiting for the
     /// date of the service to give a count of minor children to an input.
-    pub births: Vec<Births>,
+    births: Vec<Births>,
     /// `enfants`: each child's own inputs. Empty for a family priced as one child.
-    pub children: Vec<Child>,
+    children: Vec<Child>,
 }
+
+/// Two families are equal when they give the same things, however they are held.
+impl PartialEq for Family {
+    fn eq(&self, other: &Family) -> bool {
+        self.id == other.id
+            && self.date == other.date
+            && self.given == other.given
+            && self.unavailable() == other.unavailable()
+            && self.proofs() == other.proofs()
+            && self.births() == other.births()
+            && self.children() == other.children()
+    }
+}
+
+impl Eq for Family {}
 
 /// The certified dates of birth (year, month, day; 0 when not known) for an input,
 /// from a document.
@@ -62,10 +88,7 @@ impl Family {
             id: None,
             date: None,
             given: vec![None; deliberation.inputs.len()],
-            unavailable: Vec::new(),
-            proofs: Vec::new(),
-            births: Vec::new(),
-            children: Vec::new(),
+            more: None,
         }
     }
 
@@ -75,10 +98,7 @@ impl Family {
             id: None,
             date: None,
             given: Vec::new(),
-            unavailable: Vec::new(),
-            proofs: Vec::new(),
-            births: Vec::new(),
-            children: Vec::new(),
+            more: None,
         }
     }
 
@@ -93,13 +113,71 @@ impl Family {
     /// input and could not.
     pub fn set_unavailable(&mut self, input: InputId, proof: trace::ProofId) {
         let index = input.0 as usize;
-        if index >= self.given.len() {
+        let inputs = self.given.len();
+        if index >= inputs {
             return;
         }
-        if self.unavailable.len() <= index {
-            self.unavailable.resize(self.given.len(), None);
+        let unavailable = &mut self.more().unavailable;
+        if unavailable.len() <= index {
+            unavailable.resize(inputs, None);
         }
-        self.unavailable[index] = Some(proof);
+        unavailable[index] = Some(proof);
+    }
+
+    /// The certified document that should have given the value of an input and could
+    /// not, if any.
+    pub fn unavailable(&self) -> &[Option<trace::ProofId>] {
+        self.more.as_ref().map_or(&[], |m| &m.unavailable)
+    }
+
+    /// The certified documents the values come from, by [`trace::ProofId`].
+    pub fn proofs(&self) -> &[trace::Proof] {
+        self.more.as_ref().map_or(&[], |m| &m.proofs)
+    }
+
+    /// Adds a certified document; its [`trace::ProofId`] is its rank.
+    pub fn push_proof(&mut self, proof: trace::Proof) {
+        self.more().proofs.push(proof);
+    }
+
+    /// Certified dates of birth waiting for the date of the service.
+    pub fn births(&self) -> &[Births] {
+        self.more.as_ref().map_or(&[], |m| &m.births)
+    }
+
+    /// Adds certified dates of birth for an input.
+    pub fn push_births(&mut self, births: Births) {
+        self.more().births.push(births);
+    }
+
+    /// Takes the dates of birth away, once counted.
+    pub(crate) fn take_births(&mut self) -> Vec<Births> {
+        self.more
+            .as_mut()
+            .map(|m| std::mem::take(&mut m.births))
+            .unwrap_or_default()
+    }
+
+    /// `enfants`: each child's own inputs. Empty for a family priced as one child.
+    pub fn children(&self) -> &[Child] {
+        self.more.as_ref().map_or(&[], |m| &m.children)
+    }
+
+    /// Adds a child.
+    pub fn push_child(&mut self, child: Child) {
+        self.more().children.push(child);
+    }
+
+    /// Replaces the children.
+    pub fn set_children(&mut self, children: Vec<Child>) {
+        if children.is_empty() && self.more.is_none() {
+            return;
+        }
+        self.more().children = children;
+    }
+
+    fn more(&mut self) -> &mut More {
+        self.more.get_or_insert_with(Box::default)
     }
 }
 
@@ -471,4 +549,34 @@ fn check_period(deliberation: &Deliberation, date: NaiveDate) -> Result<(), Eval
 fn in_period(deliberation: &Deliberation, date: NaiveDate) -> bool {
     let meta = &deliberation.meta;
     date >= meta.applicable_from && meta.applicable_to.is_none_or(|to| date <= to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A million families are read at the speed of memory: the family itself holds one
+    /// cache line, what few families have lies apart.
+    #[test]
+    fn a_family_holds_in_one_cache_line() {
+        assert!(std::mem::size_of::<Family>() <= 64);
+    }
+
+    #[test]
+    fn families_that_give_the_same_things_are_equal() {
+        let d = crate::document::Document::from_source(
+            "délibération « D »\n  applicable du 01/09/2025\nentrées\n  qf : montant entier\n\
+             article 1 « Prix »\n  tarif repas (par repas)\n  repas = 1,00 €\n",
+        )
+        .expect("valide");
+        let plain = Family::new(&d.deliberation);
+        let mut emptied = plain.clone();
+        emptied.set_children(vec![Child {
+            id: None,
+            given: Vec::new(),
+        }]);
+        assert_ne!(plain, emptied);
+        emptied.set_children(Vec::new());
+        assert_eq!(plain, emptied);
+    }
 }

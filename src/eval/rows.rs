@@ -90,7 +90,20 @@ pub(super) struct Units {
     highs: Vec<i64>,
     /// The row of each range.
     rows: Vec<usize>,
+    /// When the bounds span at most [`DENSE_SPAN`] units: the row of each unit from
+    /// `first - 1` (every unit below) to the last bound + 1 (every unit above), or
+    /// [`NO_ROW`]; else empty.
+    dense: Vec<u16>,
+    /// The first unit that is a bound.
+    first: i64,
 }
+
+/// The widest span of bounds read through a table of its units: 64 KB, QF grids in
+/// euros (a few thousand units) held in the first cache.
+const DENSE_SPAN: i64 = 1 << 15;
+
+/// A unit of [`Units::dense`] that no range takes.
+const NO_ROW: u16 = u16::MAX;
 
 /// Bounds stay well inside `i64`, so that they never meet the `i64::MIN` and
 /// `i64::MAX` that stand for an open end (and for a key beyond `i64`).
@@ -125,12 +138,34 @@ impl Units {
             });
         }
         let rows = intervals.iter().map(|(_, row)| *row).collect();
-        Some(Units {
+        let mut units = Units {
             scale,
             lows,
             highs,
             rows,
-        })
+            dense: Vec::new(),
+            first: 0,
+        };
+        units.densify();
+        Some(units)
+    }
+
+    /// Fills [`Units::dense`] when the bounds are close enough: below the first bound
+    /// and above the last, every unit takes the same range.
+    fn densify(&mut self) {
+        let finite = |b: &&i64| **b != i64::MIN && **b != i64::MAX;
+        let bounds = || self.lows.iter().chain(&self.highs).filter(finite);
+        let (Some(&first), Some(&last)) = (bounds().min(), bounds().max()) else {
+            return;
+        };
+        if last - first >= DENSE_SPAN || self.rows.iter().any(|&r| r >= usize::from(NO_ROW)) {
+            return;
+        }
+        // Bounds stay within ±2^62: `first - 1` and `last + 1` are `i64`.
+        self.dense = (first - 1..=last + 1)
+            .map(|unit| self.counted(unit).map_or(NO_ROW, |row| row as u16))
+            .collect();
+        self.first = first;
     }
 
     /// The range that takes `key`: `Some(None)` for none, `None` when the key has more
@@ -154,6 +189,24 @@ impl Units {
     /// The range that takes a key of `units` whole units.
     #[inline(always)]
     fn range(&self, units: i64) -> Option<usize> {
+        if let Some(last) = self.dense.len().checked_sub(1) {
+            // `first - 1` and below at 0, the last bound + 1 and above at `last`.
+            let at = units
+                .saturating_sub(self.first)
+                .saturating_add(1)
+                .clamp(0, last as i64) as usize;
+            return self
+                .dense
+                .get(at)
+                .filter(|&&row| row != NO_ROW)
+                .map(|&row| usize::from(row));
+        }
+        self.counted(units)
+    }
+
+    /// [`Units::range`] by comparing the key with the bounds.
+    #[inline(always)]
+    fn counted(&self, units: i64) -> Option<usize> {
         // The ranges started at the key, then its high bound. A usual grid is counted
         // whole (comparisons without a chain of dependent loads, in vector registers);
         // a long one, by a binary search.
@@ -394,6 +447,54 @@ mod tests {
                 prop_assert_eq!(finder.number(key), scanned, "key {}", key);
             }
         }
+    }
+
+    proptest! {
+        /// The table of units gives the range the comparisons give, for every key,
+        /// near the bounds and far beyond them.
+        #[test]
+        fn the_table_of_units_is_the_count_of_ranges(
+            (matches, _, _) in grid(),
+            near in prop::collection::vec(-2_100i64..2_100, 1..40),
+            far in prop::collection::vec(any::<i64>(), 1..10),
+        ) {
+            let finder = finder(matches.iter(), true);
+            let Search::Sorted(_, Some(units)) = &finder.search else {
+                return Err(TestCaseError::fail("not sorted"));
+            };
+            let scale = POWERS_OF_TEN[units.scale as usize];
+            let extremes = [i64::MIN, i64::MIN + 1, i64::MAX, i64::MAX - 1, 0];
+            for key in near.iter().map(|k| k * scale).chain(far).chain(extremes) {
+                prop_assert_eq!(units.range(key), units.counted(key), "key {}", key);
+            }
+        }
+    }
+
+    #[test]
+    fn a_grid_in_euros_is_read_in_a_table_of_its_units() {
+        let row = |low: i64, high: Option<i64>| {
+            RowMatch::Interval(Interval {
+                low: Some(Bound {
+                    value: Decimal::from(low),
+                    inclusive: true,
+                }),
+                high: high.map(|h| Bound {
+                    value: Decimal::from(h),
+                    inclusive: true,
+                }),
+            })
+        };
+        let dense = |matches: &[RowMatch]| match finder(matches.iter(), true).search {
+            Search::Sorted(_, Some(units)) => units.dense.len(),
+            _ => 0,
+        };
+        // 0 to 2 001: one unit below, 2 002 units, one above.
+        assert_eq!(
+            dense(&[row(0, Some(400)), row(401, Some(2_000)), row(2_001, None)]),
+            2_004
+        );
+        // Up to 100 000 €: compared.
+        assert_eq!(dense(&[row(0, Some(400)), row(401, Some(100_000))]), 0);
     }
 
     #[test]

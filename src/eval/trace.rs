@@ -398,7 +398,7 @@ pub(super) fn input_shown(
         (Some(Some((v, p))), _) => (Some(v), *p),
         (_, Some(default)) => (Some(default), Provenance::Default),
         (_, None) => {
-            let unavailable = family.unavailable.get(index).copied().flatten();
+            let unavailable = family.unavailable().get(index).copied().flatten();
             (
                 None,
                 unavailable.map_or(Provenance::Missing, Provenance::Unavailable),
@@ -407,7 +407,7 @@ pub(super) fn input_shown(
     };
     let proof = match provenance {
         Provenance::Certified(p) | Provenance::Unavailable(p) => {
-            family.proofs.get(p.0 as usize).cloned().map(Box::new)
+            family.proofs().get(p.0 as usize).cloned().map(Box::new)
         }
         _ => None,
     };

@@ -198,6 +198,6 @@ pub(super) fn read(
                 read.error(&at(&input.name), FamilyErrorKind::Required);
             }
         }
-        read.family.children.push(one);
+        read.family.push_child(one);
     }
 }

@@ -358,7 +358,7 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
             .and_then(|documents| documents.get("api_particulier_qf"))
             .map(super::proofs::caf_children)
             .and_then(|list| {
-                let proofs = &read.family.proofs;
+                let proofs = read.family.proofs();
                 let id = proofs
                     .iter()
                     .position(|p| p.key == "api_particulier_qf" && p.error.is_none())?;
@@ -427,7 +427,7 @@ fn read_proofs(d: &Deliberation, documents: &Json, read: &mut FamilyRead) {
 fn apply(d: &Deliberation, found: super::proofs::Read, read: &mut FamilyRead) {
     use super::proofs::Certified;
     use crate::eval::trace::ApiFailure;
-    let id = ProofId(u16::try_from(read.family.proofs.len()).unwrap_or(u16::MAX));
+    let id = ProofId(u16::try_from(read.family.proofs().len()).unwrap_or(u16::MAX));
     let key = found.proof.key.clone();
     // Without `regime`, a deliberation that reads the provider is told it is unknown.
     if matches!(found.proof.api, crate::eval::trace::Api::QuotientV1)
@@ -470,7 +470,7 @@ fn apply(d: &Deliberation, found: super::proofs::Read, read: &mut FamilyRead) {
             );
         }
     }
-    read.family.proofs.push(found.proof);
+    read.family.push_proof(found.proof);
     for (source, value) in found.values {
         for (index, input) in d.inputs.iter().enumerate() {
             if input.certified != Some(source) {
@@ -508,7 +508,7 @@ fn apply(d: &Deliberation, found: super::proofs::Read, read: &mut FamilyRead) {
                 // Counted once the date of the service is known (`at_date`); a value
                 // the family declares is kept meanwhile, and replaced then.
                 (Some(Certified::Births(dates)), _) => {
-                    read.family.births.push((input_id, id, dates));
+                    read.family.push_births((input_id, id, dates));
                     continue;
                 }
                 (Some(Certified::Address(address)), _) => match input.places {
@@ -593,7 +593,7 @@ pub fn dated_warnings(family: &Family, date: NaiveDate) -> Vec<FamilyWarning> {
     use crate::eval::trace::Api;
     use chrono::Datelike;
     let mut warnings = Vec::new();
-    for proof in &family.proofs {
+    for proof in family.proofs() {
         let field = format!("justificatifs.{}", proof.key);
         match (proof.api, proof.period) {
             (Api::QuotientV1 | Api::QuotientV2 | Api::QuotientV3, Some((year, month)))
@@ -632,7 +632,7 @@ impl FamilyRead {
     /// documents too old for it. Called once the date is known (`--date`, the family's,
     /// today), before pricing.
     pub fn at_date(&mut self, d: &Deliberation, date: NaiveDate) {
-        for (input, proof, births) in std::mem::take(&mut self.family.births) {
+        for (input, proof, births) in self.family.take_births() {
             let (minors, unsure) = minor_children(&births, date);
             if unsure > 0
                 && let Some(i) = d.inputs.get(input.0 as usize)
@@ -667,7 +667,7 @@ impl FamilyRead {
     pub(super) fn declared_limits(&mut self, d: &Deliberation) {
         for (index, input) in d.inputs.iter().enumerate() {
             // Each child's, checked child by child.
-            if input.scope == crate::rules::Scope::Child && !self.family.children.is_empty() {
+            if input.scope == crate::rules::Scope::Child && !self.family.children().is_empty() {
                 continue;
             }
             if !(input.required || input.low.is_some() || input.high.is_some()) {

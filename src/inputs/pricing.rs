@@ -44,7 +44,7 @@ impl FamilyRead {
         tariffs: &[usize],
         justify: bool,
     ) -> Vec<crate::eval::ChildPriced> {
-        if !self.errors.is_empty() || self.family.children.is_empty() {
+        if !self.errors.is_empty() || self.family.children().is_empty() {
             return Vec::new();
         }
         let plan = crate::eval::Plan::new(d);
@@ -60,7 +60,7 @@ impl FamilyRead {
         tariffs: &[usize],
         justify: bool,
     ) -> Vec<crate::eval::ChildPriced> {
-        if !self.errors.is_empty() || self.family.children.is_empty() {
+        if !self.errors.is_empty() || self.family.children().is_empty() {
             return Vec::new();
         }
         crate::eval::price_children_with(session, &self.family, date, tariffs, justify)
@@ -75,7 +75,7 @@ impl FamilyRead {
         tariffs: &[usize],
         justify: bool,
     ) -> (Vec<crate::eval::Priced>, Vec<crate::eval::ChildPriced>) {
-        if self.family.children.is_empty() {
+        if self.family.children().is_empty() {
             (self.price_in(session, date, tariffs, justify), Vec::new())
         } else {
             let children = self.price_children_in(session, date, tariffs, justify);

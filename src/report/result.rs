@@ -54,7 +54,7 @@ pub fn children_to_json(
         let mut object = Map::new();
         let id = family
             .family
-            .children
+            .children()
             .get(child.child)
             .and_then(|c| c.id.clone());
         object.insert("id".to_string(), json!(id));
@@ -236,7 +236,7 @@ pub fn children_to_text(
     for child in children {
         let id = family
             .family
-            .children
+            .children()
             .get(child.child)
             .and_then(|c| c.id.clone())
             .unwrap_or_else(|| format!("n° {}", child.child + 1));

@@ -336,7 +336,7 @@ fn results(document: &Document, outcome: &Outcome) -> Markup {
                     } @else {
                         (totals(d, children))
                         @for child in children {
-                            @let name = read.family.children.get(child.child)
+                            @let name = read.family.children().get(child.child)
                                 .and_then(|c| c.id.clone())
                                 .unwrap_or_else(|| format!("enfant {}", child.child + 1));
                             h3 { "Pour " (name)

@@ -374,7 +374,7 @@ fn priced_json(
 ) -> (StatusCode, Json) {
     let mut session = crate::eval::Session::on(document.plan());
     let (priced, children) = read.prices_in(&mut session, date, &[], justify);
-    let value = match read.family.children.is_empty() {
+    let value = match read.family.children().is_empty() {
         true => crate::report::result::to_json(document, read, date, &priced),
         false => crate::report::result::children_to_json(document, read, date, &children),
     };
