@@ -215,6 +215,58 @@ proptest! {
         let _ = tarif::report::result::to_text(document, &read, day, &priced);
     }
 
+    /// A family's JSON text is read in place (keys borrowed, the object never built)
+    /// as its parsed object is: duplicates, escaped keys, spellings, texts that are no
+    /// object.
+    #[test]
+    fn a_text_is_read_as_its_parsed_object(
+        doc in 0..documents().len(),
+        pairs in prop::collection::vec((any::<prop::sample::Index>(), value(), 0u8..4), 0..10),
+        shape in 0u8..12,
+    ) {
+        let d = &documents()[doc].deliberation;
+        let mut names: Vec<String> = d.inputs.iter().map(|i| i.name.clone()).collect();
+        names.extend(["date", "id", "ID", "inconnue", "justificatifs", "Résidence"].map(String::from));
+        let fields: Vec<String> = pairs
+            .iter()
+            .map(|(name, value, spelling)| {
+                let name = name.get(&names);
+                let key = match spelling {
+                    // Escaped: `r\u00e9sidence`, `\"`, as a portal may write them.
+                    0 => format!("\"{}\"", name.replace('é', "\\u00e9").replace('_', "\\u005f")),
+                    1 => serde_json::to_string(&name.to_uppercase()).unwrap_or_default(),
+                    _ => serde_json::to_string(name).unwrap_or_default(),
+                };
+                format!("{key}:{value}")
+            })
+            .collect();
+        let text = match shape {
+            0 => format!("[{}]", fields.join(",")),
+            1 => "12".to_string(),
+            2 => format!("{{{}", fields.join(",")),
+            3 => format!("\u{feff}{{{}}}", fields.join(",")),
+            _ => format!("{{ {} }}", fields.join(", ")),
+        };
+        let in_place = tarif::inputs::read_family(d, &text);
+        let parsed = match tarif::inputs::parse_family(&text) {
+            Ok((json, duplicates)) => tarif::inputs::read_family_parsed(d, &json, duplicates),
+            Err(_) => match serde_json::from_str::<Json>(text.trim_start_matches('\u{feff}')) {
+                Ok(json) => read_family_json(d, &json),
+                Err(_) => {
+                    let not_json = matches!(
+                        in_place.errors.as_slice(),
+                        [tarif::inputs::FamilyError { kind: tarif::inputs::FamilyErrorKind::NotJson { .. }, .. }]
+                    );
+                    prop_assert!(not_json);
+                    return Ok(());
+                }
+            },
+        };
+        prop_assert_eq!(&in_place.family, &parsed.family, "{}", text);
+        prop_assert_eq!(&in_place.errors, &parsed.errors, "{}", text);
+        prop_assert_eq!(&in_place.warnings, &parsed.warnings, "{}", text);
+    }
+
     /// The price without justification (read from the prices computed in advance when
     /// the tariff allows it) is the price of the full evaluation, error for error.
     #[test]

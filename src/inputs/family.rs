@@ -133,22 +133,48 @@ pub enum FamilyWarningKind {
 
 /// The keys of a JSON object in order, each with its value, duplicates kept (serde_json
 /// keeps only the last of two equal keys, which would hide `"qf": 612, "qf": 5000`).
-struct Entries(Vec<(String, Json)>);
+/// A key without escapes is borrowed from the text.
+struct Entries<'t>(Vec<(Key<'t>, Json)>);
 
-impl<'de> serde::Deserialize<'de> for Entries {
+/// A key of a JSON object.
+struct Key<'t>(std::borrow::Cow<'t, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Entries;
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("une clé")
+            }
+            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(key)))
+            }
+            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(key.to_string())))
+            }
+            fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(key)))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Entries<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Entries<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("un objet JSON")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Entries, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Json>()? {
+            ) -> Result<Entries<'de>, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(entry) = map.next_entry::<Key<'de>, Json>()? {
                     entries.push(entry);
                 }
                 Ok(Entries(entries))
@@ -158,20 +184,34 @@ impl<'de> serde::Deserialize<'de> for Entries {
     }
 }
 
+impl Entries<'_> {
+    /// Whether entry number `i` repeats the key of an earlier one.
+    fn repeated(&self) -> Vec<bool> {
+        let key = |i: usize| self.0[i].0.0.as_ref();
+        let n = self.0.len();
+        // A family has a few keys: compared pair by pair, else hashed.
+        if n <= 16 {
+            return (0..n).map(|i| (0..i).any(|j| key(j) == key(i))).collect();
+        }
+        let mut seen = std::collections::HashSet::with_capacity(n);
+        (0..n).map(|i| !seen.insert(key(i))).collect()
+    }
+}
+
 /// Parses the JSON text of a family: the object, and each key given a second time
 /// (with the first). `None` when the text is not a JSON object.
 pub fn parse_family(text: &str) -> Result<(Json, Vec<String>), serde_json::Error> {
     let text = text.trim_start_matches('\u{feff}');
-    let Entries(entries) = serde_json::from_str(text)?;
+    let entries: Entries<'_> = serde_json::from_str(text)?;
+    let repeated = entries.repeated();
     let mut duplicates = Vec::new();
-    let mut object = serde_json::Map::with_capacity(entries.len());
-    for (key, value) in entries {
-        // One look-up per key: the first value of a key given twice is kept.
-        match object.entry(key) {
-            serde_json::map::Entry::Vacant(vacant) => {
-                vacant.insert(value);
-            }
-            serde_json::map::Entry::Occupied(occupied) => duplicates.push(occupied.key().clone()),
+    let mut object = serde_json::Map::with_capacity(entries.0.len());
+    // The first value of a key given twice is kept.
+    for ((Key(key), value), repeated) in entries.0.into_iter().zip(repeated) {
+        if repeated {
+            duplicates.push(key.into_owned());
+        } else {
+            object.insert(key.into_owned(), value);
         }
     }
     Ok((Json::Object(object), duplicates))
@@ -179,21 +219,36 @@ pub fn parse_family(text: &str) -> Result<(Json, Vec<String>), serde_json::Error
 
 /// Reads the JSON text of a family for `deliberation`.
 pub fn read_family(deliberation: &Deliberation, text: &str) -> FamilyRead {
-    let parsed = parse_family(text).or_else(|e| {
-        // Not an object: read as JSON all the same, for the right error.
-        serde_json::from_str::<Json>(text.trim_start_matches('\u{feff}'))
-            .map(|json| (json, Vec::new()))
-            .map_err(|_| e)
-    });
-    match parsed {
-        Ok((json, duplicates)) => read_family_parsed(deliberation, &json, duplicates),
-        Err(e) => FamilyRead {
+    let text = text.trim_start_matches('\u{feff}');
+    let error = match serde_json::from_str::<Entries<'_>>(text) {
+        // Read in place, without building the object.
+        Ok(entries) => {
+            let repeated = entries.repeated();
+            let firsts = entries
+                .0
+                .iter()
+                .zip(&repeated)
+                .filter(|(_, repeated)| !**repeated)
+                .map(|((Key(key), value), _)| (key.as_ref(), value));
+            let mut read = read_entries(deliberation, firsts);
+            for ((Key(key), _), _) in entries.0.iter().zip(&repeated).filter(|(_, r)| **r) {
+                let first = key.to_string();
+                read.error(key, FamilyErrorKind::DuplicateKey { first });
+            }
+            return read;
+        }
+        Err(e) => e,
+    };
+    // Not an object: read as JSON all the same, for the right error.
+    match serde_json::from_str::<Json>(text) {
+        Ok(json) => read_family_json(deliberation, &json),
+        Err(_) => FamilyRead {
             family: Family::new(deliberation),
             errors: vec![FamilyError {
                 field: String::new(),
                 kind: FamilyErrorKind::NotJson {
-                    line: e.line(),
-                    column: e.column(),
+                    line: error.line(),
+                    column: error.column(),
                 },
             }],
             warnings: Vec::new(),
@@ -242,23 +297,34 @@ pub fn read_family_parsed(
 
 /// Reads a family already parsed as JSON.
 pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead {
+    let Some(object) = json.as_object() else {
+        return FamilyRead {
+            family: Family::new(deliberation),
+            errors: vec![FamilyError {
+                field: String::new(),
+                kind: FamilyErrorKind::NotAnObject,
+            }],
+            warnings: Vec::new(),
+        };
+    };
+    read_entries(deliberation, object.iter().map(|(k, v)| (k.as_str(), v)))
+}
+
+/// Reads the keys and values of a family's object, each key once.
+fn read_entries<'j>(
+    deliberation: &Deliberation,
+    object: impl Iterator<Item = (&'j str, &'j Json)>,
+) -> FamilyRead {
     let mut read = FamilyRead {
         family: Family::new(deliberation),
         errors: Vec::new(),
         warnings: Vec::new(),
     };
-    let Some(object) = json.as_object() else {
-        read.errors.push(FamilyError {
-            field: String::new(),
-            kind: FamilyErrorKind::NotAnObject,
-        });
-        return read;
-    };
     // The key each input was given by, to refuse a second spelling of it.
-    let mut spelled: Vec<(usize, &String)> = Vec::new();
+    let mut spelled: Vec<(usize, &str)> = Vec::new();
     // The first `justificatifs`, and the first `enfants` that is the list of children.
     let mut documents: Option<&Json> = None;
-    let mut children: Option<(&String, &Json)> = None;
+    let mut children: Option<(&str, &Json)> = None;
     for (key, value) in object {
         match special_key(key) {
             Some("id") => {
@@ -313,7 +379,7 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
         let Some(index) = found else {
             let names = deliberation.inputs.iter().map(|i| i.name.as_str());
             read.warnings.push(FamilyWarning {
-                field: key.clone(),
+                field: key.to_string(),
                 kind: FamilyWarningKind::UnknownKey {
                     suggestion: crate::check::closest(key, names),
                 },
@@ -327,7 +393,7 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
             read.error(
                 key,
                 FamilyErrorKind::DuplicateKey {
-                    first: (*first).clone(),
+                    first: (*first).to_string(),
                 },
             );
             continue;
