@@ -24,6 +24,9 @@ pub(super) fn convert(
         (ValueType::Amount | ValueType::Number | ValueType::Rate, Json::Number(n)) => {
             // `arbitrary_precision`: the number as written, never an f64.
             let text = n.as_str();
+            if let Some(n) = whole_number(text) {
+                return Ok(Value::Number(n));
+            }
             if too_precise(text) {
                 return Err(number_error(text, wrong()));
             }
@@ -81,6 +84,11 @@ pub(super) fn convert_text(
     let wrong = || wrong_type(d, ty);
     match ty {
         ValueType::Amount | ValueType::Number | ValueType::Rate => {
+            // The usual quotient, rank or count: a whole number of up to 18 digits is
+            // whole, not negative and without decimals, whatever the input's type.
+            if let Some(n) = whole_number(text) {
+                return Ok(Value::Number(n));
+            }
             if too_precise(text) {
                 return Err(number_error(text, wrong()));
             }
@@ -125,11 +133,10 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 
 /// `"612,50"`, `"1 500"`, `"612.5"`, and for a rate `"30 %"`.
 fn parse_number(text: &str, rate: bool) -> Option<Decimal> {
-    let trimmed = text.trim();
-    // A whole number of up to 18 digits (the usual quotient) is read as an integer.
-    if !trimmed.is_empty() && trimmed.len() <= 18 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
-        return trimmed.parse::<u64>().ok().map(Decimal::from);
+    if let Some(n) = whole_number(text) {
+        return Some(n);
     }
+    let trimmed = text.trim();
     if trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Decimal::from_str(trimmed).ok();
     }
@@ -148,6 +155,16 @@ fn parse_number(text: &str, rate: bool) -> Option<Decimal> {
         (true, false) => None,
         (false, _) => Some(n),
     }
+}
+
+/// A whole number of up to 18 digits (the usual quotient), read as an integer.
+#[inline]
+fn whole_number(text: &str) -> Option<Decimal> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed.len() > 18 || !trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    trimmed.parse::<u64>().ok().map(Decimal::from)
 }
 
 /// The error of a date that [`parse_date`] does not read: impossible when it has the
