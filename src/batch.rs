@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::document::Document;
 use crate::eval::{Priced, Session};
-use crate::inputs::{Columns, FamilyRead, read_fields};
+use crate::inputs::{Columns, FamilyErrorKind, FamilyRead, read_fields};
 use crate::report::{messages, result};
 
 /// How the input lines are written.
@@ -226,11 +226,18 @@ fn read_line(
     }
     match input {
         Input::JsonLines => {
-            let (json, duplicates) = crate::inputs::parse_family(text)
-                .ok()
-                .filter(|(json, _)| json.is_object())
-                .ok_or(LineError::NotJson)?;
-            Ok(crate::inputs::read_family_parsed(d, &json, duplicates))
+            // Read in place; a line that is no JSON object is the line's error.
+            let read = crate::inputs::read_family(d, text);
+            let not_json = read.errors.iter().any(|e| {
+                matches!(
+                    e.kind,
+                    FamilyErrorKind::NotJson { .. } | FamilyErrorKind::NotAnObject
+                )
+            });
+            if not_json {
+                return Err(LineError::NotJson);
+            }
+            Ok(read)
         }
         Input::Csv {
             separator,
