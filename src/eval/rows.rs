@@ -93,17 +93,19 @@ pub(super) struct Units {
     /// When the bounds span at most [`DENSE_SPAN`] units: the row of each unit from
     /// `first - 1` (every unit below) to the last bound + 1 (every unit above), or
     /// [`NO_ROW`]; else empty.
-    dense: Vec<u16>,
+    dense: Vec<u8>,
     /// The first unit that is a bound.
     first: i64,
 }
 
-/// The widest span of bounds read through a table of its units: 64 KB, QF grids in
+/// The widest span of bounds read through a table of its units: 8 KB at most per grid
+/// (a deliberation of a thousand grids stays within a few megabytes), a QF grid in
 /// euros (a few thousand units) held in the first cache.
-const DENSE_SPAN: i64 = 1 << 15;
+const DENSE_SPAN: i64 = 1 << 13;
 
-/// A unit of [`Units::dense`] that no range takes.
-const NO_ROW: u16 = u16::MAX;
+/// A unit of [`Units::dense`] that no range takes (a grid of 255 rows or more is not
+/// read through a table).
+const NO_ROW: u8 = u8::MAX;
 
 /// Bounds stay well inside `i64`, so that they never meet the `i64::MIN` and
 /// `i64::MAX` that stand for an open end (and for a key beyond `i64`).
@@ -163,7 +165,7 @@ impl Units {
         }
         // Bounds stay within ±2^62: `first - 1` and `last + 1` are `i64`.
         self.dense = (first - 1..=last + 1)
-            .map(|unit| self.counted(unit).map_or(NO_ROW, |row| row as u16))
+            .map(|unit| self.counted(unit).map_or(NO_ROW, |row| row as u8))
             .collect();
         self.first = first;
     }
