@@ -185,7 +185,7 @@ impl<'de> serde::Deserialize<'de> for Entries<'de> {
 }
 
 impl Entries<'_> {
-    /// Whether entry number `i` repeats the key of an earlier one.
+    /// By entry, whether it repeats the key of an earlier one.
     fn repeated(&self) -> Vec<bool> {
         let key = |i: usize| self.0[i].0.0.as_ref();
         let n = self.0.len();
