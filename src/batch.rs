@@ -347,7 +347,6 @@ pub fn csv_row(
     scratch: &mut CsvScratch,
     field: &mut dyn FnMut(&str),
 ) -> Option<()> {
-    use std::fmt::Write;
     let d = &document.deliberation;
     // The CSV output shows no warning: none is written.
     let mut read = read_line(d, input, text, false).ok()?;
@@ -363,9 +362,7 @@ pub fn csv_row(
             .push(session.price(&read.family, date, tariff).ok()?);
     }
     let number = &mut scratch.text;
-    number.clear();
-    let _ = write!(number, "{line}");
-    field(number);
+    field(itoa::Buffer::new().format(line));
     field(read.family.id.as_deref().unwrap_or(""));
     if child_columns(d) {
         field("");
@@ -435,11 +432,18 @@ fn write_price(text: &mut String, amount: rust_decimal::Decimal, comma: bool) {
     let separator = if comma { ',' } else { '.' };
     let mut cents = amount;
     cents.rescale(2);
-    if amount.scale() <= 2 && cents.scale() == 2 {
-        let m = cents.mantissa();
-        let sign = if amount.is_sign_negative() { "-" } else { "" };
-        let (whole, part) = (m.unsigned_abs() / 100, m.unsigned_abs() % 100);
-        let _ = write!(text, "{sign}{whole}{separator}{part:02}");
+    if amount.scale() <= 2
+        && cents.scale() == 2
+        && let Ok(m) = u64::try_from(cents.mantissa().unsigned_abs())
+    {
+        if amount.is_sign_negative() {
+            text.push('-');
+        }
+        text.push_str(itoa::Buffer::new().format(m / 100));
+        text.push(separator);
+        let part = (m % 100) as u8;
+        text.push(char::from(b'0' + part / 10));
+        text.push(char::from(b'0' + part % 10));
         return;
     }
     let start = text.len();
