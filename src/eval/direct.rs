@@ -13,11 +13,9 @@
 use rust_decimal::Decimal;
 
 use super::Family;
-use super::expr::holds;
-use super::number;
-use super::plan::{DefinitionBody, Key, Num, Plan, Scalar, UNKNOWN, code};
+use super::plan::{DefinitionBody, Key, Num, Plan, Scalar, UNKNOWN};
 use super::rows::Finder;
-use crate::rules::{CompareOp, TableId, Value};
+use crate::rules::{CompareOp, TableId, Value, ValueType};
 
 /// How the row of the grid and each condition are read from the family.
 #[derive(Debug, Clone)]
@@ -48,16 +46,33 @@ struct Read {
     default: Option<Value>,
 }
 
-/// A condition decided by one input.
+/// A condition decided by one input, in one form for every kind of input: the value as
+/// a whole number within `low..=high` (or, `negated`, not within). `pai` is `1..=1`,
+/// `résidence = hors_commune` the code of the choice, `rang ≥ 3` is `3..=i64::MAX`.
 #[derive(Debug, Clone, Copy)]
-enum Test {
-    /// A boolean input (`pai`), or its negation.
-    Flag(Read, bool),
-    /// A boolean, `choix` or date input compared with a constant (`résidence =
-    /// hors_commune`).
-    Code(Read, CompareOp, i64),
-    /// A numeric input compared with a constant (`rang ≥ 3`).
-    Number(Read, CompareOp, Decimal),
+struct Test {
+    input: u32,
+    kind: Kind,
+    low: i64,
+    high: i64,
+    negated: bool,
+    /// The condition for a family that gives no value: the default's (`None` without
+    /// a default: the full evaluation tells).
+    missing: Option<bool>,
+}
+
+/// How a value of the input is a whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `non` 0, `oui` 1.
+    Bool,
+    /// The number of the `choix` value.
+    Choice,
+    /// The day number.
+    Date,
+    /// Whole units of `10^-scale` (a value with more decimals is left to the full
+    /// evaluation).
+    Units(u32),
 }
 
 impl Read {
@@ -74,32 +89,84 @@ impl Read {
             },
         }
     }
-
-    #[inline(always)]
-    fn code(&self, family: &Family) -> Option<i64> {
-        let value = match family.given.get(self.input as usize) {
-            Some(Some((value, _))) => value,
-            _ => self.default.as_ref()?,
-        };
-        code(value)
-    }
 }
 
 impl Test {
+    /// `input` compared with `op` to `value` (whole units of `kind`); `None` when the
+    /// constant is no whole number of `kind`.
+    fn new(plan: &Plan<'_>, input: u32, kind: Kind, op: CompareOp, value: i64) -> Option<Test> {
+        // An empty range: `< i64::MIN` or `> i64::MAX`.
+        let (empty_low, empty_high) = (1, 0);
+        let (low, high, negated) = match op {
+            CompareOp::Eq => (value, value, false),
+            CompareOp::Ne => (value, value, true),
+            CompareOp::Lt => value
+                .checked_sub(1)
+                .map_or((empty_low, empty_high, false), |h| (i64::MIN, h, false)),
+            CompareOp::Le => (i64::MIN, value, false),
+            CompareOp::Gt => value
+                .checked_add(1)
+                .map_or((empty_low, empty_high, false), |l| (l, i64::MAX, false)),
+            CompareOp::Ge => (value, i64::MAX, false),
+        };
+        let mut test = Test {
+            input,
+            kind,
+            low,
+            high,
+            negated,
+            missing: None,
+        };
+        test.missing = plan
+            .inputs
+            .get(input as usize)?
+            .default
+            .and_then(|default| test.decide(&default));
+        Some(test)
+    }
+
     /// Whether the condition holds; `None` when the full evaluation must tell.
     #[inline(always)]
     fn holds(&self, family: &Family) -> Option<bool> {
-        match self {
-            Test::Flag(read, negated) => match read.code(family)? {
-                0 => Some(*negated),
-                1 => Some(!*negated),
-                _ => None,
-            },
-            Test::Code(read, op, value) => Some(holds(*op, read.code(family)?.cmp(value))),
-            Test::Number(read, op, value) => {
-                Some(holds(*op, number::compare(read.number(family)?, *value)))
-            }
+        match family.given.get(self.input as usize) {
+            Some(Some((value, _))) => self.decide(value),
+            _ => self.missing,
         }
+    }
+
+    /// The condition for `value`; `None` for a value of another kind, or a number with
+    /// more decimals than the constant.
+    #[inline(always)]
+    fn decide(&self, value: &Value) -> Option<bool> {
+        let whole = match (value, self.kind) {
+            (Value::Bool(b), Kind::Bool) => i64::from(*b),
+            (Value::Choice(c), Kind::Choice) => i64::from(c.0),
+            (Value::Date(day), Kind::Date) => i64::from(chrono::Datelike::num_days_from_ce(day)),
+            (Value::Number(n), Kind::Units(scale)) => units(*n, scale)?,
+            _ => return None,
+        };
+        Some((self.low <= whole && whole <= self.high) != self.negated)
+    }
+}
+
+/// `n` in whole units of `10^-scale`, when it has no more decimals and fits.
+#[inline(always)]
+fn units(n: Decimal, scale: u32) -> Option<i64> {
+    let shift = scale.checked_sub(n.scale())?;
+    let mantissa = i64::try_from(n.mantissa()).ok()?;
+    match shift {
+        0 => Some(mantissa),
+        _ => mantissa.checked_mul(10i64.checked_pow(shift)?),
+    }
+}
+
+/// The kind of whole number the values of a boolean, `choix` or date input are.
+fn code_kind(plan: &Plan<'_>, input: u32) -> Option<Kind> {
+    match plan.deliberation().inputs.get(input as usize)?.ty {
+        ValueType::Boolean => Some(Kind::Bool),
+        ValueType::Choice(_) => Some(Kind::Choice),
+        ValueType::Date => Some(Kind::Date),
+        ValueType::Amount | ValueType::Rate | ValueType::Number => None,
     }
 }
 
@@ -143,22 +210,33 @@ impl Direct {
             },
             Some(_) => return None,
         };
+        let flag = |i: u32, negated: bool| {
+            let op = if negated {
+                CompareOp::Ne
+            } else {
+                CompareOp::Eq
+            };
+            (code_kind(plan, i)? == Kind::Bool).then(|| Test::new(plan, i, Kind::Bool, op, 1))?
+        };
         let tests = conditions
             .iter()
             .map(|c| match c {
-                Scalar::Input(i) => Some(Test::Flag(read(*i)?, false)),
+                Scalar::Input(i) => flag(*i, false),
                 Scalar::Not(x) => match &**x {
-                    Scalar::Input(i) => Some(Test::Flag(read(*i)?, true)),
+                    Scalar::Input(i) => flag(*i, true),
                     _ => None,
                 },
                 Scalar::CompareCodes(op, sides) => match &**sides {
                     [Scalar::Input(i), Scalar::Const(c)] if *c != UNKNOWN => {
-                        Some(Test::Code(read(*i)?, *op, *c))
+                        Test::new(plan, *i, code_kind(plan, *i)?, *op, *c)
                     }
                     _ => None,
                 },
                 Scalar::CompareConst(op, x, c) => match &**x {
-                    Num::Input(i) => Some(Test::Number(read(*i)?, *op, *c)),
+                    Num::Input(i) => {
+                        let value = i64::try_from(c.mantissa()).ok()?;
+                        Test::new(plan, *i, Kind::Units(c.scale()), *op, value)
+                    }
                     _ => None,
                 },
                 _ => None,
