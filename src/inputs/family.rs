@@ -275,6 +275,12 @@ fn special_key(key: &str) -> Option<&'static str> {
     if let Some(exact) = SPECIAL.iter().find(|s| **s == key) {
         return Some(exact);
     }
+    // Folded, a special key starts with `i`, `d`, `j` or `e`: an ASCII first letter
+    // other than these (`quotient_caf`, `rang`, `pai`) is none.
+    let first = key.bytes().next()?;
+    if first.is_ascii() && !matches!(first.to_ascii_lowercase(), b'i' | b'd' | b'j' | b'e') {
+        return None;
+    }
     let length = key.chars().count();
     SPECIAL
         .iter()
