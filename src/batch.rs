@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::document::Document;
 use crate::eval::{Priced, Session};
-use crate::inputs::{Columns, FamilyErrorKind, FamilyRead, read_fields};
+use crate::inputs::{Columns, FamilyErrorKind, FamilyRead, read_fields, read_fields_into};
 use crate::report::{messages, result};
 
 /// How the input lines are written.
@@ -328,6 +328,8 @@ pub fn row(
 pub struct CsvScratch {
     prices: Vec<rust_decimal::Decimal>,
     text: String,
+    /// The family of the last CSV row, its values and id written over by the next.
+    read: Option<FamilyRead>,
 }
 
 /// The CSV row of a family priced without any error, given field by field to
@@ -349,7 +351,28 @@ pub fn csv_row(
 ) -> Option<()> {
     let d = &document.deliberation;
     // The CSV output shows no warning: none is written.
-    let mut read = read_line(d, input, text, false).ok()?;
+    let mut owned;
+    let read = match input {
+        Input::Csv {
+            separator,
+            header,
+            columns,
+        } => {
+            let values = fields(text, *separator)?;
+            if values.len() != header.len() {
+                return None;
+            }
+            let read = scratch
+                .read
+                .get_or_insert_with(|| FamilyRead::new(crate::eval::Family::new(d)));
+            read_fields_into(d, columns, header, &values, false, read);
+            read
+        }
+        Input::JsonLines => {
+            owned = read_line(d, input, text, false).ok()?;
+            &mut owned
+        }
+    };
     let date = read.family.date.unwrap_or(default_date);
     read.at_date(d, date);
     if !read.errors.is_empty() || !read.family.children().is_empty() {

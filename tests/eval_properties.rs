@@ -473,7 +473,10 @@ proptest! {
     #[test]
     fn a_usual_csv_row_is_the_row_built_whole(
         doc in any::<prop::sample::Index>(),
-        picks in prop::collection::vec((0usize..12, any::<prop::sample::Index>()), 12),
+        rows in prop::collection::vec(
+            (prop::collection::vec((0usize..12, any::<prop::sample::Index>()), 12), any::<bool>()),
+            1..5,
+        ),
         comma in any::<bool>(),
     ) {
         let documents = documents();
@@ -483,41 +486,46 @@ proptest! {
         let header = format!("id;{}", names.join(";"));
         let Some(input) = tarif::batch::csv_input(d, &header) else { return Ok(()) };
         let numbers = ["0", "1", "2", "3", "400", "401", "612", "1000", "1 300", "2,5", "36000", ""];
-        let values: Vec<String> = d
-            .inputs
-            .iter()
-            .zip(&picks)
-            .map(|(i, (n, pick))| match &i.ty {
-                tarif::rules::ValueType::Boolean => ["oui", "non", ""][pick.index(3)].to_string(),
-                tarif::rules::ValueType::Choice(ids) => {
-                    d.choices[ids[pick.index(ids.len())].0 as usize].clone()
-                }
-                tarif::rules::ValueType::Date => "2016-01-01".to_string(),
-                _ => numbers[*n].to_string(),
-            })
-            .collect();
-        let line = format!("F1;{}", values.join(";"));
         let tariffs: Vec<usize> = (0..d.tariffs.len()).collect();
         let separator = if comma { b',' } else { b';' };
         let mut session = eval::Session::new(d);
         let date = d.meta.applicable_from;
+        // One scratch for every row, as a batch's worker: nothing of a row is left
+        // for the next.
         let mut scratch = tarif::batch::CsvScratch::default();
-        let mut given: Vec<String> = Vec::new();
-        let usual = tarif::batch::csv_row(
-            document, &mut session, &input, separator, &tariffs, date, 7, &line, &mut scratch,
-            &mut |field| given.push(field.to_string()),
-        );
-        let row = tarif::batch::row(
-            document, &mut session, &input, tarif::batch::Output::Csv { separator }, &tariffs,
-            date, 7, &line,
-        );
-        match (usual, row.content) {
-            (Some(()), tarif::batch::Content::Csv(fields)) => {
-                prop_assert!(row.priced);
-                prop_assert_eq!(given, fields);
+        for (n, (picks, with_id)) in rows.iter().enumerate() {
+            let values: Vec<String> = d
+                .inputs
+                .iter()
+                .zip(picks)
+                .map(|(i, (n, pick))| match &i.ty {
+                    tarif::rules::ValueType::Boolean => ["oui", "non", ""][pick.index(3)].to_string(),
+                    tarif::rules::ValueType::Choice(ids) => {
+                        d.choices[ids[pick.index(ids.len())].0 as usize].clone()
+                    }
+                    tarif::rules::ValueType::Date => "2016-01-01".to_string(),
+                    _ => numbers[*n].to_string(),
+                })
+                .collect();
+            let id = if *with_id { format!("F{n}") } else { String::new() };
+            let line = format!("{id};{}", values.join(";"));
+            let mut given: Vec<String> = Vec::new();
+            let usual = tarif::batch::csv_row(
+                document, &mut session, &input, separator, &tariffs, date, 7, &line, &mut scratch,
+                &mut |field| given.push(field.to_string()),
+            );
+            let row = tarif::batch::row(
+                document, &mut session, &input, tarif::batch::Output::Csv { separator }, &tariffs,
+                date, 7, &line,
+            );
+            match (usual, row.content) {
+                (Some(()), tarif::batch::Content::Csv(fields)) => {
+                    prop_assert!(row.priced);
+                    prop_assert_eq!(given, fields);
+                }
+                (Some(()), other) => prop_assert!(false, "{:?}", other),
+                (None, _) => prop_assert!(given.is_empty()),
             }
-            (Some(()), other) => prop_assert!(false, "{:?}", other),
-            (None, _) => prop_assert!(given.is_empty()),
         }
     }
 }

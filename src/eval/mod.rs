@@ -102,6 +102,16 @@ impl Family {
         }
     }
 
+    /// Gives nothing again, keeping the memory of its values (a batch reads row after
+    /// row into the same family); its former `id`, for the next to reuse.
+    pub(crate) fn clear(&mut self, deliberation: &Deliberation) -> Option<String> {
+        self.given.clear();
+        self.given.resize(deliberation.inputs.len(), None);
+        self.date = None;
+        self.more = None;
+        self.id.take()
+    }
+
     /// Gives the value of an input.
     pub fn set(&mut self, input: InputId, value: Option<Value>, provenance: Provenance) {
         if let Some(slot) = self.given.get_mut(input.0 as usize) {

@@ -122,17 +122,35 @@ pub(crate) fn read_fields(
     fields: &[std::borrow::Cow<'_, str>],
     warn: bool,
 ) -> FamilyRead {
-    let mut read = FamilyRead {
-        family: Family::new(d),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut read = FamilyRead::new(Family::new(d));
+    read_fields_into(d, columns, header, fields, warn, &mut read);
+    read
+}
+
+/// [`read_fields`] into `read`, whose memory (values, id, errors) is reused from row
+/// to row: what the previous row gave is forgotten.
+pub(crate) fn read_fields_into(
+    d: &Deliberation,
+    columns: &Columns,
+    header: &[String],
+    fields: &[std::borrow::Cow<'_, str>],
+    warn: bool,
+    read: &mut FamilyRead,
+) {
+    let mut spare_id = read.family.clear(d);
+    read.errors.clear();
+    read.warnings.clear();
     for ((kind, name), field) in columns.kinds.iter().zip(header).zip(fields) {
         if field.is_empty() {
             continue;
         }
         match kind {
-            ColumnKind::Id => read.family.id = Some(field.to_string()),
+            ColumnKind::Id => {
+                let mut id = spare_id.take().unwrap_or_default();
+                id.clear();
+                id.push_str(field);
+                read.family.id = Some(id);
+            }
             ColumnKind::Date => match parse_date(field) {
                 Some(date) => read.family.date = Some(date),
                 None => read.error(name, date_error(field)),
@@ -153,5 +171,4 @@ pub(crate) fn read_fields(
         }
     }
     read.declared_limits(d);
-    read
 }

@@ -699,6 +699,15 @@ pub fn dated_warnings(family: &Family, date: NaiveDate) -> Vec<FamilyWarning> {
 }
 
 impl FamilyRead {
+    /// `family` as read, without error nor warning yet.
+    pub(crate) fn new(family: Family) -> FamilyRead {
+        FamilyRead {
+            family,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     /// Completes the family for the date of its service: the values that depend on it
     /// (the minor children, from their certified dates of birth) and the warnings about
     /// documents too old for it. Called once the date is known (`--date`, the family's,
