@@ -234,6 +234,7 @@ impl<'p> Session<'p> {
     }
 
     /// The price of tariff number `tariff` for `family` on `date`.
+    #[inline]
     pub fn price(
         &mut self,
         family: &Family,
