@@ -104,14 +104,27 @@ pub fn csv_input(d: &crate::rules::Deliberation, header_line: &str) -> Option<In
 
 /// The fields of one CSV line (quotes handled), trimmed; `None` if it cannot be read.
 pub fn fields(line: &str, separator: u8) -> Option<Vec<Cow<'_, str>>> {
-    if !line.contains('"') {
-        let separator = char::from(separator);
-        return Some(
-            line.split(separator)
-                .map(|f| Cow::Borrowed(f.trim()))
-                .collect(),
-        );
+    if !separator.is_ascii() {
+        return quoted_fields(line, separator);
     }
+    // Without quotes, cut at each separator in one pass over the bytes (an ASCII
+    // separator is never inside a character written on several bytes).
+    let mut unquoted = Vec::with_capacity(8);
+    let mut start = 0;
+    for (i, byte) in line.bytes().enumerate() {
+        if byte == separator {
+            unquoted.push(Cow::Borrowed(line.get(start..i)?.trim()));
+            start = i + 1;
+        } else if byte == b'"' {
+            return quoted_fields(line, separator);
+        }
+    }
+    unquoted.push(Cow::Borrowed(line.get(start..)?.trim()));
+    Some(unquoted)
+}
+
+/// [`fields`] of a line with quotes, by the `csv` reader.
+fn quoted_fields(line: &str, separator: u8) -> Option<Vec<Cow<'_, str>>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .delimiter(separator)
@@ -609,6 +622,22 @@ pub fn error_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_are_cut_at_the_separator_and_trimmed() {
+        let cut = |line: &str, separator: u8| -> Option<Vec<String>> {
+            fields(line, separator).map(|f| f.into_iter().map(Cow::into_owned).collect())
+        };
+        assert_eq!(cut("a; b ;c", b';').expect("read"), ["a", "b", "c"]);
+        assert_eq!(cut("é;ü\u{a0};", b';').expect("read"), ["é", "ü", ""]);
+        assert_eq!(cut("", b';').expect("read"), [""]);
+        assert_eq!(
+            cut("F1,\"1 500,50\",oui", b',').expect("read"),
+            ["F1", "1 500,50", "oui"]
+        );
+        assert_eq!(cut("x;\"y;z\"", b';').expect("read"), ["x", "y;z"]);
+        assert_eq!(cut("a\tb", b'\t').expect("read"), ["a", "b"]);
+    }
 
     #[test]
     fn prices_are_written_as_decimal_formats_them() {
