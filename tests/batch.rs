@@ -113,6 +113,44 @@ fn a_large_batch_keeps_the_order_and_every_row() {
 }
 
 #[test]
+fn a_line_too_long_after_many_chunks_stops_the_batch_and_writes_nothing() {
+    // Read ahead while the previous rows are priced, the line too long still stops
+    // everything: no result file, its number given.
+    let dir = std::env::temp_dir().join(format!("tarif-trop-long-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let mut input = String::from("id,quotient_caf,résidence,rang\n");
+    let rows = 40_000;
+    for i in 0..rows {
+        input.push_str(&format!("F{i},{},commune,1\n", i % 2_600));
+    }
+    input.push_str(&"9".repeat(2 << 20));
+    input.push_str("\nG,100,commune,1\n");
+    let families = dir.join("familles.csv");
+    std::fs::write(&families, &input).expect("families");
+    let out = dir.join("resultats.csv");
+    let (_, stderr, status) = tarif(
+        &[
+            "batch",
+            DELIBERATION,
+            "--entree",
+            &families.to_string_lossy(),
+            "--sortie",
+            &out.to_string_lossy(),
+            "--date",
+            "2025-10-01",
+        ],
+        None,
+    );
+    assert_eq!(status, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!("la ligne {} dépasse", rows + 2)),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn json_lines_with_justification() {
     let (stdout, _, status) = tarif(
         &[

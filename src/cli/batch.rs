@@ -90,20 +90,15 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     let progress = progress_bar(size);
     let started = Instant::now();
     let (mut priced, mut failed) = (0usize, 0usize);
-    loop {
-        let stop = fill_chunk(&mut records, &mut buffer, &mut pending);
-        if pending.is_empty() && stop.is_none() {
-            break;
-        }
-        let text = buffer.as_str();
-        // Each row is priced and written as bytes by the worker that reads it, into the
-        // bytes of its piece of the chunk: the main thread only reads the records and
-        // copies the pieces out, in order.
+    // Each row is priced and written as bytes by the worker that reads it, into the
+    // bytes of its piece of the chunk; meanwhile one worker reads the next chunk. The
+    // main thread only copies the pieces out, in order.
+    let price_chunk = |text: &str, pending: &[Pending]| -> Vec<(usize, usize, Vec<u8>)> {
         let piece = pending
             .len()
             .div_ceil(4 * rayon::current_num_threads())
             .max(64);
-        let pieces: Vec<(usize, usize, Vec<u8>)> = pending
+        pending
             .par_chunks(piece)
             .map_init(
                 || {
@@ -167,14 +162,32 @@ pub fn run(args: &super::BatchArgs) -> u8 {
                     (row_priced, row_failed, bytes)
                 },
             )
-            .collect();
+            .collect()
+    };
+    let mut next_buffer = String::new();
+    let mut next_pending: Vec<Pending> = Vec::with_capacity(CHUNK);
+    let mut stop = fill_chunk(&mut records, &mut buffer, &mut pending);
+    loop {
+        if pending.is_empty() && stop.is_none() {
+            break;
+        }
+        // A chunk not full was the end of the file; a line too long stops the reading.
+        let more = stop.is_none() && pending.len() == CHUNK;
+        let (pieces, next_stop) = rayon::join(
+            || price_chunk(buffer.as_str(), &pending),
+            || {
+                if more {
+                    fill_chunk(&mut records, &mut next_buffer, &mut next_pending)
+                } else {
+                    None
+                }
+            },
+        );
         for (row_priced, row_failed, bytes) in &pieces {
             priced += row_priced;
             failed += row_failed;
             writer.bytes(bytes);
         }
-        pending.clear();
-        buffer.clear();
         if let Some(bar) = &progress {
             bar.set_position(records.consumed);
         }
@@ -184,6 +197,11 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         if let Some(line) = stop {
             return too_long(&args.entree, line);
         }
+        std::mem::swap(&mut buffer, &mut next_buffer);
+        std::mem::swap(&mut pending, &mut next_pending);
+        next_buffer.clear();
+        next_pending.clear();
+        stop = next_stop;
     }
     if let Some(e) = records.failed.take() {
         eprintln!(
@@ -213,7 +231,7 @@ pub fn run(args: &super::BatchArgs) -> u8 {
 
 /// The families of `--entree`, opened and decoded, their header read.
 pub(super) struct Families {
-    pub records: Records<BufReader<Box<dyn Read>>>,
+    pub records: Records<BufReader<Box<dyn Read + Send>>>,
     pub input: Input,
     /// The size of the file (for the progress bar).
     pub size: Option<u64>,
@@ -321,7 +339,7 @@ pub(super) type Pending = (Next, std::ops::Range<usize>);
 /// Reads the records of the next chunk into `buffer`, up to [`CHUNK`]; the number of a
 /// line too long to be a family's, where reading must stop.
 pub(super) fn fill_chunk(
-    records: &mut Records<BufReader<Box<dyn Read>>>,
+    records: &mut Records<BufReader<Box<dyn Read + Send>>>,
     buffer: &mut String,
     pending: &mut Vec<Pending>,
 ) -> Option<usize> {
@@ -415,7 +433,7 @@ fn same_file(input: &str, output: &str) -> bool {
 }
 
 /// The input stream and its size (for the progress bar).
-fn open_input(path: &str) -> Result<(Box<dyn Read>, Option<u64>), String> {
+fn open_input(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), String> {
     if path == "-" {
         return Ok((Box::new(std::io::stdin()), None));
     }
@@ -438,7 +456,10 @@ fn open_input(path: &str) -> Result<(Box<dyn Read>, Option<u64>), String> {
 
 /// The input as UTF-8: as given by `--encodage`, else UTF-8 when its start is (a
 /// byte-order mark, or valid UTF-8), else Windows-1252, which Excel writes.
-fn decoded(reader: Box<dyn Read>, encoding: Option<&str>) -> Result<Box<dyn Read>, String> {
+fn decoded(
+    reader: Box<dyn Read + Send>,
+    encoding: Option<&str>,
+) -> Result<Box<dyn Read + Send>, String> {
     let chosen = match encoding {
         Some(label) => match encoding_rs::Encoding::for_label(label.trim().as_bytes()) {
             Some(e) => Some(e),
