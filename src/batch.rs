@@ -371,6 +371,11 @@ pub fn csv_row(
             header,
             columns,
         } => {
+            // An empty line, or one without as many fields as the header, is the
+            // line's error: `row` gives it.
+            if text.trim().is_empty() {
+                return None;
+            }
             let values = fields(text, *separator)?;
             if values.len() != header.len() {
                 return None;

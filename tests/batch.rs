@@ -113,6 +113,36 @@ fn a_large_batch_keeps_the_order_and_every_row() {
 }
 
 #[test]
+fn an_empty_line_of_a_one_column_file_is_an_error_not_a_family() {
+    // One column: an empty line has as many fields as the header, and is still no
+    // family (it would pay the price of a family without quotient).
+    let (stdout, stderr, status) = tarif(
+        &[
+            "batch",
+            LANGON,
+            "--entree",
+            "-",
+            "--sortie",
+            "-",
+            "--date",
+            "2023-10-01",
+        ],
+        Some("qf\n612\n\n400\n"),
+    );
+    assert_eq!(status, 1, "{stderr}");
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(rows.len(), 4, "{stdout}");
+    assert!(
+        rows[2].starts_with("3,,,,") && rows[2].contains("E120"),
+        "{stdout}"
+    );
+    assert!(
+        rows[1].starts_with("2,,0.95,") && rows[3].starts_with("4,,0.95,"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_line_too_long_after_many_chunks_stops_the_batch_and_writes_nothing() {
     // Read ahead while the previous rows are priced, the line too long still stops
     // everything: no result file, its number given.
