@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::document::Document;
 use crate::eval::{Priced, Session};
-use crate::inputs::{Columns, FamilyErrorKind, FamilyRead, read_fields, read_fields_into};
+use crate::inputs::{Columns, FamilyErrorKind, FamilyRead, read_fields_into};
 use crate::report::{messages, result};
 
 /// How the input lines are written.
@@ -234,11 +234,11 @@ fn read_line(
     text: &str,
     warn: bool,
 ) -> Result<FamilyRead, LineError> {
-    if text.trim().is_empty() {
-        return Err(LineError::Empty);
-    }
     match input {
         Input::JsonLines => {
+            if text.trim().is_empty() {
+                return Err(LineError::Empty);
+            }
             // Read in place; a line that is no JSON object is the line's error.
             let read = crate::inputs::read_family(d, text);
             let not_json = read.errors.iter().any(|e| {
@@ -252,25 +252,45 @@ fn read_line(
             }
             Ok(read)
         }
-        Input::Csv {
-            separator,
-            header,
-            columns,
-        } => {
-            let values = fields(text, *separator).ok_or(LineError::NotCsv)?;
-            if values.len() != header.len() {
-                return Err(LineError::Columns {
-                    expected: header.len(),
-                    found: values.len(),
-                });
-            }
-            let mut read = read_fields(d, columns, header, &values, warn);
-            if warn {
-                read.warnings.extend(columns.warnings.iter().cloned());
-            }
+        Input::Csv { .. } => {
+            let mut read = FamilyRead::new(crate::eval::Family::new(d));
+            csv_line_into(d, input, text, warn, &mut read)?;
             Ok(read)
         }
     }
+}
+
+/// A CSV line read into `read`, whose memory is reused (see [`read_fields_into`]).
+fn csv_line_into(
+    d: &crate::rules::Deliberation,
+    input: &Input,
+    text: &str,
+    warn: bool,
+    read: &mut FamilyRead,
+) -> Result<(), LineError> {
+    let Input::Csv {
+        separator,
+        header,
+        columns,
+    } = input
+    else {
+        return Err(LineError::NotCsv);
+    };
+    if text.trim().is_empty() {
+        return Err(LineError::Empty);
+    }
+    let values = fields(text, *separator).ok_or(LineError::NotCsv)?;
+    if values.len() != header.len() {
+        return Err(LineError::Columns {
+            expected: header.len(),
+            found: values.len(),
+        });
+    }
+    read_fields_into(d, columns, header, &values, warn, read);
+    if warn {
+        read.warnings.extend(columns.warnings.iter().cloned());
+    }
+    Ok(())
 }
 
 /// The output row of input line number `line`, priced with `session` (a session of the
@@ -366,24 +386,12 @@ pub fn csv_row(
     // The CSV output shows no warning: none is written.
     let mut owned;
     let read = match input {
-        Input::Csv {
-            separator,
-            header,
-            columns,
-        } => {
-            // An empty line, or one without as many fields as the header, is the
-            // line's error: `row` gives it.
-            if text.trim().is_empty() {
-                return None;
-            }
-            let values = fields(text, *separator)?;
-            if values.len() != header.len() {
-                return None;
-            }
+        // A CSV line is read into the worker's family; a line in error is `row`'s.
+        Input::Csv { .. } => {
             let read = scratch
                 .read
                 .get_or_insert_with(|| FamilyRead::new(crate::eval::Family::new(d)));
-            read_fields_into(d, columns, header, &values, false, read);
+            csv_line_into(d, input, text, false, read).ok()?;
             read
         }
         Input::JsonLines => {

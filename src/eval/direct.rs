@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use super::Family;
 use super::plan::{DefinitionBody, Key, Num, Plan, Scalar, UNKNOWN};
-use super::rows::Finder;
+use super::rows::{Finder, to_units};
 use crate::rules::{CompareOp, TableId, Value, ValueType};
 
 /// How the row of the grid and each condition are read from the family.
@@ -142,21 +142,10 @@ impl Test {
             (Value::Bool(b), Kind::Bool) => i64::from(*b),
             (Value::Choice(c), Kind::Choice) => i64::from(c.0),
             (Value::Date(day), Kind::Date) => i64::from(chrono::Datelike::num_days_from_ce(day)),
-            (Value::Number(n), Kind::Units(scale)) => units(*n, scale)?,
+            (Value::Number(n), Kind::Units(scale)) => i64::try_from(to_units(*n, scale)?).ok()?,
             _ => return None,
         };
         Some((self.low <= whole && whole <= self.high) != self.negated)
-    }
-}
-
-/// `n` in whole units of `10^-scale`, when it has no more decimals and fits.
-#[inline(always)]
-fn units(n: Decimal, scale: u32) -> Option<i64> {
-    let shift = scale.checked_sub(n.scale())?;
-    let mantissa = i64::try_from(n.mantissa()).ok()?;
-    match shift {
-        0 => Some(mantissa),
-        _ => mantissa.checked_mul(10i64.checked_pow(shift)?),
     }
 }
 
@@ -210,13 +199,17 @@ impl Direct {
             },
             Some(_) => return None,
         };
+        // `pai` is `pai = oui`, `non pai` is `pai ≠ oui`.
         let flag = |i: u32, negated: bool| {
+            if code_kind(plan, i)? != Kind::Bool {
+                return None;
+            }
             let op = if negated {
                 CompareOp::Ne
             } else {
                 CompareOp::Eq
             };
-            (code_kind(plan, i)? == Kind::Bool).then(|| Test::new(plan, i, Kind::Bool, op, 1))?
+            Test::new(plan, i, Kind::Bool, op, 1)
         };
         let tests = conditions
             .iter()

@@ -79,7 +79,7 @@ impl Eq for Family {}
 
 /// The certified dates of birth (year, month, day; 0 when not known) for an input,
 /// from a document.
-pub type Births = (InputId, trace::ProofId, Vec<(i32, u32, u32)>);
+pub(crate) type Births = (InputId, trace::ProofId, Vec<(i32, u32, u32)>);
 
 impl Family {
     /// A family that gives nothing, for `deliberation`.
@@ -151,12 +151,12 @@ impl Family {
     }
 
     /// Certified dates of birth waiting for the date of the service.
-    pub fn births(&self) -> &[Births] {
+    pub(crate) fn births(&self) -> &[Births] {
         self.more.as_ref().map_or(&[], |m| &m.births)
     }
 
     /// Adds certified dates of birth for an input.
-    pub fn push_births(&mut self, births: Births) {
+    pub(crate) fn push_births(&mut self, births: Births) {
         self.more().births.push(births);
     }
 

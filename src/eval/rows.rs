@@ -239,8 +239,8 @@ const POWERS_OF_TEN: [i64; 19] = {
 };
 
 /// A number in whole units of `10^-scale`, when it has no more decimals than `scale`.
-#[inline]
-fn to_units(value: Decimal, scale: u32) -> Option<i128> {
+#[inline(always)]
+pub(super) fn to_units(value: Decimal, scale: u32) -> Option<i128> {
     match scale.checked_sub(value.scale())? {
         0 => Some(value.mantissa()),
         shift => value.mantissa().checked_mul(10i128.checked_pow(shift)?),

@@ -110,25 +110,15 @@ pub fn read_family_fields(
     header: &[String],
     fields: &[std::borrow::Cow<'_, str>],
 ) -> FamilyRead {
-    read_fields(d, columns, header, fields, true)
-}
-
-/// [`read_family_fields`], with the warnings of the fields only when `warn` (an output
-/// that shows none, a batch's CSV, does not pay for them).
-pub(crate) fn read_fields(
-    d: &Deliberation,
-    columns: &Columns,
-    header: &[String],
-    fields: &[std::borrow::Cow<'_, str>],
-    warn: bool,
-) -> FamilyRead {
     let mut read = FamilyRead::new(Family::new(d));
-    read_fields_into(d, columns, header, fields, warn, &mut read);
+    read_fields_into(d, columns, header, fields, true, &mut read);
     read
 }
 
-/// [`read_fields`] into `read`, whose memory (values, id, errors) is reused from row
-/// to row: what the previous row gave is forgotten.
+/// [`read_family_fields`] into `read`, whose memory (values, id, errors) is reused
+/// from row to row: what the previous row gave is forgotten. With the warnings of the
+/// fields only when `warn` (an output that shows none, a batch's CSV, does not pay for
+/// them).
 pub(crate) fn read_fields_into(
     d: &Deliberation,
     columns: &Columns,

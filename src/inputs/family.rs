@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
+use super::json::{Entries, Key};
 use super::values::{choice_names, convert, date_error, parse_date};
 use crate::eval::Family;
 use crate::eval::trace::{ProofId, Provenance};
@@ -131,73 +132,6 @@ pub enum FamilyWarningKind {
     ChildNotCertified { incomplete: bool },
 }
 
-/// The keys of a JSON object in order, each with its value, duplicates kept (serde_json
-/// keeps only the last of two equal keys, which would hide `"qf": 612, "qf": 5000`).
-/// A key without escapes is borrowed from the text.
-struct Entries<'t>(Vec<(Key<'t>, Json)>);
-
-/// A key of a JSON object.
-struct Key<'t>(std::borrow::Cow<'t, str>);
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("une clé")
-            }
-            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Borrowed(key)))
-            }
-            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(key.to_string())))
-            }
-            fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(key)))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Entries<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Entries<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("un objet JSON")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Entries<'de>, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
-                while let Some(entry) = map.next_entry::<Key<'de>, Json>()? {
-                    entries.push(entry);
-                }
-                Ok(Entries(entries))
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-
-impl Entries<'_> {
-    /// By entry, whether it repeats the key of an earlier one.
-    fn repeated(&self) -> Vec<bool> {
-        let key = |i: usize| self.0[i].0.0.as_ref();
-        let n = self.0.len();
-        // A family has a few keys: compared pair by pair, else hashed.
-        if n <= 16 {
-            return (0..n).map(|i| (0..i).any(|j| key(j) == key(i))).collect();
-        }
-        let mut seen = std::collections::HashSet::with_capacity(n);
-        (0..n).map(|i| !seen.insert(key(i))).collect()
-    }
-}
-
 /// Parses the JSON text of a family: the object, and each key given a second time
 /// (with the first). `None` when the text is not a JSON object.
 pub fn parse_family(text: &str) -> Result<(Json, Vec<String>), serde_json::Error> {
@@ -224,17 +158,16 @@ pub fn read_family(deliberation: &Deliberation, text: &str) -> FamilyRead {
         // Read in place, without building the object.
         Ok(entries) => {
             let repeated = entries.repeated();
-            let firsts = entries
-                .0
-                .iter()
-                .zip(&repeated)
-                .filter(|(_, repeated)| !**repeated)
-                .map(|((Key(key), value), _)| (key.as_ref(), value));
+            let keys = || {
+                entries
+                    .0
+                    .iter()
+                    .map(|(Key(key), value)| (key.as_ref(), value))
+            };
+            let firsts = keys().zip(&repeated).filter(|(_, r)| !**r).map(|(e, _)| e);
             let mut read = read_entries(deliberation, firsts);
-            for ((Key(key), _), _) in entries.0.iter().zip(&repeated).filter(|(_, r)| **r) {
-                let first = key.to_string();
-                read.error(key, FamilyErrorKind::DuplicateKey { first });
-            }
+            let seconds = keys().zip(&repeated).filter(|(_, r)| **r);
+            read.refuse_duplicates(seconds.map(|((key, _), _)| key));
             return read;
         }
         Err(e) => e,
@@ -242,17 +175,13 @@ pub fn read_family(deliberation: &Deliberation, text: &str) -> FamilyRead {
     // Not an object: read as JSON all the same, for the right error.
     match serde_json::from_str::<Json>(text) {
         Ok(json) => read_family_json(deliberation, &json),
-        Err(_) => FamilyRead {
-            family: Family::new(deliberation),
-            errors: vec![FamilyError {
-                field: String::new(),
-                kind: FamilyErrorKind::NotJson {
-                    line: error.line(),
-                    column: error.column(),
-                },
-            }],
-            warnings: Vec::new(),
-        },
+        Err(_) => FamilyRead::refused(
+            deliberation,
+            FamilyErrorKind::NotJson {
+                line: error.line(),
+                column: error.column(),
+            },
+        ),
     }
 }
 
@@ -295,23 +224,14 @@ pub fn read_family_parsed(
     duplicates: Vec<String>,
 ) -> FamilyRead {
     let mut read = read_family_json(deliberation, json);
-    for key in duplicates {
-        read.error(&key.clone(), FamilyErrorKind::DuplicateKey { first: key });
-    }
+    read.refuse_duplicates(duplicates.iter().map(String::as_str));
     read
 }
 
 /// Reads a family already parsed as JSON.
 pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead {
     let Some(object) = json.as_object() else {
-        return FamilyRead {
-            family: Family::new(deliberation),
-            errors: vec![FamilyError {
-                field: String::new(),
-                kind: FamilyErrorKind::NotAnObject,
-            }],
-            warnings: Vec::new(),
-        };
+        return FamilyRead::refused(deliberation, FamilyErrorKind::NotAnObject);
     };
     read_entries(deliberation, object.iter().map(|(k, v)| (k.as_str(), v)))
 }
@@ -321,11 +241,7 @@ fn read_entries<'j>(
     deliberation: &Deliberation,
     object: impl Iterator<Item = (&'j str, &'j Json)>,
 ) -> FamilyRead {
-    let mut read = FamilyRead {
-        family: Family::new(deliberation),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut read = FamilyRead::new(Family::new(deliberation));
     // The key each input was given by, to refuse a second spelling of it.
     let mut spelled: Vec<(usize, &str)> = Vec::new();
     // The first `justificatifs`, and the first `enfants` that is the list of children.
@@ -705,6 +621,21 @@ impl FamilyRead {
             family,
             errors: Vec::new(),
             warnings: Vec::new(),
+        }
+    }
+
+    /// A family that gives nothing, refused as a whole (no JSON, no object).
+    fn refused(d: &Deliberation, kind: FamilyErrorKind) -> FamilyRead {
+        let mut read = FamilyRead::new(Family::new(d));
+        read.error("", kind);
+        read
+    }
+
+    /// Each key given a second time, refused (the first value is kept).
+    fn refuse_duplicates<'k>(&mut self, keys: impl Iterator<Item = &'k str>) {
+        for key in keys {
+            let first = key.to_string();
+            self.error(key, FamilyErrorKind::DuplicateKey { first });
         }
     }
 

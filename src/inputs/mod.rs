@@ -3,13 +3,14 @@
 mod children;
 mod csv;
 mod family;
+mod json;
 mod pricing;
 mod proofs;
 pub mod records;
 mod values;
 
+pub(crate) use csv::read_fields_into;
 pub use csv::{Columns, HeaderProblem, columns, read_family_fields};
-pub(crate) use csv::{read_fields, read_fields_into};
 pub use family::{
     ChildrenProblem, FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind,
     dated_warnings, parse_family, read_family, read_family_json, read_family_parsed,
