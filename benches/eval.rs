@@ -107,7 +107,8 @@ fn to_family(document: &Document, f: &Cantine) -> Family {
             .position(|c| c == name)
             .map(|c| Value::Choice(tarif::rules::ChoiceId(c as u32)))
     };
-    if let (Some(id), Some(q)) = (input("quotient_caf"), f.qf) {
+    let quotient = input("quotient_caf").or_else(|| input("qf"));
+    if let (Some(id), Some(q)) = (quotient, f.qf) {
         family.set(
             id,
             Some(Value::Number(Decimal::from(q))),
@@ -406,6 +407,75 @@ fn cantine_million(c: &mut Criterion) {
     group.finish();
 }
 
+/// The meal of `deliberations/fay-aux-loges-cantine.delib` written by hand:
+/// `qf × 0,36 %`, at least 2,60 €, at most 4,50 €, 1,75 € with a PAI, to the cent;
+/// no quotient, no price.
+fn fay_hand_written(f: &Cantine) -> Option<Decimal> {
+    let price = (Decimal::from(f.qf?) * Decimal::new(36, 4))
+        .max(Decimal::new(260, 2))
+        .min(Decimal::new(450, 2));
+    let price = if f.pai { Decimal::new(175, 2) } else { price };
+    Some(price.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// The same in whole ten-thousandths of a euro (`i64`), then cents: the limit.
+fn fay_hand_written_cents(f: &Cantine) -> Option<i64> {
+    let price = (i64::from(f.qf?) * 36).clamp(26_000, 45_000);
+    let price = if f.pai { 17_500 } else { price };
+    Some((price + 50) / 100)
+}
+
+/// A formula of the quotient, a million families in one loop: the hand-written
+/// functions, and `Session::price`, which computes it on scaled integers.
+fn fay_million(c: &mut Criterion) {
+    let document = document("fay-aux-loges-cantine.delib");
+    let d = &document.deliberation;
+    let plain = cantine_families(MILLION);
+    let families: Vec<Family> = plain.iter().map(|f| to_family(&document, f)).collect();
+    let date = NaiveDate::from_ymd_opt(2025, 10, 15).expect("date");
+    let mut session = Session::new(d);
+    for (f, family) in plain.iter().zip(&families) {
+        let expected = fay_hand_written(f);
+        let priced = session.price(family, date, 0).ok();
+        assert_eq!(
+            priced.map(|p| p.to_string()),
+            expected.map(|p| p.to_string())
+        );
+        assert_eq!(
+            fay_hand_written_cents(f).map(|c| Decimal::new(c, 2)),
+            expected
+        );
+    }
+    let mut group = c.benchmark_group("fay-aux-loges, un million de familles");
+    group.sample_size(10);
+    group.throughput(criterion::Throughput::Elements(MILLION as u64));
+    group.bench_function("à la main, i64", |b| {
+        b.iter(|| {
+            plain
+                .iter()
+                .filter_map(|f| fay_hand_written_cents(black_box(f)))
+                .sum::<i64>()
+        })
+    });
+    group.bench_function("à la main, Decimal", |b| {
+        b.iter(|| {
+            plain
+                .iter()
+                .filter_map(|f| fay_hand_written(black_box(f)))
+                .sum::<Decimal>()
+        })
+    });
+    group.bench_function("tarif, Session::price", |b| {
+        b.iter(|| {
+            families
+                .iter()
+                .map(|f| session.price(black_box(f), date, 0).unwrap_or_default())
+                .sum::<Decimal>()
+        })
+    });
+    group.finish();
+}
+
 /// The PSU formula written by hand for the bench's date (15/10/2025: plancher 801 €,
 /// plafond 8 500 €): `borné(ressources / 12 ; plancher, plafond) × taux`, to the cent.
 fn psu_hand_written(annual: u32, children: u32, aeeh: u32, familial: bool) -> Decimal {
@@ -528,6 +598,6 @@ criterion_group! {
     // No plots: criterion's plotting would share this crate's plotters, whose text
     // needs the font `tarif` registers itself.
     config = Criterion::default().without_plots();
-    targets = cantine, creche, cantine_million, reading
+    targets = cantine, creche, cantine_million, fay_million, reading
 }
 criterion_main!(benches);

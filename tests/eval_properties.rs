@@ -160,6 +160,11 @@ fn at_the_bounds(
     object
 }
 
+/// A price as it is written, decimals and all.
+fn text(price: &Result<Decimal, eval::EvalError>) -> Option<String> {
+    price.as_ref().ok().map(Decimal::to_string)
+}
+
 /// Follows the steps from the base amount and gives the amount they arrive at.
 fn recompute(steps: &[Step]) -> Option<Decimal> {
     let mut running: Option<Decimal> = None;
@@ -288,6 +293,8 @@ proptest! {
             let priced = session.price(&read.family, day, tariff);
             let (justified, justification) = session.justify(&read.family, day, tariff);
             prop_assert_eq!(&priced, &justified);
+            // The same text too (`Decimal`'s equality ignores trailing zeros).
+            prop_assert_eq!(text(&priced), text(&justified));
             // Written over the steps of the previous tariff, the same justification.
             let again = session.justify_into(&read.family, day, tariff, &mut reused);
             prop_assert_eq!(&again, &justified);
@@ -316,6 +323,7 @@ proptest! {
         for tariff in 0..d.tariffs.len() {
             let priced = session.price(&read.family, day, tariff);
             let (justified, justification) = session.justify(&read.family, day, tariff);
+            prop_assert_eq!(text(&priced), text(&justified));
             prop_assert_eq!(priced, justified);
             // Each row shown takes the key, compared as `Decimal` on the rule tree.
             for step in &justification.steps {

@@ -50,7 +50,7 @@ struct Read {
 /// a whole number within `low..=high` (or, `negated`, not within). `pai` is `1..=1`,
 /// `résidence = hors_commune` the code of the choice, `rang ≥ 3` is `3..=i64::MAX`.
 #[derive(Debug, Clone, Copy)]
-struct Test {
+pub(super) struct Test {
     input: u32,
     kind: Kind,
     low: i64,
@@ -125,9 +125,47 @@ impl Test {
         Some(test)
     }
 
+    /// The test of a condition decided by one input: `pai`, `non pai`,
+    /// `résidence = hors_commune`, `rang ≥ 3`; `None` for any other.
+    pub(super) fn of(plan: &Plan<'_>, condition: &Scalar<'_>) -> Option<Test> {
+        // `pai` is `pai = oui`, `non pai` is `pai ≠ oui`.
+        let flag = |i: u32, negated: bool| {
+            if code_kind(plan, i)? != Kind::Bool {
+                return None;
+            }
+            let op = if negated {
+                CompareOp::Ne
+            } else {
+                CompareOp::Eq
+            };
+            Test::new(plan, i, Kind::Bool, op, 1)
+        };
+        match condition {
+            Scalar::Input(i) => flag(*i, false),
+            Scalar::Not(x) => match &**x {
+                Scalar::Input(i) => flag(*i, true),
+                _ => None,
+            },
+            Scalar::CompareCodes(op, sides) => match &**sides {
+                [Scalar::Input(i), Scalar::Const(c)] if *c != UNKNOWN => {
+                    Test::new(plan, *i, code_kind(plan, *i)?, *op, *c)
+                }
+                _ => None,
+            },
+            Scalar::CompareConst(op, x, c) => match &**x {
+                Num::Input(i) => {
+                    let value = i64::try_from(c.mantissa()).ok()?;
+                    Test::new(plan, *i, Kind::Units(c.scale()), *op, value)
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Whether the condition holds; `None` when the full evaluation must tell.
     #[inline(always)]
-    fn holds(&self, family: &Family) -> Option<bool> {
+    pub(super) fn holds(&self, family: &Family) -> Option<bool> {
         match family.given.get(self.input as usize) {
             Some(Some((value, _))) => self.decide(value),
             _ => self.missing,
@@ -199,41 +237,9 @@ impl Direct {
             },
             Some(_) => return None,
         };
-        // `pai` is `pai = oui`, `non pai` is `pai ≠ oui`.
-        let flag = |i: u32, negated: bool| {
-            if code_kind(plan, i)? != Kind::Bool {
-                return None;
-            }
-            let op = if negated {
-                CompareOp::Ne
-            } else {
-                CompareOp::Eq
-            };
-            Test::new(plan, i, Kind::Bool, op, 1)
-        };
         let tests = conditions
             .iter()
-            .map(|c| match c {
-                Scalar::Input(i) => flag(*i, false),
-                Scalar::Not(x) => match &**x {
-                    Scalar::Input(i) => flag(*i, true),
-                    _ => None,
-                },
-                Scalar::CompareCodes(op, sides) => match &**sides {
-                    [Scalar::Input(i), Scalar::Const(c)] if *c != UNKNOWN => {
-                        Test::new(plan, *i, code_kind(plan, *i)?, *op, *c)
-                    }
-                    _ => None,
-                },
-                Scalar::CompareConst(op, x, c) => match &**x {
-                    Num::Input(i) => {
-                        let value = i64::try_from(c.mantissa()).ok()?;
-                        Test::new(plan, *i, Kind::Units(c.scale()), *op, value)
-                    }
-                    _ => None,
-                },
-                _ => None,
-            })
+            .map(|c| Test::of(plan, c))
             .collect::<Option<Vec<Test>>>()?;
         Some(Direct { key, tests })
     }

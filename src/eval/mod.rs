@@ -11,6 +11,7 @@ mod number;
 mod plan;
 mod replay;
 mod rows;
+mod scaled;
 mod tabulate;
 mod tariff;
 pub mod trace;
@@ -244,6 +245,9 @@ impl<'p> Session<'p> {
         if let Some(price) = direct(&self.plan, family, date, tariff) {
             return Ok(price);
         }
+        if let Some(price) = scaled(&self.plan, family, date, tariff) {
+            return Ok(price);
+        }
         self.run(family, date, tariff, NoTrace).0
     }
 
@@ -401,6 +405,17 @@ fn evaluate<T: trace::Tracer>(
 #[inline(always)]
 fn direct(plan: &Plan<'_>, family: &Family, date: NaiveDate, tariff: usize) -> Option<Decimal> {
     direct_table(plan, family, date, tariff)?.direct(family)
+}
+
+/// The price of a formula tariff computed on scaled integers (see `scaled.rs`);
+/// `None` when the evaluator must tell, errors included.
+#[inline]
+fn scaled(plan: &Plan<'_>, family: &Family, date: NaiveDate, tariff: usize) -> Option<Decimal> {
+    let scaled = plan.tariffs.get(tariff)?.scaled.as_deref()?;
+    if !in_period(plan.deliberation(), date) || broken_limit(plan, family).is_some() {
+        return None;
+    }
+    scaled.price(family)
 }
 
 /// The table of [`direct`] and the family's cell in it.

@@ -12,11 +12,7 @@ pub fn round(value: Decimal, mode: Rounding) -> Option<Decimal> {
     if step.is_zero() {
         return Some(value);
     }
-    let strategy = match mode {
-        Rounding::Nearest(_) => RoundingStrategy::MidpointAwayFromZero,
-        Rounding::Down(_) => RoundingStrategy::ToNegativeInfinity,
-        Rounding::Up(_) => RoundingStrategy::ToPositiveInfinity,
-    };
+    let strategy = strategy(mode);
     // A step of 1, 0,1, 0,01…: round to that many decimals, without dividing; a value
     // with no more decimals than the step is already a multiple of it.
     if step.mantissa() == 1 {
@@ -24,6 +20,15 @@ pub fn round(value: Decimal, mode: Rounding) -> Option<Decimal> {
     }
     let steps = round_dp(value.checked_div(step)?, 0, strategy);
     steps.checked_mul(step)
+}
+
+/// The direction of a rounding mode.
+pub(super) fn strategy(mode: Rounding) -> RoundingStrategy {
+    match mode {
+        Rounding::Nearest(_) => RoundingStrategy::MidpointAwayFromZero,
+        Rounding::Down(_) => RoundingStrategy::ToNegativeInfinity,
+        Rounding::Up(_) => RoundingStrategy::ToPositiveInfinity,
+    }
 }
 
 /// `value` rounded to `dp` decimals. A value with no more decimals is unchanged; any
@@ -35,14 +40,24 @@ fn round_dp(value: Decimal, dp: u32, strategy: RoundingStrategy) -> Decimal {
     let Some(shift) = value.scale().checked_sub(dp).filter(|&s| s > 0) else {
         return value;
     };
-    let (m, Some(divisor)) = (value.mantissa(), 10i128.checked_pow(shift)) else {
-        return value.round_dp_with_strategy(dp, strategy);
-    };
+    match round_mantissa(value.mantissa(), shift, strategy) {
+        Some(q) => Decimal::try_from_i128_with_scale(q, dp)
+            .unwrap_or_else(|_| value.round_dp_with_strategy(dp, strategy)),
+        None => value.round_dp_with_strategy(dp, strategy),
+    }
+}
+
+/// The mantissa `m` with `shift` fewer decimals, rounded with `strategy`: one integer
+/// division (in 64 bits when it fits); `None` for another strategy or a shift beyond
+/// `i128`.
+#[inline]
+pub(super) fn round_mantissa(m: i128, shift: u32, strategy: RoundingStrategy) -> Option<i128> {
+    let divisor = 10i128.checked_pow(shift)?;
     let (q, r) = match (i64::try_from(m), i64::try_from(divisor)) {
         (Ok(m), Ok(divisor)) => (i128::from(m / divisor), i128::from(m % divisor)),
         _ => (m / divisor, m % divisor),
     };
-    let q = match strategy {
+    Some(match strategy {
         RoundingStrategy::MidpointAwayFromZero
             if r.unsigned_abs() * 2 >= divisor.unsigned_abs() =>
         {
@@ -53,10 +68,8 @@ fn round_dp(value: Decimal, dp: u32, strategy: RoundingStrategy) -> Decimal {
         RoundingStrategy::MidpointAwayFromZero
         | RoundingStrategy::ToNegativeInfinity
         | RoundingStrategy::ToPositiveInfinity => q,
-        _ => return value.round_dp_with_strategy(dp, strategy),
-    };
-    Decimal::try_from_i128_with_scale(q, dp)
-        .unwrap_or_else(|_| value.round_dp_with_strategy(dp, strategy))
+        _ => return None,
+    })
 }
 
 /// The order of two numbers: their mantissas when they have the same scale (the usual

@@ -8,6 +8,7 @@
 use rust_decimal::Decimal;
 
 use super::rows::{Finder, finder};
+use super::scaled::Scaled;
 use super::tabulate::{Tabulated, tabulate};
 use super::trace::Action;
 use crate::rules::{
@@ -195,6 +196,8 @@ pub(super) struct TariffPlan<'d> {
     /// Its prices computed in advance, when they depend only on a grid row and on
     /// conditions.
     pub table: Option<Box<Tabulated<'d>>>,
+    /// Otherwise, its computation on scaled integers, when it has one.
+    pub scaled: Option<Box<Scaled>>,
 }
 
 /// An input.
@@ -301,6 +304,9 @@ impl<'d> Plan<'d> {
         };
         for t in 0..plan.tariffs.len() {
             plan.tariffs[t].table = tabulate(&plan, t).map(Box::new);
+            if plan.tariffs[t].table.is_none() {
+                plan.tariffs[t].scaled = Scaled::new(&plan, t).map(Box::new);
+            }
         }
         plan
     }
@@ -600,6 +606,7 @@ impl<'d> Compiler<'d> {
             site,
             base_site,
             table: None,
+            scaled: None,
         }
     }
 
