@@ -515,6 +515,17 @@ fn psu_hand_written(annual: u32, children: u32, aeeh: u32, familial: bool) -> De
     (monthly * rate).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// A cantine family as a portal's own code would read its JSON: a typed struct.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)] // read, as a portal would, not used further
+struct CantineJson {
+    quotient_caf: Option<u32>,
+    #[serde(rename = "résidence")]
+    residence: String,
+    rang: u32,
+    pai: bool,
+}
+
 /// Reading a family, part of a portal's cost: from its JSON text (`tarif eval`, the
 /// service) and from a CSV record (`tarif batch`), beside the price of the same family.
 fn reading(c: &mut Criterion) {
@@ -564,6 +575,8 @@ fn reading(c: &mut Criterion) {
     for ((f, json), csv) in plain.iter().zip(&json).zip(&csv) {
         let read = tarif::inputs::read_family(d, json);
         assert!(read.errors.is_empty());
+        let typed = serde_json::from_str::<CantineJson>(json).expect("typed");
+        assert_eq!((typed.quotient_caf, typed.rang), (f.qf, f.rang));
         assert_eq!(
             session.price(&read.family, date, 0).ok(),
             Some(hand_written(f))
@@ -588,6 +601,35 @@ fn reading(c: &mut Criterion) {
             i = (i + 1) & (FAMILIES - 1);
             let fields = tarif::batch::fields(black_box(&csv[i]), separator);
             fields.map(|fields| tarif::inputs::read_family_fields(d, &columns, &names, &fields))
+        })
+    });
+    // The floors: the JSON text parsed and dropped (serde_json, no value kept); parsed
+    // into a struct of its fields, as a portal's own code would; the CSV line cut
+    // into fields and its numbers parsed.
+    group.bench_function("plancher JSON : texte parcouru", |b| {
+        b.iter(|| {
+            i = (i + 1) & (FAMILIES - 1);
+            serde_json::from_str::<serde::de::IgnoredAny>(black_box(&json[i])).is_ok()
+        })
+    });
+    group.bench_function("plancher JSON : struct typée (serde derive)", |b| {
+        b.iter(|| {
+            i = (i + 1) & (FAMILIES - 1);
+            serde_json::from_str::<CantineJson>(black_box(&json[i])).ok()
+        })
+    });
+    group.bench_function("plancher CSV : champs coupés, nombres lus", |b| {
+        b.iter(|| {
+            i = (i + 1) & (FAMILIES - 1);
+            let fields = tarif::batch::fields(black_box(&csv[i]), separator)?;
+            let qf = fields.get(1)?.parse::<u32>().ok();
+            let rang = fields.get(3)?.parse::<u32>().ok()?;
+            Some((
+                qf,
+                rang,
+                fields.get(2)? == "hors_commune",
+                fields.get(4)? == "oui",
+            ))
         })
     });
     group.finish();

@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::document::Document;
 use crate::eval::{Priced, Session};
-use crate::inputs::{Columns, FamilyErrorKind, FamilyRead, read_fields_into};
+use crate::inputs::{Columns, FamilyErrorKind, FamilyRead, read_fields_into, trimmed};
 use crate::report::{messages, result};
 
 /// How the input lines are written.
@@ -113,13 +113,13 @@ pub fn fields(line: &str, separator: u8) -> Option<Vec<Cow<'_, str>>> {
     let mut start = 0;
     for (i, byte) in line.bytes().enumerate() {
         if byte == separator {
-            unquoted.push(Cow::Borrowed(line.get(start..i)?.trim()));
+            unquoted.push(Cow::Borrowed(trimmed(line.get(start..i)?)));
             start = i + 1;
         } else if byte == b'"' {
             return quoted_fields(line, separator);
         }
     }
-    unquoted.push(Cow::Borrowed(line.get(start..)?.trim()));
+    unquoted.push(Cow::Borrowed(trimmed(line.get(start..)?)));
     Some(unquoted)
 }
 

@@ -33,6 +33,8 @@ fn pricing_and_justifying_again_do_not_allocate() {
             "cnaf-psu-creche.delib",
             vec![(0, "100000"), (1, "2"), (2, "1")],
         ),
+        // A formula priced on scaled integers.
+        ("fay-aux-loges-cantine.delib", vec![(0, "853")]),
     ] {
         let document = document(file);
         let d = &document.deliberation;

@@ -16,4 +16,5 @@ pub use family::{
     dated_warnings, parse_family, read_family, read_family_json, read_family_parsed,
 };
 pub use proofs::Expected as ProofExpected;
+pub(crate) use values::trimmed;
 pub use values::{parse_date, parse_decimal};

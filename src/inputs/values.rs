@@ -96,7 +96,7 @@ pub(super) fn convert_text(
                 .ok_or_else(|| number_error(text, wrong()))?;
             number_value(ty, whole, n)
         }
-        ValueType::Boolean => match text.trim() {
+        ValueType::Boolean => match trimmed(text) {
             "oui" | "true" => Ok(Value::Bool(true)),
             "non" | "false" => Ok(Value::Bool(false)),
             other => match fold(other).as_str() {
@@ -110,7 +110,7 @@ pub(super) fn convert_text(
             .ok_or_else(|| date_error(text)),
         ValueType::Choice(ids) => {
             let name = |id: &ChoiceId| d.choices.get(id.0 as usize).map_or("", String::as_str);
-            let trimmed = text.trim();
+            let trimmed = trimmed(text);
             ids.iter()
                 .find(|id| name(id) == trimmed)
                 .or_else(|| {
@@ -126,6 +126,19 @@ pub(super) fn convert_text(
     }
 }
 
+/// `text` without the white space around it: as it is when it starts and ends with
+/// an ASCII character that is no space (the usual field), else [`str::trim`].
+#[inline]
+pub(crate) fn trimmed(text: &str) -> &str {
+    let kept = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii() && !char::from(*b).is_whitespace());
+    let bytes = text.as_bytes();
+    if kept(bytes.first()) && kept(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// A number as a family or a spreadsheet writes it: `612,50`, `1 500`, `612.5`.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
     parse_number(text, false)
@@ -136,7 +149,7 @@ fn parse_number(text: &str, rate: bool) -> Option<Decimal> {
     if let Some(n) = whole_number(text) {
         return Some(n);
     }
-    let trimmed = text.trim();
+    let trimmed = trimmed(text);
     if trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Decimal::from_str(trimmed).ok();
     }
@@ -231,4 +244,21 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast trim is `str::trim`, whatever the white space around (tab, vertical
+        /// tab, no-break space, ideographic space) and the characters inside.
+        #[test]
+        fn a_field_is_trimmed_as_str_trim_does(
+            text in "[ \t\u{b}\u{c}\u{a0}\u{3000}]{0,2}[a-zé0-9,; \u{b}\u{a0}]{0,6}[ \t\u{b}\u{c}\u{a0}\u{2003}]{0,2}"
+        ) {
+            prop_assert_eq!(trimmed(&text), text.trim());
+        }
+    }
 }
