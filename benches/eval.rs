@@ -320,6 +320,14 @@ fn hand_written_recording(f: &Cantine, steps: &mut Vec<HandStep>) -> Decimal {
 /// portal does: a loop over families already in memory.
 const MILLION: usize = 1_000_000;
 
+/// A group of loops over a million families: ten samples, families per second.
+fn million_group<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    group.throughput(criterion::Throughput::Elements(MILLION as u64));
+    group
+}
+
 /// A million families priced in one loop: the hand-written functions (exact cents,
 /// Decimal, Decimal recording its steps) and the compiled rules (price, price with
 /// its justification), after checking that all give the same prices.
@@ -337,9 +345,7 @@ fn cantine_million(c: &mut Criterion) {
         assert_eq!(Decimal::new(hand_written_cents(f), 2), expected);
         assert_eq!(hand_written_recording(f, &mut steps), expected);
     }
-    let mut group = c.benchmark_group("cantine, un million de familles");
-    group.sample_size(10);
-    group.throughput(criterion::Throughput::Elements(MILLION as u64));
+    let mut group = million_group(c, "cantine, un million de familles");
     group.bench_function("à la main, centimes i64", |b| {
         b.iter(|| {
             plain
@@ -446,9 +452,7 @@ fn fay_million(c: &mut Criterion) {
             expected
         );
     }
-    let mut group = c.benchmark_group("fay-aux-loges, un million de familles");
-    group.sample_size(10);
-    group.throughput(criterion::Throughput::Elements(MILLION as u64));
+    let mut group = million_group(c, "fay-aux-loges, un million de familles");
     group.bench_function("à la main, i64", |b| {
         b.iter(|| {
             plain

@@ -227,8 +227,8 @@ impl Units {
 /// Up to this many ranges, [`Units::find`] counts those started instead of searching.
 const SHORT: usize = 32;
 
-/// `10^n` for the scales of [`Units`] (at most 18).
-const POWERS_OF_TEN: [i64; 19] = {
+/// `10^n` for the scales of [`Units`] (at most 18), and of `scaled.rs`.
+pub(super) const POWERS_OF_TEN: [i64; 19] = {
     let mut powers = [1i64; 19];
     let mut n = 1;
     while n < 19 {

@@ -3,12 +3,13 @@
 //! A tariff that cannot be priced in advance (its base is a formula of an input, such
 //! as `repas = qf × 0,36 %`) but whose base and modifiers only add, subtract, multiply,
 //! take a minimum, a maximum or a bound, and round to a power of ten, is computed on
-//! whole mantissas with their number of decimals, as `Decimal` holds numbers. Within
-//! 96 bits and 28 decimals `Decimal`'s additions and products are exact, and so are
-//! these: the same number with the same number of decimals, hence the same price to
-//! the cent and the same text. Anything else (a division, a value beyond those
-//! limits, an unknown value, a price below 0 €, a zero `Decimal` could sign) is left
-//! to the full evaluation, which gives the same price or the error.
+//! whole mantissas of 64 bits with their number of decimals, as `Decimal` holds
+//! numbers. Within 96 bits and 28 decimals `Decimal`'s additions and products are
+//! exact, and so are these, following its rules for decimals: the same number with the
+//! same number of decimals, hence the same price to the cent and the same text.
+//! Anything else (a division, a value beyond 64 bits or 28 decimals, an unknown value,
+//! a price below 0 €, a zero `Decimal` could sign) is left to the full evaluation,
+//! which gives the same price or the error.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -16,23 +17,13 @@ use super::Family;
 use super::direct::Test;
 use super::number;
 use super::plan::{ActionPlan, DefinitionBody, Num, Plan, StepPlan};
+use super::rows::POWERS_OF_TEN;
 use crate::rules::{ArithOp, Rounding, Value};
 
 /// The most decimals a `Decimal` holds.
 const MAX_SCALE: u32 = 28;
 /// How deep definitions may nest in a formula read here.
 const MAX_DEPTH: usize = 16;
-
-/// The powers of ten an `i64` holds.
-const POWERS: [i64; 19] = {
-    let mut powers = [1i64; 19];
-    let mut i = 1;
-    while i < 19 {
-        powers[i] = powers[i - 1] * 10;
-        i += 1;
-    }
-    powers
-};
 
 /// A number as `Decimal` holds it, a whole mantissa and its number of decimals, the
 /// mantissa in 64 bits (an amount, a quotient, a rate have far fewer digits; a value
@@ -76,7 +67,9 @@ impl Fixed {
             return Some((self.m, other.m, self.scale));
         }
         let scale = self.scale.max(other.scale);
-        let up = |x: Fixed| x.m.checked_mul(*POWERS.get((scale - x.scale) as usize)?);
+        let up = |x: Fixed| {
+            x.m.checked_mul(*POWERS_OF_TEN.get((scale - x.scale) as usize)?)
+        };
         Some((up(self)?, up(other)?, scale))
     }
 
