@@ -10,30 +10,9 @@ use serde_json::Value as Json;
 /// A key without escapes is borrowed from the text.
 pub(super) struct Entries<'t>(pub Vec<(Key<'t>, Json)>);
 
-/// A key of a JSON object.
-pub(super) struct Key<'t>(pub Cow<'t, str>);
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("une clé")
-            }
-            fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(key)))
-            }
-            fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(key.to_string())))
-            }
-            fn visit_string<E>(self, key: String) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(key)))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
-    }
-}
+/// A key of a JSON object, borrowed from the text when it has no escape.
+#[derive(serde::Deserialize)]
+pub(super) struct Key<'t>(#[serde(borrow)] pub Cow<'t, str>);
 
 impl<'de> serde::Deserialize<'de> for Entries<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -69,5 +48,24 @@ impl Entries<'_> {
         }
         let mut seen = std::collections::HashSet::with_capacity(n);
         (0..n).map(|i| !seen.insert(key(i))).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_without_escapes_are_borrowed_from_the_text() {
+        let entries: Entries<'_> =
+            serde_json::from_str(r#"{"qf": 612, "r\u00e9sidence": "commune", "qf": 5}"#)
+                .expect("object");
+        let keys: Vec<(bool, &str)> = entries
+            .0
+            .iter()
+            .map(|(Key(k), _)| (matches!(k, Cow::Borrowed(_)), k.as_ref()))
+            .collect();
+        assert_eq!(keys, [(true, "qf"), (false, "résidence"), (true, "qf")]);
+        assert_eq!(entries.repeated(), [false, false, true]);
     }
 }
