@@ -172,7 +172,8 @@ pub enum LineError {
     NotText,
 }
 
-fn line_error_text(error: LineError) -> (&'static str, String) {
+/// The code and French text of a line that is not a family.
+pub fn line_error_text(error: LineError) -> (&'static str, String) {
     match error {
         LineError::Empty => ("E120", "ligne vide".to_string()),
         LineError::NotJson => (

@@ -470,11 +470,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
         if !labels.effort {
             for jump in &curve.jumps {
                 let size = jump.after - jump.before;
-                let text = if size > Decimal::ZERO {
-                    format!("+{}", crate::french::price(size))
-                } else {
-                    crate::french::price(size)
-                };
+                let text = crate::french::signed_price(size);
                 let y = f(jump.after.max(jump.before));
                 chart
                     .draw_series(std::iter::once(Text::new(

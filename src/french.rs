@@ -6,6 +6,11 @@ use rust_decimal::Decimal;
 
 /// `1500.5` → `1 500,5`; thousands grouped by a space, decimal comma.
 pub fn number(value: Decimal) -> String {
+    let value = if value.is_zero() {
+        Decimal::ZERO
+    } else {
+        value
+    };
     let text = value.normalize().to_string();
     let (sign, digits) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -49,16 +54,32 @@ pub fn price(value: Decimal) -> String {
     format!("{} €", number_keeping_scale(value))
 }
 
-/// Like [`number`], without dropping trailing zeros.
+/// Like [`number`], without dropping trailing zeros; the sign kept for amounts
+/// between −1 and 0 (whose whole part is 0).
 fn number_keeping_scale(value: Decimal) -> String {
+    let sign = if value.is_sign_negative() && !value.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    let value = value.abs();
     let text = number(value.trunc());
     let scale = value.scale();
     if scale == 0 {
-        return text;
+        return format!("{sign}{text}");
     }
-    let fraction = value.abs().fract().to_string();
+    let fraction = value.fract().to_string();
     let digits = fraction.trim_start_matches("0.");
-    format!("{text},{digits:0<width$}", width = scale as usize)
+    format!("{sign}{text},{digits:0<width$}", width = scale as usize)
+}
+
+/// `+0,70 €`, `-0,10 €`, `0,00 €`: a change of price, its sign always written.
+pub fn signed_price(value: Decimal) -> String {
+    if value > Decimal::ZERO {
+        format!("+{}", price(value))
+    } else {
+        price(value)
+    }
 }
 
 /// `0.3` → `30 %`.
@@ -119,6 +140,40 @@ pub fn ordinal(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A French number read back: spaces out, comma to point, unit off.
+    fn read_back(text: &str, unit: &str) -> Decimal {
+        let digits: String = text
+            .trim_end_matches(unit)
+            .trim_start_matches('+')
+            .chars()
+            .filter(|c| *c != ' ')
+            .map(|c| if c == ',' { '.' } else { c })
+            .collect();
+        digits
+            .parse()
+            .unwrap_or_else(|_| panic!("« {text} » se relit"))
+    }
+
+    proptest! {
+        /// Every French rendering of a number reads back as the number, sign included
+        /// (a fall of 0,10 € was written « 0,10 € »).
+        #[test]
+        fn french_text_reads_back_as_its_value(mantissa in -10_000_000_000i64..10_000_000_000, scale in 0u32..7) {
+            let value = Decimal::new(mantissa, scale);
+            prop_assert_eq!(read_back(&number(value), ""), value);
+            prop_assert_eq!(read_back(&amount(value), " €"), value);
+            prop_assert_eq!(read_back(&price(value), " €"), value);
+            prop_assert_eq!(read_back(&signed_price(value), " €"), value);
+            prop_assert_eq!(read_back(&rate(value), " %") / Decimal::ONE_HUNDRED, value);
+            let negative = value < Decimal::ZERO;
+            for text in [number(value), amount(value), price(value), signed_price(value), rate(value)] {
+                prop_assert_eq!(text.starts_with('-'), negative, "{}", text);
+            }
+            prop_assert_eq!(signed_price(value).starts_with('+'), value > Decimal::ZERO);
+        }
+    }
 
     #[test]
     fn numbers_group_thousands_and_use_a_comma() {
@@ -130,6 +185,14 @@ mod tests {
         assert_eq!(rate(Decimal::new(30, 2)), "30 %");
         assert_eq!(price(Decimal::new(2, 0)), "2,00 €");
         assert_eq!(price(Decimal::new(1234505, 3)), "1 234,505 €");
+        assert_eq!(price(Decimal::new(-10, 2)), "-0,10 €");
+        assert_eq!(price(Decimal::new(-5, 1)), "-0,50 €");
+        assert_eq!(price(Decimal::new(-1, 3)), "-0,001 €");
+        assert_eq!(price(Decimal::new(-0, 2)), "0,00 €");
+        assert_eq!(signed_price(Decimal::new(-10, 2)), "-0,10 €");
+        assert_eq!(signed_price(Decimal::new(70, 2)), "+0,70 €");
+        assert_eq!(amount(Decimal::new(-5, 1)), "-0,50 €");
+        assert_eq!(rate(Decimal::new(-5, 3)), "-0,5 %");
         assert_eq!(
             list(&["a".into(), "b".into(), "c".into()]),
             "« a », « b » et « c »"

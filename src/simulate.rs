@@ -14,6 +14,43 @@ use crate::rules::{Body, Deliberation, TableId};
 /// How many of the largest increases are named.
 pub const LARGEST: usize = 20;
 
+/// How many lines in error are named, with their reasons (the first ones of the file).
+pub const FAILURES_SHOWN: usize = 20;
+
+/// Why a line, or one tariff of it, was not priced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// The line is not a family (empty, not JSON, wrong number of columns…).
+    Line(crate::batch::LineError),
+    /// A field of the family is wrong (the first one).
+    Family(crate::inputs::FamilyError),
+    /// The quantity column holds no number ≥ 0 (its text).
+    Quantity(String),
+    /// The family is read but this tariff cannot be computed for it.
+    Tariff {
+        tariff: usize,
+        error: crate::eval::EvalError,
+    },
+}
+
+/// A line in error, or one of its tariffs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailedLine {
+    pub line: usize,
+    /// The family's id (a child's, for a child's price).
+    pub id: Option<String>,
+    pub failure: Failure,
+}
+
+impl FailedLine {
+    fn order(&self) -> (usize, usize) {
+        match &self.failure {
+            Failure::Tariff { tariff, .. } => (self.line, *tariff),
+            _ => (self.line, 0),
+        }
+    }
+}
+
 /// The row of the grid a family falls in: `(table, row, column)`; `None` when the
 /// tariff has no grid (a formula).
 pub type Tranche = Option<(u32, u32, Option<u32>)>;
@@ -170,6 +207,10 @@ pub struct Simulation {
     pub tariffs: Vec<TariffSimulation>,
     /// Lines that could not be read as families (counted in every tariff's errors).
     pub unreadable: u64,
+    /// Lines with at least one error (unreadable, a wrong field, a tariff not priced).
+    pub failed_lines: u64,
+    /// The first [`FAILURES_SHOWN`] errors in the order of the file.
+    pub failures: Vec<FailedLine>,
     pub compare: bool,
 }
 
@@ -178,7 +219,19 @@ impl Simulation {
         Simulation {
             tariffs: vec![TariffSimulation::default(); tariffs],
             unreadable: 0,
+            failed_lines: 0,
+            failures: Vec::new(),
             compare,
+        }
+    }
+
+    /// Keeps `failure` if it is among the first [`FAILURES_SHOWN`] of the file.
+    pub fn record(&mut self, failure: FailedLine) {
+        let key = failure.order();
+        let position = self.failures.partition_point(|f| f.order() <= key);
+        if position < FAILURES_SHOWN {
+            self.failures.insert(position, failure);
+            self.failures.truncate(FAILURES_SHOWN);
         }
     }
 
@@ -226,6 +279,10 @@ impl Simulation {
 
     pub fn merge(&mut self, other: Simulation) {
         self.unreadable += other.unreadable;
+        self.failed_lines += other.failed_lines;
+        for failure in other.failures {
+            self.record(failure);
+        }
         for (mine, theirs) in self.tariffs.iter_mut().zip(other.tariffs) {
             mine.all.merge(theirs.all);
             mine.errors += theirs.errors;
@@ -356,23 +413,48 @@ impl Simulator<'_> {
         let d = &self.document.deliberation;
         let read =
             text.and_then(|text| crate::batch::family(d, self.input, text).map(|r| (r, text)));
-        let Ok((mut read, text)) = read else {
-            simulation.unreadable += 1;
-            simulation.failed();
-            return;
+        let (mut read, text) = match read {
+            Ok(read) => read,
+            Err(error) => {
+                simulation.unreadable += 1;
+                simulation.failed_lines += 1;
+                simulation.record(FailedLine {
+                    line,
+                    id: None,
+                    failure: Failure::Line(error),
+                });
+                simulation.failed();
+                return;
+            }
         };
         let date = read.family.date.unwrap_or(self.default_date);
         read.at_date(d, date);
         let quantity = match self.quantity {
-            None => Some(Decimal::ONE),
+            None => Ok(Decimal::ONE),
             Some(name) => match crate::batch::column(self.input, text, name) {
-                None => Some(Decimal::ONE),
-                Some(value) => crate::inputs::parse_decimal(&value).filter(|q| *q >= Decimal::ZERO),
+                None => Ok(Decimal::ONE),
+                Some(value) => crate::inputs::parse_decimal(&value)
+                    .filter(|q| *q >= Decimal::ZERO)
+                    .ok_or(value),
             },
         };
-        let Some(quantity) = quantity.filter(|_| read.errors.is_empty()) else {
-            simulation.failed();
-            return;
+        let failure = match (read.errors.first(), quantity) {
+            (Some(error), _) => Err(Failure::Family(error.clone())),
+            (None, Err(written)) => Err(Failure::Quantity(written)),
+            (None, Ok(quantity)) => Ok(quantity),
+        };
+        let quantity = match failure {
+            Ok(quantity) => quantity,
+            Err(failure) => {
+                simulation.failed_lines += 1;
+                simulation.record(FailedLine {
+                    line,
+                    id: read.family.id.clone(),
+                    failure,
+                });
+                simulation.failed();
+                return;
+            }
         };
         let before = self.before.as_ref().map(|b| {
             let bd = &b.document.deliberation;
@@ -395,11 +477,25 @@ impl Simulator<'_> {
             );
             return;
         }
+        let mut failed = false;
         for &tariff in self.tariffs {
-            let price = worker
-                .session
-                .justify_into(&read.family, date, tariff, &mut worker.justification)
-                .ok();
+            let price = match worker.session.justify_into(
+                &read.family,
+                date,
+                tariff,
+                &mut worker.justification,
+            ) {
+                Ok(price) => Some(price),
+                Err(error) => {
+                    failed = true;
+                    simulation.record(FailedLine {
+                        line,
+                        id: id.map(str::to_string),
+                        failure: Failure::Tariff { tariff, error },
+                    });
+                    None
+                }
+            };
             let tranche = tranche_of(d, tariff, &worker.justification.steps);
             let old = before.as_ref().map(|old| {
                 let old_tariff = self
@@ -423,6 +519,7 @@ impl Simulator<'_> {
                 id,
             });
         }
+        simulation.failed_lines += u64::from(failed);
     }
 
     /// A family given with its children: each child's price is one price of the
@@ -460,6 +557,7 @@ impl Simulator<'_> {
             }
             _ => None,
         };
+        let mut failed = false;
         for child in &children {
             let id = read
                 .family
@@ -478,6 +576,17 @@ impl Simulator<'_> {
                     let old_price = old_child.priced.iter().find(|o| o.tariff == old_tariff)?;
                     old_price.result.as_ref().ok().copied()
                 });
+                if let Err(error) = &p.result {
+                    failed = true;
+                    simulation.record(FailedLine {
+                        line,
+                        id: id.map(str::to_string),
+                        failure: Failure::Tariff {
+                            tariff: p.tariff,
+                            error: error.clone(),
+                        },
+                    });
+                }
                 simulation.add(Priced {
                     tariff: p.tariff,
                     price: p.result.as_ref().ok().copied(),
@@ -489,5 +598,6 @@ impl Simulator<'_> {
                 });
             }
         }
+        simulation.failed_lines += u64::from(failed);
     }
 }

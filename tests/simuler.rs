@@ -305,3 +305,66 @@ fn a_quantity_column_that_does_not_exist_is_refused() {
     assert!(err.contains("aucune colonne « repas »"), "{err}");
     let _ = std::fs::remove_file(families);
 }
+
+#[test]
+fn a_fall_keeps_its_sign_and_the_lines_in_error_are_named() {
+    // The year before, the tranche 601–800 € cost 2,30 €: the new grid lowers it.
+    let old = write(
+        "baisse.delib",
+        &common::cantine_year_before(&[("| 2,20 € |", "| 2,30 € |")]),
+    );
+    let mut families = String::from("id;quotient_caf;résidence;rang;pai\n");
+    families.push_str("A;612;commune;1;non\nB;700;commune;1;non\n");
+    families.push_str("C;beaucoup;commune;1;non\nD;300;;1;non\nE;200;commune\n");
+    for i in 0..30 {
+        families.push_str(&format!("X{i};300;;1;non\n"));
+    }
+    let families = write("baisse.csv", &families);
+    let args = [
+        "simuler",
+        "deliberations/exempleville-cantine.delib",
+        "--familles",
+        &families.to_string_lossy(),
+        "--avant",
+        &old.to_string_lossy(),
+    ];
+    let (text, _, status) = tarif(&args, None);
+    assert_eq!(status, 0, "{text}");
+    assert!(text.contains("recette avant : 4,60 € (-0,20 €)"), "{text}");
+    assert!(
+        text.contains("variation moyenne : -0,10 €, médiane : -0,10 €"),
+        "{text}"
+    );
+    assert!(text.contains("Lignes en erreur : 33"), "{text}");
+    assert!(
+        text.contains("ligne 4 « C » : E111 « quotient_caf » doit être un montant"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ligne 5 « D » (tarif « repas ») : E102 une condition ne peut pas être décidée : « résidence » manque"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ligne 6 : E123 la ligne a 3 colonne(s)"),
+        "{text}"
+    );
+    // The first 20 are named, in the order of the file; the rest are counted.
+    assert!(text.contains("ligne 23 « X16 »"), "{text}");
+    assert!(!text.contains("ligne 24 « X17 »"), "{text}");
+    assert!(
+        text.contains("… et 13 autre(s) ligne(s) en erreur : « tarif batch »"),
+        "{text}"
+    );
+
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let json = simulate(&json_args);
+    assert_eq!(json["lignes_en_erreur"], 33);
+    let errors = json["erreurs"].as_array().expect("erreurs");
+    assert_eq!(errors.len(), 20);
+    assert_eq!(errors[1]["tarif"], "repas");
+    assert_eq!(errors[1]["code"], "E102");
+    assert_eq!(json["tarifs"]["repas"]["variation_moyenne"], "-0.10");
+    let _ = std::fs::remove_file(families);
+    let _ = std::fs::remove_file(old);
+}

@@ -109,6 +109,22 @@ pub enum CheckErrorKind {
         fix: GapFix,
         previous: Option<Span>,
     },
+    /// A bound of a grid that its key, whose values are multiples of `step`, never
+    /// reaches (« 4 573,48 € » against a key in whole euros): families whose exact value
+    /// lies between the two multiples around it are classed by the key's rounding, not
+    /// by the published bound.
+    BoundFinerThanKey {
+        key: String,
+        bound: Decimal,
+        step: Decimal,
+        kind: KeyKind,
+        /// How many other bounds of the grid are finer than the step too.
+        others: usize,
+        /// The key is an input (declared whole), not a value the file computes.
+        input: bool,
+        /// The finest step of the grid's bounds.
+        bounds_step: Option<Decimal>,
+    },
     /// Values that two rows take.
     TableOverlap {
         key: String,
@@ -207,7 +223,13 @@ pub enum GapFix {
     IncludeHigh { value: Decimal },
     /// Between `jusqu'à 400` and `de 401` on a decimal key: round the key or write
     /// `à moins de 401`.
-    RoundOrOpen { low: Decimal, high: Decimal },
+    /// `rounding`: the rounding down to the bounds' step that closes the gap, if the
+    /// language has one (`au centime inférieur` for bounds at the cent).
+    RoundOrOpen {
+        low: Decimal,
+        high: Decimal,
+        rounding: Option<crate::rules::Rounding>,
+    },
     /// Add a row (or an `autre` row).
     AddRow,
 }
@@ -236,6 +258,7 @@ impl CheckErrorKind {
                 | CheckErrorKind::MissingRounding { .. }
                 | CheckErrorKind::MayGoNegative { .. }
                 | CheckErrorKind::DivisorMayBeZero { .. }
+                | CheckErrorKind::BoundFinerThanKey { .. }
         )
     }
 }

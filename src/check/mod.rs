@@ -2,6 +2,7 @@
 //! not. Names, types and units, granularity and ranges, table coverage, cycles,
 //! certified sources, modifiers and examples.
 
+mod bounds;
 mod coverage;
 mod cycles;
 pub mod error;
@@ -16,6 +17,7 @@ mod tables;
 
 use std::collections::HashSet;
 
+pub use bounds::around as bounds_around;
 pub use cycles::MAX_CHAIN_DEPTH;
 pub use inputs::source_name;
 pub use names::closest;

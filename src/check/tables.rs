@@ -361,6 +361,24 @@ impl Checker<'_> {
                 .and_then(|p| conditions.get(*p))
                 .map(|c| c.span)
         };
+        let bounds_step = super::bounds::step(&intervals);
+        if let Some(finer) = super::bounds::finer_than(facts.grain, kind, &intervals)
+            && let (Some(span), super::facts::Grain::Step(step)) = (span_of(finer.row), facts.grain)
+        {
+            let input = matches!(self.symbols.names.get(key), Some(NameRef::Input(_)));
+            self.errors.push(CheckError {
+                kind: CheckErrorKind::BoundFinerThanKey {
+                    key: key.to_string(),
+                    bound: finer.value,
+                    step,
+                    kind,
+                    others: finer.others,
+                    input,
+                    bounds_step,
+                },
+                span,
+            });
+        }
         let mut gaps = 0;
         for finding in coverage::numeric(facts.range, facts.grain, &intervals) {
             match finding {
@@ -396,6 +414,7 @@ impl Checker<'_> {
                         &gap,
                         after.and_then(|i| intervals.get(i)),
                         before.and_then(|i| intervals.get(i)),
+                        (bounds_step, kind),
                     );
                     let kind = CheckErrorKind::TableGap {
                         key: key.to_string(),
@@ -661,7 +680,14 @@ fn key_kind(ty: &Ty) -> KeyKind {
 }
 
 /// The fix to propose for a gap between the rows `after` and `before`.
-fn gap_fix(gap: &Gap, after: Option<&Interval>, before: Option<&Interval>) -> GapFix {
+/// `grid`: the step of the grid's bounds and the kind of its key, for the rounding
+/// that closes a gap on a decimal key.
+fn gap_fix(
+    gap: &Gap,
+    after: Option<&Interval>,
+    before: Option<&Interval>,
+    grid: (Option<Decimal>, KeyKind),
+) -> GapFix {
     let next_low = before.and_then(|i| i.low);
     let previous_high = after.and_then(|i| i.high);
     match gap {
@@ -682,6 +708,7 @@ fn gap_fix(gap: &Gap, after: Option<&Interval>, before: Option<&Interval>) -> Ga
             (Some(a), Some(b)) if a.inclusive && b.inclusive => GapFix::RoundOrOpen {
                 low: a.value,
                 high: b.value,
+                rounding: super::bounds::closing_rounding(a.value, b.value, grid.0, grid.1),
             },
             (_, Some(b)) if !b.inclusive => GapFix::IncludeLow { value: b.value },
             _ => GapFix::AddRow,

@@ -117,6 +117,8 @@ pub enum Code {
     W007,
     /// A divisor that can be 0: `rfr / 12 / parts` with `parts : nombre`.
     W008,
+    /// A grid bound finer than its key's step: `De 4573,48 €` against a key in euros.
+    W009,
 }
 
 impl Code {
@@ -172,6 +174,7 @@ impl Code {
         Code::W006,
         Code::W007,
         Code::W008,
+        Code::W009,
     ];
 
     pub fn severity(self) -> Severity {

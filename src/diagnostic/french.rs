@@ -491,6 +491,15 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             let help = super::ranking::gap_help(key, gap);
             d.with_help(help.unwrap_or_else(|| gap_help(fix, key, *kind)))
         }
+        C::BoundFinerThanKey {
+            key,
+            bound,
+            step,
+            kind,
+            others,
+            input,
+            bounds_step,
+        } => finer_bound(key, (*bound, *step, *kind), *others, *input, *bounds_step, span),
         C::TableOverlap { key, gap, kind, other } => {
             let values = gap_text(gap, *kind);
             Diagnostic::new(
@@ -785,6 +794,71 @@ fn interval_text(interval: &Interval, kind: KeyKind) -> String {
     }
 }
 
+/// `au centime inférieur`, `à l'euro inférieur`, `à l'unité inférieure`.
+fn rounding_down_text(rounding: crate::rules::Rounding, kind: KeyKind) -> String {
+    let step = rounding.step();
+    match kind {
+        KeyKind::Amount if step == Decimal::new(1, 2) => "au centime inférieur".to_string(),
+        KeyKind::Amount if step == Decimal::ONE => "à l'euro inférieur".to_string(),
+        KeyKind::Number if step == Decimal::ONE => "à l'unité inférieure".to_string(),
+        _ => format!("à {} près", key_value(step, kind)),
+    }
+}
+
+/// W009: a bound that the key's step never reaches.
+fn finer_bound(
+    key: &str,
+    (bound, step, kind): (Decimal, Decimal, KeyKind),
+    others: usize,
+    input: bool,
+    bounds_step: Option<Decimal>,
+    span: crate::span::Span,
+) -> Diagnostic {
+    let value = |v| key_value(v, kind);
+    let (below, above) = crate::check::bounds_around(bound, step);
+    let others = match others {
+        0 => String::new(),
+        1 => " (et une autre)".to_string(),
+        n => format!(" (et {n} autres)"),
+    };
+    let d = Diagnostic::new(
+        Code::W009,
+        format!(
+            "la borne {}{others} est plus fine que le pas de « {key} », {} : des familles peuvent changer de ligne",
+            value(bound),
+            value(step)
+        ),
+        span,
+        format!("« {key} » ne vaut jamais {}", value(bound)),
+    )
+    .with_note(format!(
+        "« {key} » ne prend que des multiples de {} : il vaut {} ou {}, jamais {} ; une famille dont la valeur exacte est entre {} et {} est classée selon l'arrondi de « {key} », et non selon la borne publiée",
+        value(step),
+        value(below),
+        value(above),
+        value(bound),
+        value(below),
+        value(above)
+    ));
+    let rounding = bounds_step
+        .filter(|s| *s < step)
+        .map(|s| rounding_down_text(crate::rules::Rounding::Down(s), kind));
+    match (input, rounding) {
+        (true, _) => d.with_help(format!(
+            "si « {key} » peut avoir des décimales, déclarez-le « montant » (au centime) ; sinon écrivez cette borne en multiple de {} (« {} »)",
+            value(step),
+            value(above)
+        )),
+        (false, Some(mode)) => d.with_help(format!(
+            "arrondissez « {key} » au pas des bornes de la grille, arrondi(… ; {mode}), et non plus grossièrement"
+        )),
+        (false, None) => d.with_help(format!(
+            "arrondissez « {key} » au pas des bornes de la grille, ou écrivez les bornes en multiples de {}",
+            value(step)
+        )),
+    }
+}
+
 fn gap_help(fix: &GapFix, key: &str, kind: KeyKind) -> String {
     let value = |v| key_value(v, kind);
     match fix {
@@ -796,9 +870,23 @@ fn gap_help(fix: &GapFix, key: &str, kind: KeyKind) -> String {
             "pour inclure {0} dans la ligne précédente, écrivez « jusqu'à {0} » (ou « ≤ {0} ») au lieu de « moins de {0} »",
             value(*v)
         ),
-        GapFix::RoundOrOpen { low, high } => format!(
-            "« {key} » peut avoir des décimales : arrondissez cette valeur, par exemple arrondi(… ; à l'euro inférieur), \
+        GapFix::RoundOrOpen {
+            low,
+            high,
+            rounding: Some(rounding),
+        } => format!(
+            "« {key} » peut avoir des décimales : arrondissez cette valeur au pas des bornes de la grille, arrondi(… ; {}), \
              ou écrivez la ligne précédente « de … à moins de {} » (au lieu de « … à {} »)",
+            rounding_down_text(*rounding, kind),
+            value(*high),
+            value(*low)
+        ),
+        GapFix::RoundOrOpen {
+            low,
+            high,
+            rounding: None,
+        } => format!(
+            "« {key} » peut avoir des décimales : écrivez la ligne précédente « de … à moins de {} » (au lieu de « … à {} »)",
             value(*high),
             value(*low)
         ),

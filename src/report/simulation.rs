@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json, json};
 
 use crate::rules::Deliberation;
-use crate::simulate::{Simulation, Tally, tranche_label, tranche_line};
+use crate::simulate::{FailedLine, Failure, Simulation, Tally, tranche_label, tranche_line};
 
 fn amount(value: Decimal) -> Json {
     let mut value = value.normalize();
@@ -77,7 +77,88 @@ pub fn to_json(d: &Deliberation, tariffs: &[usize], simulation: &Simulation) -> 
         }
         out.insert(tariff.name.clone(), Json::Object(object));
     }
-    json!({ "tarifs": out, "lignes_illisibles": simulation.unreadable })
+    let failures: Vec<Json> = simulation
+        .failures
+        .iter()
+        .map(|f| {
+            let (code, message, tariff) = failure_text(d, f);
+            let mut o = Map::new();
+            o.insert("ligne".into(), json!(f.line));
+            o.insert("id".into(), json!(f.id));
+            if let Some(tariff) = tariff {
+                o.insert("tarif".into(), json!(tariff));
+            }
+            o.insert("code".into(), json!(code));
+            o.insert("message".into(), json!(message));
+            Json::Object(o)
+        })
+        .collect();
+    json!({ "tarifs": out, "lignes_illisibles": simulation.unreadable,
+            "lignes_en_erreur": simulation.failed_lines, "erreurs": failures })
+}
+
+/// The code, the French message and the tariff's name of a line in error.
+fn failure_text(d: &Deliberation, f: &FailedLine) -> (&'static str, String, Option<String>) {
+    match &f.failure {
+        Failure::Line(error) => {
+            let (code, text) = crate::batch::line_error_text(*error);
+            (code, text, None)
+        }
+        Failure::Family(error) => {
+            let m = crate::report::messages::family_error(error);
+            (m.code, m.text, None)
+        }
+        Failure::Quantity(written) => (
+            "E111",
+            format!("la quantité « {written} » n'est pas un nombre positif ou nul"),
+            None,
+        ),
+        Failure::Tariff { tariff, error } => {
+            let m = crate::report::messages::eval_error(error);
+            (
+                m.code,
+                m.text,
+                d.tariffs.get(*tariff).map(|t| t.name.clone()),
+            )
+        }
+    }
+}
+
+/// The lines in error, the first ones with their reasons, and where the others are.
+fn failures_text(d: &Deliberation, simulation: &Simulation) -> String {
+    if simulation.failed_lines == 0 {
+        return String::new();
+    }
+    let mut out = format!(
+        "Lignes en erreur : {}
+",
+        count(simulation.failed_lines)
+    );
+    let mut lines = Vec::new();
+    for f in &simulation.failures {
+        let (code, message, tariff) = failure_text(d, f);
+        let id =
+            f.id.as_ref()
+                .map_or(String::new(), |id| format!(" « {id} »"));
+        let tariff = tariff.map_or(String::new(), |t| format!(" (tarif « {t} »)"));
+        out.push_str(&format!(
+            "  ligne {}{id}{tariff} : {code} {message}
+",
+            f.line
+        ));
+        if !lines.contains(&f.line) {
+            lines.push(f.line);
+        }
+    }
+    let rest = simulation.failed_lines.saturating_sub(lines.len() as u64);
+    if rest > 0 {
+        out.push_str(&format!(
+            "  … et {} autre(s) ligne(s) en erreur : « tarif batch » sur le même fichier donne chaque ligne avec son erreur\n",
+            count(rest)
+        ));
+    }
+    out.push('\n');
+    out
 }
 
 /// The simulation as a French report.
@@ -85,11 +166,7 @@ pub fn to_text(d: &Deliberation, tariffs: &[usize], simulation: &Simulation) -> 
     use crate::french::price;
     let mut out = String::new();
     let shown = |v: Option<Decimal>| v.map_or("—".to_string(), price);
-    let signed = |v: Option<Decimal>| match v {
-        Some(v) if v > Decimal::ZERO => format!("+{}", price(v)),
-        Some(v) => price(v),
-        None => "—".to_string(),
-    };
+    let signed = |v: Option<Decimal>| v.map_or("—".to_string(), crate::french::signed_price);
     for &index in tariffs {
         let (Some(tariff), Some(t)) = (d.tariffs.get(index), simulation.tariffs.get(index)) else {
             continue;
@@ -164,6 +241,7 @@ pub fn to_text(d: &Deliberation, tariffs: &[usize], simulation: &Simulation) -> 
         }
         out.push('\n');
     }
+    out.push_str(&failures_text(d, simulation));
     if simulation.unreadable > 0 {
         out.push_str(&format!(
             "{} ligne(s) illisible(s), comptée(s) en erreur pour chaque tarif\n",
