@@ -7,8 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::eval::trace::Step;
 use crate::rules::{
-    ArticleId, Body, CertifiedSource as S, DefinitionId, Deliberation, ExprKind, InputId,
-    Step as RuleStep,
+    ArticleId, Body, CertifiedSource as S, Deliberation, ExprKind, InputId, Step as RuleStep,
 };
 
 /// The APIs a DataPass request is made for.
@@ -135,49 +134,9 @@ pub fn request(d: &Deliberation) -> Request {
     }
 }
 
-/// The inputs some price reads: through its base, its modifiers (amounts and
-/// conditions), and every definition and table they use.
+/// The inputs some price reads.
 fn used_inputs(d: &Deliberation) -> BTreeSet<InputId> {
-    let mut inputs = BTreeSet::new();
-    let mut seen = vec![false; d.definitions.len()];
-    let mut pending: Vec<&crate::rules::Expr> = Vec::new();
-    let mut definitions: Vec<DefinitionId> = Vec::new();
-    for tariff in &d.tariffs {
-        definitions.push(tariff.base);
-        for step in &tariff.steps {
-            let options: &[crate::rules::Modifier] = match step {
-                RuleStep::Modifier(m) => std::slice::from_ref(m),
-                RuleStep::MostFavourable { options, .. } => options,
-            };
-            for m in options {
-                pending.extend(modifier_exprs(m));
-            }
-        }
-    }
-    loop {
-        while let Some(id) = definitions.pop() {
-            if seen.get(id.0 as usize) != Some(&false) {
-                continue;
-            }
-            seen[id.0 as usize] = true;
-            pending.extend(d.definition_exprs(id));
-        }
-        let Some(e) = pending.pop() else {
-            return inputs;
-        };
-        match &e.kind {
-            ExprKind::Input(id) => {
-                inputs.insert(*id);
-            }
-            ExprKind::Definition(id) => definitions.push(*id),
-            ExprKind::Tariff(t) => {
-                if let Some(tariff) = d.tariffs.get(*t as usize) {
-                    definitions.push(tariff.base);
-                }
-            }
-            other => other.for_each_child(|c| pending.push(c)),
-        }
-    }
+    d.inputs_read(0..d.tariffs.len())
 }
 
 /// The expressions of a modifier line: its amount and its condition.

@@ -27,6 +27,21 @@ pub struct Deliberation {
     /// `rang des enfants …`: how the children of a family are ranked.
     #[serde(default)]
     pub ranking: Option<Ranking>,
+    /// `… = nombre d'enfants …`: the values that count the family's children.
+    #[serde(default)]
+    pub counts: Vec<ChildCount>,
+}
+
+/// `inscrits = nombre d'enfants si cantine`: the input it gives, set for a family given
+/// with its children to the number of them (that meet the condition).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChildCount {
+    pub input: InputId,
+    /// Read on each child (the family's values and the child's).
+    pub condition: Option<Expr>,
+    pub label: Option<String>,
+    pub article: ArticleId,
+    pub line: usize,
 }
 
 /// Whose value an input is.
@@ -294,6 +309,10 @@ pub fn day_from_number(days: Decimal) -> Option<NaiveDate> {
 pub struct Tariff {
     pub name: String,
     pub unit: String,
+    /// `(par famille)`, `(par mois et par famille)`: priced once for a family given
+    /// with its children, not once per child.
+    #[serde(default)]
+    pub per_family: bool,
     pub label: Option<String>,
     pub base: DefinitionId,
     pub steps: Vec<Step>,
@@ -321,6 +340,70 @@ pub struct ModifierAt {
 }
 
 impl Deliberation {
+    /// The inputs the prices of `tariffs` read: through their bases, their modifiers (amounts and
+    /// conditions), and every definition and table they use.
+    pub fn inputs_read(
+        &self,
+        tariffs: impl IntoIterator<Item = usize>,
+    ) -> std::collections::BTreeSet<InputId> {
+        self.inputs_reached(tariffs, Vec::new())
+    }
+
+    /// The inputs that `exprs` and the prices of `tariffs` read, through every
+    /// definition, table and tariff they use.
+    pub fn inputs_reached<'e>(
+        &'e self,
+        tariffs: impl IntoIterator<Item = usize>,
+        exprs: Vec<&'e Expr>,
+    ) -> std::collections::BTreeSet<InputId> {
+        let mut inputs = std::collections::BTreeSet::new();
+        let mut seen = vec![false; self.definitions.len()];
+        let mut seen_tariffs = vec![false; self.tariffs.len()];
+        let mut pending: Vec<&Expr> = exprs;
+        let mut definitions: Vec<DefinitionId> = Vec::new();
+        let mut priced: Vec<usize> = tariffs.into_iter().collect();
+        loop {
+            while let Some(t) = priced.pop() {
+                let (Some(tariff), Some(false)) = (self.tariffs.get(t), seen_tariffs.get(t)) else {
+                    continue;
+                };
+                seen_tariffs[t] = true;
+                definitions.push(tariff.base);
+                for step in &tariff.steps {
+                    let options: &[Modifier] = match step {
+                        Step::Modifier(m) => std::slice::from_ref(m),
+                        Step::MostFavourable { options, .. } => options,
+                    };
+                    for m in options {
+                        pending.extend(m.kind.amount().into_iter().chain(m.condition.as_ref()));
+                    }
+                }
+            }
+            while let Some(id) = definitions.pop() {
+                if seen.get(id.0 as usize) != Some(&false) {
+                    continue;
+                }
+                seen[id.0 as usize] = true;
+                pending.extend(self.definition_exprs(id));
+            }
+            let Some(e) = pending.pop() else {
+                if priced.is_empty() && definitions.is_empty() {
+                    return inputs;
+                }
+                continue;
+            };
+            match &e.kind {
+                ExprKind::Input(id) => {
+                    inputs.insert(*id);
+                }
+                ExprKind::Definition(id) => definitions.push(*id),
+                // A tariff's name is its final price: its modifiers are read too.
+                ExprKind::Tariff(t) => priced.push(*t as usize),
+                other => other.for_each_child(|c| pending.push(c)),
+            }
+        }
+    }
+
     /// The expressions a definition's value is read from: its formula, or its table's
     /// keys and cells.
     pub fn definition_exprs(&self, id: DefinitionId) -> Vec<&Expr> {

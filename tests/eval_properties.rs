@@ -170,7 +170,9 @@ fn recompute(steps: &[Step]) -> Option<Decimal> {
     let mut running: Option<Decimal> = None;
     for step in steps {
         match step {
-            Step::Base { amount, .. } => running = Some(*amount),
+            Step::Base { amount, .. } => running = *amount,
+            // An unknown base replaced (`remplacé par`): the chain starts there.
+            Step::Modifier(m) if running.is_none() && m.applied => running = Some(m.after),
             Step::Modifier(m) => {
                 assert_eq!(
                     Some(m.before),

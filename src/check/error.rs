@@ -67,6 +67,8 @@ pub enum CheckErrorKind {
     ReservedName { name: String },
     /// `tarif repas (par repas)` with no value anywhere.
     TariffWithoutValue { name: String },
+    /// `code : choix parmi A, B, C` in an article, and nothing defines `code`.
+    TypeWithoutValue { name: String },
     /// `x : majoration …` where `x` is not a tariff.
     ModifierOnNonTariff { name: String },
     /// A value that is not one of the `choix`.
@@ -125,6 +127,11 @@ pub enum CheckErrorKind {
         /// The finest step of the grid's bounds.
         bounds_step: Option<Decimal>,
     },
+    /// A tariff charged per family whose price reads an input of the child (or its
+    /// rank): it would have a price per child.
+    FamilyTariffReadsChild { tariff: String, input: String },
+    /// The condition of a count of children reads a count, or the rank.
+    CountReadsCount { name: String },
     /// Values that two rows take.
     TableOverlap {
         key: String,

@@ -3,6 +3,7 @@
 //! certified sources, modifiers and examples.
 
 mod bounds;
+mod counts;
 mod coverage;
 mod cycles;
 pub mod error;
@@ -109,6 +110,7 @@ impl<'a> Checker<'a> {
     fn run(&mut self, syntax_ok: bool) -> Option<Deliberation> {
         self.header();
         self.inputs();
+        self.count_inputs();
         let names = cycles::direct_names(&self.symbols);
         let dependencies = cycles::dependencies(&self.symbols, &names);
         self.rank_readers = ranking::readers(&self.symbols, &names, &dependencies);
@@ -145,6 +147,7 @@ impl<'a> Checker<'a> {
         }
         let tariffs = self.tariffs();
         let ranking = self.ranking(&names, &dependencies);
+        let counts = self.counts();
         let examples = self.examples();
         let has_error = self.errors.iter().any(|e| !e.kind.is_warning());
         if has_error || !syntax_ok {
@@ -152,6 +155,11 @@ impl<'a> Checker<'a> {
         }
         let mut deliberation = self.assemble(order, tariffs, examples)?;
         deliberation.ranking = ranking;
+        deliberation.counts = counts;
+        self.family_checks(&deliberation);
+        if self.errors.iter().any(|e| !e.kind.is_warning()) {
+            return None;
+        }
         Some(deliberation)
     }
 
@@ -194,7 +202,15 @@ impl<'a> Checker<'a> {
                 (Body::Expr(e), facts)
             }
             DefinitionSource::Column { table, column } => {
-                let facts = self.column(table, column);
+                let mut facts = self.column(table, column);
+                if let Some(declared) = self
+                    .symbols
+                    .value_types
+                    .get(entry.name.text.as_str())
+                    .copied()
+                {
+                    facts = self.declared(&entry.name.text, &declared.ty, declared.ty_span, facts);
+                }
                 let table = rules::TableId(u32::try_from(table).unwrap_or(u32::MAX));
                 (Body::Table { table, column }, facts)
             }
@@ -331,6 +347,7 @@ impl<'a> Checker<'a> {
             examples,
             choices: self.symbols.choices.clone(),
             ranking: None,
+            counts: Vec::new(),
         })
     }
 }

@@ -154,6 +154,7 @@ impl Checker<'_> {
         Some(rules::Tariff {
             name: name.to_string(),
             unit: decl.unit.clone(),
+            per_family: unit_is_per_family(&decl.unit),
             label: decl.label.as_ref().map(|t| t.text.clone()),
             base: DefinitionId(u32::try_from(base).unwrap_or(u32::MAX)),
             steps,
@@ -323,4 +324,15 @@ fn shift(before: &Facts, change: &Facts, increase: bool) -> Facts {
 
 fn union(a: &Facts, b: &Facts) -> std::collections::BTreeSet<rules::InputId> {
     a.unknown.union(&b.unknown).copied().collect()
+}
+
+/// Whether a tariff's unit says it is charged once per family: `famille`, `mois et par
+/// famille`, `an, par famille` (accents and case aside).
+pub fn unit_is_per_family(unit: &str) -> bool {
+    let folded = crate::syntax::lines::fold(unit);
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words == ["famille"] || words.windows(2).any(|w| w == ["par", "famille"])
 }

@@ -135,6 +135,11 @@ pub struct Symbols<'a> {
     spans: HashMap<&'a str, Span>,
     /// `rang des enfants …`, its article, and the input `rang` it gives.
     pub ranking: Option<(&'a ast::Ranking, usize, InputId)>,
+    /// Each `… = nombre d'enfants …`, its article, and the input it gives (after the
+    /// declared inputs and `rang`).
+    pub counts: Vec<(&'a ast::ChildCount, usize, InputId)>,
+    /// `code : choix parmi A, B, C` in an article: the type of a value a grid defines.
+    pub value_types: HashMap<&'a str, &'a ast::ValueType>,
 }
 
 /// The name of the rank a ranking rule gives.
@@ -159,6 +164,7 @@ impl<'a> Symbols<'a> {
             }
         }
         symbols.ranking(file, errors);
+        symbols.counts(file, errors);
         for (article, a) in file.articles.iter().enumerate() {
             for item in &a.items {
                 symbols.item(item, article, errors);
@@ -174,6 +180,16 @@ impl<'a> Symbols<'a> {
                 )
             })
             .collect();
+        for (name, v) in &symbols.value_types {
+            if !symbols.names.contains_key(name) && !broken.iter().any(|b| b == name) {
+                errors.push(CheckError {
+                    kind: CheckErrorKind::TypeWithoutValue {
+                        name: (*name).to_string(),
+                    },
+                    span: v.span,
+                });
+            }
+        }
         for tariff in &symbols.tariffs {
             let name = tariff.decl.name.text.as_str();
             let unread_table = unread.get(tariff.article).copied().unwrap_or(false);
@@ -218,8 +234,44 @@ impl<'a> Symbols<'a> {
         self.spans.insert(RANK, ranking.span);
     }
 
+    /// Each count of children gives an input, numbered after the declared ones and
+    /// `rang`.
+    fn counts(&mut self, file: &'a ast::File, errors: &mut Vec<CheckError>) {
+        let first = file.inputs.len() + usize::from(self.ranking.is_some());
+        let found = file.articles.iter().enumerate().flat_map(|(article, a)| {
+            a.items.iter().filter_map(move |item| match item {
+                ArticleItem::Count(c) => Some((c, article)),
+                _ => None,
+            })
+        });
+        for (count, article) in found {
+            let id = InputId(u32::try_from(first + self.counts.len()).unwrap_or(u32::MAX));
+            self.define(&count.name, NameRef::Input(id), errors);
+            self.counts.push((count, article, id));
+        }
+    }
+
     fn item(&mut self, item: &'a ArticleItem, article: usize, errors: &mut Vec<CheckError>) {
         match item {
+            ArticleItem::Count(_) => {}
+            ArticleItem::ValueType(v) => {
+                if let TypeName::Choice(values) = &v.ty {
+                    for value in values {
+                        self.choice(&value.text);
+                    }
+                }
+                if let Some(first) = self.value_types.get(v.name.text.as_str()) {
+                    errors.push(CheckError {
+                        kind: CheckErrorKind::DuplicateName {
+                            name: v.name.text.clone(),
+                            first: first.name.span,
+                        },
+                        span: v.name.span,
+                    });
+                    return;
+                }
+                self.value_types.insert(v.name.text.as_str(), v);
+            }
             ArticleItem::Ranking(r) => {
                 if let Some((first, _, _)) = self.ranking
                     && !std::ptr::eq(first, r)

@@ -560,6 +560,15 @@ impl Checker<'_> {
         if self.symbols.ranking.is_some() && table.key.text == super::names::RANK {
             return;
         }
+        // So does a price by the size of the family.
+        if self
+            .symbols
+            .counts
+            .iter()
+            .any(|(c, _, _)| c.name.text == table.key.text)
+        {
+            return;
+        }
         let mut rows: Vec<(Decimal, usize)> = matches
             .iter()
             .enumerate()

@@ -83,6 +83,13 @@ fn draw(args: &super::CourbeArgs) -> Result<(), u8> {
         }
         None => tarif::inputs::read_family(d, "{}"),
     };
+    // The axis of the curve is the input being varied: that the base family does not
+    // give it (`obligatoire`) is not an error.
+    if let Some(axis) = d.inputs.get(key.0 as usize) {
+        read.errors.retain(|e| {
+            !(matches!(e.kind, tarif::inputs::FamilyErrorKind::Required) && e.field == axis.name)
+        });
+    }
     if !read.errors.is_empty() {
         for e in &read.errors {
             let m = tarif::report::messages::family_error(e);

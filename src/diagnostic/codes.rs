@@ -91,6 +91,10 @@ pub enum Code {
     /// A ranking key that cannot rank children: a family's input, a value of the wrong
     /// kind, or an order that does not fit it (`du plus âgé` on a price).
     E043,
+    /// A tariff `(par famille)` whose price reads an input of the child, or `rang`.
+    E044,
+    /// `nombre d'enfants si …` whose condition reads a count of children, or `rang`.
+    E045,
     /// An example sets a name that is not an input.
     E050,
     /// `attendu x` where `x` is not a tariff.
@@ -161,6 +165,8 @@ impl Code {
         Code::E041,
         Code::E042,
         Code::E043,
+        Code::E044,
+        Code::E045,
         Code::E050,
         Code::E051,
         Code::E052,

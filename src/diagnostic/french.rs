@@ -361,6 +361,15 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
         .with_help(format!(
             "donnez-lui une valeur : « {name} = 3,50 € », ou une colonne « {name} » dans une grille"
         )),
+        C::TypeWithoutValue { name } => Diagnostic::new(
+            Code::E014,
+            format!("« {name} » a un type mais pas de valeur"),
+            span,
+            "type déclaré ici".to_string(),
+        )
+        .with_help(format!(
+            "définissez « {name} » par une colonne « {name} » dans une grille, ou écrivez sa valeur : « {name} : … = … »"
+        )),
         C::ModifierOnNonTariff { name } => Diagnostic::new(
             Code::E015,
             format!("« {name} » n'est pas un tarif : on ne peut pas lui appliquer de majoration ou de réduction"),
@@ -500,6 +509,23 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             input,
             bounds_step,
         } => finer_bound(key, (*bound, *step, *kind), *others, *input, *bounds_step, span),
+        C::FamilyTariffReadsChild { tariff, input } => Diagnostic::new(
+            Code::E044,
+            format!("le tarif « {tariff} » est compté par famille, mais son prix lit « {input} », qui change d'un enfant à l'autre"),
+            span,
+            "un prix pour toute la famille".to_string(),
+        )
+        .with_note("un tarif « par famille » est calculé une fois pour la famille, pas une fois par enfant puis additionné".to_string())
+        .with_help(format!(
+            "si le prix dépend de l'enfant, écrivez l'unité sans « famille » (« (par enfant) ») ; sinon lisez une valeur de la famille, par exemple un nombre d'enfants (« inscrits = nombre d'enfants »), au lieu de « {input} »"
+        )),
+        C::CountReadsCount { name } => Diagnostic::new(
+            Code::E045,
+            format!("la condition d'un nombre d'enfants lit « {name} », qui n'est pas encore connu quand on compte les enfants"),
+            span,
+            "condition du compte".to_string(),
+        )
+        .with_help("la condition lit les entrées de chaque enfant (« nombre d'enfants si cantine ») ou de la famille, pas un autre nombre d'enfants ni le rang".to_string()),
         C::TableOverlap { key, gap, kind, other } => {
             let values = gap_text(gap, *kind);
             Diagnostic::new(

@@ -40,6 +40,53 @@ fn child_family(family: &Family, child: &Child) -> Family {
     one
 }
 
+/// Sets each count of children (`nombre d'enfants …`) in the view of every child: the
+/// number of children (each child's condition decided on its view). A count the family
+/// gives itself must be the one its list gives.
+fn count(
+    session: &mut Session<'_>,
+    family: &Family,
+    families: &mut [Family],
+    date: NaiveDate,
+) -> Result<(), EvalError> {
+    let d = session.plan.deliberation();
+    for (k, rule) in d.counts.iter().enumerate() {
+        let mut n = 0u32;
+        for one in families.iter() {
+            n += u32::from(session.counted(one, date, k)?);
+        }
+        let counted = Decimal::from(n);
+        let given = family.given.get(rule.input.0 as usize).copied().flatten();
+        if let Some((Value::Number(given), provenance)) = given
+            && provenance != Provenance::Default
+            && given != counted
+        {
+            let name = d
+                .inputs
+                .get(rule.input.0 as usize)
+                .map(|i| i.name.clone())
+                .unwrap_or_default();
+            return Err(EvalError::at(
+                EvalErrorKind::CountMismatch {
+                    name,
+                    given,
+                    counted,
+                },
+                Some(rule.article),
+                rule.line,
+            ));
+        }
+        for one in families.iter_mut() {
+            one.set(
+                rule.input,
+                Some(Value::Number(counted)),
+                Provenance::Counted,
+            );
+        }
+    }
+    Ok(())
+}
+
 /// A child's value of the ranking key, for sorting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Key {
@@ -167,23 +214,27 @@ pub fn price_children_with(
     justify: bool,
 ) -> Vec<ChildPriced> {
     let d = session.plan.deliberation();
-    let families: Vec<Family> = family
+    let mut families: Vec<Family> = family
         .children()
         .iter()
         .map(|c| child_family(family, c))
         .collect();
+    // The counts first: the price that ranks the children may read them.
+    let counted = count(session, family, &mut families, date);
     let all: Vec<usize> = (0..d.tariffs.len()).collect();
     let chosen = if tariffs.is_empty() {
         &all[..]
     } else {
         tariffs
     };
-    let ranked = ranks(session, &families, date).map_err(|mut e| {
-        if let EvalErrorKind::RankUnknown { child, id, .. } = &mut e.kind {
-            *id = family.children().get(*child - 1).and_then(|c| c.id.clone());
-        }
-        e
-    });
+    let ranked = counted
+        .and_then(|()| ranks(session, &families, date))
+        .map_err(|mut e| {
+            if let EvalErrorKind::RankUnknown { child, id, .. } = &mut e.kind {
+                *id = family.children().get(*child - 1).and_then(|c| c.id.clone());
+            }
+            e
+        });
     let of = u32::try_from(families.len()).unwrap_or(u32::MAX);
     families
         .into_iter()
@@ -201,8 +252,10 @@ pub fn price_children_with(
                 }
                 _ => None,
             };
+            // A tariff charged per family is priced once, with the first child.
             let priced = chosen
                 .iter()
+                .filter(|&&tariff| i == 0 || !d.tariffs.get(tariff).is_some_and(|t| t.per_family))
                 .map(|&tariff| {
                     if let Err(e) = &ranked {
                         return Priced {

@@ -60,6 +60,13 @@ pub enum EvalErrorKind {
         id: Option<String>,
         key: String,
     },
+    /// The family gives a count of its children (`inscrits`) that the list `enfants`
+    /// contradicts.
+    CountMismatch {
+        name: String,
+        given: Decimal,
+        counted: Decimal,
+    },
     /// The date of the service is outside the deliberation's applicable period.
     OutsidePeriod {
         date: NaiveDate,
@@ -84,6 +91,7 @@ impl EvalErrorKind {
             EvalErrorKind::OutOfBounds { .. } => "E118",
             EvalErrorKind::MissingRequired { .. } => "E119",
             EvalErrorKind::RankUnknown { .. } => "E129",
+            EvalErrorKind::CountMismatch { .. } => "E130",
         }
     }
 }

@@ -72,9 +72,12 @@ pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
         }
         let date = example.date.unwrap_or(d.meta.applicable_from);
         if !example.children.is_empty() {
-            let checks = children_checks(d, example, family, date);
-            for check in &checks {
-                reached(d, &check.justification, &mut reached_rows, &mut applied);
+            let (checks, priced) = children_checks(d, example, family, date);
+            // Every child's price counts, also when the example checks only the total.
+            for p in priced.iter().flat_map(|c| &c.priced) {
+                if let Some(justification) = &p.justification {
+                    reached(d, justification, &mut reached_rows, &mut applied);
+                }
             }
             outcomes.push(Outcome { example: e, checks });
             continue;
@@ -147,13 +150,14 @@ fn reached(
 }
 
 /// The checks of an example with children: each child ranked and priced as a family
-/// would be; an `attendu` without a child is the family's total.
+/// would be; an `attendu` without a child is the family's total. Also gives every
+/// child's prices (for the coverage).
 fn children_checks(
     d: &Deliberation,
     example: &crate::rules::Example,
     mut family: Family,
     date: chrono::NaiveDate,
-) -> Vec<Check> {
+) -> (Vec<Check>, Vec<super::ChildPriced>) {
     family.set_children(
         example
             .children
@@ -224,7 +228,7 @@ fn children_checks(
         }
     }
     checks.sort_by_key(|c| c.line);
-    checks
+    (checks, priced)
 }
 
 /// The line of every modifier of every tariff.

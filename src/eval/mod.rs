@@ -262,6 +262,45 @@ impl<'p> Session<'p> {
         self.run(family, date, tariff, trace::BeforeRank).0
     }
 
+    /// Whether the child of `family` (the family's values and the child's) is counted
+    /// by count number `count` (`nombre d'enfants si …`): an undecidable condition is
+    /// an error naming what is missing.
+    pub(crate) fn counted(
+        &mut self,
+        family: &Family,
+        date: NaiveDate,
+        count: usize,
+    ) -> Result<bool, EvalError> {
+        let plan: &Plan<'p> = &self.plan;
+        let Some((condition, site)) = plan.counts.get(count) else {
+            return Ok(false);
+        };
+        let Some(condition) = condition else {
+            return Ok(true);
+        };
+        let memory = (&mut self.memo[..], &mut self.touched);
+        let mut evaluator =
+            expr::Evaluator::new(plan, family, date, memory, &mut self.shown, NoTrace);
+        let code = evaluator.code(condition).map_err(|e| *e)?;
+        if code == plan::UNKNOWN {
+            let written = plan
+                .deliberation()
+                .counts
+                .get(count)
+                .and_then(|c| c.condition.as_ref());
+            return Err(match written {
+                Some(e) => *evaluator.undecidable(e, *site),
+                None => *evaluator.error(
+                    EvalErrorKind::Undecidable {
+                        missing: Vec::new(),
+                    },
+                    *site,
+                ),
+            });
+        }
+        Ok(code != 0)
+    }
+
     /// The price and its justification.
     pub fn justify(
         &mut self,

@@ -219,6 +219,9 @@ pub struct Plan<'d> {
     pub(super) limited: Vec<Limit>,
     /// The definitions that depend on the date of the service only (see `dated.rs`).
     pub(super) dated: Vec<u32>,
+    /// The condition of each count of children (`nombre d'enfants si …`), and where it
+    /// is written.
+    pub(super) counts: Vec<(Option<Scalar<'d>>, Site)>,
 }
 
 /// What an input declared `obligatoire` or bounded must give, checked before each
@@ -301,6 +304,17 @@ impl<'d> Plan<'d> {
             tariffs,
             limited,
             dated: super::dated::dated(d),
+            counts: d
+                .counts
+                .iter()
+                .map(|c| {
+                    let site = Site {
+                        article: Some(c.article),
+                        line: c.line,
+                    };
+                    (c.condition.as_ref().map(|e| compiler.scalar(e, site)), site)
+                })
+                .collect(),
         };
         for t in 0..plan.tariffs.len() {
             plan.tariffs[t].table = tabulate(&plan, t).map(Box::new);

@@ -48,6 +48,16 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         let base_site = tariff.base_site;
         let base = match self.definition_number(tariff.base as usize)? {
             Some(n) => n,
+            None if let Some((value, start)) = self.replaced(tariff)? => {
+                if T::ON {
+                    self.tracer.step(|| Step::Base {
+                        amount: None,
+                        article: base_site.article.unwrap_or(tariff.rule.article),
+                        line: base_site.line,
+                    });
+                }
+                return self.steps_from(tariff, value, start);
+            }
             None => {
                 let missing = self.missing_in_definition(DefinitionId(tariff.base));
                 let kind = EvalErrorKind::Unknown {
@@ -59,7 +69,7 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         };
         if T::ON {
             self.tracer.step(|| Step::Base {
-                amount: base,
+                amount: Some(base),
                 article: base_site.article.unwrap_or(tariff.rule.article),
                 line: base_site.line,
             });
@@ -87,6 +97,11 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         self.nested += 1;
         let price = match self.definition_number(tariff.base as usize) {
             Ok(Some(base)) => self.steps(tariff, base).map(Some),
+            Ok(None) => match self.replaced(tariff) {
+                Ok(Some((value, start))) => self.steps_from(tariff, value, start).map(Some),
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            },
             other => other,
         };
         self.nested -= 1;
@@ -109,13 +124,49 @@ impl<'d, T: Tracer> Evaluator<'_, 'd, T> {
         T::ON && self.nested == 0
     }
 
+    /// A base that is unknown (the family gives no quotient) needs no value when a
+    /// `remplacé par` or an `exonération` applies to it: the value it gives and the
+    /// index of that step, from which the tariff goes on; `None` when none applies.
+    fn replaced(&mut self, tariff: &TariffPlan<'d>) -> Result<Option<(Decimal, usize)>> {
+        for (i, step) in tariff.steps.iter().enumerate() {
+            let StepPlan::One(m) = step else {
+                continue;
+            };
+            let value = match &m.action {
+                ActionPlan::Replace(e) => e,
+                ActionPlan::Exemption => {
+                    if self.holds(m)? {
+                        return Ok(Some((Decimal::ZERO, i)));
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            if self.holds(m)? {
+                return Ok(Some((self.amount(value, m)?, i)));
+            }
+        }
+        Ok(None)
+    }
+
     /// The modifiers of a tariff applied to its base, and the final checks.
     #[inline]
     pub(super) fn steps(&mut self, tariff: &TariffPlan<'d>, base: Decimal) -> Result<Decimal> {
+        self.steps_from(tariff, base, 0)
+    }
+
+    /// The modifiers of a tariff from step number `start` on, applied to `base`.
+    #[inline]
+    fn steps_from(
+        &mut self,
+        tariff: &TariffPlan<'d>,
+        base: Decimal,
+        start: usize,
+    ) -> Result<Decimal> {
         let site = tariff.site;
         let mut value = base;
         let mut went_negative: Option<Site> = None;
-        for step in &tariff.steps {
+        for step in tariff.steps.iter().skip(start) {
             match step {
                 StepPlan::One(m) => {
                     if !self.holds(m)? {

@@ -24,6 +24,8 @@ pub enum Provenance {
     Unavailable(ProofId),
     /// `rang`: given by the ranking of the children (`rang des enfants …`).
     Ranked,
+    /// A count of the children of the list `enfants` (`nombre d'enfants …`).
+    Counted,
 }
 
 /// Index of a document in [`crate::eval::Family::proofs`].
@@ -193,9 +195,10 @@ pub enum Step {
         tariff: u32,
         amount: Option<Decimal>,
     },
-    /// The value of the tariff before its modifiers.
+    /// The value of the tariff before its modifiers; `None` when it is unknown and a
+    /// `remplacé par` (or an exemption) that applies makes it needless.
     Base {
-        amount: Decimal,
+        amount: Option<Decimal>,
         article: ArticleId,
         line: usize,
     },

@@ -71,6 +71,26 @@ pub(crate) fn place(d: &Deliberation, article: ArticleId, line: usize) -> String
     }
 }
 
+/// `3 enfants inscrits`, `1 enfant inscrit à la cantine`: a count of children in the
+/// words of its rule's label.
+pub fn children_counted(count: &crate::rules::ChildCount, n: Decimal) -> String {
+    let label = count.label.as_deref().unwrap_or("enfants de la famille");
+    let label = if n <= Decimal::ONE {
+        label
+            .split(' ')
+            .map(|w| match w {
+                "enfants" => "enfant",
+                "inscrits" => "inscrit",
+                other => other,
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        label.to_string()
+    };
+    format!("{} {label}", french::number(n))
+}
+
 /// A price: `2,29 €`.
 pub fn amount(value: Decimal) -> String {
     french::price(value)
@@ -119,6 +139,7 @@ pub fn provenance_text(p: Provenance, proof: Option<&Proof>) -> String {
         }
         (Provenance::Certified(_) | Provenance::Unavailable(_), _) => "certifié".to_string(),
         (Provenance::Ranked, _) => "donné par le rang des enfants".to_string(),
+        (Provenance::Counted, _) => "compté dans la liste des enfants".to_string(),
     }
 }
 
@@ -338,14 +359,24 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                 proof,
             } => {
                 let (name, line) = input_of(d, *input);
-                let at = match &d.ranking {
-                    Some(r) if r.rank == *input => place(d, r.article, line),
+                let count = d.counts.iter().find(|c| c.input == *input);
+                let at = match (&d.ranking, count) {
+                    (Some(r), _) if r.rank == *input => place(d, r.article, line),
+                    (_, Some(c)) => place(d, c.article, line),
                     _ => format!("entrées, ligne {line}"),
                 };
+                let provenance = match (count, *provenance, *value) {
+                    (Some(c), Provenance::Counted, Shown::Number(n)) => {
+                        format!(
+                            "{}, comptés dans la liste des enfants",
+                            children_counted(c, n)
+                        )
+                    }
+                    _ => input_provenance(d, *input, *provenance, proof.as_deref()),
+                };
                 out.push(format!(
-                    "{at} : {name} = {} ({})",
-                    shown_text(d, *value),
-                    input_provenance(d, *input, *provenance, proof.as_deref())
+                    "{at} : {name} = {} ({provenance})",
+                    shown_text(d, *value)
                 ));
             }
             Step::Definition { definition, value } => {
@@ -387,11 +418,17 @@ pub fn lines(d: &Deliberation, steps: &[Step]) -> Vec<String> {
                 article,
                 line,
             } => {
-                out.push(format!(
-                    "{} : tarif de base {}",
-                    place(d, *article, *line),
-                    french::amount(*amount)
-                ));
+                out.push(match amount {
+                    Some(amount) => format!(
+                        "{} : tarif de base {}",
+                        place(d, *article, *line),
+                        french::amount(*amount)
+                    ),
+                    None => format!(
+                        "{} : tarif de base inconnu, remplacé par la ligne qui suit",
+                        place(d, *article, *line)
+                    ),
+                });
             }
             Step::Modifier(m) => out.push(modifier_line(d, m)),
             Step::Rank {
@@ -555,7 +592,7 @@ pub fn to_json(d: &Deliberation, steps: &[Step]) -> Json {
             }
             Step::Base { amount, article, line } => {
                 let (article, line) = article_json(d, *article, *line);
-                json!({ "etape": "base", "montant": amount_json(*amount), "article": article, "ligne": line })
+                json!({ "etape": "base", "montant": amount.map(amount_json), "article": article, "ligne": line })
             }
             Step::Modifier(m) => modifier_json(d, m),
             Step::Rank { rank, of, key, provenance, tie } => {

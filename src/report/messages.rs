@@ -49,6 +49,15 @@ pub fn eval_error(error: &EvalError) -> Message {
                 french::ordinal(*child)
             )
         }
+        EvalErrorKind::CountMismatch {
+            name,
+            given,
+            counted,
+        } => format!(
+            "la famille donne « {name} » = {}, mais sa liste « enfants » en compte {} : corrigez l'un ou l'autre (ou ne donnez pas « {name} », qui se compte)",
+            french::number(*given),
+            french::number(*counted)
+        ),
         EvalErrorKind::MissingRequired { input } => format!(
             "« {input} » est obligatoire : la famille ne peut pas être tarifée sans cette valeur"
         ),

@@ -46,11 +46,13 @@ pub fn children_to_json(
     children: &[crate::eval::ChildPriced],
 ) -> Json {
     let d = &document.deliberation;
-    let errors = family_errors(family);
+    let mut errors = family_errors(family);
     let mut list = Vec::new();
-    for child in children {
+    let (family_priced, children_priced) = split_per_family(d, children);
+    let family_tariffs = tariffs_json(d, &family_priced, &mut errors);
+    for (child, priced) in children.iter().zip(&children_priced) {
         let mut child_errors = Vec::new();
-        let tariffs = tariffs_json(d, &child.priced, &mut child_errors);
+        let tariffs = tariffs_json(d, priced, &mut child_errors);
         let mut object = Map::new();
         let id = family
             .family
@@ -75,6 +77,12 @@ pub fn children_to_json(
         }
     }
     let mut result = head(document, family, date);
+    if !family_tariffs.is_empty() {
+        result.insert(
+            "famille".to_string(),
+            json!({ "tarifs": Json::Object(family_tariffs) }),
+        );
+    }
     result.insert("enfants".to_string(), Json::Array(list));
     result.insert("total".to_string(), Json::Object(total));
     result.insert("avertissements".to_string(), warnings(family));
@@ -233,7 +241,12 @@ pub fn children_to_text(
 ) -> String {
     let d = &document.deliberation;
     let mut out = to_text(document, family, date, &[]);
-    for child in children {
+    let (family_priced, children_priced) = split_per_family(d, children);
+    if !family_priced.is_empty() {
+        out.push_str("\nPour la famille (une fois, quel que soit le nombre d'enfants)\n");
+        priced_text(d, &family_priced, "  ", &mut out);
+    }
+    for (child, priced) in children.iter().zip(&children_priced) {
         let id = family
             .family
             .children()
@@ -242,7 +255,7 @@ pub fn children_to_text(
             .unwrap_or_else(|| format!("n° {}", child.child + 1));
         let rank = child.rank.map_or(String::new(), |r| format!(", rang {r}"));
         out.push_str(&format!("\nEnfant {id}{rank}\n"));
-        priced_text(d, &child.priced, "  ", &mut out);
+        priced_text(d, priced, "  ", &mut out);
     }
     if !children.is_empty() {
         out.push_str("\nTotal de la famille\n");
@@ -263,6 +276,32 @@ pub fn children_to_text(
         }
     }
     out
+}
+
+/// The prices of tariffs charged per family (priced once, with the first child), and
+/// each child's other prices.
+fn split_per_family(
+    d: &crate::rules::Deliberation,
+    children: &[crate::eval::ChildPriced],
+) -> (Vec<Priced>, Vec<Vec<Priced>>) {
+    let per_family = |p: &Priced| d.tariffs.get(p.tariff).is_some_and(|t| t.per_family);
+    let family = children
+        .iter()
+        .flat_map(|c| &c.priced)
+        .filter(|p| per_family(p))
+        .cloned()
+        .collect();
+    let each = children
+        .iter()
+        .map(|c| {
+            c.priced
+                .iter()
+                .filter(|p| !per_family(p))
+                .cloned()
+                .collect()
+        })
+        .collect();
+    (family, each)
 }
 
 /// By tariff, the family's total: `None` when no child was priced for it, `Some(None)`

@@ -147,6 +147,27 @@ pub enum ArticleItem {
     Modifier(ModifierLine),
     BestOf(BestOf),
     Ranking(Ranking),
+    Count(ChildCount),
+    ValueType(ValueType),
+}
+
+/// `code : choix parmi A, B, C`: the type of a value that a grid column defines.
+#[derive(Debug, Clone)]
+pub struct ValueType {
+    pub name: Name,
+    pub ty: TypeName,
+    pub ty_span: Span,
+    pub span: Span,
+}
+
+/// `inscrits = nombre d'enfants si cantine « enfants inscrits »`: a value the rules
+/// read, the number of the family's children (that meet the condition).
+#[derive(Debug, Clone)]
+pub struct ChildCount {
+    pub name: Name,
+    pub condition: Option<Expr>,
+    pub label: Option<Text>,
+    pub span: Span,
 }
 
 /// `rang des enfants selon naissance, du plus âgé au plus jeune`

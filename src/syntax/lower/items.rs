@@ -166,6 +166,29 @@ impl Lowerer {
             }
             Rule::tariff_decl => ArticleItem::Tariff(tariff_decl(item, offset, span)?),
             Rule::ranking => ArticleItem::Ranking(ranking(item, offset, span)),
+            Rule::child_count => ArticleItem::Count(child_count(item, offset, span)?),
+            Rule::value_type => {
+                let mut target = empty_name(span);
+                let mut ty = None;
+                for part in item.into_inner() {
+                    match part.as_rule() {
+                        Rule::word => target = name(&part, offset),
+                        Rule::type_name => {
+                            ty = Some((type_name(part.clone(), offset), super::span(&part, offset)))
+                        }
+                        _ => {}
+                    }
+                }
+                let Some((ty, ty_span)) = ty else {
+                    return Ok(());
+                };
+                ArticleItem::ValueType(ast::ValueType {
+                    name: target,
+                    ty,
+                    ty_span,
+                    span,
+                })
+            }
             Rule::modifier_line => {
                 let mut parts = item.into_inner();
                 let target = parts
@@ -281,6 +304,27 @@ fn of_child(pair: Pair<'_, Rule>, offset: usize) -> Option<ast::Text> {
     pair.into_inner()
         .find(|p| p.as_rule() == Rule::text)
         .map(|p| text(p, offset))
+}
+
+/// `inscrits = nombre d'enfants si cantine « enfants inscrits »`
+fn child_count(item: Pair<'_, Rule>, offset: usize, span: Span) -> Result<ast::ChildCount> {
+    let mut target = empty_name(span);
+    let mut condition = None;
+    let mut label = None;
+    for part in item.into_inner() {
+        match part.as_rule() {
+            Rule::word => target = name(&part, offset),
+            Rule::expr => condition = Some(super::expr::expr(part, offset)?),
+            Rule::text => label = Some(text(part, offset)),
+            _ => {}
+        }
+    }
+    Ok(ast::ChildCount {
+        name: target,
+        condition,
+        label,
+        span,
+    })
 }
 
 /// `rang des enfants selon naissance, du plus âgé au plus jeune`
