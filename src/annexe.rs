@@ -128,6 +128,14 @@ fn article_title(d: &Deliberation, article: ArticleId) -> String {
     }
 }
 
+/// Whether an input is a count of the family's children (`nombre d'enfants`).
+fn counted(d: &Deliberation, input: &crate::rules::Input) -> bool {
+    d.counts
+        .iter()
+        .filter_map(|c| d.inputs.get(c.input.0 as usize))
+        .any(|i| std::ptr::eq(i, input))
+}
+
 /// Where an input's value comes from, in words.
 fn source_words(input: &crate::rules::Input) -> String {
     let Some(source) = input.certified.map(crate::check::source_name) else {
@@ -280,6 +288,19 @@ fn article(
             @if d.ranking.as_ref().is_some_and(|r| r.article == article) {
                 p { (capitalised(&ranking_text(d))) "." }
             }
+            @for c in d.counts.iter().filter(|c| c.article == article) {
+                @if let Some(input) = d.inputs.get(c.input.0 as usize) {
+                    p {
+                        "« " strong { (input.name) } " »"
+                        @if let Some(label) = &c.label { " (" (label) ")" }
+                        " : le nombre d'enfants de la famille"
+                        @if let Some(condition) = &c.condition {
+                            " pour qui « " span.formule { (written(source, condition)) } " »"
+                        }
+                        " ; une famille d'un seul enfant compte pour 1."
+                    }
+                }
+            }
             @for t in &tariffs {
                 p.tarif {
                     "Tarif « " strong { (t.name) } " », par " (t.unit)
@@ -288,6 +309,7 @@ fn article(
                         " : " span.formule { (written(source, e)) }
                     }
                     "."
+                    @if t.per_family { " Compté une fois par famille, quel que soit le nombre d'enfants." }
                 }
             }
             @for def in &formulas {
@@ -514,7 +536,7 @@ pub fn to_html(document: &Document, source: &str) -> String {
                                                 @if i.scope == Scope::Child { " (de chaque enfant)" }
                                             }
                                             td { (type_words(d, i)) }
-                                            td { (source_words(i)) }
+                                            td { @if counted(d, i) { "comptée dans la liste des enfants de la famille (ou donnée par le portail, sans la liste)" } @else { (source_words(i)) } }
                                             td { @match (&i.default, i.required) {
                                                 (Some(v), _) => { "par défaut : " (shown(d, &i.ty, v)) }
                                                 (None, true) => { "obligatoire" }

@@ -62,9 +62,10 @@ pub enum Content {
 }
 
 /// Whether the CSV output has the columns `enfant` and `rang`: the deliberation
-/// declares inputs of each child or ranks the children.
+/// declares inputs of each child, ranks the children or counts them.
 pub fn child_columns(d: &crate::rules::Deliberation) -> bool {
     d.ranking.is_some()
+        || !d.counts.is_empty()
         || d.inputs
             .iter()
             .any(|i| i.scope == crate::rules::Scope::Child)
@@ -545,12 +546,13 @@ fn children_row(
                         .get(child.child)
                         .and_then(|c| c.id.clone())
                         .unwrap_or_else(|| (child.child + 1).to_string());
-                    let mut fields = vec![
-                        line.to_string(),
-                        read.family.id.clone().unwrap_or_default(),
-                        id,
-                        child.rank.map_or(String::new(), |r| r.to_string()),
-                    ];
+                    let mut fields =
+                        vec![line.to_string(), read.family.id.clone().unwrap_or_default()];
+                    // The header has these columns only for such deliberations.
+                    if child_columns(d) {
+                        fields.push(id);
+                        fields.push(child.rank.map_or(String::new(), |r| r.to_string()));
+                    }
                     csv_prices(
                         d,
                         read,

@@ -168,3 +168,198 @@ fn a_rounding_coarser_than_the_bounds_is_reported_with_the_families_it_moves() {
     assert_eq!(prices, ["1,00"]);
     std::fs::remove_dir_all(dir).ok();
 }
+
+const PERISCOLAIRE: &str = "deliberations/exempleville-periscolaire.delib";
+
+fn eval_json(delib: &str, family: &str) -> (serde_json::Value, i32) {
+    let (out, err, status) = tarif(
+        &["eval", delib, "--famille", "-", "--format", "json"],
+        Some(family),
+    );
+    let json = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    (json, status)
+}
+
+#[test]
+fn the_children_of_the_list_are_counted_and_a_family_charge_is_priced_once() {
+    let family = r#"{ "date": "2026-10-05", "revenu": "13 721", "parts": 3,
+        "enfants": [ { "id": "Léa" }, { "id": "Tom" }, { "id": "Zoé" } ] }"#;
+    let (json, status) = eval_json(PERISCOLAIRE, family);
+    assert_eq!(status, 0, "{json}");
+    // « 2 enfants et plus », code B: 0,80 € each; the card of a family of three: 55 €
+    // once, not 3 × 55 €; the adhesion 15 € once.
+    for child in json["enfants"].as_array().expect("enfants") {
+        assert_eq!(child["tarifs"]["matin"]["montant"], "0.80", "{child}");
+        assert!(child["tarifs"].get("carte").is_none(), "{child}");
+    }
+    assert_eq!(json["famille"]["tarifs"]["carte"]["montant"], "55.00");
+    assert_eq!(json["total"]["matin"]["montant"], "2.40");
+    assert_eq!(json["total"]["carte"]["montant"], "55.00");
+    assert_eq!(json["total"]["adhésion"]["montant"], "15.00");
+    let steps = json["famille"]["tarifs"]["carte"]["justification"].to_string();
+    assert!(
+        steps.contains("compté dans la liste des enfants"),
+        "{steps}"
+    );
+
+    // The text says how many children were counted, in the words of the rule.
+    let (text, _, _) = tarif(&["eval", PERISCOLAIRE, "--famille", "-"], Some(family));
+    assert!(
+        text.contains("inscrits = 3 (3 enfants inscrits, comptés dans la liste des enfants)"),
+        "{text}"
+    );
+    assert!(text.contains("Pour la famille (une fois"), "{text}");
+
+    // A count the portal gives without the list is used; one the list contradicts is
+    // an error naming both.
+    let (json, status) = eval_json(
+        PERISCOLAIRE,
+        r#"{ "date": "2026-10-05", "revenu": "13 721", "parts": 3, "inscrits": 3 }"#,
+    );
+    assert_eq!(status, 0);
+    assert_eq!(json["tarifs"]["carte"]["montant"], "55.00");
+    assert_eq!(json["tarifs"]["matin"]["montant"], "0.80");
+    let (json, status) = eval_json(
+        PERISCOLAIRE,
+        r#"{ "date": "2026-10-05", "inscrits": 2, "enfants": [ {}, {}, {} ] }"#,
+    );
+    assert_eq!(status, 1);
+    let errors = json["erreurs"].to_string();
+    assert!(
+        errors.contains("E130")
+            && errors.contains("« inscrits » = 2")
+            && errors.contains("en compte 3"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_batch_prices_a_family_charge_on_one_row() {
+    let dir = scratch("lot");
+    let input = dir.join("familles.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"F1\",\"date\":\"2026-10-05\",\"revenu\":\"40000\",\"parts\":2,\"enfants\":[{\"id\":\"A\"},{\"id\":\"B\"}]}\n",
+    )
+    .expect("write");
+    let output = dir.join("resultats.csv");
+    let (out, err, status) = tarif(
+        &[
+            "batch",
+            PERISCOLAIRE,
+            "--entree",
+            &input.display().to_string(),
+            "--sortie",
+            &output.display().to_string(),
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{out}{err}");
+    let csv = std::fs::read_to_string(&output).expect("output");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "ligne,id,enfant,rang,matin,carte,adhésion,erreur");
+    assert_eq!(rows[1], "1,F1,A,,1.20,57.00,15.00,");
+    assert_eq!(rows[2], "1,F1,B,,1.20,,,");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_flat_price_needs_none_of_the_base_inputs() {
+    // Fay-aux-Loges: « remplacé par 1,75 € si pai », for a family that gives no QF.
+    let (json, status) = eval_json(
+        "deliberations/fay-aux-loges-cantine.delib",
+        r#"{ "date": "2025-10-15", "pai": true }"#,
+    );
+    assert_eq!(status, 0, "{json}");
+    assert_eq!(json["tarifs"]["repas"]["montant"], "1.75");
+    let base = &json["tarifs"]["repas"]["justification"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["etape"] == "base")
+        .cloned()
+        .expect("base step");
+    assert_eq!(base["montant"], serde_json::Value::Null);
+    // Without PAI the QF is still needed.
+    let (json, status) = eval_json(
+        "deliberations/fay-aux-loges-cantine.delib",
+        r#"{ "date": "2025-10-15" }"#,
+    );
+    assert_eq!(status, 1);
+    assert!(json["erreurs"].to_string().contains("E101"), "{json}");
+}
+
+#[test]
+fn a_grid_gives_a_category_read_by_another_grid() {
+    let dir = scratch("code");
+    let path = dir.join("code.delib");
+    std::fs::write(
+        &path,
+        "délibération « Périscolaire »\n  applicable du 01/09/2026 au 31/08/2027\n\
+         entrées\n  impot : montant entier, obligatoire\n\
+         article 1 « Code tarif »\n  code : choix parmi A, B, C\n  catégorie : entier\n  grille selon impot\n\
+         \x20   | impot | code | catégorie |\n    | jusqu'à 500 € | A | 1 |\n    | de 501 à 2 000 € | B | 2 |\n    | plus de 2 000 € | C | 5 |\n\
+         article 2 « Prix »\n  tarif matin (par matin)\n  grille selon code\n    | code | matin |\n    | A | 0,40 € |\n    | B | 0,60 € |\n    | C | 0,80 € |\n\
+         \x20 tarif goûter (par goûter) = si catégorie ≥ 5 alors 1 € sinon 0,50 €\n",
+    )
+    .expect("write");
+    let delib = path.display().to_string();
+    let (out, _, status) = tarif(&["check", &delib], None);
+    assert_eq!(status, 0, "{out}");
+    let (json, status) = eval_json(&delib, r#"{ "date": "2026-10-05", "impot": 800 }"#);
+    assert_eq!(status, 0, "{json}");
+    assert_eq!(json["tarifs"]["matin"]["montant"], "0.60");
+    assert_eq!(json["tarifs"]["goûter"]["montant"], "0.50");
+    let (json, _) = eval_json(&delib, r#"{ "date": "2026-10-05", "impot": 2500 }"#);
+    assert_eq!(json["tarifs"]["matin"]["montant"], "0.80");
+    assert_eq!(json["tarifs"]["goûter"]["montant"], "1.00");
+    // A category outside its list is refused where it is written.
+    std::fs::write(
+        &path,
+        std::fs::read_to_string(&path)
+            .expect("read")
+            .replace("| C | 5 |", "| D | 5 |"),
+    )
+    .expect("write");
+    let (out, _, status) = tarif(&["check", &delib], None);
+    assert_eq!(status, 1, "{out}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_curve_follows_an_obligatoire_input() {
+    let dir = scratch("courbe");
+    let path = dir.join("obligatoire.delib");
+    std::fs::write(
+        &path,
+        "délibération « Cantine »\n  applicable du 01/09/2026\n\
+         entrées\n  qf : montant entier, certifié CAF.quotient_familial, obligatoire\n\
+         article 1 « Prix »\n  tarif repas (par repas)\n  grille selon qf\n\
+         \x20   | qf | repas |\n    | jusqu'à 600 € | 2,00 € |\n    | plus de 600 € | 3,00 € |\n",
+    )
+    .expect("write");
+    let (out, err, status) = tarif(
+        &[
+            "courbe",
+            &path.display().to_string(),
+            "--format",
+            "csv",
+            "--a",
+            "1000",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{err}");
+    assert_eq!(out, "qf;repas\n0;2,00\n601;3,00\n1000;3,00\n");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn coverage_counts_the_prices_of_children_checked_by_their_total() {
+    let (out, _, status) = tarif(&["test", PERISCOLAIRE], None);
+    assert_eq!(status, 0, "{out}");
+    assert!(
+        out.contains("couverture : 10 tranche(s) sur 10, 2 modificateur(s) sur 2"),
+        "{out}"
+    );
+}

@@ -280,7 +280,7 @@ pub fn children_to_text(
 
 /// The prices of tariffs charged per family (priced once, with the first child), and
 /// each child's other prices.
-fn split_per_family(
+pub(crate) fn split_per_family(
     d: &crate::rules::Deliberation,
     children: &[crate::eval::ChildPriced],
 ) -> (Vec<Priced>, Vec<Vec<Priced>>) {

@@ -335,13 +335,18 @@ fn results(document: &Document, outcome: &Outcome) -> Markup {
                         (tariffs(d, priced, 3))
                     } @else {
                         (totals(d, children))
-                        @for child in children {
+                        @let (family_priced, each) = crate::report::result::split_per_family(d, children);
+                        @if !family_priced.is_empty() {
+                            h3 { "Pour toute la famille (une fois, quel que soit le nombre d'enfants)" }
+                            (tariffs(d, &family_priced, 4))
+                        }
+                        @for (child, priced) in children.iter().zip(&each) {
                             @let name = read.family.children().get(child.child)
                                 .and_then(|c| c.id.clone())
                                 .unwrap_or_else(|| format!("enfant {}", child.child + 1));
                             h3 { "Pour " (name)
                                 @if let Some(rank) = child.rank { " (rang " (rank) ")" } }
-                            (tariffs(d, &child.priced, 4))
+                            (tariffs(d, priced, 4))
                         }
                     }
                 }
