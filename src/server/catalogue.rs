@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::NaiveDate;
 
@@ -57,6 +58,10 @@ pub struct Entry {
     pub diagnostics: Vec<Diagnostic>,
     /// Why the file could not be read at all, in French.
     pub unreadable: Option<String>,
+    /// When the text was first read as it is now.
+    pub since: Instant,
+    /// Why the text as it is now is not the version served (see `publish.rs`).
+    pub waiting: Option<super::publish::Waiting>,
 }
 
 /// One `{id}`: one file, or the versions of a service.
@@ -99,6 +104,9 @@ impl Service {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     pub services: BTreeMap<String, Service>,
+    /// Read from the folder (not the empty catalogue before the first read): a file
+    /// that changes after that waits to be stable before it is served.
+    pub loaded: bool,
 }
 
 /// Whether a file is a deliberation: `.delib`, or a compiled `.json`.
@@ -164,6 +172,7 @@ impl Catalogue {
     /// Reads the folder, keeping from `previous` the last good version of each file
     /// that now has errors.
     pub fn load(root: &Path, previous: &Catalogue) -> Catalogue {
+        let now = Instant::now();
         let kept: BTreeMap<&str, &Entry> = previous
             .services
             .values()
@@ -180,7 +189,7 @@ impl Catalogue {
                     .to_string_lossy()
                     .replace('\\', "/");
                 let before = kept.get(shown.as_str()).copied();
-                entries.push(read_entry(&path, shown, before));
+                entries.push(read_entry(&path, shown, before, (now, previous.loaded)));
             }
             let overlap = overlap(&entries);
             services.insert(
@@ -192,40 +201,87 @@ impl Catalogue {
                 },
             );
         }
-        Catalogue { services }
+        Catalogue {
+            services,
+            loaded: true,
+        }
     }
 }
 
-/// Reads one file; a file that has errors now keeps the document read before.
-fn read_entry(path: &Path, shown: String, before: Option<&Entry>) -> Entry {
+/// Reads one file; a file that has errors now keeps the document read before, and so
+/// does a text that is not yet stable, whose examples fail, or that lacks what the
+/// version served has (`publish.rs`). `running`: the time of this read, and whether
+/// the folder was read before (at the start, every file is served as it is).
+fn read_entry(
+    path: &Path,
+    shown: String,
+    before: Option<&Entry>,
+    (now, running): (Instant, bool),
+) -> Entry {
+    use super::publish::{SETTLE, Waiting};
     let kept = before.and_then(|b| b.document.clone());
+    let failed = |source: String, reason: String| Entry {
+        path: shown.clone(),
+        source,
+        document: kept.clone(),
+        diagnostics: Vec::new(),
+        unreadable: Some(reason),
+        since: now,
+        waiting: None,
+    };
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            return Entry {
-                path: shown,
-                source: String::new(),
-                document: kept,
-                diagnostics: Vec::new(),
-                unreadable: Some(format!("lecture impossible ({e})")),
-            };
-        }
+        Err(e) => return failed(String::new(), format!("lecture impossible ({e})")),
     };
     let Ok(source) = String::from_utf8(bytes) else {
-        return Entry {
-            path: shown,
-            source: String::new(),
-            document: kept,
-            diagnostics: Vec::new(),
-            unreadable: Some("ce fichier n'est pas en UTF-8".to_string()),
-        };
+        return failed(String::new(), "ce fichier n'est pas en UTF-8".to_string());
     };
-    // Unchanged since it was read: nothing to compile again.
-    if let Some(b) = before
-        && b.source == source
-    {
-        return b.clone();
+    match before {
+        // Read as before: nothing to compile again, unless it was settling and has
+        // now read the same for long enough.
+        Some(b) if b.source == source => {
+            if b.waiting == Some(Waiting::Settling) && now.duration_since(b.since) >= SETTLE {
+                return publish(b.path.clone(), source, kept, b.since);
+            }
+            b.clone()
+        }
+        // A new text while the service runs, of a file served before or not: it may be
+        // half-written; read again before it is served.
+        Some(b) if running => Entry {
+            path: shown,
+            source,
+            document: kept,
+            diagnostics: b.diagnostics.clone(),
+            unreadable: None,
+            since: now,
+            waiting: Some(Waiting::Settling),
+        },
+        None if running => Entry {
+            path: shown,
+            source,
+            document: None,
+            diagnostics: Vec::new(),
+            unreadable: None,
+            since: now,
+            waiting: Some(Waiting::Settling),
+        },
+        _ => publish(shown, source, kept, now),
     }
+}
+
+/// A stable text compiled and, when it is valid, served unless its examples fail or it
+/// lacks what `kept` (the version served) has.
+fn publish(shown: String, source: String, kept: Option<Arc<Compiled>>, since: Instant) -> Entry {
+    use super::publish::{Waiting, failing_examples, losses};
+    let entry = |document, diagnostics, unreadable, waiting| Entry {
+        path: shown.clone(),
+        source: source.clone(),
+        document,
+        diagnostics,
+        unreadable,
+        since,
+        waiting,
+    };
     match Document::load(&source) {
         Ok(document) => {
             let diagnostics = if source.trim_start().starts_with('{') {
@@ -233,39 +289,42 @@ fn read_entry(path: &Path, shown: String, before: Option<&Entry>) -> Entry {
             } else {
                 crate::compile(&source).diagnostics
             };
-            Entry {
-                path: shown,
-                source,
-                document: Some(Arc::new(Compiled::from_document(document))),
-                diagnostics,
-                unreadable: None,
+            let failing = failing_examples(&document);
+            if !failing.is_empty() {
+                return entry(
+                    kept,
+                    diagnostics,
+                    None,
+                    Some(Waiting::FailingExamples(failing)),
+                );
             }
+            let lost = kept
+                .as_ref()
+                .map(|k| losses(k, &document))
+                .unwrap_or_default();
+            if !lost.is_empty() {
+                return entry(kept, diagnostics, None, Some(Waiting::Losing(lost)));
+            }
+            let compiled = Arc::new(Compiled::from_document(document));
+            entry(Some(compiled), diagnostics, None, None)
         }
-        Err(LoadError::Invalid(diagnostics)) => Entry {
-            path: shown,
-            source,
-            document: kept,
-            diagnostics,
-            unreadable: None,
-        },
-        Err(LoadError::BadDocument { line, column }) => Entry {
-            path: shown,
-            source,
-            document: kept,
-            diagnostics: Vec::new(),
-            unreadable: Some(format!(
+        Err(LoadError::Invalid(diagnostics)) => entry(kept, diagnostics, None, None),
+        Err(LoadError::BadDocument { line, column }) => entry(
+            kept,
+            Vec::new(),
+            Some(format!(
                 "document compilé illisible (ligne {line}, colonne {column})"
             )),
-        },
-        Err(LoadError::WrongVersion { format, version }) => Entry {
-            path: shown,
-            source,
-            document: kept,
-            diagnostics: Vec::new(),
-            unreadable: Some(format!(
+            None,
+        ),
+        Err(LoadError::WrongVersion { format, version }) => entry(
+            kept,
+            Vec::new(),
+            Some(format!(
                 "document « {format} » de version {version} : recompilez-le avec tarif compile"
             )),
-        },
+            None,
+        ),
     }
 }
 

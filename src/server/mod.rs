@@ -5,6 +5,7 @@
 
 pub mod catalogue;
 mod page;
+pub mod publish;
 mod routes;
 
 use std::net::SocketAddr;

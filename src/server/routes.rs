@@ -15,6 +15,7 @@ use serde_json::{Value as Json, json};
 
 use super::State;
 use super::catalogue::{Catalogue, Compiled, Service};
+use super::publish::Waiting;
 use crate::document::Document;
 use crate::rules::{Scope, ValueType};
 
@@ -539,8 +540,20 @@ fn service_json(service: &Service, with_source: bool) -> Json {
             };
             object["fichier"] = json!(file.path);
             object["servie"] = json!(file.document.is_some() && service.overlap.is_none());
-            object["a_jour"] = json!(errors == 0 && file.unreadable.is_none());
+            object["a_jour"] =
+                json!(errors == 0 && file.unreadable.is_none() && file.waiting.is_none());
             object["diagnostics"] = json!(diagnostics);
+            if let Some(waiting) = &file.waiting {
+                let reason = match waiting {
+                    Waiting::Settling => "en_cours_d_ecriture",
+                    Waiting::FailingExamples(_) => "exemples_en_echec",
+                    Waiting::Losing(_) => "version_incomplete",
+                };
+                object["retenue"] = json!({
+                    "raison": reason,
+                    "message": super::publish::waiting_text(waiting),
+                });
+            }
             if let Some(reason) = &file.unreadable {
                 object["illisible"] = json!(reason);
             }

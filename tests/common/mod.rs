@@ -2,8 +2,13 @@
 
 use std::process::Command;
 
+#[cfg(feature = "serveur")]
+#[allow(dead_code)] // Only the tests of `tarif serve` start it.
+pub mod server;
+
 /// Runs `tarif` with `args` in the project's folder, `stdin` on its standard input:
 /// its standard output, standard error and exit status.
+#[allow(dead_code)] // Not every test file runs the command.
 pub fn tarif(args: &[&str], stdin: Option<&str>) -> (String, String, i32) {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_tarif"))
