@@ -57,11 +57,37 @@ fn bench(c: &mut Criterion) {
     });
 }
 
+/// A call nested `levels` deep and never closed (`arrondi(borné(arrondi(… qf`): the
+/// parse must stay linear in the nesting (each level used to double it: 18 levels took
+/// 1,9 s).
+fn nested(levels: usize) -> String {
+    let mut e = String::from("qf");
+    for i in 0..levels {
+        e = format!("{}{e}", if i % 2 == 0 { "arrondi(" } else { "borné(" });
+    }
+    format!(
+        "délibération « x »\n  applicable du 01/09/2026\nentrées\n  qf : montant\n\
+         article 1 « a »\n  tarif t (par jour) = {e}\n"
+    )
+}
+
+fn bench_nesting(c: &mut Criterion) {
+    let mut group = c.benchmark_group("appels imbriqués non fermés");
+    for levels in [10, 20, 40, 80] {
+        let source = nested(levels);
+        assert!(tarif::compile(&source).has_errors());
+        group.bench_function(format!("{levels} niveaux"), |b| {
+            b.iter(|| tarif::compile(std::hint::black_box(&source)))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     // No plots: criterion's plotting would share this crate's plotters, whose text
     // needs the font `tarif` registers itself.
     config = Criterion::default().without_plots();
-    targets = bench
+    targets = bench, bench_nesting
 }
 criterion_main!(benches);

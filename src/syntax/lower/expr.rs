@@ -68,7 +68,7 @@ pub(super) fn expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
         Rule::round_call => {
             let mut value = None;
             let mut mode = None;
-            for part in pair.into_inner() {
+            for part in pair.clone().into_inner() {
                 match part.as_rule() {
                     Rule::expr => value = Some(boxed(part, offset)?),
                     Rule::rounding_mode => mode = Some(rounding_mode(part, offset)?),
@@ -77,10 +77,13 @@ pub(super) fn expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
             }
             match (value, mode) {
                 (Some(value), Some(mode)) => ExprKind::Round(value, mode),
-                _ => return Err(missing(at)),
+                _ => return Err(bad_call(pair, offset, true)),
             }
         }
         Rule::clamp_call => {
+            if pair.clone().into_inner().filter(|p| p.as_rule() == Rule::sum).count() < 2 {
+                return Err(bad_call(pair, offset, false));
+            }
             let mut operands = pair
                 .into_inner()
                 .filter(|p| matches!(p.as_rule(), Rule::expr | Rule::sum));
@@ -178,6 +181,23 @@ fn comparison(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
         }
     };
     node(kind, at)
+}
+
+/// `arrondi(x ; supérieur)`, `borné(x)`: the function exists, its second argument is
+/// not what it takes (or is missing).
+fn bad_call(pair: Pair<'_, Rule>, offset: usize, rounding: bool) -> SyntaxError {
+    let at = span(&pair, offset);
+    let written = pair
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::bad_argument)
+        .filter(|p| !p.as_str().trim().is_empty());
+    SyntaxError {
+        kind: SyntaxErrorKind::BadCall {
+            rounding,
+            written: written.as_ref().map(|p| p.as_str().trim().to_string()),
+        },
+        span: written.map_or(at, |p| span(&p, offset)),
+    }
 }
 
 /// `min(a ; b)`, `max(a ; b)`; any other name is an unknown function.
