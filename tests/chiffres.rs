@@ -363,3 +363,34 @@ fn coverage_counts_the_prices_of_children_checked_by_their_total() {
         "{out}"
     );
 }
+
+#[test]
+fn a_year_of_two_digits_is_refused_with_the_date_to_write() {
+    let (json, status) = eval_json(
+        "deliberations/exempleville-cantine.delib",
+        r#"{ "date": "15/10/25", "quotient_caf": 300, "résidence": "commune" }"#,
+    );
+    assert_eq!(status, 1);
+    let error = &json["erreurs"][0];
+    assert_eq!(error["code"], "E116", "{json}");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("« 15/10/2025 »"),
+        "{json}"
+    );
+    let (_, err, status) = tarif(
+        &[
+            "eval",
+            "deliberations/exempleville-cantine.delib",
+            "--famille",
+            "tests/cases/families/exempleville-f0042.json",
+            "--date",
+            "15/10/25",
+        ],
+        None,
+    );
+    assert_eq!(status, 2);
+    assert!(err.contains("n'a que deux chiffres"), "{err}");
+}

@@ -86,7 +86,7 @@ pub(super) fn parse_given_date(text: Option<&str>) -> Result<Option<chrono::Naiv
         Some(text) => match tarif::inputs::parse_date(text) {
             Some(date) => Ok(Some(date)),
             None => {
-                eprintln!("erreur : la date « {text} » ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)");
+                eprintln!("erreur : {}", tarif::report::messages::date_problem(text));
                 Err(USAGE)
             }
         },

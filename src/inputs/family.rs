@@ -63,6 +63,9 @@ pub enum FamilyErrorKind {
     DuplicateKey { first: String },
     /// A date written right that is not in the calendar: `2025-02-29`.
     ImpossibleDate { text: String },
+    /// A year of two digits, `15/10/25`: which century is not guessed. `written` is the
+    /// date with the year of this century, to propose.
+    ShortYear { text: String, written: String },
     /// A number too large, or with too many decimals, to be computed exactly (more
     /// than 28 digits): `1e30`, 29 nines.
     NumberOutOfRange { text: String },

@@ -17,4 +17,4 @@ pub use family::{
 };
 pub use proofs::Expected as ProofExpected;
 pub(crate) use values::trimmed;
-pub use values::{parse_date, parse_decimal};
+pub use values::{date_error, parse_date, parse_decimal};

@@ -182,7 +182,7 @@ fn whole_number(text: &str) -> Option<Decimal> {
 
 /// The error of a date that [`parse_date`] does not read: impossible when it has the
 /// shape of a date (`2025-02-29`), unreadable otherwise.
-pub(super) fn date_error(text: &str) -> FamilyErrorKind {
+pub fn date_error(text: &str) -> FamilyErrorKind {
     let t = text.trim();
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let shaped = {
@@ -191,6 +191,23 @@ pub(super) fn date_error(text: &str) -> FamilyErrorKind {
         (dashes.len() == 3 && dashes.iter().all(|p| digits(p)))
             || (slashes.len() == 3 && slashes.iter().all(|p| digits(p)))
     };
+    let parts: Vec<&str> = t.split(['/', '-']).collect();
+    if let [a, b, c] = parts.as_slice()
+        && shaped
+    {
+        // `15/10/25` (day first) or `25-10-15` (year first): a year of two digits.
+        let (day, month, year) = if t.contains('/') {
+            (a, b, c)
+        } else {
+            (c, b, a)
+        };
+        if year.len() <= 2 && day.len() <= 2 && month.len() <= 2 {
+            return FamilyErrorKind::ShortYear {
+                text: text.to_string(),
+                written: format!("{day:0>2}/{month:0>2}/20{year:0>2}"),
+            };
+        }
+    }
     if shaped {
         FamilyErrorKind::ImpossibleDate {
             text: text.to_string(),
@@ -238,18 +255,51 @@ fn too_precise(text: &str) -> bool {
     !t.contains(['e', 'E']) && decimals.is_some_and(|n| n > 28)
 }
 
-/// `2025-10-15` or `15/10/2025`.
+/// `2025-10-15` or `15/10/2025`, the year in four digits (chrono would read `25` as
+/// the year 25).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .ok()
+    let year_of = |year: &str| year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit());
+    if text.split('-').next().is_some_and(year_of)
+        && let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    {
+        return Some(date);
+    }
+    if text.rsplit('/').next().is_some_and(year_of) {
+        return NaiveDate::parse_from_str(text, "%d/%m/%Y").ok();
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_year_of_two_digits_is_not_read_as_the_year_25() {
+        assert_eq!(parse_date("15/10/25"), None);
+        assert_eq!(parse_date("25-10-15"), None);
+        assert_eq!(
+            parse_date("15/10/2025"),
+            NaiveDate::from_ymd_opt(2025, 10, 15)
+        );
+        assert_eq!(
+            parse_date("2025-10-15"),
+            NaiveDate::from_ymd_opt(2025, 10, 15)
+        );
+        assert_eq!(
+            date_error("15/10/25"),
+            FamilyErrorKind::ShortYear {
+                text: "15/10/25".to_string(),
+                written: "15/10/2025".to_string()
+            }
+        );
+        assert!(matches!(
+            date_error("31/02/2025"),
+            FamilyErrorKind::ImpossibleDate { .. }
+        ));
+    }
 
     proptest! {
         /// The fast trim is `str::trim`, whatever the white space around (tab, vertical

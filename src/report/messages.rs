@@ -182,6 +182,12 @@ pub fn family_error(error: &FamilyError) -> Message {
             "E126",
             format!("« {first} » et « {field} » donnent la même entrée : gardez-en une seule"),
         ),
+        FamilyErrorKind::ShortYear { text, written } => (
+            "E116",
+            format!(
+                "« {field} » : l'année de « {text} » n'a que deux chiffres : écrivez-la en entier (« {written} »)"
+            ),
+        ),
         FamilyErrorKind::ImpossibleDate { text } => (
             "E116",
             format!("« {field} » : la date « {text} » n'existe pas dans le calendrier"),
@@ -198,6 +204,19 @@ pub fn family_error(error: &FamilyError) -> Message {
         ),
     };
     Message { code, text }
+}
+
+/// Why a date of the service (`date`, `--date`, `?date=`) does not read, in French:
+/// `la date « le 15 » ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)`, or for a year of
+/// two digits `l'année de « 15/10/25 » n'a que deux chiffres : écrivez-la en entier
+/// (« 15/10/2025 »)`.
+pub fn date_problem(text: &str) -> String {
+    match crate::inputs::date_error(text) {
+        FamilyErrorKind::ShortYear { text, written } => format!(
+            "l'année de « {text} » n'a que deux chiffres : écrivez-la en entier (« {written} »)"
+        ),
+        _ => format!("la date « {text} » ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)"),
+    }
 }
 
 /// A doubt about a field of a family, in French.

@@ -179,9 +179,14 @@ pub async fn simulator(
     };
     let outcome = match (submitted, &date, in_force) {
         (false, _, _) => None,
-        (true, Err(text), _) => Some(Outcome::Problem(format!(
-            "la date « {text} » ne se lit pas : écrivez-la JJ/MM/AAAA, par exemple 15/10/2025"
-        ))),
+        (true, Err(text), _) => Some(Outcome::Problem(match crate::inputs::date_error(text) {
+            crate::inputs::FamilyErrorKind::ShortYear { .. } => {
+                crate::report::messages::date_problem(text)
+            }
+            _ => format!(
+                "la date « {text} » ne se lit pas : écrivez-la JJ/MM/AAAA, par exemple 15/10/2025"
+            ),
+        })),
         (true, Ok(date), None) => Some(Outcome::Problem(format!(
             "aucun tarif n'est en vigueur le {} : les tarifs publiés s'appliquent {}",
             crate::french::date(*date),

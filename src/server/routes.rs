@@ -269,7 +269,7 @@ fn family_date(json: &Json) -> Result<NaiveDate, String> {
     match json.get("date") {
         None | Some(Json::Null) => Ok(chrono::Local::now().date_naive()),
         Some(Json::String(text)) => crate::inputs::parse_date(text)
-            .ok_or_else(|| format!("la date « {text} » ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)")),
+            .ok_or_else(|| crate::report::messages::date_problem(text)),
         Some(other) => Err(format!(
             "la date {other} ne se lit pas (AAAA-MM-JJ ou JJ/MM/AAAA)"
         )),

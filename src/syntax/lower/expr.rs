@@ -81,7 +81,13 @@ pub(super) fn expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
             }
         }
         Rule::clamp_call => {
-            if pair.clone().into_inner().filter(|p| p.as_rule() == Rule::sum).count() < 2 {
+            if pair
+                .clone()
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::sum)
+                .count()
+                < 2
+            {
                 return Err(bad_call(pair, offset, false));
             }
             let mut operands = pair
