@@ -376,3 +376,34 @@ fn certified_residence_in_a_batch() {
     assert_eq!(rows[0]["tarifs"]["repas"]["montant"], "2.35");
     assert_eq!(rows[1]["tarifs"]["repas"]["montant"], "6.50");
 }
+
+#[test]
+fn the_leftover_of_a_killed_batch_is_removed_by_the_next() {
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("tarif-restes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("folder");
+    // A batch killed with SIGKILL leaves its temporary file; its process is gone.
+    let leftover = dir.join(".tarif-resultats-4194303-Ab12Cd");
+    std::fs::write(&leftover, "ligne;id\n1;A\n").expect("leftover");
+    let families = dir.join("familles.csv");
+    std::fs::write(&families, "id;quotient_caf;résidence\nA;300;commune\n").expect("families");
+    let (_, err, status) = tarif(
+        &[
+            "batch",
+            "deliberations/exempleville-cantine.delib",
+            "--entree",
+            &families.to_string_lossy(),
+            "--sortie",
+            &dir.join("resultats.csv").to_string_lossy(),
+            "--date",
+            "2025-10-15",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{err}");
+    assert!(!leftover.exists(), "{err}");
+    assert!(err.contains("reste d'un lot interrompu"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}

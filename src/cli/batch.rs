@@ -491,6 +491,40 @@ fn decoded(
     ))
 }
 
+/// The start of the name of the temporary file of the results, beside `--sortie`.
+const LEFTOVER: &str = ".tarif-resultats-";
+
+/// Removes from `dir` the temporary files of batches that were killed (SIGKILL, a
+/// power cut): those whose process is gone (read in `/proc`). Where that cannot be
+/// known, or for a file without a process id, says where they are.
+fn remove_leftovers(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let proc = std::path::Path::new("/proc/self").exists();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(LEFTOVER) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let path = entry.path();
+        match pid {
+            Some(pid) if pid == std::process::id() => {}
+            Some(pid) if proc && !std::path::Path::new(&format!("/proc/{pid}")).exists() => {
+                if std::fs::remove_file(&path).is_ok() {
+                    eprintln!("supprimé : {} (reste d'un lot interrompu)", path.display());
+                }
+            }
+            Some(_) => {}
+            None => eprintln!(
+                "avertissement : {} est sans doute le reste d'un lot interrompu : supprimez-le s'il n'y a pas de lot en cours",
+                path.display()
+            ),
+        }
+    }
+}
+
 /// On Ctrl-C or SIGTERM, the temporary file of the results is removed before the
 /// command ends (status 130): nothing is left of an interrupted batch.
 fn remove_on_interrupt(path: std::path::PathBuf) {
@@ -542,8 +576,11 @@ impl Target {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => std::path::PathBuf::from("."),
         };
+        remove_leftovers(&dir);
+        // The process id in the name: a later run tells its own leftovers (after a
+        // SIGKILL, which no handler sees) from the file of a batch still running.
         let file = tempfile::Builder::new()
-            .prefix(".tarif-resultats-")
+            .prefix(&format!("{LEFTOVER}{}-", std::process::id()))
             .tempfile_in(dir)?;
         // The results are not secret to the portal: the rights of the file replaced,
         // or those of a new file (a temporary file is made readable by its owner only).
