@@ -454,6 +454,61 @@ fn responses_follow_the_openapi_document() {
             post(&server, "/v1/verifier", text),
         );
     }
+    // Every error is JSON, with its status documented: a method a path does not take
+    // (and `Allow` saying which it does), a path that is not UTF-8.
+    let delete = |path: &str| {
+        let mut response = agent()
+            .delete(&format!("{}{path}", server.base))
+            .call()
+            .expect("request");
+        let allow = response
+            .headers()
+            .get("allow")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let status = response.status().as_u16();
+        (
+            status,
+            response.body_mut().read_to_string().expect("body"),
+            allow,
+        )
+    };
+    let (status, body, allow) = delete("/v1/deliberations");
+    assert_eq!((status, allow.as_str()), (405, "GET,HEAD"), "{body}");
+    conforms(&spec, "/v1/deliberations", "get", (status, body));
+    let (status, body, allow) = delete("/v1/deliberations/cantine/tarifs");
+    assert_eq!((status, allow.as_str()), (405, "POST"), "{body}");
+    conforms(&spec, tarifs, "post", (status, body));
+    let answer = get(&server, "/v1/deliberations/cantine/tarifs");
+    assert_eq!(answer.0, 405, "{}", answer.1);
+    conforms(&spec, tarifs, "post", answer);
+    let answer = get(&server, "/v1/deliberations/%FF");
+    assert_eq!(answer.0, 400, "{}", answer.1);
+    assert!(answer.1.contains("chemin_illisible"), "{}", answer.1);
+    conforms(&spec, one, "get", answer);
+    // A POST to an unknown id is answered before its body is read: the connection is
+    // closed, and the answer says so (a client reusing it would get a broken pipe).
+    use std::io::{Read, Write};
+    let address = server.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    let body = "{\"date\": \"2025-10-15\"}";
+    write!(
+        stream,
+        "POST /v1/deliberations/nulle/tarifs HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut answer = String::new();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    assert!(
+        answer.to_lowercase().contains("connection: close"),
+        "{answer}"
+    );
 }
 
 /// chromedriver on a free port of 127.0.0.1, stopped when dropped.

@@ -44,8 +44,96 @@ pub fn router(state: Arc<State>) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             TIMEOUT,
         ))
+        .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn(access_log))
         .with_state(state)
+}
+
+/// The methods a path takes: `POST` for `…/tarifs`, `…/lots` and `/v1/verifier`, `GET`
+/// (and `HEAD`) for the others.
+fn allowed_methods(path: &str) -> &'static str {
+    let action = path.starts_with("/v1/deliberations/")
+        && (path.ends_with("/tarifs") || path.ends_with("/lots"));
+    if action || path == "/v1/verifier" {
+        "POST"
+    } else {
+        "GET, HEAD"
+    }
+}
+
+/// Every error is the JSON `{ "erreur": … }`: the answers axum and tower give without a
+/// handler (405 with an empty body, 408 from the time limit, 400 in plain text for a
+/// path that is not UTF-8) are rewritten. `Allow` says what `…/tarifs` and `…/lots`
+/// take (POST). An error answered before the request's body was read closes the
+/// connection, and says so (`Connection: close`): the client does not reuse it.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let has_body = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() != "0")
+        || request.headers().contains_key(header::TRANSFER_ENCODING);
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    // The pages' own errors are HTML, the handlers' JSON: only an empty body or plain
+    // text (axum's, tower's) is rewritten.
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let is_json = content_type
+        .as_deref()
+        .is_some_and(|v| v.starts_with("application/json"));
+    let framework = content_type
+        .as_deref()
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if framework {
+        let allowed = allowed_methods(&path);
+        let (code, message) = match status {
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "methode_non_permise",
+                format!("la méthode {method} n'est pas permise sur {path} : {allowed}"),
+            ),
+            StatusCode::REQUEST_TIMEOUT => (
+                "delai_depasse",
+                format!(
+                    "la requête a dépassé {} s : elle est abandonnée",
+                    TIMEOUT.as_secs()
+                ),
+            ),
+            StatusCode::BAD_REQUEST => (
+                "chemin_illisible",
+                "le chemin de la requête ne se lit pas (UTF-8 invalide ?)".to_string(),
+            ),
+            _ => ("erreur", format!("erreur {}", status.as_u16())),
+        };
+        response = error(status, code, message, None);
+        if status == StatusCode::METHOD_NOT_ALLOWED
+            && let Ok(value) = header::HeaderValue::from_str(&allowed.replace(' ', ""))
+        {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+    }
+    // The handlers that answer 404 (no such deliberation) or 413 do not read the whole
+    // body; a framework's error reads none.
+    let unread = !is_json
+        || matches!(
+            status,
+            StatusCode::NOT_FOUND | StatusCode::PAYLOAD_TOO_LARGE
+        );
+    if has_body && unread {
+        response.headers_mut().insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
+        );
+    }
+    response
 }
 
 /// One line per request: method, path (never the query, which may hold a QF), status,
@@ -159,6 +247,21 @@ async fn one(Shared(state): Shared<Arc<State>>, Path(rest): Path<String>) -> Res
     let catalogue = state.catalogue();
     match catalogue.services.get(rest.trim_end_matches('/')) {
         Some(service) => json_response(StatusCode::OK, &service_json(service, true)),
+        // `GET …/tarifs` of a deliberation served: the method is wrong, not the id.
+        None if let (id, Some(_)) = strip_action(&rest)
+            && catalogue.services.contains_key(id) =>
+        {
+            let mut response = error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "methode_non_permise",
+                format!("la méthode GET n'est pas permise sur /v1/deliberations/{rest} : POST"),
+                None,
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+            response
+        }
         None => unknown(&catalogue, &rest),
     }
 }
