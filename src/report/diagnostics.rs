@@ -9,6 +9,9 @@ use crate::span::LineIndex;
 /// The diagnostics of `source` (read from `path`) as text with source excerpts.
 pub fn to_text(path: &str, source: &str, diagnostics: &[Diagnostic], color: bool) -> String {
     let mut out = Vec::new();
+    // The file's lines are indexed once for all its diagnostics (once per diagnostic
+    // made checking n grids of one article quadratic).
+    let mut cache = (path, Source::from(source));
     for d in diagnostics {
         // ariadne colours custom kinds even when colour is off: `Primary` paints nothing.
         let paint = |c: Color| if color { c } else { Color::Primary };
@@ -51,9 +54,7 @@ pub fn to_text(path: &str, source: &str, diagnostics: &[Diagnostic], color: bool
             report = report.with_help(help);
         }
         // Writing to a Vec cannot fail.
-        let _ = report
-            .finish()
-            .write((path, Source::from(source)), &mut out);
+        let _ = report.finish().write(&mut cache, &mut out);
     }
     let text = frenchify(&String::from_utf8_lossy(&out));
     if color { text } else { strip_ansi(&text) }
