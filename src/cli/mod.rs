@@ -111,7 +111,7 @@ struct ServeArgs {
         help_heading = "Options"
     )]
     adresse: String,
-    /// Journal des accès sur la sortie d'erreur : texte (par défaut) ou json (collecteurs de journaux)
+    /// Journal des accès sur la sortie d'erreur : texte (par défaut), json (collecteurs de journaux) ou aucun
     #[arg(
         long,
         value_name = "FORMAT",

@@ -13,8 +13,9 @@ pub fn run(args: &ServeArgs) -> u8 {
     let journal = match args.journal.as_str() {
         "texte" => tarif::server::Journal::Texte,
         "json" => tarif::server::Journal::Json,
+        "aucun" => tarif::server::Journal::Aucun,
         other => {
-            eprintln!("erreur : journal « {other} » inconnu (texte ou json)");
+            eprintln!("erreur : journal « {other} » inconnu (texte, json ou aucun)");
             return USAGE;
         }
     };

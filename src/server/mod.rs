@@ -49,6 +49,8 @@ impl State {
 pub enum Journal {
     Texte,
     Json,
+    /// No access log (its cost: one line written per request).
+    Aucun,
 }
 
 /// Serves `root` on `address` until SIGTERM or Ctrl-C (requests in flight finish).
@@ -67,6 +69,12 @@ pub fn serve(
     let _ = match journal {
         Journal::Json => tracing::subscriber::set_global_default(subscriber.json().finish()),
         Journal::Texte => tracing::subscriber::set_global_default(subscriber.finish()),
+        // No line per request; warnings only.
+        Journal::Aucun => tracing::subscriber::set_global_default(
+            subscriber
+                .with_max_level(tracing::Level::WARN)
+                .finish(),
+        ),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -15,8 +15,10 @@ pub struct Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        // Quiet: the server may have stopped already (the test of SIGTERM).
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
+            .stderr(Stdio::null())
             .status();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.folder);

@@ -413,7 +413,9 @@ fn ordinal(form: Pair<'_, Rule>, offset: usize) -> Result<ConditionKind> {
                     span: span(&part, offset),
                 });
             }
-            Rule::and_following | Rule::kw_partir => and_more = true,
+            Rule::and_following | Rule::kw_partir | Rule::kw_des_le | Rule::kw_des_le_du => {
+                and_more = true
+            }
             _ => {}
         }
     }
