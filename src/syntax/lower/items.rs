@@ -637,6 +637,15 @@ pub(super) fn quantity(pair: &Pair<'_, Rule>, offset: usize) -> Result<ast::Quan
     for part in pair.clone().into_inner() {
         match part.as_rule() {
             Rule::number => value = number(&part, offset)?,
+            Rule::euro_cents => {
+                value = part
+                    .as_str()
+                    .replace('€', ".")
+                    .replace(' ', "")
+                    .parse()
+                    .map_err(|_| too_large(pair, offset))?;
+                unit = ast::Unit::Euro;
+            }
             Rule::unit if part.as_str() == "%" => unit = ast::Unit::Percent,
             Rule::unit => unit = ast::Unit::Euro,
             _ => {}

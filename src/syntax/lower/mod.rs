@@ -106,7 +106,9 @@ fn depth(pair: &Pair<'_, Rule>) -> usize {
 
 /// The only child of `pair` that is not `EOI`.
 fn inner(pair: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
-    pair.into_inner().find(|p| p.as_rule() != Rule::EOI)
+    // `Tranche 1 :` before a row's condition says nothing of its values.
+    pair.into_inner()
+        .find(|p| !matches!(p.as_rule(), Rule::EOI | Rule::kw_tranche))
 }
 
 impl Lowerer {
