@@ -674,7 +674,12 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             span,
             "peut rester inconnu".to_string(),
         )
-        .with_help("donnez une valeur « par défaut » à l'entrée, ajoutez une ligne « inconnu » à la grille, ou testez « … est connu »".to_string()),
+        .with_help(match inputs.first() {
+            Some(input) => format!(
+                "si une famille doit toujours donner « {input} », ajoutez « , obligatoire » à sa déclaration (une famille qui ne la donne pas n'est alors pas tarifée : E119) ; sinon donnez-lui une valeur « par défaut », ajoutez une ligne « inconnu » à la grille (le tarif sans justificatif), ou testez « … est connu »"
+            ),
+            None => "donnez une valeur « par défaut » à l'entrée, ajoutez une ligne « inconnu » à la grille, ou testez « … est connu »".to_string(),
+        }),
         C::MissingRounding { tariff } => Diagnostic::new(
             Code::W006,
             format!("le tarif « {tariff} » peut avoir plus de deux décimales et n'est jamais arrondi"),
