@@ -81,6 +81,9 @@ impl<'a> Checker<'a> {
                     ),
                     _ => self.expr(b, assumed),
                 };
+                // `si qf > 1000`: a bare number compared with an amount is an amount, as
+                // in a grid (either side).
+                let (fa, fb) = (amount_if_bare(a, &fa, &fb), amount_if_bare(b, &fb, &fa));
                 self.compare(*op, (&fa, a), (&fb, b), span);
                 let facts = bool_facts(&[&fa, &fb]);
                 (R::Compare(*op, Box::new(ea), Box::new(eb)), facts)
@@ -112,6 +115,7 @@ impl<'a> Checker<'a> {
                 let (ex, fx) = self.expr(x, assumed);
                 let (el, fl) = self.expr(lo, assumed);
                 let (eh, fh) = self.expr(hi, assumed);
+                let (fl, fh) = (amount_if_bare(lo, &fl, &fx), amount_if_bare(hi, &fh, &fx));
                 self.compare(CompareOp::Ge, (&fx, x), (&fl, lo), span);
                 self.compare(CompareOp::Le, (&fx, x), (&fh, hi), span);
                 let facts = bool_facts(&[&fx, &fl, &fh]);
@@ -430,6 +434,18 @@ impl<'a> Checker<'a> {
 }
 
 /// The facts of a number written in the file.
+/// The facts of `side` compared with a value of facts `other`: a bare number
+/// (`1000`) compared with an amount is an amount (`1 000 €`), as the bounds of a grid
+/// are; anything else keeps its own.
+fn amount_if_bare(side: &ast::Expr, facts: &Facts, other: &Facts) -> Facts {
+    match &side.kind {
+        A::Quantity(q) if q.unit == Unit::Bare && other.ty == Ty::Amount => {
+            quantity_facts(q.value, Unit::Euro)
+        }
+        _ => facts.clone(),
+    }
+}
+
 pub fn quantity_facts(value: Decimal, unit: Unit) -> Facts {
     let ty = match unit {
         Unit::Euro => Ty::Amount,

@@ -50,7 +50,8 @@ pub enum Code {
     E018,
     /// Units that do not mix: `prix + 5` where `prix` is a montant.
     E020,
-    /// Values of different kinds compared: `quotient ≤ 1 000` (montant and nombre).
+    /// Values of different kinds compared: `quotient ≤ 30 %` (montant and taux); a bare
+    /// number beside an amount is an amount (`quotient ≤ 1 000`).
     E021,
     /// A value of the wrong type: `si quotient alors …`.
     E022,
