@@ -71,9 +71,7 @@ pub fn serve(
         Journal::Texte => tracing::subscriber::set_global_default(subscriber.finish()),
         // No line per request; warnings only.
         Journal::Aucun => tracing::subscriber::set_global_default(
-            subscriber
-                .with_max_level(tracing::Level::WARN)
-                .finish(),
+            subscriber.with_max_level(tracing::Level::WARN).finish(),
         ),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -78,7 +78,8 @@ const MODIFIER_WORDS: &[&str] = &[
 
 /// Whether a line ending like this one asks for the next line (`=`, `alors`, `+`…).
 fn ends_open(code: &str) -> bool {
-    if code.starts_with('|') {
+    // A row of a grid, with bars or pasted from a spreadsheet (cells between tabs).
+    if code.starts_with('|') || code.contains('\t') {
         return false;
     }
     if code.ends_with(OPERATORS) {

@@ -137,7 +137,10 @@ impl Lowerer {
             Section::Article => Rule::article_item,
             Section::Example => Rule::example_item,
         };
-        if section == Section::Article && statement.text.starts_with('|') {
+        // A row: `| a | b |`, or cells between tabs (a grid pasted from a spreadsheet)
+        // under a grid's head.
+        let pasted = self.open == Open::Table && statement.text.contains('\t');
+        if section == Section::Article && (statement.text.starts_with('|') || pasted) {
             let open = std::mem::replace(&mut self.open, Open::Table);
             if let Err(error) = self.table_row(statement.text, statement.span, open) {
                 self.broken(statement, error);

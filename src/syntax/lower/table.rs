@@ -117,16 +117,17 @@ fn names_key(mention: &ast::Name, key: &ast::Name, label: Option<&str>) -> Resul
 }
 
 /// The cells of `| a | b |` (found at `offset`): the text between bars, without the
-/// comment that may end the line. The last bar may be left out.
+/// comment that may end the line. The last bar may be left out. A line without bars
+/// whose cells are separated by tabs (pasted from a spreadsheet) is cut on the tabs.
 fn split_cells(text: &str, offset: usize) -> Vec<RawCell<'_>> {
     let code = lines::strip_comment(text).trim_end();
-    let Some(inside) = code.strip_prefix('|') else {
-        return Vec::new();
+    let (inside, mut start, separator) = match code.strip_prefix('|') {
+        Some(inside) => (inside.strip_suffix('|').unwrap_or(inside), offset + 1, '|'),
+        None if code.contains('\t') => (code, offset, '\t'),
+        None => return Vec::new(),
     };
-    let inside = inside.strip_suffix('|').unwrap_or(inside);
     let mut cells = Vec::new();
-    let mut start = offset + 1;
-    for piece in inside.split('|') {
+    for piece in inside.split(separator) {
         let trimmed = piece.trim_start();
         let lead = piece.len() - trimmed.len();
         let text = trimmed.trim_end();
