@@ -190,6 +190,20 @@ impl<'a> Symbols<'a> {
                 });
             }
         }
+        // `tarif cantine (par repas)` then a grid whose one column is headed by a word
+        // (`| QF | Prix |`): that column is the tariff's value, as in a named grid.
+        for tariff in symbols.tariffs.clone() {
+            let name = tariff.decl.name.text.as_str();
+            if symbols.names.contains_key(name) {
+                continue;
+            }
+            if let Some(column) = single_column_below(file, &tariff)
+                && let Some(meaning) = symbols.names.get(column.text.as_str()).copied()
+                && !symbols.is_tariff(&column.text)
+            {
+                symbols.names.insert(name, meaning);
+            }
+        }
         for tariff in &symbols.tariffs {
             let name = tariff.decl.name.text.as_str();
             let unread_table = unread.get(tariff.article).copied().unwrap_or(false);
@@ -484,4 +498,23 @@ pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Opt
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c.to_string())
+}
+
+/// The header of the one column of an unnamed grid (`grille selon qf`, `| QF | Prix |`)
+/// that comes right after the declaration of `tariff` in its article.
+fn single_column_below<'a>(file: &'a ast::File, tariff: &TariffEntry<'a>) -> Option<&'a ast::Name> {
+    let items = &file.articles.get(tariff.article)?.items;
+    let position = items
+        .iter()
+        .position(|i| matches!(i, ArticleItem::Tariff(t) if std::ptr::eq(t, tariff.decl)))?;
+    let ArticleItem::Table(table) = items.get(position + 1)? else {
+        return None;
+    };
+    if table.name.is_some() || table.column_key.is_some() {
+        return None;
+    }
+    match table.header.as_ref()?.columns.as_slice() {
+        [Column::Name(name, _)] => Some(name),
+        _ => None,
+    }
 }

@@ -153,7 +153,18 @@ impl Lowerer {
             }
             Rule::table_head => {
                 self.open = Open::Table;
-                ArticleItem::Table(table_head(item, offset, span))
+                let mut table = table_head(item, offset, span);
+                // `tarif td (par jour)` then `grille selon qf et résidence`: a crossed
+                // grid defines one name, the tariff declared just above without a value
+                // (it would otherwise define nothing).
+                if table.name.is_none()
+                    && table.column_key.is_some()
+                    && let Some(ArticleItem::Tariff(t)) = self.last_item_mut()
+                    && t.value.is_none()
+                {
+                    table.name = Some(t.name.clone());
+                }
+                ArticleItem::Table(table)
             }
             Rule::best_of_head => {
                 self.open = Open::BestOf;
