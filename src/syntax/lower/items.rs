@@ -317,6 +317,55 @@ fn of_child(pair: Pair<'_, Rule>, offset: usize) -> Option<ast::Text> {
         .map(|p| text(p, offset))
 }
 
+/// `à partir du 3e enfant` is `rang ≥ 3`; `pour le 2e enfant` is `rang = 2` (and
+/// more with `et suivants`).
+fn rank_from(pair: Pair<'_, Rule>, at: Span) -> ast::Expr {
+    let mut rank = rust_decimal::Decimal::ONE;
+    let mut from = true;
+    let mut following = false;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::ordinal => {
+                let digits: String = part
+                    .as_str()
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                rank = digits
+                    .parse::<u32>()
+                    .map_or(rank, rust_decimal::Decimal::from);
+            }
+            Rule::kw_pour => from = false,
+            Rule::and_following => following = true,
+            _ => {}
+        }
+    }
+    let op = if from || following {
+        crate::rules::CompareOp::Ge
+    } else {
+        crate::rules::CompareOp::Eq
+    };
+    let node = |kind, depth| ast::Expr {
+        kind,
+        span: at,
+        depth,
+    };
+    // The rank the rules read (`rang des enfants …`, or an input named so).
+    let rank_name = node(ast::ExprKind::Name("rang".to_string()), 1);
+    let value = node(
+        ast::ExprKind::Quantity(ast::Quantity {
+            value: rank,
+            unit: ast::Unit::Bare,
+            span: at,
+        }),
+        1,
+    );
+    node(
+        ast::ExprKind::Compare(op, Box::new(rank_name), Box::new(value)),
+        2,
+    )
+}
+
 /// `inscrits = nombre d'enfants si cantine « enfants inscrits »`
 fn child_count(item: Pair<'_, Rule>, offset: usize, span: Span) -> Result<ast::ChildCount> {
     let mut target = empty_name(span);
@@ -495,8 +544,13 @@ fn modifier_parts<'s>(
                 }
             }
             Rule::condition => {
-                if let Some(e) = part.into_inner().find(|p| p.as_rule() == Rule::expr) {
-                    condition = Some(super::expr::expr(e, offset)?);
+                let at = super::span(&part, offset);
+                for inner in part.into_inner() {
+                    match inner.as_rule() {
+                        Rule::expr => condition = Some(super::expr::expr(inner, offset)?),
+                        Rule::rank_from => condition = Some(rank_from(inner, at)),
+                        _ => {}
+                    }
                 }
             }
             Rule::text => label = Some(text(part, offset)),
