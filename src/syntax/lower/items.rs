@@ -326,14 +326,9 @@ fn rank_from(pair: Pair<'_, Rule>, at: Span) -> ast::Expr {
     for part in pair.into_inner() {
         match part.as_rule() {
             Rule::ordinal => {
-                let digits: String = part
-                    .as_str()
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
-                rank = digits
-                    .parse::<u32>()
-                    .map_or(rank, rust_decimal::Decimal::from);
+                if let Some(n) = super::table::ordinal_number(&part) {
+                    rank = rust_decimal::Decimal::from(n);
+                }
             }
             Rule::kw_pour => from = false,
             Rule::and_following => following = true,

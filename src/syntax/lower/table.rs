@@ -394,6 +394,16 @@ fn interval(
     Ok(ConditionKind::Interval { low, high })
 }
 
+/// The number of an ordinal: `3ème` is 3, `2 ème` is 2.
+pub(super) fn ordinal_number(ordinal: &Pair<'_, Rule>) -> Option<u32> {
+    let digits: String = ordinal
+        .as_str()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
 /// A rank as published: `2e enfant` is 2, `3e et suivants` and `à partir du 3e` are
 /// 3 and more.
 fn ordinal(form: Pair<'_, Rule>, offset: usize) -> Result<ConditionKind> {
@@ -403,12 +413,7 @@ fn ordinal(form: Pair<'_, Rule>, offset: usize) -> Result<ConditionKind> {
     for part in form.into_inner() {
         match part.as_rule() {
             Rule::ordinal => {
-                let digits: String = part
-                    .as_str()
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
-                value = digits.parse::<u32>().ok().map(|n| ast::Quantity {
+                value = ordinal_number(&part).map(|n| ast::Quantity {
                     value: rust_decimal::Decimal::from(n),
                     unit: ast::Unit::Bare,
                     span: span(&part, offset),
