@@ -227,6 +227,20 @@ fn expected_list(expected: &[Expected]) -> String {
 
 /// A hint for frequent slips.
 fn syntax_hint(expected: &[Expected], found: Option<&str>) -> Option<String> {
+    // `choix parmi CAF, MSA, autre`: a word of the language where a name is expected.
+    let reserved = found.map(crate::syntax::lines::fold);
+    if expected.contains(&Expected::Name)
+        && let Some(word @ ("autre" | "inconnu")) = reserved.as_deref()
+    {
+        let meaning = if word == "autre" {
+            "la ligne « autre » d'une grille prend toute valeur qu'aucune autre ligne ne prend"
+        } else {
+            "la ligne « inconnu » d'une grille est celle d'une valeur que la famille ne donne pas"
+        };
+        return Some(format!(
+            "« {word} » est un mot du langage ({meaning}) : nommez cette valeur autrement, par exemple « {word}_regime » ou « aucun »"
+        ));
+    }
     if found == Some(",") && expected.contains(&Expected::Symbol(")")) {
         return Some(
             "les arguments d'une fonction sont séparés par « ; » : min(a ; b)".to_string(),
@@ -237,7 +251,10 @@ fn syntax_hint(expected: &[Expected], found: Option<&str>) -> Option<String> {
     {
         return None;
     }
-    if expected.contains(&Expected::Keyword("par")) {
+    // After a `choix` list, `par` is `par défaut`, not a tariff's unit.
+    if expected.contains(&Expected::Keyword("par"))
+        && !expected.contains(&Expected::Keyword("certifié"))
+    {
         return Some(
             "l'unité d'un tarif s'écrit entre parenthèses : tarif repas (par repas)".to_string(),
         );
