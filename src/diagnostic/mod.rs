@@ -3,6 +3,7 @@
 
 mod codes;
 mod french;
+mod grids;
 mod ranking;
 
 pub use codes::Code;

@@ -67,8 +67,9 @@ fn allowed_methods(path: &str) -> &'static str {
 /// take (POST). An error answered before the request's body was read closes the
 /// connection, and says so (`Connection: close`): the client does not reuse it.
 async fn json_errors(request: Request, next: Next) -> Response {
+    // Kept for an error's message only: cheap clones (no text copied per request).
     let method = request.method().clone();
-    let path = request.uri().path().to_string();
+    let uri = request.uri().clone();
     let has_body = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -94,7 +95,8 @@ async fn json_errors(request: Request, next: Next) -> Response {
         .as_deref()
         .is_none_or(|v| v.starts_with("text/plain"));
     if framework {
-        let allowed = allowed_methods(&path);
+        let path = uri.path();
+        let allowed = allowed_methods(path);
         let (code, message) = match status {
             StatusCode::METHOD_NOT_ALLOWED => (
                 "methode_non_permise",

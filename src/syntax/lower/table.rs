@@ -419,7 +419,7 @@ fn ordinal(form: Pair<'_, Rule>, offset: usize) -> Result<ConditionKind> {
                     span: span(&part, offset),
                 });
             }
-            Rule::and_following | Rule::kw_partir | Rule::kw_des_le | Rule::kw_des_le_du => {
+            Rule::and_following | Rule::kw_partir | Rule::kw_des_le | Rule::kw_des_la => {
                 and_more = true
             }
             _ => {}
