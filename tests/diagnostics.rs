@@ -69,7 +69,11 @@ fn language_forms_are_accepted() {
     insta::glob!("cases/language/*.delib", |path| {
         let compiled = tarif::compile(&read(path));
         assert!(!compiled.has_errors(), "{}", render(path));
-        assert!(compiled.deliberation.is_some());
+        let deliberation = compiled.deliberation.expect("checked");
+        let (outcomes, _) = tarif::eval::examples::run(&deliberation);
+        for check in outcomes.iter().flat_map(|o| &o.checks) {
+            assert!(check.passed(), "{}: {check:?}", path.display());
+        }
         insta::assert_snapshot!(render(path));
     });
 }
@@ -144,4 +148,99 @@ fn one_slip_one_diagnostic() {
         );
         insta::assert_snapshot!(render(path));
     });
+}
+
+/// `source` with each diagnostic's replacement pasted in place (last first).
+fn with_replacements(source: &str, diagnostics: &[tarif::Diagnostic]) -> String {
+    let mut fixes: Vec<_> = diagnostics
+        .iter()
+        .filter_map(|d| d.replacement.clone())
+        .collect();
+    fixes.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+    let mut fixed = source.to_string();
+    for (span, text) in fixes {
+        fixed.replace_range(span.start..span.end, &text);
+    }
+    fixed
+}
+
+/// `tests/cases/repair/*.delib`: lines a newcomer writes. Every line the grammar
+/// refuses gets the closest accepted line, in full (the snapshot shows each aide);
+/// pasted as proposed, each is read, and the file checks without error and passes its
+/// examples.
+#[test]
+fn each_refused_line_gets_the_line_to_write() {
+    insta::glob!("cases/repair/*.delib", |path| {
+        let source = read(path);
+        let compiled = tarif::compile(&source);
+        let refused: Vec<_> = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == tarif::Code::E001)
+            .collect();
+        assert!(refused.len() >= 5, "{}", render(path));
+        for d in &refused {
+            assert!(d.replacement.is_some(), "no line proposed: {d:?}");
+            let help = d.help.as_deref().unwrap_or("");
+            let line = &d.replacement.as_ref().expect("replacement").1;
+            assert!(
+                help.contains(line.as_str()),
+                "the aide shows the line: {help}"
+            );
+        }
+        let fixed = with_replacements(&source, &compiled.diagnostics);
+        let again = tarif::compile(&fixed);
+        let errors: Vec<_> = again.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "{fixed}\n{errors:#?}");
+        let deliberation = again.deliberation.expect("checked");
+        let (outcomes, _) = tarif::eval::examples::run(&deliberation);
+        for check in outcomes.iter().flat_map(|o| &o.checks) {
+            assert!(check.passed(), "{fixed}\n{check:?}");
+        }
+        insta::assert_snapshot!(render(path));
+    });
+}
+
+/// Wherever an E001 proposes a line (every case file), that line is read: pasting it
+/// removes the E001 of its statement and adds no syntax error.
+#[test]
+fn every_proposed_line_is_read() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut proposed = 0;
+    for folder in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+        for entry in std::fs::read_dir(folder.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "delib") {
+                continue;
+            }
+            let source = read(&path);
+            let compiled = tarif::compile(&source);
+            let before = compiled
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == tarif::Code::E001)
+                .count();
+            let fixes = compiled
+                .diagnostics
+                .iter()
+                .filter(|d| d.replacement.is_some())
+                .count();
+            if fixes == 0 {
+                continue;
+            }
+            proposed += fixes;
+            let fixed = with_replacements(&source, &compiled.diagnostics);
+            let after = tarif::compile(&fixed)
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == tarif::Code::E001)
+                .count();
+            assert_eq!(after, before - fixes, "{}:\n{fixed}", path.display());
+        }
+    }
+    assert!(proposed >= 20, "{proposed} lines proposed");
 }

@@ -213,3 +213,31 @@ fn keys_are_read_without_case_nor_accents() {
     // QF 612 certified, hors commune, third child: the example of the deliberation.
     assert_eq!(price.expect("priced").to_string(), "2.29");
 }
+
+/// A value of a `choix` is read as the deliberation writes it (`hors commune`), as its
+/// name (`hors_commune`), or as a page prints it (« Hors-Commune », « HORS COMMUNE »),
+/// in JSON and in CSV; another value is still refused, naming the field.
+#[test]
+fn choice_values_are_read_as_written_or_by_name() {
+    let source = read(&root().join("tests/cases/language/choix-en-deux-mots.delib"));
+    let document = Document::from_source(&source).expect("valid deliberation");
+    let d = &document.deliberation;
+    let date = d.meta.applicable_from;
+    for written in [
+        "hors commune",
+        "hors_commune",
+        "Hors-Commune",
+        "HORS COMMUNE",
+        "Hors  commune",
+    ] {
+        let json = format!(r#"{{ "qf": 700, "formule": "2C2R", "résidence": "{written}" }}"#);
+        let read = tarif::inputs::read_family(d, &json);
+        assert!(read.errors.is_empty(), "{written}: {:?}", read.errors);
+        // The second tariff, `repas`: 3,00 € and 20 % for hors commune.
+        let price = eval::Session::new(d).price(&read.family, date, 1);
+        assert_eq!(price.expect("priced").to_string(), "3.60", "{written}");
+    }
+    let read = tarif::inputs::read_family(d, r#"{ "qf": 700, "résidence": "hors la commune" }"#);
+    assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
+    assert_eq!(read.errors[0].field, "résidence");
+}

@@ -242,6 +242,23 @@ impl Checker<'_> {
             TypeName::Boolean => (Ty::Bool, false),
             TypeName::Date => (Ty::Date, false),
             TypeName::Choice(values) => {
+                // `commune, Commune` or `hors commune, hors_commune`: a family's value
+                // could not say which one it is.
+                for (i, value) in values.iter().enumerate() {
+                    let key = crate::syntax::choice_key(&value.text);
+                    if let Some(first) = values[..i]
+                        .iter()
+                        .find(|v| crate::syntax::choice_key(&v.text) == key)
+                    {
+                        self.errors.push(CheckError {
+                            kind: CheckErrorKind::DuplicateName {
+                                name: value.text.clone(),
+                                first: first.span,
+                            },
+                            span: value.span,
+                        });
+                    }
+                }
                 let ids = values
                     .iter()
                     .map(|v| self.symbols.choice(&v.text))
@@ -347,19 +364,13 @@ impl Checker<'_> {
             (Literal::Quantity(q), Ty::Number) if q.unit == Unit::Bare => Value::Number(q.value),
             (Literal::Date(d), Ty::Date) => Value::Date(d.date),
             (Literal::Bool(b, _), Ty::Bool) => Value::Bool(*b),
-            (Literal::Word(w), Ty::Choice(ids)) => {
-                match self
-                    .symbols
-                    .existing_choice(&w.text)
-                    .filter(|id| ids.contains(id))
-                {
-                    Some(id) => Value::Choice(id),
-                    None => {
-                        self.unknown_choice(&w.text, ids, w.span);
-                        return None;
-                    }
+            (Literal::Word(w), Ty::Choice(ids)) => match self.symbols.choice_among(&w.text, ids) {
+                Some(id) => Value::Choice(id),
+                None => {
+                    self.unknown_choice(&w.text, ids, w.span);
+                    return None;
                 }
-            }
+            },
             (_, Ty::Error) => return None,
             _ => {
                 let expected = match ty {

@@ -461,6 +461,26 @@ impl<'a> Symbols<'a> {
         self.choice_ids.get(value).copied()
     }
 
+    /// The value among `ids` written `text`: as declared, or else as published, without
+    /// case nor accents and with spaces for `_` (« Hors commune » for `hors_commune`).
+    pub fn choice_among(
+        &self,
+        text: &str,
+        ids: &std::collections::BTreeSet<ChoiceId>,
+    ) -> Option<ChoiceId> {
+        if let Some(id) = self.existing_choice(text).filter(|id| ids.contains(id)) {
+            return Some(id);
+        }
+        let wanted = crate::syntax::choice_key(text);
+        let mut found = ids
+            .iter()
+            .filter(|id| crate::syntax::choice_key(self.choice_name(**id)) == wanted);
+        match (found.next(), found.next()) {
+            (Some(id), None) => Some(*id),
+            _ => None,
+        }
+    }
+
     pub fn choice_name(&self, id: ChoiceId) -> &str {
         self.choices.get(id.0 as usize).map_or("", String::as_str)
     }

@@ -505,11 +505,7 @@ impl Checker<'_> {
                     let Literal::Word(word) = value else {
                         return self.condition_kind(key, facts, condition);
                     };
-                    match self
-                        .symbols
-                        .existing_choice(&word.text)
-                        .filter(|id| ids.contains(id))
-                    {
+                    match self.symbols.choice_among(&word.text, ids) {
                         Some(id) => found.push(Value::Choice(id)),
                         None => {
                             self.unknown_choice(&word.text, ids, word.span);

@@ -14,7 +14,11 @@ use crate::syntax::error::{
 pub(crate) fn from_syntax(error: &SyntaxError) -> Diagnostic {
     let span = error.span;
     match &error.kind {
-        S::Unexpected { expected, found } => {
+        S::Unexpected {
+            expected,
+            found,
+            fix,
+        } => {
             let found_text = match found {
                 Some(f) => format!("« {f} »"),
                 None => "la fin de la ligne".to_string(),
@@ -27,9 +31,17 @@ pub(crate) fn from_syntax(error: &SyntaxError) -> Diagnostic {
                 format!("attendu ici : {wanted}")
             };
             let d = Diagnostic::new(Code::E001, message, span, label);
-            match syntax_hint(expected, found.as_deref()) {
-                Some(help) => d.with_help(help),
-                None => d,
+            let hint = syntax_hint(expected, found.as_deref());
+            match (fix, hint) {
+                (Some((line, whole)), hint) => {
+                    let help = match hint {
+                        Some(hint) => format!("écrivez la ligne ainsi : {line}\n({hint})"),
+                        None => format!("écrivez la ligne ainsi : {line}"),
+                    };
+                    d.with_help(help).with_replacement(*whole, line.clone())
+                }
+                (None, Some(hint)) => d.with_help(hint),
+                (None, None) => d,
             }
         }
         S::Misplaced { statement, section } => {
@@ -224,19 +236,14 @@ fn expected_list(expected: &[Expected]) -> String {
 
 /// A hint for frequent slips.
 fn syntax_hint(expected: &[Expected], found: Option<&str>) -> Option<String> {
-    // `choix parmi CAF, MSA, autre`: a word of the language where a name is expected.
-    let reserved = found.map(crate::syntax::lines::fold);
+    // `choix parmi CAF, MSA, inconnu`: a word of the language where a name is expected.
     if expected.contains(&Expected::Name)
-        && let Some(word @ ("autre" | "inconnu")) = reserved.as_deref()
+        && found.map(crate::syntax::lines::fold).as_deref() == Some("inconnu")
     {
-        let meaning = if word == "autre" {
-            "la ligne « autre » d'une grille prend toute valeur qu'aucune autre ligne ne prend"
-        } else {
-            "la ligne « inconnu » d'une grille est celle d'une valeur que la famille ne donne pas"
-        };
-        return Some(format!(
-            "« {word} » est un mot du langage ({meaning}) : nommez cette valeur autrement, par exemple « {word}_regime » ou « aucun »"
-        ));
+        return Some(
+            "« inconnu » est un mot du langage (la ligne « inconnu » d'une grille est celle d'une valeur que la famille ne donne pas) : nommez cette valeur autrement, par exemple « non_connu » ou « aucun »"
+                .to_string(),
+        );
     }
     if found == Some(",") && expected.contains(&Expected::Symbol(")")) {
         return Some(

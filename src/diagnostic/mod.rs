@@ -41,6 +41,9 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// What to write instead of a span of the file to fix it (the whole statement an
+    /// E001 proposes), for editors' quick fixes and `tarif check --format json`.
+    pub replacement: Option<(Span, String)>,
 }
 
 impl Diagnostic {
@@ -56,6 +59,7 @@ impl Diagnostic {
             }],
             notes: Vec::new(),
             help: None,
+            replacement: None,
         }
     }
 
@@ -70,6 +74,11 @@ impl Diagnostic {
 
     pub(crate) fn with_help(mut self, help: String) -> Self {
         self.help = Some(help);
+        self
+    }
+
+    pub(crate) fn with_replacement(mut self, span: Span, text: String) -> Self {
+        self.replacement = Some((span, text));
         self
     }
 

@@ -114,8 +114,9 @@ pub(super) fn convert_text(
             ids.iter()
                 .find(|id| name(id) == trimmed)
                 .or_else(|| {
-                    let wanted = fold(trimmed);
-                    ids.iter().find(|id| fold(name(id)) == wanted)
+                    let wanted = crate::syntax::choice_key(trimmed);
+                    ids.iter()
+                        .find(|id| crate::syntax::choice_key(name(id)) == wanted)
                 })
                 .map(|id| Value::Choice(*id))
                 .ok_or_else(|| FamilyErrorKind::NotAChoice {

@@ -124,6 +124,20 @@ struct JsonDiagnostic<'d> {
     colonne_fin: usize,
     aide: Option<&'d str>,
     notes: &'d [String],
+    /// The text to write in place of a span of the file to fix it (the line an E001
+    /// proposes): an editor's quick fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correction: Option<JsonCorrection<'d>>,
+}
+
+/// `correction`: what to write, from where to where (1-based, characters).
+#[derive(Debug, Serialize)]
+struct JsonCorrection<'d> {
+    ligne: usize,
+    colonne: usize,
+    ligne_fin: usize,
+    colonne_fin: usize,
+    texte: &'d str,
 }
 
 /// The diagnostics of `source` as a JSON array (see docs/reference.md).
@@ -146,6 +160,17 @@ pub fn to_json(path: &str, source: &str, diagnostics: &[Diagnostic]) -> serde_js
                 colonne_fin: end.column,
                 aide: d.help.as_deref(),
                 notes: &d.notes,
+                correction: d.replacement.as_ref().map(|(span, text)| {
+                    let start = index.position(source, span.start);
+                    let end = index.position(source, span.end);
+                    JsonCorrection {
+                        ligne: start.line,
+                        colonne: start.column,
+                        ligne_fin: end.line,
+                        colonne_fin: end.column,
+                        texte: text,
+                    }
+                }),
             }
         })
         .collect();

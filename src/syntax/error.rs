@@ -17,6 +17,9 @@ pub enum SyntaxErrorKind {
     Unexpected {
         expected: Vec<Expected>,
         found: Option<String>,
+        /// The closest statement the grammar accepts, in full, and the span of the
+        /// statement it replaces.
+        fix: Option<(String, Span)>,
     },
     /// A statement that belongs to another section.
     Misplaced {

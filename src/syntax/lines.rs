@@ -120,6 +120,17 @@ pub fn fold(word: &str) -> String {
         .collect()
 }
 
+/// A value of a `choix` as it may be written on a page or sent by a family: without
+/// case nor accents, with one space for each run of `_`, `-` and spaces
+/// (« Hors-commune », `hors_commune` and « HORS COMMUNE » are the same value).
+pub fn choice_key(text: &str) -> String {
+    fold(text)
+        .split(|c: char| c == '_' || c == '-' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

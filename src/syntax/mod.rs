@@ -6,6 +6,7 @@ pub mod lines;
 mod lower;
 
 pub use error::SyntaxError;
+pub use lines::choice_key;
 
 /// What reading a file gives: the tree of what could be read, the names whose
 /// definitions could not be read, and every syntax error.

@@ -65,6 +65,7 @@ pub(super) fn expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
         Rule::date_literal => ExprKind::Date(date(&pair, offset)?.date),
         Rule::boolean => ExprKind::Bool(is_yes(pair)),
         Rule::reference | Rule::digit_choice => ExprKind::Name(pair.as_str().to_string()),
+        Rule::choice_phrase => ExprKind::Name(super::joined_words(pair.as_str())),
         Rule::round_call => {
             let mut value = None;
             let mut mode = None;
@@ -249,6 +250,7 @@ fn missing(at: Span) -> SyntaxError {
         kind: SyntaxErrorKind::Unexpected {
             expected: vec![Expected::Expression],
             found: None,
+            fix: None,
         },
         span: at,
     }

@@ -507,6 +507,7 @@ fn definition(item: Pair<'_, Rule>, offset: usize, span: Span) -> Result<ast::De
         kind: SyntaxErrorKind::Unexpected {
             expected: vec![crate::syntax::error::Expected::Expression],
             found: None,
+            fix: None,
         },
         span,
     })?;

@@ -5,6 +5,7 @@
 mod expr;
 mod items;
 mod pest_error;
+mod repair;
 mod table;
 
 use pest::Parser;
@@ -41,6 +42,7 @@ pub fn lower(source: &str) -> (File, Vec<String>, Vec<SyntaxError>) {
         saw_applicable: false,
         child_inputs: false,
     };
+    repair::start_file();
     for statement in lines::statements(source) {
         lowerer.statement(statement);
     }
@@ -114,14 +116,32 @@ fn inner(pair: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
 impl Lowerer {
     fn statement(&mut self, statement: Statement<'_>) {
         let offset = statement.span.start;
-        if opens_section(statement.text)
-            && let Ok(parsed) = parse(Rule::section_head, statement.text, offset)
-        {
-            self.open = Open::Nothing;
-            if let Some(head) = inner(parsed.pair) {
-                self.section_head(head, offset, statement.span);
+        if opens_section(statement.text) {
+            match parse(Rule::section_head, statement.text, offset) {
+                Ok(parsed) => {
+                    self.open = Open::Nothing;
+                    if let Some(head) = inner(parsed.pair) {
+                        self.section_head(head, offset, statement.span);
+                    }
+                    return;
+                }
+                // `article 1 : Cantine`: the error with the line to write, and the
+                // section opened as that line would, so the lines under it are read.
+                Err(mut error) => {
+                    if let Some(fixed) = repair::propose(Rule::section_head, statement.text)
+                        && let SyntaxErrorKind::Unexpected { fix, .. } = &mut error.kind
+                        && let Ok(parsed) = parse(Rule::section_head, &fixed, 0)
+                    {
+                        self.open = Open::Nothing;
+                        if let Some(head) = inner(parsed.pair) {
+                            self.section_head(head, offset, statement.span);
+                        }
+                        *fix = Some((fixed.clone(), statement.span));
+                        self.errors.push(error);
+                        return;
+                    }
+                }
             }
-            return;
         }
         let section = match self.section {
             Some(section) => section,
@@ -142,7 +162,10 @@ impl Lowerer {
         let pasted = self.open == Open::Table && statement.text.contains('\t');
         if section == Section::Article && (statement.text.starts_with('|') || pasted) {
             let open = std::mem::replace(&mut self.open, Open::Table);
-            if let Err(error) = self.table_row(statement.text, statement.span, open) {
+            if let Err(mut error) = self.table_row(statement.text, statement.span, open) {
+                if let SyntaxErrorKind::Unexpected { fix: Some(fix), .. } = &mut error.kind {
+                    *fix = whole_row(statement, fix);
+                }
                 self.broken(statement, error);
             }
             return;
@@ -159,7 +182,10 @@ impl Lowerer {
                     self.broken(statement, error);
                 }
             }
-            Err(error) => {
+            Err(mut error) => {
+                if let SyntaxErrorKind::Unexpected { fix, .. } = &mut error.kind {
+                    *fix = repair::propose(rule, statement.text).map(|line| (line, statement.span));
+                }
                 let error = misplaced(statement, section).unwrap_or(error);
                 self.broken(statement, error);
             }
@@ -311,6 +337,24 @@ fn opens_section(text: &str) -> bool {
     )
 }
 
+/// The row `statement` with the cell `fix` proposes written in place of its cell, as
+/// wide as it was when it fits (the pipes stay aligned).
+fn whole_row(statement: Statement<'_>, fix: &(String, Span)) -> (String, Span) {
+    let (cell, span) = fix;
+    let start = span.start.saturating_sub(statement.span.start);
+    let end = span.end.saturating_sub(statement.span.start);
+    let text = statement.text;
+    let (Some(before), Some(after), Some(old)) =
+        (text.get(..start), text.get(end..), text.get(start..end))
+    else {
+        return (cell.clone(), *span);
+    };
+    let width = old.chars().count();
+    let padding = width.saturating_sub(cell.chars().count());
+    let row = format!("{before}{cell}{}{after}", " ".repeat(padding));
+    (row, statement.span)
+}
+
 /// The first line of a statement, for errors about the whole statement.
 fn first_line(statement: Statement<'_>) -> Span {
     let len = statement.text.find('\n').unwrap_or(statement.text.len());
@@ -380,10 +424,21 @@ fn span(pair: &Pair<'_, Rule>, offset: usize) -> Span {
     Span::new(s.start() + offset, s.end() + offset)
 }
 
-/// A name pair (`word`, `reference`, `choice_value`).
+/// A name pair (`word`, `reference`, `choice_value`). A value of a `choix` written in
+/// several words (`hors commune`) is named by its words joined with `_`.
 fn name(pair: &Pair<'_, Rule>, offset: usize) -> ast::Name {
+    let text = pair.as_str();
     ast::Name {
-        text: pair.as_str().to_string(),
+        text: if text.contains(' ') {
+            joined_words(text)
+        } else {
+            text.to_string()
+        },
         span: span(pair, offset),
     }
+}
+
+/// `hors commune` → `hors_commune`: the name of a value of a `choix` of several words.
+fn joined_words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join("_")
 }

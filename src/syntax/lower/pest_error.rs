@@ -12,6 +12,7 @@ pub(super) fn empty(offset: usize) -> SyntaxError {
         kind: SyntaxErrorKind::Unexpected {
             expected: Vec::new(),
             found: None,
+            fix: None,
         },
         span: Span::new(offset, offset),
     }
@@ -34,7 +35,11 @@ pub(super) fn convert(error: &Error<Rule>, text: &str, offset: usize) -> SyntaxE
     let found = found_at(text, position);
     let len = found.as_ref().map_or(0, String::len);
     SyntaxError {
-        kind: SyntaxErrorKind::Unexpected { expected, found },
+        kind: SyntaxErrorKind::Unexpected {
+            expected,
+            found,
+            fix: None,
+        },
         span: Span::new(offset + position, offset + position + len),
     }
 }
@@ -57,7 +62,7 @@ fn found_at(text: &str, position: usize) -> Option<String> {
 }
 
 /// What a rule of the grammar stands for in a message; `None` for rules too inner to say.
-fn describe(rule: Rule) -> Option<Expected> {
+pub(super) fn describe(rule: Rule) -> Option<Expected> {
     use Expected::*;
     let expected = match rule {
         Rule::EOI => EndOfStatement,

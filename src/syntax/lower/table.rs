@@ -150,7 +150,13 @@ fn parse_cell<'s>(cell: &RawCell<'s>, rule: Rule) -> Result<Pair<'s, Rule>> {
             span: cell.span,
         });
     }
-    let parsed = parse(rule, cell.text, cell.span.start)?;
+    let parsed = parse(rule, cell.text, cell.span.start).map_err(|mut error| {
+        // The cell as it would be accepted; the row's statement makes it the whole row.
+        if let SyntaxErrorKind::Unexpected { fix, .. } = &mut error.kind {
+            *fix = super::repair::propose(rule, cell.text).map(|text| (text, cell.span));
+        }
+        error
+    })?;
     inner(parsed.pair).ok_or(SyntaxError {
         kind: SyntaxErrorKind::EmptyCell,
         span: cell.span,
@@ -278,6 +284,16 @@ fn interval(
                 let (l, h) = from_quantity(part, offset)?;
                 low = l;
                 high = h;
+                true
+            }
+            Rule::keyed_from => {
+                for inner in part.into_inner() {
+                    match inner.as_rule() {
+                        Rule::key_mention => *mention = Some(name(&inner, offset)),
+                        Rule::from_quantity => (low, high) = from_quantity(inner, offset)?,
+                        _ => {}
+                    }
+                }
                 true
             }
             Rule::between_row => {
