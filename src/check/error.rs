@@ -43,6 +43,8 @@ pub enum CheckErrorKind {
     /// A chain of calculations too deep to evaluate safely (`d1 = d0 + 1`, `d2 = d1 + 1`,
     /// … thousands of times): `depth` levels of expressions.
     ChainTooDeep { name: String, depth: usize },
+    /// A grid's column defines `name`, which no rule, grid nor tariff uses (a warning).
+    UnusedColumn { name: String },
     /// `rang` declared as an input (or a second `rang des enfants`) where a ranking
     /// rule gives it.
     RankDeclared { ranking: Span },

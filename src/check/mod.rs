@@ -107,6 +107,27 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// W010: a column of a grid whose value no node uses (`| QF | Prix |` under a
+    /// tariff that has its value elsewhere): reported at the column, where it is made.
+    fn unused_columns(&mut self, dependencies: &[Vec<usize>]) {
+        let mut used = vec![false; self.symbols.definitions.len()];
+        for &d in dependencies.iter().flatten() {
+            if let Some(u) = used.get_mut(d) {
+                *u = true;
+            }
+        }
+        for (entry, used) in self.symbols.definitions.iter().zip(used) {
+            if !used && matches!(entry.source, names::DefinitionSource::Column { .. }) {
+                self.errors.push(error::CheckError {
+                    kind: error::CheckErrorKind::UnusedColumn {
+                        name: entry.name.text.clone(),
+                    },
+                    span: entry.name.span,
+                });
+            }
+        }
+    }
+
     fn run(&mut self, syntax_ok: bool) -> Option<Deliberation> {
         self.header();
         self.inputs();
@@ -114,6 +135,11 @@ impl<'a> Checker<'a> {
         let names = cycles::direct_names(&self.symbols);
         let dependencies = cycles::dependencies(&self.symbols, &names);
         self.rank_readers = ranking::readers(&self.symbols, &names, &dependencies);
+        // A column that a broken line would have used (`tarif repas par repas`) is no
+        // second diagnostic for the same slip.
+        if syntax_ok {
+            self.unused_columns(&dependencies);
+        }
         let (mut order, poisoned) = cycles::order(&self.symbols, &dependencies, &mut self.errors);
         for (node, depth) in cycles::too_deep(&self.symbols, &dependencies, &order) {
             let name = match self.symbols.definitions.get(node) {

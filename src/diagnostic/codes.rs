@@ -124,6 +124,9 @@ pub enum Code {
     W008,
     /// A grid bound finer than its key's step: `De 4573,48 €` against a key in euros.
     W009,
+    /// A grid column that defines a value nothing uses: `| QF | Prix |` under a tariff
+    /// that already has its value.
+    W010,
 }
 
 impl Code {
@@ -182,6 +185,7 @@ impl Code {
         Code::W007,
         Code::W008,
         Code::W009,
+        Code::W010,
     ];
 
     pub fn severity(self) -> Severity {

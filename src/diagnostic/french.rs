@@ -328,6 +328,15 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
                 None => d.with_help("écrivez « si … > 0 alors … sinon … » autour de la division".to_string()),
             }
         }
+        C::UnusedColumn { name } => Diagnostic::new(
+            Code::W010,
+            format!("la colonne « {name} » définit une valeur que rien n'utilise"),
+            span,
+            "valeur définie ici, jamais lue".to_string(),
+        )
+        .with_help(format!(
+            "si cette colonne donne le prix d'un tarif, écrivez le nom du tarif dans l'en-tête à la place de « {name} » (| QF | cantine |) ; si le tarif a déjà sa valeur, supprimez cette grille"
+        )),
         C::ChainTooDeep { name, depth } => Diagnostic::new(
             Code::E041,
             format!(
