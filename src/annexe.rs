@@ -10,21 +10,15 @@ use rust_decimal::Decimal;
 use crate::document::Document;
 use crate::eval::trace::Action;
 use crate::french;
+use crate::report::family::{input_label, tariff_label};
 use crate::report::justification::{action_text, ranking_text};
+use crate::report::wording::{condition_phrase, expr_words, named};
 use crate::rules::{
     ArticleId, Body, Deliberation, Expr, ExprKind, Modifier, ModifierKind, Scope, Step, Table,
     Value, ValueType,
 };
 
 const STYLE: &str = include_str!("annexe.css");
-
-/// The text of `expr` as written in the deliberation.
-fn written<'s>(source: &'s str, expr: &Expr) -> &'s str {
-    source
-        .get(expr.span.start..expr.span.end)
-        .unwrap_or("")
-        .trim()
-}
 
 fn constant(expr: &Expr) -> Option<Decimal> {
     match expr.kind {
@@ -58,15 +52,15 @@ fn shown_input(d: &Deliberation, ty: &ValueType, value: &Value) -> String {
 }
 
 /// A cell of a grid: its value, or its formula as written.
-fn cell(d: &Deliberation, source: &str, ty: &ValueType, expr: &Expr) -> String {
+fn cell(d: &Deliberation, ty: &ValueType, expr: &Expr) -> String {
     match &expr.kind {
         ExprKind::Const(value) => shown(d, ty, value),
-        _ => written(source, expr).to_string(),
+        _ => expr_words(d, expr),
     }
 }
 
-/// A modifier in words: `majoration de 30 % si résidence = hors_commune`.
-fn modifier_words(source: &str, m: &Modifier) -> String {
+/// A modifier in words: `+30 % quand la résidence est « hors commune »`.
+fn modifier_words(d: &Deliberation, m: &Modifier) -> String {
     let known = |e: &Expr| constant(e);
     let action = match &m.kind {
         ModifierKind::IncreaseRate { rate, of_base } => {
@@ -91,6 +85,22 @@ fn modifier_words(source: &str, m: &Modifier) -> String {
         ModifierKind::Round(mode) => Some(Action::Round(*mode)),
     };
     let what = match action {
+        Some(Action::IncreaseRate { rate, of_base }) => {
+            format!(
+                "+{}{}",
+                french::rate(rate),
+                if of_base { " du tarif de base" } else { "" }
+            )
+        }
+        Some(Action::DecreaseRate { rate, of_base }) => {
+            format!(
+                "−{}{}",
+                french::rate(rate),
+                if of_base { " du tarif de base" } else { "" }
+            )
+        }
+        Some(Action::IncreaseAmount(a)) => format!("+{}", french::price(a)),
+        Some(Action::DecreaseAmount(a)) => format!("−{}", french::price(a)),
         Some(action) => action_text(&action),
         None => {
             let verb = match &m.kind {
@@ -106,14 +116,14 @@ fn modifier_words(source: &str, m: &Modifier) -> String {
                 ModifierKind::Ceiling(_) => "au plus",
                 ModifierKind::Exemption | ModifierKind::Round(_) => "",
             };
-            let amount = m.kind.amount().map_or("", |e| written(source, e));
+            let amount = m.kind.amount().map_or(String::new(), |e| expr_words(d, e));
             format!("{verb} {amount}")
         }
     };
     let condition = m
         .condition
         .as_ref()
-        .map_or(String::new(), |c| format!(" si {}", written(source, c)));
+        .map_or(String::new(), |c| format!(" {}", condition_phrase(d, c)));
     format!("{what}{condition}")
 }
 
@@ -147,7 +157,7 @@ fn source_words(input: &crate::rules::Input) -> String {
         Some("EAJE") | Some("CNAF") => "certifiée par la CNAF",
         _ => "certifiée",
     };
-    format!("{who}, {source}")
+    who.to_string()
 }
 
 fn type_words(d: &Deliberation, input: &crate::rules::Input) -> String {
@@ -189,22 +199,27 @@ fn columns(d: &Deliberation, table: usize) -> Vec<(String, ValueType)> {
     columns.into_iter().map(|(_, n, t)| (n, t)).collect()
 }
 
-fn grid(d: &Deliberation, source: &str, index: usize, table: &Table) -> Markup {
+fn grid(d: &Deliberation, index: usize, table: &Table) -> Markup {
     let defined = columns(d, index);
     let crossed = !table.column_headers.is_empty();
     let ty = defined
         .first()
         .map_or(ValueType::Amount, |(_, ty)| ty.clone());
+    let caption = defined
+        .first()
+        .map_or(String::new(), |(n, _)| capitalised(n));
+    // A wide grid scrolls inside its box on a phone: a region the keyboard reaches.
     html! {
+        div.defile tabindex="0" role="region" aria-label={ "Grille : " (caption) } {
         table.grille {
             @if crossed {
-                caption { (defined.first().map_or(String::new(), |(n, _)| capitalised(n))) }
+                caption { (caption) }
             }
             thead {
                 tr {
-                    th scope="col" { (capitalised(&written(source, &table.key).replace('_', " "))) }
+                    th scope="col" { (if table.key_header.is_empty() { expr_words(d, &table.key) } else { table.key_header.clone() }) }
                     @if crossed {
-                        @for header in &table.column_headers { th scope="col" { (header) } }
+                        @for header in &table.column_headers { th scope="col" { (header.replace('_', " ")) } }
                     } @else {
                         @for (name, _) in &defined { th scope="col" { (capitalised(name)) } }
                     }
@@ -213,14 +228,15 @@ fn grid(d: &Deliberation, source: &str, index: usize, table: &Table) -> Markup {
             tbody {
                 @for row in &table.rows {
                     tr {
-                        th scope="row" { (row.written) }
+                        th scope="row" { (row.written.replace('_', " ")) }
                         @for (n, c) in row.cells.iter().enumerate() {
                             @let ty = if crossed { ty.clone() } else { defined.get(n).map_or(ValueType::Amount, |(_, t)| t.clone()) };
-                            td { (c.as_ref().map_or("—".to_string(), |e| cell(d, source, &ty, e))) }
+                            td { (c.as_ref().map_or("—".to_string(), |e| cell(d, &ty, e))) }
                         }
                     }
                 }
             }
+        }
         }
     }
 }
@@ -232,14 +248,14 @@ fn modifiers_of(d: &Deliberation, article: ArticleId) -> Vec<(String, Vec<&Modif
         for step in &tariff.steps {
             match step {
                 Step::Modifier(m) if m.article == article => {
-                    out.push((tariff.name.clone(), vec![m]));
+                    out.push((tariff_label(tariff), vec![m]));
                 }
                 Step::MostFavourable {
                     options,
                     article: a,
                     ..
                 } if *a == article => {
-                    out.push((tariff.name.clone(), options.iter().collect()));
+                    out.push((tariff_label(tariff), options.iter().collect()));
                 }
                 _ => {}
             }
@@ -248,19 +264,14 @@ fn modifiers_of(d: &Deliberation, article: ArticleId) -> Vec<(String, Vec<&Modif
     out
 }
 
-fn modifier_item(source: &str, m: &Modifier) -> Markup {
+fn modifier_item(d: &Deliberation, m: &Modifier) -> Markup {
     html! {
-        (capitalised(&modifier_words(source, m)))
+        (capitalised(&modifier_words(d, m)))
         @if let Some(label) = &m.label { " (« " (label) " »)" }
     }
 }
 
-fn article(
-    d: &Deliberation,
-    source: &str,
-    article: ArticleId,
-    curves: &[(usize, String)],
-) -> Markup {
+fn article(d: &Deliberation, article: ArticleId, curves: &[(usize, String, String)]) -> Markup {
     // The formulas of the article, but the tariffs' own (said with their tariff).
     let formulas: Vec<&crate::rules::Definition> = d
         .definitions
@@ -291,11 +302,10 @@ fn article(
             @for c in d.counts.iter().filter(|c| c.article == article) {
                 @if let Some(input) = d.inputs.get(c.input.0 as usize) {
                     p {
-                        "« " strong { (input.name) } " »"
-                        @if let Some(label) = &c.label { " (" (label) ")" }
+                        strong { (c.label.as_deref().map_or_else(|| input_label(input), capitalised)) }
                         " : le nombre d'enfants de la famille"
                         @if let Some(condition) = &c.condition {
-                            " pour qui « " span.formule { (written(source, condition)) } " »"
+                            " " (condition_phrase(d, condition))
                         }
                         " ; une famille d'un seul enfant compte pour 1."
                     }
@@ -303,10 +313,9 @@ fn article(
             }
             @for t in &tariffs {
                 p.tarif {
-                    "Tarif « " strong { (t.name) } " », par " (t.unit)
-                    @if let Some(label) = &t.label { " — " (label) }
+                    "Tarif « " strong { (tariff_label(t)) } " », par " (t.unit)
                     @if let Some(Body::Expr(e)) = d.definitions.get(t.base.0 as usize).map(|b| &b.body) {
-                        " : " span.formule { (written(source, e)) }
+                        " : " span.formule { (expr_words(d, e)) }
                     }
                     "."
                     @if t.per_family { " Compté une fois par famille, quel que soit le nombre d'enfants." }
@@ -315,31 +324,31 @@ fn article(
             @for def in &formulas {
                 @if let Body::Expr(e) = &def.body {
                     p.definition {
-                        span.nom { (def.label.clone().unwrap_or_else(|| def.name.replace('_', " "))) }
-                        " = " span.formule { (written(source, e)) }
+                        span.nom { (crate::report::family::definition_label(d, def)) }
+                        " : " span.formule { (expr_words(d, e)) }
                     }
                 }
             }
             @for (index, table) in &tables {
-                (grid(d, source, *index, table))
+                (grid(d, *index, table))
             }
             @if !modifiers.is_empty() {
                 ul.modificateurs {
                     @for (tariff, options) in &modifiers {
                         @if options.len() == 1 {
-                            li { "« " (tariff) " » : " (modifier_item(source, options[0])) }
+                            li { (tariff) " : " (modifier_item(d, options[0])) }
                         } @else {
-                            li { "« " (tariff) " » : la plus favorable de"
-                                ul { @for m in options { li { (modifier_item(source, m)) } } }
+                            li { (tariff) " : la plus favorable de"
+                                ul { @for m in options { li { (modifier_item(d, m)) } } }
                             }
                         }
                     }
                 }
             }
-            @for (tariff, svg) in curves.iter().filter(|(t, _)| d.tariffs.get(*t).is_some_and(|t| t.article == article)) {
+            @for (tariff, svg, key) in curves.iter().filter(|(t, ..)| d.tariffs.get(*t).is_some_and(|t| t.article == article)) {
                 figure.courbe {
                     (PreEscaped(svg))
-                    figcaption { "Le prix « " (d.tariffs[*tariff].name) " » selon le quotient ; chaque saut est marqué de sa hauteur." }
+                    figcaption { (tariff_label(&d.tariffs[*tariff])) " selon " (key) " ; chaque saut est marqué de sa hauteur et chaque palier de son prix." }
                 }
             }
         }
@@ -348,7 +357,7 @@ fn article(
 
 /// The curve of each tariff whose price follows a numeric input, for the family of the
 /// first worked example that prices it (one curve per value of its first `choix`).
-fn curves(d: &Deliberation) -> Vec<(usize, String)> {
+fn curves(d: &Deliberation) -> Vec<(usize, String, String)> {
     use crate::curve::{self, Labels, Request};
     let Some(key) = curve::default_key(d) else {
         return Vec::new();
@@ -402,11 +411,9 @@ fn curves(d: &Deliberation) -> Vec<(usize, String)> {
             continue;
         };
         let amount = matches!(key_input.ty, ValueType::Amount);
-        let key_label = key_input
-            .label
-            .clone()
-            .unwrap_or_else(|| format!("{}{}", key_input.name, if amount { " (€)" } else { "" }));
-        let title = format!("« {} » selon {}", tariff.name, key_input.name);
+        let key_words = input_label(key_input);
+        let key_label = format!("{key_words}{}", if amount { " (€)" } else { "" });
+        let title = format!("{} selon {}", tariff_label(tariff), named(&key_words));
         let labels = Labels {
             title: &title,
             key: &key_label,
@@ -415,7 +422,7 @@ fn curves(d: &Deliberation) -> Vec<(usize, String)> {
             effort: false,
         };
         if let Ok(svg) = curve::to_svg(&drawn, &labels) {
-            out.push((index, svg));
+            out.push((index, svg, named(&key_words)));
         }
     }
     out
@@ -449,7 +456,7 @@ fn examples(d: &Deliberation) -> Markup {
                                 @if let Some(date) = example.date { li { "date du service : " (french::date(date)) } }
                                 @for (input, value) in &example.inputs {
                                     @if let Some(i) = d.inputs.get(input.0 as usize) {
-                                        li { (i.label.clone().unwrap_or_else(|| i.name.replace('_', " "))) " : "
+                                        li { (input_label(i)) " : "
                                             (value.as_ref().map_or("inconnu".to_string(), |v| shown_input(d, &i.ty, v))) }
                                     }
                                 }
@@ -458,7 +465,7 @@ fn examples(d: &Deliberation) -> Markup {
                                         @for (n, (input, value)) in child.inputs.iter().enumerate() {
                                             @if n > 0 { ", " }
                                             @if let Some(i) = d.inputs.get(input.0 as usize) {
-                                                (i.name.replace('_', " ")) " " (value.as_ref().map_or("inconnu".to_string(), |v| shown_input(d, &i.ty, v)))
+                                                (input_label(i).to_lowercase()) " " (value.as_ref().map_or("inconnu".to_string(), |v| shown_input(d, &i.ty, v)))
                                             }
                                         }
                                     }
@@ -468,7 +475,7 @@ fn examples(d: &Deliberation) -> Markup {
                                 thead { tr { th scope="col" { "Tarif" } th scope="col" { "Prix attendu" } th scope="col" { "Prix calculé" } } }
                                 tbody {
                                     @for check in &outcome.checks {
-                                        @let name = d.tariffs.get(check.tariff).map_or("", |t| t.name.as_str());
+                                        @let name = d.tariffs.get(check.tariff).map_or_else(String::new, tariff_label);
                                         @let child = check.child.and_then(|c| example.children.get(c)).map(|c| format!(" de « {} »", c.name));
                                         tr {
                                             th scope="row" { (name) (child.unwrap_or_default()) }
@@ -493,7 +500,7 @@ fn examples(d: &Deliberation) -> Markup {
 }
 
 /// The annexe of `document`, whose source text is `source`.
-pub fn to_html(document: &Document, source: &str) -> String {
+pub fn to_html(document: &Document, _source: &str) -> String {
     let d = &document.deliberation;
     let meta = &d.meta;
     let family_inputs: Vec<&crate::rules::Input> =
@@ -531,8 +538,7 @@ pub fn to_html(document: &Document, source: &str) -> String {
                                     @for i in &family_inputs {
                                         tr {
                                             th scope="row" {
-                                                (i.label.clone().map(|l| capitalised(&l)).unwrap_or_else(|| i.name.replace('_', " ")))
-                                                @if i.label.is_some() { br; span.nom { (i.name) } }
+                                                (input_label(i))
                                                 @if i.scope == Scope::Child { " (de chaque enfant)" }
                                             }
                                             td { (type_words(d, i)) }
@@ -549,7 +555,7 @@ pub fn to_html(document: &Document, source: &str) -> String {
                         }
                     }
                     @for (n, _) in d.articles.iter().enumerate() {
-                        (article(d, source, ArticleId(n as u32), &curves))
+                        (article(d, ArticleId(n as u32), &curves))
                     }
                     (examples(d))
                 }

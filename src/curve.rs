@@ -394,8 +394,13 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
         RGBColor(0x5a, 0x5a, 0x5a),
         RGBColor(0xa0, 0x10, 0x10),
     ];
-    let series: Vec<Vec<Vec<(f64, f64)>>> =
-        curves.iter().map(|c| polylines(c, labels.effort)).collect();
+    // The taux d'effort of a quotient near 0 € is a meaningless peak (a price over
+    // almost nothing): the effort curve starts where the first tranche ends.
+    let effort_from = effort_start(curves);
+    let series: Vec<Vec<Vec<(f64, f64)>>> = curves
+        .iter()
+        .map(|c| polylines(c, labels.effort, effort_from))
+        .collect();
     let all = series.iter().flatten().flatten();
     let (mut x0, mut x1, mut y1) = (f64::MAX, f64::MIN, 0.0f64);
     for &(x, y) in all {
@@ -435,7 +440,17 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
         }
     };
     let y_desc = if labels.effort {
-        format!("part du prix dans {} (taux d'effort)", labels.key)
+        match effort_from {
+            Some(from) if from > Decimal::ZERO => format!(
+                "taux d'effort (prix ÷ clé), dès {}",
+                if labels.key_is_amount {
+                    crate::french::amount(from)
+                } else {
+                    crate::french::number(from)
+                }
+            ),
+            _ => "taux d'effort (prix ÷ clé)".to_string(),
+        }
     } else {
         format!("prix (€ par {})", labels.unit)
     };
@@ -468,15 +483,40 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
             }
         }
         if !labels.effort {
+            // Each jump its height, right of the jump at mid-height; each step its
+            // price, above it.
             for jump in &curve.jumps {
                 let size = jump.after - jump.before;
                 let text = crate::french::signed_price(size);
-                let y = f(jump.after.max(jump.before));
                 chart
                     .draw_series(std::iter::once(Text::new(
                         text,
-                        (f(jump.at), y + y1 * 0.045),
-                        ("sans-serif", 12).into_font().color(&colour),
+                        (
+                            f(jump.at) + (x1 - x0) * 0.006,
+                            (f(jump.after) + f(jump.before)) / 2.0 + y1 * 0.02,
+                        ),
+                        ("sans-serif", 13).into_font().color(&colour),
+                    )))
+                    .map_err(error)?;
+            }
+            for (i, point) in curve.points.iter().enumerate() {
+                let (Some(price), Some(next)) = (point.price, curve.points.get(i + 1)) else {
+                    continue;
+                };
+                // A step too narrow for its label keeps only its jump's.
+                if f(next.x) - f(point.x) < (x1 - x0) * 0.07 {
+                    continue;
+                }
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        crate::french::price(price),
+                        (
+                            (f(point.x) + f(next.x)) / 2.0 - (x1 - x0) * 0.02,
+                            f(price) + y1 * 0.045,
+                        ),
+                        ("sans-serif", 13)
+                            .into_font()
+                            .color(&RGBColor(0x16, 0x16, 0x16)),
                     )))
                     .map_err(error)?;
             }
@@ -496,13 +536,23 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
     Ok(())
 }
 
+/// Where the effort curves start: the end of the first tranche (the first jump of any
+/// curve), when there is one.
+fn effort_start(curves: &[Curve]) -> Option<Decimal> {
+    curves
+        .iter()
+        .filter_map(|c| c.jumps.first().map(|j| j.at))
+        .min()
+}
+
 /// The lines of a curve: a step line (vertical at each jump), broken where the price
 /// cannot be computed; with `effort`, the share of the key at each unit.
-fn polylines(curve: &Curve, effort: bool) -> Vec<Vec<(f64, f64)>> {
+fn polylines(curve: &Curve, effort: bool, from: Option<Decimal>) -> Vec<Vec<(f64, f64)>> {
     let mut lines: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut current: Vec<(f64, f64)> = Vec::new();
     if effort {
-        for &(x, p) in &curve.samples {
+        let from = from.unwrap_or(Decimal::ZERO);
+        for &(x, p) in curve.samples.iter().filter(|(x, _)| *x >= from) {
             // Drawn unrounded: a share rounded to 0,01 % would draw steps of its own.
             let exact = p
                 .filter(|_| x > Decimal::ZERO)

@@ -226,6 +226,9 @@ pub enum Body {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Table {
     pub key: Expr,
+    /// The header of the key's column, as written (`QF`, `Quotient familial`).
+    #[serde(default)]
+    pub key_header: String,
     /// The key of the columns, and what each column takes, for a crossed table.
     pub column_key: Option<(Expr, Vec<RowMatch>)>,
     /// The headers of the columns of a crossed table, as written.

@@ -6,7 +6,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value as Json, json};
@@ -511,94 +511,17 @@ fn responses_follow_the_openapi_document() {
     );
 }
 
-/// chromedriver on a free port of 127.0.0.1, stopped when dropped.
-struct Driver {
-    child: Child,
-    url: String,
-    profile: PathBuf,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.profile);
-    }
-}
-
-/// chromedriver started, or `None` when this machine has none (a newcomer's `cargo
-/// test`); `.ci/run` installs Chromium and sets TARIF_NAVIGATEUR=obligatoire, so that
-/// there a missing browser fails the test instead of skipping it.
-fn driver() -> Option<Driver> {
-    let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".to_string());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
-    let child = match Command::new(&program)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(e) => {
-            let required = std::env::var("TARIF_NAVIGATEUR").is_ok_and(|v| v == "obligatoire");
-            assert!(
-                !required,
-                "{program} introuvable ({e}) : apt-get install chromium chromium-driver"
-            );
-            eprintln!("test du simulateur dans Chromium sauté : {program} introuvable ({e})");
-            return None;
-        }
-    };
-    let profile = std::env::temp_dir().join(format!("tarif-chromium-{}", std::process::id()));
-    let driver = Driver {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-        profile,
-    };
-    let started = Instant::now();
-    while agent()
-        .get(&format!("{}/status", driver.url))
-        .call()
-        .is_err()
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "chromedriver does not answer"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some(driver)
-}
-
 /// The simulator page in headless Chromium: opened from the list, filled in with the
 /// keyboard, submitted as a GET; the price shown is `tarif eval`'s, by the version in
 /// force at the date typed; a family of two children gets each price and the total.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_simulator_page_in_chromium_shows_the_price() {
-    use fantoccini::{ClientBuilder, Locator, key::Key};
-    let Some(driver) = driver() else {
+    use fantoccini::{Locator, key::Key};
+    let Some(driver) = common::browser::driver() else {
         return;
     };
     let server = start(folder("page"));
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".to_string(),
-        json!({
-            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string()),
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--lang=fr-FR",
-                     format!("--user-data-dir={}", driver.profile.display())],
-        }),
-    );
-    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&driver.url)
-        .await
-        .expect("Chromium starts");
+    let browser = common::browser::open(&driver).await;
     browser
         .goto(&format!("{}/", server.base))
         .await
@@ -675,11 +598,26 @@ async fn the_simulator_page_in_chromium_shows_the_price() {
         .text()
         .await
         .expect("text");
+    assert!(steps.contains("−20 % (2,288 €)"), "{steps}");
+    // Each step's article and line, under the folded references.
+    browser
+        .find(Locator::Css("details.references summary"))
+        .await
+        .expect("the references")
+        .click()
+        .await
+        .expect("open");
+    let references = browser
+        .find(Locator::Css("details.references"))
+        .await
+        .expect("the references")
+        .text()
+        .await
+        .expect("text");
     assert!(
-        steps.contains("art. 3 « Prix du repas », ligne 27"),
-        "{steps}"
+        references.contains("art. 3 « Prix du repas », ligne 27"),
+        "{references}"
     );
-    assert!(steps.contains("2,86 € → 2,288 €"), "{steps}");
     // The version in force a year before: the first tranche is 0,70 €.
     browser
         .goto(&format!(
@@ -757,8 +695,8 @@ async fn the_simulator_page_in_chromium_shows_the_price() {
         .text()
         .await
         .expect("text");
-    assert!(text.contains("Pour Tom (rang 2)"), "{text}");
-    assert!(text.contains("Pour Léa (rang 1)"), "{text}");
+    assert!(text.contains("Pour Tom (2e enfant)"), "{text}");
+    assert!(text.contains("Pour Léa (1er enfant)"), "{text}");
     browser.close().await.expect("close");
 }
 
@@ -804,7 +742,6 @@ fn the_simulator_page_keeps_nothing() {
 /// example without children, typed in as a family would, shows the expected price.
 #[test]
 fn the_simulator_page_prices_every_example() {
-    use tarif::rules::Value;
     let folder = std::env::temp_dir().join(format!("tarif-serve-examples-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&folder);
     std::fs::create_dir_all(&folder).expect("folder");
@@ -836,45 +773,10 @@ fn the_simulator_page_prices_every_example() {
         assert_eq!(status, 200, "{id}");
         assert!(body.contains("Calculer le prix"), "{id}");
         for example in d.examples.iter().filter(|e| e.children.is_empty()) {
-            // A box is ticked or not: an example leaving a boolean unknown (and
-            // without default) is not what the form can say.
-            let unknown_boolean = example.inputs.iter().any(|(i, v)| {
-                v.is_none() && matches!(d.inputs[i.0 as usize].ty, tarif::rules::ValueType::Boolean)
-            });
-            if unknown_boolean || example.expected.is_empty() {
+            let Some(query) = common::server::example_query(d, example) else {
                 continue;
-            }
-            let date = example.date.unwrap_or(d.meta.applicable_from);
-            let mut query = vec![format!("date={}", date.format("%d%%2F%m%%2F%Y"))];
-            for (input, value) in &example.inputs {
-                let name = &d.inputs[input.0 as usize].name;
-                let text = match value {
-                    Some(Value::Number(n)) => n.normalize().to_string().replace('.', "%2C"),
-                    Some(Value::Bool(true)) => "oui".to_string(),
-                    Some(Value::Bool(false)) => "non".to_string(),
-                    Some(Value::Choice(c)) => d.choices[c.0 as usize].clone(),
-                    Some(Value::Date(day)) => day.format("%d%%2F%m%%2F%Y").to_string(),
-                    None => continue,
-                };
-                let name: String = name
-                    .bytes()
-                    .map(|b| match b {
-                        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
-                        _ => format!("%{b:02X}"),
-                    })
-                    .collect();
-                let text: String = text
-                    .bytes()
-                    .map(|b| match b {
-                        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'%' => {
-                            (b as char).to_string()
-                        }
-                        _ => format!("%{b:02X}"),
-                    })
-                    .collect();
-                query.push(format!("{name}={text}"));
-            }
-            let (status, page) = get(&server, &format!("/simulateur/{id}?{}", query.join("&")));
+            };
+            let (status, page) = get(&server, &format!("/simulateur/{id}?{query}"));
             assert_eq!(status, 200);
             for (tariff, amount, _) in &example.expected {
                 let name = &d.tariffs[*tariff].name;
@@ -885,7 +787,7 @@ fn the_simulator_page_prices_every_example() {
                     .find(|h| {
                         let start = match &d.tariffs[*tariff].label {
                             Some(label) => label.clone(),
-                            None => name.clone(),
+                            None => name.replace('_', " "),
                         };
                         h.to_lowercase()
                             .starts_with(&format!("{} :", start.to_lowercase()))

@@ -214,8 +214,10 @@ impl Checker<'_> {
                 Column::Name(n, _) => n.text.clone(),
             })
             .collect();
+        let key_header = header.key.text.replace('_', " ");
         self.tables[t] = Some(rules::Table {
             key,
+            key_header,
             column_key,
             column_headers,
             rows,

@@ -171,16 +171,16 @@ fn draw(args: &super::CourbeArgs) -> Result<(), u8> {
         "csv" => curve::to_csv(&curves, &key_input.name, &t.name, by_name, args.effort),
         "svg" | "png" => {
             let amount = matches!(key_input.ty, ValueType::Amount);
-            let key_label = match (&key_input.label, amount) {
-                (Some(label), _) => label.clone(),
-                (None, true) => format!("{} (€)", key_input.name),
-                (None, false) => key_input.name.clone(),
+            let key_words = tarif::report::family::input_label(key_input);
+            let key_label = match amount {
+                true => format!("{key_words} (€)"),
+                false => key_words.clone(),
             };
             let title = format!(
-                "{} : « {} » selon {}",
+                "{} : {} selon {}",
                 d.meta.title,
-                t.label.as_deref().unwrap_or(&t.name),
-                key_input.name
+                tarif::report::family::tariff_label(t),
+                tarif::report::wording::named(&key_words)
             );
             let labels = Labels {
                 title: &title,

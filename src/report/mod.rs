@@ -3,9 +3,11 @@
 
 pub mod datapass;
 mod diagnostics;
+pub mod family;
 pub mod justification;
 pub mod messages;
 pub mod result;
 pub mod simulation;
+pub mod wording;
 
 pub use diagnostics::{to_json, to_text};

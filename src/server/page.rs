@@ -18,7 +18,7 @@ use crate::document::Document;
 use crate::eval::{ChildPriced, Priced};
 use crate::french::capitalised;
 use crate::inputs::FamilyRead;
-use crate::report::{justification, messages};
+use crate::report::{family, messages};
 use crate::rules::{Deliberation, Input, Scope, ValueType};
 
 const STYLE: &str = include_str!("page.css");
@@ -86,6 +86,7 @@ fn notice() -> Markup {
 /// `GET /`: the deliberations served, each with a link to its simulator.
 pub async fn index(Shared(state): Shared<Arc<State>>) -> Response {
     let catalogue = state.catalogue();
+    let today = chrono::Local::now().date_naive();
     let services: Vec<(&Service, &Arc<Compiled>)> = catalogue
         .services
         .values()
@@ -106,9 +107,10 @@ pub async fn index(Shared(state): Shared<Arc<State>>) -> Response {
                         @if let Some(c) = &meta.collectivity { " — " (c) }
                         br;
                         span.periodes {
-                            @for (n, version) in service.versions().iter().enumerate() {
+                            @for (n, version) in current(service, today).iter().enumerate() {
                                 @if n > 0 { " ; " }
                                 (crate::french::period(&version.deliberation.meta))
+                                @if in_force(version, today) { " (en vigueur)" }
                             }
                         }
                     }
@@ -117,6 +119,26 @@ pub async fn index(Shared(state): Shared<Arc<State>>) -> Response {
         }
     };
     page(StatusCode::OK, "Simuler un tarif", main)
+}
+
+/// The versions of a service a family may price: in force today, or to come (those
+/// that ended are history), the most recent first.
+fn current(service: &Service, today: NaiveDate) -> Vec<&Arc<Compiled>> {
+    service
+        .versions()
+        .into_iter()
+        .filter(|v| {
+            v.deliberation
+                .meta
+                .applicable_to
+                .is_none_or(|to| to >= today)
+        })
+        .collect()
+}
+
+fn in_force(version: &Compiled, today: NaiveDate) -> bool {
+    let meta = &version.deliberation.meta;
+    meta.applicable_from <= today && meta.applicable_to.is_none_or(|to| today <= to)
 }
 
 /// What the family typed, by parameter name (the last value of a repeated one).
@@ -199,11 +221,21 @@ pub async fn simulator(
         ))),
         (true, Ok(date), Some(document)) => Some(price(document, &typed, *date)),
     };
-    let invalid: Vec<String> = match &outcome {
-        Some(Outcome::Priced { read, .. }) => read.errors.iter().map(|e| e.field.clone()).collect(),
+    let invalid: Vec<(String, String)> = match &outcome {
+        Some(Outcome::Priced { read, .. }) => read
+            .errors
+            .iter()
+            .filter_map(|e| {
+                let id = field_id(d, &typed, &e.field)?;
+                Some((id, family_text(d, &messages::family_error(e).text)))
+            })
+            .collect(),
         _ => Vec::new(),
     };
-    let title = format!("Simuler : {}", d.meta.title);
+    let title = match &outcome {
+        None => format!("Simuler : {}", d.meta.title),
+        Some(outcome) => format!("{} — {}", outcome_title(shown, outcome), d.meta.title),
+    };
     let main = html! {
         h1 { (d.meta.title) }
         p.collectivite {
@@ -214,7 +246,7 @@ pub async fn simulator(
         }
         (notice())
         @if let Some(outcome) = &outcome {
-            (results(shown, outcome))
+            (results(shown, outcome, &typed))
         }
         (form(service, d, &typed, &shown_date, &invalid))
     };
@@ -313,25 +345,29 @@ fn price(document: &Compiled, typed: &Typed, date: NaiveDate) -> Outcome {
 
 /// The results: errors first, then each tariff (each child's, and the family's total),
 /// its price and its justification step by step, each step citing its article.
-fn results(document: &Document, outcome: &Outcome) -> Markup {
+fn results(document: &Document, outcome: &Outcome, typed: &Typed) -> Markup {
     let d = &document.deliberation;
     html! {
-        section #resultat aria-labelledby="titre-resultat" {
+        section #resultat aria-labelledby="titre-resultat" role="status" {
             h2 #titre-resultat { "Résultat de la simulation" }
             @match outcome {
                 Outcome::Problem(text) => {
                     div.erreurs role="alert" { p { (capitalised(text)) "." } }
                 }
                 Outcome::Priced { read, date, priced, children } => {
-                    p { "Tarifs en vigueur le " (crate::french::date(*date)) ", délibération "
-                        @if let Some(n) = &d.meta.number { "n° " (n) " " }
-                        "(empreinte " code { (document.empreinte) } ")." }
+                    p { "Tarifs en vigueur le " (crate::french::date(*date)) "." }
                     @if !read.errors.is_empty() {
                         div.erreurs role="alert" {
                             p { "Le prix ne peut pas être calculé :" }
                             ul {
                                 @for e in &read.errors {
-                                    li { (capitalised(&messages::family_error(e).text)) "." }
+                                    @let text = capitalised(&family_text(d, &messages::family_error(e).text));
+                                    li {
+                                        @match field_id(d, typed, &e.field) {
+                                            Some(id) => { a href={ "#" (id) } { (text) } "." }
+                                            None => { (text) "." }
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -350,14 +386,129 @@ fn results(document: &Document, outcome: &Outcome) -> Markup {
                                 .and_then(|c| c.id.clone())
                                 .unwrap_or_else(|| format!("enfant {}", child.child + 1));
                             h3 { "Pour " (name)
-                                @if let Some(rank) = child.rank { " (rang " (rank) ")" } }
+                                @if let Some(rank) = child.rank { " (" (crate::french::ordinal(rank as usize)) " enfant)" } }
                             (tariffs(d, priced, 4))
+                        }
+                    }
+                    details.references {
+                        summary { "Références de la délibération" }
+                        p {
+                            (d.meta.title)
+                            @if let Some(c) = &d.meta.collectivity { ", " (c) }
+                            ", délibération "
+                            @if let Some(n) = &d.meta.number { "n° " (n) " " }
+                            @if let Some(adopted) = d.meta.adopted { "adoptée le " (crate::french::date(adopted)) ", " }
+                            "applicable " (crate::french::period(&d.meta)) "."
+                        }
+                        p { "Empreinte du texte (SHA-256) : " code { (document.empreinte) } }
+                        @for p in all_priced(priced, children) {
+                            @if let (Some(tariff), Some(j)) = (d.tariffs.get(p.tariff), &p.justification) {
+                                p.reference-tarif { (tariff_label(tariff)) }
+                                ol {
+                                    @for sentence in family::sentences(d, tariff, &j.steps) {
+                                        li {
+                                            (sentence.text) " — "
+                                            span.article { (sentence.place.as_deref().unwrap_or("arrondi final, non écrit dans la délibération")) }
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
     }
+}
+
+/// The prices of a result, the family's then each child's.
+fn all_priced<'p>(priced: &'p [Priced], children: &'p [ChildPriced]) -> Vec<&'p Priced> {
+    priced
+        .iter()
+        .chain(children.iter().flat_map(|c| c.priced.iter()))
+        .collect()
+}
+
+/// The page's title for a result: the price first, or the error.
+fn outcome_title(document: &Document, outcome: &Outcome) -> String {
+    let d = &document.deliberation;
+    match outcome {
+        Outcome::Problem(_) => "Erreur : date".to_string(),
+        Outcome::Priced { read, .. } if !read.errors.is_empty() => {
+            format!("Erreur : {} champ(s) à corriger", read.errors.len())
+        }
+        Outcome::Priced {
+            priced, children, ..
+        } => {
+            let sums = crate::report::result::totals(d, children);
+            let shown: Vec<String> = if children.is_empty() {
+                priced
+                    .iter()
+                    .filter_map(|p| {
+                        let t = d.tariffs.get(p.tariff)?;
+                        let amount = p.result.as_ref().ok()?;
+                        Some(format!(
+                            "{} : {}",
+                            tariff_label(t),
+                            crate::french::price(*amount)
+                        ))
+                    })
+                    .collect()
+            } else {
+                d.tariffs
+                    .iter()
+                    .zip(sums)
+                    .filter_map(|(t, sum)| {
+                        Some(format!(
+                            "{} : {}",
+                            tariff_label(t),
+                            crate::french::price(sum??)
+                        ))
+                    })
+                    .collect()
+            };
+            match shown.is_empty() {
+                true => "Prix non calculé".to_string(),
+                false => shown.join(", "),
+            }
+        }
+    }
+}
+
+/// The label of a tariff: its « libellé », else its name in words.
+fn tariff_label(t: &crate::rules::Tariff) -> String {
+    t.label
+        .as_deref()
+        .map_or_else(|| capitalised(&t.name.replace('_', " ")), capitalised)
+}
+
+/// A message about a family's field in the words of the page: each input's name
+/// replaced by its label (« Quotient familial (CAF ou MSA) », not « quotient_caf »).
+fn family_text(d: &Deliberation, text: &str) -> String {
+    // « (nombre ou texte « 612,50 ») » is said to portals; a family reads an example.
+    let mut out = text.replace("nombre ou texte « ", "par exemple « ");
+    for input in &d.inputs {
+        out = out.replace(
+            &format!("« {} »", input.name),
+            &format!("« {} »", family::input_label(input)),
+        );
+    }
+    out
+}
+
+/// The id of the form's field a family error names: `résidence`, `enfants[1].naissance`.
+fn field_id(d: &Deliberation, typed: &Typed, field: &str) -> Option<String> {
+    if let Some(rest) = field.strip_prefix("enfants[") {
+        let (index, name) = rest.split_once("].")?;
+        let n = filled_children(d, typed)
+            .get(index.parse::<usize>().ok()?)
+            .copied()?;
+        return Some(format!("champ-enfant{n}-{name}"));
+    }
+    d.inputs
+        .iter()
+        .any(|i| i.name == field && i.scope != Scope::Rank)
+        .then(|| format!("champ-{field}"))
 }
 
 /// Each tariff's price and justification.
@@ -367,7 +518,7 @@ fn tariffs(d: &Deliberation, priced: &[Priced], level: u8) -> Markup {
             @if let Some(tariff) = d.tariffs.get(p.tariff) {
                 div.tarif {
                     @let heading = html! {
-                        (tariff.label.clone().unwrap_or_else(|| capitalised(&tariff.name)))
+                        (tariff_label(tariff))
                         " : "
                         @match &p.result {
                             Ok(amount) => { span.prix { (crate::french::price(*amount)) } " par " (tariff.unit) }
@@ -379,13 +530,10 @@ fn tariffs(d: &Deliberation, priced: &[Priced], level: u8) -> Markup {
                         p.erreur { (capitalised(&messages::eval_error(error).text)) "." }
                     }
                     @if let Some(j) = &p.justification {
-                        details open {
-                            summary { "Comment ce prix est calculé" }
-                            ol.justification {
-                                @for line in justification::lines(d, &j.steps) {
-                                    @let (at, what) = line.split_once(" : ").unwrap_or(("", line.as_str()));
-                                    li { span.article { (at) } " : " (what) }
-                                }
+                        p.calcul { "Comment ce prix est calculé :" }
+                        ol.justification {
+                            @for sentence in family::sentences(d, tariff, &j.steps) {
+                                li { (sentence.text) "." }
                             }
                         }
                     }
@@ -403,34 +551,14 @@ fn totals(d: &Deliberation, children: &[ChildPriced]) -> Markup {
         ul.totaux {
             @for (tariff, sum) in d.tariffs.iter().zip(sums) {
                 @match sum {
-                    Some(Some(sum)) => { li { (tariff.label.clone().unwrap_or_else(|| capitalised(&tariff.name))) " : "
+                    Some(Some(sum)) => { li { (tariff_label(tariff)) " : "
                         span.prix { (crate::french::price(sum)) } " par " (tariff.unit) } }
-                    Some(None) => { li { (capitalised(&tariff.name)) " : non calculé" } }
+                    Some(None) => { li { (tariff_label(tariff)) " : non calculé" } }
                     None => {}
                 }
             }
         }
     }
-}
-
-/// The label of an input: its « libellé », else what its certified source names, else
-/// its name in words.
-fn label(input: &Input) -> String {
-    if let Some(label) = &input.label {
-        return capitalised(label);
-    }
-    let source = input.certified.map(crate::check::source_name);
-    let known = match source {
-        Some("CAF.quotient_familial") => Some("Quotient familial (CAF ou MSA)"),
-        Some("DGFIP.revenu_fiscal_reference") => Some("Revenu fiscal de référence"),
-        Some("DGFIP.nombre_parts") => Some("Nombre de parts fiscales"),
-        Some("CAF.date_naissance") => Some("Date de naissance"),
-        _ => None,
-    };
-    known.map_or_else(
-        || capitalised(&input.name.replace('_', " ")),
-        str::to_string,
-    )
 }
 
 /// What helps to fill an input: its unit, its default, where the value comes from.
@@ -453,28 +581,46 @@ fn hint(d: &Deliberation, input: &Input) -> String {
     match input.default {
         Some(value) if !matches!(input.ty, ValueType::Boolean) => {
             let shown = crate::eval::trace::shown(Some(value), &input.ty);
-            parts.push(format!(
-                "par défaut : {}",
-                justification::shown_text(d, shown)
-            ));
+            parts.push(format!("par défaut : {}", family::value_text(d, shown)));
         }
         _ => {}
-    }
-    if input.required {
-        parts.push("obligatoire".to_string());
     }
     parts.join(" ; ")
 }
 
 /// One field of the form for `input`, named `name` (a child's fields are prefixed).
-fn field(d: &Deliberation, input: &Input, name: &str, typed: &Typed, invalid: bool) -> Markup {
+fn field(
+    d: &Deliberation,
+    input: &Input,
+    name: &str,
+    typed: &Typed,
+    errors: &[(String, String)],
+) -> Markup {
     let id = format!("champ-{}", name.replace('.', "-"));
     let hint_id = format!("{id}-aide");
+    let error_id = format!("{id}-erreur");
     let hint = hint(d, input);
     let value = typed.get(name).unwrap_or("");
-    let described = (!hint.is_empty()).then_some(hint_id.as_str());
+    let error = errors
+        .iter()
+        .find(|(f, _)| *f == id)
+        .map(|(_, text)| text.as_str());
+    let invalid = error.is_some();
+    let described = match (error.is_some(), hint.is_empty()) {
+        (true, true) => Some(error_id.clone()),
+        (true, false) => Some(format!("{error_id} {hint_id}")),
+        (false, false) => Some(hint_id.clone()),
+        (false, true) => None,
+    };
+    let label = html! {
+        (family::input_label(input))
+        @if input.required { " " span.obligatoire { "(obligatoire)" } }
+    };
     html! {
-        div.champ {
+        div.champ.en-erreur[invalid] {
+            @if let Some(error) = error {
+                p.erreur id=(error_id) { (capitalised(error)) "." }
+            }
             @match &input.ty {
                 ValueType::Boolean => {
                     input type="hidden" name=(name) value="non";
@@ -483,28 +629,30 @@ fn field(d: &Deliberation, input: &Input, name: &str, typed: &Typed, invalid: bo
                             Some(v) => v == "oui",
                             None => matches!(input.default, Some(crate::rules::Value::Bool(true))),
                         }]
-                        aria-describedby=[described];
-                    label for=(id) { (label(input)) }
+                        aria-describedby=[described.as_deref()] aria-invalid=[invalid.then_some("true")];
+                    label for=(id) { (label) }
                 }
                 ValueType::Choice(choices) => {
-                    label for=(id) { (label(input)) }
-                    select id=(id) name=(name) aria-describedby=[described] aria-invalid=[invalid.then_some("true")] {
+                    label for=(id) { (label) }
+                    select id=(id) name=(name) aria-describedby=[described.as_deref()] aria-invalid=[invalid.then_some("true")]
+                        aria-required=[input.required.then_some("true")] {
                         option value="" { "— choisir —" }
                         @for c in choices {
                             @let text = d.choices.get(c.0 as usize).map(String::as_str).unwrap_or("");
                             @let chosen = if typed.0.is_empty() {
                                 matches!(input.default, Some(crate::rules::Value::Choice(x)) if x == *c)
                             } else { value == text };
-                            option value=(text) selected[chosen] { (text.replace('_', " ")) }
+                            option value=(text) selected[chosen] { (family::choice_label(d, *c)) }
                         }
                     }
                 }
                 _ => {
-                    label for=(id) { (label(input)) }
+                    label for=(id) { (label) }
                     input type="text" id=(id) name=(name) value=(value)
                         inputmode=(if matches!(input.ty, ValueType::Date) || input.whole { "numeric" } else { "decimal" })
                         autocomplete="off" spellcheck="false"
-                        aria-describedby=[described] aria-invalid=[invalid.then_some("true")];
+                        aria-describedby=[described.as_deref()] aria-invalid=[invalid.then_some("true")]
+                        aria-required=[input.required.then_some("true")];
                 }
             }
             @if !hint.is_empty() {
@@ -520,13 +668,33 @@ fn form(
     d: &Deliberation,
     typed: &Typed,
     date: &str,
-    invalid: &[String],
+    errors: &[(String, String)],
 ) -> Markup {
     let family: Vec<&Input> = d
         .inputs
         .iter()
         .filter(|i| i.scope == Scope::Family)
         .collect();
+    // A quotient of the CAF or tax data: the deliberation takes one or the other.
+    let either = |i: &&Input| {
+        matches!(
+            i.certified,
+            Some(
+                crate::rules::CertifiedSource::CafQuotient
+                    | crate::rules::CertifiedSource::DgfipReferenceIncome
+                    | crate::rules::CertifiedSource::DgfipShares
+            )
+        ) && !i.required
+    };
+    let alternatives: Vec<&Input> = family.iter().copied().filter(either).collect();
+    let grouped = alternatives
+        .iter()
+        .any(|i| i.certified == Some(crate::rules::CertifiedSource::CafQuotient))
+        && alternatives.len() > 1;
+    let required = d
+        .inputs
+        .iter()
+        .any(|i| i.required && i.scope != Scope::Rank);
     let child: Vec<&Input> = d
         .inputs
         .iter()
@@ -537,6 +705,9 @@ fn form(
     html! {
         form method="get" action={ "/simulateur/" (service.id) } {
             h2 { "Votre situation" }
+            @if required {
+                p.legende { "Les champs marqués « (obligatoire) » doivent être remplis ; les autres peuvent rester vides." }
+            }
             fieldset {
                 legend { "Votre famille" }
                 div.champ {
@@ -545,8 +716,16 @@ fn form(
                         autocomplete="off" aria-describedby="champ-date-aide";
                     span.aide id="champ-date-aide" { "(JJ/MM/AAAA : le jour du repas, de l'accueil ; il choisit les tarifs en vigueur)" }
                 }
-                @for input in &family {
-                    (field(d, input, &input.name, typed, invalid.iter().any(|f| f == &input.name)))
+                @if grouped {
+                    fieldset.alternative {
+                        legend { "Quotient familial ou revenus (l'un ou l'autre)" }
+                        @for input in &alternatives {
+                            (field(d, input, &input.name, typed, errors))
+                        }
+                    }
+                }
+                @for input in family.iter().filter(|i| !(grouped && either(i))) {
+                    (field(d, input, &input.name, typed, errors))
                 }
             }
             @if !child.is_empty() {
@@ -562,7 +741,7 @@ fn form(
                         }
                         @for input in &child {
                             @let name = child_field(n, &input.name);
-                            (field(d, input, &name, typed, false))
+                            (field(d, input, &name, typed, errors))
                         }
                     }
                 }

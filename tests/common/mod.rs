@@ -6,6 +6,10 @@ use std::process::Command;
 #[allow(dead_code)] // Only the tests of `tarif serve` start it.
 pub mod server;
 
+#[cfg(feature = "serveur")]
+#[allow(dead_code)] // Only the tests of the pages drive a browser.
+pub mod browser;
+
 /// Runs `tarif` with `args` in the project's folder, `stdin` on its standard input:
 /// its standard output, standard error and exit status.
 #[allow(dead_code)] // Not every test file runs the command.

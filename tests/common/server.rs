@@ -97,3 +97,40 @@ pub fn get(server: &Server, path: &str) -> (u16, String) {
 pub fn parse(text: &str) -> Json {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("JSON ({e}): {text}"))
 }
+
+/// The query of the simulator page for an example without children, as a family types
+/// it; `None` for an example the form cannot say (a box left unknown, nothing expected).
+pub fn example_query(d: &tarif::Deliberation, example: &tarif::rules::Example) -> Option<String> {
+    use tarif::rules::Value;
+    // A box is ticked or not: an example leaving a boolean unknown (and without
+    // default) is not what the form can say.
+    let unknown_boolean = example.inputs.iter().any(|(i, v)| {
+        v.is_none() && matches!(d.inputs[i.0 as usize].ty, tarif::rules::ValueType::Boolean)
+    });
+    if unknown_boolean || example.expected.is_empty() || !example.children.is_empty() {
+        return None;
+    }
+    let date = example.date.unwrap_or(d.meta.applicable_from);
+    let mut query = vec![format!("date={}", date.format("%d%%2F%m%%2F%Y"))];
+    let encode = |text: &str| -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    for (input, value) in &example.inputs {
+        let name = &d.inputs[input.0 as usize].name;
+        let text = match value {
+            Some(Value::Number(n)) => n.normalize().to_string().replace('.', ","),
+            Some(Value::Bool(true)) => "oui".to_string(),
+            Some(Value::Bool(false)) => "non".to_string(),
+            Some(Value::Choice(c)) => d.choices[c.0 as usize].clone(),
+            Some(Value::Date(day)) => day.format("%d/%m/%Y").to_string(),
+            None => continue,
+        };
+        query.push(format!("{}={}", encode(name), encode(&text)));
+    }
+    Some(query.join("&"))
+}

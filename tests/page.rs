@@ -1,0 +1,393 @@
+//! The simulator page as families read it, in headless Chromium at 320, 390 and
+//! 1280 px: every deliberation of `deliberations/`, every example without children.
+//! No horizontal scroll; no identifier of the file in the visible text (the labels of
+//! the deliberation instead); the price and the sentences of the calculation; the
+//! required fields said; an error next to its field and in a summary that links to it;
+//! axe-core (from the npm package `.ci/run` installs) finds no WCAG 2.1 A/AA violation.
+#![cfg(feature = "serveur")]
+
+mod common;
+
+use std::path::PathBuf;
+
+use fantoccini::{Client, Locator};
+use serde_json::{Value as Json, json};
+
+use common::browser;
+use common::server::{example_query, start};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// axe-core's script: `AXE_CORE`, or where `.ci/run` installs it. `None` on a
+/// newcomer's machine (said), an error where the browser is required.
+fn axe_source() -> Option<String> {
+    let path = std::env::var("AXE_CORE").map_or_else(
+        |_| root().join("target/navigateur/node_modules/axe-core/axe.min.js"),
+        PathBuf::from,
+    );
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(e) => {
+            let required = std::env::var("TARIF_NAVIGATEUR").is_ok_and(|v| v == "obligatoire");
+            assert!(!required, "axe-core introuvable ({}) : {e}", path.display());
+            eprintln!("axe-core sauté : {} introuvable", path.display());
+            None
+        }
+    }
+}
+
+/// The violations axe-core finds on the page shown (WCAG 2.1 A and AA rules).
+async fn violations(browser: &Client, axe: &str) -> Vec<String> {
+    browser.execute(axe, vec![]).await.expect("axe-core loads");
+    let found = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+               .then(r => done(r.violations.map(v => v.id + ' : ' + v.nodes.map(n => n.html).join(' | '))))\
+               .catch(e => done(['axe : ' + e]));",
+            vec![],
+        )
+        .await
+        .expect("axe-core runs");
+    serde_json::from_value(found).unwrap_or_default()
+}
+
+/// What the page shows at the width it has: its visible text, and whether it scrolls
+/// sideways.
+async fn seen(browser: &Client) -> (String, bool) {
+    let found = browser
+        .execute(
+            "return [document.body.innerText, \
+                     document.documentElement.scrollWidth > window.innerWidth];",
+            vec![],
+        )
+        .await
+        .expect("script");
+    (
+        found[0].as_str().unwrap_or("").to_string(),
+        found[1].as_bool().unwrap_or(true),
+    )
+}
+
+/// The words of `text` that are identifiers of a file (`quotient_caf`,
+/// `hors_commune`): a word with an underscore, which no label has.
+fn identifiers(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| w.contains('_'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_example_reads_in_french_at_every_width() {
+    let Some(driver) = browser::driver() else {
+        return;
+    };
+    let axe = axe_source();
+    let folder = std::env::temp_dir().join(format!("tarif-page-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("folder");
+    let mut documents = Vec::new();
+    for entry in std::fs::read_dir(root().join("deliberations"))
+        .expect("deliberations")
+        .flatten()
+    {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "delib") {
+            std::fs::copy(&path, folder.join(entry.file_name())).expect("copy");
+            let source = std::fs::read_to_string(&path).expect("source");
+            let id = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
+            documents.push((
+                id,
+                tarif::document::Document::from_source(&source).expect("valid"),
+            ));
+        }
+    }
+    let server = start(folder);
+    let browser = browser::open(&driver).await;
+    if let Some(axe) = &axe {
+        // axe-core finds what it should: an image without text.
+        browser
+            .goto(
+                "data:text/html,<html lang=fr><title>t</title><main><img src=x.png></main></html>",
+            )
+            .await
+            .expect("page");
+        let found = violations(&browser, axe).await;
+        assert!(
+            found.iter().any(|v| v.starts_with("image-alt")),
+            "{found:?}"
+        );
+    }
+    let mut pages = 0;
+    for (id, document) in &documents {
+        let d = &document.deliberation;
+        let queries: Vec<String> = d
+            .examples
+            .iter()
+            .filter_map(|e| example_query(d, e))
+            .collect();
+        for (n, query) in queries.iter().enumerate() {
+            // Every example at 390 px; the first at each width, with axe-core.
+            let widths: &[u32] = if n == 0 { &[320, 390, 1280] } else { &[390] };
+            for &width in widths {
+                browser.set_window_size(width, 900).await.expect("size");
+                browser
+                    .goto(&format!("{}/simulateur/{id}?{query}", server.base))
+                    .await
+                    .expect("page");
+                let (text, scrolls) = seen(&browser).await;
+                let at = format!("{id} à {width} px ({query})");
+                assert!(!scrolls, "défilement horizontal : {at}");
+                assert_eq!(identifiers(&text), Vec::<String>::new(), "{at}\n{text}");
+                assert!(text.contains("Comment ce prix est calculé"), "{at}\n{text}");
+                let title = browser.title().await.expect("title");
+                assert!(
+                    title.contains('€'),
+                    "le titre porte le prix : {title} ({at})"
+                );
+                if let (0, Some(axe)) = (n, &axe) {
+                    assert_eq!(
+                        violations(&browser, axe).await,
+                        Vec::<String>::new(),
+                        "{at}"
+                    );
+                }
+                pages += 1;
+            }
+        }
+    }
+    assert!(pages >= 40, "{pages} pages");
+}
+
+/// The cantine of Exempleville for a family of the deliberation's example: the price
+/// first, then the calculation in sentences with the labels of the deliberation; the
+/// article and line of each step, the version and the empreinte folded under
+/// « Références de la délibération ».
+#[tokio::test(flavor = "multi_thread")]
+async fn the_calculation_is_told_in_sentences() {
+    let Some(driver) = browser::driver() else {
+        return;
+    };
+    let folder = std::env::temp_dir().join(format!("tarif-page-phrases-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("folder");
+    std::fs::copy(
+        root().join("deliberations/exempleville-cantine.delib"),
+        folder.join("cantine.delib"),
+    )
+    .expect("copy");
+    let server = start(folder);
+    let browser = browser::open(&driver).await;
+    browser.set_window_size(390, 900).await.expect("size");
+    browser
+        .goto(&format!(
+            "{}/simulateur/cantine?date=15%2F10%2F2025&quotient_caf=612&r%C3%A9sidence=hors_commune&rang=3&pai=non",
+            server.base
+        ))
+        .await
+        .expect("page");
+    let steps = browser
+        .execute(
+            "return [...document.querySelectorAll('#resultat ol.justification li')].map(l => l.innerText);",
+            vec![],
+        )
+        .await
+        .expect("script");
+    assert_eq!(
+        steps,
+        json!([
+            "Quotient familial (CAF ou MSA) : 612 € (déclaré, non certifié).",
+            "Quotient familial retenu : 612 €, dans la tranche « de 601 à 800 € » : 2,20 € par repas.",
+            "Résidence : hors commune : +30 % (2,86 €).",
+            "Rang de l'enfant dans la fratrie : au moins 3 : −20 % (2,288 €).",
+            "Arrondi au centime : 2,29 €."
+        ])
+    );
+    assert_eq!(
+        browser.title().await.expect("title"),
+        "Repas : 2,29 € — Tarifs de la restauration scolaire 2025-2026"
+    );
+    // The references are folded; opened, they cite each step's article and line.
+    let references = browser
+        .find(Locator::Css("details.references"))
+        .await
+        .expect("references");
+    assert_eq!(references.attr("open").await.expect("attr"), None);
+    browser
+        .find(Locator::Css("details.references summary"))
+        .await
+        .expect("summary")
+        .click()
+        .await
+        .expect("open");
+    let text = references.text().await.expect("text");
+    assert!(
+        text.contains("art. 4 « Majorations et réductions », ligne 36"),
+        "{text}"
+    );
+    assert!(text.contains("sha256:"), "{text}");
+    assert!(text.contains("n° 2025-042"), "{text}");
+    let (_, scrolls) = seen(&browser).await;
+    assert!(!scrolls, "the empreinte breaks at 390 px");
+}
+
+/// A family's error is next to its field (`aria-invalid`, `aria-describedby`) and in a
+/// summary whose link leads to the field; the title says it; required fields say so.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_error_is_tied_to_its_field() {
+    let Some(driver) = browser::driver() else {
+        return;
+    };
+    let folder = std::env::temp_dir().join(format!("tarif-page-erreur-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("folder");
+    std::fs::write(
+        folder.join("fay.delib"),
+        "délibération « Garderie »\n  applicable du 01/09/2025\n\n\
+         entrées\n  quotient_caf : montant entier, certifié CAF.quotient_familial, obligatoire\n\
+         \x20 résidence : choix parmi commune, hors_commune, par défaut commune\n\n\
+         article 1 « Prix »\n  tarif garderie (par soir)\n  grille selon quotient_caf\n\
+         \x20   | QF            | garderie |\n\
+         \x20   | jusqu'à 600 € | 1,00 €   |\n\
+         \x20   | plus de 600 € | 2,00 €   |\n\
+         \x20 garderie : majoration de 20 % si résidence = hors_commune\n",
+    )
+    .expect("write");
+    let server = start(folder);
+    let browser = browser::open(&driver).await;
+    browser
+        .goto(&format!("{}/simulateur/fay", server.base))
+        .await
+        .expect("page");
+    let required = browser
+        .execute(
+            "return [...document.querySelectorAll('[aria-required=true]')].map(e => e.labels[0].innerText);",
+            vec![],
+        )
+        .await
+        .expect("script");
+    let required: Vec<String> = serde_json::from_value(required).unwrap_or_default();
+    assert!(!required.is_empty(), "a required field");
+    assert!(
+        required.iter().all(|l| l.contains("(obligatoire)")),
+        "{required:?}"
+    );
+    let field: Json = browser
+        .execute(
+            "return document.querySelector('[aria-required=true]').name;",
+            vec![],
+        )
+        .await
+        .expect("script");
+    let name = field.as_str().expect("a name").to_string();
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    browser
+        .goto(&format!(
+            "{}/simulateur/fay?date=15%2F10%2F2025&{encoded}=abc",
+            server.base
+        ))
+        .await
+        .expect("page");
+    assert!(browser.title().await.expect("title").starts_with("Erreur"));
+    let id = format!("champ-{name}");
+    let input = browser.find(Locator::Id(&id)).await.expect("the field");
+    assert_eq!(
+        input.attr("aria-invalid").await.expect("attr").as_deref(),
+        Some("true")
+    );
+    let described = input
+        .attr("aria-describedby")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    let error_id = format!("{id}-erreur");
+    assert!(described.split(' ').any(|d| d == error_id), "{described}");
+    let error = browser
+        .find(Locator::Id(&error_id))
+        .await
+        .expect("the error")
+        .text()
+        .await
+        .expect("text");
+    assert!(!error.is_empty());
+    assert_eq!(identifiers(&error), Vec::<String>::new(), "{error}");
+    let link = browser
+        .find(Locator::Css("#resultat .erreurs a"))
+        .await
+        .expect("the summary's link");
+    assert_eq!(
+        link.attr("href").await.expect("attr"),
+        Some(format!("#{id}"))
+    );
+    if let Some(axe) = axe_source() {
+        assert_eq!(violations(&browser, &axe).await, Vec::<String>::new());
+    }
+}
+
+/// The annexe of every deliberation of `deliberations/` in Chromium at 320, 390 and
+/// 1280 px: no horizontal scroll, no identifier of the file in its text, and no
+/// violation axe-core finds.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_annexe_reads_at_every_width() {
+    let Some(driver) = browser::driver() else {
+        return;
+    };
+    let axe = axe_source();
+    let folder = std::env::temp_dir().join(format!("tarif-annexes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("folder");
+    let browser = browser::open(&driver).await;
+    let mut seen_annexes = 0;
+    for entry in std::fs::read_dir(root().join("deliberations"))
+        .expect("deliberations")
+        .flatten()
+    {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "delib") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).expect("source");
+        let document = tarif::document::Document::from_source(&source).expect("valid");
+        let page = folder.join(format!(
+            "{}.html",
+            path.file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("annexe")
+        ));
+        std::fs::write(&page, tarif::annexe::to_html(&document, &source)).expect("write");
+        for width in [320, 390, 1280] {
+            browser.set_window_size(width, 900).await.expect("size");
+            browser
+                .goto(&format!("file://{}", page.display()))
+                .await
+                .expect("annexe");
+            let (text, scrolls) = seen(&browser).await;
+            let at = format!("{} à {width} px", path.display());
+            assert!(!scrolls, "défilement horizontal : {at}");
+            assert_eq!(identifiers(&text), Vec::<String>::new(), "{at}");
+            if let (390, Some(axe)) = (width, &axe) {
+                assert_eq!(
+                    violations(&browser, axe).await,
+                    Vec::<String>::new(),
+                    "{at}"
+                );
+            }
+        }
+        seen_annexes += 1;
+    }
+    let _ = std::fs::remove_dir_all(&folder);
+    assert!(seen_annexes >= 10, "{seen_annexes} annexes");
+}
