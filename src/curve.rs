@@ -504,7 +504,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
                     continue;
                 };
                 // A step too narrow for its label keeps only its jump's.
-                if f(next.x) - f(point.x) < (x1 - x0) * 0.07 {
+                if f(next.x) - f(point.x) < (x1 - x0) * 0.1 {
                     continue;
                 }
                 chart

@@ -391,3 +391,67 @@ async fn every_annexe_reads_at_every_width() {
     let _ = std::fs::remove_dir_all(&folder);
     assert!(seen_annexes >= 10, "{seen_annexes} annexes");
 }
+
+/// A commune brands the page from `apparence.txt` beside its deliberations: its name,
+/// its logo (served at `/logo`, its name as text alternative), its colour on links and
+/// the button; the page still has no violation and no horizontal scroll.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_commune_brands_the_page() {
+    let Some(driver) = browser::driver() else {
+        return;
+    };
+    let folder = std::env::temp_dir().join(format!("tarif-page-theme-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("folder");
+    std::fs::copy(
+        root().join("deliberations/exempleville-cantine.delib"),
+        folder.join("cantine.delib"),
+    )
+    .expect("copy");
+    std::fs::write(
+        folder.join("logo.svg"),
+        "<svg xmlns='http://www.w3.org/2000/svg' width='96' height='48'><rect width='96' height='48' fill='#7a1f5c'/></svg>",
+    )
+    .expect("logo");
+    std::fs::write(
+        folder.join("apparence.txt"),
+        "nom : Ville d'Exempleville\nlogo : logo.svg\ncouleur : #7a1f5c\n",
+    )
+    .expect("theme");
+    let server = start(folder);
+    let browser = browser::open(&driver).await;
+    for width in [320, 1280] {
+        browser.set_window_size(width, 900).await.expect("size");
+        browser
+            .goto(&format!(
+                "{}/simulateur/cantine?date=15%2F10%2F2025&quotient_caf=612&r%C3%A9sidence=commune",
+                server.base
+            ))
+            .await
+            .expect("page");
+        let found = browser
+            .execute(
+                "const img = document.querySelector('header img');\
+                 return [img.alt, img.naturalWidth, \
+                         getComputedStyle(document.querySelector('button')).backgroundColor, \
+                         document.querySelector('header').innerText];",
+                vec![],
+            )
+            .await
+            .expect("script");
+        assert_eq!(found[0], "Ville d'Exempleville");
+        assert_eq!(found[1], 96, "the logo is served and shown");
+        assert_eq!(found[2], "rgb(122, 31, 92)");
+        assert!(
+            found[3]
+                .as_str()
+                .unwrap_or("")
+                .contains("Ville d'Exempleville")
+        );
+        let (_, scrolls) = seen(&browser).await;
+        assert!(!scrolls, "{width} px");
+        if let Some(axe) = axe_source() {
+            assert_eq!(violations(&browser, &axe).await, Vec::<String>::new());
+        }
+    }
+}

@@ -252,6 +252,7 @@ fn expr_label(d: &Deliberation, e: &Expr) -> Option<String> {
             .definitions
             .get(x.0 as usize)
             .map(|def| definition_label(d, def)),
+        ExprKind::ServiceDate => Some("Date du service".to_string()),
         _ => None,
     }
 }

@@ -104,6 +104,10 @@ impl Service {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     pub services: BTreeMap<String, Service>,
+    /// `apparence.txt`: the commune's name, logo and colour on the family pages.
+    pub theme: super::theme::Theme,
+    /// What `apparence.txt` holds that was set aside (logged when it changes).
+    pub theme_problems: Vec<String>,
     /// Read from the folder (not the empty catalogue before the first read): a file
     /// that changes after that waits to be stable before it is served.
     pub loaded: bool,
@@ -201,8 +205,16 @@ impl Catalogue {
                 },
             );
         }
+        let (theme, theme_problems) = super::theme::load(root);
+        if theme_problems != previous.theme_problems {
+            for problem in &theme_problems {
+                tracing::warn!("{problem}");
+            }
+        }
         Catalogue {
             services,
+            theme,
+            theme_problems,
             loaded: true,
         }
     }

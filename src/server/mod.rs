@@ -7,6 +7,7 @@ pub mod catalogue;
 mod page;
 pub mod publish;
 mod routes;
+pub mod theme;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

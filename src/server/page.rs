@@ -14,6 +14,7 @@ use serde_json::{Map, Value as Json};
 
 use super::State;
 use super::catalogue::{Compiled, Service};
+use super::theme::Theme;
 use crate::document::Document;
 use crate::eval::{ChildPriced, Priced};
 use crate::french::capitalised;
@@ -28,7 +29,10 @@ const MAX_CHILDREN: usize = 8;
 
 /// A page: HTML, never cached nor sent as a referrer (its address holds what the family
 /// typed), no script, no outside resource.
-fn page(status: StatusCode, title: &str, main: Markup) -> Response {
+fn page(theme: &Theme, status: StatusCode, title: &str, main: Markup) -> Response {
+    // The commune's colour (checked: `#rrggbb`, 4,5:1 on white) for links, borders and
+    // the button.
+    let colour = format!(":root {{ --couleur: {}; }}", theme.colour);
     let markup = html! {
         (DOCTYPE)
         html lang="fr" {
@@ -37,11 +41,19 @@ fn page(status: StatusCode, title: &str, main: Markup) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
                 title { (title) }
-                style { (PreEscaped(STYLE)) }
+                style { (PreEscaped(STYLE)) (PreEscaped(colour)) }
             }
             body {
                 a.evitement href="#contenu" { "Aller au contenu" }
                 header {
+                    @if theme.logo.is_some() || theme.name.is_some() {
+                        p.commune {
+                            @if theme.logo.is_some() {
+                                img src="/logo" alt=(theme.name.as_deref().unwrap_or("Logo de la commune")) height="48";
+                            }
+                            @if let Some(name) = &theme.name { span { (name) } }
+                        }
+                    }
                     p.service { a href="/" { "Simulateur des tarifs" } }
                 }
                 main #contenu tabindex="-1" { (main) }
@@ -63,12 +75,37 @@ fn page(status: StatusCode, title: &str, main: Markup) -> Response {
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'",
             ),
         ],
         markup.into_string(),
     )
         .into_response()
+}
+
+/// `GET /logo`: the commune's logo named in `apparence.txt`, or 404.
+pub async fn logo(Shared(state): Shared<Arc<State>>) -> Response {
+    let catalogue = state.catalogue();
+    let Some((path, media)) = catalogue.theme.logo.clone() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let read = tokio::task::spawn_blocking(move || std::fs::read(path)).await;
+    match read {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, media),
+                (header::CACHE_CONTROL, "max-age=300"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 /// The notice every simulation carries.
@@ -118,7 +155,7 @@ pub async fn index(Shared(state): Shared<Arc<State>>) -> Response {
             }
         }
     };
-    page(StatusCode::OK, "Simuler un tarif", main)
+    page(&catalogue.theme, StatusCode::OK, "Simuler un tarif", main)
 }
 
 /// The versions of a service a family may price: in force today, or to come (those
@@ -173,14 +210,24 @@ pub async fn simulator(
             h1 { "Simulateur introuvable" }
             p { "Aucune délibération « " (id) " » n'est publiée. " a href="/" { "Voir la liste" } "." }
         };
-        return page(StatusCode::NOT_FOUND, "Simulateur introuvable", main);
+        return page(
+            &catalogue.theme,
+            StatusCode::NOT_FOUND,
+            "Simulateur introuvable",
+            main,
+        );
     };
     let Some(latest) = service.versions().first().copied() else {
         let main = html! {
             h1 { "Simulateur indisponible" }
             p { "Cette délibération n'a pas de version publiée sans erreur. " a href="/" { "Voir la liste" } "." }
         };
-        return page(StatusCode::NOT_FOUND, "Simulateur indisponible", main);
+        return page(
+            &catalogue.theme,
+            StatusCode::NOT_FOUND,
+            "Simulateur indisponible",
+            main,
+        );
     };
     let typed = Typed(query);
     let submitted = !typed.0.is_empty();
@@ -250,7 +297,7 @@ pub async fn simulator(
         }
         (form(service, d, &typed, &shown_date, &invalid))
     };
-    page(StatusCode::OK, &title, main)
+    page(&catalogue.theme, StatusCode::OK, &title, main)
 }
 
 /// What a submitted form gave.

@@ -38,6 +38,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/openapi.json", get(openapi))
         .route("/", get(super::page::index))
         .route("/simulateur/{*id}", get(super::page::simulator))
+        .route("/logo", get(super::page::logo))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
