@@ -455,3 +455,55 @@ async fn a_commune_brands_the_page() {
         }
     }
 }
+
+/// The list of `GET /` says which version is in force, which is to come, and lists no
+/// ended version but, for a service whose versions all ended, its last one, said so.
+#[test]
+fn the_list_says_what_is_in_force() {
+    let folder = std::env::temp_dir().join(format!("tarif-page-liste-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    let version = |from: &str, to: &str, price: &str| {
+        format!(
+            "délibération « Garderie »\n  applicable du {from}{to}\n\nentrées\n  qf : montant entier, par défaut 0\n\n\
+             article 1 « Prix »\n  tarif garderie (par soir)\n  garderie = {price}\n"
+        )
+    };
+    std::fs::create_dir_all(folder.join("garderie")).expect("folder");
+    std::fs::write(
+        folder.join("garderie/2019.delib"),
+        version("01/09/2019", " au 31/08/2020", "1 €"),
+    )
+    .expect("write");
+    std::fs::write(
+        folder.join("garderie/2020.delib"),
+        version("01/09/2020", "", "2 €"),
+    )
+    .expect("write");
+    std::fs::write(
+        folder.join("garderie/2099.delib"),
+        version("01/09/2099", "", "3 €"),
+    )
+    .expect("write");
+    std::fs::write(
+        folder.join("ancienne.delib"),
+        version("01/09/2018", " au 31/08/2019", "1 €"),
+    )
+    .expect("write");
+    let server = start(folder);
+    let (status, page) = common::server::get(&server, "/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("du 01/09/2019 au 31/08/2020 (terminée)") == false,
+        "{page}"
+    );
+    assert!(
+        page.contains("à partir du 01/09/2099 (à venir) ; à partir du 01/09/2020 (en vigueur)")
+            || page.contains("à partir du 01/09/2099 (à venir)")
+                && page.contains("à partir du 01/09/2020 (en vigueur)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("du 01/09/2018 au 31/08/2019 (terminée)"),
+        "{page}"
+    );
+}

@@ -144,10 +144,16 @@ pub async fn index(Shared(state): Shared<Arc<State>>) -> Response {
                         @if let Some(c) = &meta.collectivity { " — " (c) }
                         br;
                         span.periodes {
-                            @for (n, version) in current(service, today).iter().enumerate() {
+                            @let now = current(service, today);
+                            @for (n, version) in now.iter().enumerate() {
                                 @if n > 0 { " ; " }
                                 (crate::french::period(&version.deliberation.meta))
-                                @if in_force(version, today) { " (en vigueur)" }
+                                @if in_force(version, today) { " (en vigueur)" } @else { " (à venir)" }
+                            }
+                            // Every version ended: the last one, said so (a family may
+                            // still check a past bill by its date).
+                            @if now.is_empty() {
+                                (crate::french::period(meta)) " (terminée)"
                             }
                         }
                     }
