@@ -45,6 +45,7 @@ mod diagnostic;
 pub mod document;
 pub mod eval;
 mod french;
+pub mod import;
 pub mod inputs;
 pub mod report;
 pub mod rules;

@@ -8,6 +8,7 @@ mod courbe;
 mod donnees;
 mod eval;
 mod files;
+mod importer;
 #[cfg(feature = "serveur")]
 mod serve;
 mod simuler;
@@ -88,6 +89,9 @@ enum Command {
     /// Écrit l'annexe tarifaire que vote le conseil : une page HTML autonome, grilles, modificateurs, courbes, cas types, empreinte
     #[command(help_template = SUBCOMMAND_TEMPLATE)]
     Annexe(AnnexeArgs),
+    /// Lit une grille d'un tableur (xlsx, xls, ods, csv) et écrit le squelette de la délibération, vérifié, chaque diagnostic à sa case (alias : import)
+    #[command(alias = "import", help_template = SUBCOMMAND_TEMPLATE)]
+    Importer(ImporterArgs),
     /// Écrit la délibération vérifiée en un document JSON autonome (alias : compiler)
     #[command(alias = "compiler", help_template = SUBCOMMAND_TEMPLATE)]
     Compile(CompileArgs),
@@ -170,6 +174,24 @@ struct BatchArgs {
     /// Tarif à calculer (répétable) ; par défaut tous
     #[arg(long = "tarif", value_name = "NOM", help_heading = "Options")]
     tarifs: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct ImporterArgs {
+    /// Le tableur : .xlsx, .xls, .ods (Excel, LibreOffice) ou .csv
+    #[arg(value_name = "GRILLE", help_heading = "Arguments")]
+    file: std::path::PathBuf,
+    /// La feuille à lire ; par défaut toutes
+    #[arg(long, value_name = "NOM", help_heading = "Options")]
+    feuille: Option<String>,
+    /// Fichier écrit (grille.delib) ; sans lui, la sortie standard
+    #[arg(
+        short = 'o',
+        long = "sortie",
+        value_name = "FICHIER",
+        help_heading = "Options"
+    )]
+    sortie: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -371,6 +393,7 @@ pub fn run() -> ExitCode {
         Command::Simuler(args) => simuler::run(&args),
         Command::Courbe(args) => courbe::run(&args),
         Command::Annexe(args) => annexe::run(&args),
+        Command::Importer(args) => importer::run(&args),
         #[cfg(feature = "serveur")]
         Command::Serve(args) => serve::run(&args),
     };

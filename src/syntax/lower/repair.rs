@@ -232,7 +232,12 @@ fn edits_at(text: &str, position: usize, expected: &[Rule]) -> Vec<String> {
     for k in keywords.iter().filter(|k| replaceable(k)) {
         out.push(join(before, k, after));
     }
-    for k in &keywords {
+    // Inserted, a conjunction or a branch would make a condition of two words
+    // (`hors et commune`): never proposed.
+    for k in keywords
+        .iter()
+        .filter(|k| !matches!(**k, "et" | "ou" | "non" | "si" | "alors" | "sinon"))
+    {
         out.push(join(before, k, rest));
     }
     if token > 0 && short {

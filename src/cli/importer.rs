@@ -1,0 +1,185 @@
+//! `tarif importer GRILLE.xlsx|.ods|.xls|.csv`: a grid kept in a spreadsheet, written
+//! as a `.delib` skeleton, then checked, each diagnostic told at its cell.
+
+use std::path::Path;
+
+use tarif::import::{Cell, Sheet};
+
+use super::{FAILURE, SUCCESS, USAGE};
+
+pub fn run(args: &super::ImporterArgs) -> u8 {
+    let sheets = match read(&args.file, args.feuille.as_deref()) {
+        Ok(sheets) => sheets,
+        Err(e) => {
+            eprintln!("erreur : {} : {e}", args.file.display());
+            return USAGE;
+        }
+    };
+    let shown = args.file.file_name().map_or_else(
+        || args.file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let imported = tarif::import::skeleton(&sheets, &shown);
+    if imported.origins.is_empty() {
+        eprintln!(
+            "erreur : {} : aucune grille trouvée (une ligne d'en-tête, puis des lignes dont la première case est une tranche et les autres des montants)",
+            args.file.display()
+        );
+        return USAGE;
+    }
+    if let Err(status) = super::write_out(args.sortie.as_deref(), imported.text.as_bytes()) {
+        return status;
+    }
+    // The diagnostics go to the error output: the skeleton may be on the standard one.
+    let compiled = tarif::compile(&imported.text);
+    let written = args
+        .sortie
+        .as_ref()
+        .map_or_else(|| "le texte écrit".to_string(), |p| p.display().to_string());
+    let index = tarif::LineIndex::new(&imported.text);
+    let mut errors = 0;
+    for (cell, problem) in &imported.problems {
+        eprintln!("{cell} : {problem}");
+        errors += 1;
+    }
+    for d in &compiled.diagnostics {
+        let line = index.position(&imported.text, d.span().start).line;
+        let at = imported
+            .cell_of(line)
+            .map_or_else(|| format!("{written}, ligne {line}"), str::to_string);
+        let severity = if d.is_error() {
+            "erreur"
+        } else {
+            "avertissement"
+        };
+        eprintln!("{at} : [{}] {severity} : {}", d.code.as_str(), d.message);
+        if let Some(help) = &d.help {
+            eprintln!("    Aide : {help}");
+        }
+        errors += usize::from(d.is_error());
+    }
+    let grids = imported.text.matches("\n  grille selon").count();
+    eprintln!(
+        "{} : {grids} grille(s) importée(s) vers {written} ; {}",
+        args.file.display(),
+        match errors {
+            0 => "aucune erreur : complétez l'en-tête et les exemples, puis « tarif test »"
+                .to_string(),
+            n => format!("{n} erreur(s) à corriger dans le tableur ou dans le texte"),
+        }
+    );
+    if errors == 0 { SUCCESS } else { FAILURE }
+}
+
+/// The sheets of `path`: a workbook's (one, by `--feuille`), or a CSV file's one.
+fn read(path: &Path, only: Option<&str>) -> Result<Vec<Sheet>, String> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .unwrap_or_default();
+    match extension.as_str() {
+        "csv" | "txt" => read_csv(path),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => read_workbook(path, only),
+        _ => Err("le tableur doit être un fichier .xlsx, .xls, .ods ou .csv".to_string()),
+    }
+}
+
+#[cfg(feature = "tableur")]
+fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Sheet>, String> {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut workbook = open_workbook_auto(path).map_err(|e| format!("illisible ({e})"))?;
+    let names = workbook.sheet_names();
+    let chosen: Vec<String> = match only {
+        Some(name) => match names.iter().find(|n| n.as_str() == name) {
+            Some(n) => vec![n.clone()],
+            None => {
+                return Err(format!(
+                    "pas de feuille « {name} » ; les feuilles sont : {}",
+                    names.join(", ")
+                ));
+            }
+        },
+        None => names,
+    };
+    let mut sheets = Vec::new();
+    for name in chosen {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| format!("feuille « {name} » illisible ({e})"))?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); top as usize];
+        for row in range.rows() {
+            let mut cells = vec![Cell::Empty; left as usize];
+            cells.extend(row.iter().map(|data| match data {
+                Data::Empty => Cell::Empty,
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                    Cell::Text(s.clone())
+                }
+                Data::Int(i) => Cell::Number((*i).into()),
+                Data::Float(f) => match tarif::import::exact_amount(*f) {
+                    Some(amount) => Cell::Number(amount),
+                    None => Cell::Unreadable(f.to_string().replace('.', ",")),
+                },
+                Data::Bool(b) => Cell::Text(if *b { "oui" } else { "non" }.to_string()),
+                Data::DateTime(d) => Cell::Text(d.to_string()),
+                Data::Error(e) => Cell::Unreadable(format!("#{e:?}")),
+            }));
+            rows.push(cells);
+        }
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(sheets)
+}
+
+#[cfg(not(feature = "tableur"))]
+fn read_workbook(_: &Path, _: Option<&str>) -> Result<Vec<Sheet>, String> {
+    Err("ce tarif est construit sans la lecture des tableurs (fonction « tableur ») : enregistrez la feuille en CSV".to_string())
+}
+
+/// A CSV file as Excel or LibreOffice writes it: `;`, `,` or tabs, UTF-8 (with or
+/// without BOM) or Windows-1252; every cell is text, as typed.
+fn read_csv(path: &Path) -> Result<Vec<Sheet>, String> {
+    let bytes = std::fs::read(path).map_err(|e| super::io_french(&e))?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text.trim_start_matches('\u{feff}').to_string(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned(),
+    };
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = [b';', b'\t', b',']
+        .into_iter()
+        .max_by_key(|d| first.matches(char::from(*d)).count())
+        .unwrap_or(b';');
+    // The csv reader skips empty lines; they separate grids: kept as empty records.
+    let text: String = text
+        .lines()
+        .map(|line| match line.trim().is_empty() {
+            true => char::from(delimiter).to_string(),
+            false => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("ligne illisible ({e})"))?;
+        rows.push(
+            record
+                .iter()
+                .map(|c| match c.trim() {
+                    "" => Cell::Empty,
+                    t => Cell::Text(t.to_string()),
+                })
+                .collect(),
+        );
+    }
+    let name = path.file_stem().map_or_else(
+        || "Feuille1".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    Ok(vec![Sheet { name, rows }])
+}

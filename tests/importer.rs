@@ -1,0 +1,209 @@
+//! `tarif importer`: published grids typed into spreadsheets the way finance offices
+//! type them (a title, a merged header, amounts as numbers, as text and by formula,
+//! a real gap), written here with rust_xlsxwriter, imported from the command line,
+//! checked, and priced to the cent once completed.
+#![cfg(feature = "tableur")]
+
+mod common;
+
+use std::path::PathBuf;
+
+use rust_xlsxwriter::{Format, Formula, Workbook};
+
+fn folder(name: &str) -> PathBuf {
+    let folder = std::env::temp_dir().join(format!("tarif-importer-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("folder");
+    folder
+}
+
+/// The cantine of Exempleville (deliberations/exempleville-cantine.delib) as a finance
+/// office keeps it: a merged title, an empty row, then the header and the tranches;
+/// amounts as numbers, one as text, one computed (=1,1*2, stored 2.2000000000000002),
+/// one typed with the float a division leaves. And on a second sheet the garderie with
+/// a two-row header (« Garderie » merged over « commune | hors commune ») and a gap.
+fn workbook(path: &std::path::Path) {
+    let mut book = Workbook::new();
+    let cantine = book.add_worksheet();
+    cantine.set_name("Cantine").expect("name");
+    cantine
+        .merge_range(
+            0,
+            0,
+            0,
+            1,
+            "Tarifs de la restauration scolaire 2025-2026",
+            &Format::new(),
+        )
+        .expect("title");
+    cantine.write_string(2, 0, "QF").expect("cell");
+    cantine.write_string(2, 1, "Repas").expect("cell");
+    let rows: [(&str, f64); 8] = [
+        ("jusqu'à 400 €", 0.8),
+        ("de 401 à 600 €", 1.5),
+        ("de 601 à 800 €", 0.0),
+        ("de 801 à 1 000 €", 2.9),
+        ("de 1 001 à 1 300 €", 3.6),
+        ("de 1 301 à 1 600 €", 4.2),
+        ("de 1 601 à 2 000 €", 0.0),
+        ("plus de 2 000 €", 5.4),
+    ];
+    for (n, (label, amount)) in rows.iter().enumerate() {
+        let row = 3 + n as u32;
+        cantine.write_string(row, 0, *label).expect("cell");
+        match n {
+            // A formula: calamine reads the value it stored, not the formula.
+            2 => {
+                cantine
+                    .write_formula(
+                        row,
+                        1,
+                        Formula::new("=1.1*2").set_result("2.2000000000000002"),
+                    )
+                    .expect("cell");
+            }
+            // An amount typed as text, as copied from the published page.
+            6 => {
+                cantine.write_string(row, 1, "4,80 €").expect("cell");
+            }
+            // 3,6 left as 3.5999999999999996 by a computation.
+            4 => {
+                cantine.write_number(row, 1, 1.2 * 3.0).expect("cell");
+            }
+            _ => {
+                cantine.write_number(row, 1, *amount).expect("cell");
+            }
+        }
+    }
+    let garderie = book.add_worksheet();
+    garderie.set_name("Garderie").expect("name");
+    garderie.write_string(0, 0, "QF").expect("cell");
+    garderie
+        .merge_range(0, 1, 0, 2, "Garderie du soir", &Format::new())
+        .expect("merged");
+    garderie.write_string(1, 1, "commune").expect("cell");
+    garderie.write_string(1, 2, "hors commune").expect("cell");
+    let rows: [(&str, f64, f64); 3] = [
+        ("QF < 600", 1.0, 1.5),
+        ("de 601 à 900 €", 1.2, 1.8),
+        ("plus de 900 €", 1.4, 2.1),
+    ];
+    for (n, (label, commune, outside)) in rows.iter().enumerate() {
+        let row = 2 + n as u32;
+        garderie.write_string(row, 0, *label).expect("cell");
+        garderie.write_number(row, 1, *commune).expect("cell");
+        garderie.write_number(row, 2, *outside).expect("cell");
+    }
+    book.save(path).expect("saved");
+}
+
+#[test]
+fn a_workbook_is_imported_checked_and_priced() {
+    let folder = folder("classeur");
+    let book = folder.join("tarifs.xlsx");
+    workbook(&book);
+    let out = folder.join("tarifs.delib");
+    let (_, err, status) = common::tarif(
+        &[
+            "importer",
+            &book.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+        ],
+        None,
+    );
+    // The gap of the garderie (600 < QF < 601) is found, at its cell.
+    assert_eq!(status, 1, "{err}");
+    assert!(
+        err.contains("Garderie!A4 : [E030] erreur : trou dans la grille"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(&out).expect("written");
+    // Labels as written, amounts as the cells show them, exactly.
+    assert!(text.contains("| de 601 à 800 €     | 2,20 € |"), "{text}");
+    assert!(text.contains("| de 1 001 à 1 300 € | 3,60 € |"), "{text}");
+    assert!(text.contains("| de 1 601 à 2 000 € | 4,80 € |"), "{text}");
+    assert!(
+        text.contains("délibération « Tarifs de la restauration scolaire 2025-2026 »"),
+        "{text}"
+    );
+    assert!(
+        text.contains("résidence : choix parmi commune, hors commune"),
+        "{text}"
+    );
+    assert!(text.contains("grille selon qf et résidence"), "{text}");
+    assert!(text.contains("# tarifs.xlsx, Cantine!A3:B11"), "{text}");
+    // The cantine alone checks; completed with its published examples, it prices
+    // them to the cent.
+    let (_, err, status) = common::tarif(
+        &[
+            "importer",
+            &book.to_string_lossy(),
+            "--feuille",
+            "Cantine",
+            "-o",
+            &out.to_string_lossy(),
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{err}");
+    let mut text = std::fs::read_to_string(&out).expect("written");
+    for (qf, price) in [
+        (612, "2,20"),
+        (300, "0,80"),
+        (1100, "3,60"),
+        (1800, "4,80"),
+        (2500, "5,40"),
+    ] {
+        text.push_str(&format!(
+            "\nexemple « QF {qf} »\n  qf = {qf}\n  attendu repas = {price} €\n"
+        ));
+    }
+    std::fs::write(&out, &text).expect("completed");
+    let (stdout, err, status) = common::tarif(&["test", &out.to_string_lossy()], None);
+    assert_eq!(status, 0, "{stdout}{err}");
+    assert!(
+        stdout.contains("5 exemple(s) réussi(s), 0 échoué(s)"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+/// A CSV file saved by Excel in Windows-1252 with `;` and CRLF: read as the workbook.
+#[test]
+fn an_excel_csv_is_imported() {
+    let folder = folder("csv");
+    let csv = folder.join("grille.csv");
+    let text = "Accueil du soir;;\r\n;;\r\nQuotient familial;Soir;\r\njusqu'à 600 €;1,00 €;\r\nplus de 600 €;1,50 €;\r\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    std::fs::write(&csv, &bytes).expect("csv");
+    let (out, err, status) = common::tarif(&["importer", &csv.to_string_lossy()], None);
+    assert_eq!(status, 0, "{err}");
+    assert!(out.contains("| jusqu'à 600 €     | 1,00 € |"), "{out}");
+    assert!(out.contains("tarif soir (par séance)   « Soir »"), "{out}");
+    assert!(err.contains("1 grille(s) importée(s)"), "{err}");
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
+/// A number with no exact decimal (10/3) is a diagnostic at its cell, never a guess.
+#[test]
+fn an_amount_that_cannot_be_read_exactly_is_said() {
+    let folder = folder("inexact");
+    let path = folder.join("inexact.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "QF").expect("cell");
+    sheet.write_string(0, 1, "Repas").expect("cell");
+    sheet.write_string(1, 0, "jusqu'à 600 €").expect("cell");
+    sheet.write_number(1, 1, 10.0 / 3.0).expect("cell");
+    sheet.write_string(2, 0, "plus de 600 €").expect("cell");
+    sheet.write_number(2, 1, 2.0).expect("cell");
+    book.save(&path).expect("saved");
+    let (_, err, status) = common::tarif(&["importer", &path.to_string_lossy()], None);
+    assert_eq!(status, 1, "{err}");
+    assert!(
+        err.contains("Sheet1!B2 : le nombre 3,3333333333333335 n'a pas de valeur décimale exacte"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&folder);
+}
