@@ -14,7 +14,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value as Json, json};
 
 use common::browser;
-use common::server::{example_query, start};
+use common::server::{cantine_folder, every_deliberation, example_query, fresh_folder, start};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -86,29 +86,7 @@ async fn every_example_reads_in_french_at_every_width() {
         return;
     };
     let axe = axe_source();
-    let folder = std::env::temp_dir().join(format!("tarif-page-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("folder");
-    let mut documents = Vec::new();
-    for entry in std::fs::read_dir(root().join("deliberations"))
-        .expect("deliberations")
-        .flatten()
-    {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "delib") {
-            std::fs::copy(&path, folder.join(entry.file_name())).expect("copy");
-            let source = std::fs::read_to_string(&path).expect("source");
-            let id = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("")
-                .to_string();
-            documents.push((
-                id,
-                tarif::document::Document::from_source(&source).expect("valid"),
-            ));
-        }
-    }
+    let (folder, documents) = every_deliberation("page");
     let server = start(folder);
     let browser = browser::open(&driver).await;
     if let Some(axe) = &axe {
@@ -175,14 +153,7 @@ async fn the_calculation_is_told_in_sentences() {
     let Some(driver) = browser::driver() else {
         return;
     };
-    let folder = std::env::temp_dir().join(format!("tarif-page-phrases-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("folder");
-    std::fs::copy(
-        root().join("deliberations/exempleville-cantine.delib"),
-        folder.join("cantine.delib"),
-    )
-    .expect("copy");
+    let folder = cantine_folder("page-phrases");
     let server = start(folder);
     let browser = browser::open(&driver).await;
     browser.set_window_size(390, 900).await.expect("size");
@@ -245,9 +216,7 @@ async fn an_error_is_tied_to_its_field() {
     let Some(driver) = browser::driver() else {
         return;
     };
-    let folder = std::env::temp_dir().join(format!("tarif-page-erreur-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("folder");
+    let folder = fresh_folder("page-erreur");
     std::fs::write(
         folder.join("fay.delib"),
         "délibération « Garderie »\n  applicable du 01/09/2025\n\n\
@@ -346,9 +315,7 @@ async fn every_annexe_reads_at_every_width() {
         return;
     };
     let axe = axe_source();
-    let folder = std::env::temp_dir().join(format!("tarif-annexes-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("folder");
+    let folder = fresh_folder("annexes");
     let browser = browser::open(&driver).await;
     let mut seen_annexes = 0;
     for entry in std::fs::read_dir(root().join("deliberations"))
@@ -400,14 +367,7 @@ async fn a_commune_brands_the_page() {
     let Some(driver) = browser::driver() else {
         return;
     };
-    let folder = std::env::temp_dir().join(format!("tarif-page-theme-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("folder");
-    std::fs::copy(
-        root().join("deliberations/exempleville-cantine.delib"),
-        folder.join("cantine.delib"),
-    )
-    .expect("copy");
+    let folder = cantine_folder("page-theme");
     std::fs::write(
         folder.join("logo.svg"),
         "<svg xmlns='http://www.w3.org/2000/svg' width='96' height='48'><rect width='96' height='48' fill='#7a1f5c'/></svg>",
@@ -460,8 +420,7 @@ async fn a_commune_brands_the_page() {
 /// ended version but, for a service whose versions all ended, its last one, said so.
 #[test]
 fn the_list_says_what_is_in_force() {
-    let folder = std::env::temp_dir().join(format!("tarif-page-liste-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
+    let folder = fresh_folder("page-liste");
     let version = |from: &str, to: &str, price: &str| {
         format!(
             "délibération « Garderie »\n  applicable du {from}{to}\n\nentrées\n  qf : montant entier, par défaut 0\n\n\

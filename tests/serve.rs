@@ -742,30 +742,8 @@ fn the_simulator_page_keeps_nothing() {
 /// example without children, typed in as a family would, shows the expected price.
 #[test]
 fn the_simulator_page_prices_every_example() {
-    let folder = std::env::temp_dir().join(format!("tarif-serve-examples-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("folder");
+    let (folder, documents) = common::server::every_deliberation("serve-examples");
     let mut checked = 0;
-    let mut documents = Vec::new();
-    for entry in std::fs::read_dir(root().join("deliberations"))
-        .expect("deliberations")
-        .flatten()
-    {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "delib") {
-            std::fs::copy(&path, folder.join(entry.file_name())).expect("copy");
-            let source = std::fs::read_to_string(&path).expect("source");
-            let id = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("")
-                .to_string();
-            documents.push((
-                id,
-                tarif::document::Document::from_source(&source).expect("valid"),
-            ));
-        }
-    }
     let server = start(folder);
     for (id, document) in &documents {
         let d = &document.deliberation;

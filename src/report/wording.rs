@@ -114,26 +114,8 @@ fn expr_typed(d: &Deliberation, e: &Expr, ty: Option<&ValueType>) -> String {
         ExprKind::Round(x, mode) => {
             format!("{}, arrondi {}", expr_typed(d, x, ty), rounding_text(*mode))
         }
-        ExprKind::Min(items) => format!(
-            "le plus petit de {}",
-            french::list_or(
-                &items
-                    .iter()
-                    .map(|x| expr_typed(d, x, ty))
-                    .collect::<Vec<_>>()
-            )
-            .replace(" ou ", " et ")
-        ),
-        ExprKind::Max(items) => format!(
-            "le plus grand de {}",
-            french::list_or(
-                &items
-                    .iter()
-                    .map(|x| expr_typed(d, x, ty))
-                    .collect::<Vec<_>>()
-            )
-            .replace(" ou ", " et ")
-        ),
+        ExprKind::Min(items) => extreme(d, "le plus petit de", items, ty),
+        ExprKind::Max(items) => extreme(d, "le plus grand de", items, ty),
         ExprKind::Clamp(x, low, high) => format!(
             "{}, au moins {} et au plus {}",
             expr_typed(d, x, ty),
@@ -141,6 +123,16 @@ fn expr_typed(d: &Deliberation, e: &Expr, ty: Option<&ValueType>) -> String {
             expr_typed(d, high, ty)
         ),
         _ => condition_phrase(d, e),
+    }
+}
+
+/// `le plus petit de a, b et c`
+fn extreme(d: &Deliberation, words: &str, items: &[Expr], ty: Option<&ValueType>) -> String {
+    let mut items: Vec<String> = items.iter().map(|x| expr_typed(d, x, ty)).collect();
+    let last = items.pop().unwrap_or_default();
+    match items.is_empty() {
+        true => format!("{words} {last}"),
+        false => format!("{words} {} et {last}", items.join(", ")),
     }
 }
 

@@ -134,3 +134,47 @@ pub fn example_query(d: &tarif::Deliberation, example: &tarif::rules::Example) -
     }
     Some(query.join("&"))
 }
+
+/// A fresh folder of the temporary directory, for one test's files.
+pub fn fresh_folder(name: &str) -> PathBuf {
+    let folder = std::env::temp_dir().join(format!("tarif-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("folder");
+    folder
+}
+
+/// A fresh folder holding every deliberation of `deliberations/`, and each one read:
+/// its id (the file's stem) and its document.
+pub fn every_deliberation(name: &str) -> (PathBuf, Vec<(String, tarif::document::Document)>) {
+    let folder = fresh_folder(name);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("deliberations");
+    let mut documents = Vec::new();
+    for entry in std::fs::read_dir(root).expect("deliberations").flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "delib") {
+            std::fs::copy(&path, folder.join(entry.file_name())).expect("copy");
+            let source = std::fs::read_to_string(&path).expect("source");
+            let id = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
+            let document = tarif::document::Document::from_source(&source).expect("valid");
+            documents.push((id, document));
+        }
+    }
+    documents.sort_by(|a, b| a.0.cmp(&b.0));
+    (folder, documents)
+}
+
+/// A fresh folder with the cantine of Exempleville as `cantine.delib`.
+pub fn cantine_folder(name: &str) -> PathBuf {
+    let folder = fresh_folder(name);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        root.join("deliberations/exempleville-cantine.delib"),
+        folder.join("cantine.delib"),
+    )
+    .expect("copy");
+    folder
+}
