@@ -407,3 +407,94 @@ fn the_leftover_of_a_killed_batch_is_removed_by_the_next() {
     assert!(err.contains("reste d'un lot interrompu"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Families saved by Excel (Windows-1252, `;`, CRLF, accented headers): the results
+/// are written as Excel opens them (a UTF-8 byte-order mark, `;`, decimal commas, CRLF),
+/// with the prices of the same families in UTF-8; `tarif simuler --format csv` too.
+/// `--excel` asks for it from a plain CSV.
+#[test]
+fn excel_files_give_results_excel_opens() {
+    let folder = std::env::temp_dir().join(format!("tarif-batch-excel-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("folder");
+    let text = "id;quotient_caf;résidence;rang\r\nF1;612;hors_commune;3\r\nF2;300;commune;1\r\nF3;1 100;commune;1\r\n";
+    let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    let excel = folder.join("familles-excel.csv");
+    std::fs::write(&excel, &latin).expect("write");
+    let plain = folder.join("familles.csv");
+    std::fs::write(
+        &plain,
+        text.replace("\r\n", "\n")
+            .replace(';', ",")
+            .replace("1 100", "1100"),
+    )
+    .expect("write");
+    let cantine = "deliberations/exempleville-cantine.delib";
+    let out = folder.join("resultats.csv");
+    let run = |input: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "batch",
+            cantine,
+            "--entree",
+            input.to_str().expect("path"),
+            "--sortie",
+            out.to_str().expect("path"),
+            "--date",
+            "2025-10-01",
+        ];
+        args.extend_from_slice(extra);
+        let (_, err, status) = common::tarif(&args, None);
+        assert_eq!(status, 0, "{err}");
+        std::fs::read(&out).expect("results")
+    };
+    let from_excel = run(&excel, &[]);
+    assert!(from_excel.starts_with(b"\xef\xbb\xbf"), "a byte-order mark");
+    let text = String::from_utf8(from_excel).expect("UTF-8");
+    assert_eq!(
+        text.trim_start_matches('\u{feff}'),
+        "ligne;id;repas;erreur\r\n2;F1;2,29;\r\n3;F2;0,80;\r\n4;F3;3,60;\r\n"
+    );
+    // The same families in UTF-8 with `,`: the same prices, written as before…
+    let from_plain = String::from_utf8(run(&plain, &[])).expect("UTF-8");
+    assert_eq!(
+        from_plain,
+        "ligne,id,repas,erreur\n2,F1,2.29,\n3,F2,0.80,\n4,F3,3.60,\n"
+    );
+    // … or as Excel opens them.
+    let asked = String::from_utf8(run(&plain, &["--excel"])).expect("UTF-8");
+    assert_eq!(asked, text);
+    // Read back by a CSV reader as a spreadsheet would: headers and amounts.
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .expect("headers")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(headers, ["ligne", "id", "repas", "erreur"]);
+    let amounts: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("record")[2].to_string())
+        .collect();
+    assert_eq!(amounts, ["2,29", "0,80", "3,60"]);
+    // The simulation's CSV of the same Excel file.
+    let (out, err, status) = common::tarif(
+        &[
+            "simuler",
+            cantine,
+            "--familles",
+            excel.to_str().expect("path"),
+            "--format",
+            "csv",
+            "--date",
+            "2025-10-01",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{err}");
+    assert!(out.starts_with('\u{feff}'), "{out}");
+    assert!(out.contains("\r\n") && out.contains(";"), "{out}");
+    let _ = std::fs::remove_dir_all(&folder);
+}

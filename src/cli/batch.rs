@@ -45,6 +45,7 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         input,
         size,
         jsonl: is_jsonl,
+        excel,
         ..
     } = match open_families(d, &args.entree, args.encodage.as_deref(), &[]) {
         Ok(families) => families,
@@ -52,7 +53,12 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     };
     let mut buffer = String::new();
     let mut pending: Vec<Pending> = Vec::with_capacity(CHUNK);
+    // Results Excel opens as the office expects: `;`, decimal commas, CRLF, a
+    // byte-order mark (UTF-8, which keeps every name; Excel reads it by its mark), when
+    // the families came from Excel or with --excel.
+    let excel = excel || args.excel;
     let separator = match &input {
+        _ if excel => b';',
         Input::Csv { separator, .. } => *separator,
         Input::JsonLines => b',',
     };
@@ -84,7 +90,10 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     };
     let mut writer = Writer::new(BufWriter::with_capacity(1 << 20, sink));
     if let Output::Csv { .. } = output {
-        let mut encoder = Encoder::new(output);
+        if excel {
+            writer.bytes("\u{feff}".as_bytes());
+        }
+        let mut encoder = Encoder::new(output, excel);
         writer.bytes(&encoder.record(&batch::csv_header(&document, &tariffs)));
     }
     let progress = progress_bar(size);
@@ -105,7 +114,7 @@ pub fn run(args: &super::BatchArgs) -> u8 {
                     let scratch = batch::CsvScratch::default();
                     (
                         tarif::eval::Session::on(&plan),
-                        Encoder::new(output),
+                        Encoder::new(output, excel),
                         scratch,
                     )
                 },
@@ -238,6 +247,9 @@ pub(super) struct Families {
     pub jsonl: bool,
     /// The CSV header line.
     pub header: Option<String>,
+    /// Written by Excel: Windows-1252, a byte-order mark, or CRLF line ends (a `;`
+    /// alone is not enough: portals write it too, and a mark would surprise them).
+    pub excel: bool,
 }
 
 /// Opens the families of `path` for `d`: format by extension, else by the first line;
@@ -256,8 +268,8 @@ pub(super) fn open_families(
             return Err(USAGE);
         }
     };
-    let reader = match decoded(reader, encoding) {
-        Ok(reader) => reader,
+    let (reader, excel) = match decoded(reader, encoding) {
+        Ok(decoded) => decoded,
         Err(message) => {
             eprintln!("erreur : {message}");
             return Err(USAGE);
@@ -330,6 +342,7 @@ pub(super) fn open_families(
         size,
         jsonl: is_jsonl,
         header,
+        excel,
     })
 }
 
@@ -459,7 +472,7 @@ fn open_input(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), String>
 fn decoded(
     reader: Box<dyn Read + Send>,
     encoding: Option<&str>,
-) -> Result<Box<dyn Read + Send>, String> {
+) -> Result<(Box<dyn Read + Send>, bool), String> {
     let chosen = match encoding {
         Some(label) => match encoding_rs::Encoding::for_label(label.trim().as_bytes()) {
             Some(e) => Some(e),
@@ -472,6 +485,12 @@ fn decoded(
         None => None,
     };
     let mut reader = BufReader::with_capacity(1 << 16, reader);
+    // A byte-order mark or CRLF line ends: a file Excel wrote (its results are written
+    // as Excel reads them).
+    let excel = match reader.fill_buf() {
+        Ok(start) => start.starts_with(b"\xef\xbb\xbf") || start.windows(2).any(|w| w == b"\r\n"),
+        Err(_) => false,
+    };
     let chosen = match chosen {
         Some(e) => e,
         None => {
@@ -482,12 +501,15 @@ fn decoded(
         }
     };
     if chosen == encoding_rs::UTF_8 {
-        return Ok(Box::new(reader));
+        return Ok((Box::new(reader), excel));
     }
-    Ok(Box::new(
-        encoding_rs_io::DecodeReaderBytesBuilder::new()
-            .encoding(Some(chosen))
-            .build(reader),
+    Ok((
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(chosen))
+                .build(reader),
+        ),
+        true,
     ))
 }
 
@@ -652,12 +674,17 @@ impl Write for Bytes {
 }
 
 impl Encoder {
-    fn new(output: Output) -> Self {
+    /// `excel`: CRLF line ends.
+    fn new(output: Output, excel: bool) -> Self {
         let csv = match output {
             Output::Csv { separator } => {
                 let bytes = Bytes::default();
                 let writer = csv::WriterBuilder::new()
                     .delimiter(separator)
+                    .terminator(match excel {
+                        true => csv::Terminator::CRLF,
+                        false => csv::Terminator::Any(b'\n'),
+                    })
                     .buffer_capacity(256)
                     .from_writer(bytes.clone());
                 Some((writer, bytes))

@@ -162,6 +162,9 @@ struct BatchArgs {
     /// Encodage du fichier des familles : utf-8 ou windows-1252 (Excel) ; par défaut reconnu
     #[arg(long, value_name = "ENCODAGE", help_heading = "Options")]
     encodage: Option<String>,
+    /// Résultats CSV comme Excel les lit (« ; », virgule décimale, fin de ligne CRLF, marque UTF-8) ; automatique quand les familles viennent d'Excel
+    #[arg(long, help_heading = "Options")]
+    excel: bool,
     /// Résultats : .csv ou .jsonl selon l'extension ; « - » pour la sortie standard
     #[arg(long, value_name = "RESULTATS", help_heading = "Options")]
     sortie: String,
@@ -292,6 +295,9 @@ struct SimulerArgs {
     /// Encodage du fichier des familles : utf-8 ou windows-1252 (Excel) ; par défaut reconnu
     #[arg(long, value_name = "ENCODAGE", help_heading = "Options")]
     encodage: Option<String>,
+    /// CSV comme Excel le lit (fin de ligne CRLF, marque UTF-8) ; automatique quand les familles viennent d'Excel
+    #[arg(long, help_heading = "Options")]
+    excel: bool,
 }
 
 #[derive(Debug, Args)]

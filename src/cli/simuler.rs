@@ -46,6 +46,7 @@ pub fn run(args: &super::SimulerArgs) -> u8 {
         input,
         size,
         header,
+        excel,
         ..
     } = match reading::open_families(d, &args.familles, args.encodage.as_deref(), &quiet) {
         Ok(families) => families,
@@ -208,14 +209,26 @@ pub fn run(args: &super::SimulerArgs) -> u8 {
         }
         "csv" => {
             let (header, rows) = tarif::report::simulation::to_csv_rows(d, &tariffs, &total);
+            // As Excel opens it (CRLF, a byte-order mark) when the families came from
+            // Excel or with --excel; `;` and decimal commas always.
+            let excel = excel || args.excel;
             let mut writer = csv::WriterBuilder::new()
                 .delimiter(b';')
+                .terminator(match excel {
+                    true => csv::Terminator::CRLF,
+                    false => csv::Terminator::Any(b'\n'),
+                })
                 .from_writer(Vec::new());
             let _ = writer.write_record(&header);
             for row in rows {
                 let _ = writer.write_record(&row);
             }
-            String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+            let text =
+                String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default();
+            match excel {
+                true => format!("\u{feff}{text}"),
+                false => text,
+            }
         }
         _ => {
             let mut text = format!(
