@@ -498,3 +498,46 @@ fn excel_files_give_results_excel_opens() {
     assert!(out.contains("\r\n") && out.contains(";"), "{out}");
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// A families file as an office keeps it: the reference in a column « N° famille »
+/// (or « Numéro », « Référence »), and a whole quotient typed `870,5`, refused with one
+/// message (not also « obligatoire »).
+#[test]
+fn an_office_file_is_read_as_it_is_kept() {
+    let folder = std::env::temp_dir().join(format!("tarif-batch-bureau-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("folder");
+    let families = folder.join("familles.csv");
+    std::fs::write(
+        &families,
+        "N° famille;qf;résidence\nF-12;870,5;commune\nF-13;612;hors commune\n",
+    )
+    .expect("write");
+    let (out, err, status) = tarif(
+        &[
+            "batch",
+            "tests/cases/language/formulations-publiees.delib",
+            "--entree",
+            families.to_str().expect("path"),
+            "--sortie",
+            "-",
+            "--date",
+            "2026-10-01",
+            "--tarif",
+            "transport",
+        ],
+        None,
+    );
+    assert_eq!(status, 1, "{err}");
+    assert!(
+        !err.contains("N° famille"),
+        "the column is the id, not ignored: {err}"
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[1],
+        "2;F-12;;1;;ligne 2 : E114 « qf » doit être un nombre entier"
+    );
+    assert_eq!(lines[2], "3;F-13;;1;1,50;");
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -45,7 +45,31 @@ enum ColumnKind {
     Ignored,
 }
 
-/// Resolves the columns of a CSV header (names of inputs, accents optional, `id`, `date`).
+/// Whether a column header names the family's reference, as offices write it: `id`,
+/// `Identifiant`, `N° famille`, `Numéro`, `Référence`, `N° dossier` (folded).
+fn is_id_header(folded: &str) -> bool {
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !matches!(*w, "de" | "du" | "la" | "n" | "no"))
+        .collect();
+    match words.as_slice() {
+        [] => folded.trim() == "n°",
+        [only] => matches!(
+            *only,
+            "id" | "identifiant" | "numero" | "reference" | "ref" | "famille" | "dossier"
+        ),
+        [first, second] => {
+            matches!(
+                *first,
+                "numero" | "reference" | "ref" | "id" | "identifiant"
+            ) && matches!(*second, "famille" | "dossier" | "foyer")
+        }
+        _ => false,
+    }
+}
+
+/// Resolves the columns of a CSV header (names of inputs, accents optional, `id` or
+/// its French names, `date`).
 pub fn columns(d: &Deliberation, header: &[String]) -> Columns {
     let mut warnings = Vec::new();
     let mut problems = Vec::new();
@@ -54,7 +78,9 @@ pub fn columns(d: &Deliberation, header: &[String]) -> Columns {
         .map(|key| {
             let folded = fold(key);
             match folded.as_str() {
-                "id" => return ColumnKind::Id,
+                _ if is_id_header(&folded) && !d.inputs.iter().any(|i| fold(&i.name) == folded) => {
+                    return ColumnKind::Id;
+                }
                 "date" => return ColumnKind::Date,
                 _ => {}
             }

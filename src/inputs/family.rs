@@ -702,7 +702,15 @@ impl FamilyRead {
                     }
                 }
                 Some(_) => {}
-                None if input.required && input.default.is_none() => {
+                // A value given but wrong (`870,5` for a whole amount) is its own
+                // error: not also « obligatoire ».
+                None if input.required
+                    && input.default.is_none()
+                    && !self.errors.iter().any(|e| {
+                        crate::syntax::lines::fold(&e.field)
+                            == crate::syntax::lines::fold(&input.name)
+                    }) =>
+                {
                     self.error(&input.name, FamilyErrorKind::Required);
                 }
                 None => {}
