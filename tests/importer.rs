@@ -207,3 +207,66 @@ fn an_amount_that_cannot_be_read_exactly_is_said() {
     );
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// `tarif batch --entree familles.xlsx` and `tarif simuler --familles familles.xlsx`:
+/// the first sheet read as the families' file (numbers as the cells show them, choice
+/// values as labels, the « N° famille » column as the id), the prices of `tarif eval`.
+#[test]
+fn families_are_read_from_a_workbook() {
+    let folder = folder("familles");
+    let path = folder.join("familles.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, header) in ["N° famille", "quotient_caf", "résidence", "rang"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *header).expect("cell");
+    }
+    let rows: [(&str, f64, &str, f64); 3] = [
+        ("F-1", 612.0, "Hors commune", 3.0),
+        ("F-2", 300.0, "commune", 1.0),
+        // 1 100 computed by a formula's noise.
+        ("F-3", 0.1 * 11000.0, "commune", 1.0),
+    ];
+    for (r, (id, qf, place, rank)) in rows.iter().enumerate() {
+        let r = 1 + r as u32;
+        sheet.write_string(r, 0, *id).expect("cell");
+        sheet.write_number(r, 1, *qf).expect("cell");
+        sheet.write_string(r, 2, *place).expect("cell");
+        sheet.write_number(r, 3, *rank).expect("cell");
+    }
+    book.save(&path).expect("saved");
+    let (out, err, status) = common::tarif(
+        &[
+            "batch",
+            "deliberations/exempleville-cantine.delib",
+            "--entree",
+            &path.to_string_lossy(),
+            "--sortie",
+            "-",
+            "--date",
+            "2025-10-01",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{err}");
+    assert_eq!(
+        out.trim_start_matches('\u{feff}'),
+        "ligne;id;repas;erreur\r\n2;F-1;2,29;\r\n3;F-2;0,80;\r\n4;F-3;3,60;\r\n"
+    );
+    let (out, err, status) = common::tarif(
+        &[
+            "simuler",
+            "deliberations/exempleville-cantine.delib",
+            "--familles",
+            &path.to_string_lossy(),
+            "--date",
+            "2025-10-01",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{err}");
+    assert!(out.contains("3 ligne(s)"), "{out}");
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -455,6 +455,13 @@ fn open_input(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), String>
             "{path} est un dossier : donnez le fichier des familles"
         ));
     }
+    // A workbook: its first sheet, read as the CSV Excel would have written.
+    if super::importer::is_workbook(path) {
+        let bytes = super::importer::workbook_as_csv(std::path::Path::new(path))
+            .map_err(|e| format!("{path} : {e}"))?;
+        let size = bytes.len() as u64;
+        return Ok((Box::new(std::io::Cursor::new(bytes)), Some(size)));
+    }
     match File::open(path) {
         Ok(f) => {
             let size = f.metadata().ok().map(|m| m.len());

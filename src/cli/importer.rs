@@ -122,7 +122,11 @@ fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Sheet>, String> 
                     None => Cell::Unreadable(f.to_string().replace('.', ",")),
                 },
                 Data::Bool(b) => Cell::Text(if *b { "oui" } else { "non" }.to_string()),
-                Data::DateTime(d) => Cell::Text(d.to_string()),
+                // A date cell: the day, as families' files write it.
+                Data::DateTime(d) => Cell::Text(d.as_datetime().map_or_else(
+                    || d.to_string(),
+                    |t| t.date().format("%Y-%m-%d").to_string(),
+                )),
                 Data::Error(e) => Cell::Unreadable(format!("#{e:?}")),
             }));
             rows.push(cells);
@@ -130,6 +134,46 @@ fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Sheet>, String> 
         sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
+}
+
+/// The first sheet of a workbook as the CSV text of a families' file (`;`, a UTF-8
+/// byte-order mark: its results are written as Excel opens them): what `tarif batch`
+/// and `tarif simuler` read from `--entree familles.xlsx`.
+pub(super) fn workbook_as_csv(path: &Path) -> Result<Vec<u8>, String> {
+    let sheets = read_workbook(path, None)?;
+    let Some(sheet) = sheets.first() else {
+        return Err("le classeur n'a pas de feuille".to_string());
+    };
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    for row in sheet
+        .rows
+        .iter()
+        .skip_while(|r| r.iter().all(|c| *c == Cell::Empty))
+    {
+        let fields: Vec<String> = row
+            .iter()
+            .map(|cell| match cell {
+                Cell::Empty => String::new(),
+                Cell::Text(t) | Cell::Unreadable(t) => t.clone(),
+                Cell::Number(n) => n.to_string().replace('.', ","),
+            })
+            .collect();
+        let _ = writer.write_record(&fields);
+    }
+    writer
+        .into_inner()
+        .map_err(|e| format!("conversion impossible ({e})"))
+}
+
+/// Whether `path` is a workbook (read with calamine), by its extension.
+pub(super) fn is_workbook(path: &str) -> bool {
+    let lower = path.to_lowercase();
+    [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"]
+        .iter()
+        .any(|x| lower.ends_with(x))
 }
 
 #[cfg(not(feature = "tableur"))]

@@ -156,7 +156,7 @@ struct BatchArgs {
     /// Délibération (.delib) ou document compilé (.json)
     #[arg(value_name = "FICHIER", help_heading = "Arguments")]
     file: std::path::PathBuf,
-    /// Familles : CSV (en-tête = noms des entrées, colonnes id et date facultatives, séparateur ; , ou tabulation) ou JSON Lines ; « - » pour l'entrée standard
+    /// Familles : CSV (en-tête = noms des entrées, colonnes id et date facultatives, séparateur ; , ou tabulation), JSON Lines, ou classeur .xlsx/.ods (première feuille) ; « - » pour l'entrée standard
     #[arg(long, value_name = "FAMILLES", help_heading = "Options")]
     entree: String,
     /// Encodage du fichier des familles : utf-8 ou windows-1252 (Excel) ; par défaut reconnu
