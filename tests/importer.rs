@@ -270,3 +270,56 @@ fn families_are_read_from_a_workbook() {
     assert!(out.contains("3 ligne(s)"), "{out}");
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// `tarif batch --sortie resultats.xlsx`: one sheet « Résultats », the header as the
+/// CSV's, each tariff's amount a number (read back by a spreadsheet library), an error
+/// kept as text.
+#[test]
+fn results_are_written_as_a_workbook() {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let folder = folder("resultats");
+    let families = folder.join("familles.csv");
+    std::fs::write(
+        &families,
+        "id;quotient_caf;résidence;rang\nF1;612;hors commune;3\nF2;abc;commune;1\n",
+    )
+    .expect("write");
+    let out = folder.join("resultats.xlsx");
+    let (_, err, status) = common::tarif(
+        &[
+            "batch",
+            "deliberations/exempleville-cantine.delib",
+            "--entree",
+            &families.to_string_lossy(),
+            "--sortie",
+            &out.to_string_lossy(),
+            "--date",
+            "2025-10-01",
+        ],
+        None,
+    );
+    assert_eq!(status, 1, "one family in error: {err}");
+    let mut book = open_workbook_auto(&out).expect("a workbook");
+    assert_eq!(book.sheet_names(), ["Résultats"]);
+    let range = book.worksheet_range("Résultats").expect("sheet");
+    let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(
+        rows[0],
+        ["ligne", "id", "repas", "erreur"].map(|h| Data::String(h.to_string()))
+    );
+    assert_eq!(rows[1][1], Data::String("F1".to_string()));
+    assert_eq!(rows[1][2], Data::Float(2.29));
+    assert!(
+        matches!(&rows[2][3], Data::String(e) if e.contains("E111")),
+        "{:?}",
+        rows[2]
+    );
+    // No temporary file is left beside it.
+    let left: Vec<_> = std::fs::read_dir(&folder)
+        .expect("folder")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tarif"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let _ = std::fs::remove_dir_all(&folder);
+}

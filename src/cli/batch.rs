@@ -17,6 +17,11 @@ use super::{FAILURE, SUCCESS, USAGE};
 const CHUNK: usize = 16_384;
 
 pub fn run(args: &super::BatchArgs) -> u8 {
+    // A workbook of results: the batch written as Excel's CSV beside it, then turned
+    // into the workbook (amounts as numbers with a euro format, the header frozen).
+    if args.sortie.to_lowercase().ends_with(".xlsx") {
+        return super::importer::batch_to_workbook(args, run);
+    }
     let document = match files::document(&args.file) {
         Ok(document) => document,
         Err(status) => return status,

@@ -168,6 +168,114 @@ pub(super) fn workbook_as_csv(path: &Path) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("conversion impossible ({e})"))
 }
 
+/// `tarif batch … --sortie resultats.xlsx`: `run` writes the results as Excel's CSV
+/// into a temporary file beside the workbook, which is then written from it: one sheet
+/// « Résultats », the header bold and frozen, each tariff's amounts as numbers in
+/// euros (a spreadsheet's numbers are binary: shown to the cent, they are the exact
+/// amounts), the columns as wide as their content.
+pub(super) fn batch_to_workbook(args: &super::BatchArgs, run: fn(&super::BatchArgs) -> u8) -> u8 {
+    let target = Path::new(&args.sortie);
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let temporary = match tempfile::Builder::new()
+        .prefix(".tarif-classeur-")
+        .suffix(".csv")
+        .tempfile_in(dir)
+    {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!(
+                "erreur : {} : écriture impossible ({})",
+                args.sortie,
+                super::io_french(&e)
+            );
+            return USAGE;
+        }
+    };
+    let mut csv_args = args.clone();
+    csv_args.sortie = temporary.path().to_string_lossy().into_owned();
+    csv_args.excel = true;
+    let status = run(&csv_args);
+    if status == USAGE {
+        return status;
+    }
+    let written = std::fs::read(temporary.path())
+        .map_err(|e| super::io_french(&e))
+        .and_then(|bytes| results_workbook(&bytes, target));
+    match written {
+        Ok(()) => status,
+        Err(e) => {
+            eprintln!("erreur : {} : écriture impossible ({e})", args.sortie);
+            USAGE
+        }
+    }
+}
+
+/// The workbook of the results' CSV (`;`, decimal commas, a byte-order mark).
+#[cfg(feature = "tableur")]
+fn results_workbook(csv_bytes: &[u8], target: &Path) -> Result<(), String> {
+    use rust_decimal::prelude::ToPrimitive;
+    use rust_xlsxwriter::{Format, Workbook};
+    let text = String::from_utf8_lossy(csv_bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let error = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    sheet.set_name("Résultats").map_err(error)?;
+    let bold = Format::new().set_bold();
+    let euros = Format::new().set_num_format("#,##0.00\\ \"€\"");
+    // The columns that are not a tariff's amounts.
+    const OTHERS: [&str; 6] = ["ligne", "id", "enfant", "rang", "adulte", "erreur"];
+    let mut amounts: Vec<bool> = Vec::new();
+    for (r, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| e.to_string())?;
+        let row = u32::try_from(r).map_err(|e| e.to_string())?;
+        for (c, field) in record.iter().enumerate() {
+            let column = u16::try_from(c).map_err(|e| e.to_string())?;
+            if r == 0 {
+                amounts.push(!OTHERS.contains(&field));
+                sheet
+                    .write_string_with_format(row, column, field, &bold)
+                    .map_err(error)?;
+                continue;
+            }
+            let amount = amounts.get(c).copied().unwrap_or(false);
+            match tarif::inputs::parse_decimal(field)
+                .filter(|_| amount || field.bytes().all(|b| b.is_ascii_digit()))
+            {
+                Some(n) if amount => {
+                    let value = n.to_f64().ok_or("montant hors bornes")?;
+                    sheet
+                        .write_number_with_format(row, column, value, &euros)
+                        .map_err(error)?;
+                }
+                Some(n) if c == 0 => {
+                    sheet
+                        .write_number(row, column, n.to_f64().unwrap_or(0.0))
+                        .map_err(error)?;
+                }
+                _ => {
+                    sheet.write_string(row, column, field).map_err(error)?;
+                }
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(error)?;
+    sheet.autofit();
+    book.save(target).map_err(error)
+}
+
+#[cfg(not(feature = "tableur"))]
+fn results_workbook(_: &[u8], _: &Path) -> Result<(), String> {
+    Err("ce tarif est construit sans les tableurs (fonction « tableur ») : écrivez les résultats en .csv".to_string())
+}
+
 /// Whether `path` is a workbook (read with calamine), by its extension.
 pub(super) fn is_workbook(path: &str) -> bool {
     let lower = path.to_lowercase();

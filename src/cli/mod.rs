@@ -151,7 +151,7 @@ struct EvalArgs {
     format: Format,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 struct BatchArgs {
     /// Délibération (.delib) ou document compilé (.json)
     #[arg(value_name = "FICHIER", help_heading = "Arguments")]
