@@ -323,3 +323,58 @@ fn results_are_written_as_a_workbook() {
     assert!(left.is_empty(), "{left:?}");
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// `tarif simuler … --avant … --sortie simulation.xlsx`: a workbook with « Par
+/// tranche » (amounts as numbers) and « Hausses » (the largest increases).
+#[test]
+fn a_simulation_is_written_as_a_workbook() {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let folder = folder("simulation");
+    let before = std::fs::read_to_string("deliberations/exempleville-cantine.delib").expect("read");
+    let after = before
+        .replace("| 2,20 € |", "| 2,40 € |")
+        .replace("2,29 €", "2,50 €");
+    std::fs::write(folder.join("avant.delib"), &before).expect("write");
+    std::fs::write(folder.join("apres.delib"), &after).expect("write");
+    std::fs::write(
+        folder.join("familles.csv"),
+        "id;quotient_caf;résidence;rang\nF1;612;hors commune;3\nF2;700;commune;1\nF3;300;commune;1\n",
+    )
+    .expect("write");
+    let out = folder.join("simulation.xlsx");
+    let path = |name: &str| folder.join(name).to_string_lossy().into_owned();
+    let (_, err, status) = common::tarif(
+        &[
+            "simuler",
+            &path("apres.delib"),
+            "--familles",
+            &path("familles.csv"),
+            "--avant",
+            &path("avant.delib"),
+            "--date",
+            "2025-10-01",
+            "--sortie",
+            &out.to_string_lossy(),
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{err}");
+    let mut book = open_workbook_auto(&out).expect("a workbook");
+    assert_eq!(book.sheet_names(), ["Par tranche", "Hausses"]);
+    let tranches = book.worksheet_range("Par tranche").expect("sheet");
+    let rows: Vec<Vec<Data>> = tranches.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(rows[0][0], Data::String("tarif".to_string()));
+    let row = rows
+        .iter()
+        .find(|r| r.get(1) == Some(&Data::String("de 601 à 800 €".to_string())))
+        .expect("the tranche that rose");
+    assert_eq!(row[3], Data::Float(2.0), "two families: {row:?}");
+    let rises = book.worksheet_range("Hausses").expect("sheet");
+    let rows: Vec<Vec<Data>> = rises.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r.get(5) == Some(&Data::Float(0.2))),
+        "{rows:?}"
+    );
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -20,7 +20,7 @@ pub fn run(args: &super::BatchArgs) -> u8 {
     // A workbook of results: the batch written as Excel's CSV beside it, then turned
     // into the workbook (amounts as numbers with a euro format, the header frozen).
     if args.sortie.to_lowercase().ends_with(".xlsx") {
-        return super::importer::batch_to_workbook(args, run);
+        return super::tableur::batch_to_workbook(args, run);
     }
     let document = match files::document(&args.file) {
         Ok(document) => document,
@@ -461,8 +461,8 @@ fn open_input(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), String>
         ));
     }
     // A workbook: its first sheet, read as the CSV Excel would have written.
-    if super::importer::is_workbook(path) {
-        let bytes = super::importer::workbook_as_csv(std::path::Path::new(path))
+    if super::tableur::is_workbook(path) {
+        let bytes = super::tableur::workbook_as_csv(std::path::Path::new(path))
             .map_err(|e| format!("{path} : {e}"))?;
         let size = bytes.len() as u64;
         return Ok((Box::new(std::io::Cursor::new(bytes)), Some(size)));

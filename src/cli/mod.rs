@@ -8,10 +8,10 @@ mod courbe;
 mod donnees;
 mod eval;
 mod files;
-mod importer;
 #[cfg(feature = "serveur")]
 mod serve;
 mod simuler;
+mod tableur;
 mod test;
 mod usage;
 
@@ -281,7 +281,7 @@ struct SimulerArgs {
     /// Colonne des quantités (repas par an, heures…) : la recette est prix × quantité ; 1 sans elle
     #[arg(long, value_name = "COLONNE", help_heading = "Options")]
     quantite: Option<String>,
-    /// Format : texte (par défaut, un rapport en français), json ou csv (une ligne par tarif et par tranche)
+    /// Format : texte (par défaut, un rapport en français), json, csv (une ligne par tarif et par tranche) ou xlsx (un classeur, avec --sortie)
     #[arg(
         long,
         value_name = "FORMAT",
@@ -298,6 +298,14 @@ struct SimulerArgs {
     /// CSV comme Excel le lit (fin de ligne CRLF, marque UTF-8) ; automatique quand les familles viennent d'Excel
     #[arg(long, help_heading = "Options")]
     excel: bool,
+    /// Fichier écrit (simulation.csv, simulation.xlsx : un classeur, une feuille par partie) ; sans lui, la sortie standard
+    #[arg(
+        short = 'o',
+        long = "sortie",
+        value_name = "FICHIER",
+        help_heading = "Options"
+    )]
+    sortie: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -399,7 +407,7 @@ pub fn run() -> ExitCode {
         Command::Simuler(args) => simuler::run(&args),
         Command::Courbe(args) => courbe::run(&args),
         Command::Annexe(args) => annexe::run(&args),
-        Command::Importer(args) => importer::run(&args),
+        Command::Importer(args) => tableur::run(&args),
         #[cfg(feature = "serveur")]
         Command::Serve(args) => serve::run(&args),
     };

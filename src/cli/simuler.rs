@@ -14,9 +14,25 @@ use super::files;
 use super::{SUCCESS, USAGE};
 
 pub fn run(args: &super::SimulerArgs) -> u8 {
-    let format = args.format.trim().to_lowercase();
-    if !["texte", "json", "csv"].contains(&format.as_str()) {
-        eprintln!("erreur : --format {} : texte, json ou csv", args.format);
+    let xlsx_out = args
+        .sortie
+        .as_ref()
+        .is_some_and(|p| p.to_string_lossy().to_lowercase().ends_with(".xlsx"));
+    let format = match xlsx_out {
+        true => "xlsx".to_string(),
+        false => args.format.trim().to_lowercase(),
+    };
+    if !["texte", "json", "csv", "xlsx"].contains(&format.as_str()) {
+        eprintln!(
+            "erreur : --format {} : texte, json, csv ou xlsx",
+            args.format
+        );
+        return USAGE;
+    }
+    if format == "xlsx" && args.sortie.is_none() {
+        eprintln!(
+            "erreur : --format xlsx écrit un classeur : donnez-lui un fichier, --sortie simulation.xlsx"
+        );
         return USAGE;
     }
     let document = match files::document(&args.file) {
@@ -207,6 +223,16 @@ pub fn run(args: &super::SimulerArgs) -> u8 {
             json["lignes"] = serde_json::json!(lines);
             format!("{json:#}\n")
         }
+        "xlsx" => {
+            let (header, rows) = tarif::report::simulation::to_csv_rows(d, &tariffs, &total);
+            let json = tarif::report::simulation::to_json(d, &tariffs, &total);
+            let target = args.sortie.clone().unwrap_or_default();
+            if let Err(e) = super::tableur::simulation_workbook(&header, &rows, &json, &target) {
+                eprintln!("erreur : {} : écriture impossible ({e})", target.display());
+                return USAGE;
+            }
+            String::new()
+        }
         "csv" => {
             let (header, rows) = tarif::report::simulation::to_csv_rows(d, &tariffs, &total);
             // As Excel opens it (CRLF, a byte-order mark) when the families came from
@@ -245,13 +271,23 @@ pub fn run(args: &super::SimulerArgs) -> u8 {
             text
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-        .is_err()
-    {
-        return USAGE;
+    match (&args.sortie, format.as_str()) {
+        (_, "xlsx") => {}
+        (Some(path), _) => {
+            if let Err(status) = super::write_out(Some(path), out.as_bytes()) {
+                return status;
+            }
+        }
+        (None, _) => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
+                return USAGE;
+            }
+        }
     }
     eprintln!(
         "{lines} ligne(s) simulée(s) en {} s",

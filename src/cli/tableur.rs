@@ -1,5 +1,7 @@
-//! `tarif importer GRILLE.xlsx|.ods|.xls|.csv`: a grid kept in a spreadsheet, written
-//! as a `.delib` skeleton, then checked, each diagnostic told at its cell.
+//! Spreadsheets. `tarif importer GRILLE.xlsx|.ods|.xls|.csv`: a grid kept in a
+//! spreadsheet, written as a `.delib` skeleton, then checked, each diagnostic told at
+//! its cell. And the workbooks of `tarif batch` and `tarif simuler`: families read from
+//! a workbook's first sheet, results written as a workbook.
 
 use std::path::Path;
 
@@ -269,6 +271,122 @@ fn results_workbook(csv_bytes: &[u8], target: &Path) -> Result<(), String> {
     sheet.set_freeze_panes(1, 0).map_err(error)?;
     sheet.autofit();
     book.save(target).map_err(error)
+}
+
+/// `tarif simuler --format xlsx`: the sheet « Par tranche » (the CSV's table, counts
+/// and amounts as numbers) and, with `--avant`, « Hausses » (the largest increases of
+/// each tariff).
+#[cfg(feature = "tableur")]
+pub(super) fn simulation_workbook(
+    header: &[String],
+    rows: &[Vec<String>],
+    json: &serde_json::Value,
+    target: &Path,
+) -> Result<(), String> {
+    use rust_decimal::prelude::ToPrimitive;
+    use rust_xlsxwriter::{Format, Workbook};
+    let error = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let bold = Format::new().set_bold();
+    let euros = Format::new().set_num_format("#,##0.00\\ \"€\"");
+    const AMOUNTS: [&str; 7] = [
+        "recette",
+        "moyenne",
+        "mediane",
+        "recette_avant",
+        "variation_moyenne",
+        "hausse_max",
+        "hausse",
+    ];
+    let mut book = Workbook::new();
+    let write_table = |sheet: &mut rust_xlsxwriter::Worksheet,
+                       header: &[String],
+                       rows: &[Vec<String>]|
+     -> Result<(), String> {
+        for (c, h) in header.iter().enumerate() {
+            let c = u16::try_from(c).map_err(|e| e.to_string())?;
+            sheet
+                .write_string_with_format(0, c, h, &bold)
+                .map_err(error)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let r = u32::try_from(r + 1).map_err(|e| e.to_string())?;
+            for (c, field) in row.iter().enumerate() {
+                let name = header.get(c).map_or("", String::as_str);
+                let c = u16::try_from(c).map_err(|e| e.to_string())?;
+                let number = match name {
+                    "tarif" | "tranche" | "id" => None,
+                    _ => tarif::inputs::parse_decimal(field).and_then(|n| n.to_f64()),
+                };
+                match number {
+                    Some(n) if AMOUNTS.contains(&name) || name == "avant" || name == "apres" => {
+                        sheet
+                            .write_number_with_format(r, c, n, &euros)
+                            .map_err(error)?;
+                    }
+                    Some(n) => {
+                        sheet.write_number(r, c, n).map_err(error)?;
+                    }
+                    None => {
+                        sheet.write_string(r, c, field).map_err(error)?;
+                    }
+                }
+            }
+        }
+        sheet.set_freeze_panes(1, 0).map_err(error)?;
+        sheet.autofit();
+        Ok(())
+    };
+    let sheet = book.add_worksheet();
+    sheet.set_name("Par tranche").map_err(error)?;
+    write_table(sheet, header, rows)?;
+    let mut rises: Vec<Vec<String>> = Vec::new();
+    if let Some(tariffs) = json.get("tarifs").and_then(serde_json::Value::as_object) {
+        for (name, tariff) in tariffs {
+            for rise in tariff
+                .get("plus_fortes_hausses")
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let text = |key: &str| match rise.get(key) {
+                    Some(serde_json::Value::String(s)) => s.replace('.', ","),
+                    Some(serde_json::Value::Null) | None => String::new(),
+                    Some(other) => other.to_string(),
+                };
+                rises.push(vec![
+                    name.clone(),
+                    text("ligne"),
+                    text("id"),
+                    text("avant"),
+                    text("apres"),
+                    text("hausse"),
+                ]);
+            }
+        }
+    }
+    if json.pointer("/comparaison").is_some() || !rises.is_empty() {
+        let sheet = book.add_worksheet();
+        sheet.set_name("Hausses").map_err(error)?;
+        let header: Vec<String> = ["tarif", "ligne", "id", "avant", "apres", "hausse"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        write_table(sheet, &header, &rises)?;
+    }
+    book.save(target).map_err(error)
+}
+
+#[cfg(not(feature = "tableur"))]
+pub(super) fn simulation_workbook(
+    _: &[String],
+    _: &[Vec<String>],
+    _: &serde_json::Value,
+    _: &Path,
+) -> Result<(), String> {
+    Err(
+        "ce tarif est construit sans les tableurs (fonction « tableur ») : --format csv"
+            .to_string(),
+    )
 }
 
 #[cfg(not(feature = "tableur"))]
