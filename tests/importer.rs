@@ -378,3 +378,61 @@ fn a_simulation_is_written_as_a_workbook() {
     );
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// A workbook of families on its second sheet, with the headers an office writes (the
+/// inputs' labels: « Quotient familial », « Rang de l'enfant dans la fratrie »):
+/// `--feuille` names the sheet; an unknown sheet is said with the sheets there are.
+#[test]
+fn families_are_read_from_a_named_sheet_with_french_headers() {
+    let folder = folder("feuille");
+    let path = folder.join("familles.xlsx");
+    let mut book = Workbook::new();
+    book.add_worksheet()
+        .set_name("Notes")
+        .expect("name")
+        .write_string(0, 0, "Familles de la rentrée")
+        .expect("cell");
+    let sheet = book.add_worksheet();
+    sheet.set_name("Familles").expect("name");
+    let header = [
+        "Numéro",
+        "Quotient familial",
+        "Résidence",
+        "Rang de l'enfant dans la fratrie",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("cell");
+    }
+    sheet.write_string(1, 0, "F-1").expect("cell");
+    sheet.write_number(1, 1, 612.0).expect("cell");
+    sheet.write_string(1, 2, "hors commune").expect("cell");
+    sheet.write_number(1, 3, 3.0).expect("cell");
+    book.save(&path).expect("saved");
+    let run = |sheet: &str| {
+        common::tarif(
+            &[
+                "batch",
+                "deliberations/exempleville-cantine.delib",
+                "--entree",
+                &path.to_string_lossy(),
+                "--feuille",
+                sheet,
+                "--sortie",
+                "-",
+                "--date",
+                "2025-10-01",
+            ],
+            None,
+        )
+    };
+    let (out, err, status) = run("Familles");
+    assert_eq!(status, 0, "{err}");
+    assert!(out.contains("2;F-1;2,29;"), "{out}");
+    let (_, err, status) = run("Feuil1");
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("pas de feuille « Feuil1 » ; les feuilles sont : Notes, Familles"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -52,7 +52,12 @@ pub fn run(args: &super::BatchArgs) -> u8 {
         jsonl: is_jsonl,
         excel,
         ..
-    } = match open_families(d, &args.entree, args.encodage.as_deref(), &[]) {
+    } = match open_families(
+        d,
+        &args.entree,
+        (args.encodage.as_deref(), args.feuille.as_deref()),
+        &[],
+    ) {
         Ok(families) => families,
         Err(status) => return status,
     };
@@ -263,10 +268,10 @@ pub(super) struct Families {
 pub(super) fn open_families(
     d: &tarif::Deliberation,
     path: &str,
-    encoding: Option<&str>,
+    (encoding, sheet): (Option<&str>, Option<&str>),
     quiet: &[&str],
 ) -> Result<Families, u8> {
-    let (reader, size) = match open_input(path) {
+    let (reader, size) = match open_input(path, sheet) {
         Ok(opened) => opened,
         Err(message) => {
             eprintln!("erreur : {message}");
@@ -451,7 +456,10 @@ fn same_file(input: &str, output: &str) -> bool {
 }
 
 /// The input stream and its size (for the progress bar).
-fn open_input(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), String> {
+fn open_input(
+    path: &str,
+    sheet: Option<&str>,
+) -> Result<(Box<dyn Read + Send>, Option<u64>), String> {
     if path == "-" {
         return Ok((Box::new(std::io::stdin()), None));
     }
@@ -462,7 +470,7 @@ fn open_input(path: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), String>
     }
     // A workbook: its first sheet, read as the CSV Excel would have written.
     if super::tableur::is_workbook(path) {
-        let bytes = super::tableur::workbook_as_csv(std::path::Path::new(path))
+        let bytes = super::tableur::workbook_as_csv(std::path::Path::new(path), sheet)
             .map_err(|e| format!("{path} : {e}"))?;
         let size = bytes.len() as u64;
         return Ok((Box::new(std::io::Cursor::new(bytes)), Some(size)));

@@ -162,6 +162,9 @@ struct BatchArgs {
     /// Encodage du fichier des familles : utf-8 ou windows-1252 (Excel) ; par défaut reconnu
     #[arg(long, value_name = "ENCODAGE", help_heading = "Options")]
     encodage: Option<String>,
+    /// La feuille d'un classeur de familles (.xlsx, .ods) ; par défaut la première
+    #[arg(long, value_name = "NOM", help_heading = "Options")]
+    feuille: Option<String>,
     /// Résultats CSV comme Excel les lit (« ; », virgule décimale, fin de ligne CRLF, marque UTF-8) ; automatique quand les familles viennent d'Excel
     #[arg(long, help_heading = "Options")]
     excel: bool,
@@ -295,6 +298,9 @@ struct SimulerArgs {
     /// Encodage du fichier des familles : utf-8 ou windows-1252 (Excel) ; par défaut reconnu
     #[arg(long, value_name = "ENCODAGE", help_heading = "Options")]
     encodage: Option<String>,
+    /// La feuille d'un classeur de familles (.xlsx, .ods) ; par défaut la première
+    #[arg(long, value_name = "NOM", help_heading = "Options")]
+    feuille: Option<String>,
     /// CSV comme Excel le lit (fin de ligne CRLF, marque UTF-8) ; automatique quand les familles viennent d'Excel
     #[arg(long, help_heading = "Options")]
     excel: bool,

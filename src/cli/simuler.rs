@@ -64,7 +64,12 @@ pub fn run(args: &super::SimulerArgs) -> u8 {
         header,
         excel,
         ..
-    } = match reading::open_families(d, &args.familles, args.encodage.as_deref(), &quiet) {
+    } = match reading::open_families(
+        d,
+        &args.familles,
+        (args.encodage.as_deref(), args.feuille.as_deref()),
+        &quiet,
+    ) {
         Ok(families) => families,
         Err(status) => return status,
     };

@@ -138,11 +138,11 @@ fn read_workbook(path: &Path, only: Option<&str>) -> Result<Vec<Sheet>, String> 
     Ok(sheets)
 }
 
-/// The first sheet of a workbook as the CSV text of a families' file (`;`, a UTF-8
+/// The first sheet of a workbook (or the one named by `--feuille`) as the CSV text of a families' file (`;`, a UTF-8
 /// byte-order mark: its results are written as Excel opens them): what `tarif batch`
 /// and `tarif simuler` read from `--entree familles.xlsx`.
-pub(super) fn workbook_as_csv(path: &Path) -> Result<Vec<u8>, String> {
-    let sheets = read_workbook(path, None)?;
+pub(super) fn workbook_as_csv(path: &Path, sheet: Option<&str>) -> Result<Vec<u8>, String> {
+    let sheets = read_workbook(path, sheet)?;
     let Some(sheet) = sheets.first() else {
         return Err("le classeur n'a pas de feuille".to_string());
     };

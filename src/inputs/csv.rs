@@ -45,6 +45,26 @@ enum ColumnKind {
     Ignored,
 }
 
+/// Whether a column header is an input's label as an office writes it: its
+/// « libellé », the name the pages give it (« Quotient familial (CAF ou MSA) »), and for
+/// the CAF's quotient « QF » or « Quotient familial » (case, accents, `_` and spaces
+/// aside).
+fn is_label_of(input: &crate::rules::Input, header: &str) -> bool {
+    use crate::syntax::choice_key;
+    let wanted = choice_key(header);
+    let quotient = input.certified == Some(crate::rules::CertifiedSource::CafQuotient)
+        && matches!(
+            wanted.as_str(),
+            "qf" | "quotient familial" | "quotient caf" | "qf caf"
+        );
+    quotient
+        || input
+            .label
+            .as_deref()
+            .is_some_and(|l| choice_key(l) == wanted)
+        || choice_key(&crate::report::family::input_label(input)) == wanted
+}
+
 /// Whether a column header names the family's reference, as offices write it: `id`,
 /// `Identifiant`, `N° famille`, `Numéro`, `Référence`, `N° dossier` (folded).
 fn is_id_header(folded: &str) -> bool {
@@ -88,7 +108,8 @@ pub fn columns(d: &Deliberation, header: &[String]) -> Columns {
                 .inputs
                 .iter()
                 .position(|i| i.name == *key)
-                .or_else(|| d.inputs.iter().position(|i| fold(&i.name) == folded));
+                .or_else(|| d.inputs.iter().position(|i| fold(&i.name) == folded))
+                .or_else(|| d.inputs.iter().position(|i| is_label_of(i, key)));
             match found {
                 Some(index) => ColumnKind::Input(index),
                 None => {
