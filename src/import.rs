@@ -513,9 +513,11 @@ pub fn skeleton(sheets: &[Sheet], file: &str) -> Imported {
             .to_string()
     });
     lines.push(format!("# Importé de {file} par « tarif importer » : relisez et complétez chaque ligne marquée « à compléter »."));
-    lines.push(format!(
-        "délibération « {title} »   # à compléter : le titre de la délibération"
-    ));
+    let about_title = match first_title.is_some() {
+        true => "à vérifier : le titre, lu dans le tableur",
+        false => "à compléter : le titre de la délibération",
+    };
+    lines.push(format!("délibération « {title} »   # {about_title}"));
     lines.push("  applicable du 01/09/2026   # à compléter : la date votée".to_string());
     lines.push(String::new());
     lines.push("entrées".to_string());

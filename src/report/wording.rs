@@ -130,9 +130,15 @@ fn expr_typed(d: &Deliberation, e: &Expr, ty: Option<&ValueType>) -> String {
 fn extreme(d: &Deliberation, words: &str, items: &[Expr], ty: Option<&ValueType>) -> String {
     let mut items: Vec<String> = items.iter().map(|x| expr_typed(d, x, ty)).collect();
     let last = items.pop().unwrap_or_default();
-    match items.is_empty() {
-        true => format!("{words} {last}"),
-        false => format!("{words} {} et {last}", items.join(", ")),
+    let list = match items.is_empty() {
+        true => last,
+        false => format!("{} et {last}", items.join(", ")),
+    };
+    // « le plus grand d'enfants à charge et 1 »: `de` elided before a vowel.
+    let vowel = crate::syntax::lines::fold(&list).starts_with(['a', 'e', 'i', 'o', 'u', 'y', 'h']);
+    match (words.strip_suffix(" de"), vowel) {
+        (Some(stem), true) => format!("{stem} d'{list}"),
+        _ => format!("{words} {list}"),
     }
 }
 
