@@ -7,6 +7,7 @@ mod compile;
 mod courbe;
 mod donnees;
 mod eval;
+mod families;
 mod files;
 #[cfg(feature = "serveur")]
 mod serve;
@@ -151,14 +152,10 @@ struct EvalArgs {
     format: Format,
 }
 
+/// The options of a families' file that Excel wrote, and of results Excel opens
+/// (`tarif batch`, `tarif simuler`).
 #[derive(Debug, Clone, Args)]
-struct BatchArgs {
-    /// Délibération (.delib) ou document compilé (.json)
-    #[arg(value_name = "FICHIER", help_heading = "Arguments")]
-    file: std::path::PathBuf,
-    /// Familles : CSV (en-tête = noms des entrées, colonnes id et date facultatives, séparateur ; , ou tabulation), JSON Lines, ou classeur .xlsx/.ods (première feuille) ; « - » pour l'entrée standard
-    #[arg(long, value_name = "FAMILLES", help_heading = "Options")]
-    entree: String,
+struct Tableur {
     /// Encodage du fichier des familles : utf-8 ou windows-1252 (Excel) ; par défaut reconnu
     #[arg(long, value_name = "ENCODAGE", help_heading = "Options")]
     encodage: Option<String>,
@@ -168,6 +165,18 @@ struct BatchArgs {
     /// Résultats CSV comme Excel les lit (« ; », virgule décimale, fin de ligne CRLF, marque UTF-8) ; automatique quand les familles viennent d'Excel
     #[arg(long, help_heading = "Options")]
     excel: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+struct BatchArgs {
+    /// Délibération (.delib) ou document compilé (.json)
+    #[arg(value_name = "FICHIER", help_heading = "Arguments")]
+    file: std::path::PathBuf,
+    /// Familles : CSV (en-tête = noms des entrées, colonnes id et date facultatives, séparateur ; , ou tabulation), JSON Lines, ou classeur .xlsx/.ods (première feuille) ; « - » pour l'entrée standard
+    #[arg(long, value_name = "FAMILLES", help_heading = "Options")]
+    entree: String,
+    #[command(flatten)]
+    tableur: Tableur,
     /// Résultats : .csv ou .jsonl selon l'extension ; « - » pour la sortie standard
     #[arg(long, value_name = "RESULTATS", help_heading = "Options")]
     sortie: String,
@@ -295,15 +304,8 @@ struct SimulerArgs {
     /// Tarif à simuler (répétable) ; par défaut tous
     #[arg(long = "tarif", value_name = "NOM", help_heading = "Options")]
     tarifs: Vec<String>,
-    /// Encodage du fichier des familles : utf-8 ou windows-1252 (Excel) ; par défaut reconnu
-    #[arg(long, value_name = "ENCODAGE", help_heading = "Options")]
-    encodage: Option<String>,
-    /// La feuille d'un classeur de familles (.xlsx, .ods) ; par défaut la première
-    #[arg(long, value_name = "NOM", help_heading = "Options")]
-    feuille: Option<String>,
-    /// CSV comme Excel le lit (fin de ligne CRLF, marque UTF-8) ; automatique quand les familles viennent d'Excel
-    #[arg(long, help_heading = "Options")]
-    excel: bool,
+    #[command(flatten)]
+    tableur: Tableur,
     /// Fichier écrit (simulation.csv, simulation.xlsx : un classeur, une feuille par partie) ; sans lui, la sortie standard
     #[arg(
         short = 'o',

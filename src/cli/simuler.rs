@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use tarif::batch::Input;
 use tarif::simulate::{Before, Simulation, Simulator, Worker};
 
-use super::batch::{self as reading, Families, Pending};
+use super::families::{self as reading, Families, Pending};
 use super::files;
 use super::{SUCCESS, USAGE};
 
@@ -67,7 +67,10 @@ pub fn run(args: &super::SimulerArgs) -> u8 {
     } = match reading::open_families(
         d,
         &args.familles,
-        (args.encodage.as_deref(), args.feuille.as_deref()),
+        (
+            args.tableur.encodage.as_deref(),
+            args.tableur.feuille.as_deref(),
+        ),
         &quiet,
     ) {
         Ok(families) => families,
@@ -242,7 +245,7 @@ pub fn run(args: &super::SimulerArgs) -> u8 {
             let (header, rows) = tarif::report::simulation::to_csv_rows(d, &tariffs, &total);
             // As Excel opens it (CRLF, a byte-order mark) when the families came from
             // Excel or with --excel; `;` and decimal commas always.
-            let excel = excel || args.excel;
+            let excel = excel || args.tableur.excel;
             let mut writer = csv::WriterBuilder::new()
                 .delimiter(b';')
                 .terminator(match excel {

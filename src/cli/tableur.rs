@@ -198,7 +198,7 @@ pub(super) fn batch_to_workbook(args: &super::BatchArgs, run: fn(&super::BatchAr
     };
     let mut csv_args = args.clone();
     csv_args.sortie = temporary.path().to_string_lossy().into_owned();
-    csv_args.excel = true;
+    csv_args.tableur.excel = true;
     let status = run(&csv_args);
     if status == USAGE {
         return status;

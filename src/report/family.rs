@@ -310,7 +310,7 @@ fn condition_text(d: &Deliberation, c: &Expr) -> Option<String> {
         ExprKind::And(a, b) => Some(format!(
             "{} et {}",
             condition_text(d, a)?,
-            lowered(&condition_text(d, b)?)
+            super::wording::named(&condition_text(d, b)?)
         )),
         ExprKind::Compare(op, a, b) => {
             let ExprKind::Input(i) = &a.kind else {
@@ -370,13 +370,4 @@ fn condition_text(d: &Deliberation, c: &Expr) -> Option<String> {
 fn whole(n: Decimal) -> Option<usize> {
     use rust_decimal::prelude::ToPrimitive;
     n.fract().is_zero().then(|| n.to_usize()).flatten()
-}
-
-/// `Projet d'accueil` → `projet d'accueil`, for the second half of « … et … ».
-fn lowered(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

@@ -11,7 +11,7 @@ use super::justification::rounding_text;
 use crate::french;
 use crate::rules::{ArithOp, CompareOp, Deliberation, Expr, ExprKind, Scope, Value, ValueType};
 
-/// The label of an input, lower-case inside a sentence: `le quotient familial (CAF ou
+/// A label lower-case inside a sentence, its acronyms kept: `le quotient familial (CAF ou
 /// MSA)` reads `quotient familial (CAF ou MSA)`.
 pub fn named(label: &str) -> String {
     let mut chars = label.chars();
