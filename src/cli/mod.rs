@@ -124,6 +124,87 @@ struct ServeArgs {
         help_heading = "Options"
     )]
     journal: String,
+    #[command(flatten)]
+    limites: ServeLimits,
+}
+
+/// What one client may hold of the service (docs/exploitation.md). Sizes: 512Kio,
+/// 10Mio, 1Gio; durations: 500ms, 30s, 2min.
+#[cfg(feature = "serveur")]
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Limites")]
+struct ServeLimits {
+    /// Taille maximale d'une famille ou d'un texte à vérifier
+    #[arg(long, value_name = "TAILLE", default_value = "1Mio", value_parser = size)]
+    corps_max: u64,
+    /// Taille maximale d'un lot (POST …/lots), reçu dans un fichier temporaire
+    #[arg(long, value_name = "TAILLE", default_value = "256Mio", value_parser = size)]
+    lot_max: u64,
+    /// Taille maximale d'une ligne (une famille) d'un lot
+    #[arg(long, value_name = "TAILLE", default_value = "1Mio", value_parser = size)]
+    ligne_max: u64,
+    /// Durée maximale d'une requête (hors lots) ; au-delà : 408
+    #[arg(long, value_name = "DURÉE", default_value = "60s", value_parser = duration)]
+    delai: std::time::Duration,
+    /// Durée maximale d'un lot, de son premier octet à sa dernière ligne
+    #[arg(long, value_name = "DURÉE", default_value = "10min", value_parser = duration)]
+    delai_lot: std::time::Duration,
+    /// Lots tarifés en même temps ; au-delà, 503 après 2 s d'attente
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    lots_simultanes: usize,
+    /// Vérifications (POST /v1/verifier) en même temps ; au-delà, 503 après 2 s d'attente
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    verifications_simultanees: usize,
+    /// Mémoire des corps de requêtes reçus en même temps ; au-delà, 503 après 2 s d'attente
+    #[arg(long, value_name = "TAILLE", default_value = "64Mio", value_parser = size)]
+    memoire_corps: u64,
+    /// Délai pour envoyer les en-têtes d'une requête ; aussi la durée de vie d'une connexion inactive
+    #[arg(long, value_name = "DURÉE", default_value = "10s", value_parser = duration)]
+    delai_entetes: std::time::Duration,
+    /// Délai au-delà duquel un client qui ne lit plus sa réponse (un lot) est coupé
+    #[arg(long, value_name = "DURÉE", default_value = "30s", value_parser = duration)]
+    delai_ecriture: std::time::Duration,
+    /// Après SIGTERM, délai laissé aux requêtes en cours avant l'arrêt
+    #[arg(long, value_name = "DURÉE", default_value = "10s", value_parser = duration)]
+    delai_arret: std::time::Duration,
+    /// Connexions ouvertes en même temps (par défaut : sous la limite de fichiers ouverts)
+    #[arg(long, value_name = "N")]
+    connexions_max: Option<usize>,
+}
+
+#[cfg(feature = "serveur")]
+fn size(text: &str) -> Result<u64, String> {
+    tarif::server::limits::parse_size(text)
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("« {text} » n'est pas une taille (par exemple 512Kio, 10Mio, 1Gio)"))
+}
+
+#[cfg(feature = "serveur")]
+fn duration(text: &str) -> Result<std::time::Duration, String> {
+    tarif::server::limits::parse_duration(text)
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("« {text} » n'est pas une durée (par exemple 500ms, 30s, 2min)"))
+}
+
+#[cfg(feature = "serveur")]
+impl ServeLimits {
+    fn limits(&self) -> tarif::server::Limits {
+        let bytes = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        tarif::server::Limits {
+            body: bytes(self.corps_max),
+            lots_body: self.lot_max,
+            lots_line: bytes(self.ligne_max),
+            timeout: self.delai,
+            lots_timeout: self.delai_lot,
+            lots_at_once: self.lots_simultanes.max(1),
+            verify_at_once: self.verifications_simultanees.max(1),
+            bodies_memory: bytes(self.memoire_corps),
+            headers_timeout: self.delai_entetes,
+            write_timeout: self.delai_ecriture,
+            drain: self.delai_arret,
+            connections: self.connexions_max,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

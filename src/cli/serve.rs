@@ -27,7 +27,8 @@ pub fn run(args: &ServeArgs) -> u8 {
         return USAGE;
     }
     let folder = args.dossier.display().to_string();
-    let result = tarif::server::serve(&args.dossier, address, journal, |bound| {
+    let limits = args.limites.limits();
+    let result = tarif::server::serve(&args.dossier, address, journal, limits, |bound| {
         // The first line of the standard output: scripts and tests read the port there.
         println!("tarif sert {folder} sur http://{bound}");
     });

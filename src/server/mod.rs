@@ -4,6 +4,10 @@
 //! change. Errors are JSON in French, never a stack trace; access logs carry no body.
 
 pub mod catalogue;
+pub mod limits;
+mod listen;
+mod lots;
+mod metrics;
 mod page;
 pub mod publish;
 mod routes;
@@ -11,10 +15,13 @@ pub mod theme;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use catalogue::Catalogue;
+pub use limits::Limits;
+use tokio::sync::Semaphore;
 
 /// How often the folder is read again, besides the change notifications.
 const POLL: Duration = Duration::from_millis(1000);
@@ -23,9 +30,37 @@ const POLL: Duration = Duration::from_millis(1000);
 pub struct State {
     pub root: PathBuf,
     catalogue: RwLock<Arc<Catalogue>>,
+    limits: Limits,
+    metrics: metrics::Metrics,
+    /// Every file of the folder has been read once (readiness, `GET /pret`).
+    ready: AtomicBool,
+    /// SIGTERM received: the service is draining.
+    draining: AtomicBool,
+    /// Batches priced at once.
+    lots: Arc<Semaphore>,
+    /// Verifications at once.
+    verifications: Arc<Semaphore>,
+    /// Kibibytes of request bodies held in memory, all requests together.
+    bodies: Arc<Semaphore>,
 }
 
 impl State {
+    fn new(root: &Path, limits: Limits) -> State {
+        // A body as large as the limit must fit in the budget.
+        let budget = limits.bodies_memory.max(limits.body).div_ceil(1024);
+        State {
+            root: root.to_path_buf(),
+            catalogue: RwLock::new(Arc::new(Catalogue::default())),
+            metrics: metrics::Metrics::default(),
+            ready: AtomicBool::new(false),
+            draining: AtomicBool::new(false),
+            lots: Arc::new(Semaphore::new(limits.lots_at_once.max(1))),
+            verifications: Arc::new(Semaphore::new(limits.verify_at_once.max(1))),
+            bodies: Arc::new(Semaphore::new(budget)),
+            limits,
+        }
+    }
+
     /// The catalogue as it is now (requests keep it while they run).
     pub fn catalogue(&self) -> Arc<Catalogue> {
         match self.catalogue.read() {
@@ -38,10 +73,22 @@ impl State {
     fn reload(&self) {
         let previous = self.catalogue();
         let next = Arc::new(Catalogue::load(&self.root, &previous));
+        self.metrics.reloaded(&previous, &next);
         match self.catalogue.write() {
             Ok(mut slot) => *slot = next,
             Err(poisoned) => *poisoned.into_inner() = next,
         }
+        if !self.ready.swap(true, Ordering::Relaxed) {
+            tracing::info!(
+                "prêt : {} délibération(s) lue(s)",
+                self.catalogue().services.len()
+            );
+        }
+    }
+
+    /// Ready to price: every file read once, and not draining.
+    fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Relaxed) && !self.draining.load(Ordering::Relaxed)
     }
 }
 
@@ -54,12 +101,14 @@ pub enum Journal {
     Aucun,
 }
 
-/// Serves `root` on `address` until SIGTERM or Ctrl-C (requests in flight finish).
-/// `ready` is told the address actually bound (port 0 picks a free one).
+/// Serves `root` on `address` until SIGTERM or Ctrl-C (requests in flight finish,
+/// within [`Limits::drain`]). `ready` is told the address actually bound (port 0 picks
+/// a free one) as soon as it listens: the folder is read after, `GET /pret` says when.
 pub fn serve(
     root: &Path,
     address: SocketAddr,
     journal: Journal,
+    limits: Limits,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), String> {
     use std::io::IsTerminal;
@@ -79,31 +128,30 @@ pub fn serve(
         .enable_all()
         .build()
         .map_err(|e| format!("démarrage impossible ({e})"))?;
-    runtime.block_on(async move {
-        let state = Arc::new(State {
-            root: root.to_path_buf(),
-            catalogue: RwLock::new(Arc::new(Catalogue::load(root, &Catalogue::default()))),
-        });
+    let result = runtime.block_on(async move {
+        let state = Arc::new(State::new(root, limits));
         let listener = tokio::net::TcpListener::bind(address)
             .await
             .map_err(|e| format!("impossible d'écouter sur {address} ({e})"))?;
         let bound = listener
             .local_addr()
             .map_err(|e| format!("adresse inconnue ({e})"))?;
-        let _watcher = watch(state.clone());
+        watch(state.clone());
         ready(bound);
-        axum::serve(listener, routes::router(state))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| format!("le service s'est arrêté sur une erreur ({e})"))
-    })
+        listen::run(listener, routes::router(state.clone()), state, shutdown()).await;
+        Ok(())
+    });
+    // Batches cut at the drain's deadline may still hold a thread: not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    result
 }
 
-/// Reloads the folder when a file changes (notify), and every [`POLL`] in case a change
-/// was not notified (network folders). The watcher lives as long as it is kept.
-fn watch(state: Arc<State>) -> Option<notify::RecommendedWatcher> {
+/// Reads the folder on a thread of its own (never behind the requests' threads): first
+/// at the start, then when a file changes (notify), and every [`POLL`] in case a
+/// change was not notified (network folders).
+fn watch(state: Arc<State>) {
     use notify::Watcher;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if event.is_ok() {
             let _ = tx.send(());
@@ -115,24 +163,29 @@ fn watch(state: Arc<State>) -> Option<notify::RecommendedWatcher> {
             .ok()?;
         Some(w)
     });
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                event = rx.recv() => {
-                    if event.is_none() {
-                        tokio::time::sleep(POLL).await;
+    let spawned = std::thread::Builder::new()
+        .name("relecture".to_string())
+        .spawn(move || {
+            // The watcher lives as long as this thread.
+            let _watcher = watcher;
+            loop {
+                state.reload();
+                match rx.recv_timeout(POLL) {
+                    Ok(()) => {
+                        // A burst of events (an editor saving) is read once.
+                        std::thread::sleep(Duration::from_millis(100));
+                        while rx.try_recv().is_ok() {}
                     }
-                    // A burst of events (an editor saving) is read once.
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    while rx.try_recv().is_ok() {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                        std::thread::sleep(POLL);
+                    }
                 }
-                () = tokio::time::sleep(POLL) => {}
             }
-            let state = state.clone();
-            let _ = tokio::task::spawn_blocking(move || state.reload()).await;
-        }
-    });
-    watcher
+        });
+    if let Err(e) = spawned {
+        tracing::error!("les délibérations ne seront pas relues ({e})");
+    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C.
@@ -155,5 +208,4 @@ async fn shutdown() {
         () = interrupt => {}
         () = terminate => {}
     }
-    tracing::info!("arrêt demandé : les requêtes en cours se terminent");
 }

@@ -1,7 +1,7 @@
 //! The routes of `tarif serve` and their JSON.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -15,20 +15,17 @@ use serde_json::{Value as Json, json};
 
 use super::State;
 use super::catalogue::{Catalogue, Compiled, Service};
+use super::limits::QUEUE;
 use super::publish::Waiting;
 use crate::document::Document;
 use crate::rules::{Scope, ValueType};
 
-/// The largest family, or deliberation text, accepted (bytes).
-const ONE_BODY: usize = 1024 * 1024;
-/// The largest batch of `POST …/lots` (bytes).
-const LOTS_BODY: usize = 256 * 1024 * 1024;
-/// The time a request may take.
-const TIMEOUT: Duration = Duration::from_secs(60);
-
 pub fn router(state: Arc<State>) -> Router {
+    let timeout = state.limits.timeout;
     Router::new()
         .route("/sante", get(health))
+        .route("/pret", get(readiness))
+        .route("/metrics", get(metrics))
         .route("/v1/deliberations", get(list))
         .route(
             "/v1/deliberations/{*rest}",
@@ -43,10 +40,11 @@ pub fn router(state: Arc<State>) -> Router {
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            TIMEOUT,
+            timeout,
         ))
-        .layer(middleware::from_fn(json_errors))
-        .layer(middleware::from_fn(access_log))
+        .layer(middleware::from_fn_with_state(state.clone(), starting))
+        .layer(middleware::from_fn_with_state(state.clone(), json_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), access_log))
         .with_state(state)
 }
 
@@ -67,7 +65,7 @@ fn allowed_methods(path: &str) -> &'static str {
 /// path that is not UTF-8) are rewritten. `Allow` says what `…/tarifs` and `…/lots`
 /// take (POST). An error answered before the request's body was read closes the
 /// connection, and says so (`Connection: close`): the client does not reuse it.
-async fn json_errors(request: Request, next: Next) -> Response {
+async fn json_errors(Shared(state): Shared<Arc<State>>, request: Request, next: Next) -> Response {
     // Kept for an error's message only: cheap clones (no text copied per request).
     let method = request.method().clone();
     let uri = request.uri().clone();
@@ -107,7 +105,7 @@ async fn json_errors(request: Request, next: Next) -> Response {
                 "delai_depasse",
                 format!(
                     "la requête a dépassé {} s : elle est abandonnée",
-                    TIMEOUT.as_secs()
+                    state.limits.timeout.as_secs()
                 ),
             ),
             StatusCode::BAD_REQUEST => (
@@ -140,13 +138,24 @@ async fn json_errors(request: Request, next: Next) -> Response {
 }
 
 /// One line per request: method, path (never the query, which may hold a QF), status,
-/// duration, and the deliberation's id. Never a body.
-async fn access_log(request: Request, next: Next) -> Response {
+/// duration, and the deliberation's id. Never a body. The same request counted in
+/// `/metrics`, by route pattern.
+async fn access_log(Shared(state): Shared<Arc<State>>, request: Request, next: Next) -> Response {
     let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("autre", |m| route_name(m.as_str()));
     let path = request.uri().path().to_string();
     let start = Instant::now();
     let response = next.run(request).await;
-    let micros = start.elapsed().as_micros() as u64;
+    let elapsed = start.elapsed();
+    state.metrics.request(
+        route,
+        method.as_str(),
+        response.status().as_u16(),
+        elapsed.as_secs_f64(),
+    );
     let id = path
         .strip_prefix("/v1/deliberations/")
         .map(|rest| strip_action(rest).0.to_string());
@@ -154,11 +163,74 @@ async fn access_log(request: Request, next: Next) -> Response {
         methode = %method,
         chemin = %path,
         statut = response.status().as_u16(),
-        duree_us = micros,
+        duree_us = elapsed.as_micros() as u64,
         id = id.as_deref().unwrap_or(""),
         "requête"
     );
     response
+}
+
+/// The route of a pattern, as `/metrics` labels it (a bounded set).
+fn route_name(pattern: &str) -> &'static str {
+    const ROUTES: [&str; 9] = [
+        "/sante",
+        "/pret",
+        "/metrics",
+        "/v1/deliberations",
+        "/v1/deliberations/{*rest}",
+        "/v1/verifier",
+        "/openapi.json",
+        "/",
+        "/simulateur/{*id}",
+    ];
+    ROUTES
+        .into_iter()
+        .find(|r| *r == pattern)
+        .unwrap_or("autre")
+}
+
+/// While the folder is first read, the routes that need it answer 503 (with
+/// `Retry-After`) rather than « aucune délibération ».
+async fn starting(Shared(state): Shared<Arc<State>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let needs_folder = path.starts_with("/v1/deliberations")
+        || path.starts_with("/simulateur/")
+        || path == "/"
+        || path == "/logo";
+    if needs_folder && !state.ready.load(std::sync::atomic::Ordering::Relaxed) {
+        return unavailable(
+            "demarrage",
+            "le service lit encore ses délibérations : réessayez dans un instant".to_string(),
+        );
+    }
+    next.run(request).await
+}
+
+/// 503 with `Retry-After: 1`: the service starts, or is full.
+pub fn unavailable(code: &str, message: String) -> Response {
+    let mut response = error(StatusCode::SERVICE_UNAVAILABLE, code, message, None);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    response
+}
+
+/// Waits up to [`QUEUE`] for a place of `places`; 503 when none comes.
+async fn place(
+    state: &State,
+    places: &Arc<tokio::sync::Semaphore>,
+    what: &str,
+) -> Result<tokio::sync::OwnedSemaphorePermit, Response> {
+    match tokio::time::timeout(QUEUE, places.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => {
+            state.metrics.refused.inc();
+            Err(unavailable(
+                "service_sature",
+                format!("trop de {what} en cours : réessayez dans un instant"),
+            ))
+        }
+    }
 }
 
 /// An error as `{ "erreur": { "code", "message", "champ"? } }`.
@@ -228,6 +300,38 @@ fn rebased(schema: Json, base: &str) -> Json {
     }
 }
 
+/// `GET /pret`: readiness. 200 once every file of the folder has been read, 503 before
+/// and while the service drains after SIGTERM (a load balancer stops sending then).
+async fn readiness(Shared(state): Shared<Arc<State>>) -> Response {
+    let ready = state.is_ready();
+    let (status, etat) = match (
+        ready,
+        state.draining.load(std::sync::atomic::Ordering::Relaxed),
+    ) {
+        (true, _) => (StatusCode::OK, "pret"),
+        (false, true) => (StatusCode::SERVICE_UNAVAILABLE, "arret"),
+        (false, false) => (StatusCode::SERVICE_UNAVAILABLE, "demarrage"),
+    };
+    json_response(
+        status,
+        &json!({ "etat": etat, "deliberations": state.catalogue().services.len() }),
+    )
+}
+
+/// `GET /metrics`: the Prometheus counters (OpenMetrics text).
+async fn metrics(Shared(state): Shared<Arc<State>>) -> Response {
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.encode(),
+    )
+        .into_response()
+}
+
+/// `GET /sante`: liveness, cheap (the process answers).
 async fn health(Shared(state): Shared<Arc<State>>) -> Response {
     let catalogue = state.catalogue();
     json_response(
@@ -295,8 +399,10 @@ async fn deliberation_post(
     Shared(state): Shared<Arc<State>>,
     Path(rest): Path<String>,
     RawQuery(query): RawQuery,
+    headers: header::HeaderMap,
     body: Body,
 ) -> Response {
+    let declared = declared_length(&headers);
     let catalogue = state.catalogue();
     let (id, action) = strip_action(&rest);
     let Some(service) = catalogue.services.get(id) else {
@@ -309,18 +415,24 @@ async fn deliberation_post(
         .any(|p| p == "justification=non" || p == "justification=false");
     match action {
         Some("tarifs") => {
-            let bytes = match read_body(body, ONE_BODY).await {
-                Ok(bytes) => bytes,
+            let (bytes, _memory) = match read_body(&state, body, declared).await {
+                Ok(read) => read,
                 Err(response) => return response,
             };
-            price_one(service, &bytes, justify)
+            let response = price_one(service, &bytes, justify);
+            state.metrics.family(response.status() == StatusCode::OK);
+            response
         }
         Some("lots") => {
-            let bytes = match read_body(body, LOTS_BODY).await {
-                Ok(bytes) => bytes,
+            let limit = state.limits.lots_body;
+            if declared.is_some_and(|n| n > limit) {
+                return too_large(limit);
+            }
+            let permit = match place(&state, &state.lots, "lots").await {
+                Ok(permit) => permit,
                 Err(response) => return response,
             };
-            lots(service.clone(), bytes, justify)
+            super::lots::start(&state, service.clone(), body, justify, permit)
         }
         _ => error(
             StatusCode::NOT_FOUND,
@@ -331,14 +443,55 @@ async fn deliberation_post(
     }
 }
 
-/// The body, up to `limit` bytes; 413 beyond, 400 when it cannot be read. A body too
-/// large is read to its end (up to four times the limit) before answering, so that the
-/// client, still sending, reads the 413 instead of a broken connection.
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
+/// The length a request declares (`Content-Length`).
+fn declared_length(headers: &header::HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// 413: the body is larger than `limit` bytes.
+fn too_large(limit: u64) -> Response {
+    let size = match limit {
+        l if l >= 1024 * 1024 => format!("{} Mio", l / (1024 * 1024)),
+        l if l >= 1024 => format!("{} Kio", l / 1024),
+        l => format!("{l} octets"),
+    };
+    error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "trop_grand",
+        format!("le corps de la requête dépasse {size}"),
+        None,
+    )
+}
+
+/// The body, up to [`Limits::body`] bytes, and its place in the memory given to
+/// bodies (held until the answer is made); 413 beyond the limit, 400 when it cannot be
+/// read, 503 when the memory of bodies is taken for longer than [`QUEUE`]. A body too
+/// large is read to its end (up to four times the limit, not kept) before answering,
+/// so that the client, still sending, reads the 413 instead of a broken connection.
+async fn read_body(
+    state: &State,
+    body: Body,
+    declared: Option<u64>,
+) -> Result<(Bytes, Option<tokio::sync::OwnedSemaphorePermit>), Response> {
     use tokio_stream::StreamExt;
+    let limit = state.limits.body;
     let mut stream = body.into_data_stream();
     let mut kept = Vec::new();
+    let mut memory: Option<tokio::sync::OwnedSemaphorePermit> = None;
     let mut total = 0usize;
+    // The memory of a declared length is asked for at once (and its buffer made once).
+    let mut counted = 0usize;
+    if let Some(n) = declared.filter(|n| *n as usize <= limit && *n > 0) {
+        memory = Some(reserve(state, n as usize).await?);
+        kept.reserve_exact(n as usize);
+        counted = n as usize;
+    }
     while let Some(chunk) = stream.next().await {
         let Ok(chunk) = chunk else {
             return Err(error(
@@ -350,28 +503,48 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, Response> {
         };
         total = total.saturating_add(chunk.len());
         if total <= limit {
+            // The memory is counted as the buffer grows (its capacity, not its length).
+            kept.reserve(chunk.len());
+            if kept.capacity() > counted {
+                let more = reserve(state, kept.capacity() - counted).await?;
+                counted = kept.capacity();
+                match memory.as_mut() {
+                    Some(held) => held.merge(more),
+                    None => memory = Some(more),
+                }
+            }
             kept.extend_from_slice(&chunk);
         } else if total > limit.saturating_mul(4) {
             break;
         }
     }
     if total > limit {
-        return Err(error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "trop_grand",
-            format!(
-                "le corps de la requête dépasse {} Mio",
-                limit / (1024 * 1024)
-            ),
-            None,
-        ));
+        return Err(too_large(limit as u64));
     }
-    Ok(Bytes::from(kept))
+    Ok((Bytes::from(kept), memory))
+}
+
+/// A place for `bytes` in the memory given to bodies (counted in Kio).
+async fn reserve(
+    state: &State,
+    bytes: usize,
+) -> Result<tokio::sync::OwnedSemaphorePermit, Response> {
+    let kib = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX);
+    match tokio::time::timeout(QUEUE, state.bodies.clone().acquire_many_owned(kib)).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => {
+            state.metrics.refused.inc();
+            Err(unavailable(
+                "service_sature",
+                "trop de requêtes reçues à la fois : réessayez dans un instant".to_string(),
+            ))
+        }
+    }
 }
 
 /// The date of the service a family gives (`date`), or today.
 /// Its error is the message of E116.
-fn family_date(json: &Json) -> Result<NaiveDate, String> {
+pub(super) fn family_date(json: &Json) -> Result<NaiveDate, String> {
     match json.get("date") {
         None | Some(Json::Null) => Ok(chrono::Local::now().date_naive()),
         Some(Json::String(text)) => crate::inputs::parse_date(text)
@@ -494,114 +667,19 @@ fn priced_json(
     (status, value)
 }
 
-/// `POST …/lots`: JSON Lines in, one JSON line out per line in, in order, streamed as
-/// they are priced; each line by the version in force at its date.
-fn lots(service: Service, bytes: Bytes, justify: bool) -> Response {
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(64);
-    tokio::task::spawn_blocking(move || {
-        let text = String::from_utf8_lossy(&bytes);
-        let today = chrono::Local::now().date_naive();
-        // A session of each version (compiled when its file was read) for the batch.
-        let versions = service.versions();
-        let mut sessions: Vec<crate::eval::Session<'_>> = versions
-            .iter()
-            .map(|v| crate::eval::Session::on(v.plan()))
-            .collect();
-        for (n, line) in text.lines().enumerate() {
-            let number = n + 1;
-            let mut lot = Lot {
-                service: &service,
-                versions: &versions,
-                sessions: &mut sessions,
-            };
-            let out = lot.line(line, number, today, justify);
-            if tx.blocking_send(Ok(format!("{out}\n"))).is_err() {
-                return;
-            }
-        }
-    });
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/x-ndjson; charset=utf-8")],
-        Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx)),
-    )
-        .into_response()
-}
-
-/// A batch being priced: the versions of its service and a session of each.
-struct Lot<'a, 'p> {
-    service: &'a Service,
-    versions: &'a [&'a Arc<Compiled>],
-    sessions: &'a mut [crate::eval::Session<'p>],
-}
-
-impl Lot<'_, '_> {
-    /// One line of a batch, priced by the version in force at its date.
-    fn line(&mut self, line: &str, number: usize, today: NaiveDate, justify: bool) -> String {
-        let service = self.service;
-        let parsed = crate::inputs::parse_family(line)
-            .ok()
-            .filter(|(j, _)| j.is_object());
-        let date = parsed
-            .as_ref()
-            .and_then(|(json, _)| family_date(json).ok())
-            .unwrap_or(today);
-        let line_error = |code: &str, message: String| {
-            let id = parsed.as_ref().and_then(|(j, _)| j.get("id").cloned());
-            json!({ "ligne": number, "id": id, "erreurs": [ { "code": code, "message": message } ] })
-            .to_string()
-        };
-        // A line that is no family is reported by the batch's own rules (E120, E121).
-        let unreadable = parsed.is_none();
-        let version = match unreadable {
-            true => self.versions.first().copied(),
-            false => service.version_on(date),
-        };
-        let Some(document) = version else {
-            if unreadable {
-                return line_error(
-                    "E121",
-                    "la ligne n'est pas un objet JSON lisible".to_string(),
-                );
-            }
-            return line_error(
-                "aucune_version",
-                format!(
-                    "aucune version de « {} » n'est en vigueur le {}",
-                    service.id,
-                    crate::french::date(date)
-                ),
-            );
-        };
-        let index = self.versions.iter().position(|v| Arc::ptr_eq(v, document));
-        let Some(session) = index.and_then(|i| self.sessions.get_mut(i)) else {
-            return line_error("E121", "la ligne n'a pas pu être tarifée".to_string());
-        };
-        let tariffs: Vec<usize> = (0..document.deliberation.tariffs.len()).collect();
-        let row = crate::batch::row(
-            document,
-            session,
-            &crate::batch::Input::JsonLines,
-            crate::batch::Output::JsonLines {
-                justification: justify,
-            },
-            &tariffs,
-            date,
-            number,
-            line,
-        );
-        match row.content {
-            crate::batch::Content::Json(text) => text,
-            _ => line_error("E121", "la ligne n'a pas pu être tarifée".to_string()),
-        }
-    }
-}
-
 /// `POST /v1/verifier`: a deliberation's text, its diagnostics as `tarif check --format
 /// json` writes them.
-async fn verify(body: Body) -> Response {
-    let bytes = match read_body(body, ONE_BODY).await {
-        Ok(bytes) => bytes,
+async fn verify(
+    Shared(state): Shared<Arc<State>>,
+    headers: header::HeaderMap,
+    body: Body,
+) -> Response {
+    let _place = match place(&state, &state.verifications, "vérifications").await {
+        Ok(permit) => permit,
+        Err(response) => return response,
+    };
+    let (bytes, _memory) = match read_body(&state, body, declared_length(&headers)).await {
+        Ok(read) => read,
         Err(response) => return response,
     };
     let Ok(text) = std::str::from_utf8(&bytes) else {

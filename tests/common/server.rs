@@ -55,11 +55,26 @@ pub fn start_with(folder: PathBuf, log: Stdio) -> Server {
         .nth(1)
         .map(|a| a.trim().to_string())
         .expect("the address is announced");
-    Server {
+    let server = Server {
         child,
         base: format!("http://{address}"),
         folder,
+    };
+    wait_ready(&server);
+    server
+}
+
+/// Waits until `GET /pret` answers 200: the folder is read after the server listens.
+pub fn wait_ready(server: &Server) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        let answer = agent().get(&format!("{}/pret", server.base)).call();
+        if answer.is_ok_and(|r| r.status() == 200) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    panic!("the server is not ready after 60 s");
 }
 
 pub fn agent() -> ureq::Agent {
