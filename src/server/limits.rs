@@ -145,7 +145,7 @@ mod tests {
     fn connections_stay_below_the_open_file_limit() {
         let limits = Limits::default();
         let n = limits.connections() as u64;
-        assert!(n >= 16 && n <= 10_000);
+        assert!((16..=10_000).contains(&n));
         if let Some(files) = open_file_limit().filter(|f| *f > 200) {
             assert!(n < files, "{n} connections for {files} files");
         }

@@ -167,7 +167,7 @@ impl Lines {
         loop {
             if let Some(at) = self.buffer.iter().position(|b| *b == b'\n') {
                 let mut line: Vec<u8> = self.buffer.drain(..=at).collect();
-                if skipping {
+                if skipping || line.len() > self.longest + 1 {
                     return Item::TooLong;
                 }
                 line.pop();

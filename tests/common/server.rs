@@ -34,13 +34,21 @@ pub fn start(folder: PathBuf) -> Server {
 /// Starts the server, its access log (standard error) sent to `log`: `Stdio::null()`
 /// for many requests.
 pub fn start_with(folder: PathBuf, log: Stdio) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tarif"))
-        .args([
-            "serve",
-            &folder.to_string_lossy(),
-            "--adresse",
-            "127.0.0.1:0",
-        ])
+    let server = launch(folder, &[], &[], log);
+    wait_ready(&server);
+    server
+}
+
+/// Starts the server under `prefix` (`prlimit --as=…`, which runs it in its own
+/// process) with `options` (limits), and does not wait for it to be ready.
+pub fn launch(folder: PathBuf, prefix: &[&str], options: &[&str], log: Stdio) -> Server {
+    let program = env!("CARGO_BIN_EXE_tarif");
+    let folder_text = folder.to_string_lossy().to_string();
+    let mut words: Vec<&str> = prefix.to_vec();
+    words.extend([program, "serve", &folder_text, "--adresse", "127.0.0.1:0"]);
+    words.extend(options);
+    let mut child = Command::new(words[0])
+        .args(&words[1..])
         .stdout(Stdio::piped())
         .stderr(log)
         .spawn()
@@ -55,13 +63,11 @@ pub fn start_with(folder: PathBuf, log: Stdio) -> Server {
         .nth(1)
         .map(|a| a.trim().to_string())
         .expect("the address is announced");
-    let server = Server {
+    Server {
         child,
         base: format!("http://{address}"),
         folder,
-    };
-    wait_ready(&server);
-    server
+    }
 }
 
 /// Waits until `GET /pret` answers 200: the folder is read after the server listens.
