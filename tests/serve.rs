@@ -348,6 +348,8 @@ fn responses_follow_the_openapi_document() {
         documented,
         [
             "/sante",
+            "/pret",
+            "/metrics",
             "/v1/deliberations",
             "/v1/deliberations/{id}",
             "/v1/deliberations/{id}/tarifs",
@@ -360,6 +362,7 @@ fn responses_follow_the_openapi_document() {
     let tarifs = "/v1/deliberations/{id}/tarifs";
     let lots = "/v1/deliberations/{id}/lots";
     conforms(&spec, "/sante", "get", get(&server, "/sante"));
+    conforms(&spec, "/pret", "get", get(&server, "/pret"));
     conforms(
         &spec,
         "/v1/deliberations",
