@@ -413,6 +413,133 @@ fn cantine_million(c: &mut Criterion) {
     group.finish();
 }
 
+/// The minimal hand-written trace of a cantine price: the bracket and each
+/// intermediate amount (base, after each modifier, rounded), in a struct of its own.
+#[derive(Clone, Copy, Default)]
+struct MinimalTrace {
+    bracket: u8,
+    amounts: [Decimal; 5],
+}
+
+/// [`hand_written`] writing the minimal trace.
+fn hand_written_minimal(f: &Cantine, trace: &mut MinimalTrace) -> Decimal {
+    const BASES: [Decimal; 9] = [
+        Decimal::from_parts(80, 0, 0, false, 2),
+        Decimal::from_parts(150, 0, 0, false, 2),
+        Decimal::from_parts(220, 0, 0, false, 2),
+        Decimal::from_parts(290, 0, 0, false, 2),
+        Decimal::from_parts(360, 0, 0, false, 2),
+        Decimal::from_parts(420, 0, 0, false, 2),
+        Decimal::from_parts(480, 0, 0, false, 2),
+        Decimal::from_parts(540, 0, 0, false, 2),
+        Decimal::from_parts(540, 0, 0, false, 2),
+    ];
+    let bracket = match f.qf {
+        None => 8,
+        Some(q) if q <= 400 => 0,
+        Some(q) if q <= 600 => 1,
+        Some(q) if q <= 800 => 2,
+        Some(q) if q <= 1_000 => 3,
+        Some(q) if q <= 1_300 => 4,
+        Some(q) if q <= 1_600 => 5,
+        Some(q) if q <= 2_000 => 6,
+        Some(_) => 7,
+    };
+    trace.bracket = bracket as u8;
+    let mut price = BASES[bracket];
+    trace.amounts[0] = price;
+    if f.hors_commune {
+        price *= Decimal::new(130, 2);
+    }
+    trace.amounts[1] = price;
+    if f.rang >= 3 {
+        price *= Decimal::new(80, 2);
+    }
+    trace.amounts[2] = price;
+    if f.pai {
+        price *= Decimal::new(50, 2);
+    }
+    trace.amounts[3] = price;
+    let rounded = price.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    trace.amounts[4] = rounded;
+    rounded
+}
+
+/// The peers' workload (issue « Fiabilité, troisième passe », §5): a million cantine
+/// families read from JSON through `read_family`, then priced and justified in a loop,
+/// against the hand-written function on a packed struct and the minimal hand-written
+/// trace, in the same run.
+fn peers_workload(c: &mut Criterion) {
+    let document = document("exempleville-cantine.delib");
+    let d = &document.deliberation;
+    let plain = cantine_families(MILLION);
+    let families: Vec<Family> = plain
+        .iter()
+        .map(|f| {
+            let qf = f.qf.map_or(String::new(), |q| format!("\"quotient_caf\":{q},"));
+            let residence = if f.hors_commune { "hors_commune" } else { "commune" };
+            let json = format!(
+                "{{{qf}\"résidence\":\"{residence}\",\"rang\":{},\"pai\":{}}}",
+                f.rang, f.pai
+            );
+            tarif::inputs::read_family(d, &json).family
+        })
+        .collect();
+    let date = NaiveDate::from_ymd_opt(2025, 10, 15).expect("date");
+    let mut session = Session::new(d);
+    let mut minimal = MinimalTrace::default();
+    for (f, family) in plain.iter().zip(&families) {
+        let expected = hand_written(f);
+        assert_eq!(session.price(family, date, 0).ok(), Some(expected));
+        assert_eq!(hand_written_minimal(f, &mut minimal), expected);
+    }
+    let mut group = million_group(c, "charge des pairs, un million de familles lues en JSON");
+    group.bench_function("à la main, Decimal, struct compacte", |b| {
+        b.iter(|| {
+            plain
+                .iter()
+                .map(|f| hand_written(black_box(f)))
+                .sum::<Decimal>()
+        })
+    });
+    group.bench_function("à la main, trace minimale", |b| {
+        b.iter(|| {
+            plain
+                .iter()
+                .map(|f| {
+                    let price = hand_written_minimal(black_box(f), &mut minimal);
+                    black_box(&minimal);
+                    price
+                })
+                .sum::<Decimal>()
+        })
+    });
+    group.bench_function("tarif, Session::price", |b| {
+        b.iter(|| {
+            families
+                .iter()
+                .map(|f| session.price(black_box(f), date, 0).unwrap_or_default())
+                .sum::<Decimal>()
+        })
+    });
+    group.bench_function("tarif, Session::justify_into", |b| {
+        let mut justification = Justification::default();
+        b.iter(|| {
+            families
+                .iter()
+                .map(|f| {
+                    let price = session
+                        .justify_into(black_box(f), date, 0, &mut justification)
+                        .unwrap_or_default();
+                    black_box(&justification);
+                    price
+                })
+                .sum::<Decimal>()
+        })
+    });
+    group.finish();
+}
+
 /// The meal of `deliberations/fay-aux-loges-cantine.delib` written by hand:
 /// `qf × 0,36 %`, at least 2,60 €, at most 4,50 €, 1,75 € with a PAI, to the cent;
 /// no quotient, no price.
@@ -644,6 +771,6 @@ criterion_group! {
     // No plots: criterion's plotting would share this crate's plotters, whose text
     // needs the font `tarif` registers itself.
     config = Criterion::default().without_plots();
-    targets = cantine, creche, cantine_million, fay_million, reading
+    targets = cantine, creche, cantine_million, fay_million, reading, peers_workload
 }
 criterion_main!(benches);
