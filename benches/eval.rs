@@ -7,7 +7,10 @@
 //! steps; the PSU formula within 3× of the same formula written by hand; reading a
 //! family measured beside its price. No allocation per family (tests/allocations.rs).
 //! `justify` (a justification allocated at each call) is measured beside
-//! `justify_into` (the justification's memory reused, as a batch does).
+//! `justify_into` (the justification's memory reused, as a batch does). The peers'
+//! workload (families read from JSON): `Session::price` no slower than the
+//! hand-written function on a packed struct, `Session::trace_into` (the cell kept,
+//! the steps written on demand) within 2× of the minimal hand-written trace.
 
 use std::hint::black_box;
 
@@ -476,8 +479,13 @@ fn peers_workload(c: &mut Criterion) {
     let families: Vec<Family> = plain
         .iter()
         .map(|f| {
-            let qf = f.qf.map_or(String::new(), |q| format!("\"quotient_caf\":{q},"));
-            let residence = if f.hors_commune { "hors_commune" } else { "commune" };
+            let qf =
+                f.qf.map_or(String::new(), |q| format!("\"quotient_caf\":{q},"));
+            let residence = if f.hors_commune {
+                "hors_commune"
+            } else {
+                "commune"
+            };
             let json = format!(
                 "{{{qf}\"résidence\":\"{residence}\",\"rang\":{},\"pai\":{}}}",
                 f.rang, f.pai
@@ -537,13 +545,33 @@ fn peers_workload(c: &mut Criterion) {
                 .sum::<Decimal>()
         })
     });
+    // What decides each price kept (the cell: the tranche and the modifiers that
+    // apply), the steps written only for the family that asks (`render_into`).
+    group.bench_function("tarif, Session::trace_into", |b| {
+        let mut trace = tarif::eval::Trace::default();
+        b.iter(|| {
+            families
+                .iter()
+                .map(|f| {
+                    let price = session
+                        .trace_into(black_box(f), date, 0, &mut trace)
+                        .unwrap_or_default();
+                    black_box(&trace);
+                    price
+                })
+                .sum::<Decimal>()
+        })
+    });
     group.finish();
 }
 
 /// The meal of `deliberations/fay-aux-loges-cantine.delib` written by hand:
 /// `qf × 0,36 %`, at least 2,60 €, at most 4,50 €, 1,75 € with a PAI, to the cent;
-/// no quotient, no price.
+/// no quotient, no price, unless the PAI replaces it.
 fn fay_hand_written(f: &Cantine) -> Option<Decimal> {
+    if f.pai {
+        return Some(Decimal::new(175, 2));
+    }
     let price = (Decimal::from(f.qf?) * Decimal::new(36, 4))
         .max(Decimal::new(260, 2))
         .min(Decimal::new(450, 2));
@@ -553,6 +581,9 @@ fn fay_hand_written(f: &Cantine) -> Option<Decimal> {
 
 /// The same in whole ten-thousandths of a euro (`i64`), then cents: the limit.
 fn fay_hand_written_cents(f: &Cantine) -> Option<i64> {
+    if f.pai {
+        return Some(175);
+    }
     let price = (i64::from(f.qf?) * 36).clamp(26_000, 45_000);
     let price = if f.pai { 17_500 } else { price };
     Some((price + 50) / 100)

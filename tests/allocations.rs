@@ -133,4 +133,14 @@ fn justifying_many_families_again_does_not_allocate() {
         }
     });
     assert_eq!(info.count_total, 0, "{info:?}");
+    // A compact trace (the cell) allocates nothing, from the first family on.
+    let mut trace = tarif::eval::Trace::default();
+    let info = allocation_counter::measure(|| {
+        for (family, first) in families.iter().zip(&first) {
+            let price = session.trace_into(family, date, 0, &mut trace);
+            assert_eq!(&price, first);
+            assert!(trace.cell().is_some());
+        }
+    });
+    assert_eq!(info.count_total, 0, "{info:?}");
 }

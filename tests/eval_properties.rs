@@ -347,7 +347,8 @@ proptest! {
     /// A justification replayed from the steps of its cell (a tariff priced in
     /// advance, where a family was justified before) is the full evaluation's: the
     /// same steps, each input's value, provenance and document, the key of the row, the
-    /// definitions computed from them.
+    /// definitions computed from them. A compact trace (`trace_into`) renders the same
+    /// steps.
     #[test]
     fn replayed_justifications_are_those_of_the_full_evaluation(
         doc in any::<prop::sample::Index>(),
@@ -362,6 +363,8 @@ proptest! {
         let plan = eval::Plan::new(d);
         let mut shared = eval::Session::on(&plan);
         let mut into = eval::trace::Justification::default();
+        let mut trace = eval::Trace::default();
+        let mut rendered = eval::trace::Justification::default();
         let day = d.meta.applicable_from;
         for picks in &families {
             let read = read_family_json(d, &Json::Object(at_the_bounds(d, picks)));
@@ -373,6 +376,11 @@ proptest! {
                 let price = shared.justify_into(&read.family, day, tariff, &mut into);
                 prop_assert_eq!(&price, &full.0);
                 prop_assert_eq!(&into, &full.1);
+                // Recorded compactly (the cell), written later: the same steps.
+                let price = shared.trace_into(&read.family, day, tariff, &mut trace);
+                prop_assert_eq!(&price, &full.0);
+                prop_assert!(shared.render_into(&trace, &read.family, &mut rendered));
+                prop_assert_eq!(&rendered, &full.1);
             }
         }
     }

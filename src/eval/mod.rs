@@ -2,6 +2,7 @@
 //! rule tree only. With a [`trace::Recorder`] it also gives the justification.
 
 mod children;
+pub mod compact;
 mod dated;
 mod direct;
 mod error;
@@ -17,6 +18,7 @@ mod tariff;
 pub mod trace;
 
 pub use children::{Child, ChildPriced, price_children, price_children_with};
+pub use compact::Trace;
 pub use error::{EvalError, EvalErrorKind};
 pub(crate) use expr::key_name;
 pub use plan::Plan;
