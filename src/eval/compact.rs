@@ -159,11 +159,11 @@ mod tests {
                 d.choices.iter().position(|c| c == name).expect("choice") as u32,
             ))
         };
-        if k % 17 != 0 {
+        if !k.is_multiple_of(17) {
             let qf = Value::Number(Decimal::from(k * 37 % 2_600));
             family.set(input("quotient_caf"), Some(qf), Provenance::Declared);
         }
-        let place = if k % 5 == 0 {
+        let place = if k.is_multiple_of(5) {
             "hors_commune"
         } else {
             "commune"
@@ -177,7 +177,7 @@ mod tests {
         family.set(input("rang"), Some(rank), Provenance::Declared);
         family.set(
             input("pai"),
-            Some(Value::Bool(k % 9 == 0)),
+            Some(Value::Bool(k.is_multiple_of(9))),
             Provenance::Declared,
         );
         family
