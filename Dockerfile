@@ -2,15 +2,21 @@
 #   docker build -t tarif .
 #   docker run --rm -p 8080:8080 -v "$PWD/deliberations:/deliberations:ro" tarif
 
+# The images, replaceable where docker.io is out of reach (scripts/conteneur.sh).
+ARG RUST_IMAGE=docker.io/library/rust:1.95-slim-bookworm
+ARG BASE_IMAGE=docker.io/library/debian:bookworm-slim
+
 # The release binary, built with the locked dependencies (pest's stack guard needs the
 # C compiler of this image).
-FROM docker.io/library/rust:1.95-slim-bookworm AS build
+FROM ${RUST_IMAGE} AS build
+# Where the official Rust image keeps its toolchain (said again for a local base).
+ENV RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo PATH=/usr/local/cargo/bin:$PATH
 WORKDIR /src
 COPY . .
 RUN cargo build --release --locked --bin tarif
 
 # The service: Debian slim, the binary, a user without privileges.
-FROM docker.io/library/debian:bookworm-slim
+FROM ${BASE_IMAGE}
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin tarif \
     && mkdir /deliberations
 COPY --from=build /src/target/release/tarif /usr/local/bin/tarif

@@ -20,7 +20,7 @@ port=$((20000 + RANDOM % 20000))
 "$tarif" serve deliberations --adresse "127.0.0.1:$port" --journal aucun >/dev/null 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; rm -rf "$profile"' EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/sante" >/dev/null 2>&1 && break; sleep 0.2; done
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/pret" >/dev/null 2>&1 && break; sleep 0.2; done
 headless=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
   --disable-background-networking --disable-component-update --disable-sync
   --user-data-dir="$profile")

@@ -19,6 +19,8 @@ trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' 
 for _ in $(seq 100); do grep -q http "$work/out" 2>/dev/null && break; sleep 0.1; done
 base="$(sed -n 's/.*\(http:[^ ]*\).*/\1/p' "$work/out")"
 case "$base" in http://127.0.0.1:*) ;; *) echo "serveur non démarré" >&2; exit 1 ;; esac
+# The folder is read after the server listens: wait until it is ready.
+for _ in $(seq 100); do curl -sf "$base/pret" >/dev/null 2>&1 && break; sleep 0.1; done
 family='{"date":"2025-10-15","quotient_caf":612,"résidence":"hors_commune","rang":3}'
 cat >"$work/post.lua" <<LUA
 wrk.method = "POST"

@@ -15,7 +15,7 @@ use super::catalogue::Catalogue;
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct Request {
     route: &'static str,
-    methode: String,
+    methode: &'static str,
     statut: u16,
 }
 
@@ -126,7 +126,7 @@ impl Metrics {
         self.requests
             .get_or_create(&Request {
                 route,
-                methode: method.to_string(),
+                methode: method_name(method),
                 statut: status,
             })
             .inc();
@@ -176,6 +176,17 @@ impl Metrics {
         let _ = prometheus_client::encoding::text::encode(&mut text, &self.registry);
         text
     }
+}
+
+/// A method as labelled: the methods of HTTP, any other as `AUTRE` (a bounded set).
+fn method_name(method: &str) -> &'static str {
+    const METHODS: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+    ];
+    METHODS
+        .into_iter()
+        .find(|m| *m == method)
+        .unwrap_or("AUTRE")
 }
 
 /// 0 served, 1 held back, 2 with errors, 3 unreadable.

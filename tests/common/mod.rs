@@ -10,6 +10,10 @@ pub mod server;
 #[allow(dead_code)] // Only the tests of the pages drive a browser.
 pub mod browser;
 
+#[cfg(feature = "serveur")]
+#[allow(dead_code)] // Only the tests of `tarif serve`'s answers read its OpenAPI.
+pub mod openapi;
+
 /// Runs `tarif` with `args` in the project's folder, `stdin` on its standard input:
 /// its standard output, standard error and exit status.
 #[allow(dead_code)] // Not every test file runs the command.
