@@ -59,7 +59,6 @@ pub async fn run(
             },
             () = &mut stop => break,
         };
-        let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(router.clone());
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         let state = state.clone();
