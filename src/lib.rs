@@ -44,6 +44,7 @@ pub mod datapass;
 mod diagnostic;
 pub mod document;
 pub mod eval;
+pub mod format;
 mod french;
 pub mod import;
 pub mod inputs;

@@ -9,6 +9,7 @@ mod donnees;
 mod eval;
 mod families;
 mod files;
+mod fmt;
 #[cfg(feature = "serveur")]
 mod serve;
 mod simuler;
@@ -69,6 +70,9 @@ enum Command {
     /// Vérifie des délibérations et signale chaque trou, chevauchement ou incohérence (alias : vérifier)
     #[command(alias = "vérifier", alias = "verifier", help_template = SUBCOMMAND_TEMPLATE)]
     Check(CheckArgs),
+    /// Met en page des délibérations : marges, grilles alignées, sans rien changer à ce qu'elles disent (alias : formater)
+    #[command(alias = "formater", help_template = SUBCOMMAND_TEMPLATE)]
+    Fmt(FmtArgs),
     /// Calcule les tarifs d'une famille et les justifie, article par article (alias : évaluer)
     #[command(alias = "évaluer", alias = "evaluer", help_template = SUBCOMMAND_TEMPLATE)]
     Eval(EvalArgs),
@@ -437,6 +441,16 @@ struct CompileArgs {
 }
 
 #[derive(Debug, Args)]
+struct FmtArgs {
+    /// Fichiers .delib ou dossiers (tous les .delib qu'ils contiennent) ; « - » : l'entrée standard, mise en page sur la sortie standard
+    #[arg(value_name = "FICHIER", required = true, help_heading = "Arguments")]
+    files: Vec<std::path::PathBuf>,
+    /// N'écrit rien : dit les fichiers à mettre en page, et sort en erreur (1) s'il y en a
+    #[arg(long, alias = "verifier", help_heading = "Options")]
+    check: bool,
+}
+
+#[derive(Debug, Args)]
 struct CheckArgs {
     /// Fichiers .delib ou dossiers (tous les .delib qu'ils contiennent)
     #[arg(value_name = "FICHIER", required = true, help_heading = "Arguments")]
@@ -488,6 +502,7 @@ pub fn run() -> ExitCode {
     };
     let status = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Compile(args) => compile::run(&args),

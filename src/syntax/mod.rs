@@ -7,6 +7,7 @@ mod lower;
 
 pub use error::SyntaxError;
 pub use lines::choice_key;
+pub(crate) use lower::is_section_head;
 
 /// What reading a file gives: the tree of what could be read, the names whose
 /// definitions could not be read, and every syntax error.

@@ -158,8 +158,10 @@ impl Lowerer {
             Section::Example => Rule::example_item,
         };
         // A row: `| a | b |`, or cells between tabs (a grid pasted from a spreadsheet)
-        // under a grid's head.
-        let pasted = self.open == Open::Table && statement.text.contains('\t');
+        // under a grid's head: tabs between the words of its one line, not a tab left
+        // at the end of a line or in the margin of the line that goes on with it.
+        let text = statement.text.trim_end();
+        let pasted = self.open == Open::Table && !text.contains('\n') && text.contains('\t');
         if section == Section::Article && (statement.text.starts_with('|') || pasted) {
             let open = std::mem::replace(&mut self.open, Open::Table);
             if let Err(mut error) = self.table_row(statement.text, statement.span, open) {
@@ -322,6 +324,12 @@ impl Lowerer {
             }
         }
     }
+}
+
+/// Whether a statement is the head of a section (`délibération « … »`, `entrées`,
+/// `article 3 « … »`, `exemple « … »`), as the lowering reads it.
+pub fn is_section_head(text: &str) -> bool {
+    opens_section(text) && DeliberationParser::parse(Rule::section_head, text).is_ok()
 }
 
 /// Whether a statement starts with a word that opens a section (a cheap test before
