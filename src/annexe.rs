@@ -357,7 +357,7 @@ fn article(d: &Deliberation, article: ArticleId, curves: &[(usize, String, Strin
 
 /// The curve of each tariff whose price follows a numeric input, for the family of the
 /// first worked example that prices it (one curve per value of its first `choix`).
-fn curves(d: &Deliberation) -> Vec<(usize, String, String)> {
+pub(crate) fn curves(d: &Deliberation) -> Vec<(usize, String, String)> {
     use crate::curve::{self, Labels, Request};
     let Some(key) = curve::default_key(d) else {
         return Vec::new();

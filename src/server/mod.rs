@@ -4,6 +4,7 @@
 //! change. Errors are JSON in French, never a stack trace; access logs carry no body.
 
 pub mod catalogue;
+pub mod editor;
 pub mod limits;
 mod listen;
 mod lots;

@@ -36,6 +36,15 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/", get(super::page::index))
         .route("/simulateur/{*id}", get(super::page::simulator))
         .route("/logo", get(super::page::logo))
+        .route(
+            "/editeur",
+            get(super::editor::show).post(super::editor::submit),
+        )
+        .route("/editeur/editeur.js", get(super::editor::script))
+        .route("/editeur/analyse", post(super::editor::analyse_route))
+        .route("/editeur/formater", post(super::editor::format_route))
+        .route("/editeur/tarifer", post(super::editor::price_route))
+        .route("/editeur/courbe", post(super::editor::curve_route))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -172,7 +181,7 @@ async fn access_log(Shared(state): Shared<Arc<State>>, request: Request, next: N
 
 /// The route of a pattern, as `/metrics` labels it (a bounded set).
 fn route_name(pattern: &str) -> &'static str {
-    const ROUTES: [&str; 9] = [
+    const ROUTES: [&str; 16] = [
         "/sante",
         "/pret",
         "/metrics",
@@ -182,6 +191,13 @@ fn route_name(pattern: &str) -> &'static str {
         "/openapi.json",
         "/",
         "/simulateur/{*id}",
+        "/logo",
+        "/editeur",
+        "/editeur/editeur.js",
+        "/editeur/analyse",
+        "/editeur/formater",
+        "/editeur/tarifer",
+        "/editeur/courbe",
     ];
     ROUTES
         .into_iter()
@@ -216,7 +232,7 @@ pub fn unavailable(code: &str, message: String) -> Response {
 }
 
 /// Waits up to [`QUEUE`] for a place of `places`; 503 when none comes.
-async fn place(
+pub(super) async fn place(
     state: &State,
     places: &Arc<tokio::sync::Semaphore>,
     what: &str,
@@ -441,6 +457,18 @@ async fn deliberation_post(
             None,
         ),
     }
+}
+
+/// A text body (a deliberation, a family), within [`Limits::body`] and the memory of
+/// bodies.
+pub(super) async fn read_text(
+    state: &State,
+    headers: &header::HeaderMap,
+    body: Body,
+) -> Result<Bytes, Response> {
+    read_body(state, body, declared_length(headers))
+        .await
+        .map(|(bytes, _)| bytes)
 }
 
 /// The length a request declares (`Content-Length`).

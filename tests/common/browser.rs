@@ -2,6 +2,8 @@
 //! `tarif serve` (fantoccini).
 
 use std::path::PathBuf;
+
+use fantoccini::Client;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -92,4 +94,41 @@ pub async fn open(driver: &Driver) -> fantoccini::Client {
         .connect(&driver.url)
         .await
         .expect("Chromium starts")
+}
+
+/// axe-core's script: `AXE_CORE`, or where `.ci/run` installs it. `None` on a
+/// newcomer's machine (said), an error where the browser is required.
+pub fn axe_source() -> Option<String> {
+    let path = std::env::var("AXE_CORE").map_or_else(
+        |_| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("target/navigateur/node_modules/axe-core/axe.min.js")
+        },
+        PathBuf::from,
+    );
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Some(source),
+        Err(e) => {
+            let required = std::env::var("TARIF_NAVIGATEUR").is_ok_and(|v| v == "obligatoire");
+            assert!(!required, "axe-core introuvable ({}) : {e}", path.display());
+            eprintln!("axe-core sauté : {} introuvable", path.display());
+            None
+        }
+    }
+}
+
+/// The violations axe-core finds on the page shown (WCAG 2.1 A and AA rules).
+pub async fn violations(browser: &Client, axe: &str) -> Vec<String> {
+    browser.execute(axe, vec![]).await.expect("axe-core loads");
+    let found = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+               .then(r => done(r.violations.map(v => v.id + ' : ' + v.nodes.map(n => n.html).join(' | '))))\
+               .catch(e => done(['axe : ' + e]));",
+            vec![],
+        )
+        .await
+        .expect("axe-core runs");
+    serde_json::from_value(found).unwrap_or_default()
 }
