@@ -55,6 +55,21 @@ fn bench(c: &mut Criterion) {
             tarif::report::to_text("bench.delib", &source, &compiled.diagnostics, false)
         })
     });
+    // What the workshop (`GET /editeur`) asks at each pause of the typing: diagnostics,
+    // examples run, inputs and tariffs, as JSON (target: under 50 ms).
+    #[cfg(feature = "serveur")]
+    c.bench_function(&format!("atelier : analyse de {lines} lignes"), |b| {
+        b.iter(|| tarif::server::editor::analyse::analyse(std::hint::black_box(&source)))
+    });
+    // With a gap in the first grid: the diagnostics of an error, no example run.
+    #[cfg(feature = "serveur")]
+    {
+        let broken = source.replacen("| de 200 à", "| de 201 à", 1);
+        assert!(tarif::compile(&broken).has_errors());
+        c.bench_function(&format!("atelier : analyse de {lines} lignes, un trou"), |b| {
+            b.iter(|| tarif::server::editor::analyse::analyse(std::hint::black_box(&broken)))
+        });
+    }
 }
 
 /// A call nested `levels` deep and never closed (`arrondi(borné(arrondi(… qf`): the
