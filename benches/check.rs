@@ -66,9 +66,10 @@ fn bench(c: &mut Criterion) {
     {
         let broken = source.replacen("| de 200 à", "| de 201 à", 1);
         assert!(tarif::compile(&broken).has_errors());
-        c.bench_function(&format!("atelier : analyse de {lines} lignes, un trou"), |b| {
-            b.iter(|| tarif::server::editor::analyse::analyse(std::hint::black_box(&broken)))
-        });
+        c.bench_function(
+            &format!("atelier : analyse de {lines} lignes, un trou"),
+            |b| b.iter(|| tarif::server::editor::analyse::analyse(std::hint::black_box(&broken))),
+        );
     }
 }
 

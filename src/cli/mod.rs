@@ -10,6 +10,8 @@ mod eval;
 mod families;
 mod files;
 mod fmt;
+#[cfg(feature = "langage")]
+mod lsp;
 #[cfg(feature = "serveur")]
 mod serve;
 mod simuler;
@@ -70,6 +72,10 @@ enum Command {
     /// Vérifie des délibérations et signale chaque trou, chevauchement ou incohérence (alias : vérifier)
     #[command(alias = "vérifier", alias = "verifier", help_template = SUBCOMMAND_TEMPLATE)]
     Check(CheckArgs),
+    /// Serveur de langage pour les éditeurs (VS Code…) : diagnostics, survol, définitions, mise en page, complétion
+    #[cfg(feature = "langage")]
+    #[command(help_template = SUBCOMMAND_TEMPLATE)]
+    Lsp,
     /// Met en page des délibérations : marges, grilles alignées, sans rien changer à ce qu'elles disent (alias : formater)
     #[command(alias = "formater", help_template = SUBCOMMAND_TEMPLATE)]
     Fmt(FmtArgs),
@@ -503,6 +509,8 @@ pub fn run() -> ExitCode {
     let status = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        #[cfg(feature = "langage")]
+        Command::Lsp => lsp::run(),
         Command::Eval(args) => eval::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Compile(args) => compile::run(&args),
