@@ -72,13 +72,13 @@ enum Command {
     /// Vérifie des délibérations et signale chaque trou, chevauchement ou incohérence (alias : vérifier)
     #[command(alias = "vérifier", alias = "verifier", help_template = SUBCOMMAND_TEMPLATE)]
     Check(CheckArgs),
+    /// Met en page des délibérations : marges, grilles alignées, sans rien changer à ce qu'elles disent (alias : formater)
+    #[command(alias = "formater", help_template = SUBCOMMAND_TEMPLATE)]
+    Fmt(FmtArgs),
     /// Serveur de langage pour les éditeurs (VS Code…) : diagnostics, survol, définitions, mise en page, complétion
     #[cfg(feature = "langage")]
     #[command(help_template = SUBCOMMAND_TEMPLATE)]
     Lsp,
-    /// Met en page des délibérations : marges, grilles alignées, sans rien changer à ce qu'elles disent (alias : formater)
-    #[command(alias = "formater", help_template = SUBCOMMAND_TEMPLATE)]
-    Fmt(FmtArgs),
     /// Calcule les tarifs d'une famille et les justifie, article par article (alias : évaluer)
     #[command(alias = "évaluer", alias = "evaluer", help_template = SUBCOMMAND_TEMPLATE)]
     Eval(EvalArgs),
