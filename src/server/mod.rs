@@ -3,6 +3,7 @@
 //! with the same JSON as `tarif eval --format json`; files are reloaded when they
 //! change. Errors are JSON in French, never a stack trace; access logs carry no body.
 
+mod admission;
 pub mod catalogue;
 pub mod editor;
 pub mod limits;

@@ -149,11 +149,12 @@ async fn with_text(
     body: Body,
     work: impl FnOnce(String) -> Response + Send + 'static,
 ) -> Response {
-    let _place = match super::routes::place(state, &state.verifications, "vérifications").await {
+    let _place = match super::admission::place(state, &state.verifications, "vérifications").await
+    {
         Ok(place) => place,
         Err(response) => return response,
     };
-    let bytes = match super::routes::read_text(state, headers, body).await {
+    let bytes = match super::admission::read_text(state, headers, body).await {
         Ok(bytes) => bytes,
         Err(response) => return response,
     };
