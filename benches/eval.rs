@@ -275,21 +275,22 @@ enum HandStep {
     Rounded(Decimal),
 }
 
-/// [`hand_written`], recording its steps into `steps` (cleared, its memory reused).
-fn hand_written_recording(f: &Cantine, steps: &mut Vec<HandStep>) -> Decimal {
-    steps.clear();
-    const BASES: [Decimal; 9] = [
-        Decimal::from_parts(80, 0, 0, false, 2),
-        Decimal::from_parts(150, 0, 0, false, 2),
-        Decimal::from_parts(220, 0, 0, false, 2),
-        Decimal::from_parts(290, 0, 0, false, 2),
-        Decimal::from_parts(360, 0, 0, false, 2),
-        Decimal::from_parts(420, 0, 0, false, 2),
-        Decimal::from_parts(480, 0, 0, false, 2),
-        Decimal::from_parts(540, 0, 0, false, 2),
-        Decimal::from_parts(540, 0, 0, false, 2),
-    ];
-    let bracket = match f.qf {
+/// The base prices of the cantine's tranches, in order, and of `inconnu`.
+const BASES: [Decimal; 9] = [
+    Decimal::from_parts(80, 0, 0, false, 2),
+    Decimal::from_parts(150, 0, 0, false, 2),
+    Decimal::from_parts(220, 0, 0, false, 2),
+    Decimal::from_parts(290, 0, 0, false, 2),
+    Decimal::from_parts(360, 0, 0, false, 2),
+    Decimal::from_parts(420, 0, 0, false, 2),
+    Decimal::from_parts(480, 0, 0, false, 2),
+    Decimal::from_parts(540, 0, 0, false, 2),
+    Decimal::from_parts(540, 0, 0, false, 2),
+];
+
+/// The tranche of a family's quotient (8: unknown).
+fn bracket(f: &Cantine) -> usize {
+    match f.qf {
         None => 8,
         Some(q) if q <= 400 => 0,
         Some(q) if q <= 600 => 1,
@@ -299,7 +300,13 @@ fn hand_written_recording(f: &Cantine, steps: &mut Vec<HandStep>) -> Decimal {
         Some(q) if q <= 1_600 => 5,
         Some(q) if q <= 2_000 => 6,
         Some(_) => 7,
-    };
+    }
+}
+
+/// [`hand_written`], recording its steps into `steps` (cleared, its memory reused).
+fn hand_written_recording(f: &Cantine, steps: &mut Vec<HandStep>) -> Decimal {
+    steps.clear();
+    let bracket = bracket(f);
     steps.push(HandStep::Bracket(bracket as u8));
     let mut price = BASES[bracket];
     steps.push(HandStep::Base(price));
@@ -426,28 +433,7 @@ struct MinimalTrace {
 
 /// [`hand_written`] writing the minimal trace.
 fn hand_written_minimal(f: &Cantine, trace: &mut MinimalTrace) -> Decimal {
-    const BASES: [Decimal; 9] = [
-        Decimal::from_parts(80, 0, 0, false, 2),
-        Decimal::from_parts(150, 0, 0, false, 2),
-        Decimal::from_parts(220, 0, 0, false, 2),
-        Decimal::from_parts(290, 0, 0, false, 2),
-        Decimal::from_parts(360, 0, 0, false, 2),
-        Decimal::from_parts(420, 0, 0, false, 2),
-        Decimal::from_parts(480, 0, 0, false, 2),
-        Decimal::from_parts(540, 0, 0, false, 2),
-        Decimal::from_parts(540, 0, 0, false, 2),
-    ];
-    let bracket = match f.qf {
-        None => 8,
-        Some(q) if q <= 400 => 0,
-        Some(q) if q <= 600 => 1,
-        Some(q) if q <= 800 => 2,
-        Some(q) if q <= 1_000 => 3,
-        Some(q) if q <= 1_300 => 4,
-        Some(q) if q <= 1_600 => 5,
-        Some(q) if q <= 2_000 => 6,
-        Some(_) => 7,
-    };
+    let bracket = bracket(f);
     trace.bracket = bracket as u8;
     let mut price = BASES[bracket];
     trace.amounts[0] = price;

@@ -12,27 +12,9 @@ use std::time::{Duration, Instant};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
+use common::GAPPED;
 use common::browser::{self, axe_source, violations};
 use common::server::{agent, fresh_folder, start};
-
-const GAPPED: &str = r#"délibération « Cantine de l'atelier »
-  applicable du 01/09/2026
-
-entrées
-  qf : montant entier, obligatoire
-
-article 1 « Prix »
-  tarif repas (par repas)
-  grille selon qf
-    | qf | repas |
-    | jusqu'à 500 € | 1,20 € |
-    | de 600 à 900 € | 2,00 € |
-    | plus de 900 € | 3,00 € |
-
-exemple « QF 700 »
-  qf = 700
-  attendu repas = 2,00 €
-"#;
 
 /// The text of an element, waited for until `until` holds (at most `within`); the
 /// time it took.

@@ -10,24 +10,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use serde_json::{Value as Json, json};
 
-const GAPPED: &str = r#"délibération « Cantine de l'atelier »
-  applicable du 01/09/2026
-
-entrées
-  qf : montant entier, obligatoire
-
-article 1 « Prix »
-  tarif repas (par repas)
-  grille selon qf
-    | qf | repas |
-    | jusqu'à 500 € | 1,20 € |
-    | de 600 à 900 € | 2,00 € |
-    | plus de 900 € | 3,00 € |
-
-exemple « QF 700 »
-  qf = 700
-  attendu repas = 2,00 €
-"#;
+use common::GAPPED;
 
 const URI: &str = "file:///tmp/cantine.delib";
 

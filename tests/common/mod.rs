@@ -14,6 +14,28 @@ pub mod browser;
 #[allow(dead_code)] // Only the tests of `tarif serve`'s answers read its OpenAPI.
 pub mod openapi;
 
+/// A deliberation with a gap in its grid (E030 at line 12), as an agent types it: the
+/// workshop's and the language server's tests.
+#[allow(dead_code)] // Only the tests of the editors use it.
+pub const GAPPED: &str = r#"délibération « Cantine de l'atelier »
+  applicable du 01/09/2026
+
+entrées
+  qf : montant entier, obligatoire
+
+article 1 « Prix »
+  tarif repas (par repas)
+  grille selon qf
+    | qf | repas |
+    | jusqu'à 500 € | 1,20 € |
+    | de 600 à 900 € | 2,00 € |
+    | plus de 900 € | 3,00 € |
+
+exemple « QF 700 »
+  qf = 700
+  attendu repas = 2,00 €
+"#;
+
 /// Runs `tarif` with `args` in the project's folder, `stdin` on its standard input:
 /// its standard output, standard error and exit status.
 #[allow(dead_code)] // Not every test file runs the command.
