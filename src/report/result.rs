@@ -124,32 +124,33 @@ fn warnings(family: &FamilyRead) -> Json {
 
 /// The errors of the family's fields, each naming its field.
 fn family_errors(family: &FamilyRead) -> Vec<Json> {
-    let mut errors = Vec::new();
-    for e in &family.errors {
-        let mut object = message_json(&messages::family_error(e));
-        object.insert("champ".to_string(), json!(e.field));
-        // A failed API call: what a program needs to decide (retry, or fix the call).
-        if let crate::inputs::FamilyErrorKind::ApiFailed { error, failure } = &e.kind {
-            use crate::eval::trace::ApiFailure;
-            object.insert(
-                "api".to_string(),
-                json!({
-                    "code": error.code,
-                    "titre": error.title,
-                    "detail": error.detail,
-                    "fournisseur": error.provider,
-                    "reessayer": *failure == ApiFailure::Retry,
-                    "cause": match failure {
-                        ApiFailure::Retry => "indisponible",
-                        ApiFailure::Configuration => "configuration",
-                        ApiFailure::Unknown | ApiFailure::NotFound => "inconnue",
-                    },
-                }),
-            );
-        }
-        errors.push(Json::Object(object));
+    family.errors.iter().map(family_error_json).collect()
+}
+
+/// A field of the family that cannot be used, as the results write it: code, message,
+/// field, and for a failed API call what a program needs to decide (retry, or fix it).
+pub fn family_error_json(e: &crate::inputs::FamilyError) -> Json {
+    let mut object = message_json(&messages::family_error(e));
+    object.insert("champ".to_string(), json!(e.field));
+    if let crate::inputs::FamilyErrorKind::ApiFailed { error, failure } = &e.kind {
+        use crate::eval::trace::ApiFailure;
+        object.insert(
+            "api".to_string(),
+            json!({
+                "code": error.code,
+                "titre": error.title,
+                "detail": error.detail,
+                "fournisseur": error.provider,
+                "reessayer": *failure == ApiFailure::Retry,
+                "cause": match failure {
+                    ApiFailure::Retry => "indisponible",
+                    ApiFailure::Configuration => "configuration",
+                    ApiFailure::Unknown | ApiFailure::NotFound => "inconnue",
+                },
+            }),
+        );
     }
-    errors
+    Json::Object(object)
 }
 
 /// Each priced tariff as JSON by name; the errors go to `errors`.
@@ -176,27 +177,35 @@ fn tariffs_json(
                 }
                 tariffs.insert(tariff.name.clone(), Json::Object(object));
             }
-            Err(error) => {
-                let mut object = message_json(&messages::eval_error(error));
-                object.insert("tarif".to_string(), json!(tariff.name));
-                let article = error.article.and_then(|a| d.articles.get(a.0 as usize));
-                object.insert(
-                    "article".to_string(),
-                    json!(article.map(|a| a.number.clone())),
-                );
-                object.insert(
-                    "ligne".to_string(),
-                    if error.line > 0 {
-                        json!(error.line)
-                    } else {
-                        Json::Null
-                    },
-                );
-                errors.push(Json::Object(object));
-            }
+            Err(error) => errors.push(eval_error_json(d, tariff, error)),
         }
     }
     tariffs
+}
+
+/// The error of a tariff that could not be priced, as the results write it: code,
+/// message, tariff, article and line.
+pub fn eval_error_json(
+    d: &crate::rules::Deliberation,
+    tariff: &crate::rules::Tariff,
+    error: &crate::eval::EvalError,
+) -> Json {
+    let mut object = message_json(&messages::eval_error(error));
+    object.insert("tarif".to_string(), json!(tariff.name));
+    let article = error.article.and_then(|a| d.articles.get(a.0 as usize));
+    object.insert(
+        "article".to_string(),
+        json!(article.map(|a| a.number.clone())),
+    );
+    object.insert(
+        "ligne".to_string(),
+        if error.line > 0 {
+            json!(error.line)
+        } else {
+            Json::Null
+        },
+    );
+    Json::Object(object)
 }
 
 /// The result of one family as French text, with each justification.
