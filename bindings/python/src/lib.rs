@@ -26,6 +26,9 @@ pyo3::create_exception!(
     "Une famille qui ne peut pas être tarifée : `.code`, `.message`, `.champ`."
 );
 
+/// Families read at once by `price_many` (then priced without the GIL).
+const CHUNK: usize = 16_384;
+
 /// A deliberation, compiled and checked.
 #[pyclass(frozen, module = "tarif")]
 struct Deliberation {
@@ -240,34 +243,41 @@ impl Deliberation {
         justification: bool,
     ) -> PyResult<Vec<Result>> {
         let given = service_date(date)?;
-        let mut read: Vec<std::result::Result<Json, String>> = Vec::new();
-        for family in families.try_iter()? {
-            read.push(family_json(&family?).map_err(|e| e.to_string()));
+        let today = chrono::Local::now().date_naive();
+        let mut results = Vec::new();
+        let mut families = families.try_iter()?;
+        // By chunks: read with the GIL, priced without it on every core; the memory
+        // of a chunk's families is used again by the next.
+        loop {
+            let mut read: Vec<std::result::Result<Json, String>> = Vec::with_capacity(CHUNK);
+            for family in families.by_ref().take(CHUNK) {
+                read.push(family_json(&family?).map_err(|e| e.to_string()));
+            }
+            if read.is_empty() {
+                break;
+            }
+            let document = self.document.clone();
+            let priced = py.allow_threads(move || {
+                use rayon::prelude::*;
+                let plan = tarif_core::eval::Plan::new(&document.deliberation);
+                read.par_chunks(1024)
+                    .map(|chunk| {
+                        let mut session = tarif_core::eval::Session::on(&plan);
+                        chunk
+                            .iter()
+                            .map(|json| match json {
+                                Ok(json) if justification => {
+                                    priced(&document, &mut session, json, given, true)
+                                }
+                                Ok(json) => compact(&document, &mut session, json, (given, today)),
+                                Err(message) => Result::refused("E110", message.clone(), None),
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .collect::<Vec<_>>()
+            });
+            results.extend(priced.into_iter().flatten());
         }
-        let document = self.document.clone();
-        let results = py.allow_threads(move || {
-            use rayon::prelude::*;
-            let plan = tarif_core::eval::Plan::new(&document.deliberation);
-            // Chunks priced on every core, each with its session; the order is kept.
-            read.par_chunks(4096)
-                .map(|chunk| {
-                    let mut session = tarif_core::eval::Session::on(&plan);
-                    chunk
-                        .iter()
-                        .map(|json| match json {
-                            Ok(json) if justification => {
-                                priced(&document, &mut session, json, given, true)
-                            }
-                            Ok(json) => compact(&document, &mut session, json, given),
-                            Err(message) => Result::refused("E110", message.clone(), None),
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect::<Vec<_>>()
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-        });
         Ok(results)
     }
 
@@ -507,14 +517,13 @@ fn compact(
     document: &Arc<Document>,
     session: &mut tarif_core::eval::Session<'_>,
     json: &Json,
-    given: Option<NaiveDate>,
+    (given, today): (Option<NaiveDate>, NaiveDate),
 ) -> Result {
     let d = &document.deliberation;
     let mut read = tarif_core::inputs::read_family_json(d, json);
     if !read.family.children().is_empty() {
         return priced(document, session, json, given, false);
     }
-    let today = chrono::Local::now().date_naive();
     let date = tarif_core::eval::service_date(&read.family, given, today);
     read.at_date(d, date);
     let (priced, _) = read.prices_in(session, date, &[], false);
