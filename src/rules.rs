@@ -141,6 +141,22 @@ pub enum ValueType {
     Choice(Vec<ChoiceId>),
 }
 
+impl ValueType {
+    /// The type as the language writes it (`montant entier` when `whole`).
+    pub fn written(&self, whole: bool) -> &'static str {
+        match (self, whole) {
+            (ValueType::Amount, true) => "montant entier",
+            (ValueType::Amount, false) => "montant",
+            (ValueType::Rate, _) => "taux",
+            (ValueType::Number, true) => "entier",
+            (ValueType::Number, false) => "nombre",
+            (ValueType::Boolean, _) => "booléen",
+            (ValueType::Date, _) => "date",
+            (ValueType::Choice(_), _) => "choix",
+        }
+    }
+}
+
 /// A constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Value {

@@ -663,7 +663,7 @@ fn document_json(document: &Document) -> Json {
         .map(|i| {
             let mut object = json!({
                 "nom": i.name,
-                "type": type_name(&i.ty, i.whole),
+                "type": i.ty.written(i.whole),
                 "source_certifiee": i.certified.map(crate::check::source_name),
                 "defaut": i.default.map(|v| crate::eval::trace::shown(Some(v), &i.ty))
                     .map(|s| crate::report::justification::shown_json(d, s)),
@@ -694,18 +694,4 @@ fn document_json(document: &Document) -> Json {
         "entrees": inputs,
         "rang_des_enfants": d.ranking.is_some(),
     })
-}
-
-/// The type of an input as the language writes it.
-fn type_name(ty: &ValueType, whole: bool) -> String {
-    match (ty, whole) {
-        (ValueType::Amount, true) => "montant entier".to_string(),
-        (ValueType::Amount, false) => "montant".to_string(),
-        (ValueType::Rate, _) => "taux".to_string(),
-        (ValueType::Number, true) => "entier".to_string(),
-        (ValueType::Number, false) => "nombre".to_string(),
-        (ValueType::Boolean, _) => "booléen".to_string(),
-        (ValueType::Date, _) => "date".to_string(),
-        (ValueType::Choice(_), _) => "choix".to_string(),
-    }
 }

@@ -165,7 +165,7 @@ impl Deliberation {
                 };
                 json!({
                     "nom": i.name,
-                    "type": type_name(&i.ty, i.whole),
+                    "type": i.ty.written(i.whole),
                     "libelle": i.label,
                     "obligatoire": i.required,
                     "enfant": i.scope == tarif_core::rules::Scope::Child,
@@ -287,21 +287,6 @@ impl Deliberation {
             "<Deliberation « {} » {}>",
             meta.title, self.document.empreinte
         )
-    }
-}
-
-/// The type of an input as the language writes it.
-fn type_name(ty: &tarif_core::rules::ValueType, whole: bool) -> &'static str {
-    use tarif_core::rules::ValueType;
-    match (ty, whole) {
-        (ValueType::Amount, true) => "montant entier",
-        (ValueType::Amount, false) => "montant",
-        (ValueType::Rate, _) => "taux",
-        (ValueType::Number, true) => "entier",
-        (ValueType::Number, false) => "nombre",
-        (ValueType::Boolean, _) => "booléen",
-        (ValueType::Date, _) => "date",
-        (ValueType::Choice(_), _) => "choix",
     }
 }
 

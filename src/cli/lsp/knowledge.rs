@@ -105,20 +105,6 @@ fn deliberation(text: &str) -> Option<Deliberation> {
     tarif::compile(text).deliberation
 }
 
-/// The type of an input or definition, as the language writes it.
-fn type_words(ty: &ValueType, whole: bool) -> &'static str {
-    match (ty, whole) {
-        (ValueType::Amount, true) => "montant entier",
-        (ValueType::Amount, false) => "montant",
-        (ValueType::Rate, _) => "taux",
-        (ValueType::Number, true) => "entier",
-        (ValueType::Number, false) => "nombre",
-        (ValueType::Boolean, _) => "booléen",
-        (ValueType::Date, _) => "date",
-        (ValueType::Choice(_), _) => "choix",
-    }
-}
-
 /// `textDocument/hover`: what the name under the cursor is, or the interval of the
 /// grid row of the line.
 pub fn hover(text: &str, at: (usize, usize)) -> Json {
@@ -132,7 +118,7 @@ pub fn hover(text: &str, at: (usize, usize)) -> Json {
         let mut lines = vec![format!(
             "**{}** : entrée, {}",
             input.name,
-            type_words(&input.ty, input.whole)
+            input.ty.written(input.whole)
         )];
         if let Some(label) = &input.label {
             lines.push(format!("« {label} »"));
@@ -178,7 +164,7 @@ pub fn hover(text: &str, at: (usize, usize)) -> Json {
         let mut line = format!(
             "**{}** : valeur calculée, {}",
             definition.name,
-            type_words(&definition.ty, false)
+            definition.ty.written(false)
         );
         if let Some(label) = &definition.label {
             line.push_str(&format!("\n\n« {label} »"));
@@ -341,7 +327,7 @@ pub fn completion(text: &str, _at: (usize, usize)) -> Json {
     let mut items = Vec::new();
     if let Some(d) = deliberation(text) {
         for input in &d.inputs {
-            items.push(json!({ "label": input.name, "kind": 6, "detail": format!("entrée, {}", type_words(&input.ty, input.whole)) }));
+            items.push(json!({ "label": input.name, "kind": 6, "detail": format!("entrée, {}", input.ty.written(input.whole)) }));
         }
         for definition in &d.definitions {
             if !d.inputs.iter().any(|i| i.name == definition.name) {
