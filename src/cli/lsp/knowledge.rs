@@ -4,7 +4,7 @@
 
 use serde_json::{Value as Json, json};
 use tarif::Diagnostic;
-use tarif::rules::{Body, Deliberation, ValueType};
+use tarif::rules::{Body, ValueType};
 
 /// Byte offsets and protocol positions of one text.
 struct Positions<'t> {
@@ -101,15 +101,11 @@ fn word_at(text: &str, offset: usize) -> Option<&str> {
     (end > start).then(|| &text[start..end])
 }
 
-fn deliberation(text: &str) -> Option<Deliberation> {
-    tarif::compile(text).deliberation
-}
-
 /// `textDocument/hover`: what the name under the cursor is, or the interval of the
 /// grid row of the line.
-pub fn hover(text: &str, at: (usize, usize)) -> Json {
+pub fn hover(text: &str, compiled: &tarif::Compiled, at: (usize, usize)) -> Json {
     let positions = Positions::new(text);
-    let Some(d) = deliberation(text) else {
+    let Some(d) = &compiled.deliberation else {
         return Json::Null;
     };
     let offset = positions.offset(at);
@@ -238,9 +234,9 @@ fn line_range(positions: &Positions<'_>, line: usize) -> Json {
 
 /// `textDocument/definition`: an input or a value to its declaration, a tariff to its
 /// grid (or its declaration).
-pub fn definition(text: &str, at: (usize, usize), uri: &str) -> Json {
+pub fn definition(text: &str, compiled: &tarif::Compiled, at: (usize, usize), uri: &str) -> Json {
     let positions = Positions::new(text);
-    let Some(d) = deliberation(text) else {
+    let Some(d) = &compiled.deliberation else {
         return Json::Null;
     };
     let word = word_at(text, positions.offset(at)).unwrap_or("");
@@ -323,9 +319,9 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// `textDocument/completion`: the names of the text, its choice values, the keywords.
-pub fn completion(text: &str, _at: (usize, usize)) -> Json {
+pub fn completion(compiled: &tarif::Compiled) -> Json {
     let mut items = Vec::new();
-    if let Some(d) = deliberation(text) {
+    if let Some(d) = &compiled.deliberation {
         for input in &d.inputs {
             items.push(json!({ "label": input.name, "kind": 6, "detail": format!("entrée, {}", input.ty.written(input.whole)) }));
         }
@@ -353,11 +349,10 @@ pub fn completion(text: &str, _at: (usize, usize)) -> Json {
 
 /// `textDocument/codeAction`: for each diagnostic in `range` that carries the text to
 /// write (E001's « écrivez la ligne ainsi »), the edit that writes it.
-pub fn quick_fixes(text: &str, uri: &str, range: &Json) -> Json {
+pub fn quick_fixes(text: &str, compiled: &tarif::Compiled, uri: &str, range: &Json) -> Json {
     let positions = Positions::new(text);
     let line_of = |p: &Json| p["line"].as_u64().unwrap_or(0) as usize;
     let (first, last) = (line_of(&range["start"]), line_of(&range["end"]));
-    let compiled = tarif::compile(text);
     let published = diagnostics(text, &compiled.diagnostics);
     let actions: Vec<Json> = compiled
         .diagnostics

@@ -67,8 +67,9 @@ pub fn run() -> u8 {
 
 struct Server<'c> {
     connection: &'c Connection,
-    /// The open documents, by URI.
-    texts: HashMap<String, String>,
+    /// The open documents, by URI: each text and what compiling it gave (once per
+    /// change, for its diagnostics and every question about it).
+    texts: HashMap<String, (String, tarif::Compiled)>,
 }
 
 impl Server<'_> {
@@ -100,8 +101,7 @@ impl Server<'_> {
         match notification.method.as_str() {
             "textDocument/didOpen" => {
                 let text = params["textDocument"]["text"].as_str().unwrap_or("");
-                self.texts.insert(uri.clone(), text.to_string());
-                self.publish(&uri);
+                self.open(&uri, text.to_string());
             }
             "textDocument/didChange" => {
                 // Full synchronisation: the last change is the whole text.
@@ -110,8 +110,7 @@ impl Server<'_> {
                     .and_then(|changes| changes.last())
                     .and_then(|change| change["text"].as_str())
                 {
-                    self.texts.insert(uri.clone(), text.to_string());
-                    self.publish(&uri);
+                    self.open(&uri, text.to_string());
                 }
             }
             "textDocument/didClose" => {
@@ -125,12 +124,11 @@ impl Server<'_> {
         }
     }
 
-    fn publish(&self, uri: &str) {
-        let Some(text) = self.texts.get(uri) else {
-            return;
-        };
-        let compiled = tarif::compile(text);
-        let diagnostics = knowledge::diagnostics(text, &compiled.diagnostics);
+    /// Keeps a text and what it compiles to, and publishes its diagnostics.
+    fn open(&mut self, uri: &str, text: String) {
+        let compiled = tarif::compile(&text);
+        let diagnostics = knowledge::diagnostics(&text, &compiled.diagnostics);
+        self.texts.insert(uri.to_string(), (text, compiled));
         self.send_notification(
             "textDocument/publishDiagnostics",
             json!({ "uri": uri, "diagnostics": diagnostics }),
@@ -150,7 +148,7 @@ impl Server<'_> {
     fn answer(&self, request: &Request) -> Response {
         let params = &request.params;
         let uri = params["textDocument"]["uri"].as_str().unwrap_or("");
-        let Some(text) = self.texts.get(uri) else {
+        let Some((text, compiled)) = self.texts.get(uri) else {
             return Response::new_ok(request.id.clone(), Json::Null);
         };
         let position = &params["position"];
@@ -159,11 +157,13 @@ impl Server<'_> {
             position["character"].as_u64().unwrap_or(0) as usize,
         );
         let result = match request.method.as_str() {
-            "textDocument/hover" => knowledge::hover(text, at),
-            "textDocument/definition" => knowledge::definition(text, at, uri),
+            "textDocument/hover" => knowledge::hover(text, compiled, at),
+            "textDocument/definition" => knowledge::definition(text, compiled, at, uri),
             "textDocument/formatting" => knowledge::formatting(text),
-            "textDocument/completion" => knowledge::completion(text, at),
-            "textDocument/codeAction" => knowledge::quick_fixes(text, uri, &params["range"]),
+            "textDocument/completion" => knowledge::completion(compiled),
+            "textDocument/codeAction" => {
+                knowledge::quick_fixes(text, compiled, uri, &params["range"])
+            }
             _ => {
                 return Response::new_err(
                     request.id.clone(),
