@@ -115,7 +115,7 @@ impl Role {
 }
 
 /// The layout of `source`, line for line.
-pub fn layout(source: &str) -> String {
+fn layout(source: &str) -> String {
     let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
     let lines: Vec<&str> = source
         .split('\n')
@@ -157,13 +157,9 @@ pub fn layout(source: &str) -> String {
 /// The role of each line: from the statements of the file (a statement may go on over
 /// several lines), and for a comment, the margin of the statement it introduces.
 fn roles(source: &str, lines: &[&str]) -> Vec<Role> {
-    let mut starts = Vec::with_capacity(lines.len());
-    let mut offset = 0;
-    for line in source.split('\n') {
-        starts.push(offset);
-        offset += line.len() + 1;
-    }
-    let line_of = |byte: usize| starts.partition_point(|&s| s <= byte).saturating_sub(1);
+    let index = crate::LineIndex::new(source);
+    // From 0, as `lines` is.
+    let line_of = |byte: usize| index.line(byte).saturating_sub(1);
     let mut roles: Vec<Role> = lines
         .iter()
         .map(|l| match strip_comment(l).trim().is_empty() {

@@ -214,3 +214,40 @@ fn without_javascript_the_form_verifies_lays_out_and_downloads() {
     );
     assert!(page.contains("Réussi — QF 700"));
 }
+
+#[test]
+fn the_json_routes_of_the_workshop() {
+    let server = start(common::server::cantine_folder("atelier-routes"));
+    // A served deliberation opened in the workshop.
+    let (status, page) = common::server::get(&server, "/editeur?id=cantine");
+    assert_eq!(status, 200);
+    assert!(page.contains("| de 601 à 800 €"), "{page}");
+    // The analysis: diagnostics, examples, inputs, tariffs.
+    let (status, text) = common::server::post(&server, "/editeur/analyse", GAPPED);
+    assert_eq!(status, 200);
+    let analysis = common::server::parse(&text);
+    assert_eq!(analysis["diagnostics"][0]["code"], "E030");
+    assert_eq!(analysis["diagnostics"][0]["ligne"], 12);
+    // Laid out, or refused while it has errors.
+    let (status, _) = common::server::post(&server, "/editeur/formater", GAPPED);
+    assert_eq!(status, 422);
+    let fixed = GAPPED.replace("de 600 à 900", "de 501 à 900");
+    let (status, text) = common::server::post(&server, "/editeur/formater", &fixed);
+    assert_eq!(status, 200);
+    let laid_out = common::server::parse(&text)["texte"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert_eq!(laid_out, tarif::format::format(&fixed).expect("laid out"));
+    // A family priced, and a text with errors refused.
+    let request = serde_json::json!({ "texte": fixed, "famille": { "qf": "550" } });
+    let (status, text) = common::server::post(&server, "/editeur/tarifer", &request.to_string());
+    assert_eq!(status, 200);
+    assert_eq!(
+        common::server::parse(&text)["tarifs"][0]["montant"],
+        "2,00 €"
+    );
+    let request = serde_json::json!({ "texte": GAPPED, "famille": { "qf": "550" } });
+    let (status, _) = common::server::post(&server, "/editeur/tarifer", &request.to_string());
+    assert_eq!(status, 422);
+}

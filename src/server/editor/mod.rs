@@ -65,17 +65,17 @@ pub async fn show(
         .get("id")
         .and_then(|id| catalogue.services.get(id))
         .and_then(|service| {
+            // The version in force today, else the last file.
             let today = chrono::Local::now().date_naive();
+            let in_force = service.version_on(today);
             let file = service
                 .files
                 .iter()
-                .rev()
                 .find(|f| {
-                    f.document.as_ref().is_some_and(|d| {
-                        let meta = &d.deliberation.meta;
-                        meta.applicable_from <= today
-                            && meta.applicable_to.is_none_or(|to| to >= today)
-                    })
+                    f.document
+                        .as_ref()
+                        .zip(in_force)
+                        .is_some_and(|(d, v)| Arc::ptr_eq(d, v))
                 })
                 .or_else(|| service.files.last())?;
             Some(file.source.clone())
