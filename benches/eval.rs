@@ -399,27 +399,7 @@ fn cantine_million(c: &mut Criterion) {
                 .sum::<i64>()
         })
     });
-    group.bench_function("tarif, Session::price", |b| {
-        b.iter(|| {
-            families
-                .iter()
-                .map(|f| session.price(black_box(f), date, 0).unwrap_or_default())
-                .sum::<Decimal>()
-        })
-    });
-    group.bench_function("tarif, Session::justify_into", |b| {
-        let mut justification = Justification::default();
-        b.iter(|| {
-            families
-                .iter()
-                .map(|f| {
-                    session
-                        .justify_into(black_box(f), date, 0, &mut justification)
-                        .unwrap_or_default()
-                })
-                .sum::<Decimal>()
-        })
-    });
+    price_and_justify(&mut group, &mut session, &families, date);
     group.finish();
 }
 
@@ -508,6 +488,35 @@ fn peers_workload(c: &mut Criterion) {
                 .sum::<Decimal>()
         })
     });
+    price_and_justify(&mut group, &mut session, &families, date);
+    // What decides each price kept (the cell: the tranche and the modifiers that
+    // apply), the steps written only for the family that asks (`render_into`).
+    group.bench_function("tarif, Session::trace_into", |b| {
+        let mut trace = tarif::eval::Trace::default();
+        b.iter(|| {
+            families
+                .iter()
+                .map(|f| {
+                    let price = session
+                        .trace_into(black_box(f), date, 0, &mut trace)
+                        .unwrap_or_default();
+                    black_box(&trace);
+                    price
+                })
+                .sum::<Decimal>()
+        })
+    });
+    group.finish();
+}
+
+/// `Session::price` and `Session::justify_into` in a loop over `families` (the
+/// justification kept alive, as a batch writing it would).
+fn price_and_justify(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    session: &mut Session<'_>,
+    families: &[Family],
+    date: NaiveDate,
+) {
     group.bench_function("tarif, Session::price", |b| {
         b.iter(|| {
             families
@@ -531,24 +540,6 @@ fn peers_workload(c: &mut Criterion) {
                 .sum::<Decimal>()
         })
     });
-    // What decides each price kept (the cell: the tranche and the modifiers that
-    // apply), the steps written only for the family that asks (`render_into`).
-    group.bench_function("tarif, Session::trace_into", |b| {
-        let mut trace = tarif::eval::Trace::default();
-        b.iter(|| {
-            families
-                .iter()
-                .map(|f| {
-                    let price = session
-                        .trace_into(black_box(f), date, 0, &mut trace)
-                        .unwrap_or_default();
-                    black_box(&trace);
-                    price
-                })
-                .sum::<Decimal>()
-        })
-    });
-    group.finish();
 }
 
 /// The meal of `deliberations/fay-aux-loges-cantine.delib` written by hand:
