@@ -202,7 +202,7 @@ impl Deliberation {
         date: Option<&Bound<'_, PyAny>>,
         errors: &str,
         justification: bool,
-    ) -> PyResult<Result> {
+    ) -> PyResult<PricedFamily> {
         let json = family_json(family)?;
         let given = service_date(date)?;
         let document = self.document.clone();
@@ -241,7 +241,7 @@ impl Deliberation {
         families: &Bound<'_, PyAny>,
         date: Option<&Bound<'_, PyAny>>,
         justification: bool,
-    ) -> PyResult<Vec<Result>> {
+    ) -> PyResult<Vec<PricedFamily>> {
         let given = service_date(date)?;
         let today = chrono::Local::now().date_naive();
         let mut results = Vec::new();
@@ -270,7 +270,9 @@ impl Deliberation {
                                     priced(&document, &mut session, json, given, true)
                                 }
                                 Ok(json) => compact(&document, &mut session, json, (given, today)),
-                                Err(message) => Result::refused("E110", message.clone(), None),
+                                Err(message) => {
+                                    PricedFamily::refused("E110", message.clone(), None)
+                                }
                             })
                             .collect::<Vec<_>>()
                     })
@@ -371,7 +373,7 @@ fn priced(
     json: &Json,
     given: Option<NaiveDate>,
     justify: bool,
-) -> Result {
+) -> PricedFamily {
     let d = &document.deliberation;
     let mut read = tarif_core::inputs::read_family_json(d, json);
     let today = chrono::Local::now().date_naive();
@@ -407,7 +409,7 @@ fn priced(
         }
         all
     });
-    Result {
+    PricedFamily {
         value: Outcome::Json(value),
         lines,
     }
@@ -419,8 +421,8 @@ type Lines = Vec<(String, Vec<String>)>;
 /// What pricing a family gives: the JSON of `tarif eval --format json`, read through
 /// Python properties (amounts as `Decimal`); for `price_many` without justification,
 /// what that JSON is made of, the JSON written only when it is read.
-#[pyclass(frozen, module = "tarif")]
-struct Result {
+#[pyclass(frozen, module = "tarif", name = "Result")]
+struct PricedFamily {
     value: Outcome,
     /// By child (`""`: the family), by tariff: the French lines of its calculation.
     lines: Option<Vec<(String, Lines)>>,
@@ -503,7 +505,7 @@ fn compact(
     session: &mut tarif_core::eval::Session<'_>,
     json: &Json,
     (given, today): (Option<NaiveDate>, NaiveDate),
-) -> Result {
+) -> PricedFamily {
     let d = &document.deliberation;
     let mut read = tarif_core::inputs::read_family_json(d, json);
     if !read.family.children().is_empty() {
@@ -524,7 +526,7 @@ fn compact(
     if !read.errors.is_empty() {
         prices.clear();
     }
-    Result {
+    PricedFamily {
         value: Outcome::Compact(Box::new(Compact {
             document: document.clone(),
             id: read.family.id.clone(),
@@ -538,9 +540,9 @@ fn compact(
     }
 }
 
-impl Result {
-    fn refused(code: &str, message: String, field: Option<&str>) -> Result {
-        Result {
+impl PricedFamily {
+    fn refused(code: &str, message: String, field: Option<&str>) -> PricedFamily {
+        PricedFamily {
             value: Outcome::Json(
                 json!({ "erreurs": [ { "code": code, "message": message, "champ": field } ] }),
             ),
@@ -587,7 +589,7 @@ fn prices_of<'py>(py: Python<'py>, tariffs: &Json) -> PyResult<Bound<'py, PyDict
 }
 
 #[pymethods]
-impl Result {
+impl PricedFamily {
     /// `{ tariff: Decimal }`: the prices of a family without children, or the
     /// family's total when it has children.
     #[getter]
@@ -725,7 +727,7 @@ fn to_python(py: Python<'_>, value: &Json) -> PyResult<PyObject> {
 #[pymodule]
 fn tarif(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Deliberation>()?;
-    module.add_class::<Result>()?;
+    module.add_class::<PricedFamily>()?;
     module.add(
         "DeliberationError",
         module.py().get_type::<DeliberationError>(),
