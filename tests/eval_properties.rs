@@ -87,6 +87,19 @@ fn family(names: Vec<String>) -> impl Strategy<Value = Json> {
     })
 }
 
+/// A JSON value as a host language gives it: texts, whole numbers, booleans and nulls
+/// as such, the rest as JSON.
+fn field(value: &Json) -> tarif::inputs::Field<'_> {
+    use tarif::inputs::Field;
+    match value {
+        Json::Null => Field::Null,
+        Json::Bool(b) => Field::Bool(*b),
+        Json::String(s) => Field::Text(s),
+        Json::Number(n) => n.as_i64().map_or(Field::Json(value), Field::Int),
+        other => Field::Json(other),
+    }
+}
+
 /// A family whose numbers sit at the bounds of the deliberation's grids (±1, ±0,01,
 /// +0,005, more decimals), its choices and booleans picked, some inputs not given; a
 /// QF certified by the CAF is given by its API answer when its pick says so.
@@ -278,6 +291,24 @@ proptest! {
         prop_assert_eq!(&in_place.family, &parsed.family, "{}", text);
         prop_assert_eq!(&in_place.errors, &parsed.errors, "{}", text);
         prop_assert_eq!(&in_place.warnings, &parsed.warnings, "{}", text);
+    }
+
+    /// A family given field by field (as Python's dicts are read: texts, whole numbers,
+    /// booleans, nulls as such; the rest as JSON), into a family read before, is read
+    /// as its JSON object is.
+    #[test]
+    fn fields_are_read_as_their_json((doc, json, _date) in case()) {
+        let document = &documents()[doc];
+        let d = &document.deliberation;
+        let whole = read_family_json(d, &json);
+        let object = json.as_object().cloned().unwrap_or_default();
+        // Into the memory of a family that gave every input, to be forgotten.
+        let every = d.inputs.iter().map(|i| (i.name.clone(), json!("1"))).collect();
+        let mut read = read_family_json(d, &Json::Object(every));
+        tarif::inputs::read_family_into(d, object.iter().map(|(k, v)| (k.as_str(), field(v))), &mut read);
+        prop_assert_eq!(&read.family, &whole.family);
+        prop_assert_eq!(&read.errors, &whole.errors);
+        prop_assert_eq!(&read.warnings, &whole.warnings);
     }
 
     /// The price without justification (read from the prices computed in advance when

@@ -4,8 +4,12 @@ prix d'une famille au centime, avec sa justification article par article.
 Les montants sont des ``decimal.Decimal`` (jamais des float) ; une famille est un
 dict comme le JSON de ``tarif eval`` (``{"quotient_caf": 612, "résidence":
 "hors_commune"}``) ; un montant s'y donne en ``Decimal``, ``int`` ou texte (« 612,50 »
-ou « 612.50 »), jamais en float. Une ``Deliberation`` se partage entre les fils d'un
-serveur WSGI : le calcul ne tient pas le GIL.
+ou « 612.50 »), jamais en float : un float est refusé (``FamilyError``, code E110,
+avec son champ), même entier (``612.0``) ou ``NaN`` ; le message dit comment garder
+en entiers une colonne pandas qui a des cases vides (``astype("Int64")``, qui donne
+None pour une case vide). Les entiers de numpy (``int64``) sont lus comme des
+``int``. Une ``Deliberation`` se partage entre les fils d'un serveur WSGI : le
+calcul ne tient pas le GIL.
 """
 
 import datetime
@@ -103,4 +107,8 @@ class Deliberation:
         justification: bool = False,
     ) -> list[Result]:
         """Un résultat par famille, dans l'ordre ; les erreurs de chacune dans son
-        résultat. Le calcul se fait sans le GIL."""
+        résultat (une valeur illisible, un float : code E110 et son champ). Les
+        familles sont lues par paquets de 16 384 avec le GIL, pendant que le paquet
+        précédent est tarifé sans lui, sur chaque cœur. Les résultats de 1 024
+        familles voisines partagent leur mémoire (libérée quand le dernier d'entre
+        eux l'est)."""

@@ -2,6 +2,8 @@
 //! JSON numbers or strings with a decimal comma or point, booleans or `oui`/`non`,
 //! dates, values of a `choix`. Every wrong field is reported, naming it.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -239,51 +241,127 @@ pub fn read_family_json(deliberation: &Deliberation, json: &Json) -> FamilyRead 
     read_entries(deliberation, object.iter().map(|(k, v)| (k.as_str(), v)))
 }
 
+/// A value of a family's field as a host language holds it (a Python dict's), read
+/// without a JSON document in between; [`Field::Json`] for what only JSON says
+/// (documents, children, a number of any size).
+#[derive(Debug, Clone, Copy)]
+pub enum Field<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Text(&'a str),
+    Json(&'a Json),
+}
+
+impl Field<'_> {
+    fn is_null(&self) -> bool {
+        matches!(self, Field::Null | Field::Json(Json::Null))
+    }
+
+    /// The text of a value given where a text is due (an `id`, a date), as JSON writes
+    /// it.
+    fn written(&self) -> String {
+        match self {
+            Field::Null => "null".to_string(),
+            Field::Bool(b) => b.to_string(),
+            Field::Int(n) => n.to_string(),
+            Field::Text(s) => Json::String((*s).to_string()).to_string(),
+            Field::Json(json) => json.to_string(),
+        }
+    }
+
+    fn to_json(self) -> Json {
+        match self {
+            Field::Null => Json::Null,
+            Field::Bool(b) => Json::Bool(b),
+            Field::Int(n) => Json::from(n),
+            Field::Text(s) => Json::String(s.to_string()),
+            Field::Json(json) => json.clone(),
+        }
+    }
+}
+
+/// Reads the keys and values of a family (each key once) into `read`, whose memory is
+/// reused from family to family (what the previous family gave is forgotten): the
+/// reading of [`read_family_json`], for a host language's dict.
+pub fn read_family_into<'j>(
+    deliberation: &Deliberation,
+    fields: impl Iterator<Item = (&'j str, Field<'j>)>,
+    read: &mut FamilyRead,
+) {
+    read.family.clear(deliberation);
+    read.errors.clear();
+    read.warnings.clear();
+    read_entries_into(deliberation, fields, read);
+}
+
 /// Reads the keys and values of a family's object, each key once.
 fn read_entries<'j>(
     deliberation: &Deliberation,
     object: impl Iterator<Item = (&'j str, &'j Json)>,
 ) -> FamilyRead {
     let mut read = FamilyRead::new(Family::new(deliberation));
+    read_entries_into(
+        deliberation,
+        object.map(|(k, v)| (k, Field::Json(v))),
+        &mut read,
+    );
+    read
+}
+
+/// [`read_entries`] into a family that gives nothing yet.
+fn read_entries_into<'j>(
+    deliberation: &Deliberation,
+    object: impl Iterator<Item = (&'j str, Field<'j>)>,
+    read: &mut FamilyRead,
+) {
     // The key each input was given by, to refuse a second spelling of it.
     let mut spelled: Vec<(usize, &str)> = Vec::new();
     // The first `justificatifs`, and the first `enfants` that is the list of children.
-    let mut documents: Option<&Json> = None;
-    let mut children: Option<(&str, &Json)> = None;
+    let mut documents: Option<Cow<'j, Json>> = None;
+    let mut children: Option<(&str, Cow<'j, Json>)> = None;
+    let as_json = |value: Field<'j>| match value {
+        Field::Json(json) => Cow::Borrowed(json),
+        other => Cow::Owned(other.to_json()),
+    };
     for (key, value) in object {
         match special_key(key) {
             Some("id") => {
                 read.family.id = match value {
-                    Json::String(s) => Some(s.clone()),
-                    Json::Null => None,
-                    other => Some(other.to_string()),
+                    Field::Json(Json::String(s)) => Some(s.clone()),
+                    Field::Text(s) => Some(s.to_string()),
+                    _ if value.is_null() => None,
+                    other => Some(other.written()),
                 };
                 continue;
             }
             Some("date") => {
                 match value {
-                    Json::Null => {}
-                    Json::String(s) => match parse_date(s) {
-                        Some(d) => read.family.date = Some(d),
-                        None => read.error(key, date_error(s)),
-                    },
-                    _ => read.error(
+                    _ if value.is_null() => {}
+                    Field::Text(s) => read_date(key, s, read),
+                    Field::Json(Json::String(s)) => read_date(key, s, read),
+                    other => read.error(
                         key,
                         FamilyErrorKind::BadDate {
-                            text: value.to_string(),
+                            text: other.written(),
                         },
                     ),
                 }
                 continue;
             }
             Some("justificatifs") => {
-                documents.get_or_insert(value);
+                if documents.is_none() {
+                    documents = Some(as_json(value));
+                }
                 continue;
             }
             Some("enfants")
-                if value.is_array() || !super::children::has_input(deliberation, "enfants") =>
+                if matches!(value, Field::Json(Json::Array(_)))
+                    || !super::children::has_input(deliberation, "enfants") =>
             {
-                children.get_or_insert((key, value));
+                if children.is_none() {
+                    children = Some((key, as_json(value)));
+                }
                 continue;
             }
             _ => {}
@@ -336,16 +414,17 @@ fn read_entries<'j>(
         if value.is_null() {
             continue;
         }
-        match convert(deliberation, &input.ty, input.whole, value) {
+        match convert_field(deliberation, &input.ty, input.whole, value) {
             Ok(v) => read.declared(deliberation, index, key, v),
             Err(kind) => read.error(key, kind),
         }
     }
-    if let Some(documents) = documents {
-        read_proofs(deliberation, documents, &mut read);
+    if let Some(documents) = &documents {
+        read_proofs(deliberation, documents, read);
     }
     if let Some((key, children)) = children {
         let caf = documents
+            .as_deref()
             .and_then(|documents| documents.get("api_particulier_qf"))
             .map(super::proofs::caf_children)
             .and_then(|list| {
@@ -355,10 +434,38 @@ fn read_entries<'j>(
                     .position(|p| p.key == "api_particulier_qf" && p.error.is_none())?;
                 Some((ProofId(u16::try_from(id).ok()?), list))
             });
-        super::children::read(deliberation, key, children, caf.as_ref(), &mut read);
+        super::children::read(deliberation, key, &children, caf.as_ref(), read);
     }
     read.declared_limits(deliberation);
-    read
+}
+
+/// The date of the service a family gives under `key`.
+fn read_date(key: &str, text: &str, read: &mut FamilyRead) {
+    match parse_date(text) {
+        Some(d) => read.family.date = Some(d),
+        None => read.error(key, date_error(text)),
+    }
+}
+
+/// A field's value as a value of type `ty`: as [`convert`] reads its JSON.
+fn convert_field(
+    d: &Deliberation,
+    ty: &ValueType,
+    whole: bool,
+    field: Field<'_>,
+) -> Result<Value, FamilyErrorKind> {
+    match field {
+        Field::Json(json) => convert(d, ty, whole, json),
+        Field::Text(text) => super::values::convert_text(d, ty, whole, text),
+        Field::Bool(b) if *ty == ValueType::Boolean => Ok(Value::Bool(b)),
+        Field::Int(n) if matches!(ty, ValueType::Amount | ValueType::Number | ValueType::Rate) => {
+            match n < 0 {
+                true => Err(FamilyErrorKind::Negative),
+                false => Ok(Value::Number(Decimal::from(n))),
+            }
+        }
+        other => convert(d, ty, whole, &other.to_json()),
+    }
 }
 
 /// Whether a certified address (`45450 FAY AUX LOGES`) is in the deliberation's
@@ -625,6 +732,11 @@ impl FamilyRead {
             errors: Vec::new(),
             warnings: Vec::new(),
         }
+    }
+
+    /// A family that gives nothing yet, to read into ([`read_family_into`]).
+    pub fn empty(d: &Deliberation) -> FamilyRead {
+        FamilyRead::new(Family::new(d))
     }
 
     /// A family that gives nothing, refused as a whole (no JSON, no object).

@@ -13,7 +13,8 @@ pub(crate) use csv::read_fields_into;
 pub use csv::{Columns, HeaderProblem, columns, read_family_fields};
 pub use family::{
     ChildrenProblem, FamilyError, FamilyErrorKind, FamilyRead, FamilyWarning, FamilyWarningKind,
-    dated_warnings, parse_family, read_family, read_family_json, read_family_parsed,
+    Field, dated_warnings, parse_family, read_family, read_family_into, read_family_json,
+    read_family_parsed,
 };
 pub use proofs::Expected as ProofExpected;
 pub(crate) use values::trimmed;

@@ -9,9 +9,10 @@ use chrono::NaiveDate;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyString};
-use rust_decimal::Decimal;
 use serde_json::{Value as Json, json};
 use tarif_core::document::Document;
+
+mod many;
 
 pyo3::create_exception!(
     tarif,
@@ -25,9 +26,6 @@ pyo3::create_exception!(
     PyException,
     "Une famille qui ne peut pas être tarifée : `.code`, `.message`, `.champ`."
 );
-
-/// Families read at once by `price_many` (then priced without the GIL).
-const CHUNK: usize = 16_384;
 
 /// A deliberation, compiled and checked.
 #[pyclass(frozen, module = "tarif")]
@@ -204,12 +202,14 @@ impl Deliberation {
         justification: bool,
     ) -> PyResult<PricedFamily> {
         let json = family_json(family)?;
-        let given = service_date(date)?;
+        let dates = (service_date(date)?, chrono::Local::now().date_naive());
         let document = self.document.clone();
         let result = py.allow_threads(move || {
-            let plan = tarif_core::eval::Plan::new(&document.deliberation);
+            let d = &document.deliberation;
+            let plan = tarif_core::eval::Plan::new(d);
             let mut session = tarif_core::eval::Session::on(&plan);
-            priced(&document, &mut session, &json, given, justification)
+            let read = tarif_core::inputs::read_family_json(d, &json);
+            priced(&document, &mut session, read, dates, justification)
         });
         match errors {
             "return" => Ok(result),
@@ -242,45 +242,8 @@ impl Deliberation {
         date: Option<&Bound<'_, PyAny>>,
         justification: bool,
     ) -> PyResult<Vec<PricedFamily>> {
-        let given = service_date(date)?;
-        let today = chrono::Local::now().date_naive();
-        let mut results = Vec::new();
-        let mut families = families.try_iter()?;
-        // By chunks: read with the GIL, priced without it on every core; the memory
-        // of a chunk's families is used again by the next.
-        loop {
-            let mut read: Vec<std::result::Result<Json, String>> = Vec::with_capacity(CHUNK);
-            for family in families.by_ref().take(CHUNK) {
-                read.push(family_json(&family?).map_err(|e| e.to_string()));
-            }
-            if read.is_empty() {
-                break;
-            }
-            let document = self.document.clone();
-            let priced = py.allow_threads(move || {
-                use rayon::prelude::*;
-                let plan = tarif_core::eval::Plan::new(&document.deliberation);
-                read.par_chunks(1024)
-                    .map(|chunk| {
-                        let mut session = tarif_core::eval::Session::on(&plan);
-                        chunk
-                            .iter()
-                            .map(|json| match json {
-                                Ok(json) if justification => {
-                                    priced(&document, &mut session, json, given, true)
-                                }
-                                Ok(json) => compact(&document, &mut session, json, (given, today)),
-                                Err(message) => {
-                                    PricedFamily::refused("E110", message.clone(), None)
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                    .collect::<Vec<_>>()
-            });
-            results.extend(priced.into_iter().flatten());
-        }
-        Ok(results)
+        let dates = (service_date(date)?, chrono::Local::now().date_naive());
+        many::price_many(py, &self.document, families, dates, justification)
     }
 
     fn __repr__(&self) -> String {
@@ -310,7 +273,7 @@ fn service_date(date: Option<&Bound<'_, PyAny>>) -> PyResult<Option<NaiveDate>> 
 }
 
 /// `AAAA-MM-JJ` of a `datetime.date` (or the day of a `datetime.datetime`).
-fn iso_day(date: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn iso_day(date: &Bound<'_, PyAny>) -> PyResult<String> {
     let text: String = date.call_method0("isoformat")?.extract()?;
     Ok(text.chars().take(10).collect())
 }
@@ -318,7 +281,7 @@ fn iso_day(date: &Bound<'_, PyAny>) -> PyResult<String> {
 /// A Python value of a family as JSON: `Decimal` and texts as texts (read exactly by
 /// the family reader), `int` as a number, `bool`, None, dates as `AAAA-MM-JJ`, lists
 /// and dicts; a float is refused (it is not exact).
-fn family_json(value: &Bound<'_, PyAny>) -> std::result::Result<Json, PyErr> {
+pub(crate) fn family_json(value: &Bound<'_, PyAny>) -> std::result::Result<Json, PyErr> {
     if value.is_none() {
         return Ok(Json::Null);
     }
@@ -326,12 +289,31 @@ fn family_json(value: &Bound<'_, PyAny>) -> std::result::Result<Json, PyErr> {
         return Ok(Json::Bool(flag.is_true()));
     }
     if let Ok(number) = value.downcast::<PyInt>() {
-        let n: i64 = number.extract()?;
-        return Ok(Json::from(n));
+        if let Ok(n) = number.extract::<i64>() {
+            return Ok(Json::from(n));
+        }
+        // Larger than 64 bits: its digits, read exactly (or refused) as JSON's are.
+        let digits = number.str()?;
+        return Ok(digits
+            .to_str()?
+            .parse::<serde_json::Number>()
+            .map_or_else(|_| Json::String(digits.to_string()), Json::Number));
     }
-    if value.downcast::<PyFloat>().is_ok() {
+    if let Ok(number) = value.downcast::<PyFloat>() {
+        // Refused, whole or not: a float is never taken for money in silence. The
+        // message leads pandas' users, whose column of quotients with an empty cell
+        // becomes floats (612.0, NaN), to the fix.
+        let float = number.value();
+        let pandas = "une colonne pandas d'entiers avec des cases vides devient float : \
+                      `df.astype({\"quotient_caf\": \"Int64\"})` la garde en entiers \
+                      (None pour une case vide)";
+        if float.is_nan() {
+            return Err(FamilyError::new_err(format!(
+                "NaN n'est pas une valeur : donnez None pour une valeur absente ({pandas})"
+            )));
+        }
         return Err(FamilyError::new_err(format!(
-            "le nombre {} est un float, inexact : donnez un decimal.Decimal, un int ou un texte (« 612,50 »)",
+            "le nombre {} est un float, inexact : donnez un decimal.Decimal, un int ou un texte (« 612,50 ») ; {pandas}",
             value.str()?
         )));
     }
@@ -345,7 +327,8 @@ fn family_json(value: &Bound<'_, PyAny>) -> std::result::Result<Json, PyErr> {
         let mut object = serde_json::Map::with_capacity(dict.len());
         for (key, item) in dict.iter() {
             let key: String = key.str()?.to_str()?.to_string();
-            object.insert(key, family_json(&item)?);
+            let item = family_json(&item).map_err(|error| naming(value.py(), error, &key))?;
+            object.insert(key, item);
         }
         return Ok(Json::Object(object));
     }
@@ -358,7 +341,16 @@ fn family_json(value: &Bound<'_, PyAny>) -> std::result::Result<Json, PyErr> {
     }
     // decimal.Decimal, and any other number that says itself exactly.
     if value.get_type().name()?.to_str()? == "Decimal" {
+        if value.call_method0("is_nan")?.is_truthy()? {
+            return Err(FamilyError::new_err(
+                "Decimal(\"NaN\") n'est pas une valeur : donnez None pour une valeur absente",
+            ));
+        }
         return Ok(Json::String(value.str()?.to_str()?.to_string()));
+    }
+    // A whole number of another kind (numpy's `int64`, in a DataFrame's rows).
+    if let Ok(index) = value.call_method0("__index__") {
+        return family_json(&index);
     }
     Err(FamilyError::new_err(format!(
         "une valeur de type {} ne se lit pas dans une famille",
@@ -366,17 +358,42 @@ fn family_json(value: &Bound<'_, PyAny>) -> std::result::Result<Json, PyErr> {
     )))
 }
 
-/// Prices one family read from JSON.
-fn priced(
+/// `error` (a value that cannot be read) as a `FamilyError` naming `field`, the key
+/// that holds it, with the code of an unreadable family (the innermost key is kept).
+pub(crate) fn naming(py: Python<'_>, error: PyErr, field: &str) -> PyErr {
+    if !error.is_instance_of::<FamilyError>(py) {
+        return error;
+    }
+    let value = error.value(py);
+    if value.getattr("champ").is_err() {
+        let message = value.str().map(|m| m.to_string()).unwrap_or_default();
+        let _ = value.setattr("champ", field);
+        let _ = value.setattr("code", "E110");
+        let _ = value.setattr("message", message);
+    }
+    error
+}
+
+/// The message and the field of an error met reading a family.
+pub(crate) fn unreadable(py: Python<'_>, error: &PyErr) -> (String, Option<String>) {
+    let value = error.value(py);
+    let message = value.str().map(|m| m.to_string()).unwrap_or_default();
+    let field = value
+        .getattr("champ")
+        .ok()
+        .and_then(|f| f.extract::<String>().ok());
+    (message, field)
+}
+
+/// Prices one family read.
+pub(crate) fn priced(
     document: &Document,
     session: &mut tarif_core::eval::Session<'_>,
-    json: &Json,
-    given: Option<NaiveDate>,
+    mut read: tarif_core::inputs::FamilyRead,
+    (given, today): (Option<NaiveDate>, NaiveDate),
     justify: bool,
 ) -> PricedFamily {
     let d = &document.deliberation;
-    let mut read = tarif_core::inputs::read_family_json(d, json);
-    let today = chrono::Local::now().date_naive();
     let date = tarif_core::eval::service_date(&read.family, given, today);
     read.at_date(d, date);
     let (priced, children) = read.prices_in(session, date, &[], justify);
@@ -422,126 +439,20 @@ type Lines = Vec<(String, Vec<String>)>;
 /// Python properties (amounts as `Decimal`); for `price_many` without justification,
 /// what that JSON is made of, the JSON written only when it is read.
 #[pyclass(frozen, module = "tarif", name = "Result")]
-struct PricedFamily {
-    value: Outcome,
+pub(crate) struct PricedFamily {
+    pub(crate) value: Outcome,
     /// By child (`""`: the family), by tariff: the French lines of its calculation.
-    lines: Option<Vec<(String, Lines)>>,
+    pub(crate) lines: Option<Vec<(String, Lines)>>,
 }
 
-enum Outcome {
+pub(crate) enum Outcome {
     Json(Json),
-    Compact(Box<Compact>),
-}
-
-/// A family without children priced without justification.
-struct Compact {
-    document: Arc<Document>,
-    id: Option<String>,
-    date: NaiveDate,
-    prices: Vec<(usize, Decimal)>,
-    refused: Vec<(usize, tarif_core::eval::EvalError)>,
-    errors: Vec<tarif_core::inputs::FamilyError>,
-    warnings: Vec<tarif_core::inputs::FamilyWarning>,
-}
-
-impl Compact {
-    /// The JSON of `tarif eval --format json` (without justification).
-    fn json(&self) -> Json {
-        use tarif_core::report::messages;
-        let d = &self.document.deliberation;
-        let tariffs: serde_json::Map<String, Json> = self
-            .prices
-            .iter()
-            .filter_map(|(t, amount)| {
-                let tariff = d.tariffs.get(*t)?;
-                Some((
-                    tariff.name.clone(),
-                    json!({ "montant": format!("{amount:.2}"), "unite": tariff.unit }),
-                ))
-            })
-            .collect();
-        let mut errors: Vec<Json> = self
-            .errors
-            .iter()
-            .map(tarif_core::report::result::family_error_json)
-            .collect();
-        errors.extend(self.refused.iter().filter_map(|(t, e)| {
-            Some(tarif_core::report::result::eval_error_json(
-                d,
-                d.tariffs.get(*t)?,
-                e,
-            ))
-        }));
-        let warnings: Vec<Json> = self
-            .warnings
-            .iter()
-            .map(|w| {
-                let m = messages::family_warning(w);
-                json!({ "code": m.code, "message": m.text, "champ": w.field })
-            })
-            .collect();
-        let mut value = json!({
-            "id": self.id,
-            "deliberation": {
-                "numero": d.meta.number,
-                "titre": d.meta.title,
-                "empreinte": self.document.empreinte,
-            },
-            "date": self.date.format("%Y-%m-%d").to_string(),
-            "tarifs": tariffs,
-            "avertissements": warnings,
-        });
-        if !errors.is_empty() {
-            value["erreurs"] = Json::Array(errors);
-        }
-        value
-    }
-}
-
-/// Prices one family without children and without justification, keeping what the
-/// result is made of (its JSON is written when it is read).
-fn compact(
-    document: &Arc<Document>,
-    session: &mut tarif_core::eval::Session<'_>,
-    json: &Json,
-    (given, today): (Option<NaiveDate>, NaiveDate),
-) -> PricedFamily {
-    let d = &document.deliberation;
-    let mut read = tarif_core::inputs::read_family_json(d, json);
-    if !read.family.children().is_empty() {
-        return priced(document, session, json, given, false);
-    }
-    let date = tarif_core::eval::service_date(&read.family, given, today);
-    read.at_date(d, date);
-    let (priced, _) = read.prices_in(session, date, &[], false);
-    let mut prices = Vec::with_capacity(priced.len());
-    let mut refused = Vec::new();
-    for p in priced {
-        match p.result {
-            Ok(amount) => prices.push((p.tariff, amount)),
-            Err(error) => refused.push((p.tariff, error)),
-        }
-    }
-    // A family with errors is not priced: as `tarif eval`, no price is given.
-    if !read.errors.is_empty() {
-        prices.clear();
-    }
-    PricedFamily {
-        value: Outcome::Compact(Box::new(Compact {
-            document: document.clone(),
-            id: read.family.id.clone(),
-            date,
-            prices,
-            refused,
-            errors: read.errors,
-            warnings: read.warnings,
-        })),
-        lines: None,
-    }
+    /// Family number `.1` of a batch of `price_many`.
+    InBatch(Arc<many::Batch>, u32),
 }
 
 impl PricedFamily {
-    fn refused(code: &str, message: String, field: Option<&str>) -> PricedFamily {
+    pub(crate) fn refused(code: &str, message: String, field: Option<&str>) -> PricedFamily {
         PricedFamily {
             value: Outcome::Json(
                 json!({ "erreurs": [ { "code": code, "message": message, "champ": field } ] }),
@@ -554,7 +465,7 @@ impl PricedFamily {
     fn value(&self) -> std::borrow::Cow<'_, Json> {
         match &self.value {
             Outcome::Json(value) => std::borrow::Cow::Borrowed(value),
-            Outcome::Compact(compact) => std::borrow::Cow::Owned(compact.json()),
+            Outcome::InBatch(batch, n) => std::borrow::Cow::Owned(batch.json(*n)),
         }
     }
 
@@ -595,13 +506,11 @@ impl PricedFamily {
     #[getter]
     fn prices<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let value = match &self.value {
-            Outcome::Compact(compact) => {
+            Outcome::InBatch(batch, n) => {
                 let decimal = decimal_class(py)?;
                 let prices = PyDict::new(py);
-                for (t, amount) in &compact.prices {
-                    if let Some(tariff) = compact.document.deliberation.tariffs.get(*t) {
-                        prices.set_item(&tariff.name, decimal.call1((format!("{amount:.2}"),))?)?;
-                    }
+                for (tariff, amount) in batch.prices(*n) {
+                    prices.set_item(&tariff.name, decimal.call1((format!("{amount:.2}"),))?)?;
                 }
                 return Ok(prices);
             }

@@ -120,8 +120,10 @@ def test_money_is_decimal_in_and_out(cantine):
     for qf in (612, Decimal("612"), "612", "612,00", "612.00"):
         result = cantine.price({"quotient_caf": qf, "résidence": "hors_commune", "rang": 3}, date="2025-10-15")
         assert result.prices == {"repas": Decimal("2.29")}
-    with pytest.raises(tarif.FamilyError, match="float"):
-        cantine.price({"quotient_caf": 612.0, "résidence": "commune"}, date="2025-10-15")
+    for refused in (612.0, float("nan"), Decimal("NaN")):
+        with pytest.raises(tarif.FamilyError) as raised:
+            cantine.price({"quotient_caf": refused, "résidence": "commune"}, date="2025-10-15")
+        assert (raised.value.code, raised.value.champ) == ("E110", "quotient_caf")
 
 
 def test_the_justification_in_steps_and_in_french(cantine):
@@ -212,3 +214,74 @@ def test_many_families_say_what_one_family_says(cantine):
         assert result.prices == one.prices
         assert result.errors == one.errors
         assert result.warnings == one.warnings
+
+
+def test_many_families_read_from_any_python_value_as_one_family_is(cantine):
+    """price_many reads dicts without JSON in between: every kind of value, key and
+    family gives what price gives."""
+    caf = "quotient" + "_caf".upper().lower()  # a key object other than the literal
+    families = [
+        {caf: 612, "résidence": "commune"},
+        {"quotient_caf": -5, "résidence": "commune"},
+        {"quotient_caf": 10**30, "résidence": "commune"},
+        {"quotient_caf": 2**63, "résidence": "commune"},
+        {"quotient_caf": True, "résidence": "commune"},
+        {"quotient_caf": 612.5, "résidence": "commune"},
+        {"quotient_caf": 612.0, "résidence": "commune"},
+        {"quotient_caf": float("nan"), "résidence": "commune"},
+        {"quotient_caf": Decimal("NaN"), "résidence": "commune"},
+        {"quotient_caf": -0.0, "résidence": "commune"},
+        {"quotient_caf": 1e300, "résidence": "commune"},
+        {"quotient_caf": "612,00", "résidence": "commune", "pai": "oui"},
+        {"quotient_caf": Decimal("612.5"), "résidence": "commune"},
+        {"quotient_caf": None, "résidence": "commune"},
+        {"quotient_caf": 612, "résidence": "commune", "pai": 1},
+        {"quotient_caf": 612, "Résidence": "commune", "residence": "hors_commune"},
+        {"quotient_caf": 612, "résidence": ["commune"]},
+        {"quotient_caf": {"valeur": 612}, "résidence": "commune"},
+        {"id": 17, "quotient_caf": 612, "résidence": "commune"},
+        {"id": None, "date": datetime.date(2025, 11, 3), "quotient_caf": 612},
+        {"date": "31/02/2025", "quotient_caf": 612},
+        {"date": 20251015, "quotient_caf": 612},
+        {1: "x", "quotient_caf": 612},
+        {"quotient_caf": 612, "résidence": "commune", "rang": "2"},
+        {"QUOTIENT_CAF": 612, "résidence": "Hors commune"},
+        {"quotient_caf": 612, "justificatifs": {"inconnu": {}}},
+        {"quotient_caf": 612, "enfants": "deux"},
+        ["quotient_caf", 612],
+        "famille",
+        {},
+    ]
+    many = cantine.price_many(iter(families), date="2025-10-15")
+    assert len(many) == len(families)
+    for family, result in zip(families, many):
+        try:
+            one = cantine.price(family, date="2025-10-15", errors="return", justification=False)
+        except tarif.FamilyError as error:
+            assert result.errors == [{"code": "E110", "message": str(error), "champ": "quotient_caf"}]
+            assert (error.code, error.champ) == ("E110", "quotient_caf")
+            continue
+        assert result.json == one.json, family
+
+
+@pytest.mark.parametrize("path", DELIBERATIONS, ids=lambda p: p.stem)
+def test_many_random_families_of_every_deliberation_as_one_by_one(path):
+    deliberation = tarif.Deliberation.open(path)
+    generator = random.Random(path.stem)
+    pool = {}
+    for i in deliberation.inputs:
+        values = [None, "", "n'importe", -1, 0, 1, 7, 612, 1500, Decimal("0.5"), "612,50", True, False,
+                  "2025-10-15", datetime.date(2020, 1, 2)]
+        values += i["valeurs"]
+        pool[i["nom"]] = values
+    families = []
+    for n in range(600):
+        family = {"id": f"F{n}"}
+        for name, values in pool.items():
+            if generator.random() < 0.8:
+                family[name] = generator.choice(values)
+        families.append(family)
+    many = deliberation.price_many(families, date=deliberation.period[0])
+    for family, result in zip(families, many):
+        one = deliberation.price(family, date=deliberation.period[0], errors="return", justification=False)
+        assert result.json == one.json, family
