@@ -38,6 +38,7 @@
 
 pub mod annexe;
 pub mod batch;
+pub mod billing;
 mod check;
 pub mod curve;
 pub mod datapass;

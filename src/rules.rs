@@ -30,6 +30,10 @@ pub struct Deliberation {
     /// `… = nombre d'enfants …`: the values that count the family's children.
     #[serde(default)]
     pub counts: Vec<ChildCount>,
+    /// `facturation des repas`: the règlements that turn a month of days into an
+    /// invoice.
+    #[serde(default)]
+    pub billing: Vec<crate::billing::Billing>,
 }
 
 /// `inscrits = nombre d'enfants si cantine`: the input it gives, set for a family given

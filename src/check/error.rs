@@ -19,6 +19,44 @@ pub enum RankProblem {
     Type,
 }
 
+/// What is wrong with a règlement de facturation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BillingProblem {
+    /// `facturation des repsa`, `tarif garderi`: not a tariff of the deliberation.
+    NotATariff {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// A state a day can reach without a price (for its days `days`, in `period`).
+    NoPrice {
+        state: crate::billing::DayState,
+        days: Option<(u32, Option<u32>)>,
+        period: Option<crate::billing::CountPeriod>,
+    },
+    /// Two prices for the same days of a state.
+    TwoPrices {
+        state: crate::billing::DayState,
+        first: Span,
+        days: Option<(u32, Option<u32>)>,
+    },
+    /// Counts of a state in the month and in the absence at once.
+    MixedPeriods { state: crate::billing::DayState },
+    /// `à partir du 7e` without `dans le mois` or `de l'absence`.
+    CountWithoutPeriod,
+    /// A deadline, a delay, a limit or a rounding given twice.
+    GivenTwice { what: &'static str, first: Span },
+    /// An amount written in percent (`pénalité de 10 %`).
+    AmountInPercent,
+    /// `majoré de 1 €`: a change of the unit price is a percentage.
+    ChangeNotPercent,
+    /// A price for a state no day reaches: a late cancellation without a
+    /// cancellation deadline (a warning).
+    Unreachable {
+        state: crate::billing::DayState,
+        deadline: &'static str,
+    },
+}
+
 /// A finding of the checker, at its main place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckError {
@@ -29,6 +67,8 @@ pub struct CheckError {
 /// What the checker found, with everything the message needs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckErrorKind {
+    /// A rule of a règlement de facturation.
+    Billing(BillingProblem),
     /// A name that is neither an input nor a definition.
     UnknownName {
         name: String,
@@ -268,6 +308,7 @@ impl CheckErrorKind {
                 | CheckErrorKind::MayGoNegative { .. }
                 | CheckErrorKind::DivisorMayBeZero { .. }
                 | CheckErrorKind::BoundFinerThanKey { .. }
+                | CheckErrorKind::Billing(BillingProblem::Unreachable { .. })
         )
     }
 }

@@ -2,6 +2,7 @@
 //! not. Names, types and units, granularity and ranges, table coverage, cycles,
 //! certified sources, modifiers and examples.
 
+mod billing;
 mod bounds;
 mod counts;
 mod coverage;
@@ -175,6 +176,7 @@ impl<'a> Checker<'a> {
         let ranking = self.ranking(&names, &dependencies);
         let counts = self.counts();
         let examples = self.examples();
+        let billing = self.billings();
         let has_error = self.errors.iter().any(|e| !e.kind.is_warning());
         if has_error || !syntax_ok {
             return None;
@@ -182,6 +184,7 @@ impl<'a> Checker<'a> {
         let mut deliberation = self.assemble(order, tariffs, examples)?;
         deliberation.ranking = ranking;
         deliberation.counts = counts;
+        deliberation.billing = billing;
         self.family_checks(&deliberation);
         if self.errors.iter().any(|e| !e.kind.is_warning()) {
             return None;
@@ -374,6 +377,7 @@ impl<'a> Checker<'a> {
             choices: self.symbols.choices.clone(),
             ranking: None,
             counts: Vec::new(),
+            billing: Vec::new(),
         })
     }
 }

@@ -267,7 +267,7 @@ impl<'a> Symbols<'a> {
 
     fn item(&mut self, item: &'a ArticleItem, article: usize, errors: &mut Vec<CheckError>) {
         match item {
-            ArticleItem::Count(_) => {}
+            ArticleItem::Count(_) | ArticleItem::Billing(_) => {}
             ArticleItem::ValueType(v) => {
                 if let TypeName::Choice(values) = &v.ty {
                     for value in values {

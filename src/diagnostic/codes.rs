@@ -106,6 +106,19 @@ pub enum Code {
     E053,
     /// `applicable du` after `au`.
     E060,
+    /// `facturation des repsa`: a règlement de facturation (or one of its prices) names
+    /// no tariff.
+    E070,
+    /// A state a day can reach without a price: `annulé dans le délai` not written.
+    E071,
+    /// Two prices for the same days of a state.
+    E072,
+    /// A count without its period: `à partir du 7e` (dans le mois ? de l'absence ?).
+    E073,
+    /// A deadline, a delay, a limit or a rounding of a facturation given twice.
+    E074,
+    /// An amount of a facturation in percent, or a change of the unit price in euros.
+    E075,
     /// A row whose values come before those of the row above.
     W001,
     /// A price that goes down as the key goes up.
@@ -127,6 +140,9 @@ pub enum Code {
     /// A grid column that defines a value nothing uses: `| QF | Prix |` under a tariff
     /// that already has its value.
     W010,
+    /// A price for a state no day reaches: `annulé hors délai` without an
+    /// `annulation au plus tard …`.
+    W011,
 }
 
 impl Code {
@@ -176,6 +192,12 @@ impl Code {
         Code::E052,
         Code::E053,
         Code::E060,
+        Code::E070,
+        Code::E071,
+        Code::E072,
+        Code::E073,
+        Code::E074,
+        Code::E075,
         Code::W001,
         Code::W002,
         Code::W003,
@@ -186,6 +208,7 @@ impl Code {
         Code::W008,
         Code::W009,
         Code::W010,
+        Code::W011,
     ];
 
     pub fn severity(self) -> Severity {

@@ -190,6 +190,10 @@ fn statement_kind(kind: StatementKind) -> (&'static str, &'static str) {
             "un choix « - … »",
             "sous une ligne « tarif : la plus favorable de »",
         ),
+        StatementKind::BillingRule => (
+            "une règle de facturation",
+            "dans le même article, sous une ligne « facturation des repas » (le tarif facturé)",
+        ),
         StatementKind::ExampleLine => ("une ligne d'exemple", "sous « exemple « … » »"),
     }
 }
@@ -287,6 +291,7 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
         | C::SourceScope { .. } => {
             super::ranking::from_check(error)
         }
+        C::Billing(_) => super::billing::from_check(error),
         C::UnknownName { name, suggestion } => {
             let d = Diagnostic::new(
                 Code::E011,

@@ -1,6 +1,7 @@
 //! Diagnostics: every finding of every stage, as one renderer-agnostic value with a
 //! stable code. The French wording lives in `french.rs`; `report/` draws them.
 
+mod billing;
 mod codes;
 mod french;
 mod grids;

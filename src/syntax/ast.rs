@@ -149,6 +149,93 @@ pub enum ArticleItem {
     Ranking(Ranking),
     Count(ChildCount),
     ValueType(ValueType),
+    Billing(Billing),
+}
+
+/// `facturation des repas « restauration scolaire »` and the rules under it.
+#[derive(Debug, Clone)]
+pub struct Billing {
+    pub service: Name,
+    pub label: Option<Text>,
+    pub span: Span,
+    pub rules: Vec<BillingRule>,
+}
+
+/// A rule of a `facturation`.
+#[derive(Debug, Clone)]
+pub enum BillingRule {
+    /// `réservation au plus tard 48 h avant` (`booking`), `annulation avant 9 h le
+    /// jour même`.
+    Deadline {
+        booking: bool,
+        moment: crate::billing::Moment,
+        inclusive: bool,
+        days: Vec<chrono::Weekday>,
+        span: Span,
+    },
+    /// `justificatif fourni sous 72 h, au plus tard 10 jours après`.
+    Proof {
+        hours: u32,
+        limit: Option<u32>,
+        span: Span,
+    },
+    /// `absent non justifié, annulé hors délai : tarif repas`.
+    State {
+        states: Vec<(crate::billing::DayState, Span)>,
+        count: Option<BillingCount>,
+        cost: Vec<CostTerm>,
+        label: Option<Text>,
+        span: Span,
+    },
+    /// `plafond de 60 € par mois et par enfant`.
+    Limit {
+        cap: bool,
+        amount: Quantity,
+        per_family: bool,
+        label: Option<Text>,
+        span: Span,
+    },
+    /// `pénalité de 25 € par famille et par mois si réservé hors délai`.
+    Charge {
+        amount: Quantity,
+        per_family: bool,
+        when: Vec<crate::billing::DayState>,
+        /// The words between `pénalité` and the amount (`pour inscription hors délai`).
+        words: String,
+        label: Option<Text>,
+        span: Span,
+    },
+    /// `arrondi du total au centime`.
+    Rounding {
+        each_line: bool,
+        mode: Rounding,
+        span: Span,
+    },
+}
+
+/// `à partir du 7e dans le mois`: its period may be missing (an error).
+#[derive(Debug, Clone, Copy)]
+pub struct BillingCount {
+    pub from: u32,
+    pub to: Option<u32>,
+    pub period: Option<crate::billing::CountPeriod>,
+    pub span: Span,
+}
+
+/// A term of what a day costs.
+#[derive(Debug, Clone)]
+pub enum CostTerm {
+    /// `2 × tarif repas majoré de 50 %`; the tariff of the facturation when `None`.
+    Unit {
+        tariff: Option<Name>,
+        factor: Decimal,
+        /// `majoré de 50 %` (`false`), `minoré de 20 %` (`true`).
+        change: Option<(Quantity, bool)>,
+        negative: bool,
+        span: Span,
+    },
+    /// `1,00 €`
+    Amount { value: Quantity, negative: bool },
 }
 
 /// `code : choix parmi A, B, C`: the type of a value that a grid column defines.

@@ -87,6 +87,7 @@ pub enum StatementKind {
     ArticleRule,
     TableRow,
     FavourableItem,
+    BillingRule,
     ExampleLine,
 }
 

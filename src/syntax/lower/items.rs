@@ -200,6 +200,27 @@ impl Lowerer {
                     span,
                 })
             }
+            Rule::billing_head => {
+                let block = super::billing::head(item, offset, span);
+                if let Some(article) = self.file.articles.last_mut() {
+                    article.items.push(ArticleItem::Billing(block));
+                }
+                return Ok(());
+            }
+            Rule::billing_item => {
+                let rule = super::billing::rule(item, offset, span)?;
+                let block = self.file.articles.last_mut().and_then(|a| {
+                    a.items.iter_mut().rev().find_map(|i| match i {
+                        ArticleItem::Billing(b) => Some(b),
+                        _ => None,
+                    })
+                });
+                match block {
+                    Some(block) => block.rules.push(rule),
+                    None => return Err(misplaced_line(StatementKind::BillingRule, span)),
+                }
+                return Ok(());
+            }
             Rule::modifier_line => {
                 let mut parts = item.into_inner();
                 let target = parts
@@ -734,6 +755,10 @@ fn too_large(pair: &Pair<'_, Rule>, offset: usize) -> SyntaxError {
 }
 
 /// A `number` pair: `1 500,25` → 1500.25.
+pub(super) fn number_value(pair: &Pair<'_, Rule>, offset: usize) -> Result<rust_decimal::Decimal> {
+    number(pair, offset)
+}
+
 fn number(pair: &Pair<'_, Rule>, offset: usize) -> Result<rust_decimal::Decimal> {
     let digits: String = pair
         .as_str()

@@ -2,6 +2,7 @@
 //! folder. Each statement is parsed alone (see grammar/deliberation.pest), so one bad
 //! line gives one error and the rest of the file is still read.
 
+mod billing;
 mod expr;
 mod items;
 mod pest_error;

@@ -1,0 +1,447 @@
+//! The règlement de facturation (LANGUAGE: `facturation des repas`): how the days of a
+//! month — reserved, attended, cancelled, justified — become the lines of a family's
+//! invoice. This module holds the checked rules ([`Billing`]); `invoice` reads the days
+//! and writes the invoice.
+
+pub mod days;
+pub mod invoice;
+pub mod render;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::rules::{ArticleId, Rounding};
+
+/// The state of one day of one child for one service, once its reservation, its
+/// cancellation, the attendance and the documents are read against the deadlines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum DayState {
+    /// Reserved in time and present.
+    Present,
+    /// Present, reserved after the booking deadline.
+    LateBooking,
+    /// Present without a reservation.
+    Unbooked,
+    /// Reserved, absent, with a document received in time.
+    AbsentJustified,
+    /// Reserved, absent, with a document received after the delay but before its
+    /// limit (`justificatif sous 72 h, au plus tard 10 jours après`).
+    AbsentJustifiedLate,
+    /// Reserved, absent, without a document received in time.
+    AbsentUnjustified,
+    /// Reservation cancelled before the cancellation deadline.
+    CancelledInTime,
+    /// Reservation cancelled after the cancellation deadline.
+    CancelledLate,
+}
+
+impl DayState {
+    pub const ALL: [DayState; 8] = [
+        DayState::Present,
+        DayState::LateBooking,
+        DayState::Unbooked,
+        DayState::AbsentJustified,
+        DayState::AbsentJustifiedLate,
+        DayState::AbsentUnjustified,
+        DayState::CancelledInTime,
+        DayState::CancelledLate,
+    ];
+
+    /// The words of the language (and of the invoice) for this state.
+    pub fn words(self) -> &'static str {
+        match self {
+            DayState::Present => "présent",
+            DayState::LateBooking => "réservé hors délai",
+            DayState::Unbooked => "présent sans réservation",
+            DayState::AbsentJustified => "absent justifié",
+            DayState::AbsentJustifiedLate => "absent justifié hors délai",
+            DayState::AbsentUnjustified => "absent non justifié",
+            DayState::CancelledInTime => "annulé dans le délai",
+            DayState::CancelledLate => "annulé hors délai",
+        }
+    }
+
+    /// Reads a state as a portal or a règlement writes it (`absent justifié`,
+    /// `annule_hors_delai`, `Présent sans réservation`).
+    pub fn read(text: &str) -> Option<DayState> {
+        let key = crate::syntax::choice_key(text).replace(['_', '-'], " ");
+        let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
+        DayState::ALL
+            .into_iter()
+            .find(|s| crate::syntax::choice_key(s.words()) == key)
+            .or(match key.as_str() {
+                "inscrit hors delai" | "present reserve hors delai" => Some(DayState::LateBooking),
+                "present sans inscription" | "non reserve" | "present non reserve" => {
+                    Some(DayState::Unbooked)
+                }
+                "absence justifiee" => Some(DayState::AbsentJustified),
+                "absence justifiee hors delai" => Some(DayState::AbsentJustifiedLate),
+                "absence non justifiee" | "absent injustifie" => Some(DayState::AbsentUnjustified),
+                "annule dans les delais" => Some(DayState::CancelledInTime),
+                "annule hors delais" | "annule apres le delai" => Some(DayState::CancelledLate),
+                _ => None,
+            })
+    }
+
+    /// Whether the child was absent that day (for the counts « de l'absence »).
+    pub fn absent(self) -> bool {
+        matches!(
+            self,
+            DayState::AbsentJustified | DayState::AbsentJustifiedLate | DayState::AbsentUnjustified
+        )
+    }
+}
+
+/// When a deadline falls, from the day of the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Moment {
+    /// `48 h avant`: that many hours before the day begins.
+    HoursBefore(u32),
+    /// `2 jours avant (à 12 h)`: that many days before, at that hour or at 0 h.
+    DaysBefore { days: u32, at: Option<NaiveTime> },
+    /// `la veille (à 10 h)`: the day before, at that hour or at its end (midnight).
+    Eve { at: Option<NaiveTime> },
+    /// `le jour même à 9 h`.
+    SameDay { at: NaiveTime },
+    /// `le jeudi à 12 h de la semaine précédente`: that day of the week in `week`, at
+    /// that hour or at its end.
+    WeekdayBefore {
+        weekday: Weekday,
+        at: Option<NaiveTime>,
+        week: Week,
+    },
+    /// `le 20 du mois précédent`: that day of the month before the service's, at that
+    /// hour or at its end.
+    MonthDayBefore { day: u32, at: Option<NaiveTime> },
+}
+
+impl Moment {
+    /// The instant of the deadline for a service on `day`.
+    pub fn instant(self, day: NaiveDate) -> NaiveDateTime {
+        let start = |d: NaiveDate| d.and_time(NaiveTime::MIN);
+        // An hour not written is the end of the day named: midnight after it.
+        let at = |d: NaiveDate, time: Option<NaiveTime>| match time {
+            Some(t) => d.and_time(t),
+            None => start(d) + Duration::days(1),
+        };
+        match self {
+            Moment::HoursBefore(hours) => start(day) - Duration::hours(i64::from(hours)),
+            Moment::DaysBefore { days, at: time } => {
+                let d = day - Duration::days(i64::from(days));
+                time.map_or(start(d), |t| d.and_time(t))
+            }
+            Moment::Eve { at: time } => at(day - Duration::days(1), time),
+            Moment::SameDay { at: time } => day.and_time(time),
+            Moment::WeekdayBefore {
+                weekday,
+                at: time,
+                week,
+            } => {
+                let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+                let offset = i64::from(weekday.num_days_from_monday());
+                let d = match week {
+                    Week::Previous => monday - Duration::days(7 - offset),
+                    Week::Same => monday + Duration::days(offset),
+                    Week::LastBefore => {
+                        let back = (7 + i64::from(day.weekday().num_days_from_monday()) - offset - 1) % 7 + 1;
+                        day - Duration::days(back)
+                    }
+                };
+                at(d, time)
+            }
+            Moment::MonthDayBefore { day: n, at: time } => {
+                let first = day.with_day(1).unwrap_or(day);
+                let previous = first - Duration::days(1);
+                let d = previous.with_day(n.min(days_in_month(previous))).unwrap_or(previous);
+                at(d, time)
+            }
+        }
+    }
+
+    /// The deadline in words, for justifications: « 48 h avant », « le jeudi à 12 h de
+    /// la semaine précédente ».
+    pub fn words(self) -> String {
+        let clock = |t: NaiveTime| {
+            use chrono::Timelike;
+            match (t.hour(), t.minute()) {
+                (12, 0) => "midi".to_string(),
+                (h, 0) => format!("{h} h"),
+                (h, m) => format!("{h} h {m:02}"),
+            }
+        };
+        let at = |t: Option<NaiveTime>| t.map(|t| format!(" à {}", clock(t))).unwrap_or_default();
+        match self {
+            Moment::HoursBefore(h) => format!("{h} h avant le jour du service"),
+            Moment::DaysBefore { days, at: t } => {
+                format!("{days} jour{} avant{}", if days > 1 { "s" } else { "" }, at(t))
+            }
+            Moment::Eve { at: t } => format!("la veille{}", at(t)),
+            Moment::SameDay { at: t } => format!("le jour même à {}", clock(t)),
+            Moment::WeekdayBefore {
+                weekday,
+                at: t,
+                week,
+            } => {
+                let week = match week {
+                    Week::Previous => " de la semaine précédente",
+                    Week::Same => " de la même semaine",
+                    Week::LastBefore => " précédent",
+                };
+                format!("le {}{}{week}", weekday_name(weekday), at(t))
+            }
+            Moment::MonthDayBefore { day, at: t } => {
+                format!("le {day} du mois précédent{}", at(t))
+            }
+        }
+    }
+}
+
+/// The week of a day of the week named in a deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Week {
+    /// `de la semaine précédente`, `pour la semaine suivante`.
+    Previous,
+    /// `de la même semaine`.
+    Same,
+    /// `le mardi précédent`: the last such day before the day of the service.
+    LastBefore,
+}
+
+/// `lundi` … `dimanche`.
+pub fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "lundi",
+        Weekday::Tue => "mardi",
+        Weekday::Wed => "mercredi",
+        Weekday::Thu => "jeudi",
+        Weekday::Fri => "vendredi",
+        Weekday::Sat => "samedi",
+        Weekday::Sun => "dimanche",
+    }
+}
+
+/// The number of days of the month of `day`.
+pub fn days_in_month(day: NaiveDate) -> u32 {
+    let first = day.with_day(1).unwrap_or(day);
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first);
+    u32::try_from((next - first).num_days()).unwrap_or(31)
+}
+
+/// A deadline of reservation or of cancellation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub moment: Moment,
+    /// `au plus tard` (the instant itself is in time), or `avant` (it is late).
+    pub inclusive: bool,
+    /// `pour le lundi et le mardi`: the days of the week it is for (every day when
+    /// empty).
+    #[serde(default)]
+    pub days: Vec<Weekday>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+impl Deadline {
+    /// Whether `at` is in time for a service on `day`.
+    pub fn in_time(&self, at: NaiveDateTime, day: NaiveDate) -> bool {
+        let deadline = self.moment.instant(day);
+        if self.inclusive {
+            at <= deadline
+        } else {
+            at < deadline
+        }
+    }
+}
+
+/// `justificatif fourni sous 72 h, au plus tard 10 jours après`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofDelay {
+    pub hours: u32,
+    /// After the delay and up to this, the absence is « justifiée hors délai ».
+    #[serde(default)]
+    pub limit: Option<u32>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+/// Which days of a state a rule prices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    /// The first day counted (from 1).
+    pub from: u32,
+    /// The last, if any.
+    pub to: Option<u32>,
+    pub period: CountPeriod,
+}
+
+impl Count {
+    pub fn contains(&self, n: u32) -> bool {
+        n >= self.from && self.to.is_none_or(|to| n <= to)
+    }
+
+    /// « à partir du 7e dans le mois », « du 1er au 2e jour de l'absence ».
+    pub fn words(&self) -> String {
+        let th = |n: u32| if n == 1 { "1er".to_string() } else { format!("{n}e") };
+        let range = match self.to {
+            None => format!("à partir du {}", th(self.from)),
+            Some(to) => format!("du {} au {}", th(self.from), th(to)),
+        };
+        match self.period {
+            CountPeriod::Month => format!("{range} dans le mois"),
+            CountPeriod::Absence => format!("{range} jour de l'absence"),
+        }
+    }
+}
+
+/// What a count counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CountPeriod {
+    /// The days of the month in that state, for the child.
+    Month,
+    /// The days of the child's absence, consecutive days of service.
+    Absence,
+}
+
+/// What a day costs: the sum of its terms (none: free).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Cost {
+    pub terms: Vec<CostTerm>,
+}
+
+/// One term of a cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CostTerm {
+    /// `2 × tarif repas majoré de 50 %`: the unit price of `tariff` times `factor`
+    /// times `1 + change`; `negative` when subtracted.
+    Unit {
+        tariff: usize,
+        factor: Decimal,
+        change: Decimal,
+        negative: bool,
+    },
+    /// `1,00 €`
+    Amount { value: Decimal, negative: bool },
+}
+
+/// How a day is priced when it is in `state` (and its number in `count`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateRule {
+    pub state: DayState,
+    pub count: Option<Count>,
+    pub cost: Cost,
+    pub label: Option<String>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+/// `plafond de 60 € par mois et par enfant`, `minimum de 5 € …`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limit {
+    /// A cap (else a minimum).
+    pub cap: bool,
+    pub amount: Decimal,
+    pub per_family: bool,
+    pub label: Option<String>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+/// `pénalité de 25 € par famille et par mois si réservé hors délai`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charge {
+    pub amount: Decimal,
+    pub per_family: bool,
+    /// The states of which one day makes it due; every month invoiced when empty.
+    pub when: Vec<DayState>,
+    /// The words of the règlement (`pénalité pour inscription hors délai`).
+    pub label: Option<String>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+/// Where the amounts of an invoice are rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineRounding {
+    /// Each line (else the total only).
+    pub each_line: bool,
+    pub mode: Rounding,
+    /// Where the facturation says it; `None`: the default, each line to the nearest
+    /// cent.
+    pub line: Option<usize>,
+}
+
+impl Default for LineRounding {
+    fn default() -> Self {
+        LineRounding {
+            each_line: true,
+            mode: Rounding::Nearest(Decimal::new(1, 2)),
+            line: None,
+        }
+    }
+}
+
+/// `facturation des repas`: the règlement that bills the days of one tariff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Billing {
+    /// The tariff whose days are billed (its name is the `service` of a day).
+    pub tariff: usize,
+    pub label: Option<String>,
+    pub article: ArticleId,
+    pub line: usize,
+    /// The deadlines of reservation, each for its days of the week.
+    pub booking: Vec<Deadline>,
+    pub cancel: Vec<Deadline>,
+    pub proof: Option<ProofDelay>,
+    pub states: Vec<StateRule>,
+    pub limits: Vec<Limit>,
+    pub charges: Vec<Charge>,
+    pub rounding: LineRounding,
+}
+
+impl Billing {
+    /// The states a day can reach under these deadlines: a cancellation is late only
+    /// against a deadline, and so is a reservation.
+    pub fn reachable(&self) -> Vec<DayState> {
+        DayState::ALL
+            .into_iter()
+            .filter(|s| match s {
+                DayState::LateBooking => !self.booking.is_empty(),
+                DayState::CancelledLate => !self.cancel.is_empty(),
+                DayState::AbsentJustifiedLate => self.proof.is_some_and(|p| p.limit.is_some()),
+                _ => true,
+            })
+            .collect()
+    }
+
+    /// The deadline of `deadlines` for a service on `day`, if any.
+    pub fn deadline(deadlines: &[Deadline], day: NaiveDate) -> Option<&Deadline> {
+        deadlines
+            .iter()
+            .find(|d| d.days.is_empty() || d.days.contains(&day.weekday()))
+    }
+
+    /// The rule that prices the `n`-th day of `state` in the month (`n_month`) and of
+    /// its absence (`n_absence`).
+    pub fn rule(&self, state: DayState, n_month: u32, n_absence: u32) -> Option<&StateRule> {
+        let counted = self.states.iter().filter(|r| r.state == state);
+        let mut fallback = None;
+        for rule in counted {
+            match rule.count {
+                None => fallback = fallback.or(Some(rule)),
+                Some(count) => {
+                    let n = match count.period {
+                        CountPeriod::Month => n_month,
+                        CountPeriod::Absence => n_absence,
+                    };
+                    if count.contains(n) {
+                        return Some(rule);
+                    }
+                }
+            }
+        }
+        fallback
+    }
+}

@@ -1,0 +1,415 @@
+//! The règlements de facturation: each names a tariff, each state a day can reach has
+//! one price for every day of the month (no gap, no overlap, as a grid), counts say in
+//! what they count, amounts are in euros and changes in percent.
+
+use rust_decimal::Decimal;
+
+use super::Checker;
+use super::error::{BillingProblem, CheckError, CheckErrorKind};
+use crate::billing::{
+    self, Billing, Charge, Count, CountPeriod, DayState, Deadline, Limit, LineRounding,
+    ProofDelay, StateRule,
+};
+use crate::span::Span;
+use crate::syntax::ast::{self, ArticleItem, BillingRule, Unit};
+
+impl Checker<'_> {
+    /// The checked règlements, in file order.
+    pub(super) fn billings(&mut self) -> Vec<Billing> {
+        let file = self.file;
+        let mut found = Vec::new();
+        for (a, article) in file.articles.iter().enumerate() {
+            for item in &article.items {
+                if let ArticleItem::Billing(block) = item
+                    && let Some(billing) = self.billing(block, a)
+                {
+                    found.push(billing);
+                }
+            }
+        }
+        found
+    }
+
+    fn problem(&mut self, problem: BillingProblem, span: Span) {
+        self.errors.push(CheckError {
+            kind: CheckErrorKind::Billing(problem),
+            span,
+        });
+    }
+
+    /// An amount in euros (a bare number is read as euros).
+    fn euros(&mut self, q: &ast::Quantity) -> Decimal {
+        if q.unit == Unit::Percent {
+            self.problem(BillingProblem::AmountInPercent, q.span);
+        }
+        q.value
+    }
+
+    fn billing(&mut self, block: &ast::Billing, a: usize) -> Option<Billing> {
+        let article = Self::article_id(a);
+        let tariff = match self.symbols.tariff_index(&block.service.text) {
+            Some(t) => Some(t),
+            None => {
+                let names = self.symbols.tariffs.iter().map(|t| t.decl.name.text.as_str());
+                let suggestion = super::closest(&block.service.text, names);
+                self.problem(
+                    BillingProblem::NotATariff {
+                        name: block.service.text.clone(),
+                        suggestion,
+                    },
+                    block.service.span,
+                );
+                None
+            }
+        };
+        let mut billing = Billing {
+            tariff: tariff.unwrap_or(0),
+            label: block.label.as_ref().map(|t| t.text.clone()),
+            article,
+            line: self.line(block.span),
+            booking: Vec::new(),
+            cancel: Vec::new(),
+            proof: None,
+            states: Vec::new(),
+            limits: Vec::new(),
+            charges: Vec::new(),
+            rounding: LineRounding::default(),
+        };
+        // Where each unique rule was first given, to name it when given again.
+        let mut firsts: Vec<(&'static str, Span)> = Vec::new();
+        let mut once = |checker: &mut Self, what: &'static str, span: Span| -> bool {
+            if let Some((_, first)) = firsts.iter().find(|(w, _)| *w == what) {
+                checker.problem(BillingProblem::GivenTwice { what, first: *first }, span);
+                return false;
+            }
+            firsts.push((what, span));
+            true
+        };
+        // The deadlines kept, with their kind and span.
+        let mut deadline_spans: Vec<(bool, Span)> = Vec::new();
+        // The state rules as written, with their spans, for coverage.
+        let mut written: Vec<(StateRule, Span, Option<Span>)> = Vec::new();
+        for rule in &block.rules {
+            match rule {
+                BillingRule::Deadline {
+                    booking,
+                    moment,
+                    inclusive,
+                    days,
+                    span,
+                } => {
+                    let what = if *booking { "réservation" } else { "annulation" };
+                    let deadline = Deadline {
+                        moment: *moment,
+                        inclusive: *inclusive,
+                        days: days.clone(),
+                        article,
+                        line: self.line(*span),
+                    };
+                    let list = match booking {
+                        true => &mut billing.booking,
+                        false => &mut billing.cancel,
+                    };
+                    // Two deadlines of one kind for the same day of the week.
+                    let clash = list.iter().position(|d| {
+                        d.days.is_empty()
+                            || deadline.days.is_empty()
+                            || d.days.iter().any(|w| deadline.days.contains(w))
+                    });
+                    match clash {
+                        Some(i) => {
+                            let first = deadline_spans
+                                .iter()
+                                .filter(|(b, _)| b == booking)
+                                .nth(i)
+                                .map_or(*span, |(_, s)| *s);
+                            self.problem(BillingProblem::GivenTwice { what, first }, *span);
+                        }
+                        None => {
+                            list.push(deadline);
+                            deadline_spans.push((*booking, *span));
+                        }
+                    }
+                }
+                BillingRule::Proof { hours, limit, span } => {
+                    if once(self, "justificatif", *span) {
+                        billing.proof = Some(ProofDelay {
+                            hours: *hours,
+                            limit: limit.filter(|l| l > hours),
+                            article,
+                            line: self.line(*span),
+                        });
+                    }
+                }
+                BillingRule::Rounding {
+                    each_line,
+                    mode,
+                    span,
+                } => {
+                    if once(self, "arrondi", *span) {
+                        billing.rounding = LineRounding {
+                            each_line: *each_line,
+                            mode: *mode,
+                            line: Some(self.line(*span)),
+                        };
+                    }
+                }
+                BillingRule::Limit {
+                    cap,
+                    amount,
+                    per_family,
+                    label,
+                    span,
+                } => {
+                    let what = match (cap, per_family) {
+                        (true, true) => "plafond par famille",
+                        (true, false) => "plafond par enfant",
+                        (false, true) => "minimum par famille",
+                        (false, false) => "minimum par enfant",
+                    };
+                    let amount = self.euros(amount);
+                    if once(self, what, *span) {
+                        billing.limits.push(Limit {
+                            cap: *cap,
+                            amount,
+                            per_family: *per_family,
+                            label: label.as_ref().map(|t| t.text.clone()),
+                            article,
+                            line: self.line(*span),
+                        });
+                    }
+                }
+                BillingRule::Charge {
+                    amount,
+                    per_family,
+                    when,
+                    words,
+                    label,
+                    span,
+                } => {
+                    let amount = self.euros(amount);
+                    let words = (!words.trim().is_empty()).then(|| words.trim().to_string());
+                    billing.charges.push(Charge {
+                        amount,
+                        per_family: *per_family,
+                        when: when.clone(),
+                        label: label.as_ref().map(|t| t.text.clone()).or(words),
+                        article,
+                        line: self.line(*span),
+                    });
+                }
+                BillingRule::State {
+                    states,
+                    count,
+                    cost,
+                    label,
+                    span,
+                } => {
+                    let count = match count {
+                        None => None,
+                        Some(c) => match c.period {
+                            Some(period) => Some((
+                                Count {
+                                    from: c.from.max(1),
+                                    to: c.to,
+                                    period,
+                                },
+                                c.span,
+                            )),
+                            None => {
+                                self.problem(BillingProblem::CountWithoutPeriod, c.span);
+                                None
+                            }
+                        },
+                    };
+                    let cost = self.cost(cost, tariff);
+                    for (state, state_span) in states {
+                        written.push((
+                            StateRule {
+                                state: *state,
+                                count: count.map(|(c, _)| c),
+                                cost: cost.clone(),
+                                label: label.as_ref().map(|t| t.text.clone()),
+                                article,
+                                line: self.line(*span),
+                            },
+                            *state_span,
+                            count.map(|(_, s)| s),
+                        ));
+                    }
+                }
+            }
+        }
+        self.coverage(&billing, &written, block.span);
+        billing.states = written.into_iter().map(|(rule, _, _)| rule).collect();
+        tariff.map(|_| billing)
+    }
+
+    fn cost(&mut self, terms: &[ast::CostTerm], own: Option<usize>) -> billing::Cost {
+        let mut cost = billing::Cost::default();
+        for term in terms {
+            match term {
+                ast::CostTerm::Amount { value, negative } => {
+                    let value = self.euros(value);
+                    cost.terms.push(billing::CostTerm::Amount {
+                        value,
+                        negative: *negative,
+                    });
+                }
+                ast::CostTerm::Unit {
+                    tariff,
+                    factor,
+                    change,
+                    negative,
+                    span,
+                } => {
+                    let index = match tariff {
+                        None => own,
+                        Some(name) => match self.symbols.tariff_index(&name.text) {
+                            Some(t) => Some(t),
+                            None => {
+                                let names =
+                                    self.symbols.tariffs.iter().map(|t| t.decl.name.text.as_str());
+                                let suggestion = super::closest(&name.text, names);
+                                self.problem(
+                                    BillingProblem::NotATariff {
+                                        name: name.text.clone(),
+                                        suggestion,
+                                    },
+                                    name.span,
+                                );
+                                None
+                            }
+                        },
+                    };
+                    let change = match change {
+                        None => Decimal::ZERO,
+                        Some((q, down)) => {
+                            if q.unit != Unit::Percent {
+                                self.problem(BillingProblem::ChangeNotPercent, q.span);
+                            }
+                            if *down { -q.value } else { q.value }
+                        }
+                    };
+                    let _ = span;
+                    cost.terms.push(billing::CostTerm::Unit {
+                        tariff: index.unwrap_or(0),
+                        factor: *factor,
+                        change,
+                        negative: *negative,
+                    });
+                }
+            }
+        }
+        cost
+    }
+
+    /// Every state a day can reach has exactly one price for its n-th day, whatever n.
+    fn coverage(&mut self, billing: &Billing, written: &[(StateRule, Span, Option<Span>)], head: Span) {
+        let reachable = billing.reachable();
+        for state in DayState::ALL {
+            let rules: Vec<&(StateRule, Span, Option<Span>)> =
+                written.iter().filter(|(r, _, _)| r.state == state).collect();
+            if !reachable.contains(&state) {
+                if let Some((_, span, _)) = rules.first() {
+                    let deadline = match state {
+                        DayState::LateBooking => "réservation",
+                        DayState::AbsentJustifiedLate => "justificatif hors délai",
+                        _ => "annulation",
+                    };
+                    self.problem(BillingProblem::Unreachable { state, deadline }, *span);
+                }
+                continue;
+            }
+            let whole: Vec<_> = rules.iter().filter(|(r, _, _)| r.count.is_none()).collect();
+            if let [first, second, ..] = whole.as_slice() {
+                self.problem(
+                    BillingProblem::TwoPrices {
+                        state,
+                        first: first.1,
+                        days: None,
+                    },
+                    second.1,
+                );
+                continue;
+            }
+            let counted: Vec<_> = rules.iter().filter(|(r, _, _)| r.count.is_some()).collect();
+            // Counted rules: in one period, without overlap; the days they leave are
+            // the rule without count's, or a gap.
+            let periods: Vec<CountPeriod> = counted.iter().filter_map(|(r, _, _)| r.count.map(|c| c.period)).collect();
+            if let Some(first) = periods.first()
+                && periods.iter().any(|p| p != first)
+                && let Some((_, span, _)) = counted.last()
+            {
+                self.problem(BillingProblem::MixedPeriods { state }, *span);
+                continue;
+            }
+            let mut overlap = false;
+            for (i, (a, a_span, _)) in counted.iter().enumerate() {
+                for (b, b_span, _) in &counted[..i] {
+                    if let (Some(x), Some(y)) = (a.count, b.count) {
+                        let low = x.from.max(y.from);
+                        let high = match (x.to, y.to) {
+                            (Some(p), Some(q)) => Some(p.min(q)),
+                            (p, q) => p.or(q),
+                        };
+                        if high.is_none_or(|h| low <= h) {
+                            self.problem(
+                                BillingProblem::TwoPrices {
+                                    state,
+                                    first: *b_span,
+                                    days: Some((low, high)),
+                                },
+                                *a_span,
+                            );
+                            overlap = true;
+                        }
+                    }
+                }
+            }
+            if overlap || !whole.is_empty() {
+                continue;
+            }
+            if let Some((from, to)) = first_gap(counted.iter().filter_map(|(r, _, _)| r.count)) {
+                let span = counted.first().map_or(head, |(_, s, _)| *s);
+                self.problem(
+                    BillingProblem::NoPrice {
+                        state,
+                        days: Some((from, to)),
+                        period: periods.first().copied(),
+                    },
+                    span,
+                );
+            } else if counted.is_empty() {
+                self.problem(
+                    BillingProblem::NoPrice {
+                        state,
+                        days: None,
+                        period: None,
+                    },
+                    head,
+                );
+            }
+        }
+    }
+}
+
+/// The first days no count takes (from the 1st), if any: `(from, to)`, `to` open.
+fn first_gap(counts: impl Iterator<Item = Count>) -> Option<(u32, Option<u32>)> {
+    let mut ranges: Vec<(u32, Option<u32>)> = counts.map(|c| (c.from, c.to)).collect();
+    if ranges.is_empty() {
+        return None;
+    }
+    ranges.sort_by_key(|r| r.0);
+    let mut next = 1u32;
+    for (from, to) in ranges {
+        if from > next {
+            return Some((next, Some(from - 1)));
+        }
+        match to {
+            None => return None,
+            Some(to) => next = next.max(to.saturating_add(1)),
+        }
+    }
+    Some((next, None))
+}

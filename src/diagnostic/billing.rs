@@ -1,0 +1,177 @@
+//! The French diagnostics of the règlements de facturation (kept apart from
+//! `french.rs`).
+
+use super::{Code, Diagnostic};
+use crate::billing::{CountPeriod, DayState};
+use crate::check::error::{BillingProblem as B, CheckError, CheckErrorKind as C};
+
+/// `1er`, `7e`.
+fn th(n: u32) -> String {
+    if n == 1 {
+        "1er".to_string()
+    } else {
+        format!("{n}e")
+    }
+}
+
+/// « du 1er au 6e », « à partir du 7e », « le 3e », as a count is written.
+fn days(range: (u32, Option<u32>)) -> String {
+    match range {
+        (from, None) => format!("à partir du {}", th(from)),
+        (from, Some(to)) if from == to => format!("le {}", th(from)),
+        (from, Some(to)) => format!("du {} au {}", th(from), th(to)),
+    }
+}
+
+/// What a count counts in, after its days.
+fn period(period: Option<CountPeriod>) -> &'static str {
+    match period {
+        Some(CountPeriod::Absence) => " jour de l'absence",
+        _ => " dans le mois",
+    }
+}
+
+/// What a state usually costs, to propose a line.
+fn proposal(state: DayState) -> &'static str {
+    match state {
+        DayState::AbsentJustified | DayState::CancelledInTime => "gratuit",
+        _ => "tarif",
+    }
+}
+
+/// The diagnostic of a finding about a règlement de facturation.
+pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
+    let span = error.span;
+    let C::Billing(problem) = &error.kind else {
+        return Diagnostic::new(Code::E070, String::new(), span, String::new());
+    };
+    match problem {
+        B::NotATariff { name, suggestion } => {
+            let d = Diagnostic::new(
+                Code::E070,
+                format!("« {name} » n'est pas un tarif de la délibération"),
+                span,
+                "tarif inconnu".to_string(),
+            );
+            match suggestion {
+                Some(s) => d.with_help(format!("vouliez-vous dire « {s} » ?")),
+                None => d.with_help(
+                    "une facturation porte sur un tarif déclaré par « tarif repas (par repas) » : écrivez son nom".to_string(),
+                ),
+            }
+        }
+        B::NoPrice {
+            state,
+            days: range,
+            period: p,
+        } => {
+            let words = state.words();
+            match range {
+                None => Diagnostic::new(
+                    Code::E071,
+                    format!("un jour « {words} » n'a pas de prix"),
+                    span,
+                    format!("« {words} » manque dans cette facturation"),
+                )
+                .with_help(format!(
+                    "un jour peut être « {words} » : dites ce qu'il coûte, par exemple « {words} : {} » (comme une grille, chaque cas a son prix)",
+                    proposal(*state)
+                )),
+                Some(range) => Diagnostic::new(
+                    Code::E071,
+                    format!(
+                        "les jours « {words} » {}{} n'ont pas de prix",
+                        days(*range),
+                        period(*p)
+                    ),
+                    span,
+                    "les jours comptés ne commencent pas tous ici".to_string(),
+                )
+                .with_help(format!(
+                    "ajoutez leur prix : « {words}, {}{} : tarif », ou une ligne « {words} : tarif » pour les jours qu'aucun compte ne prend",
+                    days(*range),
+                    period(*p)
+                )),
+            }
+        }
+        B::TwoPrices {
+            state,
+            first,
+            days: range,
+        } => {
+            let which = match range {
+                None => String::new(),
+                Some(range) => format!(" ({})", days(*range)),
+            };
+            Diagnostic::new(
+                Code::E072,
+                format!("deux prix pour les jours « {} »{which}", state.words()),
+                span,
+                "second prix".to_string(),
+            )
+            .with_label(*first, "premier prix".to_string())
+            .with_help(
+                "gardez une seule ligne pour ces jours, ou comptez-les sans chevauchement (« les 6 premiers dans le mois », « à partir du 7e dans le mois »)".to_string(),
+            )
+        }
+        B::MixedPeriods { state } => Diagnostic::new(
+            Code::E072,
+            format!(
+                "les jours « {} » sont comptés à la fois dans le mois et dans l'absence",
+                state.words()
+            ),
+            span,
+            "autre façon de compter".to_string(),
+        )
+        .with_help(
+            "comptez les jours d'un même état d'une seule façon : « dans le mois » ou « de l'absence »".to_string(),
+        ),
+        B::CountWithoutPeriod => Diagnostic::new(
+            Code::E073,
+            "ce compte ne dit pas dans quelle période il compte".to_string(),
+            span,
+            "compté dans quoi ?".to_string(),
+        )
+        .with_help(
+            "ajoutez la période : « à partir du 7e dans le mois », ou « les 2 premiers jours de l'absence »".to_string(),
+        ),
+        B::GivenTwice { what, first } => Diagnostic::new(
+            Code::E074,
+            format!("la règle de {what} est donnée deux fois dans cette facturation"),
+            span,
+            "seconde règle".to_string(),
+        )
+        .with_label(*first, "première règle".to_string())
+        .with_help("gardez une seule des deux lignes".to_string()),
+        B::AmountInPercent => Diagnostic::new(
+            Code::E075,
+            "ce montant est un pourcentage : il faut un montant en euros".to_string(),
+            span,
+            "pourcentage".to_string(),
+        )
+        .with_help(
+            "écrivez un montant (« 25 € ») ; pour un pourcentage du prix, écrivez « tarif majoré de 50 % »".to_string(),
+        ),
+        B::ChangeNotPercent => Diagnostic::new(
+            Code::E075,
+            "une majoration du prix unitaire s'écrit en pourcentage".to_string(),
+            span,
+            "montant en euros".to_string(),
+        )
+        .with_help(
+            "écrivez « tarif majoré de 50 % », ou ajoutez un montant : « tarif + 1,00 € »".to_string(),
+        ),
+        B::Unreachable { state, deadline } => Diagnostic::new(
+            Code::W011,
+            format!(
+                "aucun jour ne peut être « {} » : la facturation ne donne pas de délai de {deadline}",
+                state.words()
+            ),
+            span,
+            "jamais utilisé".to_string(),
+        )
+        .with_help(format!(
+            "ajoutez le délai (« {deadline} au plus tard 48 h avant ») ou retirez cette ligne"
+        )),
+    }
+}

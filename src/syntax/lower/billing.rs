@@ -1,0 +1,439 @@
+//! The statements of a `facturation`: deadlines, documents, the price of each state
+//! of a day, the limits and charges of the month, the rounding of the lines.
+
+use chrono::{NaiveTime, Weekday};
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+
+use super::items::{number_value, quantity, rounding_mode};
+use super::{Rule, name, span, text};
+use crate::billing::{CountPeriod, DayState, Moment, Week};
+use crate::span::Span;
+use crate::syntax::ast::{self, BillingCount, BillingRule, CostTerm};
+use crate::syntax::error::SyntaxError;
+
+type Result<T> = std::result::Result<T, SyntaxError>;
+
+/// `facturation des repas « … »`.
+pub(super) fn head(pair: Pair<'_, Rule>, offset: usize, at: Span) -> ast::Billing {
+    let mut service = ast::Name {
+        text: String::new(),
+        span: at,
+    };
+    let mut label = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::word => service = name(&part, offset),
+            Rule::text => label = Some(text(part, offset)),
+            _ => {}
+        }
+    }
+    ast::Billing {
+        service,
+        label,
+        span: at,
+        rules: Vec::new(),
+    }
+}
+
+/// One rule under a `facturation`.
+pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRule> {
+    let Some(inner) = pair.into_inner().next() else {
+        return Ok(BillingRule::Proof {
+            hours: 0,
+            limit: None,
+            span: at,
+        });
+    };
+    match inner.as_rule() {
+        Rule::deadline => deadline(inner, offset, at),
+        Rule::proof_delay => {
+            let mut hours = 0;
+            let mut limit = None;
+            let mut pairs = inner.into_inner().peekable();
+            while let Some(part) = pairs.next() {
+                match part.as_rule() {
+                    Rule::number => {
+                        let days = pairs.peek().is_some_and(|p| p.as_rule() == Rule::day_unit);
+                        hours = in_hours(whole(&part, offset)?, days);
+                    }
+                    Rule::proof_max => {
+                        let mut parts = part.into_inner().peekable();
+                        while let Some(p) = parts.next() {
+                            if p.as_rule() == Rule::number {
+                                let days = parts.peek().is_some_and(|p| p.as_rule() == Rule::day_unit);
+                                limit = Some(in_hours(whole(&p, offset)?, days));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Ok(BillingRule::Proof {
+                hours,
+                limit,
+                span: at,
+            })
+        }
+        Rule::state_rule => state_rule(inner, offset, at),
+        Rule::period_limit => {
+            let mut cap = true;
+            let mut amount = None;
+            let mut per_family = false;
+            let mut label = None;
+            for part in inner.into_inner() {
+                match part.as_rule() {
+                    Rule::limit_floor => cap = false,
+                    Rule::quantity => amount = Some(quantity(&part, offset)?),
+                    Rule::per_scope => per_family = per_family_scope(part),
+                    Rule::text => label = Some(text(part, offset)),
+                    _ => {}
+                }
+            }
+            Ok(BillingRule::Limit {
+                cap,
+                amount: amount.unwrap_or(zero(at)),
+                per_family,
+                label,
+                span: at,
+            })
+        }
+        Rule::charge => {
+            let mut amount = None;
+            let mut per_family = false;
+            let mut when = Vec::new();
+            let mut words = Vec::new();
+            let mut label = None;
+            for part in inner.into_inner() {
+                match part.as_rule() {
+                    Rule::word if amount.is_none() => words.push(part.as_str().to_string()),
+                    Rule::quantity => amount = Some(quantity(&part, offset)?),
+                    Rule::per_scope => per_family = per_family_scope(part),
+                    Rule::day_state => when.extend(day_states(&part)),
+                    Rule::text => label = Some(text(part, offset)),
+                    _ => {}
+                }
+            }
+            Ok(BillingRule::Charge {
+                amount: amount.unwrap_or(zero(at)),
+                per_family,
+                when,
+                words: words.join(" "),
+                label,
+                span: at,
+            })
+        }
+        _ => {
+            // line_rounding
+            let mut each_line = true;
+            let mut mode = None;
+            for part in inner.into_inner() {
+                match part.as_rule() {
+                    Rule::kw_du => each_line = false,
+                    Rule::rounding_mode => mode = Some(rounding_mode(part, offset)?),
+                    _ => {}
+                }
+            }
+            Ok(BillingRule::Rounding {
+                each_line,
+                mode: mode.unwrap_or(crate::rules::Rounding::Nearest(Decimal::new(1, 2))),
+                span: at,
+            })
+        }
+    }
+}
+
+fn zero(at: Span) -> ast::Quantity {
+    ast::Quantity {
+        value: Decimal::ZERO,
+        unit: ast::Unit::Euro,
+        span: at,
+    }
+}
+
+/// `par mois et par famille`: whether it is the family's (else each child's).
+fn per_family_scope(pair: Pair<'_, Rule>) -> bool {
+    pair.into_inner()
+        .filter(|p| p.as_rule() == Rule::scope_who)
+        .any(|p| p.into_inner().any(|w| w.as_rule() == Rule::kw_famille))
+}
+
+/// A delay in hours: `72 h`, `3 jours`.
+fn in_hours(amount: u32, days: bool) -> u32 {
+    if days { amount.saturating_mul(24) } else { amount }
+}
+
+/// A whole `number` (hours, days, a day of the month).
+fn whole(pair: &Pair<'_, Rule>, offset: usize) -> Result<u32> {
+    let value = number_value(pair, offset)?;
+    Ok(u32::try_from(value.trunc().mantissa().max(0)).unwrap_or(u32::MAX))
+}
+
+fn deadline(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRule> {
+    let mut booking = false;
+    let mut inclusive = true;
+    let mut moment = Moment::HoursBefore(0);
+    let mut days = Vec::new();
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::deadline_days => {
+                days = part
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::weekday)
+                    .map(|p| weekday_of(p.as_str()))
+                    .collect();
+            }
+            Rule::deadline_kind => {
+                booking = part.into_inner().any(|p| p.as_rule() == Rule::booking_word);
+            }
+            Rule::kw_avant => inclusive = false,
+            Rule::moment => {
+                if let Some(form) = part.into_inner().next() {
+                    moment = self::moment(form, offset)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(BillingRule::Deadline {
+        booking,
+        moment,
+        inclusive,
+        days,
+        span: at,
+    })
+}
+
+fn moment(form: Pair<'_, Rule>, offset: usize) -> Result<Moment> {
+    let rule = form.as_rule();
+    let mut amount = 0;
+    let mut time = None;
+    let mut weekday = Weekday::Mon;
+    let mut week = Week::LastBefore;
+    for part in form.into_inner() {
+        match part.as_rule() {
+            Rule::previous_week => week = Week::Previous,
+            Rule::same_week => week = Week::Same,
+            Rule::number => amount = whole(&part, offset)?,
+            Rule::ordinal => amount = super::table::ordinal_number(&part).unwrap_or(1),
+            Rule::clock => time = Some(clock(&part)),
+            Rule::weekday => weekday = weekday_of(part.as_str()),
+            _ => {}
+        }
+    }
+    Ok(match rule {
+        Rule::hours_before => Moment::HoursBefore(amount),
+        Rule::days_before => Moment::DaysBefore {
+            days: amount,
+            at: time,
+        },
+        Rule::eve => Moment::Eve { at: time },
+        Rule::same_day => Moment::SameDay {
+            at: time.unwrap_or(NaiveTime::MIN),
+        },
+        Rule::weekday_before => Moment::WeekdayBefore {
+            weekday,
+            at: time,
+            week,
+        },
+        _ => Moment::MonthDayBefore {
+            day: amount,
+            at: time,
+        },
+    })
+}
+
+/// `12 h`, `9 h 30`, `midi`, `minuit` (0 h).
+fn clock(pair: &Pair<'_, Rule>) -> NaiveTime {
+    let text = crate::syntax::lines::fold(pair.as_str());
+    if text.starts_with("midi") {
+        return NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN);
+    }
+    let mut numbers = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse::<u32>().ok());
+    let hour = numbers.next().unwrap_or(0);
+    let minute = numbers.next().unwrap_or(0);
+    NaiveTime::from_hms_opt(hour.min(23), minute.min(59), 0).unwrap_or(NaiveTime::MIN)
+}
+
+fn weekday_of(word: &str) -> Weekday {
+    match crate::syntax::lines::fold(word).trim_end_matches('s') {
+        "mardi" => Weekday::Tue,
+        "mercredi" => Weekday::Wed,
+        "jeudi" => Weekday::Thu,
+        "vendredi" => Weekday::Fri,
+        "samedi" => Weekday::Sat,
+        "dimanche" => Weekday::Sun,
+        _ => Weekday::Mon,
+    }
+}
+
+/// The states a `day_state` names (`absent`: both kinds of absence).
+fn day_states(pair: &Pair<'_, Rule>) -> Vec<DayState> {
+    let Some(form) = pair.clone().into_inner().next() else {
+        return Vec::new();
+    };
+    match form.as_rule() {
+        Rule::state_late_booking => vec![DayState::LateBooking],
+        Rule::state_unbooked => vec![DayState::Unbooked],
+        Rule::state_present => vec![DayState::Present],
+        Rule::state_absent_justified => vec![DayState::AbsentJustified],
+        Rule::state_absent_justified_late => vec![DayState::AbsentJustifiedLate],
+        Rule::state_absent_unjustified => vec![DayState::AbsentUnjustified],
+        Rule::state_absent => vec![
+            DayState::AbsentJustified,
+            DayState::AbsentJustifiedLate,
+            DayState::AbsentUnjustified,
+        ],
+        Rule::state_cancelled_in_time => vec![DayState::CancelledInTime],
+        Rule::state_cancelled_late => vec![DayState::CancelledLate],
+        _ => vec![DayState::CancelledInTime, DayState::CancelledLate],
+    }
+}
+
+fn state_rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRule> {
+    let mut states = Vec::new();
+    let mut count = None;
+    let mut cost = Vec::new();
+    let mut label = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::day_state => {
+                let where_ = span(&part, offset);
+                states.extend(day_states(&part).into_iter().map(|s| (s, where_)));
+            }
+            Rule::day_count => count = Some(day_count(part, offset)?),
+            Rule::cost => cost = self::cost(part, offset)?,
+            Rule::text => label = Some(text(part, offset)),
+            _ => {}
+        }
+    }
+    Ok(BillingRule::State {
+        states,
+        count,
+        cost,
+        label,
+        span: at,
+    })
+}
+
+fn day_count(pair: Pair<'_, Rule>, offset: usize) -> Result<BillingCount> {
+    let at = span(&pair, offset);
+    let mut from = 1;
+    let mut to = None;
+    let mut period = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::count_from => {
+                if let Some(n) = part
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::ordinal)
+                    .and_then(|p| super::table::ordinal_number(&p))
+                {
+                    from = n;
+                }
+            }
+            Rule::count_single => {
+                if let Some(n) = part
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::ordinal)
+                    .and_then(|p| super::table::ordinal_number(&p))
+                {
+                    from = n;
+                    to = Some(n);
+                }
+            }
+            Rule::count_first => {
+                if let Some(n) = part.into_inner().find(|p| p.as_rule() == Rule::number) {
+                    to = Some(whole(&n, offset)?);
+                }
+            }
+            Rule::count_between => {
+                let numbers: Vec<u32> = part
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::ordinal)
+                    .filter_map(|p| super::table::ordinal_number(&p))
+                    .collect();
+                if let [a, b] = numbers.as_slice() {
+                    from = *a;
+                    to = Some(*b);
+                }
+            }
+            Rule::count_period => {
+                let absence = part.into_inner().any(|p| p.as_rule() == Rule::period_absence);
+                period = Some(if absence {
+                    CountPeriod::Absence
+                } else {
+                    CountPeriod::Month
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(BillingCount {
+        from,
+        to,
+        period,
+        span: at,
+    })
+}
+
+fn cost(pair: Pair<'_, Rule>, offset: usize) -> Result<Vec<CostTerm>> {
+    let mut terms = Vec::new();
+    let mut negative = false;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::cost_free => return Ok(Vec::new()),
+            Rule::add_operator => negative = part.as_str() != "+",
+            Rule::cost_term => {
+                terms.push(term(part, offset, negative)?);
+                negative = false;
+            }
+            _ => {}
+        }
+    }
+    Ok(terms)
+}
+
+fn term(pair: Pair<'_, Rule>, offset: usize, negative: bool) -> Result<CostTerm> {
+    let at = span(&pair, offset);
+    let mut factor = Decimal::ONE;
+    let mut change = None;
+    let mut tariff = None;
+    let mut unit = false;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::quantity => {
+                return Ok(CostTerm::Amount {
+                    value: quantity(&part, offset)?,
+                    negative,
+                });
+            }
+            Rule::number => factor *= number_value(&part, offset)?,
+            Rule::unit_price => {
+                unit = true;
+                tariff = part
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::word)
+                    .map(|p| name(&p, offset));
+            }
+            Rule::cost_change => {
+                let down = part.clone().into_inner().any(|p| p.as_rule() == Rule::kw_minore);
+                if let Some(q) = part.into_inner().find(|p| p.as_rule() == Rule::quantity) {
+                    change = Some((quantity(&q, offset)?, down));
+                }
+            }
+            _ => {}
+        }
+    }
+    debug_assert!(unit);
+    Ok(CostTerm::Unit {
+        tariff,
+        factor,
+        change,
+        negative,
+        span: at,
+    })
+}
