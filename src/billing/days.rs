@@ -1,0 +1,512 @@
+//! The days of a month as a portal exports them, one per child and service: JSON Lines
+//! or CSV (`;` or `,`), keys or columns named in French, accents optional:
+//!
+//! `date`, `famille` (in a file of several families), `enfant`, `service`, `état`,
+//! `réservé`, `réservé_le`, `annulé_le`, `présent`, `justificatif_le`.
+//!
+//! Every row is read or named in an error, with its line; nothing is dropped.
+
+use std::borrow::Cow;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde_json::Value as Json;
+
+use super::DayState;
+
+/// One day of one child for one service, as the portal gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Day {
+    /// The line of the file it was read from (from 1).
+    pub line: usize,
+    pub date: Option<NaiveDate>,
+    pub family: Option<String>,
+    pub child: Option<String>,
+    pub service: Option<String>,
+    /// What the portal says of the day: `présent`, `absent`, `annulé`, or a state.
+    pub observed: Option<Observed>,
+    pub booked: Option<bool>,
+    pub booked_at: Option<Stamp>,
+    pub cancelled_at: Option<Stamp>,
+    pub present: Option<bool>,
+    pub proof_at: Option<Stamp>,
+}
+
+/// What the `état` of a row says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Observed {
+    Present,
+    Absent,
+    Cancelled,
+    /// The state itself, decided by the portal.
+    State(DayState),
+}
+
+/// An instant given by a portal: with its hour, or a day alone (whose hour is not
+/// known: it is compared with a deadline only when the day decides).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    At(NaiveDateTime),
+    Day(NaiveDate),
+}
+
+impl Stamp {
+    /// `02/10/2025 à 11 h 30`, `02/10/2025`.
+    pub fn words(self) -> String {
+        use chrono::Timelike;
+        match self {
+            Stamp::At(t) if t.minute() == 0 => format!("{} à {} h", t.format("%d/%m/%Y"), t.hour()),
+            Stamp::At(t) => format!(
+                "{} à {} h {:02}",
+                t.format("%d/%m/%Y"),
+                t.hour(),
+                t.minute()
+            ),
+            Stamp::Day(d) => d.format("%d/%m/%Y").to_string(),
+        }
+    }
+
+    /// Whether this instant is before `deadline` (`inclusive`: or at it); `None` when
+    /// a day without its hour falls on the deadline's day.
+    pub fn before(self, deadline: NaiveDateTime, inclusive: bool) -> Option<bool> {
+        match self {
+            Stamp::At(t) => Some(if inclusive {
+                t <= deadline
+            } else {
+                t < deadline
+            }),
+            Stamp::Day(d) => {
+                let end_of_day = d.and_time(NaiveTime::MIN) + chrono::Duration::days(1);
+                if end_of_day <= deadline {
+                    Some(true)
+                } else if d.and_time(NaiveTime::MIN) > deadline
+                    || (!inclusive && d.and_time(NaiveTime::MIN) == deadline)
+                {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// What is wrong with a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayError {
+    pub line: usize,
+    /// The field (empty for the whole row).
+    pub field: String,
+    pub kind: DayErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DayErrorKind {
+    /// Not a JSON object, or a CSV row with another number of fields than its header.
+    Unreadable { detail: String },
+    /// No `date`.
+    NoDate,
+    /// A date or an instant that cannot be read.
+    BadDate { text: String },
+    /// `oui` or `non` expected.
+    NotABoolean { text: String },
+    /// An `état` that is none of the states.
+    UnknownState { text: String },
+    /// A column or key that is no field of a day (with the one it looks like).
+    UnknownField { suggestion: Option<String> },
+    /// The CSV has no header line naming `date`.
+    NoHeader,
+}
+
+/// The fields of a day, by their folded name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Date,
+    Family,
+    Child,
+    Service,
+    State,
+    Booked,
+    BookedAt,
+    CancelledAt,
+    Present,
+    ProofAt,
+}
+
+const FIELDS: [(&str, Field); 10] = [
+    ("date", Field::Date),
+    ("famille", Field::Family),
+    ("enfant", Field::Child),
+    ("service", Field::Service),
+    ("etat", Field::State),
+    ("reserve", Field::Booked),
+    ("reserve_le", Field::BookedAt),
+    ("annule_le", Field::CancelledAt),
+    ("present", Field::Present),
+    ("justificatif_le", Field::ProofAt),
+];
+
+/// The field a key or a column names: `Réservé le`, `reserve_le`, `date du jour`…
+fn field(key: &str) -> Option<Field> {
+    let folded = crate::syntax::lines::fold(key.trim())
+        .replace([' ', '-', '\''], "_")
+        .replace("_recu_le", "_le");
+    let folded = match folded.as_str() {
+        "jour" | "date_du_jour" => "date",
+        "id" | "id_famille" | "famille_id" => "famille",
+        "id_enfant" | "enfant_id" => "enfant",
+        "statut" => "etat",
+        "reservation" => "reserve",
+        "reserve_le" | "reservation_le" | "date_reservation" | "inscrit_le" => "reserve_le",
+        "annule_le" | "annulation_le" | "date_annulation" => "annule_le",
+        "presence" => "present",
+        "justificatif_le" | "justifie_le" | "certificat_le" | "date_justificatif" => {
+            "justificatif_le"
+        }
+        other => other,
+    }
+    .to_string();
+    FIELDS.iter().find(|(n, _)| *n == folded).map(|(_, f)| *f)
+}
+
+/// The days read from a file, and every error.
+#[derive(Debug, Default)]
+pub struct DaysRead {
+    pub days: Vec<Day>,
+    pub errors: Vec<DayError>,
+    /// Keys or columns that name no field: ignored (warnings).
+    pub ignored: Vec<(usize, String)>,
+}
+
+/// Reads the text of a file of days: JSON Lines when its first character is `{`, else
+/// CSV with a header line.
+pub fn read(text: &str) -> DaysRead {
+    let text = text.trim_start_matches('\u{feff}');
+    let json = text.trim_start().starts_with('{');
+    let mut records =
+        crate::inputs::records::Records::new(std::io::Cursor::new(text.as_bytes()), !json);
+    let mut read = DaysRead::default();
+    let mut header: Option<(u8, Vec<String>, Vec<Option<Field>>)> = None;
+    let mut record = String::new();
+    loop {
+        record.clear();
+        let line = match records.next_into(&mut record) {
+            crate::inputs::records::Next::Record { line } => line,
+            crate::inputs::records::Next::End => break,
+            crate::inputs::records::Next::Unclosed { line }
+            | crate::inputs::records::Next::NotText { line }
+            | crate::inputs::records::Next::TooLong { line } => {
+                read.errors.push(DayError {
+                    line,
+                    field: String::new(),
+                    kind: DayErrorKind::Unreadable {
+                        detail: "ligne illisible".to_string(),
+                    },
+                });
+                continue;
+            }
+        };
+        if record.trim().is_empty() {
+            continue;
+        }
+        if json {
+            json_row(&record, line, &mut read);
+            continue;
+        }
+        match &header {
+            None => {
+                let separator = crate::batch::separator(&record);
+                let names: Vec<String> = crate::batch::fields(&record, separator)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Cow::into_owned)
+                    .collect();
+                let kinds: Vec<Option<Field>> = names.iter().map(|n| field(n)).collect();
+                if !kinds.contains(&Some(Field::Date)) {
+                    read.errors.push(DayError {
+                        line,
+                        field: String::new(),
+                        kind: DayErrorKind::NoHeader,
+                    });
+                    return read;
+                }
+                for (name, kind) in names.iter().zip(&kinds) {
+                    if kind.is_none() && !name.trim().is_empty() {
+                        read.ignored.push((line, name.clone()));
+                    }
+                }
+                header = Some((separator, names, kinds));
+            }
+            Some((separator, names, kinds)) => {
+                let Some(values) = crate::batch::fields(&record, *separator) else {
+                    read.errors
+                        .push(unreadable(line, "ligne CSV illisible".to_string()));
+                    continue;
+                };
+                if values.len() != kinds.len() {
+                    read.errors.push(unreadable(
+                        line,
+                        format!("{} champs au lieu de {}", values.len(), kinds.len()),
+                    ));
+                    continue;
+                }
+                let mut day = Day {
+                    line,
+                    ..Day::default()
+                };
+                let mut errors = Vec::new();
+                for ((name, kind), value) in names.iter().zip(kinds).zip(&values) {
+                    if let Some(kind) = kind
+                        && !value.trim().is_empty()
+                    {
+                        set(&mut day, *kind, name, value, &mut errors);
+                    }
+                }
+                finish(day, errors, &mut read);
+            }
+        }
+    }
+    read
+}
+
+fn unreadable(line: usize, detail: String) -> DayError {
+    DayError {
+        line,
+        field: String::new(),
+        kind: DayErrorKind::Unreadable { detail },
+    }
+}
+
+fn json_row(text: &str, line: usize, read: &mut DaysRead) {
+    let object = match serde_json::from_str::<Json>(text) {
+        Ok(Json::Object(object)) => object,
+        Ok(_) => {
+            read.errors
+                .push(unreadable(line, "pas un objet JSON".to_string()));
+            return;
+        }
+        Err(e) => {
+            read.errors.push(unreadable(
+                line,
+                format!("JSON illisible (colonne {})", e.column()),
+            ));
+            return;
+        }
+    };
+    let mut day = Day {
+        line,
+        ..Day::default()
+    };
+    let mut errors = Vec::new();
+    for (key, value) in &object {
+        let Some(kind) = field(key) else {
+            let names = FIELDS.iter().map(|(n, _)| *n);
+            errors.push(DayError {
+                line,
+                field: key.clone(),
+                kind: DayErrorKind::UnknownField {
+                    suggestion: crate::check::closest(key, names),
+                },
+            });
+            continue;
+        };
+        let text = match value {
+            Json::Null => continue,
+            Json::String(s) if s.trim().is_empty() => continue,
+            Json::String(s) => Cow::Borrowed(s.as_str()),
+            Json::Bool(b) => Cow::Owned(if *b { "oui" } else { "non" }.to_string()),
+            other => Cow::Owned(other.to_string()),
+        };
+        set(&mut day, kind, key, &text, &mut errors);
+    }
+    finish(day, errors, read);
+}
+
+fn finish(day: Day, mut errors: Vec<DayError>, read: &mut DaysRead) {
+    if day.date.is_none()
+        && !errors
+            .iter()
+            .any(|e| matches!(e.kind, DayErrorKind::BadDate { .. }) && e.field == "date")
+    {
+        errors.push(DayError {
+            line: day.line,
+            field: "date".to_string(),
+            kind: DayErrorKind::NoDate,
+        });
+    }
+    if errors.is_empty() {
+        read.days.push(day);
+    } else {
+        read.errors.extend(errors);
+    }
+}
+
+fn set(day: &mut Day, kind: Field, name: &str, value: &str, errors: &mut Vec<DayError>) {
+    let value = value.trim();
+    let error = |kind| DayError {
+        line: day.line,
+        field: name.to_string(),
+        kind,
+    };
+    match kind {
+        Field::Date => match crate::inputs::parse_date(value) {
+            Some(d) => day.date = Some(d),
+            None => errors.push(error(DayErrorKind::BadDate {
+                text: value.to_string(),
+            })),
+        },
+        Field::Family => day.family = Some(value.to_string()),
+        Field::Child => day.child = Some(value.to_string()),
+        Field::Service => day.service = Some(value.to_string()),
+        Field::State => match observed(value) {
+            Some(o) => day.observed = Some(o),
+            None => errors.push(error(DayErrorKind::UnknownState {
+                text: value.to_string(),
+            })),
+        },
+        Field::Booked | Field::Present => match boolean(value) {
+            Some(b) if kind == Field::Booked => day.booked = Some(b),
+            Some(b) => day.present = Some(b),
+            None => errors.push(error(DayErrorKind::NotABoolean {
+                text: value.to_string(),
+            })),
+        },
+        Field::BookedAt | Field::CancelledAt | Field::ProofAt => match stamp(value) {
+            Some(s) => match kind {
+                Field::BookedAt => day.booked_at = Some(s),
+                Field::CancelledAt => day.cancelled_at = Some(s),
+                _ => day.proof_at = Some(s),
+            },
+            None => errors.push(error(DayErrorKind::BadDate {
+                text: value.to_string(),
+            })),
+        },
+    }
+}
+
+/// `oui`, `non`, `true`, `false`, `1`, `0`, `x` (a ticked cell).
+fn boolean(text: &str) -> Option<bool> {
+    match crate::syntax::lines::fold(text).as_str() {
+        "oui" | "true" | "1" | "x" | "o" | "vrai" => Some(true),
+        "non" | "false" | "0" | "n" | "faux" => Some(false),
+        _ => None,
+    }
+}
+
+/// `présent`, `absent`, `annulé`, or a state (`absent justifié`…).
+fn observed(text: &str) -> Option<Observed> {
+    if let Some(state) = DayState::read(text) {
+        // `présent` alone is what the portal saw, not yet a state.
+        if state != DayState::Present {
+            return Some(Observed::State(state));
+        }
+    }
+    match crate::syntax::choice_key(text).as_str() {
+        "present" | "presente" | "p" => Some(Observed::Present),
+        "absent" | "absente" | "absence" | "a" => Some(Observed::Absent),
+        "annule" | "annulee" | "annulation" => Some(Observed::Cancelled),
+        _ => None,
+    }
+}
+
+/// An instant: `2025-10-02T11:30`, `2025-10-02 11:30:00`, `02/10/2025 11:30`,
+/// `02/10/2025 à 11 h 30`, or a day alone.
+pub fn stamp(text: &str) -> Option<Stamp> {
+    let text = text.trim();
+    if let Some(day) = crate::inputs::parse_date(text) {
+        return Some(Stamp::Day(day));
+    }
+    let cut = text.find(['T', ' '])?;
+    let (day, rest) = text.split_at(cut);
+    let day = crate::inputs::parse_date(day)?;
+    let rest = rest.trim_start_matches(['T', ' ']).trim();
+    let rest = rest.strip_prefix("à").map_or(rest, str::trim);
+    // A zone (`Z`, `+02:00`) is not read: portals give local time.
+    let rest = rest.trim_end_matches('Z');
+    let rest = match rest.find(['+']) {
+        Some(i) => &rest[..i],
+        None => rest,
+    };
+    let numbers: Vec<u32> = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let time = match numbers.as_slice() {
+        [h] => NaiveTime::from_hms_opt(*h, 0, 0),
+        [h, m] => NaiveTime::from_hms_opt(*h, *m, 0),
+        [h, m, s, ..] => NaiveTime::from_hms_opt(*h, *m, *s),
+        [] => None,
+    }?;
+    Some(Stamp::At(day.and_time(time)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_as_portals_write_them() {
+        let at = |s| match stamp(s) {
+            Some(Stamp::At(t)) => t.format("%Y-%m-%d %H:%M").to_string(),
+            Some(Stamp::Day(d)) => d.to_string(),
+            None => "?".to_string(),
+        };
+        assert_eq!(at("2025-10-02T11:30"), "2025-10-02 11:30");
+        assert_eq!(at("2025-10-02 11:30:00"), "2025-10-02 11:30");
+        assert_eq!(at("02/10/2025 à 11 h 30"), "2025-10-02 11:30");
+        assert_eq!(at("02/10/2025 9h"), "2025-10-02 09:00");
+        assert_eq!(at("2025-10-02T11:30:00+02:00"), "2025-10-02 11:30");
+        assert_eq!(at("02/10/2025"), "2025-10-02");
+        assert_eq!(at("02/10/2025 25:00"), "?");
+    }
+
+    #[test]
+    fn a_day_without_its_hour_is_compared_only_when_its_day_decides() {
+        let deadline = NaiveDate::from_ymd_opt(2025, 10, 2)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .expect("date");
+        let day = |d| Stamp::Day(NaiveDate::from_ymd_opt(2025, 10, d).expect("date"));
+        assert_eq!(day(1).before(deadline, true), Some(true));
+        assert_eq!(day(2).before(deadline, true), None);
+        assert_eq!(day(3).before(deadline, true), Some(false));
+    }
+
+    #[test]
+    fn csv_and_json_lines_give_the_same_days() {
+        let csv = "date;enfant;service;état;réservé le;annulé le\n\
+                   02/10/2025;Léa;repas;présent;;\n\
+                   03/10/2025;Léa;repas;annulé;;01/10/2025 11:00\n";
+        let json = "{\"date\":\"2025-10-02\",\"enfant\":\"Léa\",\"service\":\"repas\",\"etat\":\"présent\"}\n\
+                    {\"date\":\"2025-10-03\",\"enfant\":\"Léa\",\"service\":\"repas\",\"etat\":\"annulé\",\"annule_le\":\"2025-10-01T11:00\"}\n";
+        let (a, b) = (read(csv), read(json));
+        assert!(
+            a.errors.is_empty() && b.errors.is_empty(),
+            "{:?} {:?}",
+            a.errors,
+            b.errors
+        );
+        let strip = |d: &[Day]| {
+            d.iter()
+                .map(|d| Day {
+                    line: 0,
+                    ..d.clone()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(&a.days), strip(&b.days));
+        assert_eq!(a.days[1].observed, Some(Observed::Cancelled));
+    }
+
+    #[test]
+    fn every_wrong_row_is_named_with_its_line_and_field() {
+        let read =
+            read("date;enfant;présent\n31/02/2025;Léa;oui\n02/10/2025;Léa;peut-être\n;Tom;oui\n");
+        let found: Vec<(usize, &str)> = read
+            .errors
+            .iter()
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert_eq!(found, [(2, "date"), (3, "présent"), (4, "date")]);
+        assert!(read.days.is_empty());
+    }
+}

@@ -144,7 +144,9 @@ impl Moment {
                     Week::Previous => monday - Duration::days(7 - offset),
                     Week::Same => monday + Duration::days(offset),
                     Week::LastBefore => {
-                        let back = (7 + i64::from(day.weekday().num_days_from_monday()) - offset - 1) % 7 + 1;
+                        let back =
+                            (7 + i64::from(day.weekday().num_days_from_monday()) - offset - 1) % 7
+                                + 1;
                         day - Duration::days(back)
                     }
                 };
@@ -153,7 +155,9 @@ impl Moment {
             Moment::MonthDayBefore { day: n, at: time } => {
                 let first = day.with_day(1).unwrap_or(day);
                 let previous = first - Duration::days(1);
-                let d = previous.with_day(n.min(days_in_month(previous))).unwrap_or(previous);
+                let d = previous
+                    .with_day(n.min(days_in_month(previous)))
+                    .unwrap_or(previous);
                 at(d, time)
             }
         }
@@ -174,7 +178,11 @@ impl Moment {
         match self {
             Moment::HoursBefore(h) => format!("{h} h avant le jour du service"),
             Moment::DaysBefore { days, at: t } => {
-                format!("{days} jour{} avant{}", if days > 1 { "s" } else { "" }, at(t))
+                format!(
+                    "{days} jour{} avant{}",
+                    if days > 1 { "s" } else { "" },
+                    at(t)
+                )
             }
             Moment::Eve { at: t } => format!("la veille{}", at(t)),
             Moment::SameDay { at: t } => format!("le jour même à {}", clock(t)),
@@ -284,7 +292,13 @@ impl Count {
 
     /// « à partir du 7e dans le mois », « du 1er au 2e jour de l'absence ».
     pub fn words(&self) -> String {
-        let th = |n: u32| if n == 1 { "1er".to_string() } else { format!("{n}e") };
+        let th = |n: u32| {
+            if n == 1 {
+                "1er".to_string()
+            } else {
+                format!("{n}e")
+            }
+        };
         let range = match self.to {
             None => format!("à partir du {}", th(self.from)),
             Some(to) => format!("du {} au {}", th(self.from), th(to)),

@@ -1,0 +1,406 @@
+//! An invoice for people (French text), for portals (JSON) and for spreadsheets (CSV).
+
+use rust_decimal::Decimal;
+use serde_json::{Value as Json, json};
+
+use super::days::{DayError, DayErrorKind};
+use super::invoice::{Invoice, Line, LineProblem, Problem};
+use crate::document::Document;
+use crate::report::messages::Message;
+use crate::rules::Deliberation;
+
+/// An amount for portals: `2.90`, `-5.20`, at least two decimals (more only when the
+/// facturation rounds on the total and a line has them).
+pub fn amount_text(value: Decimal) -> String {
+    let mut value = value.normalize();
+    if value.scale() < 2 {
+        value.rescale(2);
+    }
+    value.to_string()
+}
+
+/// The code and French message of a problem, its line of the days and its field.
+pub fn problem_message(problem: &Problem) -> (Message, Option<usize>, String) {
+    match problem {
+        Problem::Family(e) => (
+            crate::report::messages::family_error(e),
+            None,
+            e.field.clone(),
+        ),
+        Problem::Day(e) => (day_error(e), Some(e.line), e.field.clone()),
+        Problem::Line { line, field, kind } => (line_problem(kind), Some(*line), field.clone()),
+    }
+}
+
+fn message(code: &'static str, text: String) -> Message {
+    Message { code, text }
+}
+
+/// The French message of a row that cannot be read.
+pub fn day_error(e: &DayError) -> Message {
+    match &e.kind {
+        DayErrorKind::Unreadable { detail } => message("E140", format!("ligne illisible : {detail}")),
+        DayErrorKind::NoDate => message("E141", "la date du jour manque (colonne « date »)".to_string()),
+        DayErrorKind::BadDate { text } => message(
+            "E141",
+            format!("« {text} » n'est pas une date lisible : écrivez 2025-10-02, 02/10/2025 ou 02/10/2025 11:30"),
+        ),
+        DayErrorKind::NotABoolean { text } => message("E142", format!("« {text} » : oui ou non attendu")),
+        DayErrorKind::UnknownState { text } => message(
+            "E143",
+            format!(
+                "état « {text} » inconnu : présent, absent, annulé, ou un état de la facturation ({})",
+                super::DayState::ALL.map(|s| s.words()).join(", ")
+            ),
+        ),
+        DayErrorKind::UnknownField { suggestion } => message(
+            "E144",
+            match suggestion {
+                Some(s) => format!("champ inconnu : vouliez-vous dire « {s} » ?"),
+                None => "champ inconnu : date, enfant, service, état, réservé, réservé_le, annulé_le, présent, justificatif_le".to_string(),
+            },
+        ),
+        DayErrorKind::NoHeader => message(
+            "E154",
+            "la première ligne doit nommer les colonnes, dont « date » (date;enfant;service;état…)".to_string(),
+        ),
+    }
+}
+
+/// The French message of a day whose line cannot be made.
+pub fn line_problem(kind: &LineProblem) -> Message {
+    match kind {
+        LineProblem::UnknownService { service, known } => message(
+            "E145",
+            match service {
+                Some(s) => format!("aucune facturation pour le service « {s} » : {}", list(known)),
+                None => format!("le service n'est pas dit : {}", list(known)),
+            },
+        ),
+        LineProblem::UnknownChild { child, known } => message(
+            "E146",
+            match child {
+                Some(c) => format!("aucun enfant « {c} » dans la famille : {}", list(known)),
+                None => format!("l'enfant n'est pas dit : {}", list(known)),
+            },
+        ),
+        LineProblem::Duplicate { first } => message(
+            "E147",
+            format!("ce jour est déjà donné pour cet enfant et ce service (ligne {first})"),
+        ),
+        LineProblem::NoPresence => message(
+            "E148",
+            "ni présent ni absent : donnez « état » (présent, absent, annulé) ou « présent » (oui, non)".to_string(),
+        ),
+        LineProblem::NoCancellationDate => message(
+            "E149",
+            "annulé sans sa date : le délai d'annulation décide, donnez « annulé_le » (date et heure)".to_string(),
+        ),
+        LineProblem::HourNeeded { what, deadline } => message(
+            "E150",
+            format!("{what} est datée du jour de la limite sans son heure ({deadline}) : donnez l'heure"),
+        ),
+        LineProblem::StateWithoutPrice { state } => message(
+            "E151",
+            format!("l'état « {} » n'a pas de prix dans cette facturation", state.words()),
+        ),
+        LineProblem::Price { message: m } => message("E152", format!("prix unitaire impossible : {m}")),
+        LineProblem::OutsidePeriod => message(
+            "E153",
+            "ce jour est hors de la période d'application de la délibération".to_string(),
+        ),
+    }
+}
+
+fn list(known: &[String]) -> String {
+    if known.is_empty() {
+        return "aucun n'est connu".to_string();
+    }
+    let quoted: Vec<String> = known.iter().map(|k| format!("« {k} »")).collect();
+    format!("attendu {}", crate::french::list_or(&quoted))
+}
+
+fn service_name(d: &Deliberation, line: &Line) -> String {
+    d.billing
+        .get(line.billing)
+        .and_then(|b| d.tariffs.get(b.tariff))
+        .map_or(String::new(), |t| t.name.clone())
+}
+
+fn rule_json(d: &Deliberation, line: &Line) -> Json {
+    let article = d.articles.get(line.rule.article.0 as usize);
+    json!({
+        "article": article.map(|a| a.number.clone()),
+        "titre": article.and_then(|a| a.title.clone()),
+        "ligne": line.rule.line,
+    })
+}
+
+/// The invoice as JSON, for portals.
+pub fn to_json(document: &Document, invoice: &Invoice) -> Json {
+    let d = &document.deliberation;
+    let lines: Vec<Json> = invoice
+        .lines
+        .iter()
+        .map(|l| {
+            json!({
+                "date": l.date.map(|d| d.format("%Y-%m-%d").to_string()),
+                "enfant": l.child,
+                "service": service_name(d, l),
+                "etat": l.state.map(|s| s.words()),
+                "libelle": l.label,
+                "quantite": crate::french::number(l.quantity).replace(',', "."),
+                "unite": l.unit,
+                "prix_unitaire": amount_text(l.unit_price),
+                "montant": amount_text(l.amount),
+                "regle": rule_json(d, l),
+                "justification": l.justification,
+            })
+        })
+        .collect();
+    let errors: Vec<Json> = invoice
+        .problems
+        .iter()
+        .map(|p| {
+            let (m, line, field) = problem_message(p);
+            json!({ "code": m.code, "message": m.text, "ligne": line, "champ": field })
+        })
+        .collect();
+    let mut value = json!({
+        "famille": invoice.family,
+        "mois": invoice.month.iso(),
+        "deliberation": {
+            "numero": d.meta.number,
+            "titre": d.meta.title,
+            "empreinte": document.empreinte,
+        },
+        "lignes": lines,
+        "total": invoice.total.map(amount_text),
+        "arrondi": invoice.rounding,
+    });
+    if !invoice.other_months.is_empty() {
+        value["avertissements"] = json!([{
+            "code": "W140",
+            "message": format!("{} jour(s) d'un autre mois, ignorés", invoice.other_months.len()),
+            "lignes": invoice.other_months,
+        }]);
+    }
+    if !errors.is_empty() {
+        value["erreurs"] = Json::Array(errors);
+    }
+    value
+}
+
+/// The invoice in French, for a family or an office: the lines, the total, then the
+/// justification of each line.
+pub fn to_text(document: &Document, invoice: &Invoice) -> String {
+    let d = &document.deliberation;
+    let mut out = String::new();
+    let who = invoice
+        .family
+        .as_ref()
+        .map(|f| format!(" — famille {f}"))
+        .unwrap_or_default();
+    let month = invoice.month.words();
+    let of = if month.starts_with(['a', 'o']) {
+        "d'"
+    } else {
+        "de "
+    };
+    out.push_str(&format!("Facture {of}{month}{who}\n"));
+    out.push_str(&format!("Délibération « {} »", d.meta.title));
+    if let Some(n) = &d.meta.number {
+        out.push_str(&format!(" (n° {n})"));
+    }
+    out.push('\n');
+    if !invoice.problems.is_empty() {
+        out.push_str("\nLa facture ne peut pas être établie :\n");
+        for p in &invoice.problems {
+            let (m, line, field) = problem_message(p);
+            let at = match (line, field.is_empty()) {
+                (Some(l), false) => format!("ligne {l}, « {field} » : "),
+                (Some(l), true) => format!("ligne {l} : "),
+                (None, false) => format!("« {field} » : "),
+                (None, true) => String::new(),
+            };
+            out.push_str(&format!("  [{}] {at}{}\n", m.code, m.text));
+        }
+    }
+    let mut current: Option<(Option<String>, usize)> = None;
+    for line in &invoice.lines {
+        let group = (line.child.clone(), line.billing);
+        if current.as_ref() != Some(&group) {
+            let who = line.child.clone().unwrap_or_else(|| "Famille".to_string());
+            let service = d
+                .billing
+                .get(line.billing)
+                .and_then(|b| {
+                    b.label
+                        .clone()
+                        .or_else(|| d.tariffs.get(b.tariff).map(|t| t.name.clone()))
+                })
+                .unwrap_or_default();
+            out.push_str(&format!("\n{who} — {service}\n"));
+            current = Some(group);
+        }
+        let date = line
+            .date
+            .map_or_else(|| "le mois    ".to_string(), crate::french::date);
+        let quantity = format!("{} {}", crate::french::number(line.quantity), line.unit);
+        out.push_str(&format!(
+            "  {date}  {:<44} {:>10} {:>10}\n",
+            line.label,
+            quantity,
+            money(line.amount)
+        ));
+    }
+    match invoice.total {
+        Some(total) => out.push_str(&format!("\nTotal : {}\n", crate::french::price(total))),
+        None => out.push_str("\nTotal : non établi (voir les erreurs)\n"),
+    }
+    for rounding in &invoice.rounding {
+        out.push_str(&format!("Arrondi : {rounding}\n"));
+    }
+    if !invoice.other_months.is_empty() {
+        out.push_str(&format!(
+            "Ignoré : {} jour(s) d'un autre mois (lignes {})\n",
+            invoice.other_months.len(),
+            invoice
+                .other_months
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !invoice.lines.is_empty() {
+        out.push_str("\nJustification\n");
+        for line in &invoice.lines {
+            let date = line
+                .date
+                .map_or_else(|| "Le mois".to_string(), crate::french::date);
+            let who = line
+                .child
+                .as_ref()
+                .map(|c| format!(", {c}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  {date}{who} — {} : {}\n",
+                line.label,
+                money(line.amount)
+            ));
+            for step in &line.justification {
+                out.push_str(&format!("    {step}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// `2,90 €`, and `−5,20 €` for an amount taken off.
+fn money(value: Decimal) -> String {
+    if value.is_sign_negative() && !value.is_zero() {
+        crate::french::signed_price(value)
+    } else {
+        crate::french::price(value)
+    }
+}
+
+/// The header of the CSV of invoices.
+pub const CSV_HEADER: [&str; 13] = [
+    "famille",
+    "mois",
+    "date",
+    "enfant",
+    "service",
+    "etat",
+    "libelle",
+    "quantite",
+    "unite",
+    "prix_unitaire",
+    "montant",
+    "regle",
+    "justification",
+];
+
+/// The rows of an invoice in CSV (a decimal comma with `;`): one per line, then the
+/// total (or the errors).
+pub fn csv_rows(document: &Document, invoice: &Invoice, separator: u8) -> Vec<Vec<String>> {
+    let d = &document.deliberation;
+    let comma = separator == b';';
+    let money = |v: Decimal| {
+        let text = amount_text(v);
+        if comma { text.replace('.', ",") } else { text }
+    };
+    let family = invoice.family.clone().unwrap_or_default();
+    let month = invoice.month.iso();
+    let mut rows = Vec::new();
+    for l in &invoice.lines {
+        let rule = d
+            .articles
+            .get(l.rule.article.0 as usize)
+            .map_or(format!("ligne {}", l.rule.line), |a| {
+                format!("art. {}, ligne {}", a.number, l.rule.line)
+            });
+        rows.push(vec![
+            family.clone(),
+            month.clone(),
+            l.date
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            l.child.clone().unwrap_or_default(),
+            service_name(d, l),
+            l.state.map(|s| s.words().to_string()).unwrap_or_default(),
+            l.label.clone(),
+            crate::french::number(l.quantity),
+            l.unit.clone(),
+            money(l.unit_price),
+            money(l.amount),
+            rule,
+            l.justification.join(" | "),
+        ]);
+    }
+    let mut last = vec![
+        family,
+        month,
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ];
+    match invoice.total {
+        Some(total) => {
+            last.extend([
+                "Total".to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                money(total),
+            ]);
+            last.extend([String::new(), invoice.rounding.join(" ; ")]);
+        }
+        None => {
+            let errors: Vec<String> = invoice
+                .problems
+                .iter()
+                .map(|p| {
+                    let (m, line, _) = problem_message(p);
+                    match line {
+                        Some(l) => format!("{} ligne {l} : {}", m.code, m.text),
+                        None => format!("{} {}", m.code, m.text),
+                    }
+                })
+                .collect();
+            last.extend([
+                "Erreur".to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+            last.extend([String::new(), errors.join(" ; ")]);
+        }
+    }
+    rows.push(last);
+    rows
+}

@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use super::Checker;
 use super::error::{BillingProblem, CheckError, CheckErrorKind};
 use crate::billing::{
-    self, Billing, Charge, Count, CountPeriod, DayState, Deadline, Limit, LineRounding,
-    ProofDelay, StateRule,
+    self, Billing, Charge, Count, CountPeriod, DayState, Deadline, Limit, LineRounding, ProofDelay,
+    StateRule,
 };
 use crate::span::Span;
 use crate::syntax::ast::{self, ArticleItem, BillingRule, Unit};
@@ -50,7 +50,11 @@ impl Checker<'_> {
         let tariff = match self.symbols.tariff_index(&block.service.text) {
             Some(t) => Some(t),
             None => {
-                let names = self.symbols.tariffs.iter().map(|t| t.decl.name.text.as_str());
+                let names = self
+                    .symbols
+                    .tariffs
+                    .iter()
+                    .map(|t| t.decl.name.text.as_str());
                 let suggestion = super::closest(&block.service.text, names);
                 self.problem(
                     BillingProblem::NotATariff {
@@ -79,7 +83,13 @@ impl Checker<'_> {
         let mut firsts: Vec<(&'static str, Span)> = Vec::new();
         let mut once = |checker: &mut Self, what: &'static str, span: Span| -> bool {
             if let Some((_, first)) = firsts.iter().find(|(w, _)| *w == what) {
-                checker.problem(BillingProblem::GivenTwice { what, first: *first }, span);
+                checker.problem(
+                    BillingProblem::GivenTwice {
+                        what,
+                        first: *first,
+                    },
+                    span,
+                );
                 return false;
             }
             firsts.push((what, span));
@@ -98,7 +108,11 @@ impl Checker<'_> {
                     days,
                     span,
                 } => {
-                    let what = if *booking { "réservation" } else { "annulation" };
+                    let what = if *booking {
+                        "réservation"
+                    } else {
+                        "annulation"
+                    };
                     let deadline = Deadline {
                         moment: *moment,
                         inclusive: *inclusive,
@@ -268,8 +282,11 @@ impl Checker<'_> {
                         Some(name) => match self.symbols.tariff_index(&name.text) {
                             Some(t) => Some(t),
                             None => {
-                                let names =
-                                    self.symbols.tariffs.iter().map(|t| t.decl.name.text.as_str());
+                                let names = self
+                                    .symbols
+                                    .tariffs
+                                    .iter()
+                                    .map(|t| t.decl.name.text.as_str());
                                 let suggestion = super::closest(&name.text, names);
                                 self.problem(
                                     BillingProblem::NotATariff {
@@ -305,11 +322,18 @@ impl Checker<'_> {
     }
 
     /// Every state a day can reach has exactly one price for its n-th day, whatever n.
-    fn coverage(&mut self, billing: &Billing, written: &[(StateRule, Span, Option<Span>)], head: Span) {
+    fn coverage(
+        &mut self,
+        billing: &Billing,
+        written: &[(StateRule, Span, Option<Span>)],
+        head: Span,
+    ) {
         let reachable = billing.reachable();
         for state in DayState::ALL {
-            let rules: Vec<&(StateRule, Span, Option<Span>)> =
-                written.iter().filter(|(r, _, _)| r.state == state).collect();
+            let rules: Vec<&(StateRule, Span, Option<Span>)> = written
+                .iter()
+                .filter(|(r, _, _)| r.state == state)
+                .collect();
             if !reachable.contains(&state) {
                 if let Some((_, span, _)) = rules.first() {
                     let deadline = match state {
@@ -336,7 +360,10 @@ impl Checker<'_> {
             let counted: Vec<_> = rules.iter().filter(|(r, _, _)| r.count.is_some()).collect();
             // Counted rules: in one period, without overlap; the days they leave are
             // the rule without count's, or a gap.
-            let periods: Vec<CountPeriod> = counted.iter().filter_map(|(r, _, _)| r.count.map(|c| c.period)).collect();
+            let periods: Vec<CountPeriod> = counted
+                .iter()
+                .filter_map(|(r, _, _)| r.count.map(|c| c.period))
+                .collect();
             if let Some(first) = periods.first()
                 && periods.iter().any(|p| p != first)
                 && let Some((_, span, _)) = counted.last()

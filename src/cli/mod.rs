@@ -7,6 +7,7 @@ mod compile;
 mod courbe;
 mod donnees;
 mod eval;
+mod facture;
 mod families;
 mod files;
 mod fmt;
@@ -82,6 +83,9 @@ enum Command {
     /// Calcule les tarifs d'une famille et les justifie, article par article (alias : évaluer)
     #[command(alias = "évaluer", alias = "evaluer", help_template = SUBCOMMAND_TEMPLATE)]
     Eval(EvalArgs),
+    /// La facture du mois d'une famille : ses jours réservés, présents, annulés, justifiés, lus selon le règlement de facturation, chaque ligne justifiée (alias : invoice)
+    #[command(alias = "invoice", help_template = SUBCOMMAND_TEMPLATE)]
+    Facture(FactureArgs),
     /// Lance les exemples des délibérations et dit ce qu'ils ne couvrent pas (alias : tester)
     #[command(alias = "tester", help_template = SUBCOMMAND_TEMPLATE)]
     Test(TestArgs),
@@ -241,6 +245,43 @@ struct EvalArgs {
         help_heading = "Options"
     )]
     format: Format,
+}
+
+#[derive(Debug, Args)]
+struct FactureArgs {
+    /// Délibération (.delib) ou document compilé (.json), avec son règlement de facturation
+    #[arg(value_name = "FICHIER", help_heading = "Arguments")]
+    file: std::path::PathBuf,
+    /// Fichier JSON de la famille (comme pour tarif eval, enfants compris), ou « - » pour l'entrée standard
+    #[arg(long, value_name = "CHEMIN", help_heading = "Options")]
+    famille: String,
+    /// Les jours du mois, un par enfant et par service : JSON Lines ou CSV (date, enfant, service, état, réservé_le, annulé_le, présent, justificatif_le)
+    #[arg(long, value_name = "CHEMIN", help_heading = "Options")]
+    presences: String,
+    /// Le mois facturé : 2025-10 ou 10/2025
+    #[arg(long, value_name = "MOIS", help_heading = "Options")]
+    mois: String,
+    /// Format de sortie : texte (par défaut, en français), json (portails) ou csv (tableur)
+    #[arg(
+        long,
+        value_enum,
+        default_value = "texte",
+        hide_possible_values = true,
+        hide_default_value = true,
+        help_heading = "Options"
+    )]
+    format: FactureFormat,
+}
+
+/// How an invoice is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FactureFormat {
+    /// Pour les familles et les services : en français
+    Texte,
+    /// Pour les portails
+    Json,
+    /// Pour les tableurs (« ; », virgule décimale)
+    Csv,
 }
 
 /// The options of a families' file that Excel wrote, and of results Excel opens
@@ -512,6 +553,7 @@ pub fn run() -> ExitCode {
         #[cfg(feature = "langage")]
         Command::Lsp => lsp::run(),
         Command::Eval(args) => eval::run(&args),
+        Command::Facture(args) => facture::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Compile(args) => compile::run(&args),
         Command::Donnees(args) => donnees::run(&args),

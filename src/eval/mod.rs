@@ -8,7 +8,7 @@ mod direct;
 mod error;
 pub mod examples;
 mod expr;
-mod number;
+pub(crate) mod number;
 mod plan;
 mod replay;
 mod rows;
@@ -613,7 +613,7 @@ fn check_period(deliberation: &Deliberation, date: NaiveDate) -> Result<(), Eval
 
 /// Whether the date of the service is in the applicable period.
 #[inline(always)]
-fn in_period(deliberation: &Deliberation, date: NaiveDate) -> bool {
+pub(crate) fn in_period(deliberation: &Deliberation, date: NaiveDate) -> bool {
     let meta = &deliberation.meta;
     date >= meta.applicable_from && meta.applicable_to.is_none_or(|to| date <= to)
 }

@@ -61,7 +61,8 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
                         let mut parts = part.into_inner().peekable();
                         while let Some(p) = parts.next() {
                             if p.as_rule() == Rule::number {
-                                let days = parts.peek().is_some_and(|p| p.as_rule() == Rule::day_unit);
+                                let days =
+                                    parts.peek().is_some_and(|p| p.as_rule() == Rule::day_unit);
                                 limit = Some(in_hours(whole(&p, offset)?, days));
                             }
                         }
@@ -160,7 +161,11 @@ fn per_family_scope(pair: Pair<'_, Rule>) -> bool {
 
 /// A delay in hours: `72 h`, `3 jours`.
 fn in_hours(amount: u32, days: bool) -> u32 {
-    if days { amount.saturating_mul(24) } else { amount }
+    if days {
+        amount.saturating_mul(24)
+    } else {
+        amount
+    }
 }
 
 /// A whole `number` (hours, days, a day of the month).
@@ -362,7 +367,9 @@ fn day_count(pair: Pair<'_, Rule>, offset: usize) -> Result<BillingCount> {
                 }
             }
             Rule::count_period => {
-                let absence = part.into_inner().any(|p| p.as_rule() == Rule::period_absence);
+                let absence = part
+                    .into_inner()
+                    .any(|p| p.as_rule() == Rule::period_absence);
                 period = Some(if absence {
                     CountPeriod::Absence
                 } else {
@@ -420,7 +427,10 @@ fn term(pair: Pair<'_, Rule>, offset: usize, negative: bool) -> Result<CostTerm>
                     .map(|p| name(&p, offset));
             }
             Rule::cost_change => {
-                let down = part.clone().into_inner().any(|p| p.as_rule() == Rule::kw_minore);
+                let down = part
+                    .clone()
+                    .into_inner()
+                    .any(|p| p.as_rule() == Rule::kw_minore);
                 if let Some(q) = part.into_inner().find(|p| p.as_rule() == Rule::quantity) {
                     change = Some((quantity(&q, offset)?, down));
                 }
