@@ -95,6 +95,8 @@ impl Checker<'_> {
             firsts.push((what, span));
             true
         };
+        // The states named one by one (not by `absent` or `annulé`), by line.
+        let mut explicit: Vec<(usize, DayState)> = Vec::new();
         // The deadlines kept, with their kind and span.
         let mut deadline_spans: Vec<(bool, Span)> = Vec::new();
         // The state rules as written, with their spans, for coverage.
@@ -109,9 +111,9 @@ impl Checker<'_> {
                     span,
                 } => {
                     let what = if *booking {
-                        "réservation"
+                        "le délai de réservation"
                     } else {
-                        "annulation"
+                        "le délai d'annulation"
                     };
                     let deadline = Deadline {
                         moment: *moment,
@@ -146,7 +148,7 @@ impl Checker<'_> {
                     }
                 }
                 BillingRule::Proof { hours, limit, span } => {
-                    if once(self, "justificatif", *span) {
+                    if once(self, "le délai du justificatif", *span) {
                         billing.proof = Some(ProofDelay {
                             hours: *hours,
                             limit: limit.filter(|l| l > hours),
@@ -160,7 +162,7 @@ impl Checker<'_> {
                     mode,
                     span,
                 } => {
-                    if once(self, "arrondi", *span) {
+                    if once(self, "l'arrondi", *span) {
                         billing.rounding = LineRounding {
                             each_line: *each_line,
                             mode: *mode,
@@ -176,10 +178,10 @@ impl Checker<'_> {
                     span,
                 } => {
                     let what = match (cap, per_family) {
-                        (true, true) => "plafond par famille",
-                        (true, false) => "plafond par enfant",
-                        (false, true) => "minimum par famille",
-                        (false, false) => "minimum par enfant",
+                        (true, true) => "le plafond par famille",
+                        (true, false) => "le plafond par enfant",
+                        (false, true) => "le minimum par famille",
+                        (false, false) => "le minimum par enfant",
                     };
                     let amount = self.euros(amount);
                     if once(self, what, *span) {
@@ -231,13 +233,18 @@ impl Checker<'_> {
                                 c.span,
                             )),
                             None => {
+                                // Reported once: the rule is left out, not read as a
+                                // price for every day.
                                 self.problem(BillingProblem::CountWithoutPeriod, c.span);
-                                None
+                                continue;
                             }
                         },
                     };
                     let cost = self.cost(cost, tariff);
-                    for (state, state_span) in states {
+                    for (state, state_span, named) in states {
+                        if *named {
+                            explicit.push((self.line(*span), *state));
+                        }
                         written.push((
                             StateRule {
                                 state: *state,
@@ -254,7 +261,7 @@ impl Checker<'_> {
                 }
             }
         }
-        self.coverage(&billing, &written, block.span);
+        self.coverage(&billing, &written, &explicit, block.span);
         billing.states = written.into_iter().map(|(rule, _, _)| rule).collect();
         tariff.map(|_| billing)
     }
@@ -326,6 +333,7 @@ impl Checker<'_> {
         &mut self,
         billing: &Billing,
         written: &[(StateRule, Span, Option<Span>)],
+        explicit: &[(usize, DayState)],
         head: Span,
     ) {
         let reachable = billing.reachable();
@@ -335,11 +343,16 @@ impl Checker<'_> {
                 .filter(|(r, _, _)| r.state == state)
                 .collect();
             if !reachable.contains(&state) {
-                if let Some((_, span, _)) = rules.first() {
+                if let Some((_, span, _)) = rules
+                    .iter()
+                    .find(|(r, _, _)| explicit.contains(&(r.line, r.state)))
+                {
                     let deadline = match state {
-                        DayState::LateBooking => "réservation",
-                        DayState::AbsentJustifiedLate => "justificatif hors délai",
-                        _ => "annulation",
+                        DayState::LateBooking => "de délai de réservation",
+                        DayState::AbsentJustifiedLate => {
+                            "de limite au justificatif reçu après son délai"
+                        }
+                        _ => "de délai d'annulation",
                     };
                     self.problem(BillingProblem::Unreachable { state, deadline }, *span);
                 }

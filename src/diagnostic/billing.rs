@@ -73,10 +73,13 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
                     span,
                     format!("« {words} » manque dans cette facturation"),
                 )
-                .with_help(format!(
-                    "un jour peut être « {words} » : dites ce qu'il coûte, par exemple « {words} : {} » (comme une grille, chaque cas a son prix)",
-                    proposal(*state)
-                )),
+                .with_help(match state {
+                    DayState::Unbooked => "un enfant peut venir sans réservation : dites ce que coûte ce jour, « présent sans réservation : 10,00 € », ou, si la réservation ne change rien, « présent, présent sans réservation : tarif »".to_string(),
+                    _ => format!(
+                        "un jour peut être « {words} » : dites ce qu'il coûte, par exemple « {words} : {} » (comme une grille, chaque cas a son prix)",
+                        proposal(*state)
+                    ),
+                }),
                 Some(range) => Diagnostic::new(
                     Code::E071,
                     format!(
@@ -137,12 +140,14 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
         ),
         B::GivenTwice { what, first } => Diagnostic::new(
             Code::E074,
-            format!("la règle de {what} est donnée deux fois dans cette facturation"),
+            format!("{what} est donné deux fois dans cette facturation"),
             span,
             "seconde règle".to_string(),
         )
         .with_label(*first, "première règle".to_string())
-        .with_help("gardez une seule des deux lignes".to_string()),
+        .with_help(
+            "gardez une seule des deux lignes ; deux délais pour des jours différents se distinguent ainsi : « annulation avant le jeudi à 10 h de la semaine précédente pour le lundi et le mardi »".to_string(),
+        ),
         B::AmountInPercent => Diagnostic::new(
             Code::E075,
             "ce montant est un pourcentage : il faut un montant en euros".to_string(),
@@ -164,14 +169,16 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
         B::Unreachable { state, deadline } => Diagnostic::new(
             Code::W011,
             format!(
-                "aucun jour ne peut être « {} » : la facturation ne donne pas de délai de {deadline}",
+                "aucun jour ne peut être « {} » : la facturation ne donne pas {deadline}",
                 state.words()
             ),
             span,
             "jamais utilisé".to_string(),
         )
-        .with_help(format!(
-            "ajoutez le délai (« {deadline} au plus tard 48 h avant ») ou retirez cette ligne"
-        )),
+        .with_help(match state {
+            DayState::AbsentJustifiedLate => "ajoutez la limite du justificatif (« justificatif fourni sous 72 h, au plus tard 10 jours après ») ou retirez cette ligne".to_string(),
+            DayState::LateBooking => "ajoutez le délai (« réservation au plus tard 48 h avant ») ou retirez cette ligne".to_string(),
+            _ => "ajoutez le délai (« annulation au plus tard le jeudi à midi de la semaine précédente ») ou retirez cette ligne".to_string(),
+        }),
     }
 }

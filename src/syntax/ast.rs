@@ -181,7 +181,9 @@ pub enum BillingRule {
     },
     /// `absent non justifié, annulé hors délai : tarif repas`.
     State {
-        states: Vec<(crate::billing::DayState, Span)>,
+        /// Each state, where it is written, and whether it is named alone (not by
+        /// `absent` or `annulé`, which name several).
+        states: Vec<(crate::billing::DayState, Span, bool)>,
         count: Option<BillingCount>,
         cost: Vec<CostTerm>,
         label: Option<Text>,

@@ -307,7 +307,9 @@ fn state_rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRu
         match part.as_rule() {
             Rule::day_state => {
                 let where_ = span(&part, offset);
-                states.extend(day_states(&part).into_iter().map(|s| (s, where_)));
+                let named = day_states(&part);
+                let alone = named.len() == 1;
+                states.extend(named.into_iter().map(|s| (s, where_, alone)));
             }
             Rule::day_count => count = Some(day_count(part, offset)?),
             Rule::cost => cost = self::cost(part, offset)?,

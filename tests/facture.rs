@@ -1,0 +1,326 @@
+//! `tarif facture`: a month of days invoiced from the règlement de facturation, end to
+//! end from the command line (text, JSON, CSV), to the cent, every line justified.
+
+use std::process::Command;
+
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+
+const CASES: &str = "tests/cases/facture";
+
+fn tarif(args: &[&str], stdin: Option<&str>) -> (String, String, i32) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tarif"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the tarif binary runs");
+    if let Some(mut input) = child.stdin.take() {
+        input
+            .write_all(stdin.unwrap_or("").as_bytes())
+            .expect("stdin");
+    }
+    let output = child.wait_with_output().expect("tarif ends");
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
+/// The JSON invoice of `family` for October 2025 from the days of `days`.
+fn invoice(deliberation: &str, family: &str, days: &str) -> (Json, i32) {
+    let (stdout, stderr, status) = tarif(
+        &[
+            "facture",
+            &format!("{CASES}/{deliberation}"),
+            "--famille",
+            &format!("{CASES}/{family}"),
+            "--presences",
+            days,
+            "--mois",
+            "2025-10",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
+    (json, status)
+}
+
+fn amount(value: &Json) -> Decimal {
+    value
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an amount: {value}"))
+}
+
+/// Writes `text` as a file of days in a temporary folder.
+fn days_file(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = folder.path().join(name);
+    std::fs::write(&path, text).expect("written");
+    let path = path.to_string_lossy().into_owned();
+    (folder, path)
+}
+
+#[test]
+fn a_month_of_the_cantine_in_french() {
+    let (stdout, stderr, status) = tarif(
+        &[
+            "facture",
+            &format!("{CASES}/cantine.delib"),
+            "--famille",
+            &format!("{CASES}/famille.json"),
+            "--presences",
+            &format!("{CASES}/jours.csv"),
+            "--mois",
+            "2025-10",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn the_total_is_the_sum_of_the_lines_and_each_line_cites_its_rule() {
+    let (json, status) = invoice(
+        "cantine.delib",
+        "famille.json",
+        &format!("{CASES}/jours.csv"),
+    );
+    assert_eq!(status, 0, "{json}");
+    let lines = json["lignes"].as_array().expect("lines");
+    assert_eq!(lines.len(), 14);
+    let sum: Decimal = lines.iter().map(|l| amount(&l["montant"])).sum();
+    assert_eq!(amount(&json["total"]), sum);
+    assert_eq!(json["total"], "59.20");
+    for line in lines {
+        let rule = &line["regle"];
+        assert!(
+            rule["article"].is_string() && rule["ligne"].as_u64().is_some(),
+            "{line}"
+        );
+        let why = line["justification"].as_array().expect("justification");
+        let cited = format!("ligne {}", rule["ligne"]);
+        assert!(
+            why.iter()
+                .any(|s| s.as_str().is_some_and(|s| s.contains(&cited))),
+            "{line}"
+        );
+        // A line priced from the unit price cites the article of the tariff too.
+        if line["etat"] != "annulé dans le délai"
+            && !line["montant"].as_str().unwrap_or("").starts_with("0.")
+        {
+            let lines_cited = why
+                .iter()
+                .filter(|s| s.as_str().is_some_and(|s| s.contains("art.")))
+                .count();
+            assert!(lines_cited >= 1, "{line}");
+        }
+    }
+    // The carence: two days of a late certificate billed, the third free.
+    let late: Vec<(&str, &str)> = lines
+        .iter()
+        .filter(|l| l["etat"] == "absent justifié hors délai")
+        .map(|l| {
+            (
+                l["date"].as_str().unwrap_or(""),
+                l["montant"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        late,
+        [
+            ("2025-10-14", "2.90"),
+            ("2025-10-15", "2.90"),
+            ("2025-10-16", "0.00")
+        ]
+    );
+    // The penalty of the late booking, once for the family.
+    let penalty = lines.iter().find(|l| l["date"].is_null()).expect("penalty");
+    assert_eq!(
+        (penalty["montant"].as_str(), penalty["enfant"].is_null()),
+        (Some("25.00"), true)
+    );
+}
+
+#[test]
+fn csv_and_json_lines_of_days_give_the_same_invoice() {
+    let (from_csv, _) = invoice(
+        "cantine.delib",
+        "famille.json",
+        &format!("{CASES}/jours.csv"),
+    );
+    let (from_jsonl, _) = invoice(
+        "cantine.delib",
+        "famille.json",
+        &format!("{CASES}/jours.jsonl"),
+    );
+    assert_eq!(from_csv, from_jsonl);
+}
+
+#[test]
+fn the_seventh_unbooked_meal_is_doubled_and_a_late_cancellation_costs_its_fee() {
+    let (json, status) = invoice(
+        "compteur.delib",
+        "famille-seule.json",
+        &format!("{CASES}/compteur.csv"),
+    );
+    assert_eq!(status, 0, "{json}");
+    let by_date = |date: &str| {
+        json["lignes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|l| l["date"] == date)
+            .map(|l| l["montant"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(by_date("2025-10-08").as_deref(), Some("2.00"));
+    assert_eq!(by_date("2025-10-09").as_deref(), Some("4.00"));
+    // Cancelled on the 10th at 8 h 30 for the 10th: before 9 h, free.
+    assert_eq!(by_date("2025-10-10").as_deref(), Some("0.00"));
+    // Cancelled at 9 h exactly: « avant 9 h » is missed.
+    assert_eq!(by_date("2025-10-15").as_deref(), Some("3.75"));
+    assert_eq!(json["total"], "23.50");
+    assert!(
+        json["arrondi"][0]
+            .as_str()
+            .unwrap_or("")
+            .contains("total arrondi au centime")
+    );
+}
+
+#[test]
+fn a_cap_and_a_minimum_of_the_month_are_lines_of_their_own() {
+    // Twenty unbooked meals: 6 × 2 + 14 × 4 = 68 €, capped at 30 €.
+    let mut days = String::from("date;présent;réservé\n");
+    for day in 1..=28 {
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 10, day).expect("date");
+        if chrono::Datelike::weekday(&date).number_from_monday() <= 5 && days.lines().count() <= 20
+        {
+            days.push_str(&format!("{};oui;non\n", date.format("%d/%m/%Y")));
+        }
+    }
+    let (_folder, path) = days_file("jours.csv", &days);
+    let (json, _) = invoice("compteur.delib", "famille-seule.json", &path);
+    let lines = json["lignes"].as_array().expect("lines");
+    let cap = lines
+        .iter()
+        .find(|l| l["date"].is_null())
+        .expect("cap line");
+    assert_eq!(cap["montant"], "-38.00", "{json}");
+    assert_eq!(json["total"], "30.00");
+    // One meal of 2 €: the minimum of 5 € adds 3 €.
+    let (_folder, path) = days_file("jours.csv", "date;présent;réservé\n01/10/2025;oui;non\n");
+    let (json, _) = invoice("compteur.delib", "famille-seule.json", &path);
+    assert_eq!(json["total"], "5.00", "{json}");
+    let minimum = json["lignes"]
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["date"].is_null()).cloned());
+    assert_eq!(
+        minimum.map(|m| m["libelle"].clone()),
+        Some(Json::from("Forfait minimum"))
+    );
+}
+
+#[test]
+fn days_that_cannot_be_billed_are_named_and_no_total_is_given() {
+    let days = "date;enfant;état;annulé le\n\
+                01/10/2025;Léa;présent;\n\
+                02/10/2025;Zoé;présent;\n\
+                31/09/2025;Léa;présent;\n\
+                03/10/2025;Léa;annulé;\n\
+                06/10/2025;Léa;annulé;02/10/2025\n\
+                07/10/2025;Léa;peut-être;\n\
+                01/10/2025;Léa;présent;\n\
+                01/11/2025;Léa;présent;\n";
+    let (_folder, path) = days_file("jours.csv", days);
+    let (json, status) = invoice("cantine.delib", "famille.json", &path);
+    assert_eq!(status, 1);
+    assert!(json["total"].is_null());
+    let errors: Vec<(String, u64, String)> = json["erreurs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap_or("").to_string(),
+                e["ligne"].as_u64().unwrap_or(0),
+                e["champ"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("E141", 4, "date"),
+        ("E143", 7, "état"),
+        ("E146", 3, "enfant"),
+        ("E149", 5, "annule_le"),
+        ("E150", 6, "annule_le"),
+        ("E147", 8, "date"),
+    ];
+    for (code, line, field) in expected {
+        assert!(
+            errors
+                .iter()
+                .any(|(c, l, f)| c == code && *l == line && f == field),
+            "{code} line {line} {field} missing in {errors:?}"
+        );
+    }
+    // The day of November is another month's: named, not billed, not an error.
+    assert_eq!(json["avertissements"][0]["lignes"], serde_json::json!([9]));
+}
+
+#[test]
+fn the_csv_invoice_reads_in_a_french_spreadsheet() {
+    let (stdout, _, status) = tarif(
+        &[
+            "facture",
+            &format!("{CASES}/cantine.delib"),
+            "--famille",
+            &format!("{CASES}/famille.json"),
+            "--presences",
+            "-",
+            "--mois",
+            "10/2025",
+            "--format",
+            "csv",
+        ],
+        Some(&std::fs::read_to_string(format!("{CASES}/jours.jsonl")).expect("days")),
+    );
+    assert_eq!(status, 0, "{stdout}");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(stdout.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 15);
+    let last = rows.last().expect("total row");
+    assert_eq!((&last[6], &last[10]), ("Total", "59,20"));
+    assert_eq!(&rows[1][10], "3,90");
+}
+
+#[test]
+fn a_deliberation_without_facturation_is_told_so() {
+    let (_, stderr, status) = tarif(
+        &[
+            "facture",
+            "deliberations/exempleville-cantine.delib",
+            "--famille",
+            &format!("{CASES}/famille.json"),
+            "--presences",
+            &format!("{CASES}/jours.csv"),
+            "--mois",
+            "2025-10",
+        ],
+        None,
+    );
+    assert_eq!(status, 2);
+    assert!(stderr.contains("règlement de facturation"), "{stderr}");
+}
