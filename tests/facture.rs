@@ -324,3 +324,48 @@ fn a_deliberation_without_facturation_is_told_so() {
     assert_eq!(status, 2);
     assert!(stderr.contains("règlement de facturation"), "{stderr}");
 }
+
+#[test]
+fn the_periscolaire_bills_half_hours_begun_a_minimum_and_late_departures() {
+    let (json, status) = invoice(
+        "periscolaire.delib",
+        "famille-seule.json",
+        &format!("{CASES}/periscolaire.csv"),
+    );
+    assert_eq!(status, 0, "{json}");
+    let lines: Vec<(String, String, String, String)> = json["lignes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| {
+            let text = |k: &str| l[k].as_str().unwrap_or("").to_string();
+            (
+                text("date"),
+                text("quantite"),
+                text("unite"),
+                text("montant"),
+            )
+        })
+        .collect();
+    let expected = [
+        ("2025-10-06", "4", "demi-heures", "2.40"),
+        ("2025-10-07", "2", "demi-heures", "1.20"),
+        ("2025-10-09", "6", "demi-heures", "3.60"),
+        ("2025-10-09", "1", "demi-heure", "11.00"),
+        ("2025-10-10", "2", "demi-heures", "1.80"),
+        ("2025-10-13", "1", "jour", "0.00"),
+    ];
+    let expected: Vec<(String, String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect();
+    assert_eq!(lines, expected);
+    assert_eq!(json["total"], "20.00");
+    // A day present without its hours cannot be billed by its time.
+    let (_folder, path) = days_file("jours.csv", "date;présent;arrivée\n06/10/2025;oui;16:30\n");
+    let (json, status) = invoice("periscolaire.delib", "famille-seule.json", &path);
+    assert_eq!(
+        (status, json["erreurs"][0]["code"].as_str()),
+        (1, Some("E155"))
+    );
+}

@@ -29,6 +29,9 @@ pub struct Day {
     pub cancelled_at: Option<Stamp>,
     pub present: Option<bool>,
     pub proof_at: Option<Stamp>,
+    /// The hours of arrival and departure, for a service billed by its time.
+    pub arrival: Option<NaiveTime>,
+    pub departure: Option<NaiveTime>,
 }
 
 /// What the `état` of a row says.
@@ -109,6 +112,8 @@ pub enum DayErrorKind {
     BadDate { text: String },
     /// `oui` or `non` expected.
     NotABoolean { text: String },
+    /// An hour that cannot be read (`arrivée`, `départ`).
+    BadHour { text: String },
     /// An `état` that is none of the states.
     UnknownState { text: String },
     /// A column or key that is no field of a day (with the one it looks like).
@@ -130,9 +135,11 @@ enum Field {
     CancelledAt,
     Present,
     ProofAt,
+    Arrival,
+    Departure,
 }
 
-const FIELDS: [(&str, Field); 10] = [
+const FIELDS: [(&str, Field); 12] = [
     ("date", Field::Date),
     ("famille", Field::Family),
     ("enfant", Field::Child),
@@ -143,6 +150,8 @@ const FIELDS: [(&str, Field); 10] = [
     ("annule_le", Field::CancelledAt),
     ("present", Field::Present),
     ("justificatif_le", Field::ProofAt),
+    ("arrivee", Field::Arrival),
+    ("depart", Field::Departure),
 ];
 
 /// The field a key or a column names: `Réservé le`, `reserve_le`, `date du jour`…
@@ -159,6 +168,8 @@ fn field(key: &str) -> Option<Field> {
         "reserve_le" | "reservation_le" | "date_reservation" | "inscrit_le" => "reserve_le",
         "annule_le" | "annulation_le" | "date_annulation" => "annule_le",
         "presence" => "present",
+        "heure_d_arrivee" | "heure_arrivee" | "arrive_a" | "arrive_le" => "arrivee",
+        "heure_de_depart" | "heure_depart" | "parti_a" | "depart_a" => "depart",
         "justificatif_le" | "justifie_le" | "certificat_le" | "date_justificatif" => {
             "justificatif_le"
         }
@@ -370,6 +381,13 @@ fn set(day: &mut Day, kind: Field, name: &str, value: &str, errors: &mut Vec<Day
                 text: value.to_string(),
             })),
         },
+        Field::Arrival | Field::Departure => match hour(value) {
+            Some(t) if kind == Field::Arrival => day.arrival = Some(t),
+            Some(t) => day.departure = Some(t),
+            None => errors.push(error(DayErrorKind::BadHour {
+                text: value.to_string(),
+            })),
+        },
         Field::BookedAt | Field::CancelledAt | Field::ProofAt => match stamp(value) {
             Some(s) => match kind {
                 Field::BookedAt => day.booked_at = Some(s),
@@ -404,6 +422,32 @@ fn observed(text: &str) -> Option<Observed> {
         "present" | "presente" | "p" => Some(Observed::Present),
         "absent" | "absente" | "absence" | "a" => Some(Observed::Absent),
         "annule" | "annulee" | "annulation" => Some(Observed::Cancelled),
+        _ => None,
+    }
+}
+
+/// An hour of the day: `07:45`, `7h45`, `7 h 45`, `18:30:00`, or the hour of an
+/// instant (`2025-10-02T18:40`).
+pub fn hour(text: &str) -> Option<NaiveTime> {
+    if let Some(Stamp::At(at)) = stamp(text) {
+        return Some(at.time());
+    }
+    let numbers: Vec<u32> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let shaped = text
+        .trim()
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ':' | 'h' | 'H' | ' '));
+    if !shaped {
+        return None;
+    }
+    match numbers.as_slice() {
+        [h] => NaiveTime::from_hms_opt(*h, 0, 0),
+        [h, m] => NaiveTime::from_hms_opt(*h, *m, 0),
+        [h, m, s] => NaiveTime::from_hms_opt(*h, *m, *s),
         _ => None,
     }
 }

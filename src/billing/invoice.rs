@@ -171,6 +171,8 @@ pub enum LineProblem {
     StateWithoutPrice { state: DayState },
     /// The unit price cannot be computed (a value of the family is missing…).
     Price { message: String },
+    /// A day billed by its time without its arrival or departure.
+    NoTimes,
     /// A day outside the deliberation's period.
     OutsidePeriod,
 }
@@ -536,7 +538,7 @@ fn bill_child(
             place(d, rule.article, rule.line),
             rule_words(d, billing, rule)
         ));
-        let amount = match cost(d, &rule.cost, child, p.date, prices, &mut justification) {
+        let each = match cost(d, &rule.cost, child, p.date, prices, &mut justification) {
             Ok(amount) => amount,
             Err(message) => {
                 invoice
@@ -545,16 +547,40 @@ fn bill_child(
                 continue;
             }
         };
-        let amount = rounded(d, billing, amount, &mut justification);
+        // A day present of a service billed by its time: its steps of time.
+        let present = matches!(
+            found.state,
+            DayState::Present | DayState::LateBooking | DayState::Unbooked
+        );
+        let (quantity, line_unit) = match (billing.timing, present) {
+            (Some(timing), true) => match (p.day.arrival, p.day.departure) {
+                (Some(arrival), Some(departure)) => {
+                    let minutes = (departure - arrival).num_minutes();
+                    let steps = timing.steps(minutes);
+                    justification.push(timing_words(d, timing, arrival, departure, minutes, steps));
+                    (Decimal::from(steps), super::steps_words(timing.step, steps))
+                }
+                _ => {
+                    invoice
+                        .problems
+                        .push(problem("depart", LineProblem::NoTimes));
+                    continue;
+                }
+            },
+            // A day absent of a service billed by its time is a day.
+            (Some(_), false) => (Decimal::ONE, "jour".to_string()),
+            (None, _) => (Decimal::ONE, unit.clone()),
+        };
+        let amount = rounded(d, billing, each * quantity, &mut justification);
         invoice.lines.push(Line {
             date: Some(p.date),
             child: name.clone(),
             billing: b,
             state: Some(found.state),
             label: crate::french::capitalised(rule.label.as_deref().unwrap_or(found.state.words())),
-            quantity: Decimal::ONE,
-            unit: unit.clone(),
-            unit_price: amount,
+            quantity,
+            unit: line_unit,
+            unit_price: each,
             amount,
             rule: Citation {
                 article: rule.article,
@@ -562,7 +588,133 @@ fn bill_child(
             },
             justification,
         });
+        if present && let Some(departure) = p.day.departure {
+            for late in &billing.late {
+                let day = (p.date, p.day.line, departure);
+                late_line(d, b, billing, late, child, &name, day, prices, invoice);
+            }
+        }
     }
+}
+
+/// « présent de 16 h 30 à 18 h 10 : 1 h 40 → 4 × demi-heure (par demi-heure engagée) ».
+fn timing_words(
+    d: &Deliberation,
+    timing: super::Timing,
+    arrival: NaiveTime,
+    departure: NaiveTime,
+    minutes: i64,
+    steps: i64,
+) -> String {
+    let step = super::step_words(timing.step);
+    let how = if timing.begun {
+        "engagée"
+    } else {
+        "complète"
+    };
+    let minimum = timing
+        .minimum
+        .filter(|m| i64::from(*m) > minutes)
+        .map(|m| format!(", au moins {}", duration_words(i64::from(m))))
+        .unwrap_or_default();
+    format!(
+        "{} : présent de {} à {} : {} → {steps} × {step} (par {step} {how}{minimum})",
+        place(d, timing.article, timing.line),
+        clock_words(arrival),
+        clock_words(departure),
+        duration_words(minutes)
+    )
+}
+
+/// `16 h 30`, `18 h`.
+fn clock_words(t: NaiveTime) -> String {
+    use chrono::Timelike;
+    match t.minute() {
+        0 => format!("{} h", t.hour()),
+        m => format!("{} h {m:02}", t.hour()),
+    }
+}
+
+/// `1 h 40`, `45 min`.
+fn duration_words(minutes: i64) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02}"),
+    }
+}
+
+/// The line of a departure after the hour of a `retard` rule, if it is after it.
+#[allow(clippy::too_many_arguments)]
+fn late_line(
+    d: &Deliberation,
+    b: usize,
+    billing: &Billing,
+    late: &super::Late,
+    child: Option<usize>,
+    name: &Option<String>,
+    (date, row, departure): (NaiveDate, usize, NaiveTime),
+    prices: &mut UnitPrices<'_>,
+    invoice: &mut Invoice,
+) {
+    if departure <= late.after {
+        return;
+    }
+    let minutes = (departure - late.after).num_minutes();
+    let timing = super::Timing {
+        step: late.step,
+        begun: late.begun,
+        minimum: None,
+        article: late.article,
+        line: late.line,
+    };
+    let steps = timing.steps(minutes);
+    if steps == 0 {
+        return;
+    }
+    let step = super::step_words(late.step);
+    let how = if late.begun { "engagée" } else { "complète" };
+    let mut why = vec![format!(
+        "{} : départ à {}, après {} : {} → {steps} × {step} (par {step} {how}) à {} chacune",
+        place(d, late.article, late.line),
+        clock_words(departure),
+        clock_words(late.after),
+        duration_words(minutes),
+        cost_words(d, billing, &late.cost)
+    )];
+    let each = match cost(d, &late.cost, child, date, prices, &mut why) {
+        Ok(each) => each,
+        Err(message) => {
+            invoice.problems.push(Problem::Line {
+                line: row,
+                field: String::new(),
+                kind: LineProblem::Price { message },
+            });
+            return;
+        }
+    };
+    let quantity = Decimal::from(steps);
+    let amount = rounded(d, billing, each * quantity, &mut why);
+    invoice.lines.push(Line {
+        date: Some(date),
+        child: name.clone(),
+        billing: b,
+        state: None,
+        label: late.label.as_deref().map_or_else(
+            || format!("Retard après {}", clock_words(late.after)),
+            crate::french::capitalised,
+        ),
+        quantity,
+        unit: super::steps_words(late.step, steps),
+        unit_price: each,
+        amount,
+        rule: Citation {
+            article: late.article,
+            line: late.line,
+        },
+        justification: why,
+    });
 }
 
 /// An amount rounded as the facturation says, each line; the step written when it

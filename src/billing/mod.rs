@@ -376,6 +376,70 @@ pub struct Charge {
     pub line: usize,
 }
 
+/// `durée par demi-heure engagée, au moins 4 heures`: a day present is billed for its
+/// time in steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timing {
+    /// The step, in minutes (30 for `demi-heure`).
+    pub step: u32,
+    /// A step begun is due (else only whole steps).
+    pub begun: bool,
+    /// The least time billed, in minutes.
+    pub minimum: Option<u32>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+impl Timing {
+    /// The steps billed for `minutes` of presence (the minimum applied first).
+    pub fn steps(self, minutes: i64) -> i64 {
+        let minutes = minutes.max(i64::from(self.minimum.unwrap_or(0))).max(0);
+        let step = i64::from(self.step.max(1));
+        if self.begun {
+            (minutes + step - 1) / step
+        } else {
+            minutes / step
+        }
+    }
+}
+
+/// The words of a step of time: `demi-heure`, `heure`, `quart d'heure`, `minute`.
+pub fn step_words(minutes: u32) -> String {
+    match minutes {
+        30 => "demi-heure".to_string(),
+        60 => "heure".to_string(),
+        15 => "quart d'heure".to_string(),
+        1 => "minute".to_string(),
+        n => format!("{n} minutes"),
+    }
+}
+
+/// The words of `n` steps of time: `demi-heure`, `4 demi-heures` (without the number).
+pub fn steps_words(minutes: u32, n: i64) -> String {
+    let one = step_words(minutes);
+    if n <= 1 {
+        return one;
+    }
+    match minutes {
+        15 => "quarts d'heure".to_string(),
+        30 | 60 | 1 => format!("{one}s"),
+        _ => one,
+    }
+}
+
+/// `retard après 19 h : 11,00 € par demi-heure engagée`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Late {
+    pub after: NaiveTime,
+    /// The price of one step.
+    pub cost: Cost,
+    pub step: u32,
+    pub begun: bool,
+    pub label: Option<String>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
 /// Where the amounts of an invoice are rounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineRounding {
@@ -413,6 +477,12 @@ pub struct Billing {
     pub limits: Vec<Limit>,
     pub charges: Vec<Charge>,
     pub rounding: LineRounding,
+    /// A day present billed for its time.
+    #[serde(default)]
+    pub timing: Option<Timing>,
+    /// Departures after an hour, billed apart.
+    #[serde(default)]
+    pub late: Vec<Late>,
 }
 
 impl Billing {

@@ -46,6 +46,10 @@ pub fn day_error(e: &DayError) -> Message {
             format!("« {text} » n'est pas une date lisible : écrivez 2025-10-02, 02/10/2025 ou 02/10/2025 11:30"),
         ),
         DayErrorKind::NotABoolean { text } => message("E142", format!("« {text} » : oui ou non attendu")),
+        DayErrorKind::BadHour { text } => message(
+            "E141",
+            format!("« {text} » n'est pas une heure lisible : écrivez 07:45 ou 7 h 45"),
+        ),
         DayErrorKind::UnknownState { text } => message(
             "E143",
             format!(
@@ -105,6 +109,10 @@ pub fn line_problem(kind: &LineProblem) -> Message {
             format!("l'état « {} » n'a pas de prix dans cette facturation", state.words()),
         ),
         LineProblem::Price { message: m } => message("E152", format!("prix unitaire impossible : {m}")),
+        LineProblem::NoTimes => message(
+            "E155",
+            "ce service se facture à la durée : donnez l'heure d'arrivée et l'heure de départ (« arrivée », « départ »)".to_string(),
+        ),
         LineProblem::OutsidePeriod => message(
             "E153",
             "ce jour est hors de la période d'application de la délibération".to_string(),
@@ -248,7 +256,7 @@ pub fn to_text(document: &Document, invoice: &Invoice) -> String {
             .map_or_else(|| "le mois    ".to_string(), crate::french::date);
         let quantity = format!("{} {}", crate::french::number(line.quantity), line.unit);
         out.push_str(&format!(
-            "  {date}  {:<44} {:>10} {:>10}\n",
+            "  {date}  {:<44} {:>15} {:>10}\n",
             line.label,
             quantity,
             money(line.amount)

@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use super::Checker;
 use super::error::{BillingProblem, CheckError, CheckErrorKind};
 use crate::billing::{
-    self, Billing, Charge, Count, CountPeriod, DayState, Deadline, Limit, LineRounding, ProofDelay,
-    StateRule,
+    self, Billing, Charge, Count, CountPeriod, DayState, Deadline, Late, Limit, LineRounding,
+    ProofDelay, StateRule, Timing,
 };
 use crate::span::Span;
 use crate::syntax::ast::{self, ArticleItem, BillingRule, Unit};
@@ -78,6 +78,8 @@ impl Checker<'_> {
             limits: Vec::new(),
             charges: Vec::new(),
             rounding: LineRounding::default(),
+            timing: None,
+            late: Vec::new(),
         };
         // Where each unique rule was first given, to name it when given again.
         let mut firsts: Vec<(&'static str, Span)> = Vec::new();
@@ -156,6 +158,41 @@ impl Checker<'_> {
                             line: self.line(*span),
                         });
                     }
+                }
+                BillingRule::Duration {
+                    step,
+                    begun,
+                    minimum,
+                    span,
+                } => {
+                    if once(self, "la durée facturée", *span) {
+                        billing.timing = Some(Timing {
+                            step: *step,
+                            begun: *begun,
+                            minimum: *minimum,
+                            article,
+                            line: self.line(*span),
+                        });
+                    }
+                }
+                BillingRule::Late {
+                    after,
+                    cost,
+                    step,
+                    begun,
+                    label,
+                    span,
+                } => {
+                    let cost = self.cost(cost, tariff);
+                    billing.late.push(Late {
+                        after: *after,
+                        cost,
+                        step: *step,
+                        begun: *begun,
+                        label: label.as_ref().map(|t| t.text.clone()),
+                        article,
+                        line: self.line(*span),
+                    });
                 }
                 BillingRule::Rounding {
                     each_line,

@@ -207,6 +207,22 @@ pub enum BillingRule {
         label: Option<Text>,
         span: Span,
     },
+    /// `durée par demi-heure engagée, au moins 4 heures`.
+    Duration {
+        step: u32,
+        begun: bool,
+        minimum: Option<u32>,
+        span: Span,
+    },
+    /// `retard après 19 h : 11,00 € par demi-heure engagée`.
+    Late {
+        after: chrono::NaiveTime,
+        cost: Vec<CostTerm>,
+        step: u32,
+        begun: bool,
+        label: Option<Text>,
+        span: Span,
+    },
     /// `arrondi du total au centime`.
     Rounding {
         each_line: bool,

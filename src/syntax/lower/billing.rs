@@ -77,6 +77,55 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
             })
         }
         Rule::state_rule => state_rule(inner, offset, at),
+        Rule::duration_rule => {
+            let mut step = 30;
+            let mut begun = true;
+            let mut minimum = None;
+            let mut pairs = inner.into_inner().peekable();
+            while let Some(part) = pairs.next() {
+                match part.as_rule() {
+                    Rule::time_step => step = time_step(&part),
+                    Rule::step_rounding => begun = !is_whole(&part),
+                    Rule::number => {
+                        let n = whole(&part, offset)?;
+                        let hours = pairs.peek().is_some_and(|p| p.as_rule() == Rule::hour_unit);
+                        minimum = Some(if hours { n.saturating_mul(60) } else { n });
+                    }
+                    _ => {}
+                }
+            }
+            Ok(BillingRule::Duration {
+                step,
+                begun,
+                minimum,
+                span: at,
+            })
+        }
+        Rule::late_rule => {
+            let mut after = NaiveTime::MIN;
+            let mut cost_terms = Vec::new();
+            let mut step = 30;
+            let mut begun = true;
+            let mut label = None;
+            for part in inner.into_inner() {
+                match part.as_rule() {
+                    Rule::clock => after = clock(&part),
+                    Rule::cost => cost_terms = cost(part, offset)?,
+                    Rule::time_step => step = time_step(&part),
+                    Rule::step_rounding => begun = !is_whole(&part),
+                    Rule::text => label = Some(text(part, offset)),
+                    _ => {}
+                }
+            }
+            Ok(BillingRule::Late {
+                after,
+                cost: cost_terms,
+                step,
+                begun,
+                label,
+                span: at,
+            })
+        }
         Rule::period_limit => {
             let mut cap = true;
             let mut amount = None;
@@ -157,6 +206,23 @@ fn per_family_scope(pair: Pair<'_, Rule>) -> bool {
     pair.into_inner()
         .filter(|p| p.as_rule() == Rule::scope_who)
         .any(|p| p.into_inner().any(|w| w.as_rule() == Rule::kw_famille))
+}
+
+/// The minutes of a `time_step`.
+fn time_step(pair: &Pair<'_, Rule>) -> u32 {
+    match pair.clone().into_inner().next().map(|p| p.as_rule()) {
+        Some(Rule::step_hour) => 60,
+        Some(Rule::step_quarter) => 15,
+        Some(Rule::step_minute) => 1,
+        _ => 30,
+    }
+}
+
+/// `complète`: only whole steps count.
+fn is_whole(pair: &Pair<'_, Rule>) -> bool {
+    pair.clone()
+        .into_inner()
+        .any(|p| p.as_rule() == Rule::step_whole)
 }
 
 /// A delay in hours: `72 h`, `3 jours`.
