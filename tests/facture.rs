@@ -369,3 +369,65 @@ fn the_periscolaire_bills_half_hours_begun_a_minimum_and_late_departures() {
         (1, Some("E155"))
     );
 }
+
+/// The total and the month lines (label, amount) of an invoice of October 2025.
+fn month_lines(deliberation: &str, family: &str, days: &str) -> (String, Vec<(String, String)>) {
+    let (json, status) = invoice(deliberation, family, &format!("{CASES}/{days}"));
+    assert_eq!(status, 0, "{json}");
+    let lines = json["lignes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|l| l["date"].is_null() || l["etat"].is_null())
+        .map(|l| {
+            (
+                l["libelle"].as_str().unwrap_or("").to_string(),
+                l["montant"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    (json["total"].as_str().unwrap_or("").to_string(), lines)
+}
+
+#[test]
+fn a_creche_contract_is_smoothed_over_twelve_months_with_its_overtime() {
+    // 1,86 € de l'heure × 40 h × 47 semaines ÷ 12 = 291,40 € ; 55 min au-delà du
+    // contrat : 2 demi-heures à 0,93 €.
+    let (total, lines) = month_lines("creche.delib", "famille-creche.json", "creche.csv");
+    assert_eq!(
+        lines,
+        [
+            ("Heures au-delà du contrat".to_string(), "1.86".to_string()),
+            ("Mensualité du contrat".to_string(), "291.40".to_string()),
+        ]
+    );
+    assert_eq!(total, "293.26");
+}
+
+#[test]
+fn the_wednesdays_are_a_forfait_from_the_second_one() {
+    let (total, lines) = month_lines("alsh.delib", "famille-seule.json", "alsh-2.csv");
+    assert_eq!(
+        lines,
+        [("Forfait mensuel".to_string(), "25.00".to_string())]
+    );
+    assert_eq!(total, "25.00");
+    // One Wednesday present: the days, one by one.
+    let (total, lines) = month_lines("alsh.delib", "famille-seule.json", "alsh-1.csv");
+    assert!(lines.is_empty(), "{lines:?}");
+    assert_eq!(total, "16.00");
+}
+
+#[test]
+fn an_annual_price_is_paid_in_ten_instalments_whatever_the_meals() {
+    let (total, lines) = month_lines(
+        "cantine-annuelle.delib",
+        "famille-seule.json",
+        "cantine-annuelle.csv",
+    );
+    assert_eq!(
+        lines,
+        [("Mensualité 2 sur 10".to_string(), "43.20".to_string())]
+    );
+    assert_eq!(total, "43.20");
+}

@@ -32,6 +32,9 @@ pub struct Day {
     /// The hours of arrival and departure, for a service billed by its time.
     pub arrival: Option<NaiveTime>,
     pub departure: Option<NaiveTime>,
+    /// The hours planned by the contract (a crèche's), for the time beyond them.
+    pub planned_arrival: Option<NaiveTime>,
+    pub planned_departure: Option<NaiveTime>,
 }
 
 /// What the `état` of a row says.
@@ -137,9 +140,11 @@ enum Field {
     ProofAt,
     Arrival,
     Departure,
+    PlannedArrival,
+    PlannedDeparture,
 }
 
-const FIELDS: [(&str, Field); 12] = [
+const FIELDS: [(&str, Field); 14] = [
     ("date", Field::Date),
     ("famille", Field::Family),
     ("enfant", Field::Child),
@@ -152,6 +157,8 @@ const FIELDS: [(&str, Field); 12] = [
     ("justificatif_le", Field::ProofAt),
     ("arrivee", Field::Arrival),
     ("depart", Field::Departure),
+    ("arrivee_prevue", Field::PlannedArrival),
+    ("depart_prevu", Field::PlannedDeparture),
 ];
 
 /// The field a key or a column names: `Réservé le`, `reserve_le`, `date du jour`…
@@ -170,6 +177,8 @@ fn field(key: &str) -> Option<Field> {
         "presence" => "present",
         "heure_d_arrivee" | "heure_arrivee" | "arrive_a" | "arrive_le" => "arrivee",
         "heure_de_depart" | "heure_depart" | "parti_a" | "depart_a" => "depart",
+        "arrivee_prevue" | "heure_d_arrivee_prevue" | "arrivee_contrat" => "arrivee_prevue",
+        "depart_prevu" | "heure_de_depart_prevue" | "depart_contrat" => "depart_prevu",
         "justificatif_le" | "justifie_le" | "certificat_le" | "date_justificatif" => {
             "justificatif_le"
         }
@@ -381,13 +390,19 @@ fn set(day: &mut Day, kind: Field, name: &str, value: &str, errors: &mut Vec<Day
                 text: value.to_string(),
             })),
         },
-        Field::Arrival | Field::Departure => match hour(value) {
-            Some(t) if kind == Field::Arrival => day.arrival = Some(t),
-            Some(t) => day.departure = Some(t),
-            None => errors.push(error(DayErrorKind::BadHour {
-                text: value.to_string(),
-            })),
-        },
+        Field::Arrival | Field::Departure | Field::PlannedArrival | Field::PlannedDeparture => {
+            match hour(value) {
+                Some(t) => match kind {
+                    Field::Arrival => day.arrival = Some(t),
+                    Field::Departure => day.departure = Some(t),
+                    Field::PlannedArrival => day.planned_arrival = Some(t),
+                    _ => day.planned_departure = Some(t),
+                },
+                None => errors.push(error(DayErrorKind::BadHour {
+                    text: value.to_string(),
+                })),
+            }
+        }
         Field::BookedAt | Field::CancelledAt | Field::ProofAt => match stamp(value) {
             Some(s) => match kind {
                 Field::BookedAt => day.booked_at = Some(s),

@@ -419,6 +419,34 @@ impl<'d> UnitPrices<'d> {
         }
     }
 
+    /// The number an input of the family (or of the child) gives.
+    fn input(&self, child: Option<usize>, input: crate::rules::InputId) -> Option<Decimal> {
+        let from_child = child
+            .and_then(|c| self.family.family.children().get(c))
+            .and_then(|c| c.given.iter().find(|(i, _, _)| *i == input))
+            .map(|(_, v, _)| *v);
+        let value = from_child.or_else(|| {
+            self.family
+                .family
+                .given
+                .get(input.0 as usize)
+                .copied()
+                .flatten()
+                .map(|(v, _)| v)
+        });
+        match value {
+            Some(crate::rules::Value::Number(n)) => Some(n),
+            _ => self
+                .d
+                .inputs
+                .get(input.0 as usize)
+                .and_then(|i| match i.default {
+                    Some(crate::rules::Value::Number(n)) => Some(n),
+                    _ => None,
+                }),
+        }
+    }
+
     /// The price of `tariff` for `child` on `date`, and the words that cite it.
     fn get(&mut self, child: Option<usize>, date: NaiveDate, tariff: usize) -> UnitPrice {
         if let Some(found) = self.known.get(&(child, date, tariff)) {
@@ -500,6 +528,7 @@ fn bill_child(
     invoice: &mut Invoice,
 ) {
     let runs = absences(list);
+    let first_line = invoice.lines.len();
     let mut counts: HashMap<DayState, u32> = HashMap::new();
     let unit = d
         .tariffs
@@ -594,7 +623,198 @@ fn bill_child(
                 late_line(d, b, billing, late, child, &name, day, prices, invoice);
             }
         }
+        if present {
+            for overtime in &billing.overtime {
+                overtime_line(d, b, billing, overtime, child, &name, p, prices, invoice);
+            }
+        }
     }
+    let month_day = list.first().map(|p| p.date);
+    if let Some(day) = month_day {
+        let at = (child, name.as_ref(), day, first_line);
+        month_forfaits(d, b, billing, at, prices, invoice);
+    }
+}
+
+/// The day of a month on which a forfait or a smoothing is priced: its first day, or
+/// the first of the deliberation's period when it starts later.
+fn priced_on(d: &Deliberation, day: NaiveDate) -> NaiveDate {
+    let first = day.with_day(1).unwrap_or(day);
+    first.max(d.meta.applicable_from)
+}
+
+/// Whether a line of a day is the day's own (not a late departure or an overtime).
+fn day_line(line: &Line) -> bool {
+    line.state.is_some()
+}
+
+/// The smoothing or the forfait of a child's month: its days' lines become part of
+/// it (shown, at 0,00 €, with why), and one line of the month carries the amount.
+fn month_forfaits(
+    d: &Deliberation,
+    b: usize,
+    billing: &Billing,
+    (child, name, day, first_line): (Option<usize>, Option<&String>, NaiveDate, usize),
+    prices: &mut UnitPrices<'_>,
+    invoice: &mut Invoice,
+) {
+    let on = priced_on(d, day);
+    let month = Month {
+        year: day.year(),
+        month: day.month(),
+    };
+    let include = |invoice: &mut Invoice, why: String| {
+        for line in invoice.lines[first_line..]
+            .iter_mut()
+            .filter(|l| day_line(l))
+        {
+            line.amount = Decimal::ZERO;
+            line.unit_price = Decimal::ZERO;
+            if line.quantity == Decimal::ONE {
+                line.unit = "jour".to_string();
+            }
+            line.justification.push(why.clone());
+        }
+    };
+    if let Some(smoothing) = &billing.smoothing {
+        let cite = place(d, smoothing.article, smoothing.line);
+        let Some(part) = smoothing.part(month.month) else {
+            include(
+                invoice,
+                format!("{cite} : hors des mois du lissage, rien n'est dû pour ce jour"),
+            );
+            return;
+        };
+        let mut why = vec![format!(
+            "{cite} : lissage, {} en {} mensualités ; mensualité {part} sur {}",
+            cost_words(d, billing, &smoothing.cost),
+            smoothing.parts,
+            smoothing.parts
+        )];
+        let year = match cost(d, &smoothing.cost, child, on, prices, &mut why) {
+            Ok(year) => year,
+            Err(message) => {
+                invoice.problems.push(Problem::Line {
+                    line: 0,
+                    field: String::new(),
+                    kind: LineProblem::Price { message },
+                });
+                return;
+            }
+        };
+        let each = year / Decimal::from(smoothing.parts.max(1));
+        why.push(format!(
+            "{} ÷ {} = {}",
+            crate::french::amount(year),
+            smoothing.parts,
+            crate::french::amount(each)
+        ));
+        let amount = rounded(d, billing, each, &mut why);
+        include(
+            invoice,
+            format!("{cite} : compris dans la mensualité du mois"),
+        );
+        invoice.lines.push(Line {
+            date: None,
+            child: name.cloned(),
+            billing: b,
+            state: None,
+            label: smoothing.label.as_deref().map_or_else(
+                || format!("Mensualité {part} sur {}", smoothing.parts),
+                crate::french::capitalised,
+            ),
+            quantity: Decimal::ONE,
+            unit: "mois".to_string(),
+            unit_price: amount,
+            amount,
+            rule: Citation {
+                article: smoothing.article,
+                line: smoothing.line,
+            },
+            justification: why,
+        });
+        return;
+    }
+    let Some(forfait) = &billing.forfait else {
+        return;
+    };
+    let present: Vec<NaiveDate> = invoice.lines[first_line..]
+        .iter()
+        .filter(|l| {
+            matches!(
+                l.state,
+                Some(DayState::Present | DayState::LateBooking | DayState::Unbooked)
+            )
+        })
+        .filter_map(|l| l.date)
+        .collect();
+    let count = u32::try_from(present.len()).unwrap_or(u32::MAX);
+    let cite = place(d, forfait.article, forfait.line);
+    if count < forfait.from {
+        for line in invoice.lines[first_line..]
+            .iter_mut()
+            .filter(|l| day_line(l))
+        {
+            line.justification.push(format!(
+                "{cite} : {count} jour(s) de présence dans le mois, le forfait commence au {}",
+                crate::french::ordinal(forfait.from as usize)
+            ));
+        }
+        return;
+    }
+    let mut why = vec![format!(
+        "{cite} : {count} jour(s) de présence dans le mois (le forfait s'applique dès le {}) : {}",
+        crate::french::ordinal(forfait.from as usize),
+        cost_words(d, billing, &forfait.cost)
+    )];
+    let mut amount = match cost(d, &forfait.cost, child, on, prices, &mut why) {
+        Ok(amount) => amount,
+        Err(message) => {
+            invoice.problems.push(Problem::Line {
+                line: 0,
+                field: String::new(),
+                kind: LineProblem::Price { message },
+            });
+            return;
+        }
+    };
+    if forfait.prorata
+        && let Some(first) = present.iter().min()
+    {
+        let days = super::days_in_month(*first);
+        let from_first = days - first.day() + 1;
+        let share = amount * Decimal::from(from_first) / Decimal::from(days);
+        why.push(format!(
+            "au prorata : {from_first} jours sur {days}, du {} à la fin du mois : {} → {}",
+            crate::french::date(*first),
+            crate::french::amount(amount),
+            crate::french::amount(share)
+        ));
+        amount = share;
+    } else {
+        why.push("tout mois commencé est dû".to_string());
+    }
+    let amount = rounded(d, billing, amount, &mut why);
+    include(invoice, format!("{cite} : compris dans le forfait du mois"));
+    invoice.lines.push(Line {
+        date: None,
+        child: name.cloned(),
+        billing: b,
+        state: None,
+        label: forfait
+            .label
+            .as_deref()
+            .map_or_else(|| "Forfait mensuel".to_string(), crate::french::capitalised),
+        quantity: Decimal::ONE,
+        unit: "mois".to_string(),
+        unit_price: amount,
+        amount,
+        rule: Citation {
+            article: forfait.article,
+            line: forfait.line,
+        },
+        justification: why,
+    });
 }
 
 /// « présent de 16 h 30 à 18 h 10 : 1 h 40 → 4 × demi-heure (par demi-heure engagée) ».
@@ -643,6 +863,92 @@ fn duration_words(minutes: i64) -> String {
         (h, 0) => format!("{h} h"),
         (h, m) => format!("{h} h {m:02}"),
     }
+}
+
+/// The line of the time present beyond the hours planned, if any.
+#[allow(clippy::too_many_arguments)]
+fn overtime_line(
+    d: &Deliberation,
+    b: usize,
+    billing: &Billing,
+    overtime: &super::Overtime,
+    child: Option<usize>,
+    name: &Option<String>,
+    p: &Placed<'_>,
+    prices: &mut UnitPrices<'_>,
+    invoice: &mut Invoice,
+) {
+    let day = p.day;
+    let (Some(arrival), Some(departure), Some(planned_arrival), Some(planned_departure)) = (
+        day.arrival,
+        day.departure,
+        day.planned_arrival,
+        day.planned_departure,
+    ) else {
+        return;
+    };
+    let before = (planned_arrival - arrival).num_minutes().max(0);
+    let after = (departure - planned_departure).num_minutes().max(0);
+    let minutes = before + after;
+    let timing = super::Timing {
+        step: overtime.step,
+        begun: overtime.begun,
+        minimum: None,
+        article: overtime.article,
+        line: overtime.line,
+    };
+    let steps = timing.steps(minutes);
+    if minutes == 0 || steps == 0 {
+        return;
+    }
+    let step = super::step_words(overtime.step);
+    let how = if overtime.begun {
+        "engagée"
+    } else {
+        "complète"
+    };
+    let mut why = vec![format!(
+        "{} : prévu de {} à {}, présent de {} à {} : {} au-delà → {steps} × {step} (par {step} {how}) à {} chacune",
+        place(d, overtime.article, overtime.line),
+        clock_words(planned_arrival),
+        clock_words(planned_departure),
+        clock_words(arrival),
+        clock_words(departure),
+        duration_words(minutes),
+        cost_words(d, billing, &overtime.cost)
+    )];
+    let each = match cost(d, &overtime.cost, child, p.date, prices, &mut why) {
+        Ok(each) => each,
+        Err(message) => {
+            invoice.problems.push(Problem::Line {
+                line: day.line,
+                field: String::new(),
+                kind: LineProblem::Price { message },
+            });
+            return;
+        }
+    };
+    let quantity = Decimal::from(steps);
+    let amount = rounded(d, billing, each * quantity, &mut why);
+    invoice.lines.push(Line {
+        date: Some(p.date),
+        child: name.clone(),
+        billing: b,
+        state: None,
+        label: overtime.label.as_deref().map_or_else(
+            || "Dépassement des heures prévues".to_string(),
+            crate::french::capitalised,
+        ),
+        quantity,
+        unit: super::steps_words(overtime.step, steps),
+        unit_price: each,
+        amount,
+        rule: Citation {
+            article: overtime.article,
+            line: overtime.line,
+        },
+        justification: why,
+    });
 }
 
 /// The line of a departure after the hour of a `retard` rule, if it is after it.
@@ -755,6 +1061,7 @@ fn cost(
             CostTerm::Unit {
                 tariff,
                 factor,
+                inputs,
                 change,
                 negative,
             } => {
@@ -762,10 +1069,26 @@ fn cost(
                 if !why.contains(&words) {
                     why.push(words);
                 }
-                let value = unit
+                let mut value = unit
                     .checked_mul(*factor)
                     .and_then(|v| v.checked_mul(Decimal::ONE + *change))
                     .ok_or_else(|| "montant trop grand".to_string())?;
+                for input in inputs {
+                    let name = d
+                        .inputs
+                        .get(input.0 as usize)
+                        .map_or("", |i| i.name.as_str());
+                    let Some(n) = prices.input(child, *input) else {
+                        return Err(format!("« {name} » manque : la famille doit le donner"));
+                    };
+                    let words = format!("{name} = {}", crate::french::number(n));
+                    if !why.contains(&words) {
+                        why.push(words);
+                    }
+                    value = value
+                        .checked_mul(n)
+                        .ok_or_else(|| "montant trop grand".to_string())?;
+                }
                 (value, *negative)
             }
         };

@@ -329,10 +329,13 @@ pub struct Cost {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CostTerm {
     /// `2 × tarif repas majoré de 50 %`: the unit price of `tariff` times `factor`
-    /// times `1 + change`; `negative` when subtracted.
+    /// (and the value of each input of `inputs`) times `1 + change`; `negative` when
+    /// subtracted.
     Unit {
         tariff: usize,
         factor: Decimal,
+        #[serde(default)]
+        inputs: Vec<crate::rules::InputId>,
         change: Decimal,
         negative: bool,
     },
@@ -427,6 +430,81 @@ pub fn steps_words(minutes: u32, n: i64) -> String {
     }
 }
 
+/// `forfait mensuel : tarif forfait dès le 2e jour de présence dans le mois`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forfait {
+    pub cost: Cost,
+    /// The days present from which the month is the forfait's (1: any).
+    pub from: u32,
+    /// `au prorata`: the part of the month from the first day present.
+    pub prorata: bool,
+    pub label: Option<String>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+/// `lissage : tarif … en 10 mensualités de septembre à juin`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Smoothing {
+    /// The amount of the year.
+    pub cost: Cost,
+    pub parts: u32,
+    /// The first and last months (1 to 12), the last possibly before the first (from
+    /// September to June).
+    pub months: (u32, u32),
+    pub label: Option<String>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+impl Smoothing {
+    /// The number of a month among the months of the smoothing (from 1), if it is one.
+    pub fn part(&self, month: u32) -> Option<u32> {
+        let (first, last) = self.months;
+        let n = (month + 12 - first) % 12 + 1;
+        let count = (last + 12 - first) % 12 + 1;
+        (n <= count).then_some(n)
+    }
+
+    /// The number of months from the first to the last.
+    pub fn month_count(months: (u32, u32)) -> u32 {
+        (months.1 + 12 - months.0) % 12 + 1
+    }
+}
+
+/// `dépassement : 0,5 × tarif horaire par demi-heure engagée`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overtime {
+    pub cost: Cost,
+    pub step: u32,
+    pub begun: bool,
+    pub label: Option<String>,
+    pub article: ArticleId,
+    pub line: usize,
+}
+
+/// `janvier` … `décembre` as numbers 1 to 12.
+pub fn month_of(word: &str) -> Option<u32> {
+    let folded = crate::syntax::lines::fold(word);
+    [
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+    ]
+    .iter()
+    .position(|m| *m == folded)
+    .and_then(|i| u32::try_from(i + 1).ok())
+}
+
 /// `retard après 19 h : 11,00 € par demi-heure engagée`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Late {
@@ -483,6 +561,13 @@ pub struct Billing {
     /// Departures after an hour, billed apart.
     #[serde(default)]
     pub late: Vec<Late>,
+    /// Time beyond the hours planned, billed apart.
+    #[serde(default)]
+    pub overtime: Vec<Overtime>,
+    #[serde(default)]
+    pub forfait: Option<Forfait>,
+    #[serde(default)]
+    pub smoothing: Option<Smoothing>,
 }
 
 impl Billing {

@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use super::Checker;
 use super::error::{BillingProblem, CheckError, CheckErrorKind};
 use crate::billing::{
-    self, Billing, Charge, Count, CountPeriod, DayState, Deadline, Late, Limit, LineRounding,
-    ProofDelay, StateRule, Timing,
+    self, Billing, Charge, Count, CountPeriod, DayState, Deadline, Forfait, Late, Limit,
+    LineRounding, Overtime, ProofDelay, Smoothing, StateRule, Timing,
 };
 use crate::span::Span;
 use crate::syntax::ast::{self, ArticleItem, BillingRule, Unit};
@@ -80,6 +80,9 @@ impl Checker<'_> {
             rounding: LineRounding::default(),
             timing: None,
             late: Vec::new(),
+            overtime: Vec::new(),
+            forfait: None,
+            smoothing: None,
         };
         // Where each unique rule was first given, to name it when given again.
         let mut firsts: Vec<(&'static str, Span)> = Vec::new();
@@ -193,6 +196,79 @@ impl Checker<'_> {
                         article,
                         line: self.line(*span),
                     });
+                }
+                BillingRule::Overtime {
+                    cost,
+                    step,
+                    begun,
+                    label,
+                    span,
+                } => {
+                    let cost = self.cost(cost, tariff);
+                    billing.overtime.push(Overtime {
+                        cost,
+                        step: *step,
+                        begun: *begun,
+                        label: label.as_ref().map(|t| t.text.clone()),
+                        article,
+                        line: self.line(*span),
+                    });
+                }
+                BillingRule::Forfait {
+                    cost,
+                    from,
+                    prorata,
+                    label,
+                    span,
+                } => {
+                    let cost = self.cost(cost, tariff);
+                    if once(self, "le forfait du mois", *span) {
+                        billing.forfait = Some(Forfait {
+                            cost,
+                            from: from.unwrap_or(1).max(1),
+                            prorata: *prorata,
+                            label: label.as_ref().map(|t| t.text.clone()),
+                            article,
+                            line: self.line(*span),
+                        });
+                    }
+                }
+                BillingRule::Smoothing {
+                    cost,
+                    parts,
+                    months,
+                    label,
+                    span,
+                } => {
+                    let cost = self.cost(cost, tariff);
+                    let Some(months) = months else {
+                        self.problem(
+                            BillingProblem::SmoothingWithoutMonths { parts: *parts },
+                            *span,
+                        );
+                        continue;
+                    };
+                    let count = Smoothing::month_count(*months);
+                    if count != *parts {
+                        self.problem(
+                            BillingProblem::SmoothingMonths {
+                                parts: *parts,
+                                months: count,
+                            },
+                            *span,
+                        );
+                        continue;
+                    }
+                    if once(self, "le lissage", *span) {
+                        billing.smoothing = Some(Smoothing {
+                            cost,
+                            parts: *parts,
+                            months: *months,
+                            label: label.as_ref().map(|t| t.text.clone()),
+                            article,
+                            line: self.line(*span),
+                        });
+                    }
                 }
                 BillingRule::Rounding {
                     each_line,
@@ -317,10 +393,12 @@ impl Checker<'_> {
                 ast::CostTerm::Unit {
                     tariff,
                     factor,
+                    inputs,
                     change,
                     negative,
                     span,
                 } => {
+                    let inputs = self.factor_inputs(inputs);
                     let index = match tariff {
                         None => own,
                         Some(name) => match self.symbols.tariff_index(&name.text) {
@@ -356,6 +434,7 @@ impl Checker<'_> {
                     cost.terms.push(billing::CostTerm::Unit {
                         tariff: index.unwrap_or(0),
                         factor: *factor,
+                        inputs,
                         change,
                         negative: *negative,
                     });
@@ -363,6 +442,44 @@ impl Checker<'_> {
             }
         }
         cost
+    }
+
+    /// The inputs that multiply a unit price: numbers the family gives.
+    fn factor_inputs(&mut self, names: &[ast::Name]) -> Vec<crate::rules::InputId> {
+        let mut found = Vec::new();
+        for name in names {
+            match self.symbols.names.get(name.text.as_str()) {
+                Some(super::names::NameRef::Input(id))
+                    if self.inputs.get(id.0 as usize).is_some_and(|i| {
+                        matches!(
+                            i.ty,
+                            crate::rules::ValueType::Number | crate::rules::ValueType::Amount
+                        )
+                    }) =>
+                {
+                    found.push(*id);
+                }
+                Some(_) => self.problem(
+                    BillingProblem::FactorNotInput {
+                        name: name.text.clone(),
+                        suggestion: None,
+                    },
+                    name.span,
+                ),
+                None => {
+                    let names = self.inputs.iter().map(|i| i.name.as_str());
+                    let suggestion = super::closest(&name.text, names);
+                    self.problem(
+                        BillingProblem::FactorNotInput {
+                            name: name.text.clone(),
+                            suggestion,
+                        },
+                        name.span,
+                    );
+                }
+            }
+        }
+        found
     }
 
     /// Every state a day can reach has exactly one price for its n-th day, whatever n.

@@ -49,6 +49,15 @@ pub enum BillingProblem {
     AmountInPercent,
     /// `majoré de 1 €`: a change of the unit price is a percentage.
     ChangeNotPercent,
+    /// `lissage … en 10 mensualités` without `de septembre à juin`.
+    SmoothingWithoutMonths { parts: u32 },
+    /// `en 10 mensualités de septembre à mai`: 9 months named.
+    SmoothingMonths { parts: u32, months: u32 },
+    /// `tarif horaire × heures` where `heures` is no number the family gives.
+    FactorNotInput {
+        name: String,
+        suggestion: Option<String>,
+    },
     /// A price for a state no day reaches: a late cancellation without a
     /// cancellation deadline (a warning).
     Unreachable {

@@ -166,6 +166,38 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
         .with_help(
             "écrivez « tarif majoré de 50 % », ou ajoutez un montant : « tarif + 1,00 € »".to_string(),
         ),
+        B::SmoothingWithoutMonths { parts } => Diagnostic::new(
+            Code::E076,
+            "ce lissage ne dit pas sur quels mois il se paie".to_string(),
+            span,
+            "mois manquants".to_string(),
+        )
+        .with_help(format!(
+            "nommez le premier et le dernier mois : « en {parts} mensualités de septembre à juin »"
+        )),
+        B::SmoothingMonths { parts, months } => Diagnostic::new(
+            Code::E076,
+            format!("{parts} mensualités, mais {months} mois de l'un à l'autre"),
+            span,
+            "mensualités et mois ne concordent pas".to_string(),
+        )
+        .with_help(format!(
+            "écrivez autant de mensualités que de mois : « en {months} mensualités », ou corrigez le premier ou le dernier mois"
+        )),
+        B::FactorNotInput { name, suggestion } => {
+            let d = Diagnostic::new(
+                Code::E077,
+                format!("« {name} » n'est pas un nombre que la famille donne"),
+                span,
+                "facteur inconnu".to_string(),
+            );
+            match suggestion {
+                Some(s) => d.with_help(format!("vouliez-vous dire « {s} » ?")),
+                None => d.with_help(format!(
+                    "un prix se multiplie par un nombre (« 2 × tarif ») ou par une entrée de la famille : déclarez « {name} : nombre » sous « entrées »"
+                )),
+            }
+        }
         B::Unreachable { state, deadline } => Diagnostic::new(
             Code::W011,
             format!(

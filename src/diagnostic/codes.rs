@@ -119,6 +119,10 @@ pub enum Code {
     E074,
     /// An amount of a facturation in percent, or a change of the unit price in euros.
     E075,
+    /// A smoothing without its months, or with as many parts as it names months.
+    E076,
+    /// A factor of a unit price that is no number the family gives.
+    E077,
     /// A row whose values come before those of the row above.
     W001,
     /// A price that goes down as the key goes up.
@@ -198,6 +202,8 @@ impl Code {
         Code::E073,
         Code::E074,
         Code::E075,
+        Code::E076,
+        Code::E077,
         Code::W001,
         Code::W002,
         Code::W003,

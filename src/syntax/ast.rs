@@ -223,6 +223,30 @@ pub enum BillingRule {
         label: Option<Text>,
         span: Span,
     },
+    /// `dépassement : 0,5 × tarif horaire par demi-heure engagée`.
+    Overtime {
+        cost: Vec<CostTerm>,
+        step: u32,
+        begun: bool,
+        label: Option<Text>,
+        span: Span,
+    },
+    /// `forfait mensuel : tarif forfait dès le 2e jour de présence dans le mois`.
+    Forfait {
+        cost: Vec<CostTerm>,
+        from: Option<u32>,
+        prorata: bool,
+        label: Option<Text>,
+        span: Span,
+    },
+    /// `lissage : tarif … en 10 mensualités de septembre à juin`.
+    Smoothing {
+        cost: Vec<CostTerm>,
+        parts: u32,
+        months: Option<(u32, u32)>,
+        label: Option<Text>,
+        span: Span,
+    },
     /// `arrondi du total au centime`.
     Rounding {
         each_line: bool,
@@ -247,6 +271,8 @@ pub enum CostTerm {
     Unit {
         tariff: Option<Name>,
         factor: Decimal,
+        /// The inputs that multiply it (`heures_semaine`).
+        inputs: Vec<Name>,
         /// `majoré de 50 %` (`false`), `minoré de 20 %` (`true`).
         change: Option<(Quantity, bool)>,
         negative: bool,

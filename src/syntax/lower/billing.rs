@@ -101,6 +101,80 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
                 span: at,
             })
         }
+        Rule::overtime_rule => {
+            let mut cost_terms = Vec::new();
+            let mut step = 30;
+            let mut begun = true;
+            let mut label = None;
+            for part in inner.into_inner() {
+                match part.as_rule() {
+                    Rule::cost => cost_terms = cost(part, offset)?,
+                    Rule::time_step => step = time_step(&part),
+                    Rule::step_rounding => begun = !is_whole(&part),
+                    Rule::text => label = Some(text(part, offset)),
+                    _ => {}
+                }
+            }
+            Ok(BillingRule::Overtime {
+                cost: cost_terms,
+                step,
+                begun,
+                label,
+                span: at,
+            })
+        }
+        Rule::forfait_rule => {
+            let mut cost_terms = Vec::new();
+            let mut from = None;
+            let mut prorata = false;
+            let mut label = None;
+            for part in inner.into_inner() {
+                match part.as_rule() {
+                    Rule::cost => cost_terms = cost(part, offset)?,
+                    Rule::forfait_from => {
+                        from = part
+                            .into_inner()
+                            .find(|p| p.as_rule() == Rule::ordinal)
+                            .and_then(|p| super::table::ordinal_number(&p));
+                    }
+                    Rule::prorata => prorata = true,
+                    Rule::text => label = Some(text(part, offset)),
+                    _ => {}
+                }
+            }
+            Ok(BillingRule::Forfait {
+                cost: cost_terms,
+                from,
+                prorata,
+                label,
+                span: at,
+            })
+        }
+        Rule::smoothing => {
+            let mut cost_terms = Vec::new();
+            let mut parts = 0;
+            let mut months = Vec::new();
+            let mut label = None;
+            for part in inner.into_inner() {
+                match part.as_rule() {
+                    Rule::cost => cost_terms = cost(part, offset)?,
+                    Rule::number => parts = whole(&part, offset)?,
+                    Rule::month_word => months.extend(crate::billing::month_of(part.as_str())),
+                    Rule::text => label = Some(text(part, offset)),
+                    _ => {}
+                }
+            }
+            Ok(BillingRule::Smoothing {
+                cost: cost_terms,
+                parts,
+                months: match months.as_slice() {
+                    [a, b] => Some((*a, *b)),
+                    _ => None,
+                },
+                label,
+                span: at,
+            })
+        }
         Rule::late_rule => {
             let mut after = NaiveTime::MIN;
             let mut cost_terms = Vec::new();
@@ -478,6 +552,7 @@ fn term(pair: Pair<'_, Rule>, offset: usize, negative: bool) -> Result<CostTerm>
     let mut change = None;
     let mut tariff = None;
     let mut unit = false;
+    let mut inputs = Vec::new();
     for part in pair.into_inner() {
         match part.as_rule() {
             Rule::quantity => {
@@ -486,7 +561,14 @@ fn term(pair: Pair<'_, Rule>, offset: usize, negative: bool) -> Result<CostTerm>
                     negative,
                 });
             }
-            Rule::number => factor *= number_value(&part, offset)?,
+            Rule::cost_factor => {
+                if let Some(inner) = part.into_inner().next() {
+                    match inner.as_rule() {
+                        Rule::number => factor *= number_value(&inner, offset)?,
+                        _ => inputs.push(name(&inner, offset)),
+                    }
+                }
+            }
             Rule::unit_price => {
                 unit = true;
                 tariff = part
@@ -510,6 +592,7 @@ fn term(pair: Pair<'_, Rule>, offset: usize, negative: bool) -> Result<CostTerm>
     Ok(CostTerm::Unit {
         tariff,
         factor,
+        inputs,
         change,
         negative,
         span: at,
