@@ -106,7 +106,13 @@ pub fn capitalised(text: &str) -> String {
 
 /// `01/09/2025`
 pub fn date(value: NaiveDate) -> String {
-    value.format("%d/%m/%Y").to_string()
+    use chrono::Datelike;
+    format!(
+        "{:02}/{:02}/{:04}",
+        value.day(),
+        value.month(),
+        value.year()
+    )
 }
 
 /// `« a », « b » et « c »`

@@ -431,3 +431,86 @@ fn an_annual_price_is_paid_in_ten_instalments_whatever_the_meals() {
     );
     assert_eq!(total, "43.20");
 }
+
+#[test]
+fn a_batch_gives_one_output_per_family_and_names_every_lost_day() {
+    let families = "{\"id\": \"F-1042\", \"quotient_caf\": 612, \"résidence\": \"commune\", \"enfants\": [{\"id\": \"Léa\"}, {\"id\": \"Tom\"}]}\n\
+                    {\"id\": \"F-2\", \"quotient_caf\": 1500, \"résidence\": \"hors_commune\"}\n\
+                    pas du json\n\
+                    {\"id\": \"F-2\", \"quotient_caf\": 300, \"résidence\": \"commune\"}\n\
+                    {\"id\": \"F-3\", \"quotient_caf\": 300, \"résidence\": \"commune\"}\n";
+    let mut days = String::from("famille;date;enfant;état;réservé le;annulé le;justificatif le\n");
+    let own = std::fs::read_to_string(format!("{CASES}/jours.csv")).expect("days");
+    for line in own.lines().skip(1) {
+        let mut fields: Vec<&str> = line.split(';').collect();
+        fields.remove(2); // the service, given once by the facturation
+        days.push_str(&format!("F-1042;{}\n", fields.join(";")));
+    }
+    days.push_str(
+        "F-2;01/10/2025;;présent;;;\nF-9;01/10/2025;;présent;;;\nF-2;31/10/2025x;;présent;;;\n",
+    );
+    let folder = tempfile::tempdir().expect("folder");
+    let (f, d) = (
+        folder.path().join("familles.jsonl"),
+        folder.path().join("jours.csv"),
+    );
+    std::fs::write(&f, families).expect("families");
+    std::fs::write(&d, &days).expect("days");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "facture",
+            "tests/cases/facture/cantine.delib",
+            "--familles",
+            f.to_str().unwrap_or(""),
+            "--presences",
+            d.to_str().unwrap_or(""),
+            "--mois",
+            "2025-10",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let (stdout, stderr, status) = tarif(&args, None);
+        let rows: Vec<Json> = stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l} {stderr}")))
+            .collect();
+        (rows, status)
+    };
+    let (rows, status) = run(&[]);
+    assert_eq!(status, 1);
+    // Five lines of families, five outputs in their order; then the days of F-9 and
+    // the day that cannot be read.
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    assert_eq!(
+        (rows[0]["famille"].as_str(), rows[0]["total"].as_str()),
+        (Some("F-1042"), Some("59.20"))
+    );
+    assert_eq!(rows[1]["total"], "5.46", "{}", rows[1]);
+    let codes: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r["erreurs"][0]["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["E121", "E157", "E158", "E141"]);
+    // F-3 has no day: an invoice of nothing.
+    assert_eq!(
+        (rows[4]["famille"].as_str(), rows[4]["total"].as_str()),
+        (Some("F-3"), Some("0.00"))
+    );
+    // The single invoice of F-1042 is the batch's, line for line.
+    let (single, _) = invoice(
+        "cantine.delib",
+        "famille.json",
+        &format!("{CASES}/jours.csv"),
+    );
+    assert_eq!(rows[0]["lignes"], single["lignes"]);
+    // Without justification, the same amounts, each line still citing its rule.
+    let (lean, _) = run(&["--sans-justification"]);
+    assert_eq!(lean[0]["total"], rows[0]["total"]);
+    let line = &lean[0]["lignes"][1];
+    assert_eq!(
+        (line["montant"].as_str(), line["regle"]["ligne"].as_u64()),
+        (Some("3.90"), Some(30))
+    );
+    assert_eq!(line["justification"], serde_json::json!([]));
+}

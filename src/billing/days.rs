@@ -427,6 +427,13 @@ fn boolean(text: &str) -> Option<bool> {
 
 /// `présent`, `absent`, `annulé`, or a state (`absent justifié`…).
 fn observed(text: &str) -> Option<Observed> {
+    // The usual words, as portals write them, read at once.
+    match text {
+        "présent" | "present" | "Présent" => return Some(Observed::Present),
+        "absent" | "Absent" => return Some(Observed::Absent),
+        "annulé" | "annule" | "Annulé" => return Some(Observed::Cancelled),
+        _ => {}
+    }
     if let Some(state) = DayState::read(text) {
         // `présent` alone is what the portal saw, not yet a state.
         if state != DayState::Present {

@@ -212,6 +212,32 @@ struct Found {
 
 /// Invoices a family for `month` from its days.
 pub fn invoice(d: &Deliberation, family: &FamilyRead, days: &[Day], month: Month) -> Invoice {
+    let plan = crate::eval::Plan::new(d);
+    let days: Vec<&Day> = days.iter().collect();
+    invoice_with(&plan, family, &days, month)
+}
+
+/// [`invoice`] with the deliberation's plan compiled once for many families (a
+/// batch), the family's days borrowed.
+pub fn invoice_with(
+    plan: &crate::eval::Plan<'_>,
+    family: &FamilyRead,
+    days: &[&Day],
+    month: Month,
+) -> Invoice {
+    invoice_justified(plan, family, days, month, true)
+}
+
+/// [`invoice_with`], each line with its justification only when `justify` (a batch
+/// for a portal that shows it on demand: the lines keep their rule's article and line).
+pub fn invoice_justified(
+    plan: &crate::eval::Plan<'_>,
+    family: &FamilyRead,
+    days: &[&Day],
+    month: Month,
+    justify: bool,
+) -> Invoice {
+    let d = plan.deliberation();
     let mut invoice = Invoice {
         family: family.family.id.clone(),
         month,
@@ -222,7 +248,8 @@ pub fn invoice(d: &Deliberation, family: &FamilyRead, days: &[Day], month: Month
         other_months: Vec::new(),
     };
     let placed = place_days(d, family, days, month, &mut invoice);
-    let mut prices = UnitPrices::new(d, family);
+    let mut prices = UnitPrices::new(plan, family);
+    prices.justify = justify;
     for (b, billing) in d.billing.iter().enumerate() {
         let mut groups: Vec<(Option<usize>, Option<String>, Vec<&Placed<'_>>)> = Vec::new();
         for p in placed.iter().filter(|p| p.billing == b) {
@@ -286,7 +313,7 @@ pub fn rounding_words(d: &Deliberation, billing: &Billing) -> String {
 fn place_days<'a>(
     d: &Deliberation,
     family: &FamilyRead,
-    days: &'a [Day],
+    days: &[&'a Day],
     month: Month,
     invoice: &mut Invoice,
 ) -> Vec<Placed<'a>> {
@@ -298,7 +325,7 @@ fn place_days<'a>(
         .filter_map(|b| d.tariffs.get(b.tariff).map(|t| t.name.clone()))
         .collect();
     let mut placed: Vec<Placed<'a>> = Vec::new();
-    for day in days {
+    for &day in days {
         let Some(date) = day.date else { continue };
         if !month.contains(date) {
             invoice.other_months.push(day.line);
@@ -407,15 +434,22 @@ struct UnitPrices<'d> {
     family: &'d FamilyRead,
     session: Session<'d>,
     known: HashMap<(Option<usize>, NaiveDate, usize), UnitPrice>,
+    /// The words of each state rule met, by its address.
+    rule_words: HashMap<usize, String>,
+    /// Whether each line carries its justification (else only its rule's article
+    /// and line).
+    justify: bool,
 }
 
 impl<'d> UnitPrices<'d> {
-    fn new(d: &'d Deliberation, family: &'d FamilyRead) -> Self {
+    fn new(plan: &'d crate::eval::Plan<'d>, family: &'d FamilyRead) -> Self {
         UnitPrices {
-            d,
+            d: plan.deliberation(),
             family,
-            session: Session::new(d),
+            session: Session::on(plan),
             known: HashMap::new(),
+            rule_words: HashMap::new(),
+            justify: true,
         }
     }
 
@@ -452,8 +486,17 @@ impl<'d> UnitPrices<'d> {
         if let Some(found) = self.known.get(&(child, date, tariff)) {
             return found.clone();
         }
-        let mut read = self.family.clone();
-        read.at_date(self.d, date);
+        // The dates of birth are counted at the date of each day: the family is then
+        // completed for that day (else it is priced as it is).
+        let dated;
+        let read = if self.family.family.has_births() {
+            let mut read = self.family.clone();
+            read.at_date(self.d, date);
+            dated = read;
+            &dated
+        } else {
+            self.family
+        };
         let priced = match child {
             Some(c) => read
                 .price_children_in(&mut self.session, date, &[tariff], false)
@@ -466,7 +509,7 @@ impl<'d> UnitPrices<'d> {
                 .next(),
         };
         let found = match priced.map(|p| p.result) {
-            Some(Ok(amount)) => {
+            Some(Ok(amount)) if self.justify => {
                 let t = &self.d.tariffs[tariff];
                 Ok((
                     amount,
@@ -479,6 +522,7 @@ impl<'d> UnitPrices<'d> {
                     ),
                 ))
             }
+            Some(Ok(amount)) => Ok((amount, String::new())),
             Some(Err(error)) => Err(crate::report::messages::eval_error(&error).text),
             None => Err("la famille ne peut pas être tarifée".to_string()),
         };
@@ -562,11 +606,20 @@ fn bill_child(
             continue;
         };
         let mut justification = found.why;
-        justification.push(format!(
-            "{} : {}",
-            place(d, rule.article, rule.line),
-            rule_words(d, billing, rule)
-        ));
+        if prices.justify {
+            // The words of a rule are the same for each day it prices: written once.
+            let key = std::ptr::from_ref(rule) as usize;
+            let words = prices.rule_words.entry(key).or_insert_with(|| {
+                format!(
+                    "{} : {}",
+                    place(d, rule.article, rule.line),
+                    rule_words(d, billing, rule)
+                )
+            });
+            justification.push(words.clone());
+        } else {
+            justification.clear();
+        }
         let each = match cost(d, &rule.cost, child, p.date, prices, &mut justification) {
             Ok(amount) => amount,
             Err(message) => {
@@ -586,7 +639,10 @@ fn bill_child(
                 (Some(arrival), Some(departure)) => {
                     let minutes = (departure - arrival).num_minutes();
                     let steps = timing.steps(minutes);
-                    justification.push(timing_words(d, timing, arrival, departure, minutes, steps));
+                    if prices.justify {
+                        justification
+                            .push(timing_words(d, timing, arrival, departure, minutes, steps));
+                    }
                     (Decimal::from(steps), super::steps_words(timing.step, steps))
                 }
                 _ => {
@@ -1066,7 +1122,7 @@ fn cost(
                 negative,
             } => {
                 let (unit, words) = prices.get(child, date, *tariff)?;
-                if !why.contains(&words) {
+                if prices.justify && !why.contains(&words) {
                     why.push(words);
                 }
                 let mut value = unit

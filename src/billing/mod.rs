@@ -3,6 +3,7 @@
 //! invoice. This module holds the checked rules ([`Billing`]); `invoice` reads the days
 //! and writes the invoice.
 
+pub mod batch;
 pub mod days;
 pub mod invoice;
 pub mod render;

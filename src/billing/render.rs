@@ -19,6 +19,12 @@ pub fn amount_text(value: Decimal) -> String {
     value.to_string()
 }
 
+/// `2025-10-02`.
+fn iso_date(day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+}
+
 /// The code and French message of a problem, its line of the days and its field.
 pub fn problem_message(problem: &Problem) -> (Message, Option<usize>, String) {
     match problem {
@@ -157,7 +163,7 @@ pub fn to_json(document: &Document, invoice: &Invoice) -> Json {
                 "service": service_name(d, l),
                 "etat": l.state.map(|s| s.words()),
                 "libelle": l.label,
-                "quantite": crate::french::number(l.quantity).replace(',', "."),
+                "quantite": l.quantity.normalize().to_string(),
                 "unite": l.unit,
                 "prix_unitaire": amount_text(l.unit_price),
                 "montant": amount_text(l.amount),
@@ -197,6 +203,135 @@ pub fn to_json(document: &Document, invoice: &Invoice) -> Json {
         value["erreurs"] = Json::Array(errors);
     }
     value
+}
+
+/// The JSON of [`to_json`] (with the family's `ligne` in a batch) written straight to
+/// `out`, without building it as a value first: a batch of many invoices.
+pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line: Option<usize>) {
+    use serde::Serialize;
+    let d = &document.deliberation;
+    #[derive(Serialize)]
+    struct Head<'a> {
+        numero: &'a Option<String>,
+        titre: &'a str,
+        empreinte: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Rule<'a> {
+        article: Option<&'a str>,
+        titre: Option<&'a str>,
+        ligne: usize,
+    }
+    #[derive(Serialize)]
+    struct LineJson<'a> {
+        date: Option<String>,
+        enfant: &'a Option<String>,
+        service: &'a str,
+        etat: Option<&'static str>,
+        libelle: &'a str,
+        quantite: String,
+        unite: &'a str,
+        prix_unitaire: String,
+        montant: String,
+        regle: Rule<'a>,
+        justification: &'a [String],
+    }
+    #[derive(Serialize)]
+    struct Warning<'a> {
+        code: &'static str,
+        message: String,
+        lignes: &'a [usize],
+    }
+    #[derive(Serialize)]
+    struct Error {
+        code: &'static str,
+        message: String,
+        ligne: Option<usize>,
+        champ: String,
+    }
+    #[derive(Serialize)]
+    struct InvoiceJson<'a> {
+        famille: &'a Option<String>,
+        mois: String,
+        deliberation: Head<'a>,
+        lignes: Vec<LineJson<'a>>,
+        total: Option<String>,
+        arrondi: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        avertissements: Option<[Warning<'a>; 1]>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        erreurs: Vec<Error>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ligne: Option<usize>,
+    }
+    let lignes = invoice
+        .lines
+        .iter()
+        .map(|l| {
+            let article = d.articles.get(l.rule.article.0 as usize);
+            LineJson {
+                date: l.date.map(iso_date),
+                enfant: &l.child,
+                service: d
+                    .billing
+                    .get(l.billing)
+                    .and_then(|b| d.tariffs.get(b.tariff))
+                    .map_or("", |t| t.name.as_str()),
+                etat: l.state.map(|s| s.words()),
+                libelle: &l.label,
+                quantite: l.quantity.normalize().to_string(),
+                unite: &l.unit,
+                prix_unitaire: amount_text(l.unit_price),
+                montant: amount_text(l.amount),
+                regle: Rule {
+                    article: article.map(|a| a.number.as_str()),
+                    titre: article.and_then(|a| a.title.as_deref()),
+                    ligne: l.rule.line,
+                },
+                justification: &l.justification,
+            }
+        })
+        .collect();
+    let value = InvoiceJson {
+        famille: &invoice.family,
+        mois: invoice.month.iso(),
+        deliberation: Head {
+            numero: &d.meta.number,
+            titre: &d.meta.title,
+            empreinte: &document.empreinte,
+        },
+        lignes,
+        total: invoice.total.map(amount_text),
+        arrondi: &invoice.rounding,
+        avertissements: (!invoice.other_months.is_empty()).then(|| {
+            [Warning {
+                code: "W140",
+                message: format!(
+                    "{} jour(s) d'un autre mois, ignorés",
+                    invoice.other_months.len()
+                ),
+                lignes: &invoice.other_months,
+            }]
+        }),
+        erreurs: invoice
+            .problems
+            .iter()
+            .map(|p| {
+                let (m, ligne, champ) = problem_message(p);
+                Error {
+                    code: m.code,
+                    message: m.text,
+                    ligne,
+                    champ,
+                }
+            })
+            .collect(),
+        ligne: line,
+    };
+    // Writing to a String cannot fail.
+    if let Ok(text) = serde_json::to_string(&value) {
+        out.push_str(&text);
+    }
 }
 
 /// The invoice in French, for a family or an office: the lines, the total, then the

@@ -253,9 +253,29 @@ struct FactureArgs {
     #[arg(value_name = "FICHIER", help_heading = "Arguments")]
     file: std::path::PathBuf,
     /// Fichier JSON de la famille (comme pour tarif eval, enfants compris), ou « - » pour l'entrée standard
+    #[arg(
+        long,
+        value_name = "CHEMIN",
+        help_heading = "Options",
+        required_unless_present = "familles",
+        conflicts_with = "familles"
+    )]
+    famille: Option<String>,
+    /// Toutes les familles du mois (JSON Lines, ou CSV comme pour tarif batch, chacune avec son « id ») : une facture par famille, les jours rattachés par leur colonne « famille »
     #[arg(long, value_name = "CHEMIN", help_heading = "Options")]
-    famille: String,
-    /// Les jours du mois, un par enfant et par service : JSON Lines ou CSV (date, enfant, service, état, réservé_le, annulé_le, présent, justificatif_le)
+    familles: Option<String>,
+    /// Fichier des factures d'un lot (.jsonl ou .csv selon l'extension) ; par défaut la sortie standard
+    #[arg(
+        long,
+        value_name = "CHEMIN",
+        help_heading = "Options",
+        requires = "familles"
+    )]
+    sortie: Option<std::path::PathBuf>,
+    /// Lot : les lignes sans leur justification (chacune garde l'article et la ligne de sa règle)
+    #[arg(long, help_heading = "Options", requires = "familles")]
+    sans_justification: bool,
+    /// Les jours du mois, un par enfant et par service : JSON Lines ou CSV (date, famille, enfant, service, état, réservé_le, annulé_le, présent, justificatif_le, arrivée, départ)
     #[arg(long, value_name = "CHEMIN", help_heading = "Options")]
     presences: String,
     /// Le mois facturé : 2025-10 ou 10/2025

@@ -163,6 +163,11 @@ impl Family {
         self.more().births.push(births);
     }
 
+    /// Whether dates of birth wait to be counted at the date of the service.
+    pub(crate) fn has_births(&self) -> bool {
+        self.more.as_ref().is_some_and(|m| !m.births.is_empty())
+    }
+
     /// Takes the dates of birth away, once counted.
     pub(crate) fn take_births(&mut self) -> Vec<Births> {
         self.more

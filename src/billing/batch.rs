@@ -1,0 +1,172 @@
+//! The invoices of every family of a month at once: the families as `tarif batch`
+//! reads them (JSON Lines, or CSV with a header of inputs and an `id` column), the
+//! days of all of them in one file with a `famille` column. One output per family,
+//! in the order of the families, plus one for each family the days name and the file
+//! of families does not: nothing is lost.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::days::{Day, DaysRead};
+use super::invoice::{Invoice, Month, invoice_justified};
+use crate::inputs::FamilyRead;
+use crate::rules::Deliberation;
+
+/// One output of a batch.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// A family invoiced (its invoice may carry problems, then no total).
+    Invoice { line: usize, invoice: Invoice },
+    /// A line of the families that is no family, or a family given twice.
+    Refused {
+        line: usize,
+        family: Option<String>,
+        code: &'static str,
+        message: String,
+    },
+    /// Days of a family the file of families does not give (or of no family).
+    Orphans {
+        family: Option<String>,
+        lines: Vec<usize>,
+    },
+    /// A row of the days that cannot be read (so its family is not known).
+    Day(super::days::DayError),
+}
+
+/// A family to invoice (with the key of its id), or its output already.
+type Work = Result<(FamilyRead, String), Outcome>;
+
+/// A line of the file of families, read.
+pub struct FamilyLine {
+    pub line: usize,
+    pub read: Result<FamilyRead, (&'static str, String)>,
+}
+
+/// Reads a file of families: JSON Lines when it starts with `{`, else CSV.
+pub fn read_families(d: &Deliberation, text: &str) -> Vec<FamilyLine> {
+    let text = text.trim_start_matches('\u{feff}');
+    let json = text.trim_start().starts_with('{');
+    let mut records =
+        crate::inputs::records::Records::new(std::io::Cursor::new(text.as_bytes()), !json);
+    let mut input = json.then_some(crate::batch::Input::JsonLines);
+    let mut out = Vec::new();
+    let mut record = String::new();
+    loop {
+        record.clear();
+        let line = match records.next_into(&mut record) {
+            crate::inputs::records::Next::Record { line } => line,
+            crate::inputs::records::Next::End => break,
+            crate::inputs::records::Next::Unclosed { line }
+            | crate::inputs::records::Next::NotText { line }
+            | crate::inputs::records::Next::TooLong { line } => {
+                let (code, message) =
+                    crate::batch::line_error_text(crate::batch::LineError::NotCsv);
+                out.push(FamilyLine {
+                    line,
+                    read: Err((code, message)),
+                });
+                continue;
+            }
+        };
+        if record.trim().is_empty() {
+            continue;
+        }
+        let Some(format) = &input else {
+            input = crate::batch::csv_input(d, &record);
+            continue;
+        };
+        let read = crate::batch::family(d, format, &record).map_err(crate::batch::line_error_text);
+        out.push(FamilyLine { line, read });
+    }
+    out
+}
+
+/// The invoices of `families` for `month`, each from its days (`famille` of a day is
+/// the family's `id`), priced on every core; in the order of the families.
+pub fn invoices(
+    d: &Deliberation,
+    families: Vec<FamilyLine>,
+    days: &DaysRead,
+    month: Month,
+    justify: bool,
+) -> Vec<Outcome> {
+    let key = |id: &str| crate::syntax::choice_key(id);
+    let mut by_family: HashMap<String, Vec<&Day>> = HashMap::new();
+    let mut without_family = Vec::new();
+    for day in &days.days {
+        match &day.family {
+            Some(id) => by_family.entry(key(id)).or_default().push(day),
+            None => without_family.push(day.line),
+        }
+    }
+    // Each family once: a second line with the same id is refused.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut work: Vec<(usize, Work)> = Vec::new();
+    for family in families {
+        let outcome = match family.read {
+            Err((code, message)) => Err(Outcome::Refused {
+                line: family.line,
+                family: None,
+                code,
+                message,
+            }),
+            Ok(read) => match read.family.id.clone() {
+                None => Err(Outcome::Refused {
+                    line: family.line,
+                    family: None,
+                    code: "E156",
+                    message: "la famille n'a pas d'identifiant (« id ») : ses jours ne peuvent pas lui être rattachés".to_string(),
+                }),
+                Some(id) => match seen.get(&key(&id)) {
+                    Some(first) => Err(Outcome::Refused {
+                        line: family.line,
+                        family: Some(id),
+                        code: "E157",
+                        message: format!("cette famille est déjà donnée (ligne {first})"),
+                    }),
+                    None => {
+                        seen.insert(key(&id), family.line);
+                        Ok((read, key(&id)))
+                    }
+                },
+            },
+        };
+        work.push((family.line, outcome));
+    }
+    let plan = crate::eval::Plan::new(d);
+    let mut out: Vec<Outcome> = work
+        .into_par_iter()
+        .map(|(line, outcome)| match outcome {
+            Err(refused) => refused,
+            Ok((read, id)) => {
+                let days: &[&Day] = by_family.get(&id).map_or(&[], Vec::as_slice);
+                let mut invoice = invoice_justified(&plan, &read, days, month, justify);
+                invoice.family = read.family.id.clone();
+                Outcome::Invoice { line, invoice }
+            }
+        })
+        .collect();
+    // The days of families the file does not give.
+    let mut orphans: Vec<(&String, Vec<usize>)> = by_family
+        .iter()
+        .filter(|(id, _)| !seen.contains_key(*id))
+        .map(|(id, days)| (id, days.iter().map(|d| d.line).collect()))
+        .collect();
+    orphans.sort_by_key(|(_, lines)| lines.first().copied());
+    for (id, lines) in orphans {
+        let family = by_family
+            .get(id)
+            .and_then(|days| days.first())
+            .and_then(|d| d.family.clone());
+        out.push(Outcome::Orphans { family, lines });
+    }
+    out.extend(days.errors.iter().cloned().map(Outcome::Day));
+    if !without_family.is_empty() {
+        out.push(Outcome::Orphans {
+            family: None,
+            lines: without_family,
+        });
+    }
+    out
+}
