@@ -26,7 +26,7 @@ fn blocks(markdown: &str) -> Vec<(String, String)> {
 
 #[test]
 fn every_snippet_of_the_guide_is_right() {
-    check_guide("docs/guide.md", 7);
+    check_guide("docs/guide.md", 10);
 }
 
 #[test]
@@ -41,6 +41,7 @@ fn check_guide(page: &str, least: usize) {
     let mut last_valid: Option<Document> = None;
     let mut last_error: Option<(String, String)> = None;
     let mut last_family: Option<String> = None;
+    let mut last_days: Option<String> = None;
     let mut checked = 0;
     for (info, content) in blocks(&guide) {
         if info == "delib" {
@@ -64,6 +65,26 @@ fn check_guide(page: &str, least: usize) {
             let text =
                 tarif::report::to_text("cantine.delib", &content, &compiled.diagnostics, false);
             last_error = Some((code.to_string(), text));
+        } else if info == "csv" {
+            last_days = Some(content.clone());
+            continue;
+        } else if content.starts_with("Facture ") {
+            let document = last_valid.as_ref().expect("an invoice follows a deliberation");
+            let family = last_family.as_ref().expect("an invoice follows a family");
+            let days = last_days.as_ref().expect("an invoice follows its days");
+            let d = &document.deliberation;
+            let read = tarif::inputs::read_family(d, family);
+            let days = tarif::billing::days::read(days);
+            assert!(days.errors.is_empty(), "{:?}", days.errors);
+            let month = tarif::billing::invoice::Month::parse("2025-10").expect("month");
+            let invoice = tarif::billing::invoice::invoice(d, &read, &days.days, month);
+            let text = tarif::billing::render::to_text(document, &invoice);
+            for line in content.lines() {
+                assert!(
+                    text.contains(line.trim_end()),
+                    "shown line not printed: {line}\n---\n{text}"
+                );
+            }
         } else if info == "json" {
             serde_json::from_str::<serde_json::Value>(&content).expect("JSON snippet");
             last_family = Some(content.clone());
