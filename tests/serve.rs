@@ -293,7 +293,13 @@ fn the_log_has_no_personal_data_and_sigterm_stops() {
 /// status the tests produce, bodies validated against its schemas.
 #[test]
 fn responses_follow_the_openapi_document() {
-    let server = start(folder("openapi"));
+    let served = folder("openapi");
+    std::fs::copy(
+        root().join("tests/cases/facture/cantine.delib"),
+        served.join("facture.delib"),
+    )
+    .expect("copy");
+    let server = start(served);
     let (status, body) = get(&server, "/openapi.json");
     assert_eq!(status, 200);
     let spec = parse(&body);
@@ -314,6 +320,7 @@ fn responses_follow_the_openapi_document() {
             "/v1/deliberations/{id}",
             "/v1/deliberations/{id}/tarifs",
             "/v1/deliberations/{id}/lots",
+            "/v1/deliberations/{id}/factures",
             "/v1/verifier",
             "/openapi.json"
         ]
@@ -407,6 +414,44 @@ fn responses_follow_the_openapi_document() {
     let answer = post(&server, "/v1/deliberations/nulle/lots", &lines);
     assert_eq!(answer.0, 404);
     conforms(&spec, lots, "post", answer);
+    // The invoice of a month: with its total, with a day that cannot be billed, and
+    // the bodies that are no request for one.
+    let factures = "/v1/deliberations/{id}/factures";
+    let month = |days: Json| {
+        json!({ "mois": "2025-10", "famille": { "id": "F-1", "quotient_caf": 612, "résidence": "commune" },
+                "jours": days })
+        .to_string()
+    };
+    let good = month(json!([
+        { "date": "2025-10-01", "etat": "présent" },
+        { "date": "2025-10-02", "etat": "présent", "reserve_le": "2025-09-30T18:00" },
+        { "date": "2025-10-03", "etat": "annulé", "annule_le": "2025-09-25T11:00" }
+    ]));
+    let answer = post(&server, "/v1/deliberations/facture/factures", &good);
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let invoice = parse(&answer.1);
+    assert_eq!(invoice["total"], "31.80", "{invoice}");
+    assert_eq!(invoice["lignes"][1]["regle"]["ligne"], 30);
+    conforms(&spec, factures, "post", answer);
+    let lean = post(&server, "/v1/deliberations/facture/factures?justification=non", &good);
+    assert_eq!(parse(&lean.1)["lignes"][1]["justification"], json!([]));
+    conforms(&spec, factures, "post", lean);
+    let bad = month(json!([{ "date": "2025-10-06", "etat": "annulé", "annule_le": "2025-10-02" }]));
+    let answer = post(&server, "/v1/deliberations/facture/factures", &bad);
+    assert_eq!(answer.0, 422, "{}", answer.1);
+    assert_eq!(parse(&answer.1)["erreurs"][0]["code"], "E150");
+    conforms(&spec, factures, "post", answer);
+    for (body, status) in [
+        ("[]".to_string(), 400),
+        (json!({ "famille": {}, "jours": [] }).to_string(), 422),
+    ] {
+        let answer = post(&server, "/v1/deliberations/facture/factures", &body);
+        assert_eq!(answer.0, status, "{}", answer.1);
+        conforms(&spec, factures, "post", answer);
+    }
+    let answer = post(&server, "/v1/deliberations/nulle/factures", &good);
+    assert_eq!(answer.0, 404);
+    conforms(&spec, factures, "post", answer);
     let text = std::fs::read_to_string(root().join("deliberations/exempleville-cantine.delib"))
         .expect("deliberation");
     for text in [text.as_str(), "délibération « X »\nligne cassée\n"] {

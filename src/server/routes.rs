@@ -61,7 +61,7 @@ pub fn router(state: Arc<State>) -> Router {
 /// (and `HEAD`) for the others.
 fn allowed_methods(path: &str) -> &'static str {
     let action = path.starts_with("/v1/deliberations/")
-        && (path.ends_with("/tarifs") || path.ends_with("/lots"));
+        && (path.ends_with("/tarifs") || path.ends_with("/lots") || path.ends_with("/factures"));
     if action || path == "/v1/verifier" {
         "POST"
     } else {
@@ -364,7 +364,7 @@ async fn one(Shared(state): Shared<Arc<State>>, Path(rest): Path<String>) -> Res
 
 /// The id and the action of `{id}/tarifs` or `{id}/lots`.
 fn strip_action(rest: &str) -> (&str, Option<&str>) {
-    for action in ["tarifs", "lots"] {
+    for action in ["tarifs", "lots", "factures"] {
         if let Some(id) = rest.strip_suffix(action).and_then(|r| r.strip_suffix('/')) {
             return (id, Some(action));
         }
@@ -423,13 +423,108 @@ async fn deliberation_post(
             };
             super::lots::start(&state, service.clone(), body, justify, permit)
         }
+        Some("factures") => {
+            let (bytes, _memory) = match read_body(&state, body, declared).await {
+                Ok(read) => read,
+                Err(response) => return response,
+            };
+            invoice_one(service, &bytes, justify)
+        }
         _ => error(
             StatusCode::NOT_FOUND,
             "chemin_inconnu",
-            format!("POST /v1/deliberations/{id}/tarifs (une famille) ou …/lots (JSON Lines)"),
+            format!(
+                "POST /v1/deliberations/{id}/tarifs (une famille), …/lots (JSON Lines) ou …/factures (la facture d'un mois)"
+            ),
             None,
         ),
     }
+}
+
+/// `POST …/factures`: `{ "mois": "2025-10", "famille": {…}, "jours": [ {…}, … ] }`, the
+/// invoice of the month as `tarif facture --format json` writes it (200), or with its
+/// `erreurs` and no total (422).
+fn invoice_one(service: &Service, bytes: &[u8], justify: bool) -> Response {
+    let body: Json = match std::str::from_utf8(bytes).ok().map(serde_json::from_str) {
+        Some(Ok(body @ Json::Object(_))) => body,
+        _ => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "E110",
+                "le corps doit être un objet JSON : { \"mois\": \"2025-10\", \"famille\": {…}, \"jours\": […] }".to_string(),
+                None,
+            );
+        }
+    };
+    let month = match body.get("mois").and_then(Json::as_str).map(crate::billing::invoice::Month::parse) {
+        Some(Some(month)) => month,
+        _ => {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "E141",
+                "« mois » manque ou ne se lit pas : écrivez 2025-10".to_string(),
+                Some("mois"),
+            );
+        }
+    };
+    let Some(family) = body.get("famille").filter(|f| f.is_object()) else {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "E110",
+            "« famille » doit être l'objet de la famille, comme pour …/tarifs".to_string(),
+            Some("famille"),
+        );
+    };
+    let Some(days) = body.get("jours").and_then(Json::as_array) else {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "E140",
+            "« jours » doit être la liste des jours du mois".to_string(),
+            Some("jours"),
+        );
+    };
+    let first = month.first();
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(first);
+    let Some(document) = service.version_on(first).or_else(|| service.version_on(last)) else {
+        return no_version(service, first);
+    };
+    let d = &document.deliberation;
+    if d.billing.is_empty() {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "sans_facturation",
+            format!("« {} » n'a pas de règlement de facturation", service.id),
+            None,
+        );
+    }
+    // The days as JSON Lines: the line of each is its place in `jours`, from 1.
+    let lines: String = days
+        .iter()
+        .map(|day| format!("{}\n", serde_json::to_string(day).unwrap_or_default()))
+        .collect();
+    let read_days = crate::billing::days::read(&lines);
+    let read = crate::inputs::read_family_json(d, family);
+    let days: Vec<&crate::billing::days::Day> = read_days.days.iter().collect();
+    let mut invoice = crate::billing::invoice::invoice_justified(document.plan(), &read, &days, month, justify);
+    let mut problems: Vec<_> = read_days
+        .errors
+        .into_iter()
+        .map(crate::billing::invoice::Problem::Day)
+        .collect();
+    problems.append(&mut invoice.problems);
+    invoice.problems = problems;
+    if !invoice.problems.is_empty() {
+        invoice.total = None;
+    }
+    let status = if invoice.total.is_some() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    json_response(status, &crate::billing::render::to_json(document, &invoice))
 }
 
 /// The date of the service a family gives (`date`), or today.
