@@ -634,6 +634,13 @@ pub struct Example {
     /// `enfant « Léa » : naissance = 12/03/2014`: the children of the family.
     #[serde(default)]
     pub children: Vec<ExampleChild>,
+    /// `jour 02/10/2025 : présent, …`: the days of the month it invoices.
+    #[serde(default)]
+    pub days: Vec<crate::billing::days::Day>,
+    /// `attendu facture [du 02/10/2025] = 31,80 €`: the day (none: the total), the
+    /// amount, the line.
+    #[serde(default)]
+    pub invoice: Vec<(Option<NaiveDate>, Decimal, usize)>,
 }
 
 /// A child of an `exemple`.

@@ -69,7 +69,9 @@ fn check_guide(page: &str, least: usize) {
             last_days = Some(content.clone());
             continue;
         } else if content.starts_with("Facture ") {
-            let document = last_valid.as_ref().expect("an invoice follows a deliberation");
+            let document = last_valid
+                .as_ref()
+                .expect("an invoice follows a deliberation");
             let family = last_family.as_ref().expect("an invoice follows a family");
             let days = last_days.as_ref().expect("an invoice follows its days");
             let d = &document.deliberation;

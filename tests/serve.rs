@@ -433,7 +433,11 @@ fn responses_follow_the_openapi_document() {
     assert_eq!(invoice["total"], "31.80", "{invoice}");
     assert_eq!(invoice["lignes"][1]["regle"]["ligne"], 30);
     conforms(&spec, factures, "post", answer);
-    let lean = post(&server, "/v1/deliberations/facture/factures?justification=non", &good);
+    let lean = post(
+        &server,
+        "/v1/deliberations/facture/factures?justification=non",
+        &good,
+    );
     assert_eq!(parse(&lean.1)["lignes"][1]["justification"], json!([]));
     conforms(&spec, factures, "post", lean);
     let bad = month(json!([{ "date": "2025-10-06", "etat": "annulé", "annule_le": "2025-10-02" }]));

@@ -14,7 +14,7 @@ use serde_json::Value as Json;
 use super::DayState;
 
 /// One day of one child for one service, as the portal gives it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Day {
     /// The line of the file it was read from (from 1).
     pub line: usize,
@@ -38,7 +38,7 @@ pub struct Day {
 }
 
 /// What the `état` of a row says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Observed {
     Present,
     Absent,
@@ -49,7 +49,7 @@ pub enum Observed {
 
 /// An instant given by a portal: with its hour, or a day alone (whose hour is not
 /// known: it is compared with a deadline only when the day decides).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Stamp {
     At(NaiveDateTime),
     Day(NaiveDate),
@@ -448,6 +448,69 @@ fn observed(text: &str) -> Option<Observed> {
     }
 }
 
+/// A day of an `exemple`, from its words: `présent, réservé le 30/09/2025 à 18 h`,
+/// `annulé le 25/09/2025 à 11 h`, `absent, justificatif le 08/10/2025 à 9 h`,
+/// `présent de 16 h 30 à 18 h 10, prévu de 8 h 30 à 17 h 30`, `non réservé, présent`,
+/// or a state (`absent justifié`). The error names the words not understood.
+pub fn from_words(date: NaiveDate, child: Option<String>, words: &str) -> Result<Day, String> {
+    let mut day = Day {
+        date: Some(date),
+        child,
+        ..Day::default()
+    };
+    for part in words.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let folded = crate::syntax::lines::fold(part);
+        // Dates and hours are ASCII: read from the folded words (`à` is `a` there).
+        let after = |prefix: &str| folded.strip_prefix(prefix).map(str::trim);
+        let span_of = |rest: &str| -> Option<(NaiveTime, NaiveTime)> {
+            let rest = crate::syntax::lines::fold(rest);
+            let rest = rest.trim().strip_prefix("de ")?;
+            let (from, to) = rest.split_once(" a ")?;
+            Some((hour(from.trim())?, hour(to.trim())?))
+        };
+        if let Some(rest) = after("annule le ").or_else(|| after("annulee le ")) {
+            day.cancelled_at =
+                Some(stamp(rest).ok_or_else(|| format!("« {rest} » n'est pas un instant"))?);
+        } else if let Some(rest) = after("reserve le ").or_else(|| after("inscrit le ")) {
+            day.booked_at =
+                Some(stamp(rest).ok_or_else(|| format!("« {rest} » n'est pas un instant"))?);
+        } else if let Some(rest) = after("justificatif le ").or_else(|| after("certificat le ")) {
+            day.proof_at =
+                Some(stamp(rest).ok_or_else(|| format!("« {rest} » n'est pas un instant"))?);
+        } else if let Some(rest) = after("prevu ") {
+            let (a, b) = span_of(rest)
+                .ok_or_else(|| format!("« {part} » : écrivez « prévu de 8 h 30 à 17 h 30 »"))?;
+            day.planned_arrival = Some(a);
+            day.planned_departure = Some(b);
+        } else if let Some(rest) = after("present ") {
+            let (a, b) = span_of(rest)
+                .ok_or_else(|| format!("« {part} » : écrivez « présent de 16 h 30 à 18 h »"))?;
+            day.observed = Some(Observed::Present);
+            day.arrival = Some(a);
+            day.departure = Some(b);
+        } else if matches!(folded.as_str(), "non reserve" | "sans reservation") {
+            day.booked = Some(false);
+        } else if let Some(observed) = observed(part) {
+            match observed {
+                Observed::Cancelled if day.cancelled_at.is_some() => {}
+                other => day.observed = Some(other),
+            }
+        } else {
+            return Err(format!("« {part} » ne dit pas ce qu'était le jour"));
+        }
+    }
+    if day.observed.is_none() && day.cancelled_at.is_some() {
+        day.observed = Some(Observed::Cancelled);
+    }
+    if day.observed.is_none() && day.present.is_none() {
+        return Err(
+            "le jour ne dit pas si l'enfant était présent, absent ou si le repas était annulé"
+                .to_string(),
+        );
+    }
+    Ok(day)
+}
+
 /// An hour of the day: `07:45`, `7h45`, `7 h 45`, `18:30:00`, or the hour of an
 /// instant (`2025-10-02T18:40`).
 pub fn hour(text: &str) -> Option<NaiveTime> {
@@ -561,6 +624,42 @@ mod tests {
         };
         assert_eq!(strip(&a.days), strip(&b.days));
         assert_eq!(a.days[1].observed, Some(Observed::Cancelled));
+    }
+
+    #[test]
+    fn the_days_of_an_example_are_read_from_their_words() {
+        let date = NaiveDate::from_ymd_opt(2025, 10, 2).expect("date");
+        let day = from_words(date, None, "présent, réservé le 30/09/2025 à 18 h").expect("read");
+        assert_eq!(day.observed, Some(Observed::Present));
+        assert_eq!(
+            day.booked_at.map(Stamp::words).as_deref(),
+            Some("30/09/2025 à 18 h")
+        );
+        let day = from_words(date, None, "annulé le 25/09/2025 à 11 h 30").expect("read");
+        assert_eq!(
+            (day.observed, day.cancelled_at.map(Stamp::words)),
+            (
+                Some(Observed::Cancelled),
+                Some("25/09/2025 à 11 h 30".to_string())
+            )
+        );
+        let day = from_words(
+            date,
+            None,
+            "présent de 16 h 30 à 18 h 10, prévu de 8 h à 17 h",
+        )
+        .expect("read");
+        assert_eq!(day.departure, NaiveTime::from_hms_opt(18, 10, 0));
+        assert_eq!(day.planned_arrival, NaiveTime::from_hms_opt(8, 0, 0));
+        let day = from_words(date, None, "non réservé, présent").expect("read");
+        assert_eq!(day.booked, Some(false));
+        let day = from_words(date, None, "absent justifié hors délai").expect("read");
+        assert_eq!(
+            day.observed,
+            Some(Observed::State(DayState::AbsentJustifiedLate))
+        );
+        assert!(from_words(date, None, "parti tôt").is_err());
+        assert!(from_words(date, None, "réservé le 30/09/2025 à 18 h").is_err());
     }
 
     #[test]

@@ -110,6 +110,8 @@ pub enum CheckErrorKind {
     SourceScope { source: String, child: bool },
     /// `attendu repas de « Léa »` where the example has no child « Léa ».
     ExampleUnknownChild { name: String, known: Vec<String> },
+    /// `jour 02/10/2025 : parti` : a day of an example that cannot be read.
+    ExampleDay { problem: String },
     /// `de 150 à 0` on an input: the greatest value is below the least.
     BoundsReversed,
     /// A name defined twice.

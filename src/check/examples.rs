@@ -68,6 +68,55 @@ impl Checker<'_> {
                     }
                 }
             }
+            let mut days = Vec::new();
+            for day in &example.days {
+                let child = day.child.as_ref().map(|c| c.text.clone());
+                match crate::billing::days::from_words(day.date.date, child, &day.words) {
+                    Ok(mut read) => {
+                        read.line = self.line(day.span);
+                        days.push(read);
+                    }
+                    Err(problem) => self.errors.push(CheckError {
+                        kind: CheckErrorKind::ExampleDay { problem },
+                        span: day.span,
+                    }),
+                }
+            }
+            if !example.days.is_empty()
+                && !file
+                    .articles
+                    .iter()
+                    .flat_map(|a| &a.items)
+                    .any(|i| matches!(i, crate::syntax::ast::ArticleItem::Billing(_)))
+            {
+                self.errors.push(CheckError {
+                    kind: CheckErrorKind::ExampleDay {
+                        problem: "la délibération n'a pas de règlement de facturation (« facturation des … »)".to_string(),
+                    },
+                    span: example.days[0].span,
+                });
+            }
+            let mut invoice = Vec::new();
+            for (day, amount, span) in &example.expected_invoice {
+                if amount.unit == crate::syntax::ast::Unit::Percent {
+                    self.errors.push(CheckError {
+                        kind: CheckErrorKind::ExampleValue {
+                            name: "facture".to_string(),
+                            expected: super::facts::Ty::Amount,
+                        },
+                        span: amount.span,
+                    });
+                }
+                if example.days.is_empty() {
+                    self.errors.push(CheckError {
+                        kind: CheckErrorKind::ExampleDay {
+                            problem: "« attendu facture » sans jour : écrivez les jours du mois (« jour 02/10/2025 : présent »)".to_string(),
+                        },
+                        span: *span,
+                    });
+                }
+                invoice.push((day.map(|d| d.date), amount.value, self.line(*span)));
+            }
             examples.push(rules::Example {
                 name: example.name.text.clone(),
                 line: self.line(example.span),
@@ -76,6 +125,8 @@ impl Checker<'_> {
                 expected,
                 errors,
                 children,
+                days,
+                invoice,
             });
         }
         examples

@@ -86,6 +86,32 @@ pub fn run(args: &super::TestArgs) -> u8 {
                     let _ = writeln!(out, "        {line}");
                 }
             }
+            for check in &outcome.invoices {
+                let what = match check.day {
+                    None => "facture".to_string(),
+                    Some(day) => format!("facture du {}", tarif::french_date(day)),
+                };
+                let expected = tarif::report::justification::amount(check.expected);
+                if check.passed() {
+                    passed += 1;
+                    let _ = writeln!(out, "  ✓ « {} » : {what} = {expected}", example.name);
+                    continue;
+                }
+                failed += 1;
+                status = FAILURE;
+                let obtained = match check.obtained {
+                    Some(amount) => {
+                        format!("{what} = {}", tarif::report::justification::amount(amount))
+                    }
+                    None => "pas de facture".to_string(),
+                };
+                let _ = writeln!(out, "  ✗ « {} » (ligne {})", example.name, check.line);
+                let _ = writeln!(out, "      attendu : {what} = {expected}");
+                let _ = writeln!(out, "      obtenu  : {obtained}");
+                for line in check.problems.iter().chain(&check.lines) {
+                    let _ = writeln!(out, "        {line}");
+                }
+            }
         }
         let rows: usize = d.tables.iter().map(|t| t.rows.len()).sum();
         let modifiers = tarif::eval::examples::modifier_lines(d).len();
@@ -100,6 +126,20 @@ pub fn run(args: &super::TestArgs) -> u8 {
         }
         for line in &coverage.modifiers {
             let _ = writeln!(out, "    modificateur jamais appliqué, ligne {line}");
+        }
+        if !d.billing.is_empty() {
+            let rules = tarif::eval::examples::billing_lines(d).len();
+            let _ = writeln!(
+                out,
+                "  couverture de la facturation : {} règle(s) sur {rules}",
+                rules - coverage.billing.len()
+            );
+            for line in &coverage.billing {
+                let _ = writeln!(
+                    out,
+                    "    règle de facturation jamais utilisée, ligne {line}"
+                );
+            }
         }
     }
     match broken {

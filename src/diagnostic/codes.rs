@@ -104,6 +104,8 @@ pub enum Code {
     E052,
     /// `attendu repas de « Léa »` in an example that has no child « Léa ».
     E053,
+    /// A day of an example that cannot be read, or an invoice expected without days.
+    E054,
     /// `applicable du` after `au`.
     E060,
     /// `facturation des repsa`: a règlement de facturation (or one of its prices) names
@@ -195,6 +197,7 @@ impl Code {
         Code::E051,
         Code::E052,
         Code::E053,
+        Code::E054,
         Code::E060,
         Code::E070,
         Code::E071,

@@ -292,6 +292,15 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
             super::ranking::from_check(error)
         }
         C::Billing(_) => super::billing::from_check(error),
+        C::ExampleDay { problem } => Diagnostic::new(
+            Code::E054,
+            format!("ce jour d'exemple ne se lit pas : {problem}"),
+            span,
+            "jour illisible".to_string(),
+        )
+        .with_help(
+            "écrivez le jour comme une ligne des présences : « jour 02/10/2025 : présent, réservé le 30/09/2025 à 18 h », « jour 03/10/2025 : annulé le 25/09/2025 à 11 h », « jour 07/10/2025 : absent, justificatif le 08/10/2025 à 9 h »".to_string(),
+        ),
         C::UnknownName { name, suggestion } => {
             let d = Diagnostic::new(
                 Code::E011,

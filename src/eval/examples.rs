@@ -48,6 +48,29 @@ impl Check {
 pub struct Outcome {
     pub example: usize,
     pub checks: Vec<Check>,
+    /// Its `attendu facture` lines, against the invoice of its days.
+    pub invoices: Vec<InvoiceCheck>,
+}
+
+/// The outcome of one `attendu facture` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceCheck {
+    /// The day whose lines are summed (none: the invoice's total).
+    pub day: Option<chrono::NaiveDate>,
+    pub expected: Decimal,
+    /// What the invoice gives (none when it cannot be established).
+    pub obtained: Option<Decimal>,
+    pub line: usize,
+    /// Why the invoice cannot be established, in French.
+    pub problems: Vec<String>,
+    /// The invoice's lines of that day (or all), as `tarif facture` writes them.
+    pub lines: Vec<String>,
+}
+
+impl InvoiceCheck {
+    pub fn passed(&self) -> bool {
+        self.obtained == Some(self.expected)
+    }
 }
 
 /// What no example reached: table rows and modifier lines, by line.
@@ -57,6 +80,8 @@ pub struct Coverage {
     pub rows: Vec<(usize, String)>,
     /// Lines of modifiers never applied.
     pub modifiers: Vec<usize>,
+    /// Lines of the rules of a facturation that no example's invoice used.
+    pub billing: Vec<usize>,
 }
 
 /// Runs every example; gives their outcomes and what they leave uncovered.
@@ -65,6 +90,7 @@ pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
     let mut reached_rows = BTreeSet::new();
     let mut applied = BTreeSet::new();
     let mut outcomes = Vec::new();
+    let mut billed = BTreeSet::new();
     for (e, example) in d.examples.iter().enumerate() {
         let mut family = Family::new(d);
         for (input, value) in &example.inputs {
@@ -79,7 +105,12 @@ pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
                     reached(d, justification, &mut reached_rows, &mut applied);
                 }
             }
-            outcomes.push(Outcome { example: e, checks });
+            let invoices = invoice_checks(d, example, &mut billed);
+            outcomes.push(Outcome {
+                example: e,
+                checks,
+                invoices,
+            });
             continue;
         }
         let mut checks = Vec::new();
@@ -106,7 +137,12 @@ pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
                 justification,
             });
         }
-        outcomes.push(Outcome { example: e, checks });
+        let invoices = invoice_checks(d, example, &mut billed);
+        outcomes.push(Outcome {
+            example: e,
+            checks,
+            invoices,
+        });
     }
     let rows = d
         .tables
@@ -119,7 +155,117 @@ pub fn run(d: &Deliberation) -> (Vec<Outcome>, Coverage) {
         .into_iter()
         .filter(|line| !applied.contains(line))
         .collect();
-    (outcomes, Coverage { rows, modifiers })
+    let billing = billing_lines(d)
+        .into_iter()
+        .filter(|line| !billed.contains(line))
+        .collect();
+    (
+        outcomes,
+        Coverage {
+            rows,
+            modifiers,
+            billing,
+        },
+    )
+}
+
+/// The lines of every rule of every facturation that makes lines of an invoice.
+pub fn billing_lines(d: &Deliberation) -> Vec<usize> {
+    let mut lines = BTreeSet::new();
+    for b in &d.billing {
+        lines.extend(b.states.iter().map(|r| r.line));
+        lines.extend(b.limits.iter().map(|r| r.line));
+        lines.extend(b.charges.iter().map(|r| r.line));
+        lines.extend(b.late.iter().map(|r| r.line));
+        lines.extend(b.overtime.iter().map(|r| r.line));
+        lines.extend(b.forfait.iter().map(|r| r.line));
+        lines.extend(b.smoothing.iter().map(|r| r.line));
+    }
+    lines.into_iter().collect()
+}
+
+/// The `attendu facture` lines of an example, against the invoice of its days (the
+/// month of its first day); the rules its lines used are `billed`.
+fn invoice_checks(
+    d: &Deliberation,
+    example: &crate::rules::Example,
+    billed: &mut BTreeSet<usize>,
+) -> Vec<InvoiceCheck> {
+    let Some(first) = example.days.iter().find_map(|day| day.date) else {
+        return Vec::new();
+    };
+    let mut family = Family::new(d);
+    for (input, value) in &example.inputs {
+        family.set(*input, *value, Provenance::Declared);
+    }
+    if !example.children.is_empty() {
+        family.set_children(
+            example
+                .children
+                .iter()
+                .map(|c| super::Child {
+                    id: Some(c.name.clone()),
+                    given: c
+                        .inputs
+                        .iter()
+                        .filter_map(|(input, value)| {
+                            value.map(|v| (*input, v, Provenance::Declared))
+                        })
+                        .collect(),
+                })
+                .collect(),
+        );
+    }
+    let read = crate::inputs::FamilyRead::empty_with(family);
+    let month = crate::billing::invoice::Month {
+        year: chrono::Datelike::year(&first),
+        month: chrono::Datelike::month(&first),
+    };
+    let invoice = crate::billing::invoice::invoice(d, &read, &example.days, month);
+    billed.extend(invoice.lines.iter().map(|l| l.rule.line));
+    let problems: Vec<String> = invoice
+        .problems
+        .iter()
+        .map(|p| {
+            let (m, line, _) = crate::billing::render::problem_message(p);
+            match line {
+                Some(line) => format!("[{}] ligne {line} : {}", m.code, m.text),
+                None => format!("[{}] {}", m.code, m.text),
+            }
+        })
+        .collect();
+    example
+        .invoice
+        .iter()
+        .map(|&(day, expected, line)| {
+            let of_day: Vec<&crate::billing::invoice::Line> = invoice
+                .lines
+                .iter()
+                .filter(|l| day.is_none() || l.date == day)
+                .collect();
+            let obtained = match (day, invoice.total) {
+                (_, None) => None,
+                (None, total) => total,
+                (Some(_), Some(_)) => Some(of_day.iter().map(|l| l.amount).sum()),
+            };
+            InvoiceCheck {
+                day,
+                expected,
+                obtained,
+                line,
+                problems: problems.clone(),
+                lines: of_day
+                    .iter()
+                    .map(|l| {
+                        let date = l
+                            .date
+                            .map_or_else(|| "le mois".to_string(), crate::french::date);
+                        format!("{date} {} : {}", l.label, crate::french::price(l.amount))
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// Records the table rows and the modifiers a justification reached.

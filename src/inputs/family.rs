@@ -734,6 +734,11 @@ impl FamilyRead {
         }
     }
 
+    /// `family`, read without error nor warning (an example's).
+    pub fn empty_with(family: Family) -> FamilyRead {
+        FamilyRead::new(family)
+    }
+
     /// A family that gives nothing yet, to read into ([`read_family_into`]).
     pub fn empty(d: &Deliberation) -> FamilyRead {
         FamilyRead::new(Family::new(d))

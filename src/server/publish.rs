@@ -50,10 +50,9 @@ pub fn failing_examples(document: &Document) -> Vec<(String, usize)> {
     outcomes
         .iter()
         .flat_map(|o| {
-            o.checks
-                .iter()
-                .filter(|c| !c.passed())
-                .map(move |c| (o.example, c.line))
+            let prices = o.checks.iter().filter(|c| !c.passed()).map(|c| c.line);
+            let invoices = o.invoices.iter().filter(|c| !c.passed()).map(|c| c.line);
+            prices.chain(invoices).map(move |line| (o.example, line))
         })
         .map(|(e, line)| {
             let name = d

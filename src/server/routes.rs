@@ -456,7 +456,11 @@ fn invoice_one(service: &Service, bytes: &[u8], justify: bool) -> Response {
             );
         }
     };
-    let month = match body.get("mois").and_then(Json::as_str).map(crate::billing::invoice::Month::parse) {
+    let month = match body
+        .get("mois")
+        .and_then(Json::as_str)
+        .map(crate::billing::invoice::Month::parse)
+    {
         Some(Some(month)) => month,
         _ => {
             return error(
@@ -488,7 +492,10 @@ fn invoice_one(service: &Service, bytes: &[u8], justify: bool) -> Response {
         .checked_add_months(chrono::Months::new(1))
         .and_then(|d| d.pred_opt())
         .unwrap_or(first);
-    let Some(document) = service.version_on(first).or_else(|| service.version_on(last)) else {
+    let Some(document) = service
+        .version_on(first)
+        .or_else(|| service.version_on(last))
+    else {
         return no_version(service, first);
     };
     let d = &document.deliberation;
@@ -508,7 +515,8 @@ fn invoice_one(service: &Service, bytes: &[u8], justify: bool) -> Response {
     let read_days = crate::billing::days::read(&lines);
     let read = crate::inputs::read_family_json(d, family);
     let days: Vec<&crate::billing::days::Day> = read_days.days.iter().collect();
-    let mut invoice = crate::billing::invoice::invoice_justified(document.plan(), &read, &days, month, justify);
+    let mut invoice =
+        crate::billing::invoice::invoice_justified(document.plan(), &read, &days, month, justify);
     let mut problems: Vec<_> = read_days
         .errors
         .into_iter()

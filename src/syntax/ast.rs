@@ -465,6 +465,19 @@ pub struct Example {
     /// `attendu erreur [CODE]` (every tariff) or `attendu repas = erreur [CODE]`.
     pub expected_errors: Vec<ExpectedError>,
     pub children: Vec<ExampleChild>,
+    /// `jour 02/10/2025 : présent, réservé le 30/09/2025 à 18 h`
+    pub days: Vec<ExampleDay>,
+    /// `attendu facture [du 02/10/2025] = 31,80 €`
+    pub expected_invoice: Vec<(Option<DateLit>, Quantity, Span)>,
+}
+
+/// A day of an example: its date, its child, what it was (in words), where.
+#[derive(Debug, Clone)]
+pub struct ExampleDay {
+    pub date: DateLit,
+    pub child: Option<Text>,
+    pub words: String,
+    pub span: Span,
 }
 
 /// `enfant « Léa » : naissance = 12/03/2014, pai = oui`

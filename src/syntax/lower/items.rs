@@ -245,6 +245,45 @@ impl Lowerer {
             return Ok(());
         };
         let rule = item.as_rule();
+        if rule == Rule::day_line {
+            let at = span(&item, offset);
+            let mut date_lit = None;
+            let mut child = None;
+            let mut words = String::new();
+            for part in item.into_inner() {
+                match part.as_rule() {
+                    Rule::date_literal => date_lit = Some(date(&part, offset)?),
+                    Rule::of_child => child = of_child(part, offset),
+                    Rule::day_words => words = part.as_str().trim().to_string(),
+                    _ => {}
+                }
+            }
+            if let (Some(date), Some(example)) = (date_lit, self.file.examples.last_mut()) {
+                example.days.push(ast::ExampleDay {
+                    date,
+                    child,
+                    words,
+                    span: at,
+                });
+            }
+            return Ok(());
+        }
+        if rule == Rule::expected_invoice {
+            let at = span(&item, offset);
+            let mut day = None;
+            let mut amount = None;
+            for part in item.into_inner() {
+                match part.as_rule() {
+                    Rule::date_literal => day = Some(date(&part, offset)?),
+                    Rule::quantity => amount = Some(quantity(&part, offset)?),
+                    _ => {}
+                }
+            }
+            if let (Some(amount), Some(example)) = (amount, self.file.examples.last_mut()) {
+                example.expected_invoice.push((day, amount, at));
+            }
+            return Ok(());
+        }
         if rule == Rule::expected_error {
             let at = span(&item, offset);
             let mut expected = ast::ExpectedError {

@@ -254,6 +254,8 @@ impl Lowerer {
                     expected: Vec::new(),
                     expected_errors: Vec::new(),
                     children: Vec::new(),
+                    days: Vec::new(),
+                    expected_invoice: Vec::new(),
                 });
                 self.section = Some(Section::Example);
             }
