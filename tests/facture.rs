@@ -519,7 +519,11 @@ fn a_batch_gives_one_output_per_family_and_names_every_lost_day() {
 fn every_published_wording_of_the_issue_is_written_as_published() {
     let text = std::fs::read_to_string(format!("{CASES}/formulations.delib")).expect("file");
     let compiled = tarif::compile(&text);
-    assert!(compiled.diagnostics.is_empty(), "{:?}", compiled.diagnostics);
+    assert!(
+        compiled.diagnostics.is_empty(),
+        "{:?}",
+        compiled.diagnostics
+    );
     let d = compiled.deliberation.expect("compiled");
     assert_eq!(d.billing.len(), 4);
     let cantine = &d.billing[0];
@@ -527,8 +531,14 @@ fn every_published_wording_of_the_issue_is_written_as_published() {
     assert_eq!(cantine.proof.map(|p| p.hours), Some(72));
     assert_eq!((cantine.limits.len(), cantine.charges.len()), (2, 1));
     let evening = &d.billing[1];
-    assert_eq!(evening.timing.map(|t| (t.step, t.minimum)), Some((60, Some(240))));
+    assert_eq!(
+        evening.timing.map(|t| (t.step, t.minimum)),
+        Some((60, Some(240)))
+    );
     assert_eq!(evening.late.len(), 1);
     assert_eq!(d.billing[2].forfait.as_ref().map(|f| f.from), Some(2));
-    assert_eq!(d.billing[3].smoothing.as_ref().map(|s| (s.parts, s.months)), Some((10, (9, 6))));
+    assert_eq!(
+        d.billing[3].smoothing.as_ref().map(|s| (s.parts, s.months)),
+        Some((10, (9, 6)))
+    );
 }

@@ -448,11 +448,35 @@ fn observed(text: &str) -> Option<Observed> {
     }
 }
 
+/// Why the words of an example's day cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WordsProblem {
+    /// A part that says nothing known (`parti tôt`).
+    NotUnderstood { part: String },
+    /// `annulé le …`, `réservé le …`, `justificatif le …` without an instant.
+    Instant { text: String },
+    /// `présent de … à …`, `prévu de … à …` without two hours.
+    Hours { part: String },
+    /// Neither present, absent nor cancelled.
+    NoPresence,
+}
+
+/// An instant of an example's day.
+fn instant(text: &str) -> Result<Stamp, WordsProblem> {
+    stamp(text).ok_or_else(|| WordsProblem::Instant {
+        text: text.to_string(),
+    })
+}
+
 /// A day of an `exemple`, from its words: `présent, réservé le 30/09/2025 à 18 h`,
 /// `annulé le 25/09/2025 à 11 h`, `absent, justificatif le 08/10/2025 à 9 h`,
 /// `présent de 16 h 30 à 18 h 10, prévu de 8 h 30 à 17 h 30`, `non réservé, présent`,
 /// or a state (`absent justifié`). The error names the words not understood.
-pub fn from_words(date: NaiveDate, child: Option<String>, words: &str) -> Result<Day, String> {
+pub fn from_words(
+    date: NaiveDate,
+    child: Option<String>,
+    words: &str,
+) -> Result<Day, WordsProblem> {
     let mut day = Day {
         date: Some(date),
         child,
@@ -469,22 +493,21 @@ pub fn from_words(date: NaiveDate, child: Option<String>, words: &str) -> Result
             Some((hour(from.trim())?, hour(to.trim())?))
         };
         if let Some(rest) = after("annule le ").or_else(|| after("annulee le ")) {
-            day.cancelled_at =
-                Some(stamp(rest).ok_or_else(|| format!("« {rest} » n'est pas un instant"))?);
+            day.cancelled_at = Some(instant(rest)?);
         } else if let Some(rest) = after("reserve le ").or_else(|| after("inscrit le ")) {
-            day.booked_at =
-                Some(stamp(rest).ok_or_else(|| format!("« {rest} » n'est pas un instant"))?);
+            day.booked_at = Some(instant(rest)?);
         } else if let Some(rest) = after("justificatif le ").or_else(|| after("certificat le ")) {
-            day.proof_at =
-                Some(stamp(rest).ok_or_else(|| format!("« {rest} » n'est pas un instant"))?);
+            day.proof_at = Some(instant(rest)?);
         } else if let Some(rest) = after("prevu ") {
-            let (a, b) = span_of(rest)
-                .ok_or_else(|| format!("« {part} » : écrivez « prévu de 8 h 30 à 17 h 30 »"))?;
+            let (a, b) = span_of(rest).ok_or_else(|| WordsProblem::Hours {
+                part: part.to_string(),
+            })?;
             day.planned_arrival = Some(a);
             day.planned_departure = Some(b);
         } else if let Some(rest) = after("present ") {
-            let (a, b) = span_of(rest)
-                .ok_or_else(|| format!("« {part} » : écrivez « présent de 16 h 30 à 18 h »"))?;
+            let (a, b) = span_of(rest).ok_or_else(|| WordsProblem::Hours {
+                part: part.to_string(),
+            })?;
             day.observed = Some(Observed::Present);
             day.arrival = Some(a);
             day.departure = Some(b);
@@ -496,17 +519,16 @@ pub fn from_words(date: NaiveDate, child: Option<String>, words: &str) -> Result
                 other => day.observed = Some(other),
             }
         } else {
-            return Err(format!("« {part} » ne dit pas ce qu'était le jour"));
+            return Err(WordsProblem::NotUnderstood {
+                part: part.to_string(),
+            });
         }
     }
     if day.observed.is_none() && day.cancelled_at.is_some() {
         day.observed = Some(Observed::Cancelled);
     }
     if day.observed.is_none() && day.present.is_none() {
-        return Err(
-            "le jour ne dit pas si l'enfant était présent, absent ou si le repas était annulé"
-                .to_string(),
-        );
+        return Err(WordsProblem::NoPresence);
     }
     Ok(day)
 }

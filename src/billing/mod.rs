@@ -6,7 +6,10 @@
 pub mod batch;
 pub mod days;
 pub mod invoice;
+mod month;
 pub mod render;
+mod state;
+mod time;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use rust_decimal::Decimal;

@@ -66,6 +66,16 @@ pub enum BillingProblem {
     },
 }
 
+/// What is wrong with the days of an example.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExampleDayProblem {
+    Words(crate::billing::days::WordsProblem),
+    /// Days in a deliberation without a règlement de facturation.
+    NoBilling,
+    /// `attendu facture` without a day.
+    NoDays,
+}
+
 /// A finding of the checker, at its main place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckError {
@@ -111,7 +121,7 @@ pub enum CheckErrorKind {
     /// `attendu repas de « Léa »` where the example has no child « Léa ».
     ExampleUnknownChild { name: String, known: Vec<String> },
     /// `jour 02/10/2025 : parti` : a day of an example that cannot be read.
-    ExampleDay { problem: String },
+    ExampleDay { problem: ExampleDayProblem },
     /// `de 150 à 0` on an input: the greatest value is below the least.
     BoundsReversed,
     /// A name defined twice.

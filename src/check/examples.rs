@@ -77,7 +77,9 @@ impl Checker<'_> {
                         days.push(read);
                     }
                     Err(problem) => self.errors.push(CheckError {
-                        kind: CheckErrorKind::ExampleDay { problem },
+                        kind: CheckErrorKind::ExampleDay {
+                            problem: super::error::ExampleDayProblem::Words(problem),
+                        },
                         span: day.span,
                     }),
                 }
@@ -91,7 +93,7 @@ impl Checker<'_> {
             {
                 self.errors.push(CheckError {
                     kind: CheckErrorKind::ExampleDay {
-                        problem: "la délibération n'a pas de règlement de facturation (« facturation des … »)".to_string(),
+                        problem: super::error::ExampleDayProblem::NoBilling,
                     },
                     span: example.days[0].span,
                 });
@@ -110,7 +112,7 @@ impl Checker<'_> {
                 if example.days.is_empty() {
                     self.errors.push(CheckError {
                         kind: CheckErrorKind::ExampleDay {
-                            problem: "« attendu facture » sans jour : écrivez les jours du mois (« jour 02/10/2025 : présent »)".to_string(),
+                            problem: super::error::ExampleDayProblem::NoDays,
                         },
                         span: *span,
                     });

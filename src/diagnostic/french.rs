@@ -294,7 +294,24 @@ pub(crate) fn from_check(error: &CheckError, choices: &[String]) -> Diagnostic {
         C::Billing(_) => super::billing::from_check(error),
         C::ExampleDay { problem } => Diagnostic::new(
             Code::E054,
-            format!("ce jour d'exemple ne se lit pas : {problem}"),
+            {
+                use crate::billing::days::WordsProblem as W;
+                use crate::check::error::ExampleDayProblem as P;
+                match problem {
+                    P::Words(W::NotUnderstood { part }) => format!(
+                        "ce jour d'exemple ne se lit pas : « {part} » ne dit pas ce qu'était le jour"
+                    ),
+                    P::Words(W::Instant { text }) => {
+                        format!("ce jour d'exemple ne se lit pas : « {text} » n'est pas un instant")
+                    }
+                    P::Words(W::Hours { part }) => format!(
+                        "ce jour d'exemple ne se lit pas : « {part} » ne donne pas deux heures (« de 16 h 30 à 18 h »)"
+                    ),
+                    P::Words(W::NoPresence) => "ce jour d'exemple ne dit pas si l'enfant était présent, absent, ou si le jour était annulé".to_string(),
+                    P::NoBilling => "des jours d'exemple, mais la délibération n'a pas de règlement de facturation (« facturation des … »)".to_string(),
+                    P::NoDays => "« attendu facture » sans jour : écrivez les jours du mois (« jour 02/10/2025 : présent »)".to_string(),
+                }
+            },
             span,
             "jour illisible".to_string(),
         )

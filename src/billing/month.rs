@@ -1,0 +1,339 @@
+//! The rules of the month: the forfait or the smoothing that replaces the days, the
+//! caps and minimums, the charges.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::invoice::{
+    Citation, Invoice, Line, LineProblem, Month, Problem, UnitPrices, cost, cost_words, rounded,
+};
+use super::{Billing, DayState};
+use crate::report::justification::place;
+use crate::rules::Deliberation;
+
+/// The day of a month on which a forfait or a smoothing is priced: its first day, or
+/// the first of the deliberation's period when it starts later.
+fn priced_on(d: &Deliberation, day: NaiveDate) -> NaiveDate {
+    let first = day.with_day(1).unwrap_or(day);
+    first.max(d.meta.applicable_from)
+}
+
+/// Whether a line of a day is the day's own (not a late departure or an overtime).
+fn day_line(line: &Line) -> bool {
+    line.state.is_some()
+}
+
+/// The smoothing or the forfait of a child's month: its days' lines become part of
+/// it (shown, at 0,00 €, with why), and one line of the month carries the amount.
+pub(super) fn month_forfaits(
+    d: &Deliberation,
+    b: usize,
+    billing: &Billing,
+    (child, name, day, first_line): (Option<usize>, Option<&String>, NaiveDate, usize),
+    prices: &mut UnitPrices<'_>,
+    invoice: &mut Invoice,
+) {
+    let on = priced_on(d, day);
+    let month = Month {
+        year: day.year(),
+        month: day.month(),
+    };
+    let include = |invoice: &mut Invoice, why: String| {
+        for line in invoice.lines[first_line..]
+            .iter_mut()
+            .filter(|l| day_line(l))
+        {
+            line.amount = Decimal::ZERO;
+            line.unit_price = Decimal::ZERO;
+            if line.quantity == Decimal::ONE {
+                line.unit = "jour".to_string();
+            }
+            line.justification.push(why.clone());
+        }
+    };
+    if let Some(smoothing) = &billing.smoothing {
+        let cite = place(d, smoothing.article, smoothing.line);
+        let Some(part) = smoothing.part(month.month) else {
+            include(
+                invoice,
+                format!("{cite} : hors des mois du lissage, rien n'est dû pour ce jour"),
+            );
+            return;
+        };
+        let mut why = vec![format!(
+            "{cite} : lissage, {} en {} mensualités ; mensualité {part} sur {}",
+            cost_words(d, billing, &smoothing.cost),
+            smoothing.parts,
+            smoothing.parts
+        )];
+        let year = match cost(d, &smoothing.cost, child, on, prices, &mut why) {
+            Ok(year) => year,
+            Err(message) => {
+                invoice.problems.push(Problem::Line {
+                    line: 0,
+                    field: String::new(),
+                    kind: LineProblem::Price { message },
+                });
+                return;
+            }
+        };
+        let each = year / Decimal::from(smoothing.parts.max(1));
+        why.push(format!(
+            "{} ÷ {} = {}",
+            crate::french::amount(year),
+            smoothing.parts,
+            crate::french::amount(each)
+        ));
+        let amount = rounded(d, billing, each, &mut why);
+        include(
+            invoice,
+            format!("{cite} : compris dans la mensualité du mois"),
+        );
+        invoice.lines.push(Line {
+            date: None,
+            child: name.cloned(),
+            billing: b,
+            state: None,
+            label: smoothing.label.as_deref().map_or_else(
+                || format!("Mensualité {part} sur {}", smoothing.parts),
+                crate::french::capitalised,
+            ),
+            quantity: Decimal::ONE,
+            unit: "mois".to_string(),
+            unit_price: amount,
+            amount,
+            rule: Citation {
+                article: smoothing.article,
+                line: smoothing.line,
+            },
+            justification: why,
+        });
+        return;
+    }
+    let Some(forfait) = &billing.forfait else {
+        return;
+    };
+    let present: Vec<NaiveDate> = invoice.lines[first_line..]
+        .iter()
+        .filter(|l| {
+            matches!(
+                l.state,
+                Some(DayState::Present | DayState::LateBooking | DayState::Unbooked)
+            )
+        })
+        .filter_map(|l| l.date)
+        .collect();
+    let count = u32::try_from(present.len()).unwrap_or(u32::MAX);
+    let cite = place(d, forfait.article, forfait.line);
+    if count < forfait.from {
+        for line in invoice.lines[first_line..]
+            .iter_mut()
+            .filter(|l| day_line(l))
+        {
+            line.justification.push(format!(
+                "{cite} : {count} jour(s) de présence dans le mois, le forfait commence au {}",
+                crate::french::ordinal(forfait.from as usize)
+            ));
+        }
+        return;
+    }
+    let mut why = vec![format!(
+        "{cite} : {count} jour(s) de présence dans le mois (le forfait s'applique dès le {}) : {}",
+        crate::french::ordinal(forfait.from as usize),
+        cost_words(d, billing, &forfait.cost)
+    )];
+    let mut amount = match cost(d, &forfait.cost, child, on, prices, &mut why) {
+        Ok(amount) => amount,
+        Err(message) => {
+            invoice.problems.push(Problem::Line {
+                line: 0,
+                field: String::new(),
+                kind: LineProblem::Price { message },
+            });
+            return;
+        }
+    };
+    if forfait.prorata
+        && let Some(first) = present.iter().min()
+    {
+        let days = super::days_in_month(*first);
+        let from_first = days - first.day() + 1;
+        let share = amount * Decimal::from(from_first) / Decimal::from(days);
+        why.push(format!(
+            "au prorata : {from_first} jours sur {days}, du {} à la fin du mois : {} → {}",
+            crate::french::date(*first),
+            crate::french::amount(amount),
+            crate::french::amount(share)
+        ));
+        amount = share;
+    } else {
+        why.push("tout mois commencé est dû".to_string());
+    }
+    let amount = rounded(d, billing, amount, &mut why);
+    include(invoice, format!("{cite} : compris dans le forfait du mois"));
+    invoice.lines.push(Line {
+        date: None,
+        child: name.cloned(),
+        billing: b,
+        state: None,
+        label: forfait
+            .label
+            .as_deref()
+            .map_or_else(|| "Forfait mensuel".to_string(), crate::french::capitalised),
+        quantity: Decimal::ONE,
+        unit: "mois".to_string(),
+        unit_price: amount,
+        amount,
+        rule: Citation {
+            article: forfait.article,
+            line: forfait.line,
+        },
+        justification: why,
+    });
+}
+
+/// The caps, minimums and charges of the month, after the days.
+pub(super) fn month_rules(d: &Deliberation, b: usize, billing: &Billing, invoice: &mut Invoice) {
+    let day_lines = |invoice: &Invoice| -> Vec<(Option<String>, Decimal, Option<DayState>)> {
+        invoice
+            .lines
+            .iter()
+            .filter(|l| l.billing == b && l.date.is_some())
+            .map(|l| (l.child.clone(), l.amount, l.state))
+            .collect()
+    };
+    let lines = day_lines(invoice);
+    let mut children: Vec<Option<String>> = Vec::new();
+    for (child, _, _) in &lines {
+        if !children.contains(child) {
+            children.push(child.clone());
+        }
+    }
+    let unit = "mois".to_string();
+    // Each child's limits, then the family's.
+    for per_family in [false, true] {
+        for limit in billing.limits.iter().filter(|l| l.per_family == per_family) {
+            let groups: Vec<Option<Option<String>>> = if per_family {
+                vec![None]
+            } else {
+                children.iter().cloned().map(Some).collect()
+            };
+            for group in groups {
+                let sum: Decimal = invoice
+                    .lines
+                    .iter()
+                    .filter(|l| l.billing == b)
+                    .filter(|l| group.as_ref().is_none_or(|c| l.child == *c))
+                    .map(|l| l.amount)
+                    .sum();
+                let any = invoice
+                    .lines
+                    .iter()
+                    .any(|l| l.billing == b && group.as_ref().is_none_or(|c| l.child == *c));
+                let adjust = match limit.cap {
+                    true if sum > limit.amount => limit.amount - sum,
+                    false if any && sum < limit.amount => limit.amount - sum,
+                    _ => continue,
+                };
+                let scope = if per_family {
+                    "par famille"
+                } else {
+                    "par enfant"
+                };
+                let words = if limit.cap { "plafond" } else { "minimum" };
+                let label = limit.label.as_deref().map_or_else(
+                    || {
+                        format!(
+                            "{} de {} par mois et {scope}",
+                            crate::french::capitalised(words),
+                            crate::french::price(limit.amount)
+                        )
+                    },
+                    crate::french::capitalised,
+                );
+                invoice.lines.push(Line {
+                    date: None,
+                    child: group.flatten(),
+                    billing: b,
+                    state: None,
+                    label,
+                    quantity: Decimal::ONE,
+                    unit: unit.clone(),
+                    unit_price: adjust,
+                    amount: adjust,
+                    rule: Citation {
+                        article: limit.article,
+                        line: limit.line,
+                    },
+                    justification: vec![format!(
+                        "{} : {words} de {} par mois et {scope} ; lignes du mois : {} → {}",
+                        place(d, limit.article, limit.line),
+                        crate::french::price(limit.amount),
+                        crate::french::price(sum),
+                        crate::french::signed_price(adjust)
+                    )],
+                });
+            }
+        }
+    }
+    for charge in &billing.charges {
+        let groups: Vec<Option<Option<String>>> = if charge.per_family {
+            vec![None]
+        } else {
+            children.iter().cloned().map(Some).collect()
+        };
+        for group in groups {
+            let due: Vec<&(Option<String>, Decimal, Option<DayState>)> = lines
+                .iter()
+                .filter(|(c, _, _)| group.as_ref().is_none_or(|g| c == g))
+                .filter(|(_, _, s)| {
+                    charge.when.is_empty() || s.is_some_and(|s| charge.when.contains(&s))
+                })
+                .collect();
+            if due.is_empty() {
+                continue;
+            }
+            let label = charge.label.clone().map_or_else(
+                || "Pénalité".to_string(),
+                |l| crate::french::capitalised(&l),
+            );
+            let when = if charge.when.is_empty() {
+                String::new()
+            } else {
+                let states: Vec<String> =
+                    charge.when.iter().map(|s| s.words().to_string()).collect();
+                let days = if due.len() == 1 {
+                    "1 jour".to_string()
+                } else {
+                    format!("{} jours", due.len())
+                };
+                format!(" ; {days} {}", crate::french::list_or(&states))
+            };
+            let scope = if charge.per_family {
+                "par famille"
+            } else {
+                "par enfant"
+            };
+            invoice.lines.push(Line {
+                date: None,
+                child: group.flatten(),
+                billing: b,
+                state: None,
+                label,
+                quantity: Decimal::ONE,
+                unit: unit.clone(),
+                unit_price: charge.amount,
+                amount: charge.amount,
+                rule: Citation {
+                    article: charge.article,
+                    line: charge.line,
+                },
+                justification: vec![format!(
+                    "{} : {} {scope} et par mois{when}",
+                    place(d, charge.article, charge.line),
+                    crate::french::price(charge.amount)
+                )],
+            });
+        }
+    }
+}

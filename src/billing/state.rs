@@ -1,0 +1,267 @@
+//! The state of each day: read against the deadlines of reservation and of
+//! cancellation, the document's delay, and the absence it belongs to.
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+
+use super::days::{Observed, Stamp};
+use super::invoice::{Found, LineProblem, Placed};
+use super::{Billing, DayState};
+use crate::report::justification::place;
+use crate::rules::Deliberation;
+
+/// The state of a day, how it was found; `None` for a day that bills nothing (not
+/// reserved and absent).
+pub(super) fn state(
+    d: &Deliberation,
+    billing: &Billing,
+    p: &Placed<'_>,
+    absence_start: Option<NaiveDate>,
+) -> Result<Option<Found>, (&'static str, LineProblem)> {
+    let day = p.day;
+    let date = p.date;
+    if let Some(Observed::State(state)) = day.observed {
+        return Ok(Some(Found {
+            state,
+            why: vec![format!(
+                "{} : « {} », état donné par le portail",
+                crate::french::date(date),
+                state.words()
+            )],
+        }));
+    }
+    let cancelled = day.cancelled_at.is_some() || day.observed == Some(Observed::Cancelled);
+    let present = day.present.or(match day.observed {
+        Some(Observed::Present) => Some(true),
+        Some(Observed::Absent) | Some(Observed::Cancelled) => Some(false),
+        _ if cancelled => Some(false),
+        _ => None,
+    });
+    let booked = day.booked.unwrap_or(true);
+    let on = crate::french::date(date);
+    if cancelled && present == Some(true) {
+        return Ok(Some(Found {
+            state: DayState::Unbooked,
+            why: vec![format!("{on} : réservation annulée, enfant présent")],
+        }));
+    }
+    if cancelled {
+        let Some(deadline) = Billing::deadline(&billing.cancel, date) else {
+            let when = day
+                .cancelled_at
+                .map(|s| format!(" le {}", s.words()))
+                .unwrap_or_default();
+            return Ok(Some(Found {
+                state: DayState::CancelledInTime,
+                why: vec![format!(
+                    "{on} : annulé{when} ; la facturation ne fixe pas de délai d'annulation ce jour-là"
+                )],
+            }));
+        };
+        let Some(at) = day.cancelled_at else {
+            return Err(("annule_le", LineProblem::NoCancellationDate));
+        };
+        let instant = deadline.moment.instant(date);
+        let limit = deadline_words(d, deadline, instant);
+        return match at.before(instant, deadline.inclusive) {
+            Some(true) => Ok(Some(Found {
+                state: DayState::CancelledInTime,
+                why: vec![format!(
+                    "{on} : annulé le {}, dans le délai ({limit})",
+                    at.words()
+                )],
+            })),
+            Some(false) => Ok(Some(Found {
+                state: DayState::CancelledLate,
+                why: vec![format!(
+                    "{on} : annulé le {}, après le délai ({limit})",
+                    at.words()
+                )],
+            })),
+            None => Err((
+                "annule_le",
+                LineProblem::HourNeeded {
+                    what: "l'annulation",
+                    deadline: limit,
+                },
+            )),
+        };
+    }
+    let Some(present) = present else {
+        return Err(("present", LineProblem::NoPresence));
+    };
+    if !booked {
+        return Ok(present.then(|| Found {
+            state: DayState::Unbooked,
+            why: vec![format!("{on} : présent, sans réservation")],
+        }));
+    }
+    if present {
+        let late = match (Billing::deadline(&billing.booking, date), day.booked_at) {
+            (Some(deadline), Some(at)) => {
+                let instant = deadline.moment.instant(date);
+                let limit = deadline_words(d, deadline, instant);
+                match at.before(instant, deadline.inclusive) {
+                    Some(true) => Some((
+                        false,
+                        format!(
+                            "{on} : présent, réservé le {}, dans le délai ({limit})",
+                            at.words()
+                        ),
+                    )),
+                    Some(false) => Some((
+                        true,
+                        format!(
+                            "{on} : présent, réservé le {}, après le délai ({limit})",
+                            at.words()
+                        ),
+                    )),
+                    None => {
+                        return Err((
+                            "reserve_le",
+                            LineProblem::HourNeeded {
+                                what: "la réservation",
+                                deadline: limit,
+                            },
+                        ));
+                    }
+                }
+            }
+            _ => None,
+        };
+        return Ok(Some(match late {
+            Some((true, why)) => Found {
+                state: DayState::LateBooking,
+                why: vec![why],
+            },
+            Some((false, why)) => Found {
+                state: DayState::Present,
+                why: vec![why],
+            },
+            None => Found {
+                state: DayState::Present,
+                why: vec![format!("{on} : réservé, présent")],
+            },
+        }));
+    }
+    // Reserved, absent, not cancelled.
+    let start = absence_start.unwrap_or(date);
+    let since = if start == date {
+        String::new()
+    } else {
+        format!(" (absence commencée le {})", crate::french::date(start))
+    };
+    let Some(proof) = day.proof_at else {
+        return Ok(Some(Found {
+            state: DayState::AbsentUnjustified,
+            why: vec![format!("{on} : réservé, absent{since}, sans justificatif")],
+        }));
+    };
+    let Some(delay) = billing.proof else {
+        return Ok(Some(Found {
+            state: DayState::AbsentJustified,
+            why: vec![format!(
+                "{on} : réservé, absent{since}, justificatif reçu le {}",
+                proof.words()
+            )],
+        }));
+    };
+    let from = start.and_time(NaiveTime::MIN);
+    let within = from + Duration::hours(i64::from(delay.hours));
+    let cite = place(d, delay.article, delay.line);
+    let words = |limit: chrono::NaiveDateTime| Stamp::At(limit).words();
+    match proof.before(within, true) {
+        Some(true) => Ok(Some(Found {
+            state: DayState::AbsentJustified,
+            why: vec![format!(
+                "{on} : réservé, absent{since}, justificatif reçu le {}, dans le délai (au plus tard le {}, {cite})",
+                proof.words(),
+                words(within)
+            )],
+        })),
+        None => Err((
+            "justificatif_le",
+            LineProblem::HourNeeded {
+                what: "le justificatif",
+                deadline: format!("le {}, {cite}", words(within)),
+            },
+        )),
+        Some(false) => {
+            let late = delay.limit.map(|l| from + Duration::hours(i64::from(l)));
+            match late.map(|limit| (limit, proof.before(limit, true))) {
+                Some((limit, Some(true))) => Ok(Some(Found {
+                    state: DayState::AbsentJustifiedLate,
+                    why: vec![format!(
+                        "{on} : réservé, absent{since}, justificatif reçu le {}, après le délai (le {}) mais avant sa limite (le {}, {cite})",
+                        proof.words(),
+                        words(within),
+                        words(limit)
+                    )],
+                })),
+                Some((limit, None)) => Err((
+                    "justificatif_le",
+                    LineProblem::HourNeeded {
+                        what: "le justificatif",
+                        deadline: format!("le {}, {cite}", words(limit)),
+                    },
+                )),
+                _ => Ok(Some(Found {
+                    state: DayState::AbsentUnjustified,
+                    why: vec![format!(
+                        "{on} : réservé, absent{since}, justificatif reçu le {}, trop tard (au plus tard le {}, {cite})",
+                        proof.words(),
+                        words(late.unwrap_or(within))
+                    )],
+                })),
+            }
+        }
+    }
+}
+
+/// « le jeudi à midi de la semaine précédente, soit le 25/09/2025 à 12 h, art. 2,
+/// ligne 27 ».
+pub(super) fn deadline_words(
+    d: &Deliberation,
+    deadline: &super::Deadline,
+    instant: chrono::NaiveDateTime,
+) -> String {
+    let how = if deadline.inclusive {
+        "au plus tard"
+    } else {
+        "avant"
+    };
+    format!(
+        "{how} {}, soit le {}, {}",
+        deadline.moment.words(),
+        Stamp::At(instant).words(),
+        place(d, deadline.article, deadline.line)
+    )
+}
+
+/// For each day where the child was expected and absent: the first day of its
+/// absence and its number in it. An absence is a run of such days, one row of the
+/// child after the other (the days without a row are no days of service for it),
+/// covered by the same document (or by none): a new certificate is a new absence.
+pub(super) fn absences(list: &[&Placed<'_>]) -> Vec<Option<(NaiveDate, u32)>> {
+    let mut out = Vec::with_capacity(list.len());
+    let mut run: Option<(NaiveDate, u32, Option<Stamp>)> = None;
+    for p in list {
+        let day = p.day;
+        let absent = match day.observed {
+            Some(Observed::State(s)) => s.absent(),
+            Some(Observed::Absent) => day.cancelled_at.is_none() && day.present != Some(true),
+            Some(Observed::Present) | Some(Observed::Cancelled) => false,
+            None => {
+                day.present == Some(false)
+                    && day.cancelled_at.is_none()
+                    && day.booked != Some(false)
+            }
+        };
+        run = match (absent, run) {
+            (true, Some((start, n, proof))) if proof == day.proof_at => Some((start, n + 1, proof)),
+            (true, _) => Some((p.date, 1, day.proof_at)),
+            (false, _) => None,
+        };
+        out.push(run.filter(|_| absent).map(|(start, n, _)| (start, n)));
+    }
+    out
+}

@@ -1,0 +1,218 @@
+//! Time: a day billed by its steps of time, a departure after an hour, the time
+//! beyond the hours planned.
+
+use chrono::{NaiveDate, NaiveTime};
+use rust_decimal::Decimal;
+
+use super::Billing;
+use super::invoice::{
+    Citation, Invoice, Line, LineProblem, Placed, Problem, UnitPrices, cost, cost_words, rounded,
+};
+use crate::report::justification::place;
+use crate::rules::Deliberation;
+
+/// « présent de 16 h 30 à 18 h 10 : 1 h 40 → 4 × demi-heure (par demi-heure engagée) ».
+pub(super) fn timing_words(
+    d: &Deliberation,
+    timing: super::Timing,
+    arrival: NaiveTime,
+    departure: NaiveTime,
+    minutes: i64,
+    steps: i64,
+) -> String {
+    let step = super::step_words(timing.step);
+    let how = if timing.begun {
+        "engagée"
+    } else {
+        "complète"
+    };
+    let minimum = timing
+        .minimum
+        .filter(|m| i64::from(*m) > minutes)
+        .map(|m| format!(", au moins {}", duration_words(i64::from(m))))
+        .unwrap_or_default();
+    format!(
+        "{} : présent de {} à {} : {} → {steps} × {step} (par {step} {how}{minimum})",
+        place(d, timing.article, timing.line),
+        clock_words(arrival),
+        clock_words(departure),
+        duration_words(minutes)
+    )
+}
+
+/// `16 h 30`, `18 h`.
+fn clock_words(t: NaiveTime) -> String {
+    use chrono::Timelike;
+    match t.minute() {
+        0 => format!("{} h", t.hour()),
+        m => format!("{} h {m:02}", t.hour()),
+    }
+}
+
+/// `1 h 40`, `45 min`.
+fn duration_words(minutes: i64) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02}"),
+    }
+}
+
+/// The line of the time present beyond the hours planned, if any.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn overtime_line(
+    d: &Deliberation,
+    b: usize,
+    billing: &Billing,
+    overtime: &super::Overtime,
+    child: Option<usize>,
+    name: &Option<String>,
+    p: &Placed<'_>,
+    prices: &mut UnitPrices<'_>,
+    invoice: &mut Invoice,
+) {
+    let day = p.day;
+    let (Some(arrival), Some(departure), Some(planned_arrival), Some(planned_departure)) = (
+        day.arrival,
+        day.departure,
+        day.planned_arrival,
+        day.planned_departure,
+    ) else {
+        return;
+    };
+    let before = (planned_arrival - arrival).num_minutes().max(0);
+    let after = (departure - planned_departure).num_minutes().max(0);
+    let minutes = before + after;
+    let timing = super::Timing {
+        step: overtime.step,
+        begun: overtime.begun,
+        minimum: None,
+        article: overtime.article,
+        line: overtime.line,
+    };
+    let steps = timing.steps(minutes);
+    if minutes == 0 || steps == 0 {
+        return;
+    }
+    let step = super::step_words(overtime.step);
+    let how = if overtime.begun {
+        "engagée"
+    } else {
+        "complète"
+    };
+    let mut why = vec![format!(
+        "{} : prévu de {} à {}, présent de {} à {} : {} au-delà → {steps} × {step} (par {step} {how}) à {} chacune",
+        place(d, overtime.article, overtime.line),
+        clock_words(planned_arrival),
+        clock_words(planned_departure),
+        clock_words(arrival),
+        clock_words(departure),
+        duration_words(minutes),
+        cost_words(d, billing, &overtime.cost)
+    )];
+    let each = match cost(d, &overtime.cost, child, p.date, prices, &mut why) {
+        Ok(each) => each,
+        Err(message) => {
+            invoice.problems.push(Problem::Line {
+                line: day.line,
+                field: String::new(),
+                kind: LineProblem::Price { message },
+            });
+            return;
+        }
+    };
+    let quantity = Decimal::from(steps);
+    let amount = rounded(d, billing, each * quantity, &mut why);
+    invoice.lines.push(Line {
+        date: Some(p.date),
+        child: name.clone(),
+        billing: b,
+        state: None,
+        label: overtime.label.as_deref().map_or_else(
+            || "Dépassement des heures prévues".to_string(),
+            crate::french::capitalised,
+        ),
+        quantity,
+        unit: super::steps_words(overtime.step, steps),
+        unit_price: each,
+        amount,
+        rule: Citation {
+            article: overtime.article,
+            line: overtime.line,
+        },
+        justification: why,
+    });
+}
+
+/// The line of a departure after the hour of a `retard` rule, if it is after it.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn late_line(
+    d: &Deliberation,
+    b: usize,
+    billing: &Billing,
+    late: &super::Late,
+    child: Option<usize>,
+    name: &Option<String>,
+    (date, row, departure): (NaiveDate, usize, NaiveTime),
+    prices: &mut UnitPrices<'_>,
+    invoice: &mut Invoice,
+) {
+    if departure <= late.after {
+        return;
+    }
+    let minutes = (departure - late.after).num_minutes();
+    let timing = super::Timing {
+        step: late.step,
+        begun: late.begun,
+        minimum: None,
+        article: late.article,
+        line: late.line,
+    };
+    let steps = timing.steps(minutes);
+    if steps == 0 {
+        return;
+    }
+    let step = super::step_words(late.step);
+    let how = if late.begun { "engagée" } else { "complète" };
+    let mut why = vec![format!(
+        "{} : départ à {}, après {} : {} → {steps} × {step} (par {step} {how}) à {} chacune",
+        place(d, late.article, late.line),
+        clock_words(departure),
+        clock_words(late.after),
+        duration_words(minutes),
+        cost_words(d, billing, &late.cost)
+    )];
+    let each = match cost(d, &late.cost, child, date, prices, &mut why) {
+        Ok(each) => each,
+        Err(message) => {
+            invoice.problems.push(Problem::Line {
+                line: row,
+                field: String::new(),
+                kind: LineProblem::Price { message },
+            });
+            return;
+        }
+    };
+    let quantity = Decimal::from(steps);
+    let amount = rounded(d, billing, each * quantity, &mut why);
+    invoice.lines.push(Line {
+        date: Some(date),
+        child: name.clone(),
+        billing: b,
+        state: None,
+        label: late.label.as_deref().map_or_else(
+            || format!("Retard après {}", clock_words(late.after)),
+            crate::french::capitalised,
+        ),
+        quantity,
+        unit: super::steps_words(late.step, steps),
+        unit_price: each,
+        amount,
+        rule: Citation {
+            article: late.article,
+            line: late.line,
+        },
+        justification: why,
+    });
+}
