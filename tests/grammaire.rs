@@ -81,6 +81,29 @@ fn the_grammar_colours_what_a_deliberation_holds() {
 }
 
 #[test]
+fn the_grammar_colours_a_reglement_de_facturation() {
+    let file = root().join("deliberations/vatteville-la-rue-periscolaire.delib");
+    let Some(tokens) = tokens(&file) else {
+        return;
+    };
+    let text = std::fs::read_to_string(&file).expect("file");
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .expect("line")
+    };
+    assert!(
+        scope_of(&tokens, line_of("facturation de"), "facturation")
+            .contains("keyword.other.billing")
+    );
+    assert!(scope_of(&tokens, line_of("durée par"), "durée").contains("keyword.other.billing"));
+    assert!(
+        scope_of(&tokens, line_of("absent : gratuit"), "gratuit").contains("keyword.other.billing")
+    );
+}
+
+#[test]
 fn every_deliberation_is_coloured_and_a_hash_in_a_label_is_no_comment() {
     let folder = std::env::temp_dir().join(format!("tarif-grammaire-{}", std::process::id()));
     std::fs::create_dir_all(&folder).expect("folder");
