@@ -542,3 +542,29 @@ fn every_published_wording_of_the_issue_is_written_as_published() {
         Some((10, (9, 6)))
     );
 }
+
+#[test]
+fn the_examples_of_every_month_pass() {
+    let mut invoices = 0;
+    for folder in [CASES, "deliberations"] {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+        for entry in std::fs::read_dir(&folder).expect("folder").flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "delib") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("file");
+            let Some(d) = tarif::compile(&text).deliberation else {
+                panic!("{} has errors", path.display());
+            };
+            let (outcomes, _) = tarif::eval::examples::run(&d);
+            for outcome in &outcomes {
+                for check in &outcome.invoices {
+                    assert!(check.passed(), "{}: {check:?}", path.display());
+                    invoices += 1;
+                }
+            }
+        }
+    }
+    assert!(invoices >= 10, "{invoices}");
+}

@@ -334,6 +334,15 @@ fn deadline(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRule
             Rule::kw_avant => inclusive = false,
             Rule::moment => {
                 if let Some(form) = part.into_inner().next() {
+                    // `la veille avant 10 h`: the hour itself is late, as with `avant`.
+                    if form
+                        .clone()
+                        .into_inner()
+                        .any(|p| p.as_rule() == Rule::kw_avant)
+                        && !matches!(form.as_rule(), Rule::hours_before | Rule::days_before)
+                    {
+                        inclusive = false;
+                    }
                     moment = self::moment(form, offset)?;
                 }
             }
