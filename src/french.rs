@@ -4,6 +4,40 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+/// The months, as French writes them.
+pub const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// The number of a month (1 to 12) written in words, case and accents aside.
+pub fn month_number(word: &str) -> Option<u32> {
+    let folded = crate::syntax::lines::fold(word.trim());
+    MONTHS
+        .iter()
+        .position(|m| crate::syntax::lines::fold(m) == folded)
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+/// `octobre` for 10.
+pub fn month_name(month: u32) -> &'static str {
+    month
+        .checked_sub(1)
+        .and_then(|m| MONTHS.get(m as usize))
+        .copied()
+        .unwrap_or("")
+}
+
 /// `1500.5` → `1 500,5`; thousands grouped by a space, decimal comma.
 pub fn number(value: Decimal) -> String {
     let value = if value.is_zero() {

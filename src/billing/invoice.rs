@@ -37,7 +37,7 @@ impl Month {
         let (year, month) = match numbers.as_slice() {
             [a, b] if a.len() == 4 => (a.parse().ok()?, b.parse().ok()?),
             [a, b] if b.len() == 4 => {
-                let month = a.parse().ok().or_else(|| month_number(a))?;
+                let month = a.parse().ok().or_else(|| crate::french::month_number(a))?;
                 (b.parse().ok()?, month)
             }
             _ => return None,
@@ -55,21 +55,7 @@ impl Month {
 
     /// `octobre 2025`.
     pub fn words(self) -> String {
-        const NAMES: [&str; 12] = [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ];
-        let name = NAMES.get(self.month as usize - 1).copied().unwrap_or("");
+        let name = crate::french::month_name(self.month);
         format!("{name} {}", self.year)
     }
 
@@ -77,27 +63,6 @@ impl Month {
     pub fn iso(self) -> String {
         format!("{}-{:02}", self.year, self.month)
     }
-}
-
-fn month_number(word: &str) -> Option<u32> {
-    let folded = crate::syntax::lines::fold(word);
-    [
-        "janvier",
-        "fevrier",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "aout",
-        "septembre",
-        "octobre",
-        "novembre",
-        "decembre",
-    ]
-    .iter()
-    .position(|m| *m == folded)
-    .and_then(|i| u32::try_from(i + 1).ok())
 }
 
 /// Where a rule is in the deliberation.

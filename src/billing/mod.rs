@@ -487,28 +487,6 @@ pub struct Overtime {
     pub line: usize,
 }
 
-/// `janvier` … `décembre` as numbers 1 to 12.
-pub fn month_of(word: &str) -> Option<u32> {
-    let folded = crate::syntax::lines::fold(word);
-    [
-        "janvier",
-        "fevrier",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "aout",
-        "septembre",
-        "octobre",
-        "novembre",
-        "decembre",
-    ]
-    .iter()
-    .position(|m| *m == folded)
-    .and_then(|i| u32::try_from(i + 1).ok())
-}
-
 /// `retard après 19 h : 11,00 € par demi-heure engagée`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Late {

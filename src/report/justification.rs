@@ -189,24 +189,12 @@ fn api_name(api: Api) -> &'static str {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 /// `mai 2025`, or `2025` when the month is not known.
 fn month_text((year, month): (i32, u32)) -> String {
-    match month.checked_sub(1).and_then(|m| MONTHS.get(m as usize)) {
+    match month
+        .checked_sub(1)
+        .and_then(|m| french::MONTHS.get(m as usize))
+    {
         Some(name) => format!("{name} {year}"),
         None => year.to_string(),
     }

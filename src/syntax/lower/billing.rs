@@ -159,7 +159,7 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
                 match part.as_rule() {
                     Rule::cost => cost_terms = cost(part, offset)?,
                     Rule::number => parts = whole(&part, offset)?,
-                    Rule::month_word => months.extend(crate::billing::month_of(part.as_str())),
+                    Rule::month_word => months.extend(crate::french::month_number(part.as_str())),
                     Rule::text => label = Some(text(part, offset)),
                     _ => {}
                 }

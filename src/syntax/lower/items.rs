@@ -715,32 +715,17 @@ pub(super) fn literal(pair: Pair<'_, Rule>, offset: usize) -> Result<Literal> {
 /// Day, month and year of a date in words, `1er septembre 2022` (the grammar has
 /// checked its shape).
 fn in_words(written: &str) -> Option<(u32, u32, u32)> {
-    const MONTHS: [&str; 12] = [
-        "janvier",
-        "fevrier",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "aout",
-        "septembre",
-        "octobre",
-        "novembre",
-        "decembre",
-    ];
     let mut words = written
         .split([' ', '\u{A0}', '\u{202F}'])
         .filter(|w| !w.is_empty());
     let day = words.next()?;
-    let month = crate::syntax::lines::fold(words.next()?);
+    let month = crate::french::month_number(words.next()?)?;
     let year = words.next()?.parse().ok()?;
     let day = day
         .trim_end_matches(|c: char| !c.is_ascii_digit())
         .parse()
         .ok()?;
-    let month = MONTHS.iter().position(|m| *m == month)?;
-    Some((day, u32::try_from(month).ok()? + 1, year))
+    Some((day, month, year))
 }
 
 /// Whether a `boolean` pair is `oui`.
