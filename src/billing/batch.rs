@@ -92,13 +92,19 @@ pub fn invoices(
     justify: bool,
 ) -> Vec<Outcome> {
     let key = |id: &str| crate::syntax::choice_key(id);
-    let mut by_family: HashMap<String, Vec<&Day>> = HashMap::new();
+    // The days by the family's id as written, then merged by the id without case nor
+    // accents (`F-1` and `f-1` are one family); most files write it one way.
+    let mut written: HashMap<&str, Vec<&Day>> = HashMap::new();
     let mut without_family = Vec::new();
     for day in &days.days {
         match &day.family {
-            Some(id) => by_family.entry(key(id)).or_default().push(day),
+            Some(id) => written.entry(id.as_str()).or_default().push(day),
             None => without_family.push(day.line),
         }
+    }
+    let mut by_family: HashMap<String, Vec<&Day>> = HashMap::with_capacity(written.len());
+    for (id, days) in written {
+        by_family.entry(key(id)).or_default().extend(days);
     }
     // Each family once: a second line with the same id is refused.
     let mut seen: HashMap<String, usize> = HashMap::new();

@@ -404,6 +404,8 @@ pub(super) struct UnitPrices<'d> {
     known: HashMap<(Option<usize>, NaiveDate, usize), UnitPrice>,
     /// The words of each state rule met, by its address.
     rule_words: HashMap<usize, String>,
+    /// The label of each state rule's lines, by its address.
+    labels: HashMap<usize, String>,
     /// Whether each line carries its justification (else only its rule's article
     /// and line).
     pub(super) justify: bool,
@@ -417,6 +419,7 @@ impl<'d> UnitPrices<'d> {
             session: Session::on(plan),
             known: HashMap::new(),
             rule_words: HashMap::new(),
+            labels: HashMap::new(),
             justify: true,
         }
     }
@@ -523,7 +526,7 @@ fn bill_child(
             field: field.to_string(),
             kind,
         };
-        let found = match state(d, billing, p, run.map(|r| r.0)) {
+        let found = match state(d, billing, p, run.map(|r| r.0), prices.justify) {
             Ok(Some(found)) => found,
             Ok(None) => continue,
             Err((field, kind)) => {
@@ -601,7 +604,13 @@ fn bill_child(
             child: name.clone(),
             billing: b,
             state: Some(found.state),
-            label: crate::french::capitalised(rule.label.as_deref().unwrap_or(found.state.words())),
+            label: prices
+                .labels
+                .entry(std::ptr::from_ref(rule) as usize)
+                .or_insert_with(|| {
+                    crate::french::capitalised(rule.label.as_deref().unwrap_or(found.state.words()))
+                })
+                .clone(),
             quantity,
             unit: line_unit,
             unit_price: each,

@@ -66,14 +66,25 @@ impl DayState {
         }
     }
 
-    /// Reads a state as a portal or a règlement writes it (`absent justifié`,
+    /// Reads a state as a portal or a règlement writes it (the words of every state are
+    /// checked against `KEYS` by a unit test) (`absent justifié`,
     /// `annule_hors_delai`, `Présent sans réservation`).
     pub fn read(text: &str) -> Option<DayState> {
-        let key = crate::syntax::choice_key(text).replace(['_', '-'], " ");
-        let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
-        DayState::ALL
-            .into_iter()
-            .find(|s| crate::syntax::choice_key(s.words()) == key)
+        let key = crate::syntax::choice_key(text);
+        // The words of each state, without case nor accents (`choice_key` of `words`).
+        const KEYS: [(&str, DayState); 8] = [
+            ("present", DayState::Present),
+            ("reserve hors delai", DayState::LateBooking),
+            ("present sans reservation", DayState::Unbooked),
+            ("absent justifie", DayState::AbsentJustified),
+            ("absent justifie hors delai", DayState::AbsentJustifiedLate),
+            ("absent non justifie", DayState::AbsentUnjustified),
+            ("annule dans le delai", DayState::CancelledInTime),
+            ("annule hors delai", DayState::CancelledLate),
+        ];
+        KEYS.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, s)| *s)
             .or(match key.as_str() {
                 "inscrit hors delai" | "present reserve hors delai" => Some(DayState::LateBooking),
                 "present sans inscription" | "non reserve" | "present non reserve" => {
@@ -594,5 +605,27 @@ impl Billing {
             }
         }
         fallback
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DayState;
+
+    #[test]
+    fn every_state_is_read_from_its_words_and_as_portals_write_them() {
+        for state in DayState::ALL {
+            assert_eq!(DayState::read(state.words()), Some(state));
+            assert_eq!(DayState::read(&state.words().to_uppercase()), Some(state));
+        }
+        assert_eq!(
+            DayState::read("absent_non_justifie"),
+            Some(DayState::AbsentUnjustified)
+        );
+        assert_eq!(
+            DayState::read("Annulé hors délais"),
+            Some(DayState::CancelledLate)
+        );
+        assert_eq!(DayState::read("parti"), None);
     }
 }

@@ -19,12 +19,6 @@ pub fn amount_text(value: Decimal) -> String {
     value.to_string()
 }
 
-/// `2025-10-02`.
-fn iso_date(day: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
-}
-
 /// The code and French message of a problem, its line of the days and its field.
 pub fn problem_message(problem: &Problem) -> (Message, Option<usize>, String) {
     match problem {
@@ -222,19 +216,51 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
         titre: Option<&'a str>,
         ligne: usize,
     }
+    /// An amount written as `amount_text` writes it, straight into the output.
+    struct Money(Decimal);
+    impl Serialize for Money {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut value = self.0.normalize();
+            if value.scale() < 2 {
+                value.rescale(2);
+            }
+            serializer.collect_str(&value)
+        }
+    }
+    /// A day as `2025-10-02`, straight into the output.
+    struct Day(chrono::NaiveDate);
+    impl Serialize for Day {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use chrono::Datelike;
+            let d = self.0;
+            serializer.collect_str(&format_args!(
+                "{:04}-{:02}-{:02}",
+                d.year(),
+                d.month(),
+                d.day()
+            ))
+        }
+    }
     #[derive(Serialize)]
     struct LineJson<'a> {
-        date: Option<String>,
+        date: Option<Day>,
         enfant: &'a Option<String>,
         service: &'a str,
         etat: Option<&'static str>,
         libelle: &'a str,
-        quantite: String,
+        quantite: Money1,
         unite: &'a str,
-        prix_unitaire: String,
-        montant: String,
+        prix_unitaire: Money,
+        montant: Money,
         regle: Rule<'a>,
         justification: &'a [String],
+    }
+    /// A quantity as `1`, `4` (normalised), straight into the output.
+    struct Money1(Decimal);
+    impl Serialize for Money1 {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_str(&self.0.normalize())
+        }
     }
     #[derive(Serialize)]
     struct Warning<'a> {
@@ -270,7 +296,7 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
         .map(|l| {
             let article = d.articles.get(l.rule.article.0 as usize);
             LineJson {
-                date: l.date.map(iso_date),
+                date: l.date.map(Day),
                 enfant: &l.child,
                 service: d
                     .billing
@@ -279,10 +305,10 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
                     .map_or("", |t| t.name.as_str()),
                 etat: l.state.map(|s| s.words()),
                 libelle: &l.label,
-                quantite: l.quantity.normalize().to_string(),
+                quantite: Money1(l.quantity),
                 unite: &l.unit,
-                prix_unitaire: amount_text(l.unit_price),
-                montant: amount_text(l.amount),
+                prix_unitaire: Money(l.unit_price),
+                montant: Money(l.amount),
                 regle: Rule {
                     article: article.map(|a| a.number.as_str()),
                     titre: article.and_then(|a| a.title.as_deref()),

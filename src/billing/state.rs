@@ -16,17 +16,22 @@ pub(super) fn state(
     billing: &Billing,
     p: &Placed<'_>,
     absence_start: Option<NaiveDate>,
+    justify: bool,
 ) -> Result<Option<Found>, (&'static str, LineProblem)> {
+    // The reason of the state, written only when the invoice is justified.
+    let say = |words: &dyn Fn() -> String| if justify { vec![words()] } else { Vec::new() };
     let day = p.day;
     let date = p.date;
     if let Some(Observed::State(state)) = day.observed {
         return Ok(Some(Found {
             state,
-            why: vec![format!(
-                "{} : « {} », état donné par le portail",
-                crate::french::date(date),
-                state.words()
-            )],
+            why: say(&|| {
+                format!(
+                    "{} : « {} », état donné par le portail",
+                    crate::french::date(date),
+                    state.words()
+                )
+            }),
         }));
     }
     let cancelled = day.cancelled_at.is_some() || day.observed == Some(Observed::Cancelled);
@@ -41,7 +46,7 @@ pub(super) fn state(
     if cancelled && present == Some(true) {
         return Ok(Some(Found {
             state: DayState::Unbooked,
-            why: vec![format!("{on} : réservation annulée, enfant présent")],
+            why: say(&|| format!("{on} : réservation annulée, enfant présent")),
         }));
     }
     if cancelled {
@@ -52,36 +57,44 @@ pub(super) fn state(
                 .unwrap_or_default();
             return Ok(Some(Found {
                 state: DayState::CancelledInTime,
-                why: vec![format!(
-                    "{on} : annulé{when} ; la facturation ne fixe pas de délai d'annulation ce jour-là"
-                )],
+                why: say(&|| {
+                    format!(
+                        "{on} : annulé{when} ; la facturation ne fixe pas de délai d'annulation ce jour-là"
+                    )
+                }),
             }));
         };
         let Some(at) = day.cancelled_at else {
             return Err(("annule_le", LineProblem::NoCancellationDate));
         };
         let instant = deadline.moment.instant(date);
-        let limit = deadline_words(d, deadline, instant);
+        let limit = || deadline_words(d, deadline, instant);
         return match at.before(instant, deadline.inclusive) {
             Some(true) => Ok(Some(Found {
                 state: DayState::CancelledInTime,
-                why: vec![format!(
-                    "{on} : annulé le {}, dans le délai ({limit})",
-                    at.words()
-                )],
+                why: say(&|| {
+                    format!(
+                        "{on} : annulé le {}, dans le délai ({})",
+                        at.words(),
+                        limit()
+                    )
+                }),
             })),
             Some(false) => Ok(Some(Found {
                 state: DayState::CancelledLate,
-                why: vec![format!(
-                    "{on} : annulé le {}, après le délai ({limit})",
-                    at.words()
-                )],
+                why: say(&|| {
+                    format!(
+                        "{on} : annulé le {}, après le délai ({})",
+                        at.words(),
+                        limit()
+                    )
+                }),
             })),
             None => Err((
                 "annule_le",
                 LineProblem::HourNeeded {
                     what: "l'annulation",
-                    deadline: limit,
+                    deadline: limit(),
                 },
             )),
         };
@@ -92,35 +105,41 @@ pub(super) fn state(
     if !booked {
         return Ok(present.then(|| Found {
             state: DayState::Unbooked,
-            why: vec![format!("{on} : présent, sans réservation")],
+            why: say(&|| format!("{on} : présent, sans réservation")),
         }));
     }
     if present {
         let late = match (Billing::deadline(&billing.booking, date), day.booked_at) {
             (Some(deadline), Some(at)) => {
                 let instant = deadline.moment.instant(date);
-                let limit = deadline_words(d, deadline, instant);
+                let limit = || deadline_words(d, deadline, instant);
                 match at.before(instant, deadline.inclusive) {
                     Some(true) => Some((
                         false,
-                        format!(
-                            "{on} : présent, réservé le {}, dans le délai ({limit})",
-                            at.words()
-                        ),
+                        say(&|| {
+                            format!(
+                                "{on} : présent, réservé le {}, dans le délai ({})",
+                                at.words(),
+                                limit()
+                            )
+                        }),
                     )),
                     Some(false) => Some((
                         true,
-                        format!(
-                            "{on} : présent, réservé le {}, après le délai ({limit})",
-                            at.words()
-                        ),
+                        say(&|| {
+                            format!(
+                                "{on} : présent, réservé le {}, après le délai ({})",
+                                at.words(),
+                                limit()
+                            )
+                        }),
                     )),
                     None => {
                         return Err((
                             "reserve_le",
                             LineProblem::HourNeeded {
                                 what: "la réservation",
-                                deadline: limit,
+                                deadline: limit(),
                             },
                         ));
                     }
@@ -131,15 +150,15 @@ pub(super) fn state(
         return Ok(Some(match late {
             Some((true, why)) => Found {
                 state: DayState::LateBooking,
-                why: vec![why],
+                why,
             },
             Some((false, why)) => Found {
                 state: DayState::Present,
-                why: vec![why],
+                why,
             },
             None => Found {
                 state: DayState::Present,
-                why: vec![format!("{on} : réservé, présent")],
+                why: say(&|| format!("{on} : réservé, présent")),
             },
         }));
     }
@@ -153,16 +172,18 @@ pub(super) fn state(
     let Some(proof) = day.proof_at else {
         return Ok(Some(Found {
             state: DayState::AbsentUnjustified,
-            why: vec![format!("{on} : réservé, absent{since}, sans justificatif")],
+            why: say(&|| format!("{on} : réservé, absent{since}, sans justificatif")),
         }));
     };
     let Some(delay) = billing.proof else {
         return Ok(Some(Found {
             state: DayState::AbsentJustified,
-            why: vec![format!(
-                "{on} : réservé, absent{since}, justificatif reçu le {}",
-                proof.words()
-            )],
+            why: say(&|| {
+                format!(
+                    "{on} : réservé, absent{since}, justificatif reçu le {}",
+                    proof.words()
+                )
+            }),
         }));
     };
     let from = start.and_time(NaiveTime::MIN);
@@ -172,11 +193,13 @@ pub(super) fn state(
     match proof.before(within, true) {
         Some(true) => Ok(Some(Found {
             state: DayState::AbsentJustified,
-            why: vec![format!(
-                "{on} : réservé, absent{since}, justificatif reçu le {}, dans le délai (au plus tard le {}, {cite})",
-                proof.words(),
-                words(within)
-            )],
+            why: say(&|| {
+                format!(
+                    "{on} : réservé, absent{since}, justificatif reçu le {}, dans le délai (au plus tard le {}, {cite})",
+                    proof.words(),
+                    words(within)
+                )
+            }),
         })),
         None => Err((
             "justificatif_le",
@@ -190,12 +213,14 @@ pub(super) fn state(
             match late.map(|limit| (limit, proof.before(limit, true))) {
                 Some((limit, Some(true))) => Ok(Some(Found {
                     state: DayState::AbsentJustifiedLate,
-                    why: vec![format!(
-                        "{on} : réservé, absent{since}, justificatif reçu le {}, après le délai (le {}) mais avant sa limite (le {}, {cite})",
-                        proof.words(),
-                        words(within),
-                        words(limit)
-                    )],
+                    why: say(&|| {
+                        format!(
+                            "{on} : réservé, absent{since}, justificatif reçu le {}, après le délai (le {}) mais avant sa limite (le {}, {cite})",
+                            proof.words(),
+                            words(within),
+                            words(limit)
+                        )
+                    }),
                 })),
                 Some((limit, None)) => Err((
                     "justificatif_le",
@@ -206,11 +231,13 @@ pub(super) fn state(
                 )),
                 _ => Ok(Some(Found {
                     state: DayState::AbsentUnjustified,
-                    why: vec![format!(
-                        "{on} : réservé, absent{since}, justificatif reçu le {}, trop tard (au plus tard le {}, {cite})",
-                        proof.words(),
-                        words(late.unwrap_or(within))
-                    )],
+                    why: say(&|| {
+                        format!(
+                            "{on} : réservé, absent{since}, justificatif reçu le {}, trop tard (au plus tard le {}, {cite})",
+                            proof.words(),
+                            words(late.unwrap_or(within))
+                        )
+                    }),
                 })),
             }
         }
