@@ -58,11 +58,6 @@ mod span;
 mod syntax;
 
 pub use check::source_name;
-
-/// `02/10/2025`: a date as the French texts of `tarif` write it.
-pub fn french_date(day: chrono::NaiveDate) -> String {
-    french::date(day)
-}
 pub use diagnostic::{Code, Diagnostic, Label, Severity};
 pub use rules::Deliberation;
 pub use span::{LineIndex, Position, Span};

@@ -633,9 +633,8 @@ fn bill_child(
             }
         }
     }
-    let month_day = list.first().map(|p| p.date);
-    if let Some(day) = month_day {
-        let at = (child, name.as_ref(), day, first_line);
+    if let Some(first) = list.first() {
+        let at = (child, name.as_ref(), first.date, first_line, first.day.line);
         month_forfaits(d, b, billing, at, prices, invoice);
     }
 }

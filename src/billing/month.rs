@@ -23,13 +23,22 @@ fn day_line(line: &Line) -> bool {
     line.state.is_some()
 }
 
+/// A month's amount that cannot be priced, named at the row of its first day.
+fn price_problem(invoice: &mut Invoice, row: usize, message: String) {
+    invoice.problems.push(Problem::Line {
+        line: row,
+        field: String::new(),
+        kind: LineProblem::Price { message },
+    });
+}
+
 /// The smoothing or the forfait of a child's month: its days' lines become part of
 /// it (shown, at 0,00 €, with why), and one line of the month carries the amount.
 pub(super) fn month_forfaits(
     d: &Deliberation,
     b: usize,
     billing: &Billing,
-    (child, name, day, first_line): (Option<usize>, Option<&String>, NaiveDate, usize),
+    (child, name, day, first_line, row): (Option<usize>, Option<&String>, NaiveDate, usize, usize),
     prices: &mut UnitPrices<'_>,
     invoice: &mut Invoice,
 ) {
@@ -68,14 +77,7 @@ pub(super) fn month_forfaits(
         )];
         let year = match cost(d, &smoothing.cost, child, on, prices, &mut why) {
             Ok(year) => year,
-            Err(message) => {
-                invoice.problems.push(Problem::Line {
-                    line: 0,
-                    field: String::new(),
-                    kind: LineProblem::Price { message },
-                });
-                return;
-            }
+            Err(message) => return price_problem(invoice, row, message),
         };
         let each = year / Decimal::from(smoothing.parts.max(1));
         why.push(format!(
@@ -144,14 +146,7 @@ pub(super) fn month_forfaits(
     )];
     let mut amount = match cost(d, &forfait.cost, child, on, prices, &mut why) {
         Ok(amount) => amount,
-        Err(message) => {
-            invoice.problems.push(Problem::Line {
-                line: 0,
-                field: String::new(),
-                kind: LineProblem::Price { message },
-            });
-            return;
-        }
+        Err(message) => return price_problem(invoice, row, message),
     };
     if forfait.prorata
         && let Some(first) = present.iter().min()

@@ -89,7 +89,7 @@ pub fn run(args: &super::TestArgs) -> u8 {
             for check in &outcome.invoices {
                 let what = match check.day {
                     None => "facture".to_string(),
-                    Some(day) => format!("facture du {}", tarif::french_date(day)),
+                    Some(day) => format!("facture du {}", day.format("%d/%m/%Y")),
                 };
                 let expected = tarif::report::justification::amount(check.expected);
                 if check.passed() {

@@ -184,6 +184,22 @@ pub fn billing_lines(d: &Deliberation) -> Vec<usize> {
     lines.into_iter().collect()
 }
 
+/// The children of an example, as a family gives them.
+fn example_children(example: &crate::rules::Example) -> Vec<super::Child> {
+    example
+        .children
+        .iter()
+        .map(|c| super::Child {
+            id: Some(c.name.clone()),
+            given: c
+                .inputs
+                .iter()
+                .filter_map(|(input, value)| value.map(|v| (*input, v, Provenance::Declared)))
+                .collect(),
+        })
+        .collect()
+}
+
 /// The `attendu facture` lines of an example, against the invoice of its days (the
 /// month of its first day); the rules its lines used are `billed`.
 fn invoice_checks(
@@ -199,22 +215,7 @@ fn invoice_checks(
         family.set(*input, *value, Provenance::Declared);
     }
     if !example.children.is_empty() {
-        family.set_children(
-            example
-                .children
-                .iter()
-                .map(|c| super::Child {
-                    id: Some(c.name.clone()),
-                    given: c
-                        .inputs
-                        .iter()
-                        .filter_map(|(input, value)| {
-                            value.map(|v| (*input, v, Provenance::Declared))
-                        })
-                        .collect(),
-                })
-                .collect(),
-        );
+        family.set_children(example_children(example));
     }
     let read = crate::inputs::FamilyRead::empty_with(family);
     let month = crate::billing::invoice::Month {
@@ -304,20 +305,7 @@ fn children_checks(
     mut family: Family,
     date: chrono::NaiveDate,
 ) -> (Vec<Check>, Vec<super::ChildPriced>) {
-    family.set_children(
-        example
-            .children
-            .iter()
-            .map(|c| super::Child {
-                id: Some(c.name.clone()),
-                given: c
-                    .inputs
-                    .iter()
-                    .filter_map(|(input, value)| value.map(|v| (*input, v, Provenance::Declared)))
-                    .collect(),
-            })
-            .collect(),
-    );
+    family.set_children(example_children(example));
     let priced = super::price_children(d, &family, date, &[], true);
     let expectations = |expected: &[(usize, Decimal, usize)],
                         errors: &[(Option<usize>, Option<String>, usize)]| {

@@ -735,7 +735,7 @@ impl FamilyRead {
     }
 
     /// `family`, read without error nor warning (an example's).
-    pub fn empty_with(family: Family) -> FamilyRead {
+    pub(crate) fn empty_with(family: Family) -> FamilyRead {
         FamilyRead::new(family)
     }
 
