@@ -568,3 +568,140 @@ fn the_examples_of_every_month_pass() {
     }
     assert!(invoices >= 10, "{invoices}");
 }
+
+#[test]
+fn a_creche_deducts_illness_from_the_fourth_calendar_day_and_hospitalisation_at_once() {
+    // The CNAF's deductions of a PSU contract (deliberations/): illness beyond three
+    // calendar days, the weekend counted; hospitalisation from its first day; each day
+    // deducted for the hours the contract planned, at 1,86 € the hour.
+    let family = r#"{"ressources_annuelles": 36000, "enfants_a_charge": 1, "heures_semaine": 40, "semaines": 47}"#;
+    let (_family_dir, family_path) = days_file("famille.json", family);
+    let days = "date;état;motif;justificatif le;arrivée prévue;départ prévu\n\
+                23/10/2025;absent;maladie;23/10/2025;8:30;16:30\n\
+                24/10/2025;absent;Maladie;23/10/2025;8:30;16:30\n\
+                27/10/2025;absent;maladie;23/10/2025;8:15;16:35\n\
+                29/10/2025;absent;Hospitalisation;29/10/2025;8:30;16:30\n\
+                30/10/2025;absent;vacances;;8:30;16:30\n";
+    let (_dir, path) = days_file("jours.csv", days);
+    let run = |days: &str| {
+        tarif(
+            &[
+                "facture",
+                "deliberations/cnaf-psu-contrat-mensualise.delib",
+                "--famille",
+                &family_path,
+                "--presences",
+                days,
+                "--mois",
+                "2025-10",
+                "--format",
+                "json",
+            ],
+            None,
+        )
+    };
+    let (stdout, stderr, status) = run(&path);
+    assert_eq!(status, 0, "{stdout} {stderr}");
+    let json: Json = serde_json::from_str(&stdout).expect("JSON");
+    let by_day: Vec<(String, String, String)> = json["lignes"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .filter(|l| !l["date"].is_null())
+        .map(|l| {
+            (
+                l["date"].as_str().unwrap_or("").to_string(),
+                l["montant"].as_str().unwrap_or("").to_string(),
+                l["quantite"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_day,
+        [
+            (
+                "2025-10-23".to_string(),
+                "0.00".to_string(),
+                "1".to_string()
+            ),
+            (
+                "2025-10-24".to_string(),
+                "0.00".to_string(),
+                "1".to_string()
+            ),
+            // 5th calendar day of the illness (Thursday to Monday): 8 h 20 deducted,
+            // 1,86 × 500 / 60 = 15,50 € exactly.
+            (
+                "2025-10-27".to_string(),
+                "-15.50".to_string(),
+                "8.33".to_string()
+            ),
+            (
+                "2025-10-29".to_string(),
+                "-14.88".to_string(),
+                "8".to_string()
+            ),
+            // A motive no rule names: the rules without motive (in the mensualité).
+            (
+                "2025-10-30".to_string(),
+                "0.00".to_string(),
+                "1".to_string()
+            ),
+        ]
+    );
+    // 291,40 € − 15,50 € − 14,88 €.
+    assert_eq!(json["total"], "261.02");
+    let text = serde_json::to_string(&json["lignes"][2]).expect("line");
+    assert!(text.contains("à partir du 4e jour calendaire de l'absence : déduction de tarif horaire par heure prévue"), "{text}");
+    assert!(
+        text.contains("prévu de 8 h 15 à 16 h 35 : 8 h 20"),
+        "{text}"
+    );
+
+    // A day deducted without the hours planned: E159, naming its row and field.
+    let (_dir2, path) = days_file(
+        "jours.csv",
+        "date;état;motif;justificatif le\n29/10/2025;absent;hospitalisation;29/10/2025\n",
+    );
+    let (stdout, _, status) = run(&path);
+    assert_eq!(status, 1, "{stdout}");
+    let json: Json = serde_json::from_str(&stdout).expect("JSON");
+    let error = &json["erreurs"][0];
+    assert_eq!(error["code"], "E159", "{json}");
+    assert_eq!(error["ligne"], 2, "{json}");
+}
+
+#[test]
+fn rules_of_a_motive_leave_no_gap_but_cannot_stand_for_the_others() {
+    let head = "délibération « Crèche »\n  applicable du 01/01/2025\n\
+                article 1 « Prix »\n  tarif horaire (par heure) = 2 €\n\
+                article 2 « Contrat »\n  facturation de l'horaire\n\
+                  présent, présent sans réservation : tarif\n  annulé : gratuit\n";
+    let check = |rules: &str| {
+        let (_dir, path) = days_file("creche.delib", &format!("{head}{rules}"));
+        let (stdout, stderr, status) = tarif(&["check", &path], None);
+        (format!("{stdout}{stderr}"), status)
+    };
+    // Motive rules beside the rule of every absence: no gap, no overlap.
+    let (out, status) = check(
+        "  absent : gratuit\n  absent pour fermeture : déduction de tarif par heure prévue\n\
+           absent justifié pour maladie, à partir du 4e jour calendaire de l'absence : déduction de tarif par heure prévue\n",
+    );
+    assert_eq!(status, 0, "{out}");
+    // Only motives: the days of any other motive (or none) have no price.
+    let (out, status) = check("  absent pour fermeture : gratuit\n");
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("E071"), "{out}");
+    // Two prices for the same days of one motive (written in two spellings).
+    let (out, status) = check(
+        "  absent : gratuit\n  absent pour Éviction : gratuit\n  absent pour eviction : tarif\n",
+    );
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("E072"), "{out}");
+    // Service days and calendar days are not mixed in one state's counts.
+    let (out, status) = check(
+        "  absent : gratuit\n  absent non justifié, les 2 premiers jours de l'absence : tarif\n\
+           absent non justifié, à partir du 3e jour calendaire de l'absence : gratuit\n",
+    );
+    assert_eq!(status, 1, "{out}");
+}

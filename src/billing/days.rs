@@ -35,6 +35,10 @@ pub struct Day {
     /// The hours planned by the contract (a crèche's), for the time beyond them.
     pub planned_arrival: Option<NaiveTime>,
     pub planned_departure: Option<NaiveTime>,
+    /// Why the child was away (`maladie`, `hospitalisation`, `fermeture`): rules `pour`
+    /// a motive price those days.
+    #[serde(default)]
+    pub motive: Option<String>,
 }
 
 /// What the `état` of a row says.
@@ -142,9 +146,10 @@ enum Field {
     Departure,
     PlannedArrival,
     PlannedDeparture,
+    Motive,
 }
 
-const FIELDS: [(&str, Field); 14] = [
+const FIELDS: [(&str, Field); 15] = [
     ("date", Field::Date),
     ("famille", Field::Family),
     ("enfant", Field::Child),
@@ -159,6 +164,7 @@ const FIELDS: [(&str, Field); 14] = [
     ("depart", Field::Departure),
     ("arrivee_prevue", Field::PlannedArrival),
     ("depart_prevu", Field::PlannedDeparture),
+    ("motif", Field::Motive),
 ];
 
 /// The field a key or a column names: `Réservé le`, `reserve_le`, `date du jour`…
@@ -182,6 +188,7 @@ fn field(key: &str) -> Option<Field> {
         "justificatif_le" | "justifie_le" | "certificat_le" | "date_justificatif" => {
             "justificatif_le"
         }
+        "motif_d_absence" | "motif_absence" | "motif_de_l_absence" | "raison" => "motif",
         other => other,
     }
     .to_string();
@@ -377,6 +384,7 @@ fn set(day: &mut Day, kind: Field, name: &str, value: &str, errors: &mut Vec<Day
         Field::Family => day.family = Some(value.to_string()),
         Field::Child => day.child = Some(value.to_string()),
         Field::Service => day.service = Some(value.to_string()),
+        Field::Motive => day.motive = Some(value.to_string()),
         Field::State => match observed(value) {
             Some(o) => day.observed = Some(o),
             None => errors.push(error(DayErrorKind::UnknownState {
@@ -511,6 +519,11 @@ pub fn from_words(
             day.observed = Some(Observed::Present);
             day.arrival = Some(a);
             day.departure = Some(b);
+        } else if folded.starts_with("motif ") || folded.starts_with("pour ") {
+            // The motive as written (`motif hospitalisation`, `pour fermeture`).
+            day.motive = part
+                .split_once(' ')
+                .map(|(_, rest)| rest.trim().to_string());
         } else if matches!(folded.as_str(), "non reserve" | "sans reservation") {
             day.booked = Some(false);
         } else if let Some(observed) = observed(part) {

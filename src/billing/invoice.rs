@@ -141,6 +141,8 @@ pub enum LineProblem {
     Price { message: String },
     /// A day billed by its time without its arrival or departure.
     NoTimes,
+    /// A day priced `par heure prévue` without the hours planned.
+    NoPlannedTimes,
     /// A day outside the deliberation's period.
     OutsidePeriod,
 }
@@ -539,8 +541,14 @@ fn bill_child(
             *n += 1;
             *n
         };
-        let n_absence = run.map_or(0, |r| r.1);
-        let Some(rule) = billing.rule(found.state, n_month, n_absence) else {
+        let numbers = super::DayNumbers {
+            month: n_month,
+            absence: run.map_or(0, |r| r.1),
+            calendar: run.map_or(0, |r| {
+                u32::try_from((p.date - r.0).num_days() + 1).unwrap_or(u32::MAX)
+            }),
+        };
+        let Some(rule) = billing.rule(found.state, numbers, p.day.motive.as_deref()) else {
             invoice.problems.push(problem(
                 "etat",
                 LineProblem::StateWithoutPrice { state: found.state },
@@ -576,7 +584,35 @@ fn bill_child(
             found.state,
             DayState::Present | DayState::LateBooking | DayState::Unbooked
         );
+        let mut exact = None;
         let (quantity, line_unit) = match (billing.timing, present) {
+            // `par heure prévue`: the hours the contract planned that day.
+            _ if rule.planned_hours => {
+                match (p.day.planned_arrival, p.day.planned_departure) {
+                    (Some(from), Some(to)) if to > from => {
+                        let minutes = (to - from).num_minutes();
+                        if prices.justify {
+                            justification.push(super::time::planned_words(from, to, minutes));
+                        }
+                        // The amount from the minutes (exact), the quantity shown in
+                        // hours.
+                        exact = Some(each * Decimal::from(minutes) / Decimal::from(60));
+                        let hours = (Decimal::from(minutes) / Decimal::from(60)).round_dp(2);
+                        let unit = if hours > Decimal::ONE {
+                            "heures"
+                        } else {
+                            "heure"
+                        };
+                        (hours, unit.to_string())
+                    }
+                    _ => {
+                        invoice
+                            .problems
+                            .push(problem("depart_prevu", LineProblem::NoPlannedTimes));
+                        continue;
+                    }
+                }
+            }
             (Some(timing), true) => match (p.day.arrival, p.day.departure) {
                 (Some(arrival), Some(departure)) => {
                     let minutes = (departure - arrival).num_minutes();
@@ -598,7 +634,12 @@ fn bill_child(
             (Some(_), false) => (Decimal::ONE, "jour".to_string()),
             (None, _) => (Decimal::ONE, unit.clone()),
         };
-        let amount = rounded(d, billing, each * quantity, &mut justification);
+        let amount = rounded(
+            d,
+            billing,
+            exact.unwrap_or(each * quantity),
+            &mut justification,
+        );
         invoice.lines.push(Line {
             date: Some(p.date),
             child: name.clone(),
@@ -695,14 +736,20 @@ pub(super) fn cost(
                     .and_then(|v| v.checked_mul(Decimal::ONE + *change))
                     .ok_or_else(|| "montant trop grand".to_string())?;
                 for input in inputs {
-                    let name = d
-                        .inputs
-                        .get(input.0 as usize)
-                        .map_or("", |i| i.name.as_str());
+                    let declared = d.inputs.get(input.0 as usize);
+                    let name = declared.map_or("", |i| i.name.as_str());
                     let Some(n) = prices.input(child, *input) else {
                         return Err(format!("« {name} » manque : la famille doit le donner"));
                     };
-                    let words = format!("{name} = {}", crate::french::number(n));
+                    // What the family reads: the input's label, when it has one.
+                    let words = match declared.and_then(|i| i.label.as_deref()) {
+                        Some(label) => format!(
+                            "{} : {}",
+                            crate::french::capitalised(label),
+                            crate::french::number(n)
+                        ),
+                        None => format!("{name} = {}", crate::french::number(n)),
+                    };
                     if !why.contains(&words) {
                         why.push(words);
                     }
@@ -734,11 +781,31 @@ pub fn rule_words(d: &Deliberation, billing: &Billing, rule: &StateRule) -> Stri
         .as_ref()
         .map(|l| format!(" (« {l} »)"))
         .unwrap_or_default();
-    format!(
-        "{}{count} : {}{label}",
-        rule.state.words(),
+    let motive = rule
+        .motive
+        .as_ref()
+        .map(|m| format!(" pour {m}"))
+        .unwrap_or_default();
+    let cost = if rule.deduction {
+        // The terms were signed by the déduction: written as the règlement says.
+        let mut unsigned = rule.cost.clone();
+        for term in &mut unsigned.terms {
+            match term {
+                CostTerm::Amount { negative, .. } | CostTerm::Unit { negative, .. } => {
+                    *negative = !*negative;
+                }
+            }
+        }
+        format!("déduction de {}", cost_words(d, billing, &unsigned))
+    } else {
         cost_words(d, billing, &rule.cost)
-    )
+    };
+    let per = if rule.planned_hours {
+        " par heure prévue"
+    } else {
+        ""
+    };
+    format!("{}{motive}{count} : {cost}{per}{label}", rule.state.words())
 }
 
 /// `gratuit`, `tarif repas + 1,00 €`, `2 × tarif repas majoré de 50 %`.
@@ -762,6 +829,7 @@ pub fn cost_words(d: &Deliberation, billing: &Billing, cost: &Cost) -> String {
                 tariff,
                 factor,
                 change,
+                inputs,
                 ..
             } => {
                 if *factor != Decimal::ONE {
@@ -770,6 +838,13 @@ pub fn cost_words(d: &Deliberation, billing: &Billing, cost: &Cost) -> String {
                 let name = d.tariffs.get(*tariff).map_or("", |t| t.name.as_str());
                 let _ = billing;
                 out.push_str(&format!("tarif {name}"));
+                for input in inputs {
+                    let input = d
+                        .inputs
+                        .get(input.0 as usize)
+                        .map_or("", |i| i.name.as_str());
+                    out.push_str(&format!(" × {input}"));
+                }
                 if !change.is_zero() {
                     let word = if change.is_sign_positive() {
                         "majoré"

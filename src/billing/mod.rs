@@ -206,12 +206,12 @@ impl Moment {
                 at: t,
                 week,
             } => {
-                let week = match week {
-                    Week::Previous => " de la semaine précédente",
-                    Week::Same => " de la même semaine",
-                    Week::LastBefore => " précédent",
-                };
-                format!("le {}{}{week}", weekday_name(weekday), at(t))
+                let day = weekday_name(weekday);
+                match week {
+                    Week::Previous => format!("le {day}{} de la semaine précédente", at(t)),
+                    Week::Same => format!("le {day}{} de la même semaine", at(t)),
+                    Week::LastBefore => format!("le {day} précédent{}", at(t)),
+                }
             }
             Moment::MonthDayBefore { day, at: t } => {
                 format!("le {day} du mois précédent{}", at(t))
@@ -321,6 +321,7 @@ impl Count {
         match self.period {
             CountPeriod::Month => format!("{range} dans le mois"),
             CountPeriod::Absence => format!("{range} jour de l'absence"),
+            CountPeriod::AbsenceCalendar => format!("{range} jour calendaire de l'absence"),
         }
     }
 }
@@ -332,6 +333,9 @@ pub enum CountPeriod {
     Month,
     /// The days of the child's absence, consecutive days of service.
     Absence,
+    /// The days of the calendar from the first day of the child's absence
+    /// (`4e jour calendaire`: the weekend counts).
+    AbsenceCalendar,
 }
 
 /// What a day costs: the sum of its terms (none: free).
@@ -362,8 +366,17 @@ pub enum CostTerm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StateRule {
     pub state: DayState,
+    /// `pour hospitalisation`: only for days of that motive (its words as written).
+    #[serde(default)]
+    pub motive: Option<String>,
     pub count: Option<Count>,
+    /// Its terms already signed: a `déduction` takes the cost off.
     pub cost: Cost,
+    #[serde(default)]
+    pub deduction: bool,
+    /// `par heure prévue`: the quantity is the hours planned that day.
+    #[serde(default)]
+    pub planned_hours: bool,
     pub label: Option<String>,
     pub article: ArticleId,
     pub line: usize,
@@ -585,18 +598,43 @@ impl Billing {
             .find(|d| d.days.is_empty() || d.days.contains(&day.weekday()))
     }
 
-    /// The rule that prices the `n`-th day of `state` in the month (`n_month`) and of
-    /// its absence (`n_absence`).
-    pub fn rule(&self, state: DayState, n_month: u32, n_absence: u32) -> Option<&StateRule> {
-        let counted = self.states.iter().filter(|r| r.state == state);
+    /// The rule that prices a day of `state`: the rules of its motive first (`pour
+    /// hospitalisation`), then the others; of those, the one whose count holds the
+    /// day's number, else the one without count.
+    pub fn rule(
+        &self,
+        state: DayState,
+        at: DayNumbers,
+        motive: Option<&str>,
+    ) -> Option<&StateRule> {
+        if let Some(motive) = motive {
+            let rules = self.states.iter().filter(|r| {
+                r.state == state && r.motive.as_deref().is_some_and(|m| same_motive(m, motive))
+            });
+            if let Some(rule) = Self::counted(rules, at) {
+                return Some(rule);
+            }
+        }
+        let rules = self
+            .states
+            .iter()
+            .filter(|r| r.state == state && r.motive.is_none());
+        Self::counted(rules, at)
+    }
+
+    fn counted<'a>(
+        rules: impl Iterator<Item = &'a StateRule>,
+        at: DayNumbers,
+    ) -> Option<&'a StateRule> {
         let mut fallback = None;
-        for rule in counted {
+        for rule in rules {
             match rule.count {
                 None => fallback = fallback.or(Some(rule)),
                 Some(count) => {
                     let n = match count.period {
-                        CountPeriod::Month => n_month,
-                        CountPeriod::Absence => n_absence,
+                        CountPeriod::Month => at.month,
+                        CountPeriod::Absence => at.absence,
+                        CountPeriod::AbsenceCalendar => at.calendar,
                     };
                     if count.contains(n) {
                         return Some(rule);
@@ -606,6 +644,27 @@ impl Billing {
         }
         fallback
     }
+}
+
+/// The number of a day among the days of its state in the month, of its absence, and
+/// of the calendar days since its absence began (0 when it is no absence).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DayNumbers {
+    pub month: u32,
+    pub absence: u32,
+    pub calendar: u32,
+}
+
+/// Whether a rule's motive (`hospitalisation`) is a day's (`Hospitalisation`,
+/// `hospitalisation de l'enfant` is not): the same words, accents and case aside.
+pub fn same_motive(rule: &str, day: &str) -> bool {
+    let fold = |t: &str| {
+        crate::syntax::lines::fold(t.trim())
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    fold(rule) == fold(day)
 }
 
 #[cfg(test)]

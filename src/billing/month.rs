@@ -18,9 +18,15 @@ fn priced_on(d: &Deliberation, day: NaiveDate) -> NaiveDate {
     first.max(d.meta.applicable_from)
 }
 
-/// Whether a line of a day is the day's own (not a late departure or an overtime).
-fn day_line(line: &Line) -> bool {
+/// Whether a line of a day is the day's own (not a late departure or an overtime),
+/// and no deduction: a mensualité or a forfait includes the day, not what is taken
+/// off it.
+fn day_line(billing: &Billing, line: &Line) -> bool {
     line.state.is_some()
+        && !billing
+            .states
+            .iter()
+            .any(|r| r.deduction && r.line == line.rule.line && r.article == line.rule.article)
 }
 
 /// A month's amount that cannot be priced, named at the row of its first day.
@@ -50,7 +56,7 @@ pub(super) fn month_forfaits(
     let include = |invoice: &mut Invoice, why: String| {
         for line in invoice.lines[first_line..]
             .iter_mut()
-            .filter(|l| day_line(l))
+            .filter(|l| day_line(billing, l))
         {
             line.amount = Decimal::ZERO;
             line.unit_price = Decimal::ZERO;
@@ -130,7 +136,7 @@ pub(super) fn month_forfaits(
     if count < forfait.from {
         for line in invoice.lines[first_line..]
             .iter_mut()
-            .filter(|l| day_line(l))
+            .filter(|l| day_line(billing, l))
         {
             line.justification.push(format!(
                 "{cite} : {count} jour(s) de présence dans le mois, le forfait commence au {}",

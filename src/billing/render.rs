@@ -113,6 +113,10 @@ pub fn line_problem(kind: &LineProblem) -> Message {
             "E155",
             "ce service se facture à la durée : donnez l'heure d'arrivée et l'heure de départ (« arrivée », « départ »)".to_string(),
         ),
+        LineProblem::NoPlannedTimes => message(
+            "E159",
+            "ce jour est compté en heures prévues : donnez les heures du contrat (« arrivée_prévue », « départ_prévu »)".to_string(),
+        ),
         LineProblem::OutsidePeriod => message(
             "E153",
             "ce jour est hors de la période d'application de la délibération".to_string(),

@@ -267,10 +267,11 @@ pub(super) fn deadline_words(
 /// For each day where the child was expected and absent: the first day of its
 /// absence and its number in it. An absence is a run of such days, one row of the
 /// child after the other (the days without a row are no days of service for it),
-/// covered by the same document (or by none): a new certificate is a new absence.
+/// covered by the same document (or by none) and of the same motive: a new
+/// certificate, or another motive, is a new absence.
 pub(super) fn absences(list: &[&Placed<'_>]) -> Vec<Option<(NaiveDate, u32)>> {
     let mut out = Vec::with_capacity(list.len());
-    let mut run: Option<(NaiveDate, u32, Option<Stamp>)> = None;
+    let mut run: Option<(NaiveDate, u32, Option<Stamp>, Option<&str>)> = None;
     for p in list {
         let day = p.day;
         let absent = match day.observed {
@@ -284,11 +285,19 @@ pub(super) fn absences(list: &[&Placed<'_>]) -> Vec<Option<(NaiveDate, u32)>> {
             }
         };
         run = match (absent, run) {
-            (true, Some((start, n, proof))) if proof == day.proof_at => Some((start, n + 1, proof)),
-            (true, _) => Some((p.date, 1, day.proof_at)),
+            (true, Some((start, n, proof, motive)))
+                if proof == day.proof_at
+                    && match (motive, day.motive.as_deref()) {
+                        (Some(a), Some(b)) => super::same_motive(a, b),
+                        (a, b) => a == b,
+                    } =>
+            {
+                Some((start, n + 1, proof, motive))
+            }
+            (true, _) => Some((p.date, 1, day.proof_at, day.motive.as_deref())),
             (false, _) => None,
         };
-        out.push(run.filter(|_| absent).map(|(start, n, _)| (start, n)));
+        out.push(run.filter(|_| absent).map(|(start, n, _, _)| (start, n)));
     }
     out
 }

@@ -40,6 +40,16 @@ pub(super) fn timing_words(
     )
 }
 
+/// « prévu de 8 h 30 à 17 h 30 : 9 h ».
+pub(super) fn planned_words(from: NaiveTime, to: NaiveTime, minutes: i64) -> String {
+    format!(
+        "prévu de {} à {} : {}",
+        clock_words(from),
+        clock_words(to),
+        duration_words(minutes)
+    )
+}
+
 /// `16 h 30`, `18 h`.
 fn clock_words(t: NaiveTime) -> String {
     use chrono::Timelike;

@@ -329,8 +329,11 @@ impl Checker<'_> {
                 }
                 BillingRule::State {
                     states,
+                    motive,
                     count,
                     cost,
+                    deduction,
+                    planned_hours,
                     label,
                     span,
                 } => {
@@ -353,7 +356,17 @@ impl Checker<'_> {
                             }
                         },
                     };
-                    let cost = self.cost(cost, tariff);
+                    let mut cost = self.cost(cost, tariff);
+                    if *deduction {
+                        for term in &mut cost.terms {
+                            match term {
+                                billing::CostTerm::Amount { negative, .. }
+                                | billing::CostTerm::Unit { negative, .. } => {
+                                    *negative = !*negative;
+                                }
+                            }
+                        }
+                    }
                     for (state, state_span, named) in states {
                         if *named {
                             explicit.push((self.line(*span), *state));
@@ -361,8 +374,11 @@ impl Checker<'_> {
                         written.push((
                             StateRule {
                                 state: *state,
+                                motive: motive.clone(),
                                 count: count.map(|(c, _)| c),
                                 cost: cost.clone(),
+                                deduction: *deduction,
+                                planned_hours: *planned_hours,
                                 label: label.as_ref().map(|t| t.text.clone()),
                                 article,
                                 line: self.line(*span),
@@ -374,7 +390,31 @@ impl Checker<'_> {
                 }
             }
         }
-        self.coverage(&billing, &written, &explicit, block.span);
+        // The rules of each motive are checked apart (no overlap); the days they leave
+        // are the other rules', so only the rules without motive can leave a gap.
+        let mut motives: Vec<Option<String>> = vec![None];
+        for (rule, _, _) in &written {
+            if let Some(m) = &rule.motive
+                && !motives
+                    .iter()
+                    .flatten()
+                    .any(|known| billing::same_motive(known, m))
+            {
+                motives.push(Some(m.clone()));
+            }
+        }
+        for motive in &motives {
+            let group: Vec<(StateRule, Span, Option<Span>)> = written
+                .iter()
+                .filter(|(r, _, _)| match (&r.motive, motive) {
+                    (None, None) => true,
+                    (Some(a), Some(b)) => billing::same_motive(a, b),
+                    _ => false,
+                })
+                .cloned()
+                .collect();
+            self.coverage(&billing, &group, &explicit, block.span, motive.is_none());
+        }
         billing.states = written.into_iter().map(|(rule, _, _)| rule).collect();
         tariff.map(|_| billing)
     }
@@ -489,6 +529,7 @@ impl Checker<'_> {
         written: &[(StateRule, Span, Option<Span>)],
         explicit: &[(usize, DayState)],
         head: Span,
+        gaps: bool,
     ) {
         let reachable = billing.reachable();
         for state in DayState::ALL {
@@ -562,6 +603,9 @@ impl Checker<'_> {
                 }
             }
             if overlap || !whole.is_empty() {
+                continue;
+            }
+            if !gaps {
                 continue;
             }
             if let Some((from, to)) = first_gap(counted.iter().filter_map(|(r, _, _)| r.count)) {

@@ -27,7 +27,8 @@ fn days(range: (u32, Option<u32>)) -> String {
 fn period(period: Option<CountPeriod>) -> &'static str {
     match period {
         Some(CountPeriod::Absence) => " jour de l'absence",
-        _ => " dans le mois",
+        Some(CountPeriod::AbsenceCalendar) => " jour calendaire de l'absence",
+        Some(CountPeriod::Month) | None => " dans le mois",
     }
 }
 

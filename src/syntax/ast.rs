@@ -184,8 +184,14 @@ pub enum BillingRule {
         /// Each state, where it is written, and whether it is named alone (not by
         /// `absent` or `annulé`, which name several).
         states: Vec<(crate::billing::DayState, Span, bool)>,
+        /// `pour hospitalisation`: only the days of that motive.
+        motive: Option<String>,
         count: Option<BillingCount>,
         cost: Vec<CostTerm>,
+        /// `déduction de …`: the cost is taken off.
+        deduction: bool,
+        /// `par heure prévue`: priced by the hours planned that day.
+        planned_hours: bool,
         label: Option<Text>,
         span: Span,
     },

@@ -452,6 +452,9 @@ fn state_rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRu
     let mut count = None;
     let mut cost = Vec::new();
     let mut label = None;
+    let mut motive = None;
+    let mut deduction = false;
+    let mut planned_hours = false;
     for part in pair.into_inner() {
         match part.as_rule() {
             Rule::day_state => {
@@ -460,6 +463,14 @@ fn state_rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRu
                 let alone = named.len() == 1;
                 states.extend(named.into_iter().map(|s| (s, where_, alone)));
             }
+            Rule::state_motive => {
+                motive = part
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::motive_words)
+                    .map(|p| p.as_str().trim().to_string());
+            }
+            Rule::deduction => deduction = true,
+            Rule::per_planned_hour => planned_hours = true,
             Rule::day_count => count = Some(day_count(part, offset)?),
             Rule::cost => cost = self::cost(part, offset)?,
             Rule::text => label = Some(text(part, offset)),
@@ -468,8 +479,11 @@ fn state_rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRu
     }
     Ok(BillingRule::State {
         states,
+        motive,
         count,
         cost,
+        deduction,
+        planned_hours,
         label,
         span: at,
     })
@@ -480,8 +494,10 @@ fn day_count(pair: Pair<'_, Rule>, offset: usize) -> Result<BillingCount> {
     let mut from = 1;
     let mut to = None;
     let mut period = None;
+    let mut calendar = false;
     for part in pair.into_inner() {
         match part.as_rule() {
+            Rule::calendar_days => calendar = true,
             Rule::count_from => {
                 if let Some(n) = part
                     .into_inner()
@@ -521,7 +537,9 @@ fn day_count(pair: Pair<'_, Rule>, offset: usize) -> Result<BillingCount> {
                 let absence = part
                     .into_inner()
                     .any(|p| p.as_rule() == Rule::period_absence);
-                period = Some(if absence {
+                period = Some(if absence && calendar {
+                    CountPeriod::AbsenceCalendar
+                } else if absence {
                     CountPeriod::Absence
                 } else {
                     CountPeriod::Month

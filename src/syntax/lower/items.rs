@@ -272,12 +272,17 @@ impl Lowerer {
             let at = span(&item, offset);
             let mut day = None;
             let mut amount = None;
+            let mut negative = false;
             for part in item.into_inner() {
                 match part.as_rule() {
                     Rule::date_literal => day = Some(date(&part, offset)?),
+                    Rule::negative_sign => negative = true,
                     Rule::quantity => amount = Some(quantity(&part, offset)?),
                     _ => {}
                 }
+            }
+            if negative && let Some(q) = amount.as_mut() {
+                q.value = -q.value;
             }
             if let (Some(amount), Some(example)) = (amount, self.file.examples.last_mut()) {
                 example.expected_invoice.push((day, amount, at));
