@@ -91,6 +91,39 @@ pub fn invoices(
     month: Month,
     justify: bool,
 ) -> Vec<Outcome> {
+    invoices_with(d, families, days, month, justify, |outcome| outcome)
+}
+
+/// [`invoices`], each outcome handed to `each` on the core that made it (a portal's
+/// batch renders it there, and drops the invoice at once).
+pub fn invoices_with<T: Send>(
+    d: &Deliberation,
+    families: Vec<FamilyLine>,
+    days: &DaysRead,
+    month: Month,
+    justify: bool,
+    each: impl Fn(Outcome) -> T + Sync,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    invoices_streamed(d, families, days, month, justify, each, |t| out.push(t));
+    out
+}
+
+/// The families invoiced at once, on every core, before the next ones.
+const CHUNK: usize = 512;
+
+/// [`invoices_with`], each result given to `sink` in the order of the families (and
+/// then of the days no family takes), a chunk of families at a time: `sink` writes one
+/// chunk while the next is invoiced, and no more than two are held.
+pub fn invoices_streamed<T: Send>(
+    d: &Deliberation,
+    families: Vec<FamilyLine>,
+    days: &DaysRead,
+    month: Month,
+    justify: bool,
+    each: impl Fn(Outcome) -> T + Sync,
+    mut sink: impl FnMut(T) + Send,
+) {
     let key = |id: &str| crate::syntax::choice_key(id);
     // The days by the family's id as written, then merged by the id without case nor
     // accents (`F-1` and `f-1` are one family); most files write it one way.
@@ -141,18 +174,34 @@ pub fn invoices(
         work.push((family.line, outcome));
     }
     let plan = crate::eval::Plan::new(d);
-    let mut out: Vec<Outcome> = work
-        .into_par_iter()
-        .map(|(line, outcome)| match outcome {
-            Err(refused) => refused,
-            Ok((read, id)) => {
-                let days: &[&Day] = by_family.get(&id).map_or(&[], Vec::as_slice);
-                let mut invoice = invoice_justified(&plan, &read, days, month, justify);
-                invoice.family = read.family.id.clone();
-                Outcome::Invoice { line, invoice }
-            }
-        })
-        .collect();
+    let make = |(line, outcome): (usize, Work)| match outcome {
+        Err(refused) => each(refused),
+        Ok((read, id)) => {
+            let days: &[&Day] = by_family.get(&id).map_or(&[], Vec::as_slice);
+            let mut invoice = invoice_justified(&plan, &read, days, month, justify);
+            invoice.family = read.family.id.clone();
+            each(Outcome::Invoice { line, invoice })
+        }
+    };
+    let mut work = work.into_iter();
+    let mut done: Vec<T> = Vec::new();
+    loop {
+        let chunk: Vec<(usize, Work)> = work.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() && done.is_empty() {
+            break;
+        }
+        let (next, ()) = rayon::join(
+            || {
+                chunk
+                    .into_par_iter()
+                    .with_min_len(64)
+                    .map(&make)
+                    .collect::<Vec<T>>()
+            },
+            || done.drain(..).for_each(&mut sink),
+        );
+        done = next;
+    }
     // The days of families the file does not give.
     let mut orphans: Vec<(&String, Vec<usize>)> = by_family
         .iter()
@@ -165,14 +214,15 @@ pub fn invoices(
             .get(id)
             .and_then(|days| days.first())
             .and_then(|d| d.family.clone());
-        out.push(Outcome::Orphans { family, lines });
+        sink(each(Outcome::Orphans { family, lines }));
     }
-    out.extend(days.errors.iter().cloned().map(Outcome::Day));
+    for error in &days.errors {
+        sink(each(Outcome::Day(error.clone())));
+    }
     if !without_family.is_empty() {
-        out.push(Outcome::Orphans {
+        sink(each(Outcome::Orphans {
             family: None,
             lines: without_family,
-        });
+        }));
     }
-    out
 }

@@ -517,7 +517,8 @@ fn bill_child(
 ) {
     let runs = absences(list);
     let first_line = invoice.lines.len();
-    let mut counts: HashMap<DayState, u32> = HashMap::new();
+    // The days of each state so far, by the state's place in `DayState::ALL`.
+    let mut counts = [0u32; DayState::ALL.len()];
     let unit = d
         .tariffs
         .get(billing.tariff)
@@ -537,9 +538,12 @@ fn bill_child(
             }
         };
         let n_month = {
-            let n = counts.entry(found.state).or_insert(0);
-            *n += 1;
-            *n
+            let at = DayState::ALL
+                .iter()
+                .position(|s| *s == found.state)
+                .unwrap_or(0);
+            counts[at] += 1;
+            counts[at]
         };
         let numbers = super::DayNumbers {
             month: n_month,
@@ -634,12 +638,12 @@ fn bill_child(
             (Some(_), false) => (Decimal::ONE, "jour".to_string()),
             (None, _) => (Decimal::ONE, unit.clone()),
         };
-        let amount = rounded(
-            d,
-            billing,
-            exact.unwrap_or(each * quantity),
-            &mut justification,
-        );
+        let raw = exact.unwrap_or(each * quantity);
+        let amount = if prices.justify {
+            rounded(d, billing, raw, &mut justification)
+        } else {
+            rounded_amount(billing, raw)
+        };
         invoice.lines.push(Line {
             date: Some(p.date),
             child: name.clone(),
@@ -688,10 +692,7 @@ pub(super) fn rounded(
     amount: Decimal,
     why: &mut Vec<String>,
 ) -> Decimal {
-    if !billing.rounding.each_line {
-        return amount;
-    }
-    let done = crate::eval::number::round(amount, billing.rounding.mode).unwrap_or(amount);
+    let done = rounded_amount(billing, amount);
     if done != amount {
         let at = match billing.rounding.line {
             Some(line) => place(d, billing.article, line),
@@ -705,6 +706,14 @@ pub(super) fn rounded(
         ));
     }
     done
+}
+
+/// An amount rounded as the facturation says, each line (the step not written).
+fn rounded_amount(billing: &Billing, amount: Decimal) -> Decimal {
+    if !billing.rounding.each_line {
+        return amount;
+    }
+    crate::eval::number::round(amount, billing.rounding.mode).unwrap_or(amount)
 }
 
 /// The price of a rule's cost for a child on a day, each unit price cited.

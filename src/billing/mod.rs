@@ -6,6 +6,7 @@
 pub mod batch;
 pub mod days;
 pub mod invoice;
+mod json;
 mod month;
 pub mod render;
 mod state;

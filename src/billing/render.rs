@@ -206,162 +206,167 @@ pub fn to_json(document: &Document, invoice: &Invoice) -> Json {
 /// The JSON of [`to_json`] (with the family's `ligne` in a batch) written straight to
 /// `out`, without building it as a value first: a batch of many invoices.
 pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line: Option<usize>) {
-    use serde::Serialize;
+    use super::json::{date, decimal, key, money, string, string_or_null, whole};
     let d = &document.deliberation;
-    #[derive(Serialize)]
-    struct Head<'a> {
-        numero: &'a Option<String>,
-        titre: &'a str,
-        empreinte: &'a str,
-    }
-    #[derive(Serialize)]
-    struct Rule<'a> {
-        article: Option<&'a str>,
-        titre: Option<&'a str>,
-        ligne: usize,
-    }
-    /// An amount written as `amount_text` writes it, straight into the output.
-    struct Money(Decimal);
-    impl Serialize for Money {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut value = self.0.normalize();
-            if value.scale() < 2 {
-                value.rescale(2);
+    out.push('{');
+    key(out, "famille");
+    string_or_null(out, invoice.family.as_deref());
+    out.push(',');
+    key(out, "mois");
+    string(out, &invoice.month.iso());
+    out.push(',');
+    key(out, "deliberation");
+    out.push('{');
+    key(out, "numero");
+    string_or_null(out, d.meta.number.as_deref());
+    out.push(',');
+    key(out, "titre");
+    string(out, &d.meta.title);
+    out.push(',');
+    key(out, "empreinte");
+    string(out, &document.empreinte);
+    out.push_str("},");
+    key(out, "lignes");
+    out.push('[');
+    for (i, l) in invoice.lines.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let article = d.articles.get(l.rule.article.0 as usize);
+        out.push('{');
+        key(out, "date");
+        match l.date {
+            Some(day) => date(out, day),
+            None => out.push_str("null"),
+        }
+        out.push(',');
+        key(out, "enfant");
+        string_or_null(out, l.child.as_deref());
+        out.push(',');
+        key(out, "service");
+        string(
+            out,
+            d.billing
+                .get(l.billing)
+                .and_then(|b| d.tariffs.get(b.tariff))
+                .map_or("", |t| t.name.as_str()),
+        );
+        out.push(',');
+        key(out, "etat");
+        string_or_null(out, l.state.map(|s| s.words()));
+        out.push(',');
+        key(out, "libelle");
+        string(out, &l.label);
+        out.push(',');
+        key(out, "quantite");
+        decimal(out, l.quantity.normalize());
+        out.push(',');
+        key(out, "unite");
+        string(out, &l.unit);
+        out.push(',');
+        key(out, "prix_unitaire");
+        money(out, l.unit_price);
+        out.push(',');
+        key(out, "montant");
+        money(out, l.amount);
+        out.push(',');
+        key(out, "regle");
+        out.push('{');
+        key(out, "article");
+        string_or_null(out, article.map(|a| a.number.as_str()));
+        out.push(',');
+        key(out, "titre");
+        string_or_null(out, article.and_then(|a| a.title.as_deref()));
+        out.push(',');
+        key(out, "ligne");
+        whole(out, l.rule.line);
+        out.push_str("},");
+        key(out, "justification");
+        out.push('[');
+        for (k, step) in l.justification.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
             }
-            serializer.collect_str(&value)
+            string(out, step);
         }
+        out.push_str("]}");
     }
-    /// A day as `2025-10-02`, straight into the output.
-    struct Day(chrono::NaiveDate);
-    impl Serialize for Day {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            use chrono::Datelike;
-            let d = self.0;
-            serializer.collect_str(&format_args!(
-                "{:04}-{:02}-{:02}",
-                d.year(),
-                d.month(),
-                d.day()
-            ))
+    out.push_str("],");
+    key(out, "total");
+    match invoice.total {
+        Some(total) => money(out, total),
+        None => out.push_str("null"),
+    }
+    out.push(',');
+    key(out, "arrondi");
+    out.push('[');
+    for (k, words) in invoice.rounding.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
         }
+        string(out, words);
     }
-    #[derive(Serialize)]
-    struct LineJson<'a> {
-        date: Option<Day>,
-        enfant: &'a Option<String>,
-        service: &'a str,
-        etat: Option<&'static str>,
-        libelle: &'a str,
-        quantite: Money1,
-        unite: &'a str,
-        prix_unitaire: Money,
-        montant: Money,
-        regle: Rule<'a>,
-        justification: &'a [String],
-    }
-    /// A quantity as `1`, `4` (normalised), straight into the output.
-    struct Money1(Decimal);
-    impl Serialize for Money1 {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.collect_str(&self.0.normalize())
-        }
-    }
-    #[derive(Serialize)]
-    struct Warning<'a> {
-        code: &'static str,
-        message: String,
-        lignes: &'a [usize],
-    }
-    #[derive(Serialize)]
-    struct Error {
-        code: &'static str,
-        message: String,
-        ligne: Option<usize>,
-        champ: String,
-    }
-    #[derive(Serialize)]
-    struct InvoiceJson<'a> {
-        famille: &'a Option<String>,
-        mois: String,
-        deliberation: Head<'a>,
-        lignes: Vec<LineJson<'a>>,
-        total: Option<String>,
-        arrondi: &'a [String],
-        #[serde(skip_serializing_if = "Option::is_none")]
-        avertissements: Option<[Warning<'a>; 1]>,
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        erreurs: Vec<Error>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        ligne: Option<usize>,
-    }
-    let lignes = invoice
-        .lines
-        .iter()
-        .map(|l| {
-            let article = d.articles.get(l.rule.article.0 as usize);
-            LineJson {
-                date: l.date.map(Day),
-                enfant: &l.child,
-                service: d
-                    .billing
-                    .get(l.billing)
-                    .and_then(|b| d.tariffs.get(b.tariff))
-                    .map_or("", |t| t.name.as_str()),
-                etat: l.state.map(|s| s.words()),
-                libelle: &l.label,
-                quantite: Money1(l.quantity),
-                unite: &l.unit,
-                prix_unitaire: Money(l.unit_price),
-                montant: Money(l.amount),
-                regle: Rule {
-                    article: article.map(|a| a.number.as_str()),
-                    titre: article.and_then(|a| a.title.as_deref()),
-                    ligne: l.rule.line,
-                },
-                justification: &l.justification,
+    out.push(']');
+    if !invoice.other_months.is_empty() {
+        out.push(',');
+        key(out, "avertissements");
+        out.push_str("[{");
+        key(out, "code");
+        string(out, "W140");
+        out.push(',');
+        key(out, "message");
+        string(
+            out,
+            &format!(
+                "{} jour(s) d'un autre mois, ignorés",
+                invoice.other_months.len()
+            ),
+        );
+        out.push(',');
+        key(out, "lignes");
+        out.push('[');
+        for (k, row) in invoice.other_months.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
             }
-        })
-        .collect();
-    let value = InvoiceJson {
-        famille: &invoice.family,
-        mois: invoice.month.iso(),
-        deliberation: Head {
-            numero: &d.meta.number,
-            titre: &d.meta.title,
-            empreinte: &document.empreinte,
-        },
-        lignes,
-        total: invoice.total.map(amount_text),
-        arrondi: &invoice.rounding,
-        avertissements: (!invoice.other_months.is_empty()).then(|| {
-            [Warning {
-                code: "W140",
-                message: format!(
-                    "{} jour(s) d'un autre mois, ignorés",
-                    invoice.other_months.len()
-                ),
-                lignes: &invoice.other_months,
-            }]
-        }),
-        erreurs: invoice
-            .problems
-            .iter()
-            .map(|p| {
-                let (m, ligne, champ) = problem_message(p);
-                Error {
-                    code: m.code,
-                    message: m.text,
-                    ligne,
-                    champ,
-                }
-            })
-            .collect(),
-        ligne: line,
-    };
-    // Writing to a String cannot fail.
-    if let Ok(text) = serde_json::to_string(&value) {
-        out.push_str(&text);
+            whole(out, *row);
+        }
+        out.push_str("]}]");
     }
+    if !invoice.problems.is_empty() {
+        out.push(',');
+        key(out, "erreurs");
+        out.push('[');
+        for (k, problem) in invoice.problems.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            let (m, ligne, champ) = problem_message(problem);
+            out.push('{');
+            key(out, "code");
+            string(out, m.code);
+            out.push(',');
+            key(out, "message");
+            string(out, &m.text);
+            out.push(',');
+            key(out, "ligne");
+            match ligne {
+                Some(row) => whole(out, row),
+                None => out.push_str("null"),
+            }
+            out.push(',');
+            key(out, "champ");
+            string(out, &champ);
+            out.push('}');
+        }
+        out.push(']');
+    }
+    if let Some(row) = line {
+        out.push(',');
+        key(out, "ligne");
+        whole(out, row);
+    }
+    out.push('}');
 }
 
 /// The invoice in French, for a family or an office: the lines, the total, then the

@@ -42,7 +42,12 @@ pub(super) fn state(
         _ => None,
     });
     let booked = day.booked.unwrap_or(true);
-    let on = crate::french::date(date);
+    // The words of the day, written only for a justification.
+    let on = if justify {
+        crate::french::date(date)
+    } else {
+        String::new()
+    };
     if cancelled && present == Some(true) {
         return Ok(Some(Found {
             state: DayState::Unbooked,
@@ -164,7 +169,7 @@ pub(super) fn state(
     }
     // Reserved, absent, not cancelled.
     let start = absence_start.unwrap_or(date);
-    let since = if start == date {
+    let since = if start == date || !justify {
         String::new()
     } else {
         format!(" (absence commencée le {})", crate::french::date(start))

@@ -93,7 +93,6 @@ fn batch(
     month: Month,
     args: &FactureArgs,
 ) -> u8 {
-    use tarif::billing::batch::Outcome;
     use tarif::billing::render;
     let d = &document.deliberation;
     let families = match read_days(families) {
@@ -104,8 +103,6 @@ fn batch(
         }
     };
     let days = tarif::billing::days::read(days);
-    let outcomes =
-        tarif::billing::batch::invoices(d, families, &days, month, !args.sans_justification);
     let format = match args
         .sortie
         .as_ref()
@@ -116,111 +113,142 @@ fn batch(
         Some("jsonl" | "json") => FactureFormat::Json,
         _ => args.format,
     };
-    let mut all_right = true;
-    let mut out = String::new();
-    let mut csv = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
+    // Each outcome is rendered on the core that invoiced it, and its invoice dropped;
+    // the pieces are written in order, one chunk while the next is invoiced.
+    let mut writer = match super::Output::create(args.sortie.as_deref()) {
+        Ok(writer) => writer,
+        Err(status) => return status,
+    };
     if format == FactureFormat::Csv {
+        let mut csv = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(Vec::new());
         let _ = csv.write_record(render::CSV_HEADER);
+        writer.write(&csv.into_inner().unwrap_or_default());
     }
-    for outcome in &outcomes {
-        let (json, rows, text) = match outcome {
-            Outcome::Invoice { line, invoice } => {
-                all_right &= invoice.total.is_some();
-                match format {
-                    FactureFormat::Json => {
-                        render::write_json(&mut out, document, invoice, Some(*line));
-                        out.push('\n');
-                    }
-                    FactureFormat::Csv => {
-                        for row in render::csv_rows(document, invoice, b';') {
-                            let _ = csv.write_record(&row);
-                        }
-                    }
-                    FactureFormat::Texte => {
-                        out.push_str(&render::to_text(document, invoice));
-                        out.push_str("\n────────\n\n");
-                    }
-                }
-                continue;
-            }
-            Outcome::Refused {
-                line,
-                family,
-                code,
-                message,
-            } => {
-                all_right = false;
-                let json = serde_json::json!({
-                    "ligne": line, "famille": family, "mois": month.iso(),
-                    "erreurs": [{ "code": code, "message": message }],
-                });
-                let row = error_row(
-                    family.as_deref(),
-                    month,
-                    &format!("{code} ligne {line} : {message}"),
-                );
-                (
-                    json,
-                    row,
-                    format!("Famille de la ligne {line} : [{code}] {message}\n"),
-                )
-            }
-            Outcome::Orphans { family, lines } => {
-                all_right = false;
-                let message = match family {
-                    Some(f) => format!(
-                        "aucune famille « {f} » dans le fichier des familles : ses jours ne sont pas facturés"
-                    ),
-                    None => {
-                        "ces jours ne disent pas leur famille (colonne « famille »)".to_string()
-                    }
-                };
-                let json = serde_json::json!({
-                    "famille": family, "mois": month.iso(),
-                    "erreurs": [{ "code": "E158", "message": message, "lignes": lines }],
-                });
-                let listed: Vec<String> = lines.iter().map(ToString::to_string).collect();
-                let text = format!("[E158] {message} (jours des lignes {})", listed.join(", "));
-                (
-                    json,
-                    error_row(family.as_deref(), month, &text),
-                    format!("{text}\n"),
-                )
-            }
-            Outcome::Day(error) => {
-                all_right = false;
-                let m = render::day_error(error);
-                let json = serde_json::json!({
-                    "mois": month.iso(),
-                    "erreurs": [{ "code": m.code, "message": m.text, "ligne_jours": error.line, "champ": error.field }],
-                });
-                let text = format!(
-                    "[{}] jours, ligne {}, « {} » : {}",
-                    m.code, error.line, error.field, m.text
-                );
-                (json, error_row(None, month, &text), format!("{text}\n"))
-            }
-        };
-        match format {
-            FactureFormat::Json => {
-                out.push_str(&serde_json::to_string(&json).unwrap_or_default());
-                out.push('\n');
-            }
-            FactureFormat::Csv => {
-                let _ = csv.write_record(&rows);
-            }
-            FactureFormat::Texte => out.push_str(&text),
-        }
-    }
-    if format == FactureFormat::Csv {
-        out = String::from_utf8(csv.into_inner().unwrap_or_default()).unwrap_or_default();
-    }
-    if let Err(status) = super::write_out(args.sortie.as_deref(), out.as_bytes()) {
+    let mut all_right = true;
+    tarif::billing::batch::invoices_streamed(
+        d,
+        families,
+        &days,
+        month,
+        !args.sans_justification,
+        |outcome| render_outcome(document, &outcome, format, month),
+        |(right, piece)| {
+            all_right &= right;
+            writer.write(&piece);
+        },
+    );
+    if let Err(status) = writer.finish() {
         return status;
     }
     if all_right { SUCCESS } else { FAILURE }
+}
+
+/// One outcome of a batch in the format asked: whether it is an invoice with its total,
+/// and its bytes.
+fn render_outcome(
+    document: &tarif::document::Document,
+    outcome: &tarif::billing::batch::Outcome,
+    format: FactureFormat,
+    month: Month,
+) -> (bool, Vec<u8>) {
+    use tarif::billing::batch::Outcome;
+    use tarif::billing::render;
+    let (json, rows, text) = match outcome {
+        Outcome::Invoice { line, invoice } => {
+            let right = invoice.total.is_some();
+            let bytes = match format {
+                FactureFormat::Json => {
+                    let mut out = String::with_capacity(4096);
+                    render::write_json(&mut out, document, invoice, Some(*line));
+                    out.push('\n');
+                    out.into_bytes()
+                }
+                FactureFormat::Csv => {
+                    let mut csv = csv::WriterBuilder::new()
+                        .delimiter(b';')
+                        .from_writer(Vec::with_capacity(2048));
+                    for row in render::csv_rows(document, invoice, b';') {
+                        let _ = csv.write_record(&row);
+                    }
+                    csv.into_inner().unwrap_or_default()
+                }
+                FactureFormat::Texte => {
+                    format!("{}\n────────\n\n", render::to_text(document, invoice)).into_bytes()
+                }
+            };
+            return (right, bytes);
+        }
+        Outcome::Refused {
+            line,
+            family,
+            code,
+            message,
+        } => {
+            let json = serde_json::json!({
+                "ligne": line, "famille": family, "mois": month.iso(),
+                "erreurs": [{ "code": code, "message": message }],
+            });
+            let row = error_row(
+                family.as_deref(),
+                month,
+                &format!("{code} ligne {line} : {message}"),
+            );
+            (
+                json,
+                row,
+                format!("Famille de la ligne {line} : [{code}] {message}\n"),
+            )
+        }
+        Outcome::Orphans { family, lines } => {
+            let message = match family {
+                Some(f) => format!(
+                    "aucune famille « {f} » dans le fichier des familles : ses jours ne sont pas facturés"
+                ),
+                None => "ces jours ne disent pas leur famille (colonne « famille »)".to_string(),
+            };
+            let json = serde_json::json!({
+                "famille": family, "mois": month.iso(),
+                "erreurs": [{ "code": "E158", "message": message, "lignes": lines }],
+            });
+            let listed: Vec<String> = lines.iter().map(ToString::to_string).collect();
+            let text = format!("[E158] {message} (jours des lignes {})", listed.join(", "));
+            (
+                json,
+                error_row(family.as_deref(), month, &text),
+                format!("{text}\n"),
+            )
+        }
+        Outcome::Day(error) => {
+            let m = render::day_error(error);
+            let json = serde_json::json!({
+                "mois": month.iso(),
+                "erreurs": [{ "code": m.code, "message": m.text, "ligne_jours": error.line, "champ": error.field }],
+            });
+            let text = format!(
+                "[{}] jours, ligne {}, « {} » : {}",
+                m.code, error.line, error.field, m.text
+            );
+            (json, error_row(None, month, &text), format!("{text}\n"))
+        }
+    };
+    let bytes = match format {
+        FactureFormat::Json => {
+            let mut out = serde_json::to_string(&json).unwrap_or_default();
+            out.push('\n');
+            out.into_bytes()
+        }
+        FactureFormat::Csv => {
+            let mut csv = csv::WriterBuilder::new()
+                .delimiter(b';')
+                .from_writer(Vec::new());
+            let _ = csv.write_record(&rows);
+            csv.into_inner().unwrap_or_default()
+        }
+        FactureFormat::Texte => text.into_bytes(),
+    };
+    (false, bytes)
 }
 
 /// A CSV row that carries an error instead of an invoice's lines.
@@ -248,6 +276,11 @@ fn read_days(path: &str) -> Result<String, String> {
     } else {
         std::fs::read(path)
             .map_err(|e| format!("{path} : lecture impossible ({})", super::io_french(&e)))?
+    };
+    // UTF-8 (the usual case) is kept as read, without a copy.
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(e) => e.into_bytes(),
     };
     let encoding = tarif::inputs::records::detect_encoding(&bytes, false);
     Ok(encoding.decode(&bytes).0.into_owned())

@@ -629,6 +629,67 @@ pub(crate) fn write_out(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<
     }
 }
 
+/// An output written as it is made (a file, or standard output for `None`): the first
+/// error is kept and told once, at the end.
+pub(crate) struct Output {
+    sink: std::io::BufWriter<Box<dyn std::io::Write + Send>>,
+    path: Option<std::path::PathBuf>,
+    error: Option<std::io::Error>,
+}
+
+impl Output {
+    pub(crate) fn create(path: Option<&std::path::Path>) -> Result<Output, u8> {
+        let sink: Box<dyn std::io::Write + Send> = match path {
+            Some(path) => match std::fs::File::create(path) {
+                Ok(file) => Box::new(file),
+                Err(e) => {
+                    eprintln!(
+                        "erreur : {} : écriture impossible ({})",
+                        path.display(),
+                        io_french(&e)
+                    );
+                    return Err(USAGE);
+                }
+            },
+            None => Box::new(std::io::stdout()),
+        };
+        Ok(Output {
+            sink: std::io::BufWriter::with_capacity(1 << 20, sink),
+            path: path.map(std::path::Path::to_path_buf),
+            error: None,
+        })
+    }
+
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
+        if self.error.is_none()
+            && let Err(e) = std::io::Write::write_all(&mut self.sink, bytes)
+        {
+            self.error = Some(e);
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> Result<(), u8> {
+        let flushed = std::io::Write::flush(&mut self.sink);
+        match self.error.take().map_or(flushed, Err) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                match &self.path {
+                    Some(path) => eprintln!(
+                        "erreur : {} : écriture impossible ({})",
+                        path.display(),
+                        io_french(&e)
+                    ),
+                    None => eprintln!(
+                        "erreur : écriture sur la sortie standard impossible ({})",
+                        io_french(&e)
+                    ),
+                }
+                Err(USAGE)
+            }
+        }
+    }
+}
+
 pub(crate) fn print_out(text: &str) -> Result<(), u8> {
     print_bytes(text.as_bytes())
 }
