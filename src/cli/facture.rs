@@ -160,7 +160,8 @@ fn render_outcome(
             let right = invoice.total.is_some();
             let bytes = match format {
                 FactureFormat::Json => {
-                    let mut out = String::with_capacity(4096);
+                    // About 300 bytes a line: written without growing.
+                    let mut out = String::with_capacity(1024 + 400 * invoice.lines.len());
                     render::write_json(&mut out, document, invoice, Some(*line));
                     out.push('\n');
                     out.into_bytes()
