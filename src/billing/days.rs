@@ -681,11 +681,21 @@ mod tests {
         // Over 1 MiB, with blank lines first, rows in error here and there and an
         // unknown column: every day, error, line and warning as one reading gives.
         for json in [false, true] {
-            let mut text = String::from(if json { "" } else { "\n\ndate;famille;état;couleur\n" });
+            let mut text = String::from(if json {
+                ""
+            } else {
+                "\n\ndate;famille;état;couleur\n"
+            });
             for i in 0..40_000 {
-                let day = if i % 997 == 0 { "32/10/2025".to_string() } else { format!("{:02}/10/2025", i % 28 + 1) };
+                let day = if i % 997 == 0 {
+                    "32/10/2025".to_string()
+                } else {
+                    format!("{:02}/10/2025", i % 28 + 1)
+                };
                 if json {
-                    text.push_str(&format!("{{\"date\":\"{day}\",\"famille\":\"F{i}\",\"état\":\"présent\"}}\n"));
+                    text.push_str(&format!(
+                        "{{\"date\":\"{day}\",\"famille\":\"F{i}\",\"état\":\"présent\"}}\n"
+                    ));
                 } else {
                     text.push_str(&format!("{day};F{i};présent;bleu\n"));
                 }

@@ -4,6 +4,7 @@
 //! and writes the invoice.
 
 pub mod batch;
+pub mod calendar;
 pub mod days;
 pub mod invoice;
 mod json;
@@ -116,6 +117,14 @@ pub enum Moment {
     HoursBefore(u32),
     /// `2 jours avant (à 12 h)`: that many days before, at that hour or at 0 h.
     DaysBefore { days: u32, at: Option<NaiveTime> },
+    /// `2 jours ouvrés avant (à 12 h)`: that many working days before (Monday to
+    /// Friday, or to Saturday for `ouvrables`, public holidays out), at that hour or
+    /// at 0 h.
+    WorkingDaysBefore {
+        days: u32,
+        at: Option<NaiveTime>,
+        saturdays: bool,
+    },
     /// `la veille (à 10 h)`: the day before, at that hour or at its end (midnight).
     Eve { at: Option<NaiveTime> },
     /// `le jour même à 9 h`.
@@ -145,6 +154,14 @@ impl Moment {
             Moment::HoursBefore(hours) => start(day) - Duration::hours(i64::from(hours)),
             Moment::DaysBefore { days, at: time } => {
                 let d = day - Duration::days(i64::from(days));
+                time.map_or(start(d), |t| d.and_time(t))
+            }
+            Moment::WorkingDaysBefore {
+                days,
+                at: time,
+                saturdays,
+            } => {
+                let d = calendar::working_days_before(day, days, saturdays);
                 time.map_or(start(d), |t| d.and_time(t))
             }
             Moment::Eve { at: time } => at(day - Duration::days(1), time),
@@ -199,6 +216,15 @@ impl Moment {
                     if days > 1 { "s" } else { "" },
                     at(t)
                 )
+            }
+            Moment::WorkingDaysBefore {
+                days,
+                at: t,
+                saturdays,
+            } => {
+                let plural = if days > 1 { "s" } else { "" };
+                let kind = if saturdays { "ouvrable" } else { "ouvré" };
+                format!("{days} jour{plural} {kind}{plural} avant{}", at(t))
             }
             Moment::Eve { at: t } => format!("la veille{}", at(t)),
             Moment::SameDay { at: t } => format!("le jour même à {}", clock(t)),

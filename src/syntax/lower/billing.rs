@@ -364,8 +364,12 @@ fn moment(form: Pair<'_, Rule>, offset: usize) -> Result<Moment> {
     let mut time = None;
     let mut weekday = Weekday::Mon;
     let mut week = Week::LastBefore;
+    let mut working = None;
     for part in form.into_inner() {
         match part.as_rule() {
+            Rule::working_days => {
+                working = Some(part.into_inner().any(|p| p.as_rule() == Rule::kw_ouvrables));
+            }
             Rule::previous_week => week = Week::Previous,
             Rule::same_week => week = Week::Same,
             Rule::number => amount = whole(&part, offset)?,
@@ -377,9 +381,16 @@ fn moment(form: Pair<'_, Rule>, offset: usize) -> Result<Moment> {
     }
     Ok(match rule {
         Rule::hours_before => Moment::HoursBefore(amount),
-        Rule::days_before => Moment::DaysBefore {
-            days: amount,
-            at: time,
+        Rule::days_before => match working {
+            Some(saturdays) => Moment::WorkingDaysBefore {
+                days: amount,
+                at: time,
+                saturdays,
+            },
+            None => Moment::DaysBefore {
+                days: amount,
+                at: time,
+            },
         },
         Rule::eve => Moment::Eve { at: time },
         Rule::same_day => Moment::SameDay {
