@@ -705,3 +705,26 @@ fn rules_of_a_motive_leave_no_gap_but_cannot_stand_for_the_others() {
     );
     assert_eq!(status, 1, "{out}");
 }
+
+#[test]
+fn an_absence_counted_by_its_length_leaves_its_shorter_absences_to_a_price() {
+    let file = "délibération « Cantine »\n  applicable du 01/09/2025\n\
+                article 1 « Prix »\n  tarif repas (par repas) = 3 €\n\
+                article 2 « Règlement »\n  facturation des repas\n\
+                  présent, présent sans réservation : tarif\n  annulé : gratuit\n  absent non justifié : tarif\n\
+                  absent justifié, pour une absence de plus de 7 jours consécutifs : gratuit\n";
+    let (_dir, path) = days_file("cantine.delib", file);
+    let (stdout, stderr, status) = tarif(&["check", &path], None);
+    assert_eq!(status, 1, "{stdout}{stderr}");
+    let out = format!("{stdout}{stderr}");
+    assert!(out.contains("E071"), "{out}");
+    // The fix it proposes is a line the language reads.
+    assert!(
+        out.contains("« absent justifié, pour une absence de moins de 8 jours : tarif »"),
+        "{out}"
+    );
+    let fixed = format!("{file}  absent justifié, pour une absence de moins de 8 jours : tarif\n");
+    let (_dir, path) = days_file("cantine.delib", &fixed);
+    let (stdout, stderr, status) = tarif(&["check", &path], None);
+    assert_eq!(status, 0, "{stdout}{stderr}");
+}

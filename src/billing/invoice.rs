@@ -551,6 +551,7 @@ fn bill_child(
             calendar: run.map_or(0, |r| {
                 u32::try_from((p.date - r.0).num_days() + 1).unwrap_or(u32::MAX)
             }),
+            length: run.map_or(0, |r| r.2),
         };
         let Some(rule) = billing.rule(found.state, numbers, p.day.motive.as_deref()) else {
             invoice.problems.push(problem(

@@ -349,6 +349,14 @@ impl Count {
             CountPeriod::Month => format!("{range} dans le mois"),
             CountPeriod::Absence => format!("{range} jour de l'absence"),
             CountPeriod::AbsenceCalendar => format!("{range} jour calendaire de l'absence"),
+            CountPeriod::AbsenceLength => match (self.from, self.to) {
+                (from, None) => format!("pour une absence d'au moins {from} jours"),
+                (1, Some(to)) => format!(
+                    "pour une absence de moins de {} jours",
+                    to.saturating_add(1)
+                ),
+                (from, Some(to)) => format!("pour une absence de {from} à {to} jours"),
+            },
         }
     }
 }
@@ -363,6 +371,9 @@ pub enum CountPeriod {
     /// The days of the calendar from the first day of the child's absence
     /// (`4e jour calendaire`: the weekend counts).
     AbsenceCalendar,
+    /// The length of the child's absence, in days of service: every day of it is
+    /// counted as that length (`pour une absence de plus de 7 jours`).
+    AbsenceLength,
 }
 
 /// What a day costs: the sum of its terms (none: free).
@@ -662,6 +673,7 @@ impl Billing {
                         CountPeriod::Month => at.month,
                         CountPeriod::Absence => at.absence,
                         CountPeriod::AbsenceCalendar => at.calendar,
+                        CountPeriod::AbsenceLength => at.length,
                     };
                     if count.contains(n) {
                         return Some(rule);
@@ -680,6 +692,8 @@ pub struct DayNumbers {
     pub month: u32,
     pub absence: u32,
     pub calendar: u32,
+    /// The days of service of the whole absence.
+    pub length: u32,
 }
 
 /// Whether a rule's motive (`hospitalisation`) is a day's (`Hospitalisation`,

@@ -274,7 +274,7 @@ pub(super) fn deadline_words(
 /// child after the other (the days without a row are no days of service for it),
 /// covered by the same document (or by none) and of the same motive: a new
 /// certificate, or another motive, is a new absence.
-pub(super) fn absences(list: &[&Placed<'_>]) -> Vec<Option<(NaiveDate, u32)>> {
+pub(super) fn absences(list: &[&Placed<'_>]) -> Vec<Option<(NaiveDate, u32, u32)>> {
     let mut out = Vec::with_capacity(list.len());
     let mut run: Option<(NaiveDate, u32, Option<Stamp>, Option<&str>)> = None;
     for p in list {
@@ -302,7 +302,24 @@ pub(super) fn absences(list: &[&Placed<'_>]) -> Vec<Option<(NaiveDate, u32)>> {
             (true, _) => Some((p.date, 1, day.proof_at, day.motive.as_deref())),
             (false, _) => None,
         };
-        out.push(run.filter(|_| absent).map(|(start, n, _, _)| (start, n)));
+        out.push(run.filter(|_| absent).map(|(start, n, _, _)| (start, n, n)));
+    }
+    // The length of each absence, given to each of its days: its last number, carried
+    // back from its last day.
+    let mut length = 0;
+    for day in out.iter_mut().rev() {
+        if let Some((_, n, whole)) = day {
+            if *n < length {
+                *whole = length;
+            } else {
+                length = *n;
+            }
+            if *n == 1 {
+                length = 0;
+            }
+        } else {
+            length = 0;
+        }
     }
     out
 }

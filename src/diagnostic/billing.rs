@@ -23,11 +23,26 @@ fn days(range: (u32, Option<u32>)) -> String {
     }
 }
 
+/// The days of a count as the règlement writes them: « à partir du 7e dans le mois »,
+/// « pour une absence de 1 à 7 jours ».
+fn counted(range: (u32, Option<u32>), p: Option<CountPeriod>) -> String {
+    match p {
+        Some(CountPeriod::AbsenceLength) => crate::billing::Count {
+            from: range.0,
+            to: range.1,
+            period: CountPeriod::AbsenceLength,
+        }
+        .words(),
+        _ => format!("{}{}", days(range), period(p)),
+    }
+}
+
 /// What a count counts in, after its days.
 fn period(period: Option<CountPeriod>) -> &'static str {
     match period {
         Some(CountPeriod::Absence) => " jour de l'absence",
         Some(CountPeriod::AbsenceCalendar) => " jour calendaire de l'absence",
+        Some(CountPeriod::AbsenceLength) => " jour d'absence (longueur de l'absence)",
         Some(CountPeriod::Month) | None => " dans le mois",
     }
 }
@@ -84,17 +99,15 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
                 Some(range) => Diagnostic::new(
                     Code::E071,
                     format!(
-                        "les jours « {words} » {}{} n'ont pas de prix",
-                        days(*range),
-                        period(*p)
+                        "les jours « {words} » {} n'ont pas de prix",
+                        counted(*range, *p)
                     ),
                     span,
                     "les jours comptés ne commencent pas tous ici".to_string(),
                 )
                 .with_help(format!(
-                    "ajoutez leur prix : « {words}, {}{} : tarif », ou une ligne « {words} : tarif » pour les jours qu'aucun compte ne prend",
-                    days(*range),
-                    period(*p)
+                    "ajoutez leur prix : « {words}, {} : tarif », ou une ligne « {words} : tarif » pour les jours qu'aucun compte ne prend",
+                    counted(*range, *p)
                 )),
             }
         }

@@ -508,6 +508,27 @@ fn day_count(pair: Pair<'_, Rule>, offset: usize) -> Result<BillingCount> {
     let mut calendar = false;
     for part in pair.into_inner() {
         match part.as_rule() {
+            Rule::count_length => {
+                let mut bound = Rule::length_least;
+                let mut n = 1;
+                for inner in part.into_inner() {
+                    match inner.as_rule() {
+                        Rule::length_bound => {
+                            if let Some(b) = inner.into_inner().next() {
+                                bound = b.as_rule();
+                            }
+                        }
+                        Rule::number => n = whole(&inner, offset)?,
+                        _ => {}
+                    }
+                }
+                period = Some(CountPeriod::AbsenceLength);
+                match bound {
+                    Rule::length_more => from = n.saturating_add(1),
+                    Rule::length_less => to = Some(n.saturating_sub(1)),
+                    _ => from = n.max(1),
+                }
+            }
             Rule::calendar_days => calendar = true,
             Rule::count_from => {
                 if let Some(n) = part
