@@ -728,3 +728,127 @@ fn an_absence_counted_by_its_length_leaves_its_shorter_absences_to_a_price() {
     let (stdout, stderr, status) = tarif(&["check", &path], None);
     assert_eq!(status, 0, "{stdout}{stderr}");
 }
+
+#[path = "common/server.rs"]
+#[allow(dead_code)]
+mod server;
+
+#[test]
+fn every_published_wording_is_invoiced_alike_from_the_cli_the_batch_and_the_service() {
+    // A month that meets every wording of the issue (formulations.delib): reservation
+    // 48 h before (+1,00 €), unbooked (10 €), cancellation by Thursday noon of the week
+    // before (in time: free; late: +50 %), a certificate within 72 h, two days of
+    // carence, the family penalty (25 €); the evening care's 4 hours at least and its
+    // late departure (11 € a half-hour begun), a cancellation before 9 h the same day,
+    // an absence (3,75 €); the Wednesdays' forfait from the 2nd (30 €); the annual
+    // price's 2nd instalment of 10 (30 €). Worked by hand:
+    // 2 + 3 + 10 + 0 + 3 + 0 + 2 + 2 + 0 + 25 = 47 ; 4,80 + 4,80 + 11 + 3,75 + 0 =
+    // 24,35 ; 30 ; 30 : 131,35 €.
+    let deliberation = format!("{CASES}/formulations.delib");
+    let days_all =
+        std::fs::read_to_string(format!("{CASES}/formulations-octobre.csv")).expect("days");
+    // One family: its days without the family column.
+    let days_one: String = days_all
+        .lines()
+        .map(|l| l.split_once(';').map_or(l, |(_, rest)| rest))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (_one_dir, one_path) = days_file("jours.csv", &days_one);
+    let (_family_dir, family_path) = days_file("famille.json", r#"{"id": "F1", "qf": 500}"#);
+    let (stdout, stderr, status) = tarif(
+        &[
+            "facture",
+            &deliberation,
+            "--famille",
+            &family_path,
+            "--presences",
+            &one_path,
+            "--mois",
+            "2025-10",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    let cli: Json = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(cli["total"], "131.35", "{cli}");
+    let labels: Vec<&str> = cli["lignes"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .filter_map(|l| l["libelle"].as_str())
+        .collect();
+    for label in [
+        "Pénalité pour inscription hors délai",
+        "Retard après 19 h",
+        "Forfait mensuel",
+        "Mensualité 2 sur 10",
+    ] {
+        assert!(labels.contains(&label), "{label}: {labels:?}");
+    }
+
+    // The batch: the same invoice, line for line.
+    let (_all_dir, all_path) = days_file("jours.csv", &days_all);
+    let (_families_dir, families_path) = days_file("familles.csv", "id;qf\nF1;500\n");
+    let (stdout, stderr, status) = tarif(
+        &[
+            "facture",
+            &deliberation,
+            "--familles",
+            &families_path,
+            "--presences",
+            &all_path,
+            "--mois",
+            "2025-10",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{stdout}{stderr}");
+    let batch: Json = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    assert_eq!(batch["lignes"], cli["lignes"]);
+    assert_eq!(batch["total"], cli["total"]);
+
+    // The service: the same month as JSON.
+    let folder = tempfile::tempdir().expect("folder").keep();
+    std::fs::copy(&deliberation, folder.join("formulations.delib")).expect("copied");
+    let server = server::start(folder);
+    let mut lines = days_one.lines();
+    let header: Vec<String> = lines
+        .next()
+        .expect("header")
+        .split(';')
+        .map(str::to_string)
+        .collect();
+    let days: Vec<Json> = lines
+        .map(|line| {
+            let object: serde_json::Map<String, Json> = header
+                .iter()
+                .zip(line.split(';'))
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (k.clone(), Json::from(v)))
+                .collect();
+            Json::Object(object)
+        })
+        .collect();
+    let body = serde_json::json!({ "mois": "2025-10", "famille": { "id": "F1", "qf": 500 }, "jours": days });
+    let answer = server::post(
+        &server,
+        "/v1/deliberations/formulations/factures",
+        &body.to_string(),
+    );
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let served = server::parse(&answer.1);
+    assert_eq!(served["total"], cli["total"]);
+    let amounts = |invoice: &Json| -> Vec<Json> {
+        invoice["lignes"]
+            .as_array()
+            .expect("lines")
+            .iter()
+            .map(|l| l["montant"].clone())
+            .collect()
+    };
+    assert_eq!(amounts(&served), amounts(&cli));
+}

@@ -436,8 +436,11 @@ pub fn to_text(document: &Document, invoice: &Invoice) -> String {
         Some(total) => out.push_str(&format!("\nTotal : {}\n", crate::french::price(total))),
         None => out.push_str("\nTotal : non établi (voir les erreurs)\n"),
     }
-    for rounding in &invoice.rounding {
-        out.push_str(&format!("Arrondi : {rounding}\n"));
+    // Each rounding once: facturations that round alike say it in one line.
+    for (i, rounding) in invoice.rounding.iter().enumerate() {
+        if !invoice.rounding[..i].contains(rounding) {
+            out.push_str(&format!("Arrondi : {rounding}\n"));
+        }
     }
     if !invoice.other_months.is_empty() {
         out.push_str(&format!(

@@ -230,6 +230,8 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
             let mut label = None;
             for part in inner.into_inner() {
                 match part.as_rule() {
+                    // `pénalité pour inscription hors délai`: the words with their noun.
+                    Rule::charge_word => words.push(part.as_str().to_string()),
                     Rule::word if amount.is_none() => words.push(part.as_str().to_string()),
                     Rule::quantity => amount = Some(quantity(&part, offset)?),
                     Rule::per_scope => per_family = per_family_scope(part),
