@@ -45,23 +45,37 @@ pub fn number(value: Decimal) -> String {
     } else {
         value
     };
-    let text = value.normalize().to_string();
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(' ');
-        }
-        grouped.push(c);
+    let value = value.normalize();
+    let mut out = String::with_capacity(16);
+    push_digits(&mut out, value.is_sign_negative(), value);
+    out
+}
+
+/// Writes `value` in French (its sign when `negative`): the thousands grouped by a
+/// space, a comma before its decimals, as many as its scale. Written straight from
+/// the mantissa: justifications write millions of amounts.
+fn push_digits(out: &mut String, negative: bool, value: Decimal) {
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(value.mantissa().unsigned_abs());
+    let scale = value.scale() as usize;
+    if negative {
+        out.push('-');
     }
-    if fraction.is_empty() {
-        format!("{sign}{grouped}")
+    let (whole, fraction) = if digits.len() > scale {
+        digits.split_at(digits.len() - scale)
     } else {
-        format!("{sign}{grouped},{fraction}")
+        ("0", digits)
+    };
+    for (i, c) in whole.char_indices() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    if scale > 0 {
+        out.push(',');
+        out.extend(std::iter::repeat_n('0', scale - fraction.len()));
+        out.push_str(fraction);
     }
 }
 
@@ -85,26 +99,21 @@ pub fn price(value: Decimal) -> String {
     if value.scale() < 2 {
         value.rescale(2);
     }
-    format!("{} €", number_keeping_scale(value))
+    let mut out = number_keeping_scale(value);
+    out.push_str(" €");
+    out
 }
 
 /// Like [`number`], without dropping trailing zeros; the sign kept for amounts
 /// between −1 and 0 (whose whole part is 0).
 fn number_keeping_scale(value: Decimal) -> String {
-    let sign = if value.is_sign_negative() && !value.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    let value = value.abs();
-    let text = number(value.trunc());
-    let scale = value.scale();
-    if scale == 0 {
-        return format!("{sign}{text}");
-    }
-    let fraction = value.fract().to_string();
-    let digits = fraction.trim_start_matches("0.");
-    format!("{sign}{text},{digits:0<width$}", width = scale as usize)
+    let mut out = String::with_capacity(16);
+    push_digits(
+        &mut out,
+        value.is_sign_negative() && !value.is_zero(),
+        value,
+    );
+    out
 }
 
 /// `+0,70 €`, `-0,10 €`, `0,00 €`: a change of price, its sign always written.
@@ -141,12 +150,36 @@ pub fn capitalised(text: &str) -> String {
 /// `01/09/2025`
 pub fn date(value: NaiveDate) -> String {
     use chrono::Datelike;
-    format!(
-        "{:02}/{:02}/{:04}",
-        value.day(),
-        value.month(),
-        value.year()
-    )
+    match u32::try_from(value.year()) {
+        // The usual years, written without the formatting machinery (justifications
+        // write millions of dates).
+        Ok(year @ 1000..=9999) => {
+            let (day, month) = (value.day(), value.month());
+            let digit = |n: u32| char::from(b'0' + u8::try_from(n % 10).unwrap_or(0));
+            let mut out = String::with_capacity(10);
+            out.extend([
+                digit(day / 10),
+                digit(day),
+                '/',
+                digit(month / 10),
+                digit(month),
+                '/',
+            ]);
+            out.extend([
+                digit(year / 1000),
+                digit(year / 100),
+                digit(year / 10),
+                digit(year),
+            ]);
+            out
+        }
+        _ => format!(
+            "{:02}/{:02}/{:04}",
+            value.day(),
+            value.month(),
+            value.year()
+        ),
+    }
 }
 
 /// `« a », « b » et « c »`
@@ -196,7 +229,68 @@ mod tests {
             .unwrap_or_else(|_| panic!("« {text} » se relit"))
     }
 
+    /// The former writing of [`number`], through the text of the decimal.
+    fn number_as_text(value: Decimal) -> String {
+        let value = if value.is_zero() {
+            Decimal::ZERO
+        } else {
+            value
+        };
+        let text = value.normalize().to_string();
+        let (sign, digits) = match text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", text.as_str()),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(' ');
+            }
+            grouped.push(c);
+        }
+        if fraction.is_empty() {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped},{fraction}")
+        }
+    }
+
+    /// The former writing of [`price`].
+    fn price_as_text(value: Decimal) -> String {
+        let mut value = value.normalize();
+        if value.scale() < 2 {
+            value.rescale(2);
+        }
+        let sign = if value.is_sign_negative() && !value.is_zero() {
+            "-"
+        } else {
+            ""
+        };
+        let value = value.abs();
+        let text = number_as_text(value.trunc());
+        let scale = value.scale();
+        let fraction = value.fract().to_string();
+        let digits = fraction.trim_start_matches("0.");
+        format!("{sign}{text},{digits:0<width$} €", width = scale as usize)
+    }
+
     proptest! {
+        #[test]
+        fn dates_are_written_day_month_year(days in -800_000i32..4_000_000) {
+            let day = NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+            use chrono::Datelike;
+            let expected = format!("{:02}/{:02}/{:04}", day.day(), day.month(), day.year());
+            prop_assert_eq!(date(day), expected);
+        }
+
+        #[test]
+        fn numbers_and_prices_are_written_as_before(mantissa in any::<i64>(), scale in 0u32..15, negative_zero: bool) {
+            let value = if negative_zero { Decimal::new(0, scale) * Decimal::NEGATIVE_ONE } else { Decimal::new(mantissa, scale) };
+            prop_assert_eq!(number(value), number_as_text(value));
+            prop_assert_eq!(price(value), price_as_text(value));
+        }
+
         /// Every French rendering of a number reads back as the number, sign included
         /// (a fall of 0,10 € was written « 0,10 € »).
         #[test]

@@ -408,6 +408,8 @@ pub(super) struct UnitPrices<'d> {
     rule_words: HashMap<usize, String>,
     /// The label of each state rule's lines, by its address.
     labels: HashMap<usize, String>,
+    /// The start of the words that cite each tariff's price, by tariff.
+    tariff_words: HashMap<usize, String>,
     /// Whether each line carries its justification (else only its rule's article
     /// and line).
     pub(super) justify: bool,
@@ -421,6 +423,7 @@ impl<'d> UnitPrices<'d> {
             session: Session::on(plan),
             known: HashMap::new(),
             rule_words: HashMap::new(),
+            tariff_words: HashMap::new(),
             labels: HashMap::new(),
             justify: true,
         }
@@ -483,17 +486,22 @@ impl<'d> UnitPrices<'d> {
         };
         let found = match priced.map(|p| p.result) {
             Some(Ok(amount)) if self.justify => {
-                let t = &self.d.tariffs[tariff];
-                Ok((
-                    amount,
+                let d = self.d;
+                // « art. 1 « Prix », ligne 12 : tarif « repas » le », written once.
+                let head = self.tariff_words.entry(tariff).or_insert_with(|| {
+                    let t = &d.tariffs[tariff];
                     format!(
-                        "{} : tarif « {} » le {} = {}",
-                        place(self.d, t.article, t.line),
-                        t.label.as_deref().unwrap_or(&t.name),
-                        crate::french::date(date),
-                        crate::french::price(amount)
-                    ),
-                ))
+                        "{} : tarif « {} » le ",
+                        place(d, t.article, t.line),
+                        t.label.as_deref().unwrap_or(&t.name)
+                    )
+                });
+                let mut words = String::with_capacity(head.len() + 24);
+                words.push_str(head);
+                words.push_str(&crate::french::date(date));
+                words.push_str(" = ");
+                words.push_str(&crate::french::price(amount));
+                Ok((amount, words))
             }
             Some(Ok(amount)) => Ok((amount, String::new())),
             Some(Err(error)) => Err(crate::report::messages::eval_error(&error).text),
