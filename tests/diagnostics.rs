@@ -41,6 +41,26 @@ fn each_code_on_its_snippet() {
     });
 }
 
+/// A warning never keeps a deliberation from compiling: the snippet of each warning
+/// (whose only diagnostic is it) gives a rule tree, as `tarif check` promises.
+#[test]
+fn a_warning_alone_keeps_the_deliberation_usable() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/diagnostics");
+    for code in Code::ALL.iter().filter(|c| c.as_str().starts_with('W')) {
+        let path = folder.join(format!("{}.delib", code.as_str()));
+        let compiled = tarif::compile(&read(&path));
+        if compiled.has_errors() {
+            continue;
+        }
+        assert!(
+            compiled.deliberation.is_some(),
+            "{}: no error, yet no deliberation: {:?}",
+            code.as_str(),
+            compiled.diagnostics
+        );
+    }
+}
+
 #[test]
 fn every_code_has_a_snippet() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/diagnostics");

@@ -329,6 +329,7 @@ impl CheckErrorKind {
                 | CheckErrorKind::MayGoNegative { .. }
                 | CheckErrorKind::DivisorMayBeZero { .. }
                 | CheckErrorKind::BoundFinerThanKey { .. }
+                | CheckErrorKind::UnusedColumn { .. }
                 | CheckErrorKind::Billing(BillingProblem::Unreachable { .. })
         )
     }
