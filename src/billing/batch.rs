@@ -91,30 +91,18 @@ pub fn invoices(
     month: Month,
     justify: bool,
 ) -> Vec<Outcome> {
-    invoices_with(d, families, days, month, justify, |outcome| outcome)
-}
-
-/// [`invoices`], each outcome handed to `each` on the core that made it (a portal's
-/// batch renders it there, and drops the invoice at once).
-pub fn invoices_with<T: Send>(
-    d: &Deliberation,
-    families: Vec<FamilyLine>,
-    days: &DaysRead,
-    month: Month,
-    justify: bool,
-    each: impl Fn(Outcome) -> T + Sync,
-) -> Vec<T> {
     let mut out = Vec::new();
-    invoices_streamed(d, families, days, month, justify, each, |t| out.push(t));
+    invoices_streamed(d, families, days, month, justify, |o| o, |o| out.push(o));
     out
 }
 
 /// The families invoiced at once, on every core, before the next ones.
 const CHUNK: usize = 512;
 
-/// [`invoices_with`], each result given to `sink` in the order of the families (and
-/// then of the days no family takes), a chunk of families at a time: `sink` writes one
-/// chunk while the next is invoiced, and no more than two are held.
+/// [`invoices`], each outcome handed to `each` on the core that made it (a batch
+/// renders it there and drops the invoice at once), and each result to `sink` in the
+/// order of the families (then of the days no family takes), a chunk of families at a
+/// time: `sink` writes one chunk while the next is invoiced, no more than two held.
 pub fn invoices_streamed<T: Send>(
     d: &Deliberation,
     families: Vec<FamilyLine>,
