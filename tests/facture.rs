@@ -852,3 +852,34 @@ fn every_published_wording_is_invoiced_alike_from_the_cli_the_batch_and_the_serv
     };
     assert_eq!(amounts(&served), amounts(&cli));
 }
+
+#[test]
+fn an_absence_begun_the_month_before_keeps_its_carence() {
+    // Léa, absent from Monday 29/09, her certificate late but within its limit: two
+    // days of carence (29 and 30 September, billed then), October's days are free.
+    // Without September's rows, 1 and 2 October would be billed as her first two.
+    let september = "date;enfant;état;justificatif le\n\
+                     29/09/2025;Léa;absent;05/10/2025 10:00\n\
+                     30/09/2025;Léa;absent;05/10/2025 10:00\n";
+    let october = "01/10/2025;Léa;absent;05/10/2025 10:00\n\
+                   02/10/2025;Léa;absent;05/10/2025 10:00\n\
+                   03/10/2025;Léa;présent;\n";
+    let (_dir, both) = days_file("jours.csv", &format!("{september}{october}"));
+    let (json, status) = invoice("cantine.delib", "famille.json", &both);
+    assert_eq!(status, 0, "{json}");
+    assert_eq!(json["total"], "2.90", "{json}");
+    assert_eq!(json["avertissements"][0]["code"], "W140");
+    assert_eq!(
+        json["avertissements"][0]["lignes"],
+        serde_json::json!([2, 3])
+    );
+    let first = serde_json::to_string(&json["lignes"][0]).expect("line");
+    assert!(first.contains("absence commencée le 29/09/2025"), "{first}");
+    let (_dir, alone) = days_file(
+        "jours.csv",
+        &format!("date;enfant;état;justificatif le\n{october}"),
+    );
+    let (json, status) = invoice("cantine.delib", "famille.json", &alone);
+    assert_eq!(status, 0, "{json}");
+    assert_eq!(json["total"], "8.70", "{json}");
+}

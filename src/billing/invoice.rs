@@ -172,6 +172,9 @@ pub(super) struct Placed<'a> {
     pub(super) child: Option<usize>,
     /// The child as written (or the family's id).
     pub(super) child_name: Option<String>,
+    /// A day before the month: not billed, it only carries an absence begun then
+    /// (its carence, its days) into the month.
+    pub(super) before: bool,
 }
 
 /// The state of a day and how it was found.
@@ -297,102 +300,139 @@ fn place_days<'a>(
     let mut placed: Vec<Placed<'a>> = Vec::new();
     for &day in days {
         let Some(date) = day.date else { continue };
+        let before = date < month.first();
         if !month.contains(date) {
             invoice.other_months.push(day.line);
-            continue;
+            if !before {
+                continue;
+            }
         }
         let problem = |field: &str, kind| Problem::Line {
             line: day.line,
             field: field.to_string(),
             kind,
         };
-        if !crate::eval::in_period(d, date) {
-            invoice
-                .problems
-                .push(problem("date", LineProblem::OutsidePeriod));
-            continue;
+        // A day before the month only counts in an absence: one that cannot be
+        // placed is left (W140 names it), never an error of this month's invoice.
+        let problems_before = invoice.problems.len();
+        let placed_day = place_one(
+            d,
+            day,
+            date,
+            children,
+            &known_children,
+            &services,
+            &placed,
+            &mut invoice.problems,
+            problem,
+        );
+        if before {
+            invoice.problems.truncate(problems_before);
         }
-        let billing = match &day.service {
-            Some(name) => {
-                let wanted = crate::syntax::choice_key(name);
-                d.billing.iter().position(|b| {
-                    d.tariffs.get(b.tariff).is_some_and(|t| {
-                        crate::syntax::choice_key(&t.name) == wanted
-                            || t.label
-                                .as_deref()
-                                .is_some_and(|l| crate::syntax::choice_key(l) == wanted)
-                            || b.label
-                                .as_deref()
-                                .is_some_and(|l| crate::syntax::choice_key(l) == wanted)
-                    })
-                })
-            }
-            None if d.billing.len() == 1 => Some(0),
-            None => None,
-        };
-        let Some(billing) = billing else {
-            invoice.problems.push(problem(
-                "service",
-                LineProblem::UnknownService {
-                    service: day.service.clone(),
-                    known: services.clone(),
-                },
-            ));
+        let Some((billing, child, child_name)) = placed_day else {
             continue;
         };
-        let (child, child_name) = if children.is_empty() {
-            (None, day.child.clone())
-        } else {
-            let found = match &day.child {
-                Some(id) => children.iter().position(|c| {
-                    c.id.as_deref().is_some_and(|c| {
-                        crate::syntax::choice_key(c) == crate::syntax::choice_key(id)
-                    })
-                }),
-                None if children.len() == 1 => Some(0),
-                None => None,
-            };
-            match found {
-                Some(i) => (
-                    Some(i),
-                    children
-                        .get(i)
-                        .and_then(|c| c.id.clone())
-                        .or_else(|| day.child.clone()),
-                ),
-                None => {
-                    invoice.problems.push(problem(
-                        "enfant",
-                        LineProblem::UnknownChild {
-                            child: day.child.clone(),
-                            known: known_children.clone(),
-                        },
-                    ));
-                    continue;
-                }
-            }
-        };
-        if let Some(first) = placed
-            .iter()
-            .find(|p| p.billing == billing && p.child_name == child_name && p.date == date)
-        {
-            invoice.problems.push(problem(
-                "date",
-                LineProblem::Duplicate {
-                    first: first.day.line,
-                },
-            ));
-            continue;
-        }
         placed.push(Placed {
             day,
             date,
             billing,
             child,
             child_name,
+            before,
         });
     }
     placed
+}
+
+/// The facturation and child of a day, or its problem.
+#[allow(clippy::too_many_arguments)]
+fn place_one(
+    d: &Deliberation,
+    day: &Day,
+    date: NaiveDate,
+    children: &[crate::eval::Child],
+    known_children: &[String],
+    services: &[String],
+    placed: &[Placed<'_>],
+    problems: &mut Vec<Problem>,
+    problem: impl Fn(&str, LineProblem) -> Problem,
+) -> Option<(usize, Option<usize>, Option<String>)> {
+    if !crate::eval::in_period(d, date) {
+        problems.push(problem("date", LineProblem::OutsidePeriod));
+        return None;
+    }
+    let billing = match &day.service {
+        Some(name) => {
+            let wanted = crate::syntax::choice_key(name);
+            d.billing.iter().position(|b| {
+                d.tariffs.get(b.tariff).is_some_and(|t| {
+                    crate::syntax::choice_key(&t.name) == wanted
+                        || t.label
+                            .as_deref()
+                            .is_some_and(|l| crate::syntax::choice_key(l) == wanted)
+                        || b.label
+                            .as_deref()
+                            .is_some_and(|l| crate::syntax::choice_key(l) == wanted)
+                })
+            })
+        }
+        None if d.billing.len() == 1 => Some(0),
+        None => None,
+    };
+    let Some(billing) = billing else {
+        problems.push(problem(
+            "service",
+            LineProblem::UnknownService {
+                service: day.service.clone(),
+                known: services.to_vec(),
+            },
+        ));
+        return None;
+    };
+    let (child, child_name) = if children.is_empty() {
+        (None, day.child.clone())
+    } else {
+        let found = match &day.child {
+            Some(id) => children.iter().position(|c| {
+                c.id.as_deref()
+                    .is_some_and(|c| crate::syntax::choice_key(c) == crate::syntax::choice_key(id))
+            }),
+            None if children.len() == 1 => Some(0),
+            None => None,
+        };
+        match found {
+            Some(i) => (
+                Some(i),
+                children
+                    .get(i)
+                    .and_then(|c| c.id.clone())
+                    .or_else(|| day.child.clone()),
+            ),
+            None => {
+                problems.push(problem(
+                    "enfant",
+                    LineProblem::UnknownChild {
+                        child: day.child.clone(),
+                        known: known_children.to_vec(),
+                    },
+                ));
+                return None;
+            }
+        }
+    };
+    if let Some(first) = placed
+        .iter()
+        .find(|p| p.billing == billing && p.child_name == child_name && p.date == date)
+    {
+        problems.push(problem(
+            "date",
+            LineProblem::Duplicate {
+                first: first.day.line,
+            },
+        ));
+        return None;
+    }
+    Some((billing, child, child_name))
 }
 
 /// A unit price and the words that cite it, or why it cannot be computed.
@@ -537,6 +577,10 @@ fn bill_child(
             field: field.to_string(),
             kind,
         };
+        // A day of the month before: counted in its absence (above), not billed.
+        if p.before {
+            continue;
+        }
         let found = match state(d, billing, p, run.map(|r| r.0), prices.justify) {
             Ok(Some(found)) => found,
             Ok(None) => continue,
@@ -687,7 +731,7 @@ fn bill_child(
             }
         }
     }
-    if let Some(first) = list.first() {
+    if let Some(first) = list.iter().find(|p| !p.before) {
         let at = (child, name.as_ref(), first.date, first_line, first.day.line);
         month_forfaits(d, b, billing, at, prices, invoice);
     }

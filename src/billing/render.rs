@@ -19,6 +19,14 @@ pub fn amount_text(value: Decimal) -> String {
     value.to_string()
 }
 
+/// W140: « 3 jour(s) d'un autre mois, non facturés ; ceux d'avant le mois ne servent
+/// qu'à compter une absence commencée avant lui ».
+fn other_months_words(n: usize) -> String {
+    format!(
+        "{n} jour(s) d'un autre mois, non facturés ; ceux d'avant le mois ne servent qu'à compter une absence commencée avant lui"
+    )
+}
+
 /// The code and French message of a problem, its line of the days and its field.
 pub fn problem_message(problem: &Problem) -> (Message, Option<usize>, String) {
     match problem {
@@ -193,7 +201,7 @@ pub fn to_json(document: &Document, invoice: &Invoice) -> Json {
     if !invoice.other_months.is_empty() {
         value["avertissements"] = json!([{
             "code": "W140",
-            "message": format!("{} jour(s) d'un autre mois, ignorés", invoice.other_months.len()),
+            "message": other_months_words(invoice.other_months.len()),
             "lignes": invoice.other_months,
         }]);
     }
@@ -315,13 +323,7 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
         string(out, "W140");
         out.push(',');
         key(out, "message");
-        string(
-            out,
-            &format!(
-                "{} jour(s) d'un autre mois, ignorés",
-                invoice.other_months.len()
-            ),
-        );
+        string(out, &other_months_words(invoice.other_months.len()));
         out.push(',');
         key(out, "lignes");
         out.push('[');
@@ -444,8 +446,8 @@ pub fn to_text(document: &Document, invoice: &Invoice) -> String {
     }
     if !invoice.other_months.is_empty() {
         out.push_str(&format!(
-            "Ignoré : {} jour(s) d'un autre mois (lignes {})\n",
-            invoice.other_months.len(),
+            "{} (lignes {})\n",
+            crate::french::capitalised(&other_months_words(invoice.other_months.len())),
             invoice
                 .other_months
                 .iter()
