@@ -26,7 +26,7 @@ fn easter(year: i32) -> Option<NaiveDate> {
 
 /// Whether `day` is a public holiday in France: 1 January, Easter Monday, 1 and 8 May,
 /// Ascension, Whit Monday, 14 July, 15 August, 1 and 11 November, 25 December.
-pub fn public_holiday(day: NaiveDate) -> bool {
+fn public_holiday(day: NaiveDate) -> bool {
     let fixed = matches!(
         (day.month(), day.day()),
         (1, 1) | (5, 1) | (5, 8) | (7, 14) | (8, 15) | (11, 1) | (11, 11) | (12, 25)
@@ -41,7 +41,7 @@ pub fn public_holiday(day: NaiveDate) -> bool {
 
 /// Whether `day` is a working day: not a Sunday, nor a Saturday for `jours ouvrés`,
 /// nor a public holiday.
-pub fn working(day: NaiveDate, saturdays: bool) -> bool {
+fn working(day: NaiveDate, saturdays: bool) -> bool {
     match day.weekday() {
         Weekday::Sun => false,
         Weekday::Sat if !saturdays => false,
@@ -50,7 +50,7 @@ pub fn working(day: NaiveDate, saturdays: bool) -> bool {
 }
 
 /// The working day `n` working days before `day`.
-pub fn working_days_before(day: NaiveDate, n: u32, saturdays: bool) -> NaiveDate {
+pub(super) fn working_days_before(day: NaiveDate, n: u32, saturdays: bool) -> NaiveDate {
     let mut d = day;
     let mut counted = 0;
     // A year holds far more working days than any délai; the bound keeps a wrong one

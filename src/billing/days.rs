@@ -14,6 +14,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::Value as Json;
 
 use super::DayState;
+pub use super::words::{WordsProblem, from_words};
 
 /// One day of one child for one service, as the portal gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -214,29 +215,26 @@ type Header = (u8, Vec<String>, Vec<Option<Field>>);
 pub fn read(text: &str) -> DaysRead {
     let text = text.trim_start_matches('\u{feff}');
     let json = text.trim_start().starts_with('{');
-    // A large file where no value is quoted (so every line end ends a row) is cut into
+    // A large CSV where no value is quoted (so every line end ends a row) is cut into
     // pieces at line ends, read on every core, and put back in order.
     let pieces = rayon::current_num_threads();
-    if pieces > 1 && text.len() >= 1 << 20 && !text.contains('"') {
+    if !json && pieces > 1 && text.len() >= 1 << 20 && !text.contains('"') {
         // The header first (up to its line), then the rows.
-        let (mut read, header, start) = if json {
-            (DaysRead::default(), None, 0)
-        } else {
-            let mut end = 0;
-            while end < text.len() {
-                let next = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
-                let blank = text[end..next].trim().is_empty();
-                end = next;
-                if !blank {
-                    break;
-                }
+        let mut start = 0;
+        while start < text.len() {
+            let next = text[start..]
+                .find('\n')
+                .map_or(text.len(), |i| start + i + 1);
+            let blank = text[start..next].trim().is_empty();
+            start = next;
+            if !blank {
+                break;
             }
-            let (read, header) = read_piece(&text[..end], json, None, 0);
-            if header.is_none() {
-                return read;
-            }
-            (read, header, end)
-        };
+        }
+        let (mut read, header) = read_piece(&text[..start], false, None, 0);
+        if header.is_none() {
+            return read;
+        }
         let mut cuts = vec![start];
         for k in 1..pieces {
             let at = start + (text.len() - start) * k / pieces;
@@ -252,7 +250,7 @@ pub fn read(text: &str) -> DaysRead {
             .into_par_iter()
             .map(|cut| {
                 let before = text[..cut[0]].bytes().filter(|b| *b == b'\n').count();
-                read_piece(&text[cut[0]..cut[1]], json, header.clone(), before).0
+                read_piece(&text[cut[0]..cut[1]], false, header.clone(), before).0
             })
             .collect();
         read.days.reserve(rest.iter().map(|r| r.days.len()).sum());
@@ -502,7 +500,7 @@ fn boolean(text: &str) -> Option<bool> {
 }
 
 /// `présent`, `absent`, `annulé`, or a state (`absent justifié`…).
-fn observed(text: &str) -> Option<Observed> {
+pub(super) fn observed(text: &str) -> Option<Observed> {
     // The usual words, as portals write them, read at once.
     match text {
         "présent" | "present" | "Présent" => return Some(Observed::Present),
@@ -522,96 +520,6 @@ fn observed(text: &str) -> Option<Observed> {
         "annule" | "annulee" | "annulation" => Some(Observed::Cancelled),
         _ => None,
     }
-}
-
-/// Why the words of an example's day cannot be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WordsProblem {
-    /// A part that says nothing known (`parti tôt`).
-    NotUnderstood { part: String },
-    /// `annulé le …`, `réservé le …`, `justificatif le …` without an instant.
-    Instant { text: String },
-    /// `présent de … à …`, `prévu de … à …` without two hours.
-    Hours { part: String },
-    /// Neither present, absent nor cancelled.
-    NoPresence,
-}
-
-/// An instant of an example's day.
-fn instant(text: &str) -> Result<Stamp, WordsProblem> {
-    stamp(text).ok_or_else(|| WordsProblem::Instant {
-        text: text.to_string(),
-    })
-}
-
-/// A day of an `exemple`, from its words: `présent, réservé le 30/09/2025 à 18 h`,
-/// `annulé le 25/09/2025 à 11 h`, `absent, justificatif le 08/10/2025 à 9 h`,
-/// `présent de 16 h 30 à 18 h 10, prévu de 8 h 30 à 17 h 30`, `non réservé, présent`,
-/// or a state (`absent justifié`). The error names the words not understood.
-pub fn from_words(
-    date: NaiveDate,
-    child: Option<String>,
-    words: &str,
-) -> Result<Day, WordsProblem> {
-    let mut day = Day {
-        date: Some(date),
-        child,
-        ..Day::default()
-    };
-    for part in words.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let folded = crate::syntax::lines::fold(part);
-        // Dates and hours are ASCII: read from the folded words (`à` is `a` there).
-        let after = |prefix: &str| folded.strip_prefix(prefix).map(str::trim);
-        let span_of = |rest: &str| -> Option<(NaiveTime, NaiveTime)> {
-            let rest = crate::syntax::lines::fold(rest);
-            let rest = rest.trim().strip_prefix("de ")?;
-            let (from, to) = rest.split_once(" a ")?;
-            Some((hour(from.trim())?, hour(to.trim())?))
-        };
-        if let Some(rest) = after("annule le ").or_else(|| after("annulee le ")) {
-            day.cancelled_at = Some(instant(rest)?);
-        } else if let Some(rest) = after("reserve le ").or_else(|| after("inscrit le ")) {
-            day.booked_at = Some(instant(rest)?);
-        } else if let Some(rest) = after("justificatif le ").or_else(|| after("certificat le ")) {
-            day.proof_at = Some(instant(rest)?);
-        } else if let Some(rest) = after("prevu ") {
-            let (a, b) = span_of(rest).ok_or_else(|| WordsProblem::Hours {
-                part: part.to_string(),
-            })?;
-            day.planned_arrival = Some(a);
-            day.planned_departure = Some(b);
-        } else if let Some(rest) = after("present ") {
-            let (a, b) = span_of(rest).ok_or_else(|| WordsProblem::Hours {
-                part: part.to_string(),
-            })?;
-            day.observed = Some(Observed::Present);
-            day.arrival = Some(a);
-            day.departure = Some(b);
-        } else if folded.starts_with("motif ") || folded.starts_with("pour ") {
-            // The motive as written (`motif hospitalisation`, `pour fermeture`).
-            day.motive = part
-                .split_once(' ')
-                .map(|(_, rest)| rest.trim().to_string());
-        } else if matches!(folded.as_str(), "non reserve" | "sans reservation") {
-            day.booked = Some(false);
-        } else if let Some(observed) = observed(part) {
-            match observed {
-                Observed::Cancelled if day.cancelled_at.is_some() => {}
-                other => day.observed = Some(other),
-            }
-        } else {
-            return Err(WordsProblem::NotUnderstood {
-                part: part.to_string(),
-            });
-        }
-    }
-    if day.observed.is_none() && day.cancelled_at.is_some() {
-        day.observed = Some(Observed::Cancelled);
-    }
-    if day.observed.is_none() && day.present.is_none() {
-        return Err(WordsProblem::NoPresence);
-    }
-    Ok(day)
 }
 
 /// An hour of the day: `07:45`, `7h45`, `7 h 45`, `18:30:00`, or the hour of an

@@ -4,14 +4,16 @@
 //! and writes the invoice.
 
 pub mod batch;
-pub mod calendar;
+mod calendar;
 pub mod days;
 pub mod invoice;
 mod json;
 mod month;
+mod place;
 pub mod render;
 mod state;
 mod time;
+mod words;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use rust_decimal::Decimal;
@@ -698,7 +700,7 @@ pub struct DayNumbers {
 
 /// Whether a rule's motive (`hospitalisation`) is a day's (`Hospitalisation`,
 /// `hospitalisation de l'enfant` is not): the same words, accents and case aside.
-pub fn same_motive(rule: &str, day: &str) -> bool {
+pub(crate) fn same_motive(rule: &str, day: &str) -> bool {
     let fold = |t: &str| {
         crate::syntax::lines::fold(t.trim())
             .split_whitespace()

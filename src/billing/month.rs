@@ -97,25 +97,17 @@ pub(super) fn month_forfaits(
             invoice,
             format!("{cite} : compris dans la mensualité du mois"),
         );
-        invoice.lines.push(Line {
-            date: None,
-            child: name.cloned(),
-            billing: b,
-            state: None,
-            label: smoothing.label.as_deref().map_or_else(
-                || format!("Mensualité {part} sur {}", smoothing.parts),
-                crate::french::capitalised,
-            ),
-            quantity: Decimal::ONE,
-            unit: "mois".to_string(),
-            unit_price: amount,
-            amount,
-            rule: Citation {
-                article: smoothing.article,
-                line: smoothing.line,
-            },
-            justification: why,
-        });
+        let label = smoothing.label.as_deref().map_or_else(
+            || format!("Mensualité {part} sur {}", smoothing.parts),
+            crate::french::capitalised,
+        );
+        let rule = Citation {
+            article: smoothing.article,
+            line: smoothing.line,
+        };
+        invoice
+            .lines
+            .push(month_line(b, name.cloned(), label, amount, rule, why));
         return;
     }
     let Some(forfait) = &billing.forfait else {
@@ -172,25 +164,42 @@ pub(super) fn month_forfaits(
     }
     let amount = rounded(d, billing, amount, &mut why);
     include(invoice, format!("{cite} : compris dans le forfait du mois"));
-    invoice.lines.push(Line {
+    let label = forfait
+        .label
+        .as_deref()
+        .map_or_else(|| "Forfait mensuel".to_string(), crate::french::capitalised);
+    let rule = Citation {
+        article: forfait.article,
+        line: forfait.line,
+    };
+    invoice
+        .lines
+        .push(month_line(b, name.cloned(), label, amount, rule, why));
+}
+
+/// A line of the month (a mensualité, a forfait, a cap, a charge): one month at its
+/// amount.
+fn month_line(
+    b: usize,
+    child: Option<String>,
+    label: String,
+    amount: Decimal,
+    rule: Citation,
+    justification: Vec<String>,
+) -> Line {
+    Line {
         date: None,
-        child: name.cloned(),
+        child,
         billing: b,
         state: None,
-        label: forfait
-            .label
-            .as_deref()
-            .map_or_else(|| "Forfait mensuel".to_string(), crate::french::capitalised),
+        label,
         quantity: Decimal::ONE,
         unit: "mois".to_string(),
         unit_price: amount,
         amount,
-        rule: Citation {
-            article: forfait.article,
-            line: forfait.line,
-        },
-        justification: why,
-    });
+        rule,
+        justification,
+    }
 }
 
 /// The caps, minimums and charges of the month, after the days.
@@ -210,7 +219,6 @@ pub(super) fn month_rules(d: &Deliberation, b: usize, billing: &Billing, invoice
             children.push(child.clone());
         }
     }
-    let unit = "mois".to_string();
     // Each child's limits, then the family's.
     for per_family in [false, true] {
         for limit in billing.limits.iter().filter(|l| l.per_family == per_family) {
@@ -252,28 +260,25 @@ pub(super) fn month_rules(d: &Deliberation, b: usize, billing: &Billing, invoice
                     },
                     crate::french::capitalised,
                 );
-                invoice.lines.push(Line {
-                    date: None,
-                    child: group.flatten(),
-                    billing: b,
-                    state: None,
+                let why = format!(
+                    "{} : {words} de {} par mois et {scope} ; lignes du mois : {} → {}",
+                    place(d, limit.article, limit.line),
+                    crate::french::price(limit.amount),
+                    crate::french::price(sum),
+                    crate::french::signed_price(adjust)
+                );
+                let rule = Citation {
+                    article: limit.article,
+                    line: limit.line,
+                };
+                invoice.lines.push(month_line(
+                    b,
+                    group.flatten(),
                     label,
-                    quantity: Decimal::ONE,
-                    unit: unit.clone(),
-                    unit_price: adjust,
-                    amount: adjust,
-                    rule: Citation {
-                        article: limit.article,
-                        line: limit.line,
-                    },
-                    justification: vec![format!(
-                        "{} : {words} de {} par mois et {scope} ; lignes du mois : {} → {}",
-                        place(d, limit.article, limit.line),
-                        crate::french::price(limit.amount),
-                        crate::french::price(sum),
-                        crate::french::signed_price(adjust)
-                    )],
-                });
+                    adjust,
+                    rule,
+                    vec![why],
+                ));
             }
         }
     }
@@ -315,26 +320,23 @@ pub(super) fn month_rules(d: &Deliberation, b: usize, billing: &Billing, invoice
             } else {
                 "par enfant"
             };
-            invoice.lines.push(Line {
-                date: None,
-                child: group.flatten(),
-                billing: b,
-                state: None,
+            let why = format!(
+                "{} : {} {scope} et par mois{when}",
+                place(d, charge.article, charge.line),
+                crate::french::price(charge.amount)
+            );
+            let rule = Citation {
+                article: charge.article,
+                line: charge.line,
+            };
+            invoice.lines.push(month_line(
+                b,
+                group.flatten(),
                 label,
-                quantity: Decimal::ONE,
-                unit: unit.clone(),
-                unit_price: charge.amount,
-                amount: charge.amount,
-                rule: Citation {
-                    article: charge.article,
-                    line: charge.line,
-                },
-                justification: vec![format!(
-                    "{} : {} {scope} et par mois{when}",
-                    place(d, charge.article, charge.line),
-                    crate::french::price(charge.amount)
-                )],
-            });
+                charge.amount,
+                rule,
+                vec![why],
+            ));
         }
     }
 }

@@ -111,7 +111,7 @@ pub(super) fn overtime_line(
     } else {
         "complète"
     };
-    let mut why = vec![format!(
+    let why = vec![format!(
         "{} : prévu de {} à {}, présent de {} à {} : {} au-delà → {steps} × {step} (par {step} {how}) à {} chacune",
         place(d, overtime.article, overtime.line),
         clock_words(planned_arrival),
@@ -121,36 +121,77 @@ pub(super) fn overtime_line(
         duration_words(minutes),
         cost_words(d, billing, &overtime.cost)
     )];
-    let each = match cost(d, &overtime.cost, child, p.date, prices, &mut why) {
+    let label = overtime.label.as_deref().map_or_else(
+        || "Dépassement des heures prévues".to_string(),
+        crate::french::capitalised,
+    );
+    let rule = Citation {
+        article: overtime.article,
+        line: overtime.line,
+    };
+    let line = StepsLine {
+        b,
+        child,
+        name,
+        date: p.date,
+        row: day.line,
+        steps,
+        step: overtime.step,
+        label,
+        rule,
+    };
+    steps_line(d, billing, &overtime.cost, line, why, prices, invoice);
+}
+
+/// A line of steps of time beyond an hour (a late departure, an overtime), to price.
+struct StepsLine<'a> {
+    b: usize,
+    child: Option<usize>,
+    name: &'a Option<String>,
+    date: NaiveDate,
+    /// The row of the day, for its problem.
+    row: usize,
+    steps: i64,
+    step: u32,
+    label: String,
+    rule: Citation,
+}
+
+/// Prices the steps of `line` at `cost` each, rounded as the facturation says, and
+/// writes the line (or the problem of its price).
+fn steps_line(
+    d: &Deliberation,
+    billing: &Billing,
+    cost_of_step: &super::Cost,
+    line: StepsLine<'_>,
+    mut why: Vec<String>,
+    prices: &mut UnitPrices<'_>,
+    invoice: &mut Invoice,
+) {
+    let each = match cost(d, cost_of_step, line.child, line.date, prices, &mut why) {
         Ok(each) => each,
         Err(message) => {
             invoice.problems.push(Problem::Line {
-                line: day.line,
+                line: line.row,
                 field: String::new(),
                 kind: LineProblem::Price { message },
             });
             return;
         }
     };
-    let quantity = Decimal::from(steps);
+    let quantity = Decimal::from(line.steps);
     let amount = rounded(d, billing, each * quantity, &mut why);
     invoice.lines.push(Line {
-        date: Some(p.date),
-        child: name.clone(),
-        billing: b,
+        date: Some(line.date),
+        child: line.name.clone(),
+        billing: line.b,
         state: None,
-        label: overtime.label.as_deref().map_or_else(
-            || "Dépassement des heures prévues".to_string(),
-            crate::french::capitalised,
-        ),
+        label: line.label,
         quantity,
-        unit: super::steps_words(overtime.step, steps),
+        unit: super::steps_words(line.step, line.steps),
         unit_price: each,
         amount,
-        rule: Citation {
-            article: overtime.article,
-            line: overtime.line,
-        },
+        rule: line.rule,
         justification: why,
     });
 }
@@ -185,7 +226,7 @@ pub(super) fn late_line(
     }
     let step = super::step_words(late.step);
     let how = if late.begun { "engagée" } else { "complète" };
-    let mut why = vec![format!(
+    let why = vec![format!(
         "{} : départ à {}, après {} : {} → {steps} × {step} (par {step} {how}) à {} chacune",
         place(d, late.article, late.line),
         clock_words(departure),
@@ -193,36 +234,24 @@ pub(super) fn late_line(
         duration_words(minutes),
         cost_words(d, billing, &late.cost)
     )];
-    let each = match cost(d, &late.cost, child, date, prices, &mut why) {
-        Ok(each) => each,
-        Err(message) => {
-            invoice.problems.push(Problem::Line {
-                line: row,
-                field: String::new(),
-                kind: LineProblem::Price { message },
-            });
-            return;
-        }
+    let label = late.label.as_deref().map_or_else(
+        || format!("Retard après {}", clock_words(late.after)),
+        crate::french::capitalised,
+    );
+    let rule = Citation {
+        article: late.article,
+        line: late.line,
     };
-    let quantity = Decimal::from(steps);
-    let amount = rounded(d, billing, each * quantity, &mut why);
-    invoice.lines.push(Line {
-        date: Some(date),
-        child: name.clone(),
-        billing: b,
-        state: None,
-        label: late.label.as_deref().map_or_else(
-            || format!("Retard après {}", clock_words(late.after)),
-            crate::french::capitalised,
-        ),
-        quantity,
-        unit: super::steps_words(late.step, steps),
-        unit_price: each,
-        amount,
-        rule: Citation {
-            article: late.article,
-            line: late.line,
-        },
-        justification: why,
-    });
+    let line = StepsLine {
+        b,
+        child,
+        name,
+        date,
+        row,
+        steps,
+        step: late.step,
+        label,
+        rule,
+    };
+    steps_line(d, billing, &late.cost, line, why, prices, invoice);
 }

@@ -616,17 +616,9 @@ pub(crate) fn io_french(e: &std::io::Error) -> String {
 /// Writes `text` to the file `path`, or to standard output without one; the error is
 /// printed, and the exit status returned.
 pub(crate) fn write_out(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), u8> {
-    match path {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| {
-            eprintln!(
-                "erreur : {} : écriture impossible ({})",
-                path.display(),
-                io_french(&e)
-            );
-            USAGE
-        }),
-        None => print_bytes(bytes),
-    }
+    let mut out = Output::create(path)?;
+    out.write(bytes);
+    out.finish()
 }
 
 /// An output written as it is made (a file, or standard output for `None`): the first
@@ -691,18 +683,5 @@ impl Output {
 }
 
 pub(crate) fn print_out(text: &str) -> Result<(), u8> {
-    print_bytes(text.as_bytes())
-}
-
-fn print_bytes(bytes: &[u8]) -> Result<(), u8> {
-    let mut out = std::io::stdout().lock();
-    std::io::Write::write_all(&mut out, bytes)
-        .and_then(|()| std::io::Write::flush(&mut out))
-        .map_err(|e| {
-            eprintln!(
-                "erreur : écriture sur la sortie standard impossible ({})",
-                io_french(&e)
-            );
-            USAGE
-        })
+    write_out(None, text.as_bytes())
 }
