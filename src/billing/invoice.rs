@@ -698,15 +698,10 @@ pub fn rule_words(d: &Deliberation, billing: &Billing, rule: &StateRule) -> Stri
         .unwrap_or_default();
     let cost = if rule.deduction {
         // The terms were signed by the déduction: written as the règlement says.
-        let mut unsigned = rule.cost.clone();
-        for term in &mut unsigned.terms {
-            match term {
-                CostTerm::Amount { negative, .. } | CostTerm::Unit { negative, .. } => {
-                    *negative = !*negative;
-                }
-            }
-        }
-        format!("déduction de {}", cost_words(d, billing, &unsigned))
+        format!(
+            "déduction de {}",
+            cost_words(d, billing, &rule.cost.negated())
+        )
     } else {
         cost_words(d, billing, &rule.cost)
     };

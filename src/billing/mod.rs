@@ -384,6 +384,21 @@ pub struct Cost {
     pub terms: Vec<CostTerm>,
 }
 
+impl Cost {
+    /// The cost with every term's sign turned: what a `déduction de …` takes off.
+    pub fn negated(&self) -> Cost {
+        let mut cost = self.clone();
+        for term in &mut cost.terms {
+            match term {
+                CostTerm::Amount { negative, .. } | CostTerm::Unit { negative, .. } => {
+                    *negative = !*negative;
+                }
+            }
+        }
+        cost
+    }
+}
+
 /// One term of a cost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CostTerm {

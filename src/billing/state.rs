@@ -308,17 +308,18 @@ pub(super) fn absences(list: &[&Placed<'_>]) -> Vec<Option<(NaiveDate, u32, u32)
     // back from its last day.
     let mut length = 0;
     for day in out.iter_mut().rev() {
-        if let Some((_, n, whole)) = day {
-            if *n < length {
+        match day {
+            Some((_, n, whole)) => {
+                if length == 0 {
+                    length = *n;
+                }
                 *whole = length;
-            } else {
-                length = *n;
+                // Its first day: the absence before it is another.
+                if *n == 1 {
+                    length = 0;
+                }
             }
-            if *n == 1 {
-                length = 0;
-            }
-        } else {
-            length = 0;
+            None => length = 0,
         }
     }
     out

@@ -358,14 +358,7 @@ impl Checker<'_> {
                     };
                     let mut cost = self.cost(cost, tariff);
                     if *deduction {
-                        for term in &mut cost.terms {
-                            match term {
-                                billing::CostTerm::Amount { negative, .. }
-                                | billing::CostTerm::Unit { negative, .. } => {
-                                    *negative = !*negative;
-                                }
-                            }
-                        }
+                        cost = cost.negated();
                     }
                     for (state, state_span, named) in states {
                         if *named {
