@@ -18,12 +18,6 @@ pub(super) fn place_days<'a>(
     invoice: &mut Invoice,
 ) -> Vec<Placed<'a>> {
     let children = family.family.children();
-    let known_children: Vec<String> = children.iter().filter_map(|c| c.id.clone()).collect();
-    let services: Vec<String> = d
-        .billing
-        .iter()
-        .filter_map(|b| d.tariffs.get(b.tariff).map(|t| t.name.clone()))
-        .collect();
     let mut placed: Vec<Placed<'a>> = Vec::new();
     for &day in days {
         let Some(date) = day.date else { continue };
@@ -47,8 +41,6 @@ pub(super) fn place_days<'a>(
             day,
             date,
             children,
-            &known_children,
-            &services,
             &placed,
             &mut invoice.problems,
             problem,
@@ -78,8 +70,6 @@ fn place_one(
     day: &Day,
     date: NaiveDate,
     children: &[crate::eval::Child],
-    known_children: &[String],
-    services: &[String],
     placed: &[Placed<'_>],
     problems: &mut Vec<Problem>,
     problem: impl Fn(&str, LineProblem) -> Problem,
@@ -111,7 +101,12 @@ fn place_one(
             "service",
             LineProblem::UnknownService {
                 service: day.service.clone(),
-                known: services.to_vec(),
+                // The names are written only for the problem.
+                known: d
+                    .billing
+                    .iter()
+                    .filter_map(|b| d.tariffs.get(b.tariff).map(|t| t.name.clone()))
+                    .collect(),
             },
         ));
         return None;
@@ -140,7 +135,7 @@ fn place_one(
                     "enfant",
                     LineProblem::UnknownChild {
                         child: day.child.clone(),
-                        known: known_children.to_vec(),
+                        known: children.iter().filter_map(|c| c.id.clone()).collect(),
                     },
                 ));
                 return None;
