@@ -64,7 +64,6 @@ pub(super) fn place_days<'a>(
 }
 
 /// The facturation and child of a day, or its problem.
-#[allow(clippy::too_many_arguments)]
 fn place_one(
     d: &Deliberation,
     day: &Day,
