@@ -117,15 +117,23 @@ impl DayState {
 pub enum Moment {
     /// `48 h avant`: that many hours before the day begins.
     HoursBefore(u32),
-    /// `2 jours avant (à 12 h)`: that many days before, at that hour or at 0 h.
-    DaysBefore { days: u32, at: Option<NaiveTime> },
+    /// `2 jours avant (à 12 h)`: that many days before, at that hour or at 0 h
+    /// (`à minuit`: at the end of that day).
+    DaysBefore {
+        days: u32,
+        at: Option<NaiveTime>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        midnight: bool,
+    },
     /// `2 jours ouvrés avant (à 12 h)`: that many working days before (Monday to
     /// Friday, or to Saturday for `ouvrables`, public holidays out), at that hour or
-    /// at 0 h.
+    /// at 0 h (`à minuit`: at the end of that day).
     WorkingDaysBefore {
         days: u32,
         at: Option<NaiveTime>,
         saturdays: bool,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        midnight: bool,
     },
     /// `la veille (à 10 h)`: the day before, at that hour or at its end (midnight).
     Eve { at: Option<NaiveTime> },
@@ -154,17 +162,30 @@ impl Moment {
         };
         match self {
             Moment::HoursBefore(hours) => start(day) - Duration::hours(i64::from(hours)),
-            Moment::DaysBefore { days, at: time } => {
+            Moment::DaysBefore {
+                days,
+                at: time,
+                midnight,
+            } => {
                 let d = day - Duration::days(i64::from(days));
-                time.map_or(start(d), |t| d.and_time(t))
+                match time {
+                    Some(t) => d.and_time(t),
+                    None if midnight => at(d, None),
+                    None => start(d),
+                }
             }
             Moment::WorkingDaysBefore {
                 days,
                 at: time,
                 saturdays,
+                midnight,
             } => {
                 let d = calendar::working_days_before(day, days, saturdays);
-                time.map_or(start(d), |t| d.and_time(t))
+                match time {
+                    Some(t) => d.and_time(t),
+                    None if midnight => at(d, None),
+                    None => start(d),
+                }
             }
             Moment::Eve { at: time } => at(day - Duration::days(1), time),
             Moment::SameDay { at: time } => day.and_time(time),
@@ -210,23 +231,35 @@ impl Moment {
             }
         };
         let at = |t: Option<NaiveTime>| t.map(|t| format!(" à {}", clock(t))).unwrap_or_default();
+        let midnight = |m: bool| if m { " à minuit" } else { "" };
         match self {
             Moment::HoursBefore(h) => format!("{h} h avant le jour du service"),
-            Moment::DaysBefore { days, at: t } => {
+            Moment::DaysBefore {
+                days: 0,
+                at: t,
+                midnight: m,
+            } => format!("le jour même{}{}", at(t), midnight(m)),
+            Moment::DaysBefore {
+                days,
+                at: t,
+                midnight: m,
+            } => {
                 format!(
-                    "{days} jour{} avant{}",
+                    "{days} jour{} avant{}{}",
                     if days > 1 { "s" } else { "" },
-                    at(t)
+                    at(t),
+                    midnight(m)
                 )
             }
             Moment::WorkingDaysBefore {
                 days,
                 at: t,
                 saturdays,
+                midnight: m,
             } => {
                 let plural = if days > 1 { "s" } else { "" };
                 let kind = if saturdays { "ouvrable" } else { "ouvré" };
-                format!("{days} jour{plural} {kind}{plural} avant{}", at(t))
+                format!("{days} jour{plural} {kind}{plural} avant{}{}", at(t), midnight(m))
             }
             Moment::Eve { at: t } => format!("la veille{}", at(t)),
             Moment::SameDay { at: t } => format!("le jour même à {}", clock(t)),
@@ -492,10 +525,12 @@ impl Timing {
 /// The words of a step of time: `demi-heure`, `heure`, `quart d'heure`, `minute`.
 pub fn step_words(minutes: u32) -> String {
     match minutes {
+        0 => "retard".to_string(),
         30 => "demi-heure".to_string(),
         60 => "heure".to_string(),
         15 => "quart d'heure".to_string(),
         1 => "minute".to_string(),
+        n if n % 60 == 0 => format!("{} heures", n / 60),
         n => format!("{n} minutes"),
     }
 }
@@ -508,7 +543,7 @@ pub fn steps_words(minutes: u32, n: i64) -> String {
     }
     match minutes {
         15 => "quarts d'heure".to_string(),
-        30 | 60 | 1 => format!("{one}s"),
+        0 | 30 | 60 | 1 => format!("{one}s"),
         _ => one,
     }
 }
@@ -572,6 +607,8 @@ pub struct Late {
     pub after: NaiveTime,
     /// The price of one step.
     pub cost: Cost,
+    /// Minutes of a step; 0 for once for each late departure (`retard après 18 h 30 :
+    /// 10,00 €`).
     pub step: u32,
     pub begun: bool,
     pub label: Option<String>,

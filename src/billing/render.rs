@@ -140,6 +140,24 @@ fn list(known: &[String]) -> String {
     format!("attendu {}", crate::french::list_or(&quoted))
 }
 
+/// What a family reads for a facturation: its label, else its tariff's, else the title
+/// of its article when the article bills nothing else, else the tariff's name.
+fn billing_title(d: &Deliberation, b: &super::Billing) -> String {
+    let tariff = d.tariffs.get(b.tariff);
+    let alone = d.billing.iter().filter(|o| o.article == b.article).count() == 1;
+    b.label
+        .clone()
+        .or_else(|| tariff.and_then(|t| t.label.clone()))
+        .or_else(|| {
+            d.articles
+                .get(b.article.0 as usize)
+                .filter(|_| alone)
+                .and_then(|a| a.title.clone())
+        })
+        .or_else(|| tariff.map(|t| t.name.clone()))
+        .unwrap_or_default()
+}
+
 fn service_name(d: &Deliberation, line: &Line) -> String {
     d.billing
         .get(line.billing)
@@ -414,11 +432,7 @@ pub fn to_text(document: &Document, invoice: &Invoice) -> String {
             let service = d
                 .billing
                 .get(line.billing)
-                .and_then(|b| {
-                    b.label
-                        .clone()
-                        .or_else(|| d.tariffs.get(b.tariff).map(|t| t.name.clone()))
-                })
+                .map(|b| billing_title(d, b))
                 .unwrap_or_default();
             out.push_str(&format!("\n{who} — {service}\n"));
             current = Some(group);

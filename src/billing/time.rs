@@ -21,11 +21,7 @@ pub(super) fn timing_words(
     steps: i64,
 ) -> String {
     let step = super::step_words(timing.step);
-    let how = if timing.begun {
-        "engagée"
-    } else {
-        "complète"
-    };
+    let (how, _) = step_agreement(timing.step, timing.begun);
     let minimum = timing
         .minimum
         .filter(|m| i64::from(*m) > minutes)
@@ -48,6 +44,26 @@ pub(super) fn planned_words(from: NaiveTime, to: NaiveTime, minutes: i64) -> Str
         clock_words(to),
         duration_words(minutes)
     )
+}
+
+/// `engagée`, `complète` agreed with the step (`quart d'heure engagé`), and `chacune`
+/// (`chacun`).
+fn step_agreement(step: u32, begun: bool) -> (&'static str, &'static str) {
+    let masculine = step == 15;
+    // `tranche de 10 minutes`, of 2 hours: `par 10 minutes engagées`.
+    if !matches!(step, 0 | 1 | 15 | 30 | 60) {
+        return if begun {
+            ("engagées", "chacune")
+        } else {
+            ("complètes", "chacune")
+        };
+    }
+    match (begun, masculine) {
+        (true, false) => ("engagée", "chacune"),
+        (true, true) => ("engagé", "chacun"),
+        (false, false) => ("complète", "chacune"),
+        (false, true) => ("complet", "chacun"),
+    }
 }
 
 /// `16 h 30`, `18 h`.
@@ -106,13 +122,9 @@ pub(super) fn overtime_line(
         return;
     }
     let step = super::step_words(overtime.step);
-    let how = if overtime.begun {
-        "engagée"
-    } else {
-        "complète"
-    };
+    let (how, each) = step_agreement(overtime.step, overtime.begun);
     let why = vec![format!(
-        "{} : prévu de {} à {}, présent de {} à {} : {} au-delà → {steps} × {step} (par {step} {how}) à {} chacune",
+        "{} : prévu de {} à {}, présent de {} à {} : {} au-delà → {steps} × {step} (par {step} {how}) à {} {each}",
         place(d, overtime.article, overtime.line),
         clock_words(planned_arrival),
         clock_words(planned_departure),
@@ -220,20 +232,35 @@ pub(super) fn late_line(
         article: late.article,
         line: late.line,
     };
-    let steps = timing.steps(minutes);
+    // Step 0: `retard après 18 h 30 : 10,00 €`, once for each late departure.
+    let steps = if late.step == 0 {
+        1
+    } else {
+        timing.steps(minutes)
+    };
     if steps == 0 {
         return;
     }
-    let step = super::step_words(late.step);
-    let how = if late.begun { "engagée" } else { "complète" };
-    let why = vec![format!(
-        "{} : départ à {}, après {} : {} → {steps} × {step} (par {step} {how}) à {} chacune",
-        place(d, late.article, late.line),
-        clock_words(departure),
-        clock_words(late.after),
-        duration_words(minutes),
-        cost_words(d, billing, &late.cost)
-    )];
+    let why = if late.step == 0 {
+        vec![format!(
+            "{} : départ à {}, après {} : {} par retard",
+            place(d, late.article, late.line),
+            clock_words(departure),
+            clock_words(late.after),
+            cost_words(d, billing, &late.cost)
+        )]
+    } else {
+        let step = super::step_words(late.step);
+        let (how, each) = step_agreement(late.step, late.begun);
+        vec![format!(
+            "{} : départ à {}, après {} : {} → {steps} × {step} (par {step} {how}) à {} {each}",
+            place(d, late.article, late.line),
+            clock_words(departure),
+            clock_words(late.after),
+            duration_words(minutes),
+            cost_words(d, billing, &late.cost)
+        )]
+    };
     let label = late.label.as_deref().map_or_else(
         || format!("Retard après {}", clock_words(late.after)),
         crate::french::capitalised,

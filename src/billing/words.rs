@@ -28,7 +28,8 @@ fn instant(text: &str) -> Result<Stamp, WordsProblem> {
 /// A day of an `exemple`, from its words: `présent, réservé le 30/09/2025 à 18 h`,
 /// `annulé le 25/09/2025 à 11 h`, `absent, justificatif le 08/10/2025 à 9 h`,
 /// `présent de 16 h 30 à 18 h 10, prévu de 8 h 30 à 17 h 30`, `non réservé, présent`,
-/// or a state (`absent justifié`). The error names the words not understood.
+/// `service garderie` (when the deliberation bills several), or a state
+/// (`absent justifié`). The error names the words not understood.
 pub fn from_words(
     date: NaiveDate,
     child: Option<String>,
@@ -68,6 +69,11 @@ pub fn from_words(
             day.observed = Some(Observed::Present);
             day.arrival = Some(a);
             day.departure = Some(b);
+        } else if folded.starts_with("service ") {
+            // The service as the days files name it (`service garderie`, or its label).
+            day.service = part
+                .split_once(' ')
+                .map(|(_, rest)| rest.trim().trim_matches(['«', '»', '"']).trim().to_string());
         } else if folded.starts_with("motif ") || folded.starts_with("pour ") {
             // The motive as written (`motif hospitalisation`, `pour fermeture`).
             day.motive = part

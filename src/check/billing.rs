@@ -416,6 +416,19 @@ impl Checker<'_> {
         let mut cost = billing::Cost::default();
         for term in terms {
             match term {
+                // `tarif repas + 50 %`: a percentage added to the unit price before it
+                // is its majoration (`tarif repas majoré de 50 %`).
+                ast::CostTerm::Amount { value, negative }
+                    if value.unit == Unit::Percent
+                        && matches!(
+                            cost.terms.last(),
+                            Some(billing::CostTerm::Unit { change, .. }) if change.is_zero()
+                        ) =>
+                {
+                    if let Some(billing::CostTerm::Unit { change, .. }) = cost.terms.last_mut() {
+                        *change = if *negative { -value.value } else { value.value };
+                    }
+                }
                 ast::CostTerm::Amount { value, negative } => {
                     let value = self.euros(value);
                     cost.terms.push(billing::CostTerm::Amount {
@@ -454,8 +467,17 @@ impl Checker<'_> {
                             }
                         },
                     };
+                    // `majoré de 1,00 €`: an amount added to (taken off) the unit price.
+                    let mut added = None;
                     let change = match change {
                         None => Decimal::ZERO,
+                        Some((q, down)) if q.unit == Unit::Euro => {
+                            added = Some(billing::CostTerm::Amount {
+                                value: q.value,
+                                negative: *down != *negative,
+                            });
+                            Decimal::ZERO
+                        }
                         Some((q, down)) => {
                             if q.unit != Unit::Percent {
                                 self.problem(BillingProblem::ChangeNotPercent, q.span);
@@ -471,6 +493,7 @@ impl Checker<'_> {
                         change,
                         negative: *negative,
                     });
+                    cost.terms.extend(added);
                 }
             }
         }

@@ -173,12 +173,12 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
         ),
         B::ChangeNotPercent => Diagnostic::new(
             Code::E075,
-            "une majoration du prix unitaire s'écrit en pourcentage".to_string(),
+            "une majoration du prix unitaire s'écrit en pourcentage ou en euros".to_string(),
             span,
-            "montant en euros".to_string(),
+            "sans unité".to_string(),
         )
         .with_help(
-            "écrivez « tarif majoré de 50 % », ou ajoutez un montant : « tarif + 1,00 € »".to_string(),
+            "écrivez « tarif majoré de 50 % » ou « tarif majoré de 1,00 € »".to_string(),
         ),
         B::SmoothingWithoutMonths { parts } => Diagnostic::new(
             Code::E076,

@@ -178,11 +178,14 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
         Rule::late_rule => {
             let mut after = NaiveTime::MIN;
             let mut cost_terms = Vec::new();
-            let mut step = 30;
+            let mut step = 0;
             let mut begun = true;
             let mut label = None;
             for part in inner.into_inner() {
                 match part.as_rule() {
+                    // `: 10,00 €` alone, `par retard`: once for each late departure.
+                    Rule::late_each => step = 0,
+                    Rule::kw_par => step = 30,
                     Rule::clock => after = clock(&part),
                     Rule::cost => cost_terms = cost(part, offset)?,
                     Rule::time_step => step = time_step(&part),
@@ -286,7 +289,20 @@ fn per_family_scope(pair: Pair<'_, Rule>) -> bool {
 
 /// The minutes of a `time_step`.
 fn time_step(pair: &Pair<'_, Rule>) -> u32 {
-    match pair.clone().into_inner().next().map(|p| p.as_rule()) {
+    let form = pair.clone().into_inner().next();
+    if let Some(span) = form.clone().filter(|p| p.as_rule() == Rule::step_span) {
+        // `tranche de 15 minutes`, `période de 2 heures`.
+        let mut parts = span.into_inner().filter(|p| p.as_rule() != Rule::kw_tranche);
+        let n = parts
+            .clone()
+            .find(|p| p.as_rule() == Rule::number)
+            .and_then(|p| p.as_str().parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1);
+        let hours = parts.any(|p| p.as_rule() == Rule::hour_unit);
+        return if hours { n.saturating_mul(60) } else { n };
+    }
+    match form.map(|p| p.as_rule()) {
         Some(Rule::step_hour) => 60,
         Some(Rule::step_quarter) => 15,
         Some(Rule::step_minute) => 1,
@@ -367,15 +383,25 @@ fn moment(form: Pair<'_, Rule>, offset: usize) -> Result<Moment> {
     let mut weekday = Weekday::Mon;
     let mut week = Week::LastBefore;
     let mut working = None;
+    let mut midnight = false;
     for part in form.into_inner() {
         match part.as_rule() {
             Rule::working_days => {
-                working = Some(part.into_inner().any(|p| p.as_rule() == Rule::kw_ouvrables));
+                working = match part.into_inner().next().map(|p| p.as_rule()) {
+                    Some(Rule::kw_ouvrables) => Some(true),
+                    Some(Rule::kw_ouvres) => Some(false),
+                    _ => None,
+                };
             }
+            Rule::kw_une => amount = 1,
             Rule::previous_week => week = Week::Previous,
             Rule::same_week => week = Week::Same,
             Rule::number => amount = whole(&part, offset)?,
             Rule::ordinal => amount = super::table::ordinal_number(&part).unwrap_or(1),
+            // `à minuit`: the end of the day named, as when no hour is written.
+            Rule::clock if part.clone().into_inner().any(|p| p.as_rule() == Rule::kw_minuit) => {
+                midnight = true;
+            }
             Rule::clock => time = Some(clock(&part)),
             Rule::weekday => weekday = weekday_of(part.as_str()),
             _ => {}
@@ -383,18 +409,31 @@ fn moment(form: Pair<'_, Rule>, offset: usize) -> Result<Moment> {
     }
     Ok(match rule {
         Rule::hours_before => Moment::HoursBefore(amount),
+        Rule::weeks_before => Moment::DaysBefore {
+            days: amount.saturating_mul(7),
+            at: time,
+            midnight,
+        },
         Rule::days_before => match working {
             Some(saturdays) => Moment::WorkingDaysBefore {
                 days: amount,
                 at: time,
                 saturdays,
+                midnight,
             },
             None => Moment::DaysBefore {
                 days: amount,
                 at: time,
+                midnight,
             },
         },
         Rule::eve => Moment::Eve { at: time },
+        // `le jour même à minuit`: the end of the day of the service.
+        Rule::same_day if midnight => Moment::DaysBefore {
+            days: 0,
+            at: None,
+            midnight,
+        },
         Rule::same_day => Moment::SameDay {
             at: time.unwrap_or(NaiveTime::MIN),
         },
@@ -410,7 +449,8 @@ fn moment(form: Pair<'_, Rule>, offset: usize) -> Result<Moment> {
     })
 }
 
-/// `12 h`, `9 h 30`, `midi`, `minuit` (0 h).
+/// `12 h`, `9 h 30`, `10 heures`, `midi` (`minuit` is read by its moment: the end of
+/// the day named).
 fn clock(pair: &Pair<'_, Rule>) -> NaiveTime {
     let text = crate::syntax::lines::fold(pair.as_str());
     if text.starts_with("midi") {
@@ -552,8 +592,23 @@ fn day_count(pair: Pair<'_, Rule>, offset: usize) -> Result<BillingCount> {
                 }
             }
             Rule::count_first => {
-                if let Some(n) = part.into_inner().find(|p| p.as_rule() == Rule::number) {
-                    to = Some(whole(&n, offset)?);
+                for n in part.into_inner() {
+                    match n.as_rule() {
+                        Rule::number => to = Some(whole(&n, offset)?),
+                        Rule::number_letters => {
+                            to = super::table::number_in_letters(n.as_str());
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Rule::count_beyond => {
+                if let Some(n) = part
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::ordinal)
+                    .and_then(|p| super::table::ordinal_number(&p))
+                {
+                    from = n.saturating_add(1);
                 }
             }
             Rule::count_between => {
@@ -596,6 +651,15 @@ fn cost(pair: Pair<'_, Rule>, offset: usize) -> Result<Vec<CostTerm>> {
     for part in pair.into_inner() {
         match part.as_rule() {
             Rule::cost_free => return Ok(Vec::new()),
+            // `facturé`, `dû`: the unit price of the tariff billed.
+            Rule::cost_billed => terms.push(CostTerm::Unit {
+                tariff: None,
+                factor: Decimal::ONE,
+                inputs: Vec::new(),
+                change: None,
+                negative: false,
+                span: span(&part, offset),
+            }),
             Rule::add_operator => negative = part.as_str() != "+",
             Rule::cost_term => {
                 terms.push(term(part, offset, negative)?);
@@ -628,6 +692,16 @@ fn term(pair: Pair<'_, Rule>, offset: usize, negative: bool) -> Result<CostTerm>
                         Rule::number => factor *= number_value(&inner, offset)?,
                         _ => inputs.push(name(&inner, offset)),
                     }
+                }
+            }
+            Rule::cost_multiple => {
+                unit = true;
+                let triple = part.into_inner().any(|p| p.as_rule() == Rule::kw_triple);
+                factor *= Decimal::from(if triple { 3 } else { 2 });
+            }
+            Rule::cost_percent => {
+                if let Some(n) = part.into_inner().find(|p| p.as_rule() == Rule::number) {
+                    factor *= number_value(&n, offset)? / Decimal::ONE_HUNDRED;
                 }
             }
             Rule::unit_price => {

@@ -417,7 +417,28 @@ pub(super) fn ordinal_number(ordinal: &Pair<'_, Rule>) -> Option<u32> {
         .chars()
         .take_while(char::is_ascii_digit)
         .collect();
-    digits.parse().ok()
+    if !digits.is_empty() {
+        return digits.parse().ok();
+    }
+    let folded = crate::syntax::lines::fold(ordinal.as_str());
+    let rank = [
+        "prem", "deux", "trois", "quatr", "cinq", "six", "sept", "huit", "neuv", "dix",
+    ]
+    .iter()
+    .position(|stem| folded.starts_with(stem))
+    .map_or(2, |i| i + 1); // `second`, `seconde`
+    u32::try_from(rank).ok()
+}
+
+/// `deux` … `dix`, as written in `les deux premiers jours`.
+pub(super) fn number_in_letters(word: &str) -> Option<u32> {
+    let folded = crate::syntax::lines::fold(word);
+    let rank = [
+        "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+    ]
+    .iter()
+    .position(|w| *w == folded)?;
+    u32::try_from(rank + 1).ok()
 }
 
 /// A rank as published: `2e enfant` is 2, `3e et suivants` and `à partir du 3e` are
