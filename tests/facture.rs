@@ -883,3 +883,222 @@ fn an_absence_begun_the_month_before_keeps_its_carence() {
     assert_eq!(status, 0, "{json}");
     assert_eq!(json["total"], "8.70", "{json}");
 }
+
+/// The billing rules of a deliberation whose facturation has `line` as its first rule,
+/// as JSON (the same line number whatever the wording).
+fn billing_of(line: &str) -> Json {
+    let head = line.split(" :").next().unwrap_or_default();
+    let states: String = [
+        "présent : tarif",
+        "présent sans réservation : tarif",
+        "réservé hors délai : tarif + 1 €",
+        "absent justifié : gratuit",
+        "absent non justifié : tarif",
+        "annulé dans le délai : gratuit",
+        "annulé hors délai : tarif",
+    ]
+    .iter()
+    .filter(|rule| !rule.starts_with(&format!("{head} :")))
+    .map(|rule| format!("  {rule}\n"))
+    .collect();
+    // The deadlines a state needs, unless the line is one of them.
+    let mut deadlines = String::new();
+    if !line.contains("réservation au") && !line.contains("inscription") {
+        deadlines.push_str("  réservation au plus tard 2 jours avant\n");
+    }
+    if !line.contains("annulation") {
+        deadlines.push_str("  annulation au plus tard la veille\n");
+    }
+    let text = format!(
+        "délibération « Écritures »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 3 €\n\narticle 2 « Facturation »\n  facturation des repas\n{deadlines}  {line}\n{states}"
+    );
+    let compiled = tarif::compile(&text);
+    let Some(d) = compiled.deliberation else {
+        panic!("« {line} » is refused: {:?}", compiled.diagnostics);
+    };
+    serde_json::to_value(&d.billing).expect("billing as JSON")
+}
+
+#[test]
+fn published_wordings_mean_what_their_plain_form_means() {
+    // Each pair: a wording as règlements publish it, and the form of the reference that
+    // means the same. Both must give the same rules, to the deadline and the cost.
+    let pairs = [
+        (
+            "annulation avant 10 h la veille",
+            "annulation la veille avant 10 h",
+        ),
+        (
+            "annulation au plus tard à 10 h la veille",
+            "annulation la veille à 10 h",
+        ),
+        (
+            "annulation la veille avant 10 heures",
+            "annulation la veille avant 10 h",
+        ),
+        (
+            "annulation au moins 8 jours avant",
+            "annulation au plus tard 8 jours avant",
+        ),
+        ("annulation une semaine avant", "annulation 7 jours avant"),
+        (
+            "annulation 2 semaines à l'avance",
+            "annulation 14 jours avant",
+        ),
+        (
+            "annulation 8 jours calendaires avant",
+            "annulation 8 jours avant",
+        ),
+        (
+            "annulation au plus tard à 9 h le jour même",
+            "annulation le jour même à 9 h",
+        ),
+        (
+            "annulation possible jusqu'à 48 h avant",
+            "annulation au plus tard 48 h avant",
+        ),
+        (
+            "les annulations doivent être faites au plus tard 48 h avant",
+            "annulation au plus tard 48 h avant",
+        ),
+        (
+            "annulation jusqu'au jeudi 12 h de la semaine précédente",
+            "annulation le jeudi à 12 h de la semaine précédente",
+        ),
+        (
+            "annulation le mercredi précédent à minuit",
+            "annulation le mercredi précédent",
+        ),
+        ("annulation la veille à minuit", "annulation la veille"),
+        (
+            "certificat médical fourni dans un délai de 8 jours suivant l'absence",
+            "certificat médical sous 8 jours",
+        ),
+        (
+            "certificat médical dans les 48 heures",
+            "justificatif sous 48 h",
+        ),
+        (
+            "réservation au plus tard 48 h avant",
+            "inscription au plus tard 48 h avant",
+        ),
+        (
+            "présent sans réservation : le double du tarif repas",
+            "présent sans réservation : 2 × tarif repas",
+        ),
+        (
+            "présent sans réservation : tarif repas x 2",
+            "présent sans réservation : 2 × tarif repas",
+        ),
+        (
+            "présent sans réservation : facturé au double",
+            "présent sans réservation : 2 × tarif",
+        ),
+        (
+            "présent sans réservation : 1,5 fois le tarif repas",
+            "présent sans réservation : 1,5 × tarif repas",
+        ),
+        (
+            "présent sans réservation : 50 % du tarif repas",
+            "présent sans réservation : 0,5 × tarif repas",
+        ),
+        (
+            "présent sans réservation : tarif repas + 50 %",
+            "présent sans réservation : tarif repas majoré de 50 %",
+        ),
+        (
+            "présent sans réservation : tarif repas majoré de 1 €",
+            "présent sans réservation : tarif repas + 1 €",
+        ),
+        (
+            "présent sans réservation : tarif repas minoré de 0,50 €",
+            "présent sans réservation : tarif repas - 0,50 €",
+        ),
+        (
+            "présent sans réservation : facturé",
+            "présent sans réservation : tarif",
+        ),
+        (
+            "présent sans réservation : dû",
+            "présent sans réservation : tarif",
+        ),
+        (
+            "présent sans réservation : facturé au tarif repas",
+            "présent sans réservation : tarif repas",
+        ),
+        (
+            "plafonné à 60 € par mois et par enfant",
+            "plafond de 60 € par mois et par enfant",
+        ),
+        (
+            "plafond mensuel de 60 € par enfant",
+            "plafond de 60 € par mois et par enfant",
+        ),
+        (
+            "montant maximum de 60 € par mois et par famille",
+            "plafond de 60 € par mois et par famille",
+        ),
+        (
+            "facturation minimum de 5 € par mois et par enfant",
+            "minimum de 5 € par mois et par enfant",
+        ),
+        (
+            "minimum de facturation de 5 € par mois et par enfant",
+            "minimum de 5 € par mois et par enfant",
+        ),
+        (
+            "durée : toute demi-heure commencée est due",
+            "durée par demi-heure engagée",
+        ),
+        ("durée au quart d'heure", "durée par quart d'heure engagé"),
+        (
+            "durée par tranche de 30 minutes",
+            "durée par demi-heure engagée",
+        ),
+        ("durée par tranche de 1 heure", "durée par heure engagée"),
+        (
+            "durée par demi-heure engagée, minimum 1 heure",
+            "durée par demi-heure engagée, au moins 1 heure",
+        ),
+        (
+            "durée par demi-heure, au minimum 60 minutes",
+            "durée par demi-heure engagée, au moins 1 heure",
+        ),
+        (
+            "retard au-delà de 18 h 30 : 5 € par quart d'heure commencé",
+            "retard après 18 h 30 : 5 € par quart d'heure engagé",
+        ),
+        (
+            "départ après 19 h : 11 € par demi-heure, toute demi-heure entamée est due",
+            "retard après 19 h : 11 € par demi-heure engagée",
+        ),
+        (
+            "retard après 18 h 30 : 10 € par retard",
+            "retard après 18 h 30 : 10 €",
+        ),
+        (
+            "retard après 18 h 30 : 10 € par jour de retard",
+            "retard après 18 h 30 : 10 €",
+        ),
+        (
+            "dépassement du contrat : tarif par demi-heure, toute demi-heure commencée est due",
+            "dépassement : tarif par demi-heure engagée",
+        ),
+        (
+            "heures supplémentaires : tarif à la demi-heure",
+            "dépassement : tarif par demi-heure engagée",
+        ),
+    ];
+    for (published, plain) in pairs {
+        assert_eq!(billing_of(published), billing_of(plain), "« {published} »");
+    }
+    // And they differ where they should: the hour written is the deadline.
+    assert_ne!(
+        billing_of("annulation la veille avant 10 h"),
+        billing_of("annulation la veille à 10 h")
+    );
+    assert_ne!(
+        billing_of("annulation 2 jours avant à minuit"),
+        billing_of("annulation 2 jours avant")
+    );
+}

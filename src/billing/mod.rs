@@ -259,7 +259,11 @@ impl Moment {
             } => {
                 let plural = if days > 1 { "s" } else { "" };
                 let kind = if saturdays { "ouvrable" } else { "ouvré" };
-                format!("{days} jour{plural} {kind}{plural} avant{}{}", at(t), midnight(m))
+                format!(
+                    "{days} jour{plural} {kind}{plural} avant{}{}",
+                    at(t),
+                    midnight(m)
+                )
             }
             Moment::Eve { at: t } => format!("la veille{}", at(t)),
             Moment::SameDay { at: t } => format!("le jour même à {}", clock(t)),

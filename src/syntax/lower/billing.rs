@@ -292,7 +292,9 @@ fn time_step(pair: &Pair<'_, Rule>) -> u32 {
     let form = pair.clone().into_inner().next();
     if let Some(span) = form.clone().filter(|p| p.as_rule() == Rule::step_span) {
         // `tranche de 15 minutes`, `période de 2 heures`.
-        let mut parts = span.into_inner().filter(|p| p.as_rule() != Rule::kw_tranche);
+        let mut parts = span
+            .into_inner()
+            .filter(|p| p.as_rule() != Rule::kw_tranche);
         let n = parts
             .clone()
             .find(|p| p.as_rule() == Rule::number)
@@ -357,7 +359,10 @@ fn deadline(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRule
                         .clone()
                         .into_inner()
                         .any(|p| p.as_rule() == Rule::kw_avant)
-                        && !matches!(form.as_rule(), Rule::hours_before | Rule::days_before)
+                        && !matches!(
+                            form.as_rule(),
+                            Rule::hours_before | Rule::days_before | Rule::weeks_before
+                        )
                     {
                         inclusive = false;
                     }
@@ -399,7 +404,12 @@ fn moment(form: Pair<'_, Rule>, offset: usize) -> Result<Moment> {
             Rule::number => amount = whole(&part, offset)?,
             Rule::ordinal => amount = super::table::ordinal_number(&part).unwrap_or(1),
             // `à minuit`: the end of the day named, as when no hour is written.
-            Rule::clock if part.clone().into_inner().any(|p| p.as_rule() == Rule::kw_minuit) => {
+            Rule::clock
+                if part
+                    .clone()
+                    .into_inner()
+                    .any(|p| p.as_rule() == Rule::kw_minuit) =>
+            {
                 midnight = true;
             }
             Rule::clock => time = Some(clock(&part)),
@@ -701,7 +711,8 @@ fn term(pair: Pair<'_, Rule>, offset: usize, negative: bool) -> Result<CostTerm>
             }
             Rule::cost_percent => {
                 if let Some(n) = part.into_inner().find(|p| p.as_rule() == Rule::number) {
-                    factor *= number_value(&n, offset)? / Decimal::ONE_HUNDRED;
+                    factor =
+                        (factor * number_value(&n, offset)? / Decimal::ONE_HUNDRED).normalize();
                 }
             }
             Rule::unit_price => {
