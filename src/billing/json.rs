@@ -51,11 +51,6 @@ pub(super) fn string_or_null(out: &mut String, text: Option<&str>) {
     }
 }
 
-/// `"key":`
-pub(super) fn key(out: &mut String, key: &str) {
-    string(out, key);
-    out.push(':');
-}
 
 /// A whole number.
 pub(super) fn whole(out: &mut String, n: usize) {

@@ -232,27 +232,27 @@ pub fn to_json(document: &Document, invoice: &Invoice) -> Json {
 /// The JSON of [`to_json`] (with the family's `ligne` in a batch) written straight to
 /// `out`, without building it as a value first: a batch of many invoices.
 pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line: Option<usize>) {
-    use super::json::{date, decimal, key, money, string, string_or_null, whole};
+    use super::json::{date, decimal, money, string, string_or_null, whole};
     let d = &document.deliberation;
     out.push('{');
-    key(out, "famille");
+    out.push_str("\"famille\":");
     string_or_null(out, invoice.family.as_deref());
     out.push(',');
-    key(out, "mois");
+    out.push_str("\"mois\":");
     string(out, &invoice.month.iso());
     out.push(',');
-    key(out, "deliberation");
+    out.push_str("\"deliberation\":");
     out.push('{');
-    key(out, "numero");
+    out.push_str("\"numero\":");
     string_or_null(out, d.meta.number.as_deref());
     out.push(',');
-    key(out, "titre");
+    out.push_str("\"titre\":");
     string(out, &d.meta.title);
     out.push(',');
-    key(out, "empreinte");
+    out.push_str("\"empreinte\":");
     string(out, &document.empreinte);
     out.push_str("},");
-    key(out, "lignes");
+    out.push_str("\"lignes\":");
     out.push('[');
     for (i, l) in invoice.lines.iter().enumerate() {
         if i > 0 {
@@ -260,16 +260,16 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
         }
         let article = d.articles.get(l.rule.article.0 as usize);
         out.push('{');
-        key(out, "date");
+        out.push_str("\"date\":");
         match l.date {
             Some(day) => date(out, day),
             None => out.push_str("null"),
         }
         out.push(',');
-        key(out, "enfant");
+        out.push_str("\"enfant\":");
         string_or_null(out, l.child.as_deref());
         out.push(',');
-        key(out, "service");
+        out.push_str("\"service\":");
         string(
             out,
             d.billing
@@ -278,36 +278,36 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
                 .map_or("", |t| t.name.as_str()),
         );
         out.push(',');
-        key(out, "etat");
+        out.push_str("\"etat\":");
         string_or_null(out, l.state.map(|s| s.words()));
         out.push(',');
-        key(out, "libelle");
+        out.push_str("\"libelle\":");
         string(out, &l.label);
         out.push(',');
-        key(out, "quantite");
+        out.push_str("\"quantite\":");
         decimal(out, l.quantity.normalize());
         out.push(',');
-        key(out, "unite");
+        out.push_str("\"unite\":");
         string(out, &l.unit);
         out.push(',');
-        key(out, "prix_unitaire");
+        out.push_str("\"prix_unitaire\":");
         money(out, l.unit_price);
         out.push(',');
-        key(out, "montant");
+        out.push_str("\"montant\":");
         money(out, l.amount);
         out.push(',');
-        key(out, "regle");
+        out.push_str("\"regle\":");
         out.push('{');
-        key(out, "article");
+        out.push_str("\"article\":");
         string_or_null(out, article.map(|a| a.number.as_str()));
         out.push(',');
-        key(out, "titre");
+        out.push_str("\"titre\":");
         string_or_null(out, article.and_then(|a| a.title.as_deref()));
         out.push(',');
-        key(out, "ligne");
+        out.push_str("\"ligne\":");
         whole(out, l.rule.line);
         out.push_str("},");
-        key(out, "justification");
+        out.push_str("\"justification\":");
         out.push('[');
         for (k, step) in l.justification.iter().enumerate() {
             if k > 0 {
@@ -318,13 +318,13 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
         out.push_str("]}");
     }
     out.push_str("],");
-    key(out, "total");
+    out.push_str("\"total\":");
     match invoice.total {
         Some(total) => money(out, total),
         None => out.push_str("null"),
     }
     out.push(',');
-    key(out, "arrondi");
+    out.push_str("\"arrondi\":");
     out.push('[');
     for (k, words) in invoice.rounding.iter().enumerate() {
         if k > 0 {
@@ -335,15 +335,15 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
     out.push(']');
     if !invoice.other_months.is_empty() {
         out.push(',');
-        key(out, "avertissements");
+        out.push_str("\"avertissements\":");
         out.push_str("[{");
-        key(out, "code");
+        out.push_str("\"code\":");
         string(out, "W140");
         out.push(',');
-        key(out, "message");
+        out.push_str("\"message\":");
         string(out, &other_months_words(invoice.other_months.len()));
         out.push(',');
-        key(out, "lignes");
+        out.push_str("\"lignes\":");
         out.push('[');
         for (k, row) in invoice.other_months.iter().enumerate() {
             if k > 0 {
@@ -355,7 +355,7 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
     }
     if !invoice.problems.is_empty() {
         out.push(',');
-        key(out, "erreurs");
+        out.push_str("\"erreurs\":");
         out.push('[');
         for (k, problem) in invoice.problems.iter().enumerate() {
             if k > 0 {
@@ -363,19 +363,19 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
             }
             let (m, ligne, champ) = problem_message(problem);
             out.push('{');
-            key(out, "code");
+            out.push_str("\"code\":");
             string(out, m.code);
             out.push(',');
-            key(out, "message");
+            out.push_str("\"message\":");
             string(out, &m.text);
             out.push(',');
-            key(out, "ligne");
+            out.push_str("\"ligne\":");
             match ligne {
                 Some(row) => whole(out, row),
                 None => out.push_str("null"),
             }
             out.push(',');
-            key(out, "champ");
+            out.push_str("\"champ\":");
             string(out, &champ);
             out.push('}');
         }
@@ -383,7 +383,7 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
     }
     if let Some(row) = line {
         out.push(',');
-        key(out, "ligne");
+        out.push_str("\"ligne\":");
         whole(out, row);
     }
     out.push('}');
