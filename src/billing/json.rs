@@ -51,7 +51,6 @@ pub(super) fn string_or_null(out: &mut String, text: Option<&str>) {
     }
 }
 
-
 /// A whole number.
 pub(super) fn whole(out: &mut String, n: usize) {
     out.push_str(itoa::Buffer::new().format(n));

@@ -110,45 +110,49 @@ impl Checker<'_> {
             match rule {
                 BillingRule::Deadline {
                     booking,
+                    both,
                     moment,
                     inclusive,
                     days,
                     span,
                 } => {
-                    let what = if *booking {
-                        "le délai de réservation"
-                    } else {
-                        "le délai d'annulation"
-                    };
-                    let deadline = Deadline {
-                        moment: *moment,
-                        inclusive: *inclusive,
-                        days: days.clone(),
-                        article,
-                        line: self.line(*span),
-                    };
-                    let list = match booking {
-                        true => &mut billing.booking,
-                        false => &mut billing.cancel,
-                    };
-                    // Two deadlines of one kind for the same day of the week.
-                    let clash = list.iter().position(|d| {
-                        d.days.is_empty()
-                            || deadline.days.is_empty()
-                            || d.days.iter().any(|w| deadline.days.contains(w))
-                    });
-                    match clash {
-                        Some(i) => {
-                            let first = deadline_spans
-                                .iter()
-                                .filter(|(b, _)| b == booking)
-                                .nth(i)
-                                .map_or(*span, |(_, s)| *s);
-                            self.problem(BillingProblem::GivenTwice { what, first }, *span);
-                        }
-                        None => {
-                            list.push(deadline);
-                            deadline_spans.push((*booking, *span));
+                    let kinds: &[bool] = if *both { &[true, false] } else { &[*booking] };
+                    for &booking in kinds {
+                        let what = if booking {
+                            "le délai de réservation"
+                        } else {
+                            "le délai d'annulation"
+                        };
+                        let deadline = Deadline {
+                            moment: *moment,
+                            inclusive: *inclusive,
+                            days: days.clone(),
+                            article,
+                            line: self.line(*span),
+                        };
+                        let list = match booking {
+                            true => &mut billing.booking,
+                            false => &mut billing.cancel,
+                        };
+                        // Two deadlines of one kind for the same day of the week.
+                        let clash = list.iter().position(|d| {
+                            d.days.is_empty()
+                                || deadline.days.is_empty()
+                                || d.days.iter().any(|w| deadline.days.contains(w))
+                        });
+                        match clash {
+                            Some(i) => {
+                                let first = deadline_spans
+                                    .iter()
+                                    .filter(|(b, _)| *b == booking)
+                                    .nth(i)
+                                    .map_or(*span, |(_, s)| *s);
+                                self.problem(BillingProblem::GivenTwice { what, first }, *span);
+                            }
+                            None => {
+                                list.push(deadline);
+                                deadline_spans.push((booking, *span));
+                            }
                         }
                     }
                 }

@@ -168,6 +168,8 @@ pub enum BillingRule {
     /// jour même`.
     Deadline {
         booking: bool,
+        /// `réservation et annulation …`, `modifications …`: both kinds at once.
+        both: bool,
         moment: crate::billing::Moment,
         inclusive: bool,
         days: Vec<chrono::Weekday>,

@@ -336,6 +336,7 @@ fn whole(pair: &Pair<'_, Rule>, offset: usize) -> Result<u32> {
 
 fn deadline(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRule> {
     let mut booking = false;
+    let mut both = false;
     let mut inclusive = true;
     let mut moment = Moment::HoursBefore(0);
     let mut days = Vec::new();
@@ -349,7 +350,10 @@ fn deadline(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRule
                     .collect();
             }
             Rule::deadline_kind => {
-                booking = part.into_inner().any(|p| p.as_rule() == Rule::booking_word);
+                let words: Vec<Rule> = part.into_inner().map(|p| p.as_rule()).collect();
+                booking = words.contains(&Rule::booking_word);
+                both = words.contains(&Rule::kw_modification)
+                    || (booking && words.contains(&Rule::cancel_word));
             }
             Rule::kw_avant => inclusive = false,
             Rule::moment => {
@@ -374,6 +378,7 @@ fn deadline(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRule
     }
     Ok(BillingRule::Deadline {
         booking,
+        both,
         moment,
         inclusive,
         days,
