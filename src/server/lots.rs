@@ -138,6 +138,18 @@ async fn receive(
         progress.send_modify(|p| p.bytes += chunk.len() as u64);
     };
     progress.send_modify(|p| p.end = Some(end));
+    // A batch cut for its size: the rest of the body is read and dropped (up to the
+    // deadline, and as much again as the limit), so that a client still sending it
+    // reads the answer instead of a connection reset.
+    if matches!(end, End::TooLarge) {
+        let mut drained = 0u64;
+        while drained < limit {
+            match tokio::time::timeout_at(deadline, stream.next()).await {
+                Ok(Some(Ok(chunk))) => drained = drained.saturating_add(chunk.len() as u64),
+                _ => break,
+            }
+        }
+    }
 }
 
 /// The lines of the temporary file, read as the receiving task writes them.
