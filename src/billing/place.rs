@@ -80,17 +80,28 @@ fn place_one(
     let billing = match &day.service {
         Some(name) => {
             let wanted = crate::syntax::choice_key(name);
-            d.billing.iter().position(|b| {
-                d.tariffs.get(b.tariff).is_some_and(|t| {
-                    crate::syntax::choice_key(&t.name) == wanted
-                        || t.label
-                            .as_deref()
-                            .is_some_and(|l| crate::syntax::choice_key(l) == wanted)
-                        || b.label
-                            .as_deref()
-                            .is_some_and(|l| crate::syntax::choice_key(l) == wanted)
+            let same = |text: &str| crate::syntax::choice_key(text) == wanted;
+            d.billing
+                .iter()
+                .position(|b| {
+                    d.tariffs
+                        .get(b.tariff)
+                        .is_some_and(|t| same(&t.name) || t.label.as_deref().is_some_and(same))
                 })
-            })
+                .or_else(|| {
+                    // The label of a facturation, when it names one tariff only (a
+                    // head of several tariffs shares its label: the tariff is needed).
+                    let mut labelled = d
+                        .billing
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| b.label.as_deref().is_some_and(same))
+                        .map(|(i, _)| i);
+                    match (labelled.next(), labelled.next()) {
+                        (Some(i), None) => Some(i),
+                        _ => None,
+                    }
+                })
         }
         None if d.billing.len() == 1 => Some(0),
         None => None,

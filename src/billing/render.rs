@@ -136,15 +136,26 @@ fn list(known: &[String]) -> String {
     if known.is_empty() {
         return "aucun n'est connu".to_string();
     }
-    let quoted: Vec<String> = known.iter().map(|k| format!("« {k} »")).collect();
-    format!("attendu {}", crate::french::list_or(&quoted))
+    format!("attendu {}", crate::french::list_or(known))
 }
 
 /// What a family reads for a facturation: its label, else its tariff's, else the title
 /// of its article when the article bills nothing else, else the tariff's name.
 fn billing_title(d: &Deliberation, b: &super::Billing) -> String {
     let tariff = d.tariffs.get(b.tariff);
-    let alone = d.billing.iter().filter(|o| o.article == b.article).count() == 1;
+    // One head of its article (`facturation de la journee et de la demi_journee` is one).
+    let alone = d
+        .billing
+        .iter()
+        .all(|o| o.article != b.article || o.line == b.line);
+    // Several tariffs of one head: its label, and which tariff.
+    let shared = d
+        .billing
+        .iter()
+        .any(|o| o.article == b.article && o.line == b.line && o.tariff != b.tariff);
+    if shared && let (Some(label), Some(t)) = (&b.label, tariff) {
+        return format!("{label} ({})", t.label.as_deref().unwrap_or(&t.name));
+    }
     b.label
         .clone()
         .or_else(|| tariff.and_then(|t| t.label.clone()))

@@ -20,10 +20,27 @@ impl Checker<'_> {
         let mut found = Vec::new();
         for (a, article) in file.articles.iter().enumerate() {
             for item in &article.items {
-                if let ArticleItem::Billing(block) = item
-                    && let Some(billing) = self.billing(block, a)
-                {
-                    found.push(billing);
+                if let ArticleItem::Billing(block) = item {
+                    let before = self.errors.len();
+                    found.extend(self.billing(block, a));
+                    // The other tariffs of the head, by the same rules: their own
+                    // problems only (a rule's are said once, for the first).
+                    let said: Vec<Span> = self.errors[before..].iter().map(|e| e.span).collect();
+                    for other in &block.others {
+                        let mut copy = block.clone();
+                        copy.service = other.clone();
+                        copy.others.clear();
+                        let start = self.errors.len();
+                        found.extend(self.billing(&copy, a));
+                        let mut k = start;
+                        while k < self.errors.len() {
+                            if said.contains(&self.errors[k].span) {
+                                self.errors.remove(k);
+                            } else {
+                                k += 1;
+                            }
+                        }
+                    }
                 }
             }
         }

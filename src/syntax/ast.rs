@@ -156,6 +156,9 @@ pub enum ArticleItem {
 #[derive(Debug, Clone)]
 pub struct Billing {
     pub service: Name,
+    /// `facturation de la journee et de la demi_journee`: the other tariffs billed by
+    /// the same rules.
+    pub others: Vec<Name>,
     pub label: Option<Text>,
     pub span: Span,
     pub rules: Vec<BillingRule>,

@@ -21,15 +21,22 @@ pub(super) fn head(pair: Pair<'_, Rule>, offset: usize, at: Span) -> ast::Billin
         span: at,
     };
     let mut label = None;
+    let mut others = Vec::new();
+    let mut first = true;
     for part in pair.into_inner() {
         match part.as_rule() {
-            Rule::word => service = name(&part, offset),
+            Rule::word if first => {
+                service = name(&part, offset);
+                first = false;
+            }
+            Rule::word => others.push(name(&part, offset)),
             Rule::text => label = Some(text(part, offset)),
             _ => {}
         }
     }
     ast::Billing {
         service,
+        others,
         label,
         span: at,
         rules: Vec::new(),
