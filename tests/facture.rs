@@ -1102,3 +1102,20 @@ fn published_wordings_mean_what_their_plain_form_means() {
         billing_of("annulation 2 jours avant")
     );
 }
+
+#[test]
+fn a_motive_is_read_without_its_lead_words() {
+    // « pour cause de grève », « en cas de grève » and « pour grève » are one motive:
+    // a day of motive « grève » takes their rule.
+    let plain = billing_of("absent pour grève : gratuit");
+    for published in [
+        "absent pour cause de grève : gratuit",
+        "absent en cas de grève : gratuit",
+        "absent, pour grève : gratuit",
+    ] {
+        assert_eq!(billing_of(published), plain, "« {published} »");
+    }
+    // A length of absence is no motive.
+    let length = billing_of("absent justifié, pour une absence de plus de 3 jours : gratuit");
+    assert!(length.to_string().contains("AbsenceLength"), "{length}");
+}
