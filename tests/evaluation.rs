@@ -241,3 +241,20 @@ fn choice_values_are_read_as_written_or_by_name() {
     assert_eq!(read.errors.len(), 1, "{:?}", read.errors);
     assert_eq!(read.errors[0].field, "résidence");
 }
+
+#[test]
+fn a_bound_said_included_in_the_feminine_is_read() {
+    // « incluse », « comprise » were never read: the shorter word matched first and
+    // the end of the word then failed.
+    for word in ["inclus", "incluse", "compris", "comprise"] {
+        let text = format!(
+            "délibération « Bornes »\n  applicable du 01/09/2025\n\nentrées\n  qf : montant entier, obligatoire\n\narticle 1 « Prix »\n  tarif repas (par repas)\n  grille selon qf\n    | qf | repas |\n    | jusqu'à 600 € {word} | 1 € |\n    | plus de 600 € | 2 € |\n"
+        );
+        let compiled = tarif::compile(&text);
+        assert!(
+            compiled.deliberation.is_some(),
+            "« {word} » : {:?}",
+            compiled.diagnostics
+        );
+    }
+}
