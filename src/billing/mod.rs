@@ -491,6 +491,10 @@ pub struct Limit {
 pub struct Charge {
     pub amount: Decimal,
     pub per_family: bool,
+    /// `pénalité de 3 € par repas si présent sans réservation`: the amount for each
+    /// day in `when`, per child.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub per_day: bool,
     /// The states of which one day makes it due; every month invoiced when empty.
     pub when: Vec<DayState>,
     /// The words of the règlement (`pénalité pour inscription hors délai`).

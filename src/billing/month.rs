@@ -315,13 +315,15 @@ pub(super) fn month_rules(d: &Deliberation, b: usize, billing: &Billing, invoice
                 };
                 format!(" ; {days} {}", crate::french::list_or(&states))
             };
-            let scope = if charge.per_family {
-                "par famille"
+            let scope = if charge.per_day {
+                "par jour"
+            } else if charge.per_family {
+                "par famille et par mois"
             } else {
-                "par enfant"
+                "par enfant et par mois"
             };
             let why = format!(
-                "{} : {} {scope} et par mois{when}",
+                "{} : {} {scope}{when}",
                 place(d, charge.article, charge.line),
                 crate::french::price(charge.amount)
             );
@@ -329,14 +331,15 @@ pub(super) fn month_rules(d: &Deliberation, b: usize, billing: &Billing, invoice
                 article: charge.article,
                 line: charge.line,
             };
-            invoice.lines.push(month_line(
-                b,
-                group.flatten(),
-                label,
-                charge.amount,
-                rule,
-                vec![why],
-            ));
+            let mut line = month_line(b, group.flatten(), label, charge.amount, rule, vec![why]);
+            if charge.per_day {
+                // Once for each day in those states: a quantity of days.
+                let days = Decimal::from(due.len());
+                line.quantity = days;
+                line.unit = if due.len() == 1 { "jour" } else { "jours" }.to_string();
+                line.amount = charge.amount * days;
+            }
+            invoice.lines.push(line);
         }
     }
 }

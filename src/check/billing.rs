@@ -332,6 +332,7 @@ impl Checker<'_> {
                 BillingRule::Charge {
                     amount,
                     per_family,
+                    per_day,
                     when,
                     words,
                     label,
@@ -342,6 +343,7 @@ impl Checker<'_> {
                     billing.charges.push(Charge {
                         amount,
                         per_family: *per_family,
+                        per_day: *per_day,
                         when: when.clone(),
                         label: label.as_ref().map(|t| t.text.clone()).or(words),
                         article,

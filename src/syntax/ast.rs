@@ -212,6 +212,8 @@ pub enum BillingRule {
     Charge {
         amount: Quantity,
         per_family: bool,
+        /// `par repas si …`: for each day in those states.
+        per_day: bool,
         when: Vec<crate::billing::DayState>,
         /// The words between `pénalité` and the amount (`pour inscription hors délai`).
         words: String,

@@ -235,6 +235,7 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
         Rule::charge => {
             let mut amount = None;
             let mut per_family = false;
+            let mut per_day = false;
             let mut when = Vec::new();
             let mut words = Vec::new();
             let mut label = None;
@@ -245,6 +246,7 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
                     Rule::word if amount.is_none() => words.push(part.as_str().to_string()),
                     Rule::quantity => amount = Some(quantity(&part, offset)?),
                     Rule::per_scope => per_family = per_family_scope(part),
+                    Rule::per_day => per_day = true,
                     Rule::day_state => when.extend(day_states(&part)),
                     Rule::text => label = Some(text(part, offset)),
                     _ => {}
@@ -253,6 +255,7 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
             Ok(BillingRule::Charge {
                 amount: amount.unwrap_or(zero(at)),
                 per_family,
+                per_day,
                 when,
                 words: words.join(" "),
                 label,
