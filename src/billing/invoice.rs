@@ -413,8 +413,15 @@ fn bill_child(
 ) {
     let runs = absences(list);
     let first_line = invoice.lines.len();
-    // The days of each state so far, by the state's place in `DayState::ALL`.
+    // The days of each state so far, by the state's place in `DayState::ALL`: in the
+    // month, and in the week (Monday to Sunday) of the day.
     let mut counts = [0u32; DayState::ALL.len()];
+    let mut week_counts = [0u32; DayState::ALL.len()];
+    let mut week = None;
+    let by_week = billing.states.iter().any(|r| {
+        r.count
+            .is_some_and(|c| c.period == super::CountPeriod::Week)
+    });
     let unit = d
         .tariffs
         .get(billing.tariff)
@@ -425,8 +432,20 @@ fn bill_child(
             field: field.to_string(),
             kind,
         };
-        // A day of the month before: counted in its absence (above), not billed.
+        let iso = p.date.iso_week();
+        if week != Some((iso.year(), iso.week())) {
+            week = Some((iso.year(), iso.week()));
+            week_counts = [0; DayState::ALL.len()];
+        }
+        // A day of the month before: counted in its absence (above) and its week, not
+        // billed.
         if p.before {
+            if by_week
+                && let Ok(Some(found)) = state(d, billing, p, run.map(|r| r.0), false)
+                && let Some(at) = DayState::ALL.iter().position(|s| *s == found.state)
+            {
+                week_counts[at] += 1;
+            }
             continue;
         }
         let found = match state(d, billing, p, run.map(|r| r.0), prices.justify) {
@@ -437,16 +456,15 @@ fn bill_child(
                 continue;
             }
         };
-        let n_month = {
-            let at = DayState::ALL
-                .iter()
-                .position(|s| *s == found.state)
-                .unwrap_or(0);
-            counts[at] += 1;
-            counts[at]
-        };
+        let at = DayState::ALL
+            .iter()
+            .position(|s| *s == found.state)
+            .unwrap_or(0);
+        counts[at] += 1;
+        week_counts[at] += 1;
         let numbers = super::DayNumbers {
-            month: n_month,
+            month: counts[at],
+            week: week_counts[at],
             absence: run.map_or(0, |r| r.1),
             calendar: run.map_or(0, |r| {
                 u32::try_from((p.date - r.0).num_days() + 1).unwrap_or(u32::MAX)

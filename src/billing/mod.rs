@@ -386,6 +386,7 @@ impl Count {
         };
         match self.period {
             CountPeriod::Month => format!("{range} dans le mois"),
+            CountPeriod::Week => format!("{range} dans la semaine"),
             CountPeriod::Absence => format!("{range} jour de l'absence"),
             CountPeriod::AbsenceCalendar => format!("{range} jour calendaire de l'absence"),
             CountPeriod::AbsenceLength => match (self.from, self.to) {
@@ -405,6 +406,9 @@ impl Count {
 pub enum CountPeriod {
     /// The days of the month in that state, for the child.
     Month,
+    /// The days of the week (Monday to Sunday) in that state, for the child; the days
+    /// of the month before in the same week count.
+    Week,
     /// The days of the child's absence, consecutive days of service.
     Absence,
     /// The days of the calendar from the first day of the child's absence
@@ -733,6 +737,7 @@ impl Billing {
                 Some(count) => {
                     let n = match count.period {
                         CountPeriod::Month => at.month,
+                        CountPeriod::Week => at.week,
                         CountPeriod::Absence => at.absence,
                         CountPeriod::AbsenceCalendar => at.calendar,
                         CountPeriod::AbsenceLength => at.length,
@@ -752,6 +757,8 @@ impl Billing {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DayNumbers {
     pub month: u32,
+    /// Its number among the days of its state in its week (Monday to Sunday).
+    pub week: u32,
     pub absence: u32,
     pub calendar: u32,
     /// The days of service of the whole absence.

@@ -43,6 +43,7 @@ fn period(period: Option<CountPeriod>) -> &'static str {
         Some(CountPeriod::Absence) => " jour de l'absence",
         Some(CountPeriod::AbsenceCalendar) => " jour calendaire de l'absence",
         Some(CountPeriod::AbsenceLength) => " jour d'absence (longueur de l'absence)",
+        Some(CountPeriod::Week) => " dans la semaine",
         Some(CountPeriod::Month) | None => " dans le mois",
     }
 }

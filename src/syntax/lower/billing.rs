@@ -648,10 +648,11 @@ fn day_count(pair: Pair<'_, Rule>, offset: usize) -> Result<BillingCount> {
                 }
             }
             Rule::count_period => {
-                let absence = part
-                    .into_inner()
-                    .any(|p| p.as_rule() == Rule::period_absence);
-                period = Some(if absence && calendar {
+                let words: Vec<Rule> = part.into_inner().map(|p| p.as_rule()).collect();
+                let absence = words.contains(&Rule::period_absence);
+                period = Some(if words.contains(&Rule::kw_semaine) {
+                    CountPeriod::Week
+                } else if absence && calendar {
                     CountPeriod::AbsenceCalendar
                 } else if absence {
                     CountPeriod::Absence
