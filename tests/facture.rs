@@ -1119,3 +1119,33 @@ fn a_motive_is_read_without_its_lead_words() {
     let length = billing_of("absent justifié, pour une absence de plus de 3 jours : gratuit");
     assert!(length.to_string().contains("AbsenceLength"), "{length}");
 }
+
+#[test]
+fn an_hour_or_a_delay_beyond_reason_is_refused_and_24_h_is_midnight() {
+    // `24 h` is the end of the day, as `minuit`.
+    assert_eq!(
+        billing_of("annulation le jeudi à 24 h de la semaine précédente"),
+        billing_of("annulation le jeudi de la semaine précédente")
+    );
+    let refused = |line: &str| {
+        let text = format!(
+            "délibération « Écritures »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 3 €\n\narticle 2 « Facturation »\n  facturation des repas\n  {line}\n  présent, présent sans réservation : tarif\n  absent : tarif\n  annulé : gratuit\n"
+        );
+        let compiled = tarif::compile(&text);
+        assert!(compiled.deliberation.is_none(), "« {line} » is accepted");
+        compiled
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?}", d.code))
+            .collect::<Vec<_>>()
+    };
+    // An hour that is none: never clamped to 23 h 59 without a word.
+    assert_eq!(refused("retard après 25 h : 10 €"), ["E001"]);
+    assert_eq!(refused("annulation la veille à 9 h 75"), ["E001"]);
+    // A delay of more than a year (a typo), or a step of no minute: E078, and the
+    // invoice never panics on it.
+    assert!(refused("annulation 99999999999 semaines avant").contains(&"E078".to_string()));
+    assert!(refused("annulation 400 jours avant").contains(&"E078".to_string()));
+    assert!(refused("annulation le 32 du mois précédent").contains(&"E078".to_string()));
+    assert!(refused("durée par tranche de 0 minutes").contains(&"E078".to_string()));
+}

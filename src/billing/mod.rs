@@ -160,14 +160,22 @@ impl Moment {
             Some(t) => d.and_time(t),
             None => start(d) + Duration::days(1),
         };
+        // A deadline beyond the calendar (E078 refuses those over a year) is the
+        // earliest day, never a panic.
+        let back = |d: NaiveDate, days: u32| {
+            d.checked_sub_signed(Duration::days(i64::from(days)))
+                .unwrap_or(NaiveDate::MIN + Duration::days(1))
+        };
         match self {
-            Moment::HoursBefore(hours) => start(day) - Duration::hours(i64::from(hours)),
+            Moment::HoursBefore(hours) => start(day)
+                .checked_sub_signed(Duration::hours(i64::from(hours)))
+                .unwrap_or(NaiveDateTime::MIN),
             Moment::DaysBefore {
                 days,
                 at: time,
                 midnight,
             } => {
-                let d = day - Duration::days(i64::from(days));
+                let d = back(day, days);
                 match time {
                     Some(t) => d.and_time(t),
                     None if midnight => at(d, None),
@@ -216,6 +224,17 @@ impl Moment {
                     .unwrap_or(previous);
                 at(d, time)
             }
+        }
+    }
+
+    /// Whether the deadline is beyond a year before the day (or names no day of a
+    /// month): refused (E078).
+    pub fn beyond_reason(self) -> bool {
+        match self {
+            Moment::HoursBefore(hours) => hours > 366 * 24,
+            Moment::DaysBefore { days, .. } | Moment::WorkingDaysBefore { days, .. } => days > 366,
+            Moment::MonthDayBefore { day, .. } => day == 0 || day > 31,
+            Moment::Eve { .. } | Moment::SameDay { .. } | Moment::WeekdayBefore { .. } => false,
         }
     }
 

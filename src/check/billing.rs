@@ -133,6 +133,9 @@ impl Checker<'_> {
                     days,
                     span,
                 } => {
+                    if moment.beyond_reason() {
+                        self.problem(BillingProblem::BeyondReason { what: "délai" }, *span);
+                    }
                     let kinds: &[bool] = if *both { &[true, false] } else { &[*booking] };
                     for &booking in kinds {
                         let what = if booking {
@@ -182,6 +185,18 @@ impl Checker<'_> {
                             line: self.line(*span),
                         });
                     }
+                }
+                BillingRule::Duration { step, span, .. }
+                | BillingRule::Late { step, span, .. }
+                | BillingRule::Overtime { step, span, .. }
+                    if *step > 24 * 60 =>
+                {
+                    self.problem(
+                        BillingProblem::BeyondReason {
+                            what: "pas de temps",
+                        },
+                        *span,
+                    );
                 }
                 BillingRule::Duration {
                     step,

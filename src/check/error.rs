@@ -53,6 +53,9 @@ pub enum BillingProblem {
     SmoothingWithoutMonths { parts: u32 },
     /// `en 10 mensualités de septembre à mai`: 9 months named.
     SmoothingMonths { parts: u32, months: u32 },
+    /// A deadline of more than a year (`400 jours avant`), or a step of no minute
+    /// (`par tranche de 0 minute`).
+    BeyondReason { what: &'static str },
     /// `tarif horaire × heures` where `heures` is no number the family gives.
     FactorNotInput {
         name: String,

@@ -199,6 +199,15 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
         .with_help(format!(
             "écrivez autant de mensualités que de mois : « en {months} mensualités », ou corrigez le premier ou le dernier mois"
         )),
+        B::BeyondReason { what } => Diagnostic::new(
+            Code::E078,
+            format!("{what} impossible"),
+            span,
+            "hors de mesure".to_string(),
+        )
+        .with_help(
+            "un délai se compte en heures ou en jours d'au plus un an (« 48 h avant », « 8 jours avant »), un pas de temps en minutes (« par tranche de 15 minutes »)".to_string(),
+        ),
         B::FactorNotInput { name, suggestion } => {
             let d = Diagnostic::new(
                 Code::E077,

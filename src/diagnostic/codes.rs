@@ -125,6 +125,8 @@ pub enum Code {
     E076,
     /// A factor of a unit price that is no number the family gives.
     E077,
+    /// A deadline of more than a year, or a step of time of no minute.
+    E078,
     /// A row whose values come before those of the row above.
     W001,
     /// A price that goes down as the key goes up.
@@ -207,6 +209,7 @@ impl Code {
         Code::E075,
         Code::E076,
         Code::E077,
+        Code::E078,
         Code::W001,
         Code::W002,
         Code::W003,

@@ -309,10 +309,11 @@ fn time_step(pair: &Pair<'_, Rule>) -> u32 {
             .clone()
             .find(|p| p.as_rule() == Rule::number)
             .and_then(|p| p.as_str().parse::<u32>().ok())
-            .unwrap_or(1)
-            .max(1);
+            .unwrap_or(u32::MAX);
         let hours = parts.any(|p| p.as_rule() == Rule::hour_unit);
-        return if hours { n.saturating_mul(60) } else { n };
+        let minutes = if hours { n.saturating_mul(60) } else { n };
+        // No minute, or more than a day: refused by the checker (E078).
+        return if minutes == 0 { u32::MAX } else { minutes };
     }
     match form.map(|p| p.as_rule()) {
         Some(Rule::step_hour) => 60,
@@ -418,12 +419,13 @@ fn moment(form: Pair<'_, Rule>, offset: usize) -> Result<Moment> {
             Rule::same_week => week = Week::Same,
             Rule::number => amount = whole(&part, offset)?,
             Rule::ordinal => amount = super::table::ordinal_number(&part).unwrap_or(1),
-            // `à minuit`: the end of the day named, as when no hour is written.
+            // `à minuit`, `à 24 h`: the end of the day named, as when no hour is written.
             Rule::clock
                 if part
                     .clone()
                     .into_inner()
-                    .any(|p| p.as_rule() == Rule::kw_minuit) =>
+                    .any(|p| p.as_rule() == Rule::kw_minuit)
+                    || part.as_str().trim_start().starts_with("24") =>
             {
                 midnight = true;
             }
