@@ -31,6 +31,7 @@ fn corpus() -> Vec<String> {
         "deliberations",
         "tests/cases/published",
         "tests/cases/slips",
+        "tests/cases/facture",
     ] {
         let mut paths: Vec<_> = std::fs::read_dir(root.join(folder))
             .into_iter()
@@ -210,6 +211,73 @@ fn run_file(document: &Document, bytes: &[u8]) -> Result<(), TestCaseError> {
     }
 }
 
+/// A month of days of arbitrary states, instants, hours and motives: the invoice of
+/// any deliberation with a règlement never panics, its total is the sum of its lines.
+fn days() -> impl Strategy<Value = String> {
+    let instant = prop_oneof![
+        Just(String::new()),
+        (1u32..32, 0u32..24, 0u32..60)
+            .prop_map(|(d, h, m)| format!("{d:02}/10/2025 {h:02}:{m:02}")),
+        (1u32..31).prop_map(|d| format!("{d:02}/09/2025")),
+        Just("2025-10-02T25:00".to_string()),
+    ];
+    let hour = prop_oneof![
+        Just(String::new()),
+        (0u32..24, 0u32..60).prop_map(|(h, m)| format!("{h}:{m:02}")),
+        Just("7 h 45".to_string()),
+    ];
+    let row = (
+        1u32..32,
+        prop::sample::select(vec![
+            "présent",
+            "absent",
+            "annulé",
+            "non réservé",
+            "absent justifié",
+            "réservé hors délai",
+            "?",
+        ]),
+        instant.clone(),
+        instant.clone(),
+        instant,
+        hour.clone(),
+        hour,
+        prop::sample::select(vec!["", "maladie", "hospitalisation", "fermeture", "grève"]),
+    )
+        .prop_map(|(day, state, booked, cancelled, proof, from, to, motive)| {
+            format!("{day:02}/10/2025;{state};{booked};{cancelled};{proof};{from};{to};{from};{to};{motive}\n")
+        });
+    prop::collection::vec(row, 0..30).prop_map(|rows| {
+        format!(
+            "date;état;réservé le;annulé le;justificatif le;arrivée;départ;arrivée prévue;départ prévu;motif\n{}",
+            rows.concat()
+        )
+    })
+}
+
+fn invoice_month(document: &Document, days_text: &str) -> Result<(), TestCaseError> {
+    let d = &document.deliberation;
+    if d.billing.is_empty() {
+        return Ok(());
+    }
+    let days = tarif::billing::days::read(days_text);
+    let family = tarif::inputs::read_family(
+        d,
+        r#"{"quotient_caf": 612, "qf": 612, "heures_semaine": 40, "semaines": 47}"#,
+    );
+    let month = tarif::billing::invoice::Month::parse("2025-10").expect("a month");
+    let invoice = tarif::billing::invoice::invoice(d, &family, &days.days, month);
+    // Lines rounded each to the cent (the default): the total is their sum.
+    if let Some(total) = invoice.total
+        && d.billing.iter().all(|b| b.rounding.each_line)
+    {
+        let sum: Decimal = invoice.lines.iter().map(|l| l.amount).sum();
+        prop_assert_eq!(total, sum);
+    }
+    let _ = tarif::billing::render::to_text(document, &invoice);
+    Ok(())
+}
+
 fn run(seconds: u64, cases_per_batch: u32) {
     let texts = corpus();
     let documents: Vec<Document> = texts
@@ -240,14 +308,17 @@ fn run(seconds: u64, cases_per_batch: u32) {
             0..documents.len(),
             prop::collection::vec((prop::sample::select(names.clone()), field()), 0..6),
             file(names),
+            days(),
         );
-        let result = runner.run(&strategy, |(t, edits, doc, pairs, bytes)| {
-            // A mutated deliberation: compiled and rendered without panic.
+        let result = runner.run(&strategy, |(t, edits, doc, pairs, bytes, days)| {
+            // A mutated deliberation: compiled and rendered without panic, its month
+            // invoiced.
             let source = mutate(&texts[t], &edits);
             let compiled = tarif::compile(&source);
             let _ = tarif::report::to_text("f.delib", &source, &compiled.diagnostics, false);
             if let Ok(document) = Document::from_source(&source) {
                 price_family(&document, "{}")?;
+                invoice_month(&document, &days)?;
             }
             // A family of arbitrary values, keys possibly repeated.
             let document = &documents[doc];
@@ -256,6 +327,7 @@ fn run(seconds: u64, cases_per_batch: u32) {
                 .map(|(k, v)| format!("{}: {}", serde_json::json!(k), serde_json::json!(v)))
                 .collect();
             price_family(document, &format!("{{ {} }}", body.join(", ")))?;
+            invoice_month(document, &days)?;
             // A file of families.
             run_file(document, &bytes)
         });
