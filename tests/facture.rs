@@ -969,6 +969,10 @@ fn published_wordings_mean_what_their_plain_form_means() {
             "annulation le mercredi précédent à minuit",
             "annulation le mercredi précédent",
         ),
+        (
+            "annulation des repas du lundi et du mardi au plus tard le jeudi de la semaine précédente",
+            "annulation au plus tard le jeudi de la semaine précédente pour le lundi et le mardi",
+        ),
         ("annulation la veille à minuit", "annulation la veille"),
         (
             "certificat médical fourni dans un délai de 8 jours suivant l'absence",
@@ -1148,4 +1152,8 @@ fn an_hour_or_a_delay_beyond_reason_is_refused_and_24_h_is_midnight() {
     assert!(refused("annulation 400 jours avant").contains(&"E078".to_string()));
     assert!(refused("annulation le 32 du mois précédent").contains(&"E078".to_string()));
     assert!(refused("durée par tranche de 0 minutes").contains(&"E078".to_string()));
+    // Words before a deadline are from a list: a condition is never dropped unread.
+    assert!(
+        refused("annulation sauf maladie au plus tard 48 h avant").contains(&"E001".to_string())
+    );
 }

@@ -353,12 +353,12 @@ fn deadline(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRule
     let mut days = Vec::new();
     for part in pair.into_inner() {
         match part.as_rule() {
-            Rule::deadline_days => {
-                days = part
-                    .into_inner()
-                    .filter(|p| p.as_rule() == Rule::weekday)
-                    .map(|p| weekday_of(p.as_str()))
-                    .collect();
+            Rule::deadline_days | Rule::lead_days => {
+                days.extend(
+                    part.into_inner()
+                        .filter(|p| p.as_rule() == Rule::weekday)
+                        .map(|p| weekday_of(p.as_str())),
+                );
             }
             Rule::deadline_kind => {
                 let words: Vec<Rule> = part.into_inner().map(|p| p.as_rule()).collect();
