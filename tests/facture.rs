@@ -983,6 +983,10 @@ fn published_wordings_mean_what_their_plain_form_means() {
             "justificatif sous 48 h",
         ),
         (
+            "justificatifs dans les 5 jours qui suivent le début de l'absence",
+            "justificatif sous 5 jours",
+        ),
+        (
             "réservation au plus tard 48 h avant",
             "inscription au plus tard 48 h avant",
         ),
@@ -1155,5 +1159,10 @@ fn an_hour_or_a_delay_beyond_reason_is_refused_and_24_h_is_midnight() {
     // Words before a deadline are from a list: a condition is never dropped unread.
     assert!(
         refused("annulation sauf maladie au plus tard 48 h avant").contains(&"E001".to_string())
+    );
+    // A delay counted from elsewhere than the first day of the absence is refused.
+    assert!(
+        refused("certificat médical dans les 48 heures suivant le retour de l'enfant")
+            .contains(&"E001".to_string())
     );
 }
