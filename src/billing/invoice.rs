@@ -432,19 +432,18 @@ fn bill_child(
             field: field.to_string(),
             kind,
         };
-        let iso = p.date.iso_week();
-        if week != Some((iso.year(), iso.week())) {
-            week = Some((iso.year(), iso.week()));
-            week_counts = [0; DayState::ALL.len()];
+        if by_week {
+            let iso = p.date.iso_week();
+            if week != Some((iso.year(), iso.week())) {
+                week = Some((iso.year(), iso.week()));
+                week_counts = [0; DayState::ALL.len()];
+            }
         }
         // A day of the month before: counted in its absence (above) and its week, not
         // billed.
         if p.before {
-            if by_week
-                && let Ok(Some(found)) = state(d, billing, p, run.map(|r| r.0), false)
-                && let Some(at) = DayState::ALL.iter().position(|s| *s == found.state)
-            {
-                week_counts[at] += 1;
+            if by_week && let Ok(Some(found)) = state(d, billing, p, run.map(|r| r.0), false) {
+                week_counts[found.state.index()] += 1;
             }
             continue;
         }
@@ -456,10 +455,7 @@ fn bill_child(
                 continue;
             }
         };
-        let at = DayState::ALL
-            .iter()
-            .position(|s| *s == found.state)
-            .unwrap_or(0);
+        let at = found.state.index();
         counts[at] += 1;
         week_counts[at] += 1;
         let numbers = super::DayNumbers {

@@ -32,14 +32,9 @@ impl Checker<'_> {
                         copy.others.clear();
                         let start = self.errors.len();
                         found.extend(self.billing(&copy, a));
-                        let mut k = start;
-                        while k < self.errors.len() {
-                            if said.contains(&self.errors[k].span) {
-                                self.errors.remove(k);
-                            } else {
-                                k += 1;
-                            }
-                        }
+                        let new = self.errors.split_off(start);
+                        self.errors
+                            .extend(new.into_iter().filter(|e| !said.contains(&e.span)));
                     }
                 }
             }

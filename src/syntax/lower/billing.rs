@@ -302,15 +302,13 @@ fn time_step(pair: &Pair<'_, Rule>) -> u32 {
     let form = pair.clone().into_inner().next();
     if let Some(span) = form.clone().filter(|p| p.as_rule() == Rule::step_span) {
         // `tranche de 15 minutes`, `période de 2 heures`.
-        let mut parts = span
-            .into_inner()
-            .filter(|p| p.as_rule() != Rule::kw_tranche);
+        let parts: Vec<Pair<'_, Rule>> = span.into_inner().collect();
         let n = parts
-            .clone()
+            .iter()
             .find(|p| p.as_rule() == Rule::number)
             .and_then(|p| p.as_str().parse::<u32>().ok())
             .unwrap_or(u32::MAX);
-        let hours = parts.any(|p| p.as_rule() == Rule::hour_unit);
+        let hours = parts.iter().any(|p| p.as_rule() == Rule::hour_unit);
         let minutes = if hours { n.saturating_mul(60) } else { n };
         // No minute, or more than a day: refused by the checker (E078).
         return if minutes == 0 { u32::MAX } else { minutes };

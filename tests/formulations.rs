@@ -1,0 +1,289 @@
+//! The wordings of règlements de facturation as communes publish them: each means
+//! what the plain form of the reference means, to the deadline, the cost and the step;
+//! a wording that would drop a condition, or an hour or a delay beyond reason, is
+//! refused.
+
+use serde_json::Value as Json;
+
+/// The billing rules of a deliberation whose facturation has `line` as its first rule,
+/// as JSON (the same line number whatever the wording).
+fn billing_of(line: &str) -> Json {
+    let head = line.split(" :").next().unwrap_or_default();
+    let states: String = [
+        "présent : tarif",
+        "présent sans réservation : tarif",
+        "réservé hors délai : tarif + 1 €",
+        "absent justifié : gratuit",
+        "absent non justifié : tarif",
+        "annulé dans le délai : gratuit",
+        "annulé hors délai : tarif",
+    ]
+    .iter()
+    .filter(|rule| !rule.starts_with(&format!("{head} :")))
+    .map(|rule| format!("  {rule}\n"))
+    .collect();
+    // The deadlines a state needs, unless the line is one of them.
+    let mut deadlines = String::new();
+    if !line.contains("réservation au") && !line.contains("inscription") {
+        deadlines.push_str("  réservation au plus tard 2 jours avant\n");
+    }
+    if !line.contains("annulation") {
+        deadlines.push_str("  annulation au plus tard la veille\n");
+    }
+    let text = format!(
+        "délibération « Écritures »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 3 €\n\narticle 2 « Facturation »\n  facturation des repas\n{deadlines}  {line}\n{states}"
+    );
+    let compiled = tarif::compile(&text);
+    let Some(d) = compiled.deliberation else {
+        panic!("« {line} » is refused: {:?}", compiled.diagnostics);
+    };
+    serde_json::to_value(&d.billing).expect("billing as JSON")
+}
+
+#[test]
+fn published_wordings_mean_what_their_plain_form_means() {
+    // Each pair: a wording as règlements publish it, and the form of the reference that
+    // means the same. Both must give the same rules, to the deadline and the cost.
+    let pairs = [
+        (
+            "annulation avant 10 h la veille",
+            "annulation la veille avant 10 h",
+        ),
+        (
+            "annulation au plus tard à 10 h la veille",
+            "annulation la veille à 10 h",
+        ),
+        (
+            "annulation la veille avant 10 heures",
+            "annulation la veille avant 10 h",
+        ),
+        (
+            "annulation au moins 8 jours avant",
+            "annulation au plus tard 8 jours avant",
+        ),
+        ("annulation une semaine avant", "annulation 7 jours avant"),
+        (
+            "annulation 2 semaines à l'avance",
+            "annulation 14 jours avant",
+        ),
+        (
+            "annulation 8 jours calendaires avant",
+            "annulation 8 jours avant",
+        ),
+        (
+            "annulation au plus tard à 9 h le jour même",
+            "annulation le jour même à 9 h",
+        ),
+        (
+            "annulation possible jusqu'à 48 h avant",
+            "annulation au plus tard 48 h avant",
+        ),
+        (
+            "les annulations doivent être faites au plus tard 48 h avant",
+            "annulation au plus tard 48 h avant",
+        ),
+        (
+            "annulation jusqu'au jeudi 12 h de la semaine précédente",
+            "annulation le jeudi à 12 h de la semaine précédente",
+        ),
+        (
+            "annulation le mercredi précédent à minuit",
+            "annulation le mercredi précédent",
+        ),
+        (
+            "annulation des repas du lundi et du mardi au plus tard le jeudi de la semaine précédente",
+            "annulation au plus tard le jeudi de la semaine précédente pour le lundi et le mardi",
+        ),
+        ("annulation la veille à minuit", "annulation la veille"),
+        (
+            "certificat médical fourni dans un délai de 8 jours suivant l'absence",
+            "certificat médical sous 8 jours",
+        ),
+        (
+            "certificat médical dans les 48 heures",
+            "justificatif sous 48 h",
+        ),
+        (
+            "justificatifs dans les 5 jours qui suivent le début de l'absence",
+            "justificatif sous 5 jours",
+        ),
+        (
+            "réservation au plus tard 48 h avant",
+            "inscription au plus tard 48 h avant",
+        ),
+        (
+            "présent sans réservation : le double du tarif repas",
+            "présent sans réservation : 2 × tarif repas",
+        ),
+        (
+            "présent sans réservation : tarif repas x 2",
+            "présent sans réservation : 2 × tarif repas",
+        ),
+        (
+            "présent sans réservation : facturé au double",
+            "présent sans réservation : 2 × tarif",
+        ),
+        (
+            "présent sans réservation : 1,5 fois le tarif repas",
+            "présent sans réservation : 1,5 × tarif repas",
+        ),
+        (
+            "présent sans réservation : 50 % du tarif repas",
+            "présent sans réservation : 0,5 × tarif repas",
+        ),
+        (
+            "présent sans réservation : tarif repas + 50 %",
+            "présent sans réservation : tarif repas majoré de 50 %",
+        ),
+        (
+            "présent sans réservation : tarif repas majoré de 1 €",
+            "présent sans réservation : tarif repas + 1 €",
+        ),
+        (
+            "présent sans réservation : tarif repas minoré de 0,50 €",
+            "présent sans réservation : tarif repas - 0,50 €",
+        ),
+        (
+            "présent sans réservation : facturé",
+            "présent sans réservation : tarif",
+        ),
+        (
+            "présent sans réservation : dû",
+            "présent sans réservation : tarif",
+        ),
+        (
+            "présent sans réservation : facturé au tarif repas",
+            "présent sans réservation : tarif repas",
+        ),
+        (
+            "plafonné à 60 € par mois et par enfant",
+            "plafond de 60 € par mois et par enfant",
+        ),
+        (
+            "plafond mensuel de 60 € par enfant",
+            "plafond de 60 € par mois et par enfant",
+        ),
+        (
+            "montant maximum de 60 € par mois et par famille",
+            "plafond de 60 € par mois et par famille",
+        ),
+        (
+            "facturation minimum de 5 € par mois et par enfant",
+            "minimum de 5 € par mois et par enfant",
+        ),
+        (
+            "minimum de facturation de 5 € par mois et par enfant",
+            "minimum de 5 € par mois et par enfant",
+        ),
+        (
+            "durée : toute demi-heure commencée est due",
+            "durée par demi-heure engagée",
+        ),
+        ("durée au quart d'heure", "durée par quart d'heure engagé"),
+        (
+            "durée par tranche de 30 minutes",
+            "durée par demi-heure engagée",
+        ),
+        ("durée par tranche de 1 heure", "durée par heure engagée"),
+        (
+            "durée par demi-heure engagée, minimum 1 heure",
+            "durée par demi-heure engagée, au moins 1 heure",
+        ),
+        (
+            "durée par demi-heure, au minimum 60 minutes",
+            "durée par demi-heure engagée, au moins 1 heure",
+        ),
+        (
+            "retard au-delà de 18 h 30 : 5 € par quart d'heure commencé",
+            "retard après 18 h 30 : 5 € par quart d'heure engagé",
+        ),
+        (
+            "départ après 19 h : 11 € par demi-heure, toute demi-heure entamée est due",
+            "retard après 19 h : 11 € par demi-heure engagée",
+        ),
+        (
+            "retard après 18 h 30 : 10 € par retard",
+            "retard après 18 h 30 : 10 €",
+        ),
+        (
+            "retard après 18 h 30 : 10 € par jour de retard",
+            "retard après 18 h 30 : 10 €",
+        ),
+        (
+            "dépassement du contrat : tarif par demi-heure, toute demi-heure commencée est due",
+            "dépassement : tarif par demi-heure engagée",
+        ),
+        (
+            "heures supplémentaires : tarif à la demi-heure",
+            "dépassement : tarif par demi-heure engagée",
+        ),
+    ];
+    for (published, plain) in pairs {
+        assert_eq!(billing_of(published), billing_of(plain), "« {published} »");
+    }
+    // And they differ where they should: the hour written is the deadline.
+    assert_ne!(
+        billing_of("annulation la veille avant 10 h"),
+        billing_of("annulation la veille à 10 h")
+    );
+    assert_ne!(
+        billing_of("annulation 2 jours avant à minuit"),
+        billing_of("annulation 2 jours avant")
+    );
+}
+
+#[test]
+fn a_motive_is_read_without_its_lead_words() {
+    // « pour cause de grève », « en cas de grève » and « pour grève » are one motive:
+    // a day of motive « grève » takes their rule.
+    let plain = billing_of("absent pour grève : gratuit");
+    for published in [
+        "absent pour cause de grève : gratuit",
+        "absent en cas de grève : gratuit",
+        "absent, pour grève : gratuit",
+    ] {
+        assert_eq!(billing_of(published), plain, "« {published} »");
+    }
+    // A length of absence is no motive.
+    let length = billing_of("absent justifié, pour une absence de plus de 3 jours : gratuit");
+    assert!(length.to_string().contains("AbsenceLength"), "{length}");
+}
+
+#[test]
+fn an_hour_or_a_delay_beyond_reason_is_refused_and_24_h_is_midnight() {
+    // `24 h` is the end of the day, as `minuit`.
+    assert_eq!(
+        billing_of("annulation le jeudi à 24 h de la semaine précédente"),
+        billing_of("annulation le jeudi de la semaine précédente")
+    );
+    let refused = |line: &str| {
+        let text = format!(
+            "délibération « Écritures »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 3 €\n\narticle 2 « Facturation »\n  facturation des repas\n  {line}\n  présent, présent sans réservation : tarif\n  absent : tarif\n  annulé : gratuit\n"
+        );
+        let compiled = tarif::compile(&text);
+        assert!(compiled.deliberation.is_none(), "« {line} » is accepted");
+        compiled
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?}", d.code))
+            .collect::<Vec<_>>()
+    };
+    // An hour that is none: never clamped to 23 h 59 without a word.
+    assert_eq!(refused("retard après 25 h : 10 €"), ["E001"]);
+    assert_eq!(refused("annulation la veille à 9 h 75"), ["E001"]);
+    // A delay of more than a year (a typo), or a step of no minute: E078, and the
+    // invoice never panics on it.
+    assert!(refused("annulation 99999999999 semaines avant").contains(&"E078".to_string()));
+    assert!(refused("annulation 400 jours avant").contains(&"E078".to_string()));
+    assert!(refused("annulation le 32 du mois précédent").contains(&"E078".to_string()));
+    assert!(refused("durée par tranche de 0 minutes").contains(&"E078".to_string()));
+    // Words before a deadline are from a list: a condition is never dropped unread.
+    assert!(
+        refused("annulation sauf maladie au plus tard 48 h avant").contains(&"E001".to_string())
+    );
+    // A delay counted from elsewhere than the first day of the absence is refused.
+    assert!(
+        refused("certificat médical dans les 48 heures suivant le retour de l'enfant")
+            .contains(&"E001".to_string())
+    );
+}
