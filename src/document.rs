@@ -10,8 +10,15 @@ use crate::{Diagnostic, compile};
 
 /// The name of the format of compiled documents.
 pub const FORMAT: &str = "tarif-deliberation";
-/// The version of that format; a document of another version is refused.
-pub const VERSION: u32 = 2;
+/// The version of that format that this `tarif` writes. Any field a new version adds
+/// raises it, so that an older `tarif` refuses a document it would misread (it would
+/// drop the field without a word). Version 3: the règlement de facturation's
+/// deadlines `à minuit`, per-day charges, counts in the week, several tariffs under
+/// one head.
+pub const VERSION: u32 = 3;
+/// The oldest version still read: what it lacks, a newer one only adds (every field
+/// added since has a default that means « absent »).
+pub const OLDEST: u32 = 2;
 
 /// A checked deliberation and the empreinte of its source.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,7 +77,7 @@ impl Document {
                 line: e.line(),
                 column: e.column(),
             })?;
-        if document.format != FORMAT || document.version != VERSION {
+        if document.format != FORMAT || !(OLDEST..=VERSION).contains(&document.version) {
             return Err(LoadError::WrongVersion {
                 format: document.format,
                 version: document.version,

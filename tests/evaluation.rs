@@ -122,6 +122,29 @@ fn a_compiled_document_of_another_version_is_refused() {
     ));
 }
 
+/// A document of the version before (written before the règlement de facturation
+/// gained `à minuit` and per-day charges) is still read, and gives the same prices; a
+/// document of version 1 is refused.
+#[test]
+fn a_compiled_document_of_the_version_before_is_still_read() {
+    assert_eq!(tarif::document::VERSION, 3);
+    let source = read(&root().join("deliberations/exempleville-cantine.delib"));
+    let json = Document::from_source(&source).expect("valid").to_json();
+    let current = format!("\"version\": {}", tarif::document::VERSION);
+    assert!(json.contains(&current));
+    let before = Document::load(&json.replace(&current, "\"version\": 2")).expect("version 2");
+    assert_eq!(before.version, 2);
+    let current_read = Document::load(&json).expect("current");
+    assert_eq!(
+        serde_json::to_string(&before.deliberation).expect("JSON"),
+        serde_json::to_string(&current_read.deliberation).expect("JSON")
+    );
+    assert!(matches!(
+        Document::load(&json.replace(&current, "\"version\": 1")),
+        Err(tarif::document::LoadError::WrongVersion { version: 1, .. })
+    ));
+}
+
 /// Every result follows the published JSON Schema (docs/resultat.schema.json).
 #[test]
 fn results_follow_the_json_schema() {
