@@ -57,6 +57,17 @@ for run in 1 2 3; do
     --presences "$work/jours.csv" --mois 2025-10 --sortie "$work/factures-seules.jsonl" \
     --sans-justification || true
 done
+# What writing the invoices costs alone: the same bytes copied, no invoice made.
+for run in 1 2 3; do
+  /usr/bin/time -f "cp des factures sans justification (écriture seule, $(du -m "$work/factures-seules.jsonl" | cut -f1) Mo) : %e s" \
+    cp "$work/factures-seules.jsonl" "$work/copie.jsonl"
+  rm -f "$work/copie.jsonl"
+done
+for run in 1 2 3; do
+  /usr/bin/time -f "tarif facture --familles --sans-justification, sortie jetée (/dev/null) : %e s" \
+    target/release/tarif facture tests/cases/facture/cantine.delib --familles "$work/familles.csv" \
+    --presences "$work/jours.csv" --mois 2025-10 --format json --sans-justification >/dev/null || true
+done
 for run in 1 2 3; do
   /usr/bin/time -f "tarif batch, les mêmes jours en lignes de familles : %e s, mémoire maximale : %M Kio" \
     target/release/tarif batch tests/cases/facture/cantine.delib --entree "$work/lignes.csv" \

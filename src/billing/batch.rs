@@ -92,6 +92,7 @@ pub fn invoices(
     justify: bool,
 ) -> Vec<Outcome> {
     let mut out = Vec::new();
+    let days = std::slice::from_ref(days);
     invoices_streamed(d, families, days, month, justify, |o| o, |o| out.push(o));
     out
 }
@@ -99,14 +100,15 @@ pub fn invoices(
 /// The families invoiced at once, on every core, before the next ones.
 const CHUNK: usize = 512;
 
-/// [`invoices`], each outcome handed to `each` on the core that made it (a batch
-/// renders it there and drops the invoice at once), and each result to `sink` in the
-/// order of the families (then of the days no family takes), a chunk of families at a
-/// time: `sink` writes one chunk while the next is invoiced, no more than two held.
+/// [`invoices`] of the days read in pieces ([`super::days::read_pieces`]), each
+/// outcome handed to `each` on the core that made it (a batch renders it there and
+/// drops the invoice at once), and each result to `sink` in the order of the families
+/// (then of the days no family takes), a chunk of families at a time: `sink` writes one
+/// chunk while the next is invoiced, no more than two held.
 pub fn invoices_streamed<T: Send>(
     d: &Deliberation,
     families: Vec<FamilyLine>,
-    days: &DaysRead,
+    days: &[DaysRead],
     month: Month,
     justify: bool,
     each: impl Fn(Outcome) -> T + Sync,
@@ -117,7 +119,7 @@ pub fn invoices_streamed<T: Send>(
     // accents (`F-1` and `f-1` are one family); most files write it one way.
     let mut written: HashMap<&str, Vec<&Day>> = HashMap::new();
     let mut without_family = Vec::new();
-    for day in &days.days {
+    for day in days.iter().flat_map(|piece| &piece.days) {
         match &day.family {
             Some(id) => written.entry(id.as_str()).or_default().push(day),
             None => without_family.push(day.line),
@@ -204,7 +206,7 @@ pub fn invoices_streamed<T: Send>(
             .and_then(|d| d.family.clone());
         sink(each(Outcome::Orphans { family, lines }));
     }
-    for error in &days.errors {
+    for error in days.iter().flat_map(|piece| &piece.errors) {
         sink(each(Outcome::Day(error.clone())));
     }
     if !without_family.is_empty() {

@@ -102,7 +102,7 @@ fn batch(
             return USAGE;
         }
     };
-    let days = tarif::billing::days::read(days);
+    let days = tarif::billing::days::read_pieces(days);
     let format = match args
         .sortie
         .as_ref()
