@@ -217,6 +217,38 @@ fn published_wordings_mean_what_their_plain_form_means() {
             "heures supplémentaires : tarif à la demi-heure",
             "dépassement : tarif par demi-heure engagée",
         ),
+        (
+            "durée par demi-heure engagée, 1 heure minimum",
+            "durée par demi-heure engagée, au moins 1 heure",
+        ),
+        (
+            "durée par demi-heure engagée, avec un minimum d'une heure",
+            "durée par demi-heure engagée, au moins 1 heure",
+        ),
+        (
+            "durée par heure engagée, au moins une heure",
+            "durée par heure engagée, au moins 1 heure",
+        ),
+        (
+            "durée par demi-heure engagée, 45 minutes minimum",
+            "durée par demi-heure engagée, au moins 45 minutes",
+        ),
+        (
+            "retard après 18 h 30 : 5 € par quart d'heure de retard",
+            "retard après 18 h 30 : 5 € par quart d'heure engagé",
+        ),
+        (
+            "pénalité de retard après 18 h 30 : 5 € par quart d'heure",
+            "retard après 18 h 30 : 5 € par quart d'heure engagé",
+        ),
+        (
+            "surfacturation des retards après 19 h : 11 € par demi-heure",
+            "retard après 19 h : 11 € par demi-heure engagée",
+        ),
+        (
+            "retard après 18 h 30 : pénalité de 10 € par enfant",
+            "retard après 18 h 30 : 10 €",
+        ),
     ];
     for (published, plain) in pairs {
         assert_eq!(billing_of(published), billing_of(plain), "« {published} »");
@@ -230,6 +262,48 @@ fn published_wordings_mean_what_their_plain_form_means() {
         billing_of("annulation 2 jours avant à minuit"),
         billing_of("annulation 2 jours avant")
     );
+}
+
+#[test]
+fn the_document_that_justifies_an_absence_may_be_named() {
+    // « absent justifié par certificat médical », « absent avec certificat médical » are
+    // « absent justifié »; « absent sans justificatif » is « absent non justifié ».
+    let block = |justified: &str, unjustified: &str| {
+        let text = format!(
+            "délibération « Écritures »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 3 €\n\narticle 2 « Facturation »\n  facturation des repas\n  présent, présent sans réservation : tarif\n  {justified} : gratuit\n  {unjustified} : tarif\n  annulé : gratuit\n"
+        );
+        let compiled = tarif::compile(&text);
+        let Some(d) = compiled.deliberation else {
+            panic!("« {justified} » is refused: {:?}", compiled.diagnostics);
+        };
+        serde_json::to_value(&d.billing).expect("billing as JSON")
+    };
+    let plain = block("absent justifié", "absent non justifié");
+    for (justified, unjustified) in [
+        (
+            "absent justifié par certificat médical",
+            "absent sans justificatif",
+        ),
+        (
+            "absent justifié par un justificatif",
+            "absent sans certificat médical",
+        ),
+        (
+            "absent avec certificat médical",
+            "absent sans un justificatif",
+        ),
+        ("absent avec un certificat médical", "absent injustifié"),
+        (
+            "absent, sur présentation d'un certificat médical",
+            "absent non justifié",
+        ),
+        (
+            "absent sur présentation de justificatif",
+            "absent non justifié",
+        ),
+    ] {
+        assert_eq!(block(justified, unjustified), plain, "« {justified} »");
+    }
 }
 
 #[test]
@@ -286,4 +360,15 @@ fn an_hour_or_a_delay_beyond_reason_is_refused_and_24_h_is_midnight() {
         refused("certificat médical dans les 48 heures suivant le retour de l'enfant")
             .contains(&"E001".to_string())
     );
+    // Nor is a limit counted from the child's return (it was read as from the first
+    // day of the absence).
+    assert!(
+        refused("certificat médical sous 48 h, au plus tard 10 jours après le retour de l'enfant")
+            .contains(&"E001".to_string())
+    );
+    let accepted = tarif::compile(&format!(
+        "délibération « Écritures »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 3 €\n\narticle 2 « Facturation »\n  facturation des repas\n  {}\n  présent, présent sans réservation : tarif\n  absent : tarif\n  annulé : gratuit\n",
+        "certificat médical sous 48 h, au plus tard 10 jours après le premier jour d'absence"
+    ));
+    assert!(!accepted.has_errors(), "{:?}", accepted.diagnostics);
 }

@@ -4,6 +4,7 @@
 use super::{Code, Diagnostic};
 use crate::billing::{CountPeriod, DayState};
 use crate::check::error::{BillingProblem as B, CheckError, CheckErrorKind as C};
+use crate::syntax::error::BillingLine;
 
 /// `1er`, `7e`.
 fn th(n: u32) -> String {
@@ -236,5 +237,105 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
             DayState::LateBooking => "ajoutez le délai (« réservation au plus tard 48 h avant ») ou retirez cette ligne".to_string(),
             _ => "ajoutez le délai (« annulation au plus tard le jeudi à midi de la semaine précédente ») ou retirez cette ligne".to_string(),
         }),
+    }
+}
+
+/// The forms of a kind of line of a règlement de facturation, for the help of a line the
+/// grammar refuses (each form is read by the grammar: see the test below).
+pub(super) fn line_forms(kind: BillingLine) -> &'static str {
+    match kind {
+        BillingLine::State => {
+            "une règle de facturation s'écrit « état : prix » : « absent justifié : gratuit », « annulé hors délai : tarif », « présent sans réservation : tarif + 1 € », « absent non justifié : tarif majoré de 50 % », « présent sans réservation : tarif exterieur » (un autre tarif de la délibération) ; un compte se place entre l'état et « : » (« absent justifié, le premier jour de l'absence : tarif », puis « absent justifié, à partir du 2e jour de l'absence : gratuit ») ; une exception (« sauf … ») s'écrit comme une règle de plus, sur sa propre ligne"
+        }
+        BillingLine::Deadline => {
+            "un délai s'écrit « annulation au plus tard … » ou « réservation au plus tard … » : « annulation au plus tard la veille à 10 h », « annulation au plus tard 48 h avant », « annulation au plus tard le jeudi à midi de la semaine précédente », « réservation au plus tard le 20 du mois précédent », « annulation avant 9 h le jour même » ; ce que coûte un jour hors délai s'écrit sur une ligne de son état : « réservé hors délai : tarif + 1 € », « annulé hors délai : tarif »"
+        }
+        BillingLine::Proof => {
+            "le délai d'un justificatif s'écrit « justificatif fourni sous 72 h » (ou « certificat médical dans un délai de 8 jours »), compté depuis le premier jour de l'absence ; « , au plus tard 10 jours après le premier jour d'absence » ajoute une limite après laquelle il n'est plus reçu"
+        }
+        BillingLine::Charge => {
+            "une pénalité s'écrit « pénalité de 25 € par famille et par mois si réservé hors délai » (une fois par mois), ou « pénalité de 2 € par repas si présent sans réservation » (pour chaque jour de cet état)"
+        }
+        BillingLine::Limit => {
+            "une limite du mois s'écrit « plafond de 60 € par mois et par enfant » (ou « dans la limite de 60 € par mois et par enfant »), « minimum de 5 € par mois et par enfant », aussi « par famille »"
+        }
+        BillingLine::Late => {
+            "un retard s'écrit « retard après 19 h : 11 € par demi-heure engagée » (chaque demi-heure commencée), ou « retard après 18 h 30 : 10 € » (une fois par départ après 18 h 30)"
+        }
+        BillingLine::Duration => {
+            "le temps d'un jour présent s'écrit « durée par demi-heure engagée, au moins 1 heure » (ou « durée au quart d'heure », « durée : toute demi-heure commencée est due ») ; le prix de l'état est celui d'un pas"
+        }
+        BillingLine::Overtime => {
+            "le temps au-delà du contrat s'écrit « dépassement : 0,5 × tarif horaire par demi-heure engagée »"
+        }
+        BillingLine::Forfait => {
+            "un forfait du mois s'écrit « forfait mensuel : tarif forfait_mercredis dès le 2e mercredi du mois », ou « forfait mensuel de 30 € dès le 2e jour du mois » ; « , tout mois commencé est dû » ou « , au prorata » à la fin de la ligne"
+        }
+        BillingLine::MonthDue => {
+            "« tout mois commencé est dû » se dit d'un forfait, à la fin de sa ligne : « forfait mensuel : tarif forfait_mercredis dès le 1er mercredi du mois, tout mois commencé est dû »"
+        }
+        BillingLine::Smoothing => {
+            "un lissage s'écrit « lissage : tarif annuel en 10 mensualités de septembre à juin » (les mois nommés, autant que de mensualités)"
+        }
+        BillingLine::Rounding => {
+            "l'arrondi d'une facture s'écrit « arrondi du total au centime » (les lignes gardent leurs décimales) ou « arrondi de chaque ligne au centime inférieur » ; sans ligne, chaque ligne est arrondie au centime le plus proche"
+        }
+        BillingLine::Other => {
+            "sous « facturation des … », chaque ligne est un délai (« annulation au plus tard la veille à 10 h »), un justificatif (« justificatif fourni sous 72 h »), le prix d'un état (« absent justifié : gratuit »), un temps (« durée par demi-heure engagée »), un retard, un forfait, un lissage, une limite du mois (« plafond de 60 € par mois et par enfant »), une pénalité ou l'arrondi ; un commentaire commence par « # »"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KINDS: [BillingLine; 13] = [
+        BillingLine::State,
+        BillingLine::Deadline,
+        BillingLine::Proof,
+        BillingLine::Charge,
+        BillingLine::Limit,
+        BillingLine::Late,
+        BillingLine::Duration,
+        BillingLine::Overtime,
+        BillingLine::Forfait,
+        BillingLine::MonthDue,
+        BillingLine::Smoothing,
+        BillingLine::Rounding,
+        BillingLine::Other,
+    ];
+
+    /// Every whole line a help shows (a quoted form with its first word, not a piece
+    /// of one) is a line the grammar reads under a facturation.
+    #[test]
+    fn the_forms_a_help_shows_are_read() {
+        let base = "délibération « Formes »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 4 €\n  tarif exterieur (par repas) = 6 €\n  tarif horaire (par heure) = 2 €\n  tarif forfait_mercredis (par mois) = 30 €\n  tarif annuel (par an) = 300 €\n\narticle 2 « Facturation »\n  facturation des repas\n";
+        let mut seen = 0;
+        for kind in KINDS {
+            let help = line_forms(kind);
+            for form in help.split('«').skip(1).filter_map(|s| s.split('»').next()) {
+                let form = form.trim();
+                let piece = form.starts_with([',', ':', '#'])
+                    || form.contains('…')
+                    || !form.contains(' ')
+                    || ["tarif ", "par ", "tout mois", "sauf", "l'unité", "état :"]
+                        .iter()
+                        .any(|p| form.starts_with(p));
+                if piece {
+                    continue;
+                }
+                let source = format!("{base}  {form}\n");
+                let compiled = crate::compile(&source);
+                let refused: Vec<_> = compiled
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.code == Code::E001)
+                    .collect();
+                assert!(refused.is_empty(), "« {form} » is refused: {refused:?}");
+                seen += 1;
+            }
+        }
+        assert!(seen >= 30, "only {seen} forms checked");
     }
 }

@@ -18,6 +18,7 @@ pub(crate) fn from_syntax(error: &SyntaxError) -> Diagnostic {
             expected,
             found,
             fix,
+            billing,
         } => {
             let found_text = match found {
                 Some(f) => format!("« {f} »"),
@@ -31,7 +32,12 @@ pub(crate) fn from_syntax(error: &SyntaxError) -> Diagnostic {
                 format!("attendu ici : {wanted}")
             };
             let d = Diagnostic::new(Code::E001, message, span, label);
-            let hint = syntax_hint(expected, found.as_deref());
+            // Under `facturation des …`, the forms of the line meant, not a help about
+            // the lines of tariffs.
+            let hint = match billing {
+                Some(kind) => Some(super::billing::line_forms(*kind).to_string()),
+                None => syntax_hint(expected, found.as_deref()),
+            };
             match (fix, hint) {
                 (Some((line, whole)), hint) => {
                     let help = match hint {

@@ -20,6 +20,9 @@ pub enum SyntaxErrorKind {
         /// The closest statement the grammar accepts, in full, and the span of the
         /// statement it replaces.
         fix: Option<(String, Span)>,
+        /// A line of a règlement de facturation, and what its first words say it is:
+        /// the help shows the forms of that kind of line.
+        billing: Option<BillingLine>,
     },
     /// A statement that belongs to another section.
     Misplaced {
@@ -57,6 +60,38 @@ pub enum SyntaxErrorKind {
     EmptyTable,
     /// An expression nested too deeply to be read safely.
     TooDeep,
+}
+
+/// What a refused line under `facturation des …` means to say, told by its first
+/// words (`annulation …`, `absent …`, `pénalité …`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BillingLine {
+    /// `absent justifié : gratuit`
+    State,
+    /// `annulation au plus tard la veille à 10 h`
+    Deadline,
+    /// `justificatif fourni sous 72 h`
+    Proof,
+    /// `pénalité de 25 € par famille et par mois si réservé hors délai`
+    Charge,
+    /// `plafond de 60 € par mois et par enfant`
+    Limit,
+    /// `retard après 19 h : 11 € par demi-heure engagée`
+    Late,
+    /// `durée par demi-heure engagée, au moins 1 heure`
+    Duration,
+    /// `dépassement : 0,5 × tarif horaire par demi-heure engagée`
+    Overtime,
+    /// `forfait mensuel : tarif forfait dès le 2e mercredi du mois`
+    Forfait,
+    /// `tout mois commencé est dû`, alone on its line
+    MonthDue,
+    /// `lissage : tarif annuel en 10 mensualités de septembre à juin`
+    Smoothing,
+    /// `arrondi du total au centime`
+    Rounding,
+    /// Anything else.
+    Other,
 }
 
 /// What the grammar expected, for the message.

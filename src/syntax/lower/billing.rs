@@ -93,8 +93,11 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
                 match part.as_rule() {
                     Rule::time_step => step = time_step(&part),
                     Rule::step_rounding => begun = !is_whole(&part),
-                    Rule::number => {
-                        let n = whole(&part, offset)?;
+                    Rule::number | Rule::one_word => {
+                        let n = match part.as_rule() {
+                            Rule::one_word => 1,
+                            _ => whole(&part, offset)?,
+                        };
                         let hours = pairs.peek().is_some_and(|p| p.as_rule() == Rule::hour_unit);
                         minimum = Some(if hours { n.saturating_mul(60) } else { n });
                     }

@@ -251,6 +251,7 @@ fn missing(at: Span) -> SyntaxError {
             expected: vec![Expected::Expression],
             found: None,
             fix: None,
+            billing: None,
         },
         span: at,
     }

@@ -573,6 +573,7 @@ fn definition(item: Pair<'_, Rule>, offset: usize, span: Span) -> Result<ast::De
             expected: vec![crate::syntax::error::Expected::Expression],
             found: None,
             fix: None,
+            billing: None,
         },
         span,
     })?;

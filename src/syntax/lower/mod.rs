@@ -3,6 +3,7 @@
 //! line gives one error and the rest of the file is still read.
 
 mod billing;
+mod billing_line;
 mod expr;
 mod items;
 mod pest_error;
@@ -186,8 +187,16 @@ impl Lowerer {
                 }
             }
             Err(mut error) => {
-                if let SyntaxErrorKind::Unexpected { fix, .. } = &mut error.kind {
-                    *fix = repair::propose(rule, statement.text).map(|line| (line, statement.span));
+                let in_billing = section == Section::Article && self.in_billing();
+                if let SyntaxErrorKind::Unexpected { fix, billing, .. } = &mut error.kind {
+                    // Under a facturation, a line proposed is a line of the facturation
+                    // (not `état = prix`, a definition).
+                    let repair_rule = if in_billing { Rule::billing_line } else { rule };
+                    *fix = repair::propose(repair_rule, statement.text)
+                        .map(|line| (line, statement.span));
+                    if in_billing {
+                        *billing = Some(billing_line::kind(statement.text));
+                    }
                 }
                 let error = misplaced(statement, section).unwrap_or(error);
                 self.broken(statement, error);
@@ -289,6 +298,16 @@ impl Lowerer {
 
     fn error(&mut self, kind: SyntaxErrorKind, span: Span) {
         self.errors.push(SyntaxError { kind, span });
+    }
+
+    /// Whether the current article has opened a `facturation des …` (its rules go to
+    /// the end of the article).
+    fn in_billing(&self) -> bool {
+        self.file.articles.last().is_some_and(|a| {
+            a.items
+                .iter()
+                .any(|i| matches!(i, ast::ArticleItem::Billing(_)))
+        })
     }
 
     fn last_item_mut(&mut self) -> Option<&mut ast::ArticleItem> {

@@ -13,6 +13,7 @@ pub(super) fn empty(offset: usize) -> SyntaxError {
             expected: Vec::new(),
             found: None,
             fix: None,
+            billing: None,
         },
         span: Span::new(offset, offset),
     }
@@ -39,6 +40,7 @@ pub(super) fn convert(error: &Error<Rule>, text: &str, offset: usize) -> SyntaxE
             expected,
             found,
             fix: None,
+            billing: None,
         },
         span: Span::new(offset + position, offset + position + len),
     }
