@@ -641,6 +641,10 @@ pub struct Example {
     /// amount, the line.
     #[serde(default)]
     pub invoice: Vec<(Option<NaiveDate>, Decimal, usize)>,
+    /// `attendu facture [du 02/10/2025] de « Léa » = 12,60 €`: the child, the day (none:
+    /// the child's whole month), the amount, the line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invoice_of_child: Vec<(String, Option<NaiveDate>, Decimal, usize)>,
 }
 
 /// A child of an `exemple`.

@@ -570,6 +570,56 @@ fn the_examples_of_every_month_pass() {
 }
 
 #[test]
+fn an_example_expects_the_invoice_of_each_child() {
+    // `attendu facture de « Tom »`: the sum of Tom's lines only (his meals' minimum and
+    // his forfait of Wednesdays), checked by `tarif test`, and named when it fails.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(CASES)
+        .join("mois-ecrits.delib");
+    let text = std::fs::read_to_string(&path).expect("file");
+    let d = tarif::compile(&text).deliberation.expect("valid");
+    let (outcomes, _) = tarif::eval::examples::run(&d);
+    let tom: Vec<_> = outcomes
+        .iter()
+        .flat_map(|o| &o.invoices)
+        .filter(|c| c.child.as_deref() == Some("Tom"))
+        .collect();
+    assert_eq!(tom.len(), 2);
+    assert!(tom.iter().all(|c| c.passed()));
+    let whole = tom.iter().find(|c| c.day.is_none()).expect("Tom's month");
+    assert_eq!(whole.obtained, Some(Decimal::new(35, 0)));
+    // Wrong, it fails with the child named.
+    let wrong = text.replace(
+        "attendu facture de « Tom » = 35 €",
+        "attendu facture de « Tom » = 36 €",
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("faux.delib");
+    std::fs::write(&file, wrong).expect("write");
+    let (out, _, code) = tarif(&["test", file.to_str().expect("path")], None);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("attendu : facture de « Tom » = 36,00 €"),
+        "{out}"
+    );
+    assert!(
+        out.contains("obtenu  : facture de « Tom » = 35,00 €"),
+        "{out}"
+    );
+    // A child the example does not have is an error of the file.
+    let unknown = text.replace("de « Tom » = 35 €", "de « Zoé » = 35 €");
+    let compiled = tarif::compile(&unknown);
+    assert!(
+        compiled
+            .diagnostics
+            .iter()
+            .any(|d| format!("{:?}", d.code) == "E053" && d.message.contains("Zoé")),
+        "{:?}",
+        compiled.diagnostics
+    );
+}
+
+#[test]
 fn a_creche_deducts_illness_from_the_fourth_calendar_day_and_hospitalisation_at_once() {
     // The CNAF's deductions of a PSU contract (deliberations/): illness beyond three
     // calendar days, the weekend counted; hospitalisation from its first day; each day

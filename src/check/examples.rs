@@ -99,7 +99,8 @@ impl Checker<'_> {
                 });
             }
             let mut invoice = Vec::new();
-            for (day, amount, span) in &example.expected_invoice {
+            let mut invoice_of_child = Vec::new();
+            for (day, child, amount, span) in &example.expected_invoice {
                 if amount.unit == crate::syntax::ast::Unit::Percent {
                     self.errors.push(CheckError {
                         kind: CheckErrorKind::ExampleValue {
@@ -117,7 +118,15 @@ impl Checker<'_> {
                         span: *span,
                     });
                 }
-                invoice.push((day.map(|d| d.date), amount.value, self.line(*span)));
+                let entry = (day.map(|d| d.date), amount.value, self.line(*span));
+                match child {
+                    None => invoice.push(entry),
+                    Some(name) => {
+                        if self.example_child(&mut children, name).is_some() {
+                            invoice_of_child.push((name.text.clone(), entry.0, entry.1, entry.2));
+                        }
+                    }
+                }
             }
             examples.push(rules::Example {
                 name: example.name.text.clone(),
@@ -129,6 +138,7 @@ impl Checker<'_> {
                 children,
                 days,
                 invoice,
+                invoice_of_child,
             });
         }
         examples

@@ -87,10 +87,13 @@ pub fn run(args: &super::TestArgs) -> u8 {
                 }
             }
             for check in &outcome.invoices {
-                let what = match check.day {
+                let mut what = match check.day {
                     None => "facture".to_string(),
                     Some(day) => format!("facture du {}", day.format("%d/%m/%Y")),
                 };
+                if let Some(child) = &check.child {
+                    what.push_str(&format!(" de « {child} »"));
+                }
                 let expected = tarif::report::justification::amount(check.expected);
                 if check.passed() {
                     passed += 1;

@@ -57,6 +57,8 @@ pub struct Outcome {
 pub struct InvoiceCheck {
     /// The day whose lines are summed (none: the invoice's total).
     pub day: Option<chrono::NaiveDate>,
+    /// The child whose lines are summed (none: every line).
+    pub child: Option<String>,
     pub expected: Decimal,
     /// What the invoice gives (none when it cannot be established).
     pub obtained: Option<Decimal>,
@@ -235,22 +237,36 @@ fn invoice_checks(
             }
         })
         .collect();
-    example
+    let of_family = example
         .invoice
         .iter()
-        .map(|&(day, expected, line)| {
+        .map(|&(day, amount, line)| (None, day, amount, line));
+    let of_child = example
+        .invoice_of_child
+        .iter()
+        .map(|(child, day, amount, line)| (Some(child), *day, *amount, *line));
+    let mut expected: Vec<_> = of_family.chain(of_child).collect();
+    expected.sort_by_key(|e| e.3);
+    expected
+        .into_iter()
+        .map(|(child, day, expected, line)| {
+            let key = child.map(|c| crate::syntax::choice_key(c));
             let of_day: Vec<&crate::billing::invoice::Line> = invoice
                 .lines
                 .iter()
                 .filter(|l| day.is_none() || l.date == day)
+                .filter(|l| {
+                    key.is_none() || l.child.as_deref().map(crate::syntax::choice_key) == key
+                })
                 .collect();
-            let obtained = match (day, invoice.total) {
-                (_, None) => None,
-                (None, total) => total,
-                (Some(_), Some(_)) => Some(of_day.iter().map(|l| l.amount).sum()),
+            let obtained = match (day, child, invoice.total) {
+                (_, _, None) => None,
+                (None, None, total) => total,
+                _ => Some(of_day.iter().map(|l| l.amount).sum()),
             };
             InvoiceCheck {
                 day,
+                child: child.cloned(),
                 expected,
                 obtained,
                 line,

@@ -481,7 +481,9 @@ pub struct Example {
     /// `jour 02/10/2025 : présent, réservé le 30/09/2025 à 18 h`
     pub days: Vec<ExampleDay>,
     /// `attendu facture [du 02/10/2025] = 31,80 €`
-    pub expected_invoice: Vec<(Option<DateLit>, Quantity, Span)>,
+    /// `attendu facture [du 02/10/2025] [de « Léa »] = …`: the day, the child, the
+    /// amount, the line.
+    pub expected_invoice: Vec<(Option<DateLit>, Option<Text>, Quantity, Span)>,
 }
 
 /// A day of an example: its date, its child, what it was (in words), where.

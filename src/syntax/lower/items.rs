@@ -271,11 +271,18 @@ impl Lowerer {
         if rule == Rule::expected_invoice {
             let at = span(&item, offset);
             let mut day = None;
+            let mut child = None;
             let mut amount = None;
             let mut negative = false;
             for part in item.into_inner() {
                 match part.as_rule() {
                     Rule::date_literal => day = Some(date(&part, offset)?),
+                    Rule::of_child => {
+                        child = part
+                            .into_inner()
+                            .find(|p| p.as_rule() == Rule::text)
+                            .map(|p| text(p, offset));
+                    }
                     Rule::negative_sign => negative = true,
                     Rule::quantity => amount = Some(quantity(&part, offset)?),
                     _ => {}
@@ -285,7 +292,7 @@ impl Lowerer {
                 q.value = -q.value;
             }
             if let (Some(amount), Some(example)) = (amount, self.file.examples.last_mut()) {
-                example.expected_invoice.push((day, amount, at));
+                example.expected_invoice.push((day, child, amount, at));
             }
             return Ok(());
         }
