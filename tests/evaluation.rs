@@ -265,6 +265,65 @@ fn choice_values_are_read_as_written_or_by_name() {
     assert_eq!(read.errors[0].field, "résidence");
 }
 
+/// `de 0 € inclus à 600 € exclu`: each bound in or out of its row as the words say, the
+/// grid proved without gap nor overlap, and each family priced by the row its value is
+/// in (600 € is in the second row, not the first).
+#[test]
+fn bounds_said_included_or_excluded_are_read() {
+    for rows in [
+        [
+            "de 0 € inclus à 600 € exclu",
+            "de 600 € inclus à 1 000 € non compris",
+            "à partir de 1 000 €",
+        ],
+        [
+            "jusqu'à 600 € exclu",
+            "de 600 € à 1 000 € exclus",
+            "1 000 € et plus",
+        ],
+        [
+            "moins de 600 €",
+            "de 600 € inclus à 1 000 € exclue",
+            "à partir de 1 000 € inclus",
+        ],
+        [
+            "jusqu'à 599,99 €",
+            "de 599,99 € exclu à 999,99 €",
+            "plus de 999,99 €",
+        ],
+    ] {
+        let text = format!(
+            "délibération « Bornes »\n  applicable du 01/09/2025\n\nentrées\n  qf : montant, obligatoire\n\narticle 1 « Prix »\n  tarif repas (par repas)\n  grille selon qf\n    | qf | repas |\n    | {} | 1 € |\n    | {} | 2 € |\n    | {} | 3 € |\n",
+            rows[0], rows[1], rows[2]
+        );
+        let compiled = tarif::compile(&text);
+        let Some(d) = compiled.deliberation else {
+            panic!("{rows:?}: {:?}", compiled.diagnostics);
+        };
+        assert!(
+            compiled.diagnostics.is_empty(),
+            "{rows:?}: {:?}",
+            compiled.diagnostics
+        );
+        let date = chrono::NaiveDate::from_ymd_opt(2025, 10, 1).expect("date");
+        for (qf, price) in [
+            ("0", "1"),
+            ("599.99", "1"),
+            ("600", "2"),
+            ("999.99", "2"),
+            ("1000", "3"),
+        ] {
+            let read = tarif::inputs::read_family(&d, &format!(r#"{{ "qf": {qf} }}"#));
+            let priced = eval::Session::new(&d).price(&read.family, date, 0);
+            assert_eq!(
+                priced.expect("priced").normalize().to_string(),
+                price,
+                "{rows:?}, qf {qf}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_bound_said_included_in_the_feminine_is_read() {
     // « incluse », « comprise » were never read: the shorter word matched first and

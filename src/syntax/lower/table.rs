@@ -481,18 +481,23 @@ fn from_quantity(
     offset: usize,
 ) -> Result<(Option<BoundLit>, Option<BoundLit>)> {
     let mut values = Vec::new();
+    let mut lower_excluded = false;
     let mut upper_excluded = false;
     let mut ranged = false;
     let mut and_more = false;
     for part in form.into_inner() {
         match part.as_rule() {
             Rule::quantity => values.push(quantity(&part, offset)?),
+            // `de 0 € exclu à …`
+            Rule::bound_mark => lower_excluded = is_excluded(&part),
             Rule::range_end => {
                 ranged = true;
                 for inner in part.into_inner() {
                     match inner.as_rule() {
                         Rule::upper_exclusive => upper_excluded = true,
                         Rule::quantity => values.push(quantity(&inner, offset)?),
+                        // `… à 600 € exclu`, `… à 600 € inclus`
+                        Rule::bound_mark => upper_excluded = is_excluded(&inner),
                         _ => {}
                     }
                 }
@@ -506,7 +511,7 @@ fn from_quantity(
         inclusive,
     };
     let mut values = values.into_iter();
-    let first = values.next().map(|q| bound(q, true));
+    let first = values.next().map(|q| bound(q, !lower_excluded));
     Ok(match (ranged, and_more) {
         (true, _) => (first, values.next().map(|q| bound(q, !upper_excluded))),
         (false, true) => (first, None),
@@ -514,11 +519,23 @@ fn from_quantity(
     })
 }
 
+/// Whether a `bound_mark` says the bound is out of the range (`exclu`, `non compris`).
+fn is_excluded(mark: &Pair<'_, Rule>) -> bool {
+    mark.clone()
+        .into_inner()
+        .any(|p| p.as_rule() == Rule::bound_excluded)
+}
+
 /// `jusqu'à 400 €`, `moins de 400`, `> 400`, `à partir de 511 €`: whether the bound is
 /// a lower one, and the bound.
 fn one_side(side: Pair<'_, Rule>, offset: usize) -> Result<(bool, BoundLit)> {
     let rule = side.as_rule();
     let at = span(&side, offset);
+    // `jusqu'à 600 € exclu`: below 600.
+    let excluded = side
+        .clone()
+        .into_inner()
+        .any(|p| p.as_rule() == Rule::bound_mark && is_excluded(&p));
     let value = side
         .into_inner()
         .find(|p| p.as_rule() == Rule::quantity)
@@ -526,10 +543,10 @@ fn one_side(side: Pair<'_, Rule>, offset: usize) -> Result<(bool, BoundLit)> {
         .transpose()?
         .ok_or(empty(at))?;
     let (is_low, inclusive) = match rule {
-        Rule::at_most => (false, true),
+        Rule::at_most => (false, !excluded),
         Rule::below => (false, false),
         Rule::above => (true, false),
-        _ => (true, true),
+        _ => (true, !excluded),
     };
     Ok((
         is_low,
