@@ -486,7 +486,7 @@ impl Billing {
         at: DayNumbers,
         motive: Option<&str>,
     ) -> Option<&StateRule> {
-        if let Some(motive) = motive {
+        if let Some(motive) = motive.and_then(|m| self.designated_motive(m)) {
             let rules = self.states.iter().filter(|r| {
                 r.state == state && r.motive.as_deref().is_some_and(|m| same_motive(m, motive))
             });
@@ -499,6 +499,36 @@ impl Billing {
             .iter()
             .filter(|r| r.state == state && r.motive.is_none());
         Self::counted(rules, at)
+    }
+
+    /// The motive of the rules a day's motive names: the same words; else the one
+    /// motive whose words begin with the day's, or begin the day's (a portal's
+    /// `éviction` names `pour éviction par le médecin de la crèche`, its `fermeture de
+    /// la crèche` names `pour fermeture`). Two such motives, and none is the same: none
+    /// (the day takes the rules without motive, as a motive no rule names).
+    pub fn designated_motive<'a>(&'a self, day: &str) -> Option<&'a str> {
+        let motives = || self.states.iter().filter_map(|r| r.motive.as_deref());
+        if let Some(same) = motives().find(|m| same_motive(m, day)) {
+            return Some(same);
+        }
+        let day_words = motive_words(day);
+        let mut found: Option<&str> = None;
+        for motive in motives() {
+            let words = motive_words(motive);
+            let (short, long) = if words.len() <= day_words.len() {
+                (&words, &day_words)
+            } else {
+                (&day_words, &words)
+            };
+            if short.is_empty() || long[..short.len()] != short[..] {
+                continue;
+            }
+            match found {
+                Some(other) if !same_motive(other, motive) => return None,
+                _ => found = Some(motive),
+            }
+        }
+        found
     }
 
     fn counted<'a>(
@@ -540,21 +570,48 @@ pub struct DayNumbers {
     pub length: u32,
 }
 
-/// Whether a rule's motive (`hospitalisation`) is a day's (`Hospitalisation`,
-/// `hospitalisation de l'enfant` is not): the same words, accents and case aside.
+/// Whether a rule's motive (`hospitalisation`) is a day's (`Hospitalisation`): the same
+/// words, accents and case aside (`hospitalisation de l'enfant` is not the same; see
+/// [`Billing::designated_motive`] for a day's motive that begins a rule's).
 pub(crate) fn same_motive(rule: &str, day: &str) -> bool {
-    let fold = |t: &str| {
-        crate::syntax::lines::fold(t.trim())
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    fold(rule) == fold(day)
+    motive_words(rule) == motive_words(day)
+}
+
+/// The words of a motive, accents and case aside (`l'enfant`: `l`, `enfant`).
+fn motive_words(motive: &str) -> Vec<String> {
+    crate::syntax::lines::fold(motive.trim())
+        .split(|c: char| c.is_whitespace() || matches!(c, '\'' | '’'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::DayState;
+
+    #[test]
+    fn a_days_motive_names_the_rule_whose_words_it_begins_or_that_begin_it() {
+        let source = "délibération « Motifs »\n  applicable du 01/01/2025 au 31/12/2025\n\narticle 1 « Prix »\n  tarif horaire (par heure) = 2 €\n\narticle 2 « Contrat »\n  facturation de l'horaire\n  présent, présent sans réservation : tarif\n  absent : gratuit\n  annulé : gratuit\n  absent pour éviction par le médecin de la crèche : déduction de tarif horaire par heure prévue\n  absent pour fermeture : déduction de tarif horaire par heure prévue\n  absent pour maladie contagieuse : déduction de tarif horaire par heure prévue\n  absent pour maladie grave : déduction de tarif horaire par heure prévue\n";
+        let d = crate::compile(source).deliberation.expect("valid");
+        let billing = &d.billing[0];
+        for (day, rule) in [
+            ("Éviction", Some("éviction par le médecin de la crèche")),
+            (
+                "éviction par le médecin de la crèche",
+                Some("éviction par le médecin de la crèche"),
+            ),
+            ("fermeture de la crèche", Some("fermeture")),
+            ("FERMETURE", Some("fermeture")),
+            ("maladie contagieuse", Some("maladie contagieuse")),
+            // Two rules begin with « maladie »: neither is chosen.
+            ("maladie", None),
+            ("convenance personnelle", None),
+            ("fermé", None),
+        ] {
+            assert_eq!(billing.designated_motive(day), rule, "{day}");
+        }
+    }
 
     #[test]
     fn every_state_is_read_from_its_words_and_as_portals_write_them() {
