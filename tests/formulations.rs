@@ -218,6 +218,18 @@ fn published_wordings_mean_what_their_plain_form_means() {
             "dépassement : tarif par demi-heure engagée",
         ),
         (
+            "mensualisation : tarif sur 10 mois de septembre à juin",
+            "lissage : tarif en 10 mensualités de septembre à juin",
+        ),
+        (
+            "heures au-delà du contrat : tarif par demi-heure engagée",
+            "dépassement : tarif par demi-heure engagée",
+        ),
+        (
+            "heures en dehors du contrat : tarif par demi-heure engagée",
+            "dépassement : tarif par demi-heure engagée",
+        ),
+        (
             "durée par demi-heure engagée, 1 heure minimum",
             "durée par demi-heure engagée, au moins 1 heure",
         ),
