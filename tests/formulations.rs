@@ -24,10 +24,19 @@ fn billing_of(line: &str) -> Json {
     .collect();
     // The deadlines a state needs, unless the line is one of them.
     let mut deadlines = String::new();
-    if !line.contains("réservation au") && !line.contains("inscription") {
+    let both = line.contains("modification")
+        || line.contains("réservés ou annulés")
+        || line.contains("réservation et annulation");
+    if !line.contains("réservation au")
+        && !line.starts_with("réservation ")
+        && !line.contains("inscription")
+        && !line.contains("réservés")
+        && !line.contains("réservations")
+        && !both
+    {
         deadlines.push_str("  réservation au plus tard 2 jours avant\n");
     }
-    if !line.contains("annulation") {
+    if !line.contains("annulation") && !line.contains("annulés") && !both {
         deadlines.push_str("  annulation au plus tard la veille\n");
     }
     let text = format!(
@@ -216,6 +225,38 @@ fn published_wordings_mean_what_their_plain_form_means() {
         (
             "heures supplémentaires : tarif à la demi-heure",
             "dépassement : tarif par demi-heure engagée",
+        ),
+        (
+            "les repas doivent être réservés au plus tard le vendredi précédent avant 10 h",
+            "réservation au plus tard le vendredi précédent avant 10 h",
+        ),
+        (
+            "les repas doivent être annulés au plus tard la veille à 10 h",
+            "annulation au plus tard la veille à 10 h",
+        ),
+        (
+            "les repas doivent être réservés ou annulés au plus tard la veille à 10 h",
+            "réservation et annulation au plus tard la veille à 10 h",
+        ),
+        (
+            "toute modification doit être signalée 48 heures à l'avance",
+            "modifications au plus tard 48 h avant",
+        ),
+        (
+            "annulation possible jusqu'à la veille 9 h",
+            "annulation la veille à 9 h",
+        ),
+        (
+            "inscription obligatoire au plus tard 8 jours avant",
+            "inscription au plus tard 8 jours avant",
+        ),
+        (
+            "l'annulation doit intervenir au plus tard à 9 h 30 le jour même",
+            "annulation à 9 h 30 le jour même",
+        ),
+        (
+            "les réservations se font avant le 25 du mois précédent",
+            "réservation avant le 25 du mois précédent",
         ),
         (
             "mensualisation : tarif sur 10 mois de septembre à juin",

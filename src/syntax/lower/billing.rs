@@ -367,6 +367,12 @@ fn deadline(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRule
                 both = words.contains(&Rule::kw_modification)
                     || (booking && words.contains(&Rule::cancel_word));
             }
+            // `les repas doivent être réservés …`
+            Rule::participle_kind => {
+                let words: Vec<Rule> = part.into_inner().map(|p| p.as_rule()).collect();
+                booking = words.contains(&Rule::booked_participle);
+                both = booking && words.contains(&Rule::cancelled_participle);
+            }
             Rule::kw_avant => inclusive = false,
             Rule::moment => {
                 if let Some(form) = part.into_inner().next() {
