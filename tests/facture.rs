@@ -570,6 +570,44 @@ fn the_examples_of_every_month_pass() {
 }
 
 #[test]
+fn a_portals_motive_names_the_rule_whose_words_it_begins_or_that_begin_it() {
+    // « Fermeture de la crèche » is the rule « pour fermeture »: deducted, 8 h at
+    // 1,86 €. « Éviction » alone names « pour éviction ». Neither falls silently to the
+    // rules without motive (in the mensualité, nothing deducted).
+    let family = r#"{"ressources_annuelles": 36000, "enfants_a_charge": 1, "heures_semaine": 40, "semaines": 47}"#;
+    let (_family_dir, family_path) = days_file("famille.json", family);
+    let days = "date;état;motif;arrivée prévue;départ prévu\n\
+                28/10/2025;absent;Fermeture de la crèche;8:30;16:30\n\
+                29/10/2025;absent;éviction;8:30;16:30\n";
+    let (_dir, path) = days_file("jours.csv", days);
+    let (stdout, stderr, status) = tarif(
+        &[
+            "facture",
+            "deliberations/cnaf-psu-contrat-mensualise.delib",
+            "--famille",
+            &family_path,
+            "--presences",
+            &path,
+            "--mois",
+            "2025-10",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(status, 0, "{stdout} {stderr}");
+    let json: Json = serde_json::from_str(&stdout).expect("JSON");
+    let deducted: Vec<&str> = json["lignes"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .filter(|l| !l["date"].is_null())
+        .map(|l| l["montant"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(deducted, ["-14.88", "-14.88"], "{stdout}");
+}
+
+#[test]
 fn an_example_expects_the_invoice_of_each_child() {
     // `attendu facture de « Tom »`: the sum of Tom's lines only (his meals' minimum and
     // his forfait of Wednesdays), checked by `tarif test`, and named when it fails.
@@ -703,6 +741,8 @@ fn a_creche_deducts_illness_from_the_fourth_calendar_day_and_hospitalisation_at_
     assert_eq!(json["total"], "261.02");
     let text = serde_json::to_string(&json["lignes"][2]).expect("line");
     assert!(text.contains("à partir du 4e jour calendaire de l'absence : déduction de tarif horaire par heure prévue"), "{text}");
+    // The motive that chose the rule is said.
+    assert!(text.contains("motif « maladie »"), "{text}");
     assert!(
         text.contains("prévu de 8 h 15 à 16 h 35 : 8 h 20"),
         "{text}"

@@ -169,11 +169,15 @@ pub(super) fn state(
     }
     // Reserved, absent, not cancelled.
     let start = absence_start.unwrap_or(date);
-    let since = if start == date || !justify {
+    let mut since = if start == date || !justify {
         String::new()
     } else {
         format!(" (absence commencée le {})", crate::french::date(start))
     };
+    // The motive the portal gave: it chose the rule (`pour éviction …`).
+    if justify && let Some(motive) = &day.motive {
+        since.push_str(&format!(", motif « {motive} »"));
+    }
     let Some(proof) = day.proof_at else {
         return Ok(Some(Found {
             state: DayState::AbsentUnjustified,
