@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::days::{Day, DaysRead};
-use super::invoice::{Invoice, Month, invoice_justified};
+use super::days::{Day, DayError, DaysRead};
+use super::invoice::{Invoice, Month, Problem, invoice_justified};
 use crate::inputs::FamilyRead;
 use crate::rules::Deliberation;
 
@@ -163,6 +163,22 @@ pub fn invoices_streamed<T: Send>(
         };
         work.push((family.line, outcome));
     }
+    // A refused row of a family of the file is a problem of its invoice (no total: the
+    // invoice would be short of that day), as for one family; the others are output
+    // after the invoices.
+    let family_of_row: HashMap<usize, &str> = days
+        .iter()
+        .flat_map(|piece| &piece.refused_families)
+        .map(|(row, family)| (*row, family.as_str()))
+        .collect();
+    let mut errors_of: HashMap<String, Vec<&DayError>> = HashMap::new();
+    let mut loose_errors = Vec::new();
+    for error in days.iter().flat_map(|piece| &piece.errors) {
+        match family_of_row.get(&error.line).map(|f| key(f)) {
+            Some(id) if seen.contains_key(&id) => errors_of.entry(id).or_default().push(error),
+            _ => loose_errors.push(error),
+        }
+    }
     let plan = crate::eval::Plan::new(d);
     let make = |(line, outcome): (usize, Work)| match outcome {
         Err(refused) => each(refused),
@@ -170,6 +186,13 @@ pub fn invoices_streamed<T: Send>(
             let days: &[&Day] = by_family.get(&id).map_or(&[], Vec::as_slice);
             let mut invoice = invoice_justified(&plan, &read, days, month, justify);
             invoice.family = read.family.id.clone();
+            if let Some(errors) = errors_of.get(&id) {
+                let mut problems: Vec<Problem> =
+                    errors.iter().map(|e| Problem::Day((*e).clone())).collect();
+                problems.append(&mut invoice.problems);
+                invoice.problems = problems;
+                invoice.total = None;
+            }
             each(Outcome::Invoice { line, invoice })
         }
     };
@@ -206,7 +229,7 @@ pub fn invoices_streamed<T: Send>(
             .and_then(|d| d.family.clone());
         sink(each(Outcome::Orphans { family, lines }));
     }
-    for error in days.iter().flat_map(|piece| &piece.errors) {
+    for error in loose_errors {
         sink(each(Outcome::Day(error.clone())));
     }
     if !without_family.is_empty() {

@@ -203,6 +203,9 @@ fn field(key: &str) -> Option<Field> {
 pub struct DaysRead {
     pub days: Vec<Day>,
     pub errors: Vec<DayError>,
+    /// The rows refused whose family could be read: their line and family (a batch
+    /// gives that family no total, as it would be without them).
+    pub refused_families: Vec<(usize, String)>,
     /// Keys or columns that name no field: ignored (warnings).
     pub ignored: Vec<(usize, String)>,
 }
@@ -220,6 +223,7 @@ pub fn read(text: &str) -> DaysRead {
     for piece in rest {
         read.days.extend(piece.days);
         read.errors.extend(piece.errors);
+        read.refused_families.extend(piece.refused_families);
         read.ignored.extend(piece.ignored);
     }
     read
@@ -438,6 +442,9 @@ fn finish(day: Day, mut errors: Vec<DayError>, read: &mut DaysRead) {
     if errors.is_empty() {
         read.days.push(day);
     } else {
+        if let Some(family) = day.family {
+            read.refused_families.push((day.line, family));
+        }
         read.errors.extend(errors);
     }
 }
