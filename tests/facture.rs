@@ -520,6 +520,52 @@ fn a_batch_gives_one_output_per_family_and_names_every_lost_day() {
 }
 
 #[test]
+fn a_row_of_days_that_cannot_be_read_keeps_its_family_from_a_total() {
+    // A motive with a stray « ; » gives F1's row a field too many: F1's invoice has no
+    // total (it would be short of that absence); F3's is whole.
+    let folder = tempfile::tempdir().expect("folder");
+    let (f, d) = (
+        folder.path().join("familles.csv"),
+        folder.path().join("jours.csv"),
+    );
+    std::fs::write(
+        &f,
+        "id;quotient_caf;résidence\nF1;500;commune\nF3;900;commune\n",
+    )
+    .expect("families");
+    std::fs::write(
+        &d,
+        "famille;date;état;motif\nF1;01/10/2025;présent;\nF1;02/10/2025;absent;grève;surprise\nF3;03/10/2025;présent;\nF1;03/10/2025;présent;\n",
+    )
+    .expect("days");
+    let (stdout, stderr, status) = tarif(
+        &[
+            "facture",
+            "tests/cases/facture/cantine.delib",
+            "--familles",
+            f.to_str().unwrap_or(""),
+            "--presences",
+            d.to_str().unwrap_or(""),
+            "--mois",
+            "2025-10",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(status, 1, "{stdout} {stderr}");
+    let rows: Vec<Json> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0]["total"].is_null(), "{}", rows[0]);
+    assert_eq!(rows[0]["erreurs"][0]["code"], "E140");
+    assert_eq!(rows[0]["erreurs"][0]["ligne"], 3);
+    assert_eq!(rows[1]["total"], "2.90");
+}
+
+#[test]
 fn every_published_wording_of_the_issue_is_written_as_published() {
     let text = std::fs::read_to_string(format!("{CASES}/formulations.delib")).expect("file");
     let compiled = tarif::compile(&text);

@@ -353,6 +353,17 @@ fn read_piece(
                         line,
                         format!("{} champs au lieu de {}", values.len(), kinds.len()),
                     ));
+                    // The family its column seems to give: its invoice is then refused
+                    // a total (never given one short of this row).
+                    if let Some(family) = kinds
+                        .iter()
+                        .position(|k| *k == Some(Field::Family))
+                        .and_then(|at| values.get(at))
+                        .map(|v| v.trim())
+                        .filter(|v| !v.is_empty())
+                    {
+                        read.refused_families.push((line, family.to_string()));
+                    }
                     continue;
                 }
                 let mut day = Day {
