@@ -54,6 +54,9 @@ fn check_guide(page: &str, least: usize) {
                 for check in &outcome.checks {
                     assert!(check.passed(), "example fails in:\n{content}\n{check:?}");
                 }
+                for check in &outcome.invoices {
+                    assert!(check.passed(), "invoice fails in:\n{content}\n{check:?}");
+                }
             }
             last_valid = Some(document);
         } else if let Some(code) = info.strip_prefix("delib-erreur ") {
