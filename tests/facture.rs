@@ -1,36 +1,13 @@
 //! `tarif facture`: a month of days invoiced from the règlement de facturation, end to
 //! end from the command line (text, JSON, CSV), to the cent, every line justified.
 
-use std::process::Command;
+mod common;
 
+use common::{server, tarif};
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
 const CASES: &str = "tests/cases/facture";
-
-fn tarif(args: &[&str], stdin: Option<&str>) -> (String, String, i32) {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tarif"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the tarif binary runs");
-    if let Some(mut input) = child.stdin.take() {
-        input
-            .write_all(stdin.unwrap_or("").as_bytes())
-            .expect("stdin");
-    }
-    let output = child.wait_with_output().expect("tarif ends");
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output.status.code().unwrap_or(-1),
-    )
-}
 
 /// The JSON invoice of `family` for October 2025 from the days of `days`.
 fn invoice(deliberation: &str, family: &str, days: &str) -> (Json, i32) {
@@ -58,6 +35,38 @@ fn amount(value: &Json) -> Decimal {
         .as_str()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("not an amount: {value}"))
+}
+
+/// `tarif facture --familles` of the cantine for October 2025 in JSON Lines, with
+/// `families` and `days` written as files named `families_name` and `jours.csv`: each
+/// output line, and the exit status.
+fn batch(families_name: &str, families: &str, days: &str, extra: &[&str]) -> (Vec<Json>, i32) {
+    let folder = tempfile::tempdir().expect("folder");
+    let (f, d) = (
+        folder.path().join(families_name),
+        folder.path().join("jours.csv"),
+    );
+    std::fs::write(&f, families).expect("families");
+    std::fs::write(&d, days).expect("days");
+    let mut args = vec![
+        "facture",
+        "tests/cases/facture/cantine.delib",
+        "--familles",
+        f.to_str().unwrap_or(""),
+        "--presences",
+        d.to_str().unwrap_or(""),
+        "--mois",
+        "2025-10",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let (stdout, stderr, status) = tarif(&args, None);
+    let rows = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l} {stderr}")))
+        .collect();
+    (rows, status)
 }
 
 /// Writes `text` as a file of days in a temporary folder.
@@ -449,34 +458,7 @@ fn a_batch_gives_one_output_per_family_and_names_every_lost_day() {
     days.push_str(
         "F-2;01/10/2025;;présent;;;\nF-9;01/10/2025;;présent;;;\nF-2;31/10/2025x;;présent;;;\n",
     );
-    let folder = tempfile::tempdir().expect("folder");
-    let (f, d) = (
-        folder.path().join("familles.jsonl"),
-        folder.path().join("jours.csv"),
-    );
-    std::fs::write(&f, families).expect("families");
-    std::fs::write(&d, &days).expect("days");
-    let run = |extra: &[&str]| {
-        let mut args = vec![
-            "facture",
-            "tests/cases/facture/cantine.delib",
-            "--familles",
-            f.to_str().unwrap_or(""),
-            "--presences",
-            d.to_str().unwrap_or(""),
-            "--mois",
-            "2025-10",
-            "--format",
-            "json",
-        ];
-        args.extend_from_slice(extra);
-        let (stdout, stderr, status) = tarif(&args, None);
-        let rows: Vec<Json> = stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l} {stderr}")))
-            .collect();
-        (rows, status)
-    };
+    let run = |extra: &[&str]| batch("familles.jsonl", families, &days, extra);
     let (rows, status) = run(&[]);
     assert_eq!(status, 1);
     // Five lines of families, five outputs in their order; then the days of F-9.
@@ -523,41 +505,13 @@ fn a_batch_gives_one_output_per_family_and_names_every_lost_day() {
 fn a_row_of_days_that_cannot_be_read_keeps_its_family_from_a_total() {
     // A motive with a stray « ; » gives F1's row a field too many: F1's invoice has no
     // total (it would be short of that absence); F3's is whole.
-    let folder = tempfile::tempdir().expect("folder");
-    let (f, d) = (
-        folder.path().join("familles.csv"),
-        folder.path().join("jours.csv"),
-    );
-    std::fs::write(
-        &f,
+    let (rows, status) = batch(
+        "familles.csv",
         "id;quotient_caf;résidence\nF1;500;commune\nF3;900;commune\n",
-    )
-    .expect("families");
-    std::fs::write(
-        &d,
         "famille;date;état;motif\nF1;01/10/2025;présent;\nF1;02/10/2025;absent;grève;surprise\nF3;03/10/2025;présent;\nF1;03/10/2025;présent;\n",
-    )
-    .expect("days");
-    let (stdout, stderr, status) = tarif(
-        &[
-            "facture",
-            "tests/cases/facture/cantine.delib",
-            "--familles",
-            f.to_str().unwrap_or(""),
-            "--presences",
-            d.to_str().unwrap_or(""),
-            "--mois",
-            "2025-10",
-            "--format",
-            "json",
-        ],
-        None,
+        &[],
     );
-    assert_eq!(status, 1, "{stdout} {stderr}");
-    let rows: Vec<Json> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON"))
-        .collect();
+    assert_eq!(status, 1, "{rows:?}");
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows[0]["total"].is_null(), "{}", rows[0]);
     assert_eq!(rows[0]["erreurs"][0]["code"], "E140");
@@ -868,10 +822,6 @@ fn an_absence_counted_by_its_length_leaves_its_shorter_absences_to_a_price() {
     let (stdout, stderr, status) = tarif(&["check", &path], None);
     assert_eq!(status, 0, "{stdout}{stderr}");
 }
-
-#[path = "common/server.rs"]
-#[allow(dead_code)]
-mod server;
 
 #[test]
 fn every_published_wording_is_invoiced_alike_from_the_cli_the_batch_and_the_service() {

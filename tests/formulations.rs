@@ -5,6 +5,14 @@
 
 use serde_json::Value as Json;
 
+/// A deliberation whose one facturation, of `repas` at 3 €, has the lines `rules`
+/// (each ending with its line end).
+fn source(rules: &str) -> String {
+    format!(
+        "délibération « Écritures »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 3 €\n\narticle 2 « Facturation »\n  facturation des repas\n{rules}"
+    )
+}
+
 /// The billing rules of a deliberation whose facturation has `line` as its first rule,
 /// as JSON (the same line number whatever the wording).
 fn billing_of(line: &str) -> Json {
@@ -39,9 +47,7 @@ fn billing_of(line: &str) -> Json {
     if !line.contains("annulation") && !line.contains("annulés") && !both {
         deadlines.push_str("  annulation au plus tard la veille\n");
     }
-    let text = format!(
-        "délibération « Écritures »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 3 €\n\narticle 2 « Facturation »\n  facturation des repas\n{deadlines}  {line}\n{states}"
-    );
+    let text = source(&format!("{deadlines}  {line}\n{states}"));
     let compiled = tarif::compile(&text);
     let Some(d) = compiled.deliberation else {
         panic!("« {line} » is refused: {:?}", compiled.diagnostics);
@@ -322,9 +328,9 @@ fn the_document_that_justifies_an_absence_may_be_named() {
     // « absent justifié par certificat médical », « absent avec certificat médical » are
     // « absent justifié »; « absent sans justificatif » is « absent non justifié ».
     let block = |justified: &str, unjustified: &str| {
-        let text = format!(
-            "délibération « Écritures »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 3 €\n\narticle 2 « Facturation »\n  facturation des repas\n  présent, présent sans réservation : tarif\n  {justified} : gratuit\n  {unjustified} : tarif\n  annulé : gratuit\n"
-        );
+        let text = source(&format!(
+            "  présent, présent sans réservation : tarif\n  {justified} : gratuit\n  {unjustified} : tarif\n  annulé : gratuit\n"
+        ));
         let compiled = tarif::compile(&text);
         let Some(d) = compiled.deliberation else {
             panic!("« {justified} » is refused: {:?}", compiled.diagnostics);
@@ -384,9 +390,9 @@ fn an_hour_or_a_delay_beyond_reason_is_refused_and_24_h_is_midnight() {
         billing_of("annulation le jeudi de la semaine précédente")
     );
     let refused = |line: &str| {
-        let text = format!(
-            "délibération « Écritures »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 3 €\n\narticle 2 « Facturation »\n  facturation des repas\n  {line}\n  présent, présent sans réservation : tarif\n  absent : tarif\n  annulé : gratuit\n"
-        );
+        let text = source(&format!(
+            "  {line}\n  présent, présent sans réservation : tarif\n  absent : tarif\n  annulé : gratuit\n"
+        ));
         let compiled = tarif::compile(&text);
         assert!(compiled.deliberation.is_none(), "« {line} » is accepted");
         compiled
@@ -419,9 +425,8 @@ fn an_hour_or_a_delay_beyond_reason_is_refused_and_24_h_is_midnight() {
         refused("certificat médical sous 48 h, au plus tard 10 jours après le retour de l'enfant")
             .contains(&"E001".to_string())
     );
-    let accepted = tarif::compile(&format!(
-        "délibération « Écritures »\n  applicable du 01/09/2025 au 31/08/2026\n\narticle 1 « Prix »\n  tarif repas (par repas) = 3 €\n\narticle 2 « Facturation »\n  facturation des repas\n  {}\n  présent, présent sans réservation : tarif\n  absent : tarif\n  annulé : gratuit\n",
-        "certificat médical sous 48 h, au plus tard 10 jours après le premier jour d'absence"
+    let accepted = tarif::compile(&source(
+        "  certificat médical sous 48 h, au plus tard 10 jours après le premier jour d'absence\n  présent, présent sans réservation : tarif\n  absent : tarif\n  annulé : gratuit\n",
     ));
     assert!(!accepted.has_errors(), "{:?}", accepted.diagnostics);
 }

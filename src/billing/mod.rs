@@ -506,7 +506,7 @@ impl Billing {
     /// `éviction` names `pour éviction par le médecin de la crèche`, its `fermeture de
     /// la crèche` names `pour fermeture`). Two such motives, and none is the same: none
     /// (the day takes the rules without motive, as a motive no rule names).
-    pub fn designated_motive<'a>(&'a self, day: &str) -> Option<&'a str> {
+    pub(crate) fn designated_motive<'a>(&'a self, day: &str) -> Option<&'a str> {
         let motives = || self.states.iter().filter_map(|r| r.motive.as_deref());
         if let Some(same) = motives().find(|m| same_motive(m, day)) {
             return Some(same);

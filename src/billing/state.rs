@@ -169,19 +169,20 @@ pub(super) fn state(
     }
     // Reserved, absent, not cancelled.
     let start = absence_start.unwrap_or(date);
-    let mut since = if start == date || !justify {
+    // What the day's absence says beyond the day: when it began, its motive.
+    let mut absence = if start == date || !justify {
         String::new()
     } else {
         format!(" (absence commencée le {})", crate::french::date(start))
     };
     // The motive the portal gave: it chose the rule (`pour éviction …`).
     if justify && let Some(motive) = &day.motive {
-        since.push_str(&format!(", motif « {motive} »"));
+        absence.push_str(&format!(", motif « {motive} »"));
     }
     let Some(proof) = day.proof_at else {
         return Ok(Some(Found {
             state: DayState::AbsentUnjustified,
-            why: say(&|| format!("{on} : réservé, absent{since}, sans justificatif")),
+            why: say(&|| format!("{on} : réservé, absent{absence}, sans justificatif")),
         }));
     };
     let Some(delay) = billing.proof else {
@@ -189,7 +190,7 @@ pub(super) fn state(
             state: DayState::AbsentJustified,
             why: say(&|| {
                 format!(
-                    "{on} : réservé, absent{since}, justificatif reçu le {}",
+                    "{on} : réservé, absent{absence}, justificatif reçu le {}",
                     proof.words()
                 )
             }),
@@ -204,7 +205,7 @@ pub(super) fn state(
             state: DayState::AbsentJustified,
             why: say(&|| {
                 format!(
-                    "{on} : réservé, absent{since}, justificatif reçu le {}, dans le délai (au plus tard le {}, {cite})",
+                    "{on} : réservé, absent{absence}, justificatif reçu le {}, dans le délai (au plus tard le {}, {cite})",
                     proof.words(),
                     words(within)
                 )
@@ -224,7 +225,7 @@ pub(super) fn state(
                     state: DayState::AbsentJustifiedLate,
                     why: say(&|| {
                         format!(
-                            "{on} : réservé, absent{since}, justificatif reçu le {}, après le délai (le {}) mais avant sa limite (le {}, {cite})",
+                            "{on} : réservé, absent{absence}, justificatif reçu le {}, après le délai (le {}) mais avant sa limite (le {}, {cite})",
                             proof.words(),
                             words(within),
                             words(limit)
@@ -242,7 +243,7 @@ pub(super) fn state(
                     state: DayState::AbsentUnjustified,
                     why: say(&|| {
                         format!(
-                            "{on} : réservé, absent{since}, justificatif reçu le {}, trop tard (au plus tard le {}, {cite})",
+                            "{on} : réservé, absent{absence}, justificatif reçu le {}, trop tard (au plus tard le {}, {cite})",
                             proof.words(),
                             words(late.unwrap_or(within))
                         )

@@ -361,17 +361,14 @@ fn deadline(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRule
                         .map(|p| weekday_of(p.as_str())),
                 );
             }
-            Rule::deadline_kind => {
+            // `annulation …`, `réservation et annulation …`, `modifications …`, or the
+            // participle: `les repas doivent être réservés (ou annulés) …`.
+            Rule::deadline_kind | Rule::participle_kind => {
                 let words: Vec<Rule> = part.into_inner().map(|p| p.as_rule()).collect();
-                booking = words.contains(&Rule::booking_word);
+                let has = |either: [Rule; 2]| either.iter().any(|r| words.contains(r));
+                booking = has([Rule::booking_word, Rule::booked_participle]);
                 both = words.contains(&Rule::kw_modification)
-                    || (booking && words.contains(&Rule::cancel_word));
-            }
-            // `les repas doivent être réservés …`
-            Rule::participle_kind => {
-                let words: Vec<Rule> = part.into_inner().map(|p| p.as_rule()).collect();
-                booking = words.contains(&Rule::booked_participle);
-                both = booking && words.contains(&Rule::cancelled_participle);
+                    || (booking && has([Rule::cancel_word, Rule::cancelled_participle]));
             }
             Rule::kw_avant => inclusive = false,
             Rule::moment => {

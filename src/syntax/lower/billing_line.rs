@@ -12,8 +12,8 @@ pub(super) fn kind(text: &str) -> BillingLine {
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | '(' | '\'' | '’'))
         .filter(|w| !w.is_empty())
         .collect();
-    // `les annulations …`, `toute annulation …`, `en cas de retard …`: the article,
-    // `tout`, and a few lead words are not what the line is about.
+    // `les annulations …`, `toute annulation …`, `tout mois …`, `en cas de retard …`:
+    // the article, `tout`, and a few lead words are not what the line is about.
     let start = words
         .iter()
         .position(|w| {
@@ -31,72 +31,78 @@ pub(super) fn kind(text: &str) -> BillingLine {
                     | "d"
                     | "du"
                     | "des"
+                    | "tout"
                     | "toute"
                     | "toutes"
                     | "pour"
             )
         })
-        .unwrap_or(0);
-    let first = words.get(start).copied().unwrap_or("");
-    // `tout mois commencé est dû`, `toute demi-heure commencée est due`.
-    if matches!(words.first().copied(), Some("tout" | "toute")) {
-        return match words.get(1).copied() {
-            Some("mois") => BillingLine::MonthDue,
-            Some("demi-heure" | "heure" | "quart" | "tranche") => BillingLine::Duration,
-            _ => kind_of(first),
-        };
-    }
-    kind_of(first)
+        .unwrap_or(words.len());
+    kind_of(&words[start..])
 }
 
-fn kind_of(first: &str) -> BillingLine {
+/// The kind of a line from its first words (lead words skipped).
+fn kind_of(words: &[&str]) -> BillingLine {
+    let first = words.first().copied().unwrap_or("");
+    let second = words.get(1).copied().unwrap_or("");
     let stem = |prefixes: &[&str]| prefixes.iter().any(|p| first.starts_with(p));
-    if stem(&[
-        "present", "absent", "annule", "reserve", "inscrit", "non", "repas", "jour", "journee",
-        "enfant",
-    ]) {
-        BillingLine::State
-    } else if stem(&[
-        "annulation",
-        "reservation",
-        "inscription",
-        "modification",
-        "desinscription",
-        "absence",
-        "delai",
-        "prevenir",
-    ]) {
-        BillingLine::Deadline
-    } else if stem(&["justificatif", "certificat", "attestation"]) {
-        BillingLine::Proof
-    } else if stem(&["penalite", "frais", "amende", "majoration"]) {
-        BillingLine::Charge
-    } else if stem(&[
-        "plafond",
-        "plafonne",
-        "limite",
-        "dans",
-        "minimum",
-        "montant",
-        "maximum",
-        "facturation",
-        "au",
-    ]) {
-        BillingLine::Limit
-    } else if stem(&["retard", "depart", "surfacturation", "sortie"]) {
-        BillingLine::Late
-    } else if stem(&["duree", "temps", "heure", "demi-heure", "quart"]) {
-        BillingLine::Duration
-    } else if stem(&["depassement", "heures", "supplement"]) {
-        BillingLine::Overtime
-    } else if stem(&["forfait"]) {
-        BillingLine::Forfait
-    } else if stem(&["lissage", "mensualisation", "mensualite", "acompte"]) {
-        BillingLine::Smoothing
-    } else if stem(&["arrondi"]) {
-        BillingLine::Rounding
-    } else {
-        BillingLine::Other
+    match first {
+        // `absence justifiée : …` is a state; `absence signalée avant 9 h`, a deadline.
+        "absence" | "absences"
+            if second.starts_with("justifi")
+                || second.starts_with("injustifi")
+                || second == "non" =>
+        {
+            BillingLine::State
+        }
+        // `heures complémentaires`, `heures au-delà du contrat` (`heure`: a duration).
+        "heures" => BillingLine::Overtime,
+        // `tout mois commencé est dû`
+        "mois" => BillingLine::MonthDue,
+        // `au plus …`, `dans la limite de …`
+        "au" | "dans" => BillingLine::Limit,
+        "non" => BillingLine::State,
+        _ if stem(&[
+            "present", "absent", "annule", "reserve", "inscrit", "repas", "jour", "enfant",
+        ]) =>
+        {
+            BillingLine::State
+        }
+        _ if stem(&[
+            "annulation",
+            "reservation",
+            "inscription",
+            "modification",
+            "desinscription",
+            "absence",
+            "delai",
+            "prevenir",
+        ]) =>
+        {
+            BillingLine::Deadline
+        }
+        _ if stem(&["justificatif", "certificat", "attestation"]) => BillingLine::Proof,
+        _ if stem(&["penalite", "frais", "amende", "majoration"]) => BillingLine::Charge,
+        _ if stem(&[
+            "plafond",
+            "limite",
+            "minimum",
+            "montant",
+            "maximum",
+            "facturation",
+        ]) =>
+        {
+            BillingLine::Limit
+        }
+        _ if stem(&["retard", "depart", "surfacturation", "sortie"]) => BillingLine::Late,
+        _ if stem(&["duree", "temps", "heure", "demi-heure", "quart"]) => BillingLine::Duration,
+        _ if stem(&["depassement", "supplement"]) => BillingLine::Overtime,
+        _ if stem(&["forfait"]) => BillingLine::Forfait,
+        _ if stem(&["lissage", "mensualisation", "mensualite", "acompte"]) => {
+            BillingLine::Smoothing
+        }
+        _ if stem(&["arrondi"]) => BillingLine::Rounding,
+        _ => BillingLine::Other,
     }
 }
 
@@ -148,6 +154,16 @@ mod tests {
             ("tout mois commencé est dû", BillingLine::MonthDue),
             ("forfait de 30 € par mois", BillingLine::Forfait),
             ("mensualisation sur 11 mois", BillingLine::Smoothing),
+            (
+                "heures supplémentaires : tarif par heure",
+                BillingLine::Overtime,
+            ),
+            (
+                "absence justifiée : gratuit sauf maladie",
+                BillingLine::State,
+            ),
+            ("au plus 60 € par mois", BillingLine::Limit),
+            ("aucun repas n'est remboursé", BillingLine::Other),
             ("arrondi au centime, sur le total", BillingLine::Rounding),
             ("le goûter est offert", BillingLine::Other),
         ] {
