@@ -459,6 +459,7 @@ fn a_batch_gives_one_output_per_family_and_names_every_lost_day() {
         "F-2;01/10/2025;;présent;;;\nF-9;01/10/2025;;présent;;;\nF-2;31/10/2025x;;présent;;;\n",
     );
     let run = |extra: &[&str]| batch("familles.jsonl", families, &days, extra);
+    let run_with = |days: &str| batch("familles.jsonl", families, days, &[]).0;
     let (rows, status) = run(&[]);
     assert_eq!(status, 1);
     // Five lines of families, five outputs in their order; then the days of F-9.
@@ -499,6 +500,11 @@ fn a_batch_gives_one_output_per_family_and_names_every_lost_day() {
         (Some("3.90"), Some(30))
     );
     assert_eq!(line["justification"], serde_json::json!([]));
+    // Read whole rather than by family (a quote: a row might go on over lines), the
+    // same days give the same outputs.
+    let quoted = days.replacen("F-2;01/10/2025", "\"F-2\";01/10/2025", 1);
+    assert_ne!(quoted, days);
+    assert_eq!(run_with(&quoted), rows);
 }
 
 #[test]

@@ -5,10 +5,11 @@
 //! of families does not: nothing is lost.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use rayon::prelude::*;
 
-use super::days::{Day, DayError, DaysRead};
+use super::days::{Day, DayError, MonthDays, Row};
 use super::invoice::{Invoice, Month, Problem, invoice_justified};
 use crate::inputs::FamilyRead;
 use crate::rules::Deliberation;
@@ -32,6 +33,22 @@ pub enum Outcome {
     },
     /// A row of the days that cannot be read (so its family is not known).
     Day(super::days::DayError),
+}
+
+/// The days of a family: read, or rows of a CSV read when it is invoiced.
+enum Group<'a> {
+    Days(Vec<&'a Day>),
+    Rows(Vec<Row>),
+}
+
+impl Group<'_> {
+    /// An empty group of the same kind.
+    fn empty(like: &Self) -> Self {
+        match like {
+            Group::Days(_) => Group::Days(Vec::new()),
+            Group::Rows(_) => Group::Rows(Vec::new()),
+        }
+    }
 }
 
 /// A family to invoice (with the key of its id), or its output already.
@@ -87,12 +104,11 @@ pub fn read_families(d: &Deliberation, text: &str) -> Vec<FamilyLine> {
 pub fn invoices(
     d: &Deliberation,
     families: Vec<FamilyLine>,
-    days: &DaysRead,
+    days: &MonthDays<'_>,
     month: Month,
     justify: bool,
 ) -> Vec<Outcome> {
     let mut out = Vec::new();
-    let days = std::slice::from_ref(days);
     invoices_streamed(d, families, days, month, justify, |o| o, |o| out.push(o));
     out
 }
@@ -100,15 +116,14 @@ pub fn invoices(
 /// The families invoiced at once, on every core, before the next ones.
 const CHUNK: usize = 512;
 
-/// [`invoices`] of the days read in pieces ([`super::days::read_pieces`]), each
-/// outcome handed to `each` on the core that made it (a batch renders it there and
+/// [`invoices`], each outcome handed to `each` on the core that made it (a batch renders it there and
 /// drops the invoice at once), and each result to `sink` in the order of the families
 /// (then of the days no family takes), a chunk of families at a time: `sink` writes one
 /// chunk while the next is invoiced, no more than two held.
 pub fn invoices_streamed<T: Send>(
     d: &Deliberation,
     families: Vec<FamilyLine>,
-    days: &[DaysRead],
+    days: &MonthDays<'_>,
     month: Month,
     justify: bool,
     each: impl Fn(Outcome) -> T + Sync,
@@ -116,21 +131,51 @@ pub fn invoices_streamed<T: Send>(
 ) {
     let key = |id: &str| crate::syntax::choice_key(id);
     // The days by the family's id as written, then merged by the id without case nor
-    // accents (`F-1` and `f-1` are one family); most files write it one way.
-    let mut written: HashMap<&str, Vec<&Day>> = HashMap::new();
+    // accents (`F-1` and `f-1` are one family); most files write it one way. The rows
+    // of a CSV are read only when their family is invoiced (or found orphan).
+    let mut written: HashMap<&str, Group<'_>> = HashMap::with_capacity(families.len());
     let mut without_family = Vec::new();
-    for day in days.iter().flat_map(|piece| &piece.days) {
-        match &day.family {
-            Some(id) => written.entry(id.as_str()).or_default().push(day),
-            None => without_family.push(day.line),
+    let mut loose_errors: Vec<DayError> = Vec::new();
+    match days {
+        MonthDays::Read(read) => {
+            for day in &read.days {
+                match &day.family {
+                    Some(id) => match written
+                        .entry(id.as_str())
+                        .or_insert(Group::Days(Vec::new()))
+                    {
+                        Group::Days(list) => list.push(day),
+                        Group::Rows(_) => {}
+                    },
+                    None => without_family.push(day.line),
+                }
+            }
+        }
+        MonthDays::Rows(rows) => {
+            for (id, list) in &rows.families {
+                if id.is_empty() {
+                    let read = rows.read(list);
+                    without_family.extend(read.days.iter().map(|d| d.line));
+                    loose_errors.extend(read.errors);
+                } else {
+                    written.insert(id, Group::Rows(list.clone()));
+                }
+            }
         }
     }
-    let mut by_family: HashMap<String, Vec<&Day>> = HashMap::with_capacity(written.len());
-    for (id, days) in written {
-        by_family.entry(key(id)).or_default().extend(days);
+    let mut by_family: HashMap<String, Group<'_>> = HashMap::with_capacity(written.len());
+    for (id, group) in written {
+        match (
+            by_family.entry(key(id)).or_insert(Group::empty(&group)),
+            group,
+        ) {
+            (Group::Days(all), Group::Days(list)) => all.extend(list),
+            (Group::Rows(all), Group::Rows(list)) => all.extend(list),
+            _ => {}
+        }
     }
     // Each family once: a second line with the same id is refused.
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(families.len());
     let mut work: Vec<(usize, Work)> = Vec::new();
     for family in families {
         let outcome = match family.read {
@@ -147,16 +192,17 @@ pub fn invoices_streamed<T: Send>(
                     code: "E156",
                     message: "la famille n'a pas d'identifiant (« id ») : ses jours ne peuvent pas lui être rattachés".to_string(),
                 }),
-                Some(id) => match seen.get(&key(&id)) {
-                    Some(first) => Err(Outcome::Refused {
+                Some(id) => match seen.entry(key(&id)) {
+                    Entry::Occupied(first) => Err(Outcome::Refused {
                         line: family.line,
                         family: Some(id),
                         code: "E157",
-                        message: format!("cette famille est déjà donnée (ligne {first})"),
+                        message: format!("cette famille est déjà donnée (ligne {})", first.get()),
                     }),
-                    None => {
-                        seen.insert(key(&id), family.line);
-                        Ok((read, key(&id)))
+                    Entry::Vacant(place) => {
+                        let id = place.key().clone();
+                        place.insert(family.line);
+                        Ok((read, id))
                     }
                 },
             },
@@ -166,29 +212,42 @@ pub fn invoices_streamed<T: Send>(
     // A refused row of a family of the file is a problem of its invoice (no total: the
     // invoice would be short of that day), as for one family; the others are output
     // after the invoices.
-    let family_of_row: HashMap<usize, &str> = days
-        .iter()
-        .flat_map(|piece| &piece.refused_families)
-        .map(|(row, family)| (*row, family.as_str()))
-        .collect();
     let mut errors_of: HashMap<String, Vec<&DayError>> = HashMap::new();
-    let mut loose_errors = Vec::new();
-    for error in days.iter().flat_map(|piece| &piece.errors) {
-        match family_of_row.get(&error.line).map(|f| key(f)) {
-            Some(id) if seen.contains_key(&id) => errors_of.entry(id).or_default().push(error),
-            _ => loose_errors.push(error),
+    if let MonthDays::Read(read) = days {
+        let family_of_row: HashMap<usize, &str> = read
+            .refused_families
+            .iter()
+            .map(|(row, family)| (*row, family.as_str()))
+            .collect();
+        for error in &read.errors {
+            match family_of_row.get(&error.line).map(|f| key(f)) {
+                Some(id) if seen.contains_key(&id) => errors_of.entry(id).or_default().push(error),
+                _ => loose_errors.push(error.clone()),
+            }
         }
     }
     let plan = crate::eval::Plan::new(d);
     let make = |(line, outcome): (usize, Work)| match outcome {
         Err(refused) => each(refused),
         Ok((read, id)) => {
-            let days: &[&Day] = by_family.get(&id).map_or(&[], Vec::as_slice);
-            let mut invoice = invoice_justified(&plan, &read, days, month, justify);
+            let mut errors: Vec<DayError> = errors_of
+                .get(&id)
+                .map(|list| list.iter().map(|e| (*e).clone()).collect())
+                .unwrap_or_default();
+            let rows;
+            let days: Vec<&Day> = match (by_family.get(&id), days) {
+                (Some(Group::Days(list)), _) => list.clone(),
+                (Some(Group::Rows(list)), MonthDays::Rows(file)) => {
+                    rows = file.read(list);
+                    errors.extend(rows.errors.iter().cloned());
+                    rows.days.iter().collect()
+                }
+                _ => Vec::new(),
+            };
+            let mut invoice = invoice_justified(&plan, &read, &days, month, justify);
             invoice.family = read.family.id.clone();
-            if let Some(errors) = errors_of.get(&id) {
-                let mut problems: Vec<Problem> =
-                    errors.iter().map(|e| Problem::Day((*e).clone())).collect();
+            if !errors.is_empty() {
+                let mut problems: Vec<Problem> = errors.into_iter().map(Problem::Day).collect();
                 problems.append(&mut invoice.problems);
                 invoice.problems = problems;
                 invoice.total = None;
@@ -216,21 +275,35 @@ pub fn invoices_streamed<T: Send>(
         done = next;
     }
     // The days of families the file does not give.
-    let mut orphans: Vec<(&String, Vec<usize>)> = by_family
+    let mut orphans: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+    let orphan_groups = by_family
         .iter()
         .filter(|(id, _)| !seen.contains_key(*id))
-        .map(|(id, days)| (id, days.iter().map(|d| d.line).collect()))
-        .collect();
+        .map(|(_, group)| group);
+    for group in orphan_groups {
+        match (group, days) {
+            (Group::Days(list), _) => orphans.push((
+                list.first().and_then(|d| d.family.clone()),
+                list.iter().map(|d| d.line).collect(),
+            )),
+            (Group::Rows(list), MonthDays::Rows(file)) => {
+                let read = file.read(list);
+                loose_errors.extend(read.errors);
+                if !read.days.is_empty() {
+                    let family = read.days.first().and_then(|d| d.family.clone());
+                    orphans.push((family, read.days.iter().map(|d| d.line).collect()));
+                }
+            }
+            _ => {}
+        }
+    }
     orphans.sort_by_key(|(_, lines)| lines.first().copied());
-    for (id, lines) in orphans {
-        let family = by_family
-            .get(id)
-            .and_then(|days| days.first())
-            .and_then(|d| d.family.clone());
+    for (family, lines) in orphans {
         sink(each(Outcome::Orphans { family, lines }));
     }
+    loose_errors.sort_by_key(|e| e.line);
     for error in loose_errors {
-        sink(each(Outcome::Day(error.clone())));
+        sink(each(Outcome::Day(error)));
     }
     if !without_family.is_empty() {
         sink(each(Outcome::Orphans {
