@@ -306,11 +306,11 @@ impl<'t> DayRows<'t> {
             .collect::<Vec<_>>()
             .into_par_iter()
             .map(|cut| {
-                let mut line = before + text[start..cut[0]].bytes().filter(|b| *b == b'\n').count();
+                let first =
+                    before + text[start..cut[0]].bytes().filter(|b| *b == b'\n').count() + 1;
                 let mut at = cut[0];
                 let mut families: HashMap<&str, Vec<Row>> = HashMap::new();
-                for raw in text[cut[0]..cut[1]].split_inclusive('\n') {
-                    line += 1;
+                for (line, raw) in (first..).zip(text[cut[0]..cut[1]].split_inclusive('\n')) {
                     let row_start = at;
                     at += raw.len();
                     let body = raw.trim_end_matches(['\n', '\r']);
