@@ -308,6 +308,64 @@ fn published_wordings_mean_what_their_plain_form_means() {
             "retard après 18 h 30 : pénalité de 10 € par enfant",
             "retard après 18 h 30 : 10 €",
         ),
+        (
+            "annulé hors délai : facturé au tarif plein",
+            "annulé hors délai : tarif",
+        ),
+        (
+            "annulé hors délai : facturé au plein tarif",
+            "annulé hors délai : tarif",
+        ),
+        (
+            "absent non justifié : plein tarif",
+            "absent non justifié : tarif",
+        ),
+        (
+            "présent sans réservation : majoration de 2 €",
+            "présent sans réservation : tarif majoré de 2 €",
+        ),
+        (
+            "présent sans réservation : majoration de 20 %",
+            "présent sans réservation : tarif majoré de 20 %",
+        ),
+        (
+            "absent justifié : réduction de 50 %",
+            "absent justifié : tarif minoré de 50 %",
+        ),
+        ("absent justifié : remboursé", "absent justifié : gratuit"),
+        ("absent justifié : non dû", "absent justifié : gratuit"),
+        (
+            "annulé dans le délai : exonéré",
+            "annulé dans le délai : gratuit",
+        ),
+        (
+            "arrondi au centime inférieur",
+            "arrondi de chaque ligne au centime inférieur",
+        ),
+        (
+            "arrondi au centime le plus proche",
+            "arrondi de chaque ligne au centime",
+        ),
+        (
+            "pénalité de 15 € par retard après 18 h 30",
+            "retard après 18 h 30 : 15 €",
+        ),
+        (
+            "pénalité de 10 € pour tout retard après 18 h 30",
+            "retard après 18 h 30 : 10 €",
+        ),
+        (
+            "pénalité forfaitaire de 10 € pour chaque retard au-delà de 18 h 30",
+            "retard après 18 h 30 : 10 €",
+        ),
+        (
+            "retard après 18 h 30 : pénalité forfaitaire de 5 €",
+            "retard après 18 h 30 : 5 €",
+        ),
+        (
+            "pénalité de 5 € par quart d'heure de retard après 18 h 30",
+            "retard après 18 h 30 : 5 € par quart d'heure engagé",
+        ),
     ];
     for (published, plain) in pairs {
         assert_eq!(billing_of(published), billing_of(plain), "« {published} »");
@@ -360,8 +418,63 @@ fn the_document_that_justifies_an_absence_may_be_named() {
             "absent sur présentation de justificatif",
             "absent non justifié",
         ),
+        ("absence excusée", "absence non excusée"),
+        ("absent excusé", "absent non excusé"),
     ] {
         assert_eq!(block(justified, unjustified), plain, "« {justified} »");
+    }
+}
+
+#[test]
+fn a_state_and_its_price_may_be_said_as_a_sentence() {
+    // « Toute absence non justifiée sera facturée » is « absent non justifié : tarif »;
+    // « les absences justifiées ne sont pas facturées », « absent justifié : gratuit ».
+    let block = |justified: &str, unjustified: &str| {
+        let text = source(&format!(
+            "  présent, présent sans réservation : tarif\n  {justified}\n  {unjustified}\n  annulé : gratuit\n"
+        ));
+        let compiled = tarif::compile(&text);
+        let Some(d) = compiled.deliberation else {
+            panic!("« {justified} » is refused: {:?}", compiled.diagnostics);
+        };
+        serde_json::to_value(&d.billing).expect("billing as JSON")
+    };
+    let plain = block("absent justifié : gratuit", "absent non justifié : tarif");
+    for (justified, unjustified) in [
+        (
+            "les absences justifiées ne sont pas facturées",
+            "toute absence non justifiée sera facturée",
+        ),
+        (
+            "toute absence justifiée n'est pas facturée",
+            "les absences non justifiées sont facturées",
+        ),
+        (
+            "les absences justifiées par un certificat médical ne seront pas facturées",
+            "toute absence non justifiée est facturée au tarif plein",
+        ),
+        (
+            "les absences justifiées sont gratuites",
+            "les absences non justifiées sont dues",
+        ),
+    ] {
+        assert_eq!(block(justified, unjustified), plain, "« {justified} »");
+    }
+    // « ne … » says « pas »: a sentence that does not is refused, not read as billed.
+    for wrong in [
+        "les absences justifiées ne sont facturées",
+        "les absences justifiées ne sont pas facturées au tarif plein",
+    ] {
+        let compiled = tarif::compile(&source(&format!(
+            "  présent, présent sans réservation : tarif\n  {wrong}\n  absent non justifié : tarif\n  annulé : gratuit\n"
+        )));
+        assert!(
+            compiled
+                .diagnostics
+                .iter()
+                .any(|d| format!("{:?}", d.code) == "E001"),
+            "« {wrong} » is read"
+        );
     }
 }
 

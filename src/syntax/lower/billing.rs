@@ -744,11 +744,15 @@ fn term(pair: Pair<'_, Rule>, offset: usize, negative: bool) -> Result<CostTerm>
                     .find(|p| p.as_rule() == Rule::word)
                     .map(|p| name(&p, offset));
             }
-            Rule::cost_change => {
-                let down = part
-                    .clone()
-                    .into_inner()
-                    .any(|p| p.as_rule() == Rule::kw_minore);
+            // `majoré de 50 %`, or alone `majoration de 2 €`: the unit price changed.
+            Rule::cost_change | Rule::cost_change_alone => {
+                unit = true;
+                let down = part.clone().into_inner().any(|p| {
+                    matches!(
+                        p.as_rule(),
+                        Rule::kw_minore | Rule::kw_reduction | Rule::kw_minoration
+                    )
+                });
                 if let Some(q) = part.into_inner().find(|p| p.as_rule() == Rule::quantity) {
                     change = Some((quantity(&q, offset)?, down));
                 }
