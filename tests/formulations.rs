@@ -479,6 +479,49 @@ fn a_state_and_its_price_may_be_said_as_a_sentence() {
 }
 
 #[test]
+fn the_delay_of_a_document_may_be_said_with_its_state() {
+    // « absent justifié par certificat médical fourni sous 72 h : gratuit » is the line
+    // « certificat médical sous 72 h » and « absent justifié : gratuit ».
+    let billing = |rules: &str| {
+        let text = source(&format!(
+            "  présent, présent sans réservation : tarif\n  annulé : gratuit\n{rules}"
+        ));
+        let compiled = tarif::compile(&text);
+        let Some(d) = compiled.deliberation else {
+            panic!("« {rules} » is refused: {:?}", compiled.diagnostics);
+        };
+        let mut json = serde_json::to_value(&d.billing).expect("billing as JSON");
+        // The delay cites the line that says it: the state's, or its own.
+        json[0]["proof"]["line"] = Json::Null;
+        json
+    };
+    let plain = billing(
+        "  absent justifié : gratuit\n  absent non justifié : tarif\n  certificat médical sous 72 h\n",
+    );
+    assert_eq!(plain[0]["proof"]["hours"], 72, "{plain}");
+    for said in [
+        "  absent justifié par certificat médical fourni sous 72 h : gratuit\n  absent non justifié : tarif\n",
+        "  les absences justifiées par certificat médical fourni sous 72 h ne seront pas facturées\n  absent non justifié : tarif\n",
+        "  absent sur présentation d'un certificat médical dans les 72 heures : gratuit\n  absent non justifié : tarif\n",
+        "  absent justifié par un certificat médical remis dans un délai de 3 jours : gratuit\n  absent non justifié : tarif\n",
+    ] {
+        assert_eq!(billing(said), plain, "« {said} »");
+    }
+    // The same delay on two states is one; two delays are an error.
+    let twice = source(
+        "  présent, présent sans réservation : tarif\n  absent justifié sous 72 h, le premier jour de l'absence : tarif\n  absent justifié sous 72 h, à partir du 2e jour de l'absence : gratuit\n  absent non justifié : tarif\n  annulé : gratuit\n",
+    );
+    assert!(tarif::compile(&twice).diagnostics.is_empty());
+    let other = twice.replacen("sous 72 h, à partir", "sous 48 h, à partir", 1);
+    let codes: Vec<String> = tarif::compile(&other)
+        .diagnostics
+        .iter()
+        .map(|d| format!("{:?}", d.code))
+        .collect();
+    assert_eq!(codes, ["E074"]);
+}
+
+#[test]
 fn a_motive_is_read_without_its_lead_words() {
     // « pour cause de grève », « en cas de grève » and « pour grève » are one motive:
     // a day of motive « grève » takes their rule.

@@ -367,9 +367,23 @@ impl Checker<'_> {
                     cost,
                     deduction,
                     planned_hours,
+                    proof,
                     label,
                     span,
                 } => {
+                    // The delay of the document said with a state: the facturation's,
+                    // as a line of its own (the same delay on several states is one).
+                    if let Some(hours) = proof
+                        && billing.proof.as_ref().is_none_or(|p| p.hours != *hours)
+                        && once(self, "le délai du justificatif", *span)
+                    {
+                        billing.proof = Some(ProofDelay {
+                            hours: *hours,
+                            limit: None,
+                            article,
+                            line: self.line(*span),
+                        });
+                    }
                     let count = match count {
                         None => None,
                         Some(c) => match c.period {

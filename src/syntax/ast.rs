@@ -197,6 +197,9 @@ pub enum BillingRule {
         deduction: bool,
         /// `par heure prévue`: priced by the hours planned that day.
         planned_hours: bool,
+        /// `… par certificat médical fourni sous 72 h`: the delay of the document, in
+        /// hours, said with the state.
+        proof: Option<u32>,
         label: Option<Text>,
         span: Span,
     },

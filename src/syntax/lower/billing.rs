@@ -539,8 +539,18 @@ fn state_rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRu
     let mut motive = None;
     let mut deduction = false;
     let mut planned_hours = false;
+    let mut proof = None;
     for part in pair.into_inner() {
         match part.as_rule() {
+            Rule::state_proof_delay => {
+                let mut parts = part.into_inner().peekable();
+                while let Some(p) = parts.next() {
+                    if p.as_rule() == Rule::number {
+                        let days = parts.peek().is_some_and(|p| p.as_rule() == Rule::day_unit);
+                        proof = Some(in_hours(whole(&p, offset)?, days));
+                    }
+                }
+            }
             Rule::day_state => {
                 let where_ = span(&part, offset);
                 let named = day_states(&part);
@@ -568,6 +578,7 @@ fn state_rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRu
         cost,
         deduction,
         planned_hours,
+        proof,
         label,
         span: at,
     })
