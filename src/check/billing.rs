@@ -456,7 +456,53 @@ impl Checker<'_> {
             self.coverage(&billing, &group, &explicit, block.span, motive.is_none());
         }
         billing.states = written.into_iter().map(|(rule, _, _)| rule).collect();
+        self.per_step(&mut billing);
         tariff.map(|_| billing)
+    }
+
+    /// A tariff priced per unit of time (`par heure`) billed in other steps (`durée par
+    /// demi-heure`, `dépassement … par quart d'heure`, `par heure prévue`) is billed for
+    /// the step: `tarif garderie` of 2,40 € an hour is 1,20 € a half-hour, written
+    /// `0,5 × tarif garderie`. Billed whole, each half-hour cost the hour. A price
+    /// written with another factor is the price of a step, as written (`0,5 × tarif
+    /// horaire par demi-heure` already is).
+    fn per_step(&self, billing: &mut Billing) {
+        let minutes_of = |tariff: usize| {
+            self.symbols
+                .tariffs
+                .get(tariff)
+                .and_then(|t| time_unit_minutes(&t.decl.unit))
+        };
+        let prorate = |cost: &mut billing::Cost, step: u32| {
+            for term in &mut cost.terms {
+                if let billing::CostTerm::Unit { tariff, factor, .. } = term
+                    && *factor == Decimal::ONE
+                    && let Some(unit) = minutes_of(*tariff)
+                    && unit != step
+                    && step > 0
+                {
+                    *factor = (Decimal::from(step) / Decimal::from(unit)).normalize();
+                }
+            }
+        };
+        let timing = billing.timing.map(|t| t.step);
+        for rule in &mut billing.states {
+            let present = matches!(
+                rule.state,
+                DayState::Present | DayState::LateBooking | DayState::Unbooked
+            );
+            match (rule.planned_hours, timing) {
+                (true, _) => prorate(&mut rule.cost, 60),
+                (false, Some(step)) if present => prorate(&mut rule.cost, step),
+                _ => {}
+            }
+        }
+        for overtime in &mut billing.overtime {
+            prorate(&mut overtime.cost, overtime.step);
+        }
+        for late in &mut billing.late {
+            prorate(&mut late.cost, late.step);
+        }
     }
 
     fn cost(&mut self, terms: &[ast::CostTerm], own: Option<usize>) -> billing::Cost {
@@ -713,4 +759,47 @@ fn first_gap(counts: impl Iterator<Item = Count>) -> Option<(u32, Option<u32>)> 
         }
     }
     Some((next, None))
+}
+
+/// The minutes of a tariff's unit when it is a time: `heure`, `heure d'accueil` (60),
+/// `demi-heure` (30), `quart d'heure` (15), `minute`, `10 minutes`; else `None`.
+pub(crate) fn time_unit_minutes(unit: &str) -> Option<u32> {
+    let folded = crate::syntax::lines::fold(unit.trim());
+    let words: Vec<&str> = folded
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    match words.as_slice() {
+        ["heure" | "heures", ..] => Some(60),
+        ["demi", "heure" | "heures", ..] => Some(30),
+        ["quart", "d", "heure", ..] => Some(15),
+        ["minute" | "minutes", ..] => Some(1),
+        [n, "minute" | "minutes" | "min", ..] => n.parse().ok().filter(|n| *n > 0),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_unit_minutes;
+
+    #[test]
+    fn the_time_of_a_tariffs_unit_is_read_from_its_words() {
+        for (unit, minutes) in [
+            ("heure", Some(60)),
+            ("heure d'accueil", Some(60)),
+            ("Heure de présence", Some(60)),
+            ("demi-heure", Some(30)),
+            ("demi heure", Some(30)),
+            ("quart d'heure", Some(15)),
+            ("quart d’heure", Some(15)),
+            ("10 minutes", Some(10)),
+            ("minute", Some(1)),
+            ("repas", None),
+            ("journée", None),
+            ("heure_sup", None),
+        ] {
+            assert_eq!(time_unit_minutes(unit), minutes, "« {unit} »");
+        }
+    }
 }
