@@ -339,6 +339,18 @@ fn published_wordings_mean_what_their_plain_form_means() {
             "annulé dans le délai : gratuit",
         ),
         (
+            "toute demi-heure entamée est due",
+            "durée par demi-heure engagée",
+        ),
+        (
+            "toute demi-heure commencée étant due",
+            "durée par demi-heure engagée",
+        ),
+        (
+            "tout quart d'heure commencé est dû, au moins 1 heure",
+            "durée par quart d'heure engagé, au moins 1 heure",
+        ),
+        (
             "arrondi au centime inférieur",
             "arrondi de chaque ligne au centime inférieur",
         ),
@@ -519,6 +531,37 @@ fn the_delay_of_a_document_may_be_said_with_its_state() {
         .map(|d| format!("{:?}", d.code))
         .collect();
     assert_eq!(codes, ["E074"]);
+}
+
+#[test]
+fn a_step_said_alone_is_the_time_of_presence_unless_another_time_is_billed() {
+    let codes = |rules: &str| -> Vec<String> {
+        tarif::compile(&source(&format!(
+            "  présent, présent sans réservation : tarif\n  absent : tarif\n  annulé : gratuit\n{rules}"
+        )))
+        .diagnostics
+        .iter()
+        .map(|d| format!("{:?}", d.code))
+        .collect()
+    };
+    assert!(codes("  toute demi-heure entamée est due\n").is_empty());
+    // With a late fee or overtime billed by steps, whose time would it be?
+    assert_eq!(
+        codes("  toute demi-heure entamée est due\n  retard après 19 h : 11 € par demi-heure\n"),
+        ["E079"]
+    );
+    assert_eq!(
+        codes("  dépassement : tarif par demi-heure\n  toute demi-heure engagée est due\n"),
+        ["E079"]
+    );
+    // Said with « durée », or on the late fee's line, it is no question.
+    assert!(
+        codes("  durée : toute demi-heure entamée est due\n  retard après 19 h : 11 € par demi-heure\n")
+            .is_empty()
+    );
+    assert!(codes("  retard après 19 h : 11 € par demi-heure, toute demi-heure engagée est due\n  retard après 20 h : 15 €\n").iter().all(|c| c != "E079"));
+    // A late fee once per departure bills no time.
+    assert!(codes("  toute demi-heure entamée est due\n  retard après 19 h : 10 €\n").is_empty());
 }
 
 #[test]

@@ -116,6 +116,10 @@ impl Checker<'_> {
         let mut explicit: Vec<(usize, DayState)> = Vec::new();
         // The deadlines kept, with their kind and span.
         let mut deadline_spans: Vec<(bool, Span)> = Vec::new();
+        // `toute demi-heure entamée est due` alone: the time of presence, unless the
+        // facturation bills another time (a late departure, the time beyond the
+        // contract), when it could be theirs.
+        let mut step_alone: Option<Span> = None;
         // The state rules as written, with their spans, for coverage.
         let mut written: Vec<(StateRule, Span, Option<Span>)> = Vec::new();
         for rule in &block.rules {
@@ -197,8 +201,12 @@ impl Checker<'_> {
                     step,
                     begun,
                     minimum,
+                    alone,
                     span,
                 } => {
+                    if *alone {
+                        step_alone = Some(*span);
+                    }
                     if once(self, "la durée facturée", *span) {
                         billing.timing = Some(Timing {
                             step: *step,
@@ -456,6 +464,18 @@ impl Checker<'_> {
             self.coverage(&billing, &group, &explicit, block.span, motive.is_none());
         }
         billing.states = written.into_iter().map(|(rule, _, _)| rule).collect();
+        if let Some(span) = step_alone {
+            let other = billing
+                .late
+                .iter()
+                .filter(|l| l.step > 0)
+                .map(|l| ("le retard", l.line))
+                .chain(billing.overtime.iter().map(|o| ("le dépassement", o.line)))
+                .next();
+            if let Some((what, line)) = other {
+                self.problem(BillingProblem::StepOfWhat { what, line }, span);
+            }
+        }
         self.per_step(&mut billing);
         tariff.map(|_| billing)
     }

@@ -61,6 +61,9 @@ pub enum BillingProblem {
         name: String,
         suggestion: Option<String>,
     },
+    /// `toute demi-heure engagée est due` alone in a facturation that also bills `what`
+    /// (a late departure, overtime) by steps, at `line`: whose time is it?
+    StepOfWhat { what: &'static str, line: usize },
     /// A price for a state no day reaches: a late cancellation without a
     /// cancellation deadline (a warning).
     Unreachable {

@@ -209,6 +209,17 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
         .with_help(
             "un délai se compte en heures ou en jours d'au plus un an (« 48 h avant », « 8 jours avant »), un pas de temps en minutes (« par tranche de 15 minutes »)".to_string(),
         ),
+        B::StepOfWhat { what, line } => Diagnostic::new(
+            Code::E079,
+            format!(
+                "de quel temps ce pas est-il dû : du temps de présence, ou du temps que {what} facture (ligne {line}) ?"
+            ),
+            span,
+            "pas de temps sans son objet".to_string(),
+        )
+        .with_help(format!(
+            "pour {what}, mettez ces mots au bout de sa ligne (« retard après 19 h : 11 € par demi-heure, toute demi-heure engagée est due ») ; pour le temps de présence, écrivez « durée : » devant eux"
+        )),
         B::FactorNotInput { name, suggestion } => {
             let d = Diagnostic::new(
                 Code::E077,

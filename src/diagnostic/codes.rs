@@ -127,6 +127,8 @@ pub enum Code {
     E077,
     /// A deadline of more than a year, or a step of time of no minute.
     E078,
+    /// A step of time said alone where the facturation bills two times.
+    E079,
     /// A row whose values come before those of the row above.
     W001,
     /// A price that goes down as the key goes up.
@@ -210,6 +212,7 @@ impl Code {
         Code::E076,
         Code::E077,
         Code::E078,
+        Code::E079,
         Code::W001,
         Code::W002,
         Code::W003,

@@ -228,6 +228,8 @@ pub enum BillingRule {
         step: u32,
         begun: bool,
         minimum: Option<u32>,
+        /// `toute demi-heure entamée est due` alone, without `durée`.
+        alone: bool,
         span: Span,
     },
     /// `retard après 19 h : 11,00 € par demi-heure engagée`.

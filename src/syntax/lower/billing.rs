@@ -88,9 +88,20 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
             let mut step = 30;
             let mut begun = true;
             let mut minimum = None;
+            let mut alone = false;
             let mut pairs = inner.into_inner().peekable();
             while let Some(part) = pairs.next() {
                 match part.as_rule() {
+                    Rule::step_alone => {
+                        alone = true;
+                        for p in part.into_inner() {
+                            match p.as_rule() {
+                                Rule::time_step => step = time_step(&p),
+                                Rule::step_rounding => begun = !is_whole(&p),
+                                _ => {}
+                            }
+                        }
+                    }
                     Rule::time_step => step = time_step(&part),
                     Rule::step_rounding => begun = !is_whole(&part),
                     Rule::number | Rule::one_word => {
@@ -108,6 +119,7 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
                 step,
                 begun,
                 minimum,
+                alone,
                 span: at,
             })
         }
