@@ -224,30 +224,39 @@ pub fn invoice_justified(
     let placed = place_days(d, family, days, month, &mut invoice);
     let mut prices = UnitPrices::new(plan, family);
     prices.justify = justify;
-    for (b, billing) in d.billing.iter().enumerate() {
-        let mut groups: Vec<(Option<usize>, Option<String>, Vec<&Placed<'_>>)> = Vec::new();
-        for p in placed.iter().filter(|p| p.billing == b) {
-            match groups
+    let facturations = facturations(d);
+    for group in &facturations {
+        let Some(billing) = group.first().and_then(|b| d.billing.get(*b)) else {
+            continue;
+        };
+        // Each child's days of every tariff of the facturation: one month, one count of
+        // each state, one absence across a journée and a demi-journée.
+        let mut children: Vec<(Option<usize>, Option<String>, Vec<&Placed<'_>>)> = Vec::new();
+        for p in placed.iter().filter(|p| group.contains(&p.billing)) {
+            match children
                 .iter_mut()
                 .find(|(c, n, _)| *c == p.child && *n == p.child_name)
             {
                 Some((_, _, list)) => list.push(p),
-                None => groups.push((p.child, p.child_name.clone(), vec![p])),
+                None => children.push((p.child, p.child_name.clone(), vec![p])),
             }
         }
-        for (child, name, mut list) in groups {
+        for (child, name, mut list) in children {
             list.sort_by_key(|p| p.date);
-            bill_child(d, b, billing, child, name, &list, &mut prices, &mut invoice);
+            bill_child(d, child, name, &list, &mut prices, &mut invoice);
         }
-        month_rules(d, b, billing, &mut invoice);
+        month_rules(d, group, billing, &mut invoice);
     }
     if invoice.problems.is_empty() {
         let mut total = Decimal::ZERO;
-        for (b, billing) in d.billing.iter().enumerate() {
+        for group in &facturations {
+            let Some(billing) = group.first().and_then(|b| d.billing.get(*b)) else {
+                continue;
+            };
             let sum: Decimal = invoice
                 .lines
                 .iter()
-                .filter(|l| l.billing == b)
+                .filter(|l| group.contains(&l.billing))
                 .map(|l| l.amount)
                 .sum();
             let sum = match billing.rounding.each_line {
@@ -260,6 +269,26 @@ pub fn invoice_justified(
     }
     invoice.rounding = d.billing.iter().map(|b| rounding_words(d, b)).collect();
     invoice
+}
+
+/// The billings of each facturation, in order: `facturation de la journee et de la
+/// demi_journee` bills two tariffs by the same rules, and its month is one (a cap of
+/// 150 € a month is of both tariffs' days together, a charge once, the total rounded
+/// once).
+pub(super) fn facturations(d: &Deliberation) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (b, billing) in d.billing.iter().enumerate() {
+        let same = |other: &usize| {
+            d.billing
+                .get(*other)
+                .is_some_and(|o| o.article == billing.article && o.line == billing.line)
+        };
+        match groups.last_mut() {
+            Some(group) if group.first().is_some_and(same) => group.push(b),
+            _ => groups.push(vec![b]),
+        }
+    }
+    groups
 }
 
 /// « chaque ligne arrondie au centime (art. 2, ligne 40) ».
@@ -403,14 +432,20 @@ impl<'d> UnitPrices<'d> {
 #[allow(clippy::too_many_arguments)]
 fn bill_child(
     d: &Deliberation,
-    b: usize,
-    billing: &Billing,
     child: Option<usize>,
     name: Option<String>,
     list: &[&Placed<'_>],
     prices: &mut UnitPrices<'_>,
     invoice: &mut Invoice,
 ) {
+    // The rules of the facturation (each tariff of it has the same); each day's own
+    // tariff for its price.
+    let Some(first) = list.first() else {
+        return;
+    };
+    let Some(billing) = d.billing.get(first.billing) else {
+        return;
+    };
     let runs = absences(list);
     let first_line = invoice.lines.len();
     // The days of each state so far, by the state's place in `DayState::ALL`: in the
@@ -422,11 +457,15 @@ fn bill_child(
         r.count
             .is_some_and(|c| c.period == super::CountPeriod::Week)
     });
-    let unit = d
-        .tariffs
-        .get(billing.tariff)
-        .map_or(String::new(), |t| t.unit.clone());
     for (p, run) in list.iter().zip(runs) {
+        let b = p.billing;
+        let Some(billing) = d.billing.get(b) else {
+            continue;
+        };
+        let unit = d
+            .tariffs
+            .get(billing.tariff)
+            .map_or("", |t| t.unit.as_str());
         let problem = |field: &str, kind| Problem::Line {
             line: p.day.line,
             field: field.to_string(),
@@ -551,7 +590,7 @@ fn bill_child(
             },
             // A day absent of a service billed by its time is a day.
             (Some(_), false) => (Decimal::ONE, "jour".to_string()),
-            (None, _) => (Decimal::ONE, unit.clone()),
+            (None, _) => (Decimal::ONE, unit.to_string()),
         };
         let raw = exact.unwrap_or(each * quantity);
         let amount = if prices.justify {
@@ -593,9 +632,11 @@ fn bill_child(
             }
         }
     }
+    // The lines of each tariff together, in the order of the facturation.
+    invoice.lines[first_line..].sort_by_key(|l| l.billing);
     if let Some(first) = list.iter().find(|p| !p.before) {
         let at = (child, name.as_ref(), first.date, first_line, first.day.line);
-        month_forfaits(d, b, billing, at, prices, invoice);
+        month_forfaits(d, first.billing, billing, at, prices, invoice);
     }
 }
 

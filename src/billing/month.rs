@@ -202,13 +202,22 @@ fn month_line(
     }
 }
 
-/// The caps, minimums and charges of the month, after the days.
-pub(super) fn month_rules(d: &Deliberation, b: usize, billing: &Billing, invoice: &mut Invoice) {
+/// The caps, minimums and charges of the month, after the days: of the lines of every
+/// tariff of the facturation (`group`, the billings it makes), whose rules `billing`
+/// has.
+pub(super) fn month_rules(
+    d: &Deliberation,
+    group: &[usize],
+    billing: &Billing,
+    invoice: &mut Invoice,
+) {
+    let b = group.first().copied().unwrap_or_default();
+    let ours = |l: &Line| group.contains(&l.billing);
     let day_lines = |invoice: &Invoice| -> Vec<(Option<String>, Decimal, Option<DayState>)> {
         invoice
             .lines
             .iter()
-            .filter(|l| l.billing == b && l.date.is_some())
+            .filter(|l| ours(l) && l.date.is_some())
             .map(|l| (l.child.clone(), l.amount, l.state))
             .collect()
     };
@@ -231,14 +240,14 @@ pub(super) fn month_rules(d: &Deliberation, b: usize, billing: &Billing, invoice
                 let sum: Decimal = invoice
                     .lines
                     .iter()
-                    .filter(|l| l.billing == b)
+                    .filter(|l| ours(l))
                     .filter(|l| group.as_ref().is_none_or(|c| l.child == *c))
                     .map(|l| l.amount)
                     .sum();
                 let any = invoice
                     .lines
                     .iter()
-                    .any(|l| l.billing == b && group.as_ref().is_none_or(|c| l.child == *c));
+                    .any(|l| ours(l) && group.as_ref().is_none_or(|c| l.child == *c));
                 let adjust = match limit.cap {
                     true if sum > limit.amount => limit.amount - sum,
                     false if any && sum < limit.amount => limit.amount - sum,

@@ -435,15 +435,29 @@ pub fn to_text(document: &Document, invoice: &Invoice) -> String {
             out.push_str(&format!("  [{}] {at}{}\n", m.code, m.text));
         }
     }
-    let mut current: Option<(Option<String>, usize)> = None;
+    let mut current: Option<(Option<String>, usize, bool)> = None;
     for line in &invoice.lines {
-        let group = (line.child.clone(), line.billing);
+        // A line of the month of a facturation of several tariffs (its cap, a charge)
+        // is of all of them: under the facturation's own name.
+        let whole = line.date.is_none()
+            && d.billing.get(line.billing).is_some_and(|b| {
+                d.billing
+                    .iter()
+                    .any(|o| o.article == b.article && o.line == b.line && o.tariff != b.tariff)
+            });
+        let group = (line.child.clone(), line.billing, whole);
         if current.as_ref() != Some(&group) {
             let who = line.child.clone().unwrap_or_else(|| "Famille".to_string());
             let service = d
                 .billing
                 .get(line.billing)
-                .map(|b| billing_title(d, b))
+                .map(|b| {
+                    let article = d.articles.get(b.article.0 as usize);
+                    match (whole, &b.label, article.and_then(|a| a.title.as_ref())) {
+                        (true, Some(label), _) | (true, None, Some(label)) => label.clone(),
+                        _ => billing_title(d, b),
+                    }
+                })
                 .unwrap_or_default();
             out.push_str(&format!("\n{who} — {service}\n"));
             current = Some(group);
