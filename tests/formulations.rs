@@ -351,6 +351,14 @@ fn published_wordings_mean_what_their_plain_form_means() {
             "durée par quart d'heure engagé, au moins 1 heure",
         ),
         (
+            "absent pour hospitalisation, dès le premier jour : déduction de tarif",
+            "absent pour hospitalisation : déduction de tarif",
+        ),
+        (
+            "absent pour hospitalisation, à partir du 1er jour : déduit au tarif",
+            "absent pour hospitalisation : déduction de tarif",
+        ),
+        (
             "arrondi au centime inférieur",
             "arrondi de chaque ligne au centime inférieur",
         ),

@@ -394,6 +394,8 @@ impl Checker<'_> {
                     }
                     let count = match count {
                         None => None,
+                        // `dès le premier jour`: every day, in any period.
+                        Some(c) if c.period.is_none() && c.from <= 1 && c.to.is_none() => None,
                         Some(c) => match c.period {
                             Some(period) => Some((
                                 Count {
