@@ -93,6 +93,19 @@ pub fn amount(value: Decimal) -> String {
     }
 }
 
+/// [`amount`] for a reader: an exact fraction (`1 000 € ÷ 12`, a deduction of 20
+/// minutes) cut after 6 decimals, with `…` (`83,333333… €`), not its 28 digits.
+pub fn amount_read(value: Decimal) -> String {
+    let value = value.normalize();
+    if value.scale() <= 6 {
+        return amount(value);
+    }
+    let cut = value.trunc_with_scale(6);
+    let mut shown = number_keeping_scale(cut);
+    shown.push('…');
+    format!("{shown} €")
+}
+
 /// `2` → `2,00 €`: a price, always with its cents.
 pub fn price(value: Decimal) -> String {
     let mut value = value.normalize();
@@ -307,6 +320,18 @@ mod tests {
             }
             prop_assert_eq!(signed_price(value).starts_with('+'), value > Decimal::ZERO);
         }
+    }
+
+    #[test]
+    fn an_exact_fraction_is_read_cut_after_six_decimals() {
+        let third = Decimal::from(1000) / Decimal::from(12);
+        assert_eq!(amount_read(third), "83,333333… €");
+        assert_eq!(
+            amount_read(-Decimal::ONE / Decimal::from(300)),
+            "-0,003333… €"
+        );
+        assert_eq!(amount_read(Decimal::new(2125, 3)), "2,125 €");
+        assert_eq!(amount_read(Decimal::new(12_345_678, 2)), "123 456,78 €");
     }
 
     #[test]

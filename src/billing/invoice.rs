@@ -657,7 +657,7 @@ pub(super) fn rounded(
         why.push(format!(
             "{at} : arrondi {} : {} → {}",
             rounding_text(billing.rounding.mode),
-            crate::french::amount(amount),
+            crate::french::amount_read(amount),
             crate::french::price(done)
         ));
     }

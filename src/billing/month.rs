@@ -88,9 +88,9 @@ pub(super) fn month_forfaits(
         let each = year / Decimal::from(smoothing.parts.max(1));
         why.push(format!(
             "{} ÷ {} = {}",
-            crate::french::amount(year),
+            crate::french::amount_read(year),
             smoothing.parts,
-            crate::french::amount(each)
+            crate::french::amount_read(each)
         ));
         let amount = rounded(d, billing, each, &mut why);
         include(
@@ -155,8 +155,8 @@ pub(super) fn month_forfaits(
         why.push(format!(
             "au prorata : {from_first} jours sur {days}, du {} à la fin du mois : {} → {}",
             crate::french::date(*first),
-            crate::french::amount(amount),
-            crate::french::amount(share)
+            crate::french::amount_read(amount),
+            crate::french::amount_read(share)
         ));
         amount = share;
     } else {
