@@ -14,8 +14,8 @@ pub const FORMAT: &str = "tarif-deliberation";
 /// raises it, so that an older `tarif` refuses a document it would misread (it would
 /// drop the field without a word). Version 3: the règlement de facturation's
 /// deadlines `à minuit`, per-day charges, counts in the week, several tariffs under
-/// one head.
-pub const VERSION: u32 = 3;
+/// one head. Version 4: weekly forfaits.
+pub const VERSION: u32 = 4;
 /// The oldest version still read: what it lacks, a newer one only adds (every field
 /// added since has a default that means « absent »).
 pub const OLDEST: u32 = 2;
@@ -83,6 +83,8 @@ impl Document {
                 version: document.version,
             });
         }
+        let mut document = document;
+        crate::billing::per_step(&mut document.deliberation);
         Ok(document)
     }
 

@@ -122,27 +122,56 @@ fn a_compiled_document_of_another_version_is_refused() {
     ));
 }
 
-/// A document of the version before (written before the règlement de facturation
-/// gained `à minuit` and per-day charges) is still read, and gives the same prices; a
-/// document of version 1 is refused.
+/// Documents of the versions before (2: before the règlement de facturation gained
+/// `à minuit` and per-day charges; 3: before weekly forfaits) are still read, and give
+/// the same prices; a document of version 1 is refused.
 #[test]
 fn a_compiled_document_of_the_version_before_is_still_read() {
-    assert_eq!(tarif::document::VERSION, 3);
+    assert_eq!(tarif::document::VERSION, 4);
     let source = read(&root().join("deliberations/exempleville-cantine.delib"));
     let json = Document::from_source(&source).expect("valid").to_json();
     let current = format!("\"version\": {}", tarif::document::VERSION);
     assert!(json.contains(&current));
-    let before = Document::load(&json.replace(&current, "\"version\": 2")).expect("version 2");
-    assert_eq!(before.version, 2);
     let current_read = Document::load(&json).expect("current");
-    assert_eq!(
-        serde_json::to_string(&before.deliberation).expect("JSON"),
-        serde_json::to_string(&current_read.deliberation).expect("JSON")
-    );
+    for version in [2, 3] {
+        let before = Document::load(&json.replace(&current, &format!("\"version\": {version}")))
+            .expect("version before");
+        assert_eq!(before.version, version);
+        assert_eq!(
+            serde_json::to_string(&before.deliberation).expect("JSON"),
+            serde_json::to_string(&current_read.deliberation).expect("JSON")
+        );
+    }
     assert!(matches!(
         Document::load(&json.replace(&current, "\"version\": 1")),
         Err(tarif::document::LoadError::WrongVersion { version: 1, .. })
     ));
+}
+
+/// A document written before a tariff given for a time was billed for its step (each
+/// half-hour of a tariff by the hour cost the hour) is read as its source now is.
+#[test]
+fn a_document_of_before_bills_a_tariff_by_the_hour_for_its_step() {
+    let source = read(&root().join("tests/cases/facture/temps-et-tarif.delib"));
+    let json = Document::from_source(&source).expect("valid").to_json();
+    let now: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let factor = |d: &serde_json::Value| {
+        d["deliberation"]["billing"][0]["states"][0]["cost"]["terms"][0]["Unit"]["factor"].clone()
+    };
+    assert_eq!(
+        factor(&now),
+        "0.5",
+        "{}",
+        now["deliberation"]["billing"][0]["states"][0]
+    );
+    // As written before: the factor as written, version 3.
+    let mut before = now.clone();
+    before["version"] = 3.into();
+    before["deliberation"]["billing"][0]["states"][0]["cost"]["terms"][0]["Unit"]["factor"] =
+        "1".into();
+    let read = Document::load(&before.to_string()).expect("version 3");
+    let read: serde_json::Value = serde_json::from_str(&read.to_json()).expect("JSON");
+    assert_eq!(factor(&read), "0.5");
 }
 
 /// Every result follows the published JSON Schema (docs/resultat.schema.json).

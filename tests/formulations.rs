@@ -359,6 +359,18 @@ fn published_wordings_mean_what_their_plain_form_means() {
             "absent pour hospitalisation : déduction de tarif",
         ),
         (
+            "forfait semaine de 40 € dès le 4e jour de la semaine",
+            "forfait hebdomadaire : 40 € dès le 4e jour de présence dans la semaine",
+        ),
+        (
+            "forfait à la semaine : 40 € à partir du 4e jour dans la semaine",
+            "forfait hebdomadaire : 40 € dès le 4e jour de présence dans la semaine",
+        ),
+        (
+            "forfait : 40 € dès le 4e jour de la semaine",
+            "forfait hebdomadaire : 40 € dès le 4e jour de présence dans la semaine",
+        ),
+        (
             "arrondi au centime inférieur",
             "arrondi de chaque ligne au centime inférieur",
         ),
@@ -390,7 +402,12 @@ fn published_wordings_mean_what_their_plain_form_means() {
     for (published, plain) in pairs {
         assert_eq!(billing_of(published), billing_of(plain), "« {published} »");
     }
-    // And they differ where they should: the hour written is the deadline.
+    // And they differ where they should: a forfait of the week is not the month's.
+    assert_ne!(
+        billing_of("forfait hebdomadaire : 40 € dès le 4e jour de la semaine"),
+        billing_of("forfait mensuel : 40 € dès le 4e jour du mois")
+    );
+    // The hour written is the deadline.
     assert_ne!(
         billing_of("annulation la veille avant 10 h"),
         billing_of("annulation la veille à 10 h")

@@ -343,6 +343,10 @@ pub struct Forfait {
     pub from: u32,
     /// `au prorata`: the part of the month from the first day present.
     pub prorata: bool,
+    /// `forfait hebdomadaire`: each week (Monday to Sunday) of the month, its days in
+    /// the month, is the forfait's from `from` days present in it.
+    #[serde(default)]
+    pub week: bool,
     pub label: Option<String>,
     pub article: ArticleId,
     pub line: usize,
@@ -584,6 +588,72 @@ fn motive_words(motive: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// A tariff priced per unit of time (`par heure`) billed in other steps (`durée par
+/// demi-heure`, `dépassement … par quart d'heure`, `par heure prévue`) is billed for
+/// the step: `tarif garderie` of 2,40 € an hour is 1,20 € a half-hour, written
+/// `0,5 × tarif garderie`. Billed whole, each half-hour cost the hour. A price written
+/// with another factor is the price of a step, as written (`0,5 × tarif horaire par
+/// demi-heure` already is). Done when a deliberation is checked, and again when a
+/// compiled document is read (one written before did not): a price it has made is
+/// left as it is.
+pub fn per_step(d: &mut crate::rules::Deliberation) {
+    let units: Vec<Option<u32>> = d
+        .tariffs
+        .iter()
+        .map(|t| time_unit_minutes(&t.unit))
+        .collect();
+    let prorate = |cost: &mut Cost, step: u32| {
+        for term in &mut cost.terms {
+            if let CostTerm::Unit { tariff, factor, .. } = term
+                && *factor == Decimal::ONE
+                && let Some(Some(unit)) = units.get(*tariff)
+                && *unit != step
+                && step > 0
+            {
+                *factor = (Decimal::from(step) / Decimal::from(*unit)).normalize();
+            }
+        }
+    };
+    for billing in &mut d.billing {
+        let timing = billing.timing.map(|t| t.step);
+        for rule in &mut billing.states {
+            let present = matches!(
+                rule.state,
+                DayState::Present | DayState::LateBooking | DayState::Unbooked
+            );
+            match (rule.planned_hours, timing) {
+                (true, _) => prorate(&mut rule.cost, 60),
+                (false, Some(step)) if present => prorate(&mut rule.cost, step),
+                _ => {}
+            }
+        }
+        for overtime in &mut billing.overtime {
+            prorate(&mut overtime.cost, overtime.step);
+        }
+        for late in &mut billing.late {
+            prorate(&mut late.cost, late.step);
+        }
+    }
+}
+
+/// The minutes of a tariff's unit when it is a time: `heure`, `heure d'accueil` (60),
+/// `demi-heure` (30), `quart d'heure` (15), `minute`, `10 minutes`; else `None`.
+pub fn time_unit_minutes(unit: &str) -> Option<u32> {
+    let folded = crate::syntax::lines::fold(unit.trim());
+    let words: Vec<&str> = folded
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    match words.as_slice() {
+        ["heure" | "heures", ..] => Some(60),
+        ["demi", "heure" | "heures", ..] => Some(30),
+        ["quart", "d", "heure", ..] => Some(15),
+        ["minute" | "minutes", ..] => Some(1),
+        [n, "minute" | "minutes" | "min", ..] => n.parse().ok().filter(|n| *n > 0),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -113,6 +113,17 @@ pub(super) fn month_forfaits(
     let Some(forfait) = &billing.forfait else {
         return;
     };
+    if forfait.week {
+        return week_forfaits(
+            d,
+            b,
+            billing,
+            forfait,
+            (child, name, first_line, row),
+            prices,
+            invoice,
+        );
+    }
     let present: Vec<NaiveDate> = invoice.lines[first_line..]
         .iter()
         .filter(|l| {
@@ -175,6 +186,114 @@ pub(super) fn month_forfaits(
     invoice
         .lines
         .push(month_line(b, name.cloned(), label, amount, rule, why));
+}
+
+/// A weekly forfait: each week (Monday to Sunday) of the child's days in the month
+/// with `from` days present or more is the forfait's, its days included. A week cut by
+/// the end of a month counts, in each month, its days of that month.
+fn week_forfaits(
+    d: &Deliberation,
+    b: usize,
+    billing: &Billing,
+    forfait: &super::Forfait,
+    (child, name, first_line, row): (Option<usize>, Option<&String>, usize, usize),
+    prices: &mut UnitPrices<'_>,
+    invoice: &mut Invoice,
+) {
+    let cite = place(d, forfait.article, forfait.line);
+    // The lines of each week, in order.
+    let mut weeks: Vec<(NaiveDate, Vec<usize>)> = Vec::new();
+    for (i, line) in invoice.lines.iter().enumerate().skip(first_line) {
+        let Some(date) = line.date else { continue };
+        let monday = date - chrono::Days::new(u64::from(date.weekday().num_days_from_monday()));
+        match weeks.iter_mut().find(|(m, _)| *m == monday) {
+            Some((_, list)) => list.push(i),
+            None => weeks.push((monday, vec![i])),
+        }
+    }
+    weeks.sort_by_key(|(monday, _)| *monday);
+    for (monday, list) in weeks {
+        let sunday = monday + chrono::Days::new(6);
+        let span = format!(
+            "la semaine du {} au {}",
+            crate::french::date(monday),
+            crate::french::date(sunday)
+        );
+        let mut present: Vec<NaiveDate> = list
+            .iter()
+            .filter_map(|i| invoice.lines.get(*i))
+            .filter(|l| {
+                matches!(
+                    l.state,
+                    Some(DayState::Present | DayState::LateBooking | DayState::Unbooked)
+                )
+            })
+            .filter_map(|l| l.date)
+            .collect();
+        present.sort();
+        present.dedup();
+        let count = u32::try_from(present.len()).unwrap_or(u32::MAX);
+        let days = |invoice: &mut Invoice, why: &str, free: bool| {
+            for i in &list {
+                if let Some(line) = invoice.lines.get_mut(*i)
+                    && day_line(billing, line)
+                {
+                    if free {
+                        line.amount = Decimal::ZERO;
+                        line.unit_price = Decimal::ZERO;
+                        if line.quantity == Decimal::ONE {
+                            line.unit = "jour".to_string();
+                        }
+                    }
+                    line.justification.push(why.to_string());
+                }
+            }
+        };
+        if count < forfait.from || count == 0 {
+            days(
+                invoice,
+                &format!(
+                    "{cite} : {count} jour(s) de présence dans {span}, le forfait commence au {}",
+                    crate::french::ordinal(forfait.from as usize)
+                ),
+                false,
+            );
+            continue;
+        }
+        // Priced on the week's first day in the month.
+        let first = list
+            .iter()
+            .filter_map(|i| invoice.lines.get(*i).and_then(|l| l.date))
+            .min()
+            .unwrap_or(monday)
+            .max(d.meta.applicable_from);
+        let mut why = vec![format!(
+            "{cite} : {count} jour(s) de présence dans {span} (le forfait s'applique dès le {}) : {}",
+            crate::french::ordinal(forfait.from as usize),
+            cost_words(d, billing, &forfait.cost)
+        )];
+        let amount = match cost(d, &forfait.cost, child, first, prices, &mut why) {
+            Ok(amount) => amount,
+            Err(message) => return price_problem(invoice, row, message),
+        };
+        let amount = rounded(d, billing, amount, &mut why);
+        days(
+            invoice,
+            &format!("{cite} : compris dans le forfait de {span}"),
+            true,
+        );
+        let label = forfait.label.as_deref().map_or_else(
+            || format!("Forfait de la semaine du {}", crate::french::date(monday)),
+            |l| format!("{} ({span})", crate::french::capitalised(l)),
+        );
+        let rule = Citation {
+            article: forfait.article,
+            line: forfait.line,
+        };
+        let mut line = month_line(b, name.cloned(), label, amount, rule, why);
+        line.unit = "semaine".to_string();
+        invoice.lines.push(line);
+    }
 }
 
 /// A line of the month (a mensualité, a forfait, a cap, a charge): one month at its

@@ -462,9 +462,11 @@ pub fn to_text(document: &Document, invoice: &Invoice) -> String {
             out.push_str(&format!("\n{who} — {service}\n"));
             current = Some(group);
         }
-        let date = line
-            .date
-            .map_or_else(|| "le mois    ".to_string(), crate::french::date);
+        let date = match (line.date, line.unit.as_str()) {
+            (Some(date), _) => crate::french::date(date),
+            (None, "semaine") => "la semaine ".to_string(),
+            (None, _) => "le mois    ".to_string(),
+        };
         let quantity = format!("{} {}", crate::french::number(line.quantity), line.unit);
         out.push_str(&format!(
             "  {date}  {:<44} {:>15} {:>10}\n",

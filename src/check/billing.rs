@@ -257,15 +257,25 @@ impl Checker<'_> {
                     cost,
                     from,
                     prorata,
+                    week,
                     label,
                     span,
                 } => {
                     let cost = self.cost(cost, tariff);
+                    if *week && from.is_some_and(|f| f > 7) {
+                        self.problem(
+                            BillingProblem::BeyondReason {
+                                what: "rang d'un jour dans la semaine",
+                            },
+                            *span,
+                        );
+                    }
                     if once(self, "le forfait du mois", *span) {
                         billing.forfait = Some(Forfait {
                             cost,
                             from: from.unwrap_or(1).max(1),
                             prorata: *prorata,
+                            week: *week,
                             label: label.as_ref().map(|t| t.text.clone()),
                             article,
                             line: self.line(*span),
@@ -478,53 +488,7 @@ impl Checker<'_> {
                 self.problem(BillingProblem::StepOfWhat { what, line }, span);
             }
         }
-        self.per_step(&mut billing);
         tariff.map(|_| billing)
-    }
-
-    /// A tariff priced per unit of time (`par heure`) billed in other steps (`durée par
-    /// demi-heure`, `dépassement … par quart d'heure`, `par heure prévue`) is billed for
-    /// the step: `tarif garderie` of 2,40 € an hour is 1,20 € a half-hour, written
-    /// `0,5 × tarif garderie`. Billed whole, each half-hour cost the hour. A price
-    /// written with another factor is the price of a step, as written (`0,5 × tarif
-    /// horaire par demi-heure` already is).
-    fn per_step(&self, billing: &mut Billing) {
-        let minutes_of = |tariff: usize| {
-            self.symbols
-                .tariffs
-                .get(tariff)
-                .and_then(|t| time_unit_minutes(&t.decl.unit))
-        };
-        let prorate = |cost: &mut billing::Cost, step: u32| {
-            for term in &mut cost.terms {
-                if let billing::CostTerm::Unit { tariff, factor, .. } = term
-                    && *factor == Decimal::ONE
-                    && let Some(unit) = minutes_of(*tariff)
-                    && unit != step
-                    && step > 0
-                {
-                    *factor = (Decimal::from(step) / Decimal::from(unit)).normalize();
-                }
-            }
-        };
-        let timing = billing.timing.map(|t| t.step);
-        for rule in &mut billing.states {
-            let present = matches!(
-                rule.state,
-                DayState::Present | DayState::LateBooking | DayState::Unbooked
-            );
-            match (rule.planned_hours, timing) {
-                (true, _) => prorate(&mut rule.cost, 60),
-                (false, Some(step)) if present => prorate(&mut rule.cost, step),
-                _ => {}
-            }
-        }
-        for overtime in &mut billing.overtime {
-            prorate(&mut overtime.cost, overtime.step);
-        }
-        for late in &mut billing.late {
-            prorate(&mut late.cost, late.step);
-        }
     }
 
     fn cost(&mut self, terms: &[ast::CostTerm], own: Option<usize>) -> billing::Cost {
@@ -783,27 +747,9 @@ fn first_gap(counts: impl Iterator<Item = Count>) -> Option<(u32, Option<u32>)> 
     Some((next, None))
 }
 
-/// The minutes of a tariff's unit when it is a time: `heure`, `heure d'accueil` (60),
-/// `demi-heure` (30), `quart d'heure` (15), `minute`, `10 minutes`; else `None`.
-pub(crate) fn time_unit_minutes(unit: &str) -> Option<u32> {
-    let folded = crate::syntax::lines::fold(unit.trim());
-    let words: Vec<&str> = folded
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '\'')
-        .filter(|w| !w.is_empty())
-        .collect();
-    match words.as_slice() {
-        ["heure" | "heures", ..] => Some(60),
-        ["demi", "heure" | "heures", ..] => Some(30),
-        ["quart", "d", "heure", ..] => Some(15),
-        ["minute" | "minutes", ..] => Some(1),
-        [n, "minute" | "minutes" | "min", ..] => n.parse().ok().filter(|n| *n > 0),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::time_unit_minutes;
+    use crate::billing::time_unit_minutes;
 
     #[test]
     fn the_time_of_a_tariffs_unit_is_read_from_its_words() {

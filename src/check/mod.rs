@@ -185,6 +185,7 @@ impl<'a> Checker<'a> {
         deliberation.ranking = ranking;
         deliberation.counts = counts;
         deliberation.billing = billing;
+        crate::billing::per_step(&mut deliberation);
         self.family_checks(&deliberation);
         if self.errors.iter().any(|e| !e.kind.is_warning()) {
             return None;

@@ -280,7 +280,7 @@ pub(super) fn line_forms(kind: BillingLine) -> &'static str {
             "le temps au-delà du contrat s'écrit « dépassement : 0,5 × tarif horaire par demi-heure engagée »"
         }
         BillingLine::Forfait => {
-            "un forfait du mois s'écrit « forfait mensuel : tarif forfait_mercredis dès le 2e mercredi du mois », ou « forfait mensuel de 30 € dès le 2e jour du mois » ; « , tout mois commencé est dû » ou « , au prorata » à la fin de la ligne"
+            "un forfait du mois s'écrit « forfait mensuel : tarif forfait_mercredis dès le 2e mercredi du mois », ou « forfait mensuel de 30 € dès le 2e jour du mois » ; « , tout mois commencé est dû » ou « , au prorata » à la fin de la ligne ; celui de la semaine, « forfait hebdomadaire de 40 € dès le 4e jour de présence dans la semaine »"
         }
         BillingLine::MonthDue => {
             "« tout mois commencé est dû » se dit d'un forfait, à la fin de sa ligne : « forfait mensuel : tarif forfait_mercredis dès le 1er mercredi du mois, tout mois commencé est dû »"

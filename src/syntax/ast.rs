@@ -254,6 +254,8 @@ pub enum BillingRule {
         cost: Vec<CostTerm>,
         from: Option<u32>,
         prorata: bool,
+        /// `forfait hebdomadaire`: for each week, not the month.
+        week: bool,
         label: Option<Text>,
         span: Span,
     },

@@ -149,11 +149,14 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
             let mut cost_terms = Vec::new();
             let mut from = None;
             let mut prorata = false;
+            let mut week = false;
             let mut label = None;
             for part in inner.into_inner() {
                 match part.as_rule() {
                     Rule::cost => cost_terms = cost(part, offset)?,
-                    Rule::forfait_from => {
+                    Rule::forfait_week => week = true,
+                    Rule::forfait_from | Rule::forfait_from_week => {
+                        week |= part.as_rule() == Rule::forfait_from_week;
                         from = part
                             .into_inner()
                             .find(|p| p.as_rule() == Rule::ordinal)
@@ -168,6 +171,7 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
                 cost: cost_terms,
                 from,
                 prorata,
+                week,
                 label,
                 span: at,
             })
