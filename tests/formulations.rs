@@ -47,10 +47,15 @@ fn billing_of(line: &str) -> Json {
     if !line.contains("annulation") && !line.contains("annulés") && !both {
         deadlines.push_str("  annulation au plus tard la veille\n");
     }
-    let text = source(&format!("{deadlines}  {line}\n{states}"));
-    let compiled = tarif::compile(&text);
+    rules_of(&format!("{deadlines}  {line}\n{states}"))
+}
+
+/// The billing rules of a deliberation whose facturation has the lines `rules` (each
+/// ending with its line end), as JSON; a refusal fails the test.
+fn rules_of(rules: &str) -> Json {
+    let compiled = tarif::compile(&source(rules));
     let Some(d) = compiled.deliberation else {
-        panic!("« {line} » is refused: {:?}", compiled.diagnostics);
+        panic!("« {rules} » is refused: {:?}", compiled.diagnostics);
     };
     serde_json::to_value(&d.billing).expect("billing as JSON")
 }
@@ -423,14 +428,9 @@ fn the_document_that_justifies_an_absence_may_be_named() {
     // « absent justifié par certificat médical », « absent avec certificat médical » are
     // « absent justifié »; « absent sans justificatif » is « absent non justifié ».
     let block = |justified: &str, unjustified: &str| {
-        let text = source(&format!(
+        rules_of(&format!(
             "  présent, présent sans réservation : tarif\n  {justified} : gratuit\n  {unjustified} : tarif\n  annulé : gratuit\n"
-        ));
-        let compiled = tarif::compile(&text);
-        let Some(d) = compiled.deliberation else {
-            panic!("« {justified} » is refused: {:?}", compiled.diagnostics);
-        };
-        serde_json::to_value(&d.billing).expect("billing as JSON")
+        ))
     };
     let plain = block("absent justifié", "absent non justifié");
     for (justified, unjustified) in [
@@ -467,14 +467,9 @@ fn a_state_and_its_price_may_be_said_as_a_sentence() {
     // « Toute absence non justifiée sera facturée » is « absent non justifié : tarif »;
     // « les absences justifiées ne sont pas facturées », « absent justifié : gratuit ».
     let block = |justified: &str, unjustified: &str| {
-        let text = source(&format!(
+        rules_of(&format!(
             "  présent, présent sans réservation : tarif\n  {justified}\n  {unjustified}\n  annulé : gratuit\n"
-        ));
-        let compiled = tarif::compile(&text);
-        let Some(d) = compiled.deliberation else {
-            panic!("« {justified} » is refused: {:?}", compiled.diagnostics);
-        };
-        serde_json::to_value(&d.billing).expect("billing as JSON")
+        ))
     };
     let plain = block("absent justifié : gratuit", "absent non justifié : tarif");
     for (justified, unjustified) in [
@@ -520,14 +515,9 @@ fn the_delay_of_a_document_may_be_said_with_its_state() {
     // « absent justifié par certificat médical fourni sous 72 h : gratuit » is the line
     // « certificat médical sous 72 h » and « absent justifié : gratuit ».
     let billing = |rules: &str| {
-        let text = source(&format!(
+        let mut json = rules_of(&format!(
             "  présent, présent sans réservation : tarif\n  annulé : gratuit\n{rules}"
         ));
-        let compiled = tarif::compile(&text);
-        let Some(d) = compiled.deliberation else {
-            panic!("« {rules} » is refused: {:?}", compiled.diagnostics);
-        };
-        let mut json = serde_json::to_value(&d.billing).expect("billing as JSON");
         // The delay cites the line that says it: the state's, or its own.
         json[0]["proof"]["line"] = Json::Null;
         json

@@ -124,16 +124,7 @@ pub(super) fn month_forfaits(
             invoice,
         );
     }
-    let present: Vec<NaiveDate> = invoice.lines[first_line..]
-        .iter()
-        .filter(|l| {
-            matches!(
-                l.state,
-                Some(DayState::Present | DayState::LateBooking | DayState::Unbooked)
-            )
-        })
-        .filter_map(|l| l.date)
-        .collect();
+    let present = days_present(invoice.lines[first_line..].iter());
     let count = u32::try_from(present.len()).unwrap_or(u32::MAX);
     let cite = place(d, forfait.article, forfait.line);
     if count < forfait.from {
@@ -188,6 +179,23 @@ pub(super) fn month_forfaits(
         .push(month_line(b, name.cloned(), label, amount, rule, why));
 }
 
+/// The days a child was present among `lines`, each once (a journée and a
+/// demi-journée the same day are one day).
+fn days_present<'a>(lines: impl Iterator<Item = &'a Line>) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = lines
+        .filter(|l| {
+            matches!(
+                l.state,
+                Some(DayState::Present | DayState::LateBooking | DayState::Unbooked)
+            )
+        })
+        .filter_map(|l| l.date)
+        .collect();
+    days.sort();
+    days.dedup();
+    days
+}
+
 /// A weekly forfait: each week (Monday to Sunday) of the child's days in the month
 /// with `from` days present or more is the forfait's, its days included. A week cut by
 /// the end of a month counts, in each month, its days of that month.
@@ -219,19 +227,7 @@ fn week_forfaits(
             crate::french::date(monday),
             crate::french::date(sunday)
         );
-        let mut present: Vec<NaiveDate> = list
-            .iter()
-            .filter_map(|i| invoice.lines.get(*i))
-            .filter(|l| {
-                matches!(
-                    l.state,
-                    Some(DayState::Present | DayState::LateBooking | DayState::Unbooked)
-                )
-            })
-            .filter_map(|l| l.date)
-            .collect();
-        present.sort();
-        present.dedup();
+        let present = days_present(list.iter().filter_map(|i| invoice.lines.get(*i)));
         let count = u32::try_from(present.len()).unwrap_or(u32::MAX);
         let days = |invoice: &mut Invoice, why: &str, free: bool| {
             for i in &list {
