@@ -9,8 +9,9 @@ use std::collections::hash_map::Entry;
 
 use rayon::prelude::*;
 
-use super::days::{Day, DayError, MonthDays, Row};
+use super::days::{Day, DayError};
 use super::invoice::{Invoice, Month, Problem, invoice_justified};
+use super::rows::{MonthDays, Row};
 use crate::inputs::FamilyRead;
 use crate::rules::Deliberation;
 

@@ -224,7 +224,7 @@ pub fn invoice_justified(
     let placed = place_days(d, family, days, month, &mut invoice);
     let mut prices = UnitPrices::new(plan, family);
     prices.justify = justify;
-    let facturations = facturations(d);
+    let facturations = super::facturations(d);
     for group in &facturations {
         let Some(billing) = group.first().and_then(|b| d.billing.get(*b)) else {
             continue;
@@ -269,26 +269,6 @@ pub fn invoice_justified(
     }
     invoice.rounding = d.billing.iter().map(|b| rounding_words(d, b)).collect();
     invoice
-}
-
-/// The billings of each facturation, in order: `facturation de la journee et de la
-/// demi_journee` bills two tariffs by the same rules, and its month is one (a cap of
-/// 150 € a month is of both tariffs' days together, a charge once, the total rounded
-/// once).
-pub(super) fn facturations(d: &Deliberation) -> Vec<Vec<usize>> {
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for (b, billing) in d.billing.iter().enumerate() {
-        let same = |other: &usize| {
-            d.billing
-                .get(*other)
-                .is_some_and(|o| o.article == billing.article && o.line == billing.line)
-        };
-        match groups.last_mut() {
-            Some(group) if group.first().is_some_and(same) => group.push(b),
-            _ => groups.push(vec![b]),
-        }
-    }
-    groups
 }
 
 /// « chaque ligne arrondie au centime (art. 2, ligne 40) ».

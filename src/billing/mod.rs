@@ -12,6 +12,7 @@ mod json;
 mod month;
 mod place;
 pub mod render;
+pub mod rows;
 mod state;
 mod time;
 mod words;
@@ -588,6 +589,26 @@ fn motive_words(motive: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect()
+}
+
+/// The billings of each facturation, in order: `facturation de la journee et de la
+/// demi_journee` bills two tariffs by the same rules, and its month is one (a cap of
+/// 150 € a month is of both tariffs' days together, a charge once, the total rounded
+/// once).
+pub(crate) fn facturations(d: &crate::rules::Deliberation) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (b, billing) in d.billing.iter().enumerate() {
+        let same = |other: &usize| {
+            d.billing
+                .get(*other)
+                .is_some_and(|o| o.article == billing.article && o.line == billing.line)
+        };
+        match groups.last_mut() {
+            Some(group) if group.first().is_some_and(same) => group.push(b),
+            _ => groups.push(vec![b]),
+        }
+    }
+    groups
 }
 
 /// A tariff priced per unit of time (`par heure`) billed in other steps (`durée par

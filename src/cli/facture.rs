@@ -102,7 +102,7 @@ fn batch(
             return USAGE;
         }
     };
-    let days = tarif::billing::days::MonthDays::of(days);
+    let days = tarif::billing::rows::MonthDays::of(days);
     let format = match args
         .sortie
         .as_ref()
