@@ -11,12 +11,21 @@ const CASES: &str = "tests/cases/facture";
 
 /// The JSON invoice of `family` for October 2025 from the days of `days`.
 fn invoice(deliberation: &str, family: &str, days: &str) -> (Json, i32) {
+    invoice_at(
+        &format!("{CASES}/{deliberation}"),
+        &format!("{CASES}/{family}"),
+        days,
+    )
+}
+
+/// `tarif facture` of October 2025 in JSON, the three files given by their paths.
+fn invoice_at(deliberation: &str, family: &str, days: &str) -> (Json, i32) {
     let (stdout, stderr, status) = tarif(
         &[
             "facture",
-            &format!("{CASES}/{deliberation}"),
+            deliberation,
             "--famille",
-            &format!("{CASES}/{family}"),
+            family,
             "--presences",
             days,
             "--mois",
@@ -590,23 +599,12 @@ fn a_portals_motive_names_the_rule_whose_words_it_begins_or_that_begin_it() {
                 28/10/2025;absent;Fermeture de la crèche;8:30;16:30\n\
                 29/10/2025;absent;éviction;8:30;16:30\n";
     let (_dir, path) = days_file("jours.csv", days);
-    let (stdout, stderr, status) = tarif(
-        &[
-            "facture",
-            "deliberations/cnaf-psu-contrat-mensualise.delib",
-            "--famille",
-            &family_path,
-            "--presences",
-            &path,
-            "--mois",
-            "2025-10",
-            "--format",
-            "json",
-        ],
-        None,
+    let (json, status) = invoice_at(
+        "deliberations/cnaf-psu-contrat-mensualise.delib",
+        &family_path,
+        &path,
     );
-    assert_eq!(status, 0, "{stdout} {stderr}");
-    let json: Json = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(status, 0, "{json}");
     let deducted: Vec<&str> = json["lignes"]
         .as_array()
         .expect("lines")
@@ -614,7 +612,7 @@ fn a_portals_motive_names_the_rule_whose_words_it_begins_or_that_begin_it() {
         .filter(|l| !l["date"].is_null())
         .map(|l| l["montant"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(deducted, ["-14.88", "-14.88"], "{stdout}");
+    assert_eq!(deducted, ["-14.88", "-14.88"], "{json}");
 }
 
 #[test]
@@ -851,23 +849,8 @@ fn every_published_wording_is_invoiced_alike_from_the_cli_the_batch_and_the_serv
         .join("\n");
     let (_one_dir, one_path) = days_file("jours.csv", &days_one);
     let (_family_dir, family_path) = days_file("famille.json", r#"{"id": "F1", "qf": 500}"#);
-    let (stdout, stderr, status) = tarif(
-        &[
-            "facture",
-            &deliberation,
-            "--famille",
-            &family_path,
-            "--presences",
-            &one_path,
-            "--mois",
-            "2025-10",
-            "--format",
-            "json",
-        ],
-        None,
-    );
-    assert_eq!(status, 0, "{stdout}{stderr}");
-    let cli: Json = serde_json::from_str(&stdout).expect("JSON");
+    let (cli, status) = invoice_at(&deliberation, &family_path, &one_path);
+    assert_eq!(status, 0, "{cli}");
     assert_eq!(cli["total"], "131.35", "{cli}");
     let labels: Vec<&str> = cli["lignes"]
         .as_array()
