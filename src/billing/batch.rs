@@ -42,12 +42,14 @@ enum Group<'a> {
     Rows(Vec<Row>),
 }
 
-impl Group<'_> {
-    /// An empty group of the same kind.
-    fn empty(like: &Self) -> Self {
-        match like {
-            Group::Days(_) => Group::Days(Vec::new()),
-            Group::Rows(_) => Group::Rows(Vec::new()),
+impl<'a> Group<'a> {
+    /// The days of the same family written otherwise (`F-1`, `f-1`) added; a file
+    /// gives days of one kind only.
+    fn extend(&mut self, other: Group<'a>) {
+        match (self, other) {
+            (Group::Days(all), Group::Days(more)) => all.extend(more),
+            (Group::Rows(all), Group::Rows(more)) => all.extend(more),
+            _ => {}
         }
     }
 }
@@ -117,10 +119,10 @@ pub fn invoices(
 /// The families invoiced at once, on every core, before the next ones.
 const CHUNK: usize = 512;
 
-/// [`invoices`], each outcome handed to `each` on the core that made it (a batch renders it there and
-/// drops the invoice at once), and each result to `sink` in the order of the families
-/// (then of the days no family takes), a chunk of families at a time: `sink` writes one
-/// chunk while the next is invoiced, no more than two held.
+/// [`invoices`], each outcome handed to `each` on the core that made it (a batch
+/// renders it there and drops the invoice at once), and each result to `sink` in the
+/// order of the families (then of the days no family takes), a chunk of families at a
+/// time: `sink` writes one chunk while the next is invoiced, no more than two held.
 pub fn invoices_streamed<T: Send>(
     d: &Deliberation,
     families: Vec<FamilyLine>,
@@ -139,18 +141,14 @@ pub fn invoices_streamed<T: Send>(
     let mut loose_errors: Vec<DayError> = Vec::new();
     match days {
         MonthDays::Read(read) => {
+            let mut lists: HashMap<&str, Vec<&Day>> = HashMap::new();
             for day in &read.days {
                 match &day.family {
-                    Some(id) => match written
-                        .entry(id.as_str())
-                        .or_insert(Group::Days(Vec::new()))
-                    {
-                        Group::Days(list) => list.push(day),
-                        Group::Rows(_) => {}
-                    },
+                    Some(id) => lists.entry(id.as_str()).or_default().push(day),
                     None => without_family.push(day.line),
                 }
             }
+            written.extend(lists.into_iter().map(|(id, list)| (id, Group::Days(list))));
         }
         MonthDays::Rows(rows) => {
             for (id, list) in &rows.families {
@@ -166,13 +164,11 @@ pub fn invoices_streamed<T: Send>(
     }
     let mut by_family: HashMap<String, Group<'_>> = HashMap::with_capacity(written.len());
     for (id, group) in written {
-        match (
-            by_family.entry(key(id)).or_insert(Group::empty(&group)),
-            group,
-        ) {
-            (Group::Days(all), Group::Days(list)) => all.extend(list),
-            (Group::Rows(all), Group::Rows(list)) => all.extend(list),
-            _ => {}
+        match by_family.entry(key(id)) {
+            Entry::Vacant(place) => {
+                place.insert(group);
+            }
+            Entry::Occupied(mut place) => place.get_mut().extend(group),
         }
     }
     // Each family once: a second line with the same id is refused.
@@ -235,12 +231,12 @@ pub fn invoices_streamed<T: Send>(
                 .get(&id)
                 .map(|list| list.iter().map(|e| (*e).clone()).collect())
                 .unwrap_or_default();
-            let rows;
+            let mut rows;
             let days: Vec<&Day> = match (by_family.get(&id), days) {
                 (Some(Group::Days(list)), _) => list.clone(),
                 (Some(Group::Rows(list)), MonthDays::Rows(file)) => {
                     rows = file.read(list);
-                    errors.extend(rows.errors.iter().cloned());
+                    errors.append(&mut rows.errors);
                     rows.days.iter().collect()
                 }
                 _ => Vec::new(),

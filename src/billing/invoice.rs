@@ -409,7 +409,6 @@ impl<'d> UnitPrices<'d> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn bill_child(
     d: &Deliberation,
     child: Option<usize>,

@@ -619,7 +619,7 @@ pub(crate) fn facturations(d: &crate::rules::Deliberation) -> Vec<Vec<usize>> {
 /// demi-heure` already is). Done when a deliberation is checked, and again when a
 /// compiled document is read (one written before did not): a price it has made is
 /// left as it is.
-pub fn per_step(d: &mut crate::rules::Deliberation) {
+pub(crate) fn per_step(d: &mut crate::rules::Deliberation) {
     let units: Vec<Option<u32>> = d
         .tariffs
         .iter()
@@ -661,7 +661,7 @@ pub fn per_step(d: &mut crate::rules::Deliberation) {
 
 /// The minutes of a tariff's unit when it is a time: `heure`, `heure d'accueil` (60),
 /// `demi-heure` (30), `quart d'heure` (15), `minute`, `10 minutes`; else `None`.
-pub fn time_unit_minutes(unit: &str) -> Option<u32> {
+pub(crate) fn time_unit_minutes(unit: &str) -> Option<u32> {
     let folded = crate::syntax::lines::fold(unit.trim());
     let words: Vec<&str> = folded
         .split(|c: char| c.is_whitespace() || c == '-' || c == '\'')

@@ -53,18 +53,9 @@ pub(super) fn month_forfaits(
         year: day.year(),
         month: day.month(),
     };
+    let all = first_line..invoice.lines.len();
     let include = |invoice: &mut Invoice, why: String| {
-        for line in invoice.lines[first_line..]
-            .iter_mut()
-            .filter(|l| day_line(billing, l))
-        {
-            line.amount = Decimal::ZERO;
-            line.unit_price = Decimal::ZERO;
-            if line.quantity == Decimal::ONE {
-                line.unit = "jour".to_string();
-            }
-            line.justification.push(why.clone());
-        }
+        mark_days(invoice, billing, all.clone(), &why, true);
     };
     if let Some(smoothing) = &billing.smoothing {
         let cite = place(d, smoothing.article, smoothing.line);
@@ -128,15 +119,11 @@ pub(super) fn month_forfaits(
     let count = u32::try_from(present.len()).unwrap_or(u32::MAX);
     let cite = place(d, forfait.article, forfait.line);
     if count < forfait.from {
-        for line in invoice.lines[first_line..]
-            .iter_mut()
-            .filter(|l| day_line(billing, l))
-        {
-            line.justification.push(format!(
-                "{cite} : {count} jour(s) de présence dans le mois, le forfait commence au {}",
-                crate::french::ordinal(forfait.from as usize)
-            ));
-        }
+        let why = format!(
+            "{cite} : {count} jour(s) de présence dans le mois, le forfait commence au {}",
+            crate::french::ordinal(forfait.from as usize)
+        );
+        mark_days(invoice, billing, all, &why, false);
         return;
     }
     let mut why = vec![format!(
@@ -177,6 +164,33 @@ pub(super) fn month_forfaits(
     invoice
         .lines
         .push(month_line(b, name.cloned(), label, amount, rule, why));
+}
+
+/// Says `why` on the lines of days (not a deduction) among those at `at`; `included`
+/// in a forfait or a mensualité, they cost nothing (shown at 0,00 €).
+fn mark_days(
+    invoice: &mut Invoice,
+    billing: &Billing,
+    at: impl Iterator<Item = usize>,
+    why: &str,
+    included: bool,
+) {
+    for i in at {
+        let Some(line) = invoice.lines.get_mut(i) else {
+            continue;
+        };
+        if !day_line(billing, line) {
+            continue;
+        }
+        if included {
+            line.amount = Decimal::ZERO;
+            line.unit_price = Decimal::ZERO;
+            if line.quantity == Decimal::ONE {
+                line.unit = "jour".to_string();
+            }
+        }
+        line.justification.push(why.to_string());
+    }
 }
 
 /// The days a child was present among `lines`, each once (a journée and a
@@ -229,31 +243,12 @@ fn week_forfaits(
         );
         let present = days_present(list.iter().filter_map(|i| invoice.lines.get(*i)));
         let count = u32::try_from(present.len()).unwrap_or(u32::MAX);
-        let days = |invoice: &mut Invoice, why: &str, free: bool| {
-            for i in &list {
-                if let Some(line) = invoice.lines.get_mut(*i)
-                    && day_line(billing, line)
-                {
-                    if free {
-                        line.amount = Decimal::ZERO;
-                        line.unit_price = Decimal::ZERO;
-                        if line.quantity == Decimal::ONE {
-                            line.unit = "jour".to_string();
-                        }
-                    }
-                    line.justification.push(why.to_string());
-                }
-            }
-        };
-        if count < forfait.from || count == 0 {
-            days(
-                invoice,
-                &format!(
-                    "{cite} : {count} jour(s) de présence dans {span}, le forfait commence au {}",
-                    crate::french::ordinal(forfait.from as usize)
-                ),
-                false,
+        if count < forfait.from {
+            let why = format!(
+                "{cite} : {count} jour(s) de présence dans {span}, le forfait commence au {}",
+                crate::french::ordinal(forfait.from as usize)
             );
+            mark_days(invoice, billing, list.iter().copied(), &why, false);
             continue;
         }
         // Priced on the week's first day in the month.
@@ -273,11 +268,8 @@ fn week_forfaits(
             Err(message) => return price_problem(invoice, row, message),
         };
         let amount = rounded(d, billing, amount, &mut why);
-        days(
-            invoice,
-            &format!("{cite} : compris dans le forfait de {span}"),
-            true,
-        );
+        let included = format!("{cite} : compris dans le forfait de {span}");
+        mark_days(invoice, billing, list.iter().copied(), &included, true);
         let label = forfait.label.as_deref().map_or_else(
             || format!("Forfait de la semaine du {}", crate::french::date(monday)),
             |l| format!("{} ({span})", crate::french::capitalised(l)),
