@@ -10,7 +10,7 @@ use super::days::{DaysRead, Field, Header, csv_row, read, read_piece};
 /// A row of a CSV of days, not read yet: its line and its place in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Row {
-    pub line: usize,
+    pub(crate) line: usize,
     start: usize,
     end: usize,
 }
@@ -27,7 +27,7 @@ pub struct DayRows<'t> {
     pub head: DaysRead,
     /// The rows by the family their column gives (trimmed, as written; empty for a row
     /// without one), each family's in the order of the file.
-    pub families: HashMap<&'t str, Vec<Row>>,
+    pub(crate) families: HashMap<&'t str, Vec<Row>>,
 }
 
 /// The days of a month's batch: rows by family, or read whole when the file cannot be
@@ -54,7 +54,7 @@ impl<'t> DayRows<'t> {
     /// The rows of a CSV whose every line end ends a row (no quote) and whose header
     /// names the family; else `None` (read it whole). Cut at line ends and indexed on
     /// every core.
-    pub fn index(text: &'t str) -> Option<DayRows<'t>> {
+    pub(crate) fn index(text: &'t str) -> Option<DayRows<'t>> {
         let text = text.trim_start_matches('\u{feff}');
         if text.trim_start().starts_with('{') || text.contains('"') {
             return None;
@@ -135,7 +135,7 @@ impl<'t> DayRows<'t> {
     }
 
     /// The days of `rows` (rows of this file), and their errors.
-    pub fn read(&self, rows: &[Row]) -> DaysRead {
+    pub(crate) fn read(&self, rows: &[Row]) -> DaysRead {
         let mut read = DaysRead::default();
         read.days.reserve(rows.len());
         for row in rows {
