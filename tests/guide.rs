@@ -81,6 +81,7 @@ fn check_guide(page: &str, least: usize) {
             let read = tarif::inputs::read_family(d, family);
             let days = tarif::billing::days::read(days);
             assert!(days.errors.is_empty(), "{:?}", days.errors);
+            assert!(days.header_errors.is_empty(), "{:?}", days.header_errors);
             let month = tarif::billing::invoice::Month::parse("2025-10").expect("month");
             let invoice = tarif::billing::invoice::invoice(d, &read, &days.days, month);
             let text = tarif::billing::render::to_text(document, &invoice);

@@ -10,7 +10,7 @@ use std::collections::hash_map::Entry;
 use rayon::prelude::*;
 
 use super::days::{Day, DayError};
-use super::invoice::{Invoice, Month, Problem, invoice_justified};
+use super::invoice::{Invoice, Month, invoice_justified};
 use super::rows::{MonthDays, Row};
 use crate::inputs::FamilyRead;
 use crate::rules::Deliberation;
@@ -227,10 +227,12 @@ pub fn invoices_streamed<T: Send>(
     let make = |(line, outcome): (usize, Work)| match outcome {
         Err(refused) => each(refused),
         Ok((read, id)) => {
-            let mut errors: Vec<DayError> = errors_of
-                .get(&id)
-                .map(|list| list.iter().map(|e| (*e).clone()).collect())
-                .unwrap_or_default();
+            // The header's errors are every family's: each invoice lacks what they name.
+            let head = days.head();
+            let mut errors: Vec<DayError> = head.header_errors.clone();
+            if let Some(list) = errors_of.get(&id) {
+                errors.extend(list.iter().map(|e| (*e).clone()));
+            }
             let mut rows;
             let days: Vec<&Day> = match (by_family.get(&id), days) {
                 (Some(Group::Days(list)), _) => list.clone(),
@@ -243,12 +245,8 @@ pub fn invoices_streamed<T: Send>(
             };
             let mut invoice = invoice_justified(&plan, &read, &days, month, justify);
             invoice.family = read.family.id.clone();
-            if !errors.is_empty() {
-                let mut problems: Vec<Problem> = errors.into_iter().map(Problem::Day).collect();
-                problems.append(&mut invoice.problems);
-                invoice.problems = problems;
-                invoice.total = None;
-            }
+            invoice.ignored_columns = head.ignored.iter().map(|(_, name)| name.clone()).collect();
+            invoice.prepend_errors(errors);
             each(Outcome::Invoice { line, invoice })
         }
     };

@@ -126,6 +126,9 @@ pub enum DayErrorKind {
     UnknownState { text: String },
     /// A column or key that is no field of a day (with the one it looks like).
     UnknownField { suggestion: Option<String> },
+    /// A column of a CSV that is no field, but whose name says a field the header lacks
+    /// (`justif le`): its values would be lost, and the bill changed without a word.
+    UnknownColumn { suggestion: &'static str },
     /// The CSV has no header line naming `date`.
     NoHeader,
 }
@@ -196,6 +199,74 @@ fn field(key: &str) -> Option<Field> {
     FIELDS.iter().find(|(n, _)| *n == folded).map(|(_, f)| *f)
 }
 
+/// The field a name that is none seems meant for, by the stem of one of its words
+/// (`justif le`, `certificat médical`, `date de réservation à`, `heure départ prévue`):
+/// the fields whose loss changes a bill without an error. `nom`, `prénom`, `classe`,
+/// `école` say none.
+fn suspect(name: &str) -> Option<Field> {
+    let folded = crate::syntax::lines::fold(name.trim());
+    let words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |stems: &[&str]| words.iter().any(|w| stems.iter().any(|s| w.starts_with(s)));
+    // An instant rather than a yes or no: `réservé le`, `date de réservation`.
+    let when = words.iter().any(|w| ["le", "a", "du", "au"].contains(w))
+        || has(&["date", "heure", "quand", "jour"]);
+    let planned = has(&["prev", "contrat", "planif"]);
+    let field = if has(&["justif", "certif", "excus"]) {
+        Field::ProofAt
+    } else if has(&["annul", "desinscri", "decommand"]) {
+        Field::CancelledAt
+    } else if has(&["reserv", "inscri", "command"]) {
+        if when { Field::BookedAt } else { Field::Booked }
+    } else if has(&["arriv"]) {
+        if planned {
+            Field::PlannedArrival
+        } else {
+            Field::Arrival
+        }
+    } else if has(&["depart"]) {
+        if planned {
+            Field::PlannedDeparture
+        } else {
+            Field::Departure
+        }
+    } else if has(&["motif", "raison", "malad", "cause"]) {
+        Field::Motive
+    } else if has(&["etat", "statut", "status", "absen"]) {
+        Field::State
+    } else if has(&["presen", "pointage", "pointe"]) {
+        Field::Present
+    } else if has(&["prestation"]) {
+        Field::Service
+    } else {
+        return None;
+    };
+    Some(field)
+}
+
+/// How the documentation writes a field's column.
+fn display(field: Field) -> &'static str {
+    match field {
+        Field::Date => "date",
+        Field::Family => "famille",
+        Field::Child => "enfant",
+        Field::Service => "service",
+        Field::State => "état",
+        Field::Booked => "réservé",
+        Field::BookedAt => "réservé_le",
+        Field::CancelledAt => "annulé_le",
+        Field::Present => "présent",
+        Field::ProofAt => "justificatif_le",
+        Field::Arrival => "arrivée",
+        Field::Departure => "départ",
+        Field::PlannedArrival => "arrivée_prévue",
+        Field::PlannedDeparture => "départ_prévu",
+        Field::Motive => "motif",
+    }
+}
+
 /// The days read from a file, and every error.
 #[derive(Debug, Default)]
 pub struct DaysRead {
@@ -204,7 +275,11 @@ pub struct DaysRead {
     /// The rows refused whose family could be read: their line and family (a batch
     /// gives that family no total, as it would be without them).
     pub refused_families: Vec<(usize, String)>,
-    /// Keys or columns that name no field: ignored (warnings).
+    /// Errors of the whole file (its header): every invoice read from it lacks what
+    /// they name, so none has a total.
+    pub header_errors: Vec<DayError>,
+    /// Columns that name no field and look like none: ignored (W141, a warning of
+    /// every invoice).
     pub ignored: Vec<(usize, String)>,
 }
 
@@ -265,7 +340,7 @@ pub(super) fn read_piece(text: &str, json: bool) -> (DaysRead, Option<Header>) {
                     .collect();
                 let kinds: Vec<Option<Field>> = names.iter().map(|n| field(n)).collect();
                 if !kinds.contains(&Some(Field::Date)) {
-                    read.errors.push(DayError {
+                    read.header_errors.push(DayError {
                         line,
                         field: String::new(),
                         kind: DayErrorKind::NoHeader,
@@ -273,8 +348,18 @@ pub(super) fn read_piece(text: &str, json: bool) -> (DaysRead, Option<Header>) {
                     return (read, None);
                 }
                 for (name, kind) in names.iter().zip(&kinds) {
-                    if kind.is_none() && !name.trim().is_empty() {
-                        read.ignored.push((line, name.clone()));
+                    if kind.is_some() || name.trim().is_empty() {
+                        continue;
+                    }
+                    match suspect(name).filter(|f| !kinds.contains(&Some(*f))) {
+                        Some(meant) => read.header_errors.push(DayError {
+                            line,
+                            field: name.clone(),
+                            kind: DayErrorKind::UnknownColumn {
+                                suggestion: display(meant),
+                            },
+                        }),
+                        None => read.ignored.push((line, name.clone())),
                     }
                 }
                 header = Some((separator, names, kinds));
@@ -362,7 +447,9 @@ fn json_row(text: &str, line: usize, read: &mut DaysRead) {
                 line,
                 field: key.clone(),
                 kind: DayErrorKind::UnknownField {
-                    suggestion: crate::check::closest(key, names),
+                    suggestion: suspect(key)
+                        .map(|f| display(f).to_string())
+                        .or_else(|| crate::check::closest(key, names)),
                 },
             });
             continue;
@@ -551,6 +638,40 @@ pub fn stamp(text: &str) -> Option<Stamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_that_is_no_field_is_suspected_by_the_field_its_words_say() {
+        let cases = [
+            ("justif le", Some(Field::ProofAt)),
+            ("Certificat médical", Some(Field::ProofAt)),
+            ("absence excusée le", Some(Field::ProofAt)),
+            ("reservation a", Some(Field::BookedAt)),
+            ("date de réservation", Some(Field::BookedAt)),
+            ("réservation cantine", Some(Field::Booked)),
+            ("inscription", Some(Field::Booked)),
+            ("date annulation repas", Some(Field::CancelledAt)),
+            ("désinscrit", Some(Field::CancelledAt)),
+            ("heure arrivée contrat", Some(Field::PlannedArrival)),
+            ("arrivé", Some(Field::Arrival)),
+            ("départ planifié", Some(Field::PlannedDeparture)),
+            ("maladie", Some(Field::Motive)),
+            ("statut du jour", Some(Field::State)),
+            ("absent", Some(Field::State)),
+            ("pointage", Some(Field::Present)),
+            ("prestation", Some(Field::Service)),
+            ("nom", None),
+            ("prénom", None),
+            ("classe", None),
+            ("école", None),
+            ("commentaire", None),
+            ("quotient", None),
+            ("tarif", None),
+            ("montant", None),
+        ];
+        for (name, field) in cases {
+            assert_eq!(suspect(name), field, "{name}");
+        }
+    }
 
     #[test]
     fn instants_as_portals_write_them() {

@@ -162,6 +162,29 @@ pub struct Invoice {
     pub problems: Vec<Problem>,
     /// Days of another month, ignored (their lines).
     pub other_months: Vec<usize>,
+    /// Columns of the days that name no field, ignored (W141).
+    pub ignored_columns: Vec<String>,
+}
+
+impl Invoice {
+    /// The days' file as read: its errors and those of its rows are the invoice's first
+    /// problems (then it has no total: it would lack what they name), its columns ignored
+    /// its warnings.
+    pub fn read_with(&mut self, read: &super::days::DaysRead) {
+        self.ignored_columns = read.ignored.iter().map(|(_, name)| name.clone()).collect();
+        self.prepend_errors(read.header_errors.iter().chain(&read.errors).cloned());
+    }
+
+    /// `errors` of the days first among the invoice's problems, and no total.
+    pub fn prepend_errors(&mut self, errors: impl IntoIterator<Item = super::days::DayError>) {
+        let mut problems: Vec<Problem> = errors.into_iter().map(Problem::Day).collect();
+        if problems.is_empty() {
+            return;
+        }
+        problems.append(&mut self.problems);
+        self.problems = problems;
+        self.total = None;
+    }
 }
 
 /// A day with its facturation and child resolved.
@@ -220,6 +243,7 @@ pub fn invoice_justified(
         rounding: Vec::new(),
         problems: family.errors.iter().cloned().map(Problem::Family).collect(),
         other_months: Vec::new(),
+        ignored_columns: Vec::new(),
     };
     let placed = place_days(d, family, days, month, &mut invoice);
     let mut prices = UnitPrices::new(plan, family);

@@ -27,6 +27,21 @@ fn other_months_words(n: usize) -> String {
     )
 }
 
+/// W141: « colonnes ignorées : « nom », « classe » (elles ne nomment aucun champ d'un
+/// jour) ».
+fn ignored_words(columns: &[String]) -> String {
+    let names: Vec<String> = columns.iter().map(|c| format!("« {c} »")).collect();
+    format!(
+        "{} : {} (aucun champ d'un jour : date, enfant, service, état, réservé_le, annulé_le, justificatif_le…)",
+        if columns.len() > 1 {
+            "colonnes ignorées"
+        } else {
+            "colonne ignorée"
+        },
+        names.join(", ")
+    )
+}
+
 /// The code and French message of a problem, its line of the days and its field.
 pub fn problem_message(problem: &Problem) -> (Message, Option<usize>, String) {
     match problem {
@@ -71,6 +86,12 @@ pub fn day_error(e: &DayError) -> Message {
                 Some(s) => format!("champ inconnu : vouliez-vous dire « {s} » ?"),
                 None => "champ inconnu : date, enfant, service, état, réservé, réservé_le, annulé_le, présent, justificatif_le".to_string(),
             },
+        ),
+        DayErrorKind::UnknownColumn { suggestion } => message(
+            "E144",
+            format!(
+                "colonne inconnue : vouliez-vous dire « {suggestion} » ? Renommez-la : lue telle quelle, ses valeurs seraient perdues et la facture fausse"
+            ),
         ),
         DayErrorKind::NoHeader => message(
             "E154",
@@ -227,12 +248,23 @@ pub fn to_json(document: &Document, invoice: &Invoice) -> Json {
         "total": invoice.total.map(amount_text),
         "arrondi": invoice.rounding,
     });
+    let mut warnings = Vec::new();
     if !invoice.other_months.is_empty() {
-        value["avertissements"] = json!([{
+        warnings.push(json!({
             "code": "W140",
             "message": other_months_words(invoice.other_months.len()),
             "lignes": invoice.other_months,
-        }]);
+        }));
+    }
+    if !invoice.ignored_columns.is_empty() {
+        warnings.push(json!({
+            "code": "W141",
+            "message": ignored_words(&invoice.ignored_columns),
+            "colonnes": invoice.ignored_columns,
+        }));
+    }
+    if !warnings.is_empty() {
+        value["avertissements"] = Json::Array(warnings);
     }
     if !errors.is_empty() {
         value["erreurs"] = Json::Array(errors);
@@ -344,25 +376,50 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
         string(out, words);
     }
     out.push(']');
-    if !invoice.other_months.is_empty() {
+    if !invoice.other_months.is_empty() || !invoice.ignored_columns.is_empty() {
         out.push(',');
         out.push_str("\"avertissements\":");
-        out.push_str("[{");
-        out.push_str("\"code\":");
-        string(out, "W140");
-        out.push(',');
-        out.push_str("\"message\":");
-        string(out, &other_months_words(invoice.other_months.len()));
-        out.push(',');
-        out.push_str("\"lignes\":");
         out.push('[');
-        for (k, row) in invoice.other_months.iter().enumerate() {
-            if k > 0 {
+        if !invoice.other_months.is_empty() {
+            out.push('{');
+            out.push_str("\"code\":");
+            string(out, "W140");
+            out.push(',');
+            out.push_str("\"message\":");
+            string(out, &other_months_words(invoice.other_months.len()));
+            out.push(',');
+            out.push_str("\"lignes\":");
+            out.push('[');
+            for (k, row) in invoice.other_months.iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                whole(out, *row);
+            }
+            out.push_str("]}");
+        }
+        if !invoice.ignored_columns.is_empty() {
+            if !invoice.other_months.is_empty() {
                 out.push(',');
             }
-            whole(out, *row);
+            out.push('{');
+            out.push_str("\"code\":");
+            string(out, "W141");
+            out.push(',');
+            out.push_str("\"message\":");
+            string(out, &ignored_words(&invoice.ignored_columns));
+            out.push(',');
+            out.push_str("\"colonnes\":");
+            out.push('[');
+            for (k, column) in invoice.ignored_columns.iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                string(out, column);
+            }
+            out.push_str("]}");
         }
-        out.push_str("]}]");
+        out.push(']');
     }
     if !invoice.problems.is_empty() {
         out.push(',');
@@ -497,6 +554,12 @@ pub fn to_text(document: &Document, invoice: &Invoice) -> String {
                 .join(", ")
         ));
     }
+    if !invoice.ignored_columns.is_empty() {
+        out.push_str(&format!(
+            "{}\n",
+            crate::french::capitalised(&ignored_words(&invoice.ignored_columns))
+        ));
+    }
     if !invoice.lines.is_empty() {
         out.push_str("\nJustification\n");
         for line in &invoice.lines {
@@ -601,7 +664,18 @@ pub fn csv_rows(document: &Document, invoice: &Invoice, separator: u8) -> Vec<Ve
                 String::new(),
                 money(total),
             ]);
-            last.extend([String::new(), invoice.rounding.join(" ; ")]);
+            // The rounding, then what was set aside (W140, W141).
+            let mut notes = invoice.rounding.clone();
+            if !invoice.other_months.is_empty() {
+                notes.push(format!(
+                    "W140 {}",
+                    other_months_words(invoice.other_months.len())
+                ));
+            }
+            if !invoice.ignored_columns.is_empty() {
+                notes.push(format!("W141 {}", ignored_words(&invoice.ignored_columns)));
+            }
+            last.extend([String::new(), notes.join(" ; ")]);
         }
         None => {
             let errors: Vec<String> = invoice

@@ -48,6 +48,14 @@ impl<'t> MonthDays<'t> {
             None => MonthDays::Read(read(text)),
         }
     }
+
+    /// What the file says of itself: its header's errors and the columns ignored.
+    pub(crate) fn head(&self) -> &DaysRead {
+        match self {
+            MonthDays::Read(read) => read,
+            MonthDays::Rows(rows) => &rows.head,
+        }
+    }
 }
 
 impl<'t> DayRows<'t> {

@@ -45,17 +45,7 @@ pub fn run(args: &FactureArgs) -> u8 {
     let read = tarif::inputs::read_family(d, &family);
     let days = tarif::billing::days::read(&days);
     let mut invoice = tarif::billing::invoice::invoice(d, &read, &days.days, month);
-    // The rows that could not be read are the invoice's problems, first.
-    let mut problems: Vec<_> = days
-        .errors
-        .into_iter()
-        .map(tarif::billing::invoice::Problem::Day)
-        .collect();
-    problems.append(&mut invoice.problems);
-    invoice.problems = problems;
-    if !invoice.problems.is_empty() {
-        invoice.total = None;
-    }
+    invoice.read_with(&days);
     let output = match args.format {
         FactureFormat::Texte => tarif::billing::render::to_text(&document, &invoice),
         FactureFormat::Json => format!(

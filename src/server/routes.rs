@@ -517,16 +517,7 @@ fn invoice_one(service: &Service, bytes: &[u8], justify: bool) -> Response {
     let days: Vec<&crate::billing::days::Day> = read_days.days.iter().collect();
     let mut invoice =
         crate::billing::invoice::invoice_justified(document.plan(), &read, &days, month, justify);
-    let mut problems: Vec<_> = read_days
-        .errors
-        .into_iter()
-        .map(crate::billing::invoice::Problem::Day)
-        .collect();
-    problems.append(&mut invoice.problems);
-    invoice.problems = problems;
-    if !invoice.problems.is_empty() {
-        invoice.total = None;
-    }
+    invoice.read_with(&read_days);
     let status = if invoice.total.is_some() {
         StatusCode::OK
     } else {

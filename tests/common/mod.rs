@@ -14,6 +14,9 @@ pub mod browser;
 #[allow(dead_code)] // Only the tests of `tarif serve`'s answers read its OpenAPI.
 pub mod openapi;
 
+#[allow(dead_code)] // Only the tests of `tarif facture` invoice a month.
+pub mod facture;
+
 /// A deliberation with a gap in its grid (E030 at line 12), as an agent types it: the
 /// workshop's and the language server's tests.
 #[allow(dead_code)] // Only the tests of the editors use it.
