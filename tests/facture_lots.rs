@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::facture::{CASES, batch, days_file, invoice};
+use common::facture::{CASES, batch, days_file, invoice, invoice_at};
+use serde_json::Value as Json;
 
 #[test]
 fn a_batch_gives_one_output_per_family_and_names_every_lost_day() {
@@ -211,4 +212,45 @@ fn a_batch_whose_days_header_is_wrong_gives_every_family_its_error_and_no_total(
         rows.iter()
             .all(|r| r["erreurs"][0]["code"] == "E154" && r["total"].is_null())
     );
+}
+
+#[test]
+fn an_instant_given_in_utc_is_compared_with_the_deadline_at_the_communes_time() {
+    // The cantine's deadline for Monday 13/10/2025: Thursday 09/10 at noon. A portal that
+    // writes its instants in UTC gives 10:30Z for a cancellation made at 12 h 30 in
+    // Paris (summer time): late, billed. Read as written, it would have been free.
+    let days = |cancelled: &str| {
+        format!(
+            "{{\"date\": \"2025-10-13\", \"enfant\": \"Léa\", \"état\": \"annulé\", \"annulé_le\": \"{cancelled}\"}}\n"
+        )
+    };
+    let state = |json: &Json| json["lignes"][0]["etat"].as_str().unwrap_or("").to_string();
+    let (_dir, late) = days_file("jours.jsonl", &days("2025-10-09T10:30:00Z"));
+    let (json, status) = invoice("cantine.delib", "famille.json", &late);
+    assert_eq!(
+        (status, state(&json)),
+        (0, "annulé hors délai".to_string()),
+        "{json}"
+    );
+    assert_eq!(json["total"], "2.90");
+    // The justification says the commune's time.
+    let why = json["lignes"][0]["justification"][0].as_str().unwrap_or("");
+    assert!(why.contains("09/10/2025 à 12 h 30"), "{why}");
+    let (_dir, early) = days_file("jours.jsonl", &days("2025-10-09T09:30:00Z"));
+    let (json, _) = invoice("cantine.delib", "famille.json", &early);
+    assert_eq!(state(&json), "annulé dans le délai", "{json}");
+    // At La Réunion (UTC+4, its `territoire` says so), 08:30Z is 12 h 30: late; in
+    // Paris it would be 10 h 30.
+    let text = std::fs::read_to_string(format!("{CASES}/cantine.delib")).expect("file");
+    let reunion = text.replace(
+        "  applicable du 01/09/2025 au 31/08/2026\n",
+        "  applicable du 01/09/2025 au 31/08/2026\n  territoire 97490 Sainte-Clotilde\n",
+    );
+    assert_ne!(reunion, text);
+    let (_d, deliberation) = days_file("cantine.delib", &reunion);
+    let (_dir, days_path) = days_file("jours.jsonl", &days("2025-10-09T08:30:00Z"));
+    let (json, _) = invoice_at(&deliberation, &format!("{CASES}/famille.json"), &days_path);
+    assert_eq!(state(&json), "annulé hors délai", "{json}");
+    let (json, _) = invoice("cantine.delib", "famille.json", &days_path);
+    assert_eq!(state(&json), "annulé dans le délai", "{json}");
 }

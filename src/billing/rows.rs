@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::days::{DaysRead, Field, Header, csv_row, read, read_piece};
+use chrono_tz::Tz;
+
+use super::days::{DaysRead, Field, Header, csv_row, read_in, read_piece};
 
 /// A row of a CSV of days, not read yet: its line and its place in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +25,8 @@ pub struct Row {
 pub struct DayRows<'t> {
     text: &'t str,
     header: Header,
+    /// The commune's time, of an instant given with its offset.
+    zone: Tz,
     /// What the header line gives: the columns ignored (warnings).
     pub head: DaysRead,
     /// The rows by the family their column gives (trimmed, as written; empty for a row
@@ -41,11 +45,12 @@ pub enum MonthDays<'t> {
 }
 
 impl<'t> MonthDays<'t> {
-    /// The days of `text`, a file of days of several families.
-    pub fn of(text: &'t str) -> MonthDays<'t> {
-        match DayRows::index(text) {
+    /// The days of `text`, a file of days of several families, its instants given with
+    /// an offset read at the time of `zone` (the commune's, [`super::days::zone`]).
+    pub fn of(text: &'t str, zone: Tz) -> MonthDays<'t> {
+        match DayRows::index(text, zone) {
             Some(rows) => MonthDays::Rows(rows),
-            None => MonthDays::Read(read(text)),
+            None => MonthDays::Read(read_in(text, zone)),
         }
     }
 
@@ -62,7 +67,7 @@ impl<'t> DayRows<'t> {
     /// The rows of a CSV whose every line end ends a row (no quote) and whose header
     /// names the family; else `None` (read it whole). Cut at line ends and indexed on
     /// every core.
-    pub(crate) fn index(text: &'t str) -> Option<DayRows<'t>> {
+    pub(crate) fn index(text: &'t str, zone: Tz) -> Option<DayRows<'t>> {
         let text = text.trim_start_matches('\u{feff}');
         if text.trim_start().starts_with('{') || text.contains('"') {
             return None;
@@ -79,7 +84,7 @@ impl<'t> DayRows<'t> {
                 break;
             }
         }
-        let (head, header) = read_piece(&text[..start], false);
+        let (head, header) = read_piece(&text[..start], false, zone);
         let header = header?;
         let family_at = header.2.iter().position(|k| *k == Some(Field::Family))?;
         let before = text[..start].bytes().filter(|b| *b == b'\n').count();
@@ -137,6 +142,7 @@ impl<'t> DayRows<'t> {
         Some(DayRows {
             text,
             header,
+            zone,
             head,
             families,
         })
@@ -151,6 +157,7 @@ impl<'t> DayRows<'t> {
                 &self.text[row.start..row.end],
                 row.line,
                 &self.header,
+                self.zone,
                 &mut read,
             );
         }
@@ -161,6 +168,8 @@ impl<'t> DayRows<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PARIS: Tz = chrono_tz::Europe::Paris;
 
     #[test]
     fn a_files_rows_by_family_read_one_family_at_a_time_are_the_file_read_at_once() {
@@ -186,8 +195,8 @@ mod tests {
             }
         }
         assert!(text.len() > 1 << 20);
-        let whole = read(&text);
-        let rows = DayRows::index(&text).expect("a CSV with a column of families");
+        let whole = super::super::days::read(&text);
+        let rows = DayRows::index(&text, PARIS).expect("a CSV with a column of families");
         assert_eq!(rows.head.ignored, whole.ignored);
         let mut days = Vec::new();
         let mut errors = Vec::new();
@@ -212,8 +221,8 @@ mod tests {
         assert_eq!(refused, whole.refused_families);
         assert_eq!(whole.days.len() + whole.errors.len(), 40_000);
         // Read whole: JSON Lines, quotes, or no column of families.
-        assert!(DayRows::index("{\"date\":\"01/10/2025\"}\n").is_none());
-        assert!(DayRows::index("date;famille;motif\n01/10/2025;F1;\"a;b\"\n").is_none());
-        assert!(DayRows::index("date;état\n01/10/2025;présent\n").is_none());
+        assert!(DayRows::index("{\"date\":\"01/10/2025\"}\n", PARIS).is_none());
+        assert!(DayRows::index("date;famille;motif\n01/10/2025;F1;\"a;b\"\n", PARIS).is_none());
+        assert!(DayRows::index("date;état\n01/10/2025;présent\n", PARIS).is_none());
     }
 }

@@ -43,7 +43,7 @@ pub fn run(args: &FactureArgs) -> u8 {
         }
     };
     let read = tarif::inputs::read_family(d, &family);
-    let days = tarif::billing::days::read(&days);
+    let days = tarif::billing::days::read_in(&days, tarif::billing::days::zone(d));
     let mut invoice = tarif::billing::invoice::invoice(d, &read, &days.days, month);
     invoice.read_with(&days);
     let output = match args.format {
@@ -92,7 +92,7 @@ fn batch(
             return USAGE;
         }
     };
-    let days = tarif::billing::rows::MonthDays::of(days);
+    let days = tarif::billing::rows::MonthDays::of(days, tarif::billing::days::zone(d));
     let format = match args
         .sortie
         .as_ref()

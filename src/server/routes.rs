@@ -512,7 +512,7 @@ fn invoice_one(service: &Service, bytes: &[u8], justify: bool) -> Response {
         .iter()
         .map(|day| format!("{}\n", serde_json::to_string(day).unwrap_or_default()))
         .collect();
-    let read_days = crate::billing::days::read(&lines);
+    let read_days = crate::billing::days::read_in(&lines, crate::billing::days::zone(d));
     let read = crate::inputs::read_family_json(d, family);
     let days: Vec<&crate::billing::days::Day> = read_days.days.iter().collect();
     let mut invoice =

@@ -20,7 +20,11 @@ impl Lowerer {
         if rule == Rule::territory {
             let header = &mut self.file.header;
             header.territory_span = Some(item_span);
-            for entry in item.into_inner() {
+            // The entries only (not the keyword `territoire`, a pair of its own).
+            for entry in item
+                .into_inner()
+                .filter(|e| e.as_rule() == Rule::territory_entry)
+            {
                 let text = entry.as_str().trim();
                 let (code, town) = text.split_at(text.len().min(5));
                 let town = town.trim();
