@@ -14,8 +14,9 @@ pub const FORMAT: &str = "tarif-deliberation";
 /// raises it, so that an older `tarif` refuses a document it would misread (it would
 /// drop the field without a word). Version 3: the règlement de facturation's
 /// deadlines `à minuit`, per-day charges, counts in the week, several tariffs under
-/// one head. Version 4: weekly forfaits.
-pub const VERSION: u32 = 4;
+/// one head. Version 4: weekly forfaits. Version 5: late fees `à partir de` an hour
+/// (a departure at that hour is late), the territory without its keyword.
+pub const VERSION: u32 = 5;
 /// The oldest version still read: what it lacks, a newer one only adds (every field
 /// added since has a default that means « absent »).
 pub const OLDEST: u32 = 2;

@@ -123,17 +123,18 @@ fn a_compiled_document_of_another_version_is_refused() {
 }
 
 /// Documents of the versions before (2: before the règlement de facturation gained
-/// `à minuit` and per-day charges; 3: before weekly forfaits) are still read, and give
-/// the same prices; a document of version 1 is refused.
+/// `à minuit` and per-day charges; 3: before weekly forfaits; 4: before late fees from
+/// an hour) are still read, and give the same prices; a document of version 1 is
+/// refused.
 #[test]
 fn a_compiled_document_of_the_version_before_is_still_read() {
-    assert_eq!(tarif::document::VERSION, 4);
+    assert_eq!(tarif::document::VERSION, 5);
     let source = read(&root().join("deliberations/exempleville-cantine.delib"));
     let json = Document::from_source(&source).expect("valid").to_json();
     let current = format!("\"version\": {}", tarif::document::VERSION);
     assert!(json.contains(&current));
     let current_read = Document::load(&json).expect("current");
-    for version in [2, 3] {
+    for version in [2, 3, 4] {
         let before = Document::load(&json.replace(&current, &format!("\"version\": {version}")))
             .expect("version before");
         assert_eq!(before.version, version);

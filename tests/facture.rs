@@ -309,6 +309,58 @@ fn the_periscolaire_bills_half_hours_begun_a_minimum_and_late_departures() {
     );
 }
 
+#[test]
+fn a_late_fee_from_an_hour_bills_a_departure_at_that_hour() {
+    // « pénalité de 10 € à partir de 18 h 45 » : leaving at 18 h 45 is late; « après
+    // 18 h 45 », it is not. By quarter-hours, the time past the hour counts either way.
+    let source = std::fs::read_to_string(format!("{CASES}/periscolaire.delib")).expect("file");
+    let with = |late: &str| {
+        source.replace(
+            "  retard après 19 h : 11,00 € par demi-heure engagée   « surfacturation des retards après 19 h »\n",
+            &format!("  {late}\n"),
+        )
+    };
+    let days = "date;présent;arrivée;départ\n06/10/2025;oui;16:30;18:45\n07/10/2025;oui;16:30;18:46\n08/10/2025;oui;16:30;18:44\n";
+    let (_days_dir, days_path) = days_file("jours.csv", days);
+    let late_lines = |late: &str| {
+        let (_dir, path) = days_file("periscolaire.delib", &with(late));
+        let (json, status) = invoice_at(&path, &format!("{CASES}/famille-seule.json"), &days_path);
+        assert_eq!(status, 0, "{json}");
+        json["lignes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|l| l["libelle"].as_str().unwrap_or("").starts_with("Retard"))
+            .map(|l| {
+                let text = |k: &str| l[k].as_str().unwrap_or("").to_string();
+                (text("date"), text("libelle"), text("montant"))
+            })
+            .collect::<Vec<_>>()
+    };
+    let line = |date: &str, label: &str, amount: &str| {
+        (date.to_string(), label.to_string(), amount.to_string())
+    };
+    assert_eq!(
+        late_lines("retard à partir de 18 h 45 : 10,00 €"),
+        [
+            line("2025-10-06", "Retard à partir de 18 h 45", "10.00"),
+            line("2025-10-07", "Retard à partir de 18 h 45", "10.00"),
+        ]
+    );
+    assert_eq!(
+        late_lines("pénalité de 10 € pour tout retard dès 18 h 45"),
+        late_lines("retard à partir de 18 h 45 : 10,00 €")
+    );
+    assert_eq!(
+        late_lines("retard après 18 h 45 : 10,00 €"),
+        [line("2025-10-07", "Retard après 18 h 45", "10.00")]
+    );
+    assert_eq!(
+        late_lines("retard à partir de 18 h 45 : 2,00 € par quart d'heure entamé"),
+        [line("2025-10-07", "Retard à partir de 18 h 45", "2.00")]
+    );
+}
+
 /// The total and the month lines (label, amount) of an invoice of October 2025.
 fn month_lines(deliberation: &str, family: &str, days: &str) -> (String, Vec<(String, String)>) {
     let (json, status) = invoice(deliberation, family, &format!("{CASES}/{days}"));

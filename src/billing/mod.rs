@@ -397,6 +397,10 @@ pub struct Overtime {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Late {
     pub after: NaiveTime,
+    /// `à partir de 18 h 45`: a departure at that hour is late too (a fee once for each
+    /// late departure; by steps, the time past the hour is nothing yet).
+    #[serde(default)]
+    pub inclusive: bool,
     /// The price of one step.
     pub cost: Cost,
     /// Minutes of a step; 0 for once for each late departure (`retard après 18 h 30 :

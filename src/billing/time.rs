@@ -208,6 +208,16 @@ fn steps_line(
     });
 }
 
+/// `après 18 h 30`, `à partir de 18 h 45`.
+fn late_words(late: &super::Late) -> String {
+    let lead = if late.inclusive {
+        "à partir de"
+    } else {
+        "après"
+    };
+    format!("{lead} {}", clock_words(late.after))
+}
+
 /// The line of a departure after the hour of a `retard` rule, if it is after it.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn late_line(
@@ -221,7 +231,7 @@ pub(super) fn late_line(
     prices: &mut UnitPrices<'_>,
     invoice: &mut Invoice,
 ) {
-    if departure <= late.after {
+    if departure < late.after || (departure == late.after && !late.inclusive) {
         return;
     }
     let minutes = (departure - late.after).num_minutes();
@@ -243,26 +253,26 @@ pub(super) fn late_line(
     }
     let why = if late.step == 0 {
         vec![format!(
-            "{} : départ à {}, après {} : {} par retard",
+            "{} : départ à {}, {} : {} par retard",
             place(d, late.article, late.line),
             clock_words(departure),
-            clock_words(late.after),
+            late_words(late),
             cost_words(d, billing, &late.cost)
         )]
     } else {
         let step = super::step_words(late.step);
         let (how, each) = step_agreement(late.step, late.begun);
         vec![format!(
-            "{} : départ à {}, après {} : {} → {steps} × {step} (par {step} {how}) à {} {each}",
+            "{} : départ à {}, {} : {} → {steps} × {step} (par {step} {how}) à {} {each}",
             place(d, late.article, late.line),
             clock_words(departure),
-            clock_words(late.after),
+            late_words(late),
             duration_words(minutes),
             cost_words(d, billing, &late.cost)
         )]
     };
     let label = late.label.as_deref().map_or_else(
-        || format!("Retard après {}", clock_words(late.after)),
+        || crate::french::capitalised(&format!("retard {}", late_words(late))),
         crate::french::capitalised,
     );
     let rule = Citation {

@@ -219,6 +219,7 @@ impl Checker<'_> {
                 }
                 BillingRule::Late {
                     after,
+                    inclusive,
                     cost,
                     step,
                     begun,
@@ -228,6 +229,7 @@ impl Checker<'_> {
                     let cost = self.cost(cost, tariff);
                     billing.late.push(Late {
                         after: *after,
+                        inclusive: *inclusive,
                         cost,
                         step: *step,
                         begun: *begun,

@@ -235,6 +235,8 @@ pub enum BillingRule {
     /// `retard après 19 h : 11,00 € par demi-heure engagée`.
     Late {
         after: chrono::NaiveTime,
+        /// `à partir de 18 h 45`, `dès 18 h 45`: a departure at that hour is late.
+        inclusive: bool,
         cost: Vec<CostTerm>,
         step: u32,
         begun: bool,

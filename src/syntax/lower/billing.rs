@@ -203,6 +203,7 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
         }
         Rule::late_rule => {
             let mut after = NaiveTime::MIN;
+            let mut inclusive = false;
             let mut cost_terms = Vec::new();
             let mut step = 0;
             let mut begun = true;
@@ -213,6 +214,7 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
                     Rule::late_each => step = 0,
                     Rule::kw_par => step = 30,
                     Rule::clock => after = clock(&part),
+                    Rule::late_from => inclusive = true,
                     Rule::cost => cost_terms = cost(part, offset)?,
                     Rule::time_step => step = time_step(&part),
                     Rule::step_rounding => begun = !is_whole(&part),
@@ -222,6 +224,7 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
             }
             Ok(BillingRule::Late {
                 after,
+                inclusive,
                 cost: cost_terms,
                 step,
                 begun,
