@@ -403,6 +403,10 @@ fn published_wordings_mean_what_their_plain_form_means() {
             "pénalité de 5 € par quart d'heure de retard après 18 h 30",
             "retard après 18 h 30 : 5 € par quart d'heure engagé",
         ),
+        (
+            "pénalité de 10 € pour tout retard dès 18 h 45",
+            "retard à partir de 18 h 45 : 10 €",
+        ),
     ];
     for (published, plain) in pairs {
         assert_eq!(billing_of(published), billing_of(plain), "« {published} »");
@@ -411,6 +415,11 @@ fn published_wordings_mean_what_their_plain_form_means() {
     assert_ne!(
         billing_of("forfait hebdomadaire : 40 € dès le 4e jour de la semaine"),
         billing_of("forfait mensuel : 40 € dès le 4e jour du mois")
+    );
+    // From an hour is not after it.
+    assert_ne!(
+        billing_of("retard à partir de 18 h 45 : 10 €"),
+        billing_of("retard après 18 h 45 : 10 €")
     );
     // The hour written is the deadline.
     assert_ne!(
@@ -508,6 +517,43 @@ fn a_state_and_its_price_may_be_said_as_a_sentence() {
             "« {wrong} » is read"
         );
     }
+}
+
+#[test]
+fn a_meal_eaten_without_booking_or_booked_late_may_be_said_as_a_sentence() {
+    // « Tout repas consommé non réservé sera facturé au tarif majoré de 1 € », « toute
+    // réservation hors délai sera majorée de 50 % »: the meal named before the state.
+    let block = |unbooked: &str, late: &str| {
+        rules_of(&format!(
+            "  réservation au plus tard 2 jours avant\n  présent : tarif\n  {unbooked}\n  {late}\n  absent : tarif\n  annulé : gratuit\n"
+        ))
+    };
+    let plain = block(
+        "présent sans réservation : tarif + 1 €",
+        "réservé hors délai : tarif majoré de 50 %",
+    );
+    for (unbooked, late) in [
+        (
+            "tout repas consommé non réservé sera facturé au tarif majoré de 1 €",
+            "toute réservation hors délai sera majorée de 50 %",
+        ),
+        (
+            "les repas pris sans réservation sont facturés au tarif + 1 €",
+            "les repas réservés hors délai sont majorés de 50 %",
+        ),
+        (
+            "consommé non réservé : majoré de 1 €",
+            "inscription hors délai : tarif majoré de 50 %",
+        ),
+    ] {
+        assert_eq!(block(unbooked, late), plain, "« {unbooked} », « {late} »");
+    }
+    // A noun that is a state is the state (« toute absence … »), and « ne » is never
+    // read as a noun.
+    let compiled = tarif::compile(&source(
+        "  présent, présent sans réservation : tarif\n  tout repas ne sera facturé\n  absent : tarif\n  annulé : gratuit\n",
+    ));
+    assert!(compiled.deliberation.is_none());
 }
 
 #[test]
