@@ -690,3 +690,101 @@ fn an_hour_or_a_delay_beyond_reason_is_refused_and_24_h_is_midnight() {
     ));
     assert!(!accepted.has_errors(), "{:?}", accepted.diagnostics);
 }
+
+/// `rules` (each ending with its line end) without the line each is written on.
+fn rules_anywhere(rules: &str) -> Json {
+    fn strip(value: &mut Json) {
+        match value {
+            Json::Object(map) => {
+                map.remove("line");
+                map.values_mut().for_each(strip);
+            }
+            Json::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut json = rules_of(rules);
+    strip(&mut json);
+    json
+}
+
+#[test]
+fn days_of_carence_are_the_first_days_of_each_absence_at_the_tariff() {
+    // « gratuit après 2 jours de carence » is « les 2 premiers jours de l'absence :
+    // tarif » then « à partir du 3e : gratuit », on one line.
+    let block = |justified: &str| {
+        rules_anywhere(&format!(
+            "  présent, présent sans réservation : tarif\n{justified}  absent non justifié : tarif\n  annulé : gratuit\n"
+        ))
+    };
+    let plain = |calendar: &str, days: u32| {
+        block(&format!(
+            "  absent justifié, les {days} premiers jours{calendar} de l'absence : tarif « jour de carence »\n  absent justifié, à partir du {}e jour{calendar} de l'absence : gratuit\n",
+            days + 1
+        ))
+    };
+    for (published, calendar, days) in [
+        ("absent justifié : gratuit après 2 jours de carence", "", 2),
+        (
+            "absent justifié : non facturé au-delà de deux jours de carence",
+            "",
+            2,
+        ),
+        (
+            "absent justifié, après un délai de carence de 3 jours : gratuit",
+            "",
+            3,
+        ),
+        ("absent justifié, avec 2 jours de carence : gratuit", "", 2),
+        (
+            "les absences justifiées ne sont pas facturées après 2 jours de carence",
+            "",
+            2,
+        ),
+        (
+            "absent justifié : gratuit, après 3 jours calendaires de carence",
+            " calendaires",
+            3,
+        ),
+    ] {
+        assert_eq!(
+            block(&format!("  {published}\n")),
+            plain(calendar, days),
+            "« {published} »"
+        );
+    }
+    // One day: « un jour de carence », « un délai de carence d'un jour ».
+    let one = block(
+        "  absent justifié, le premier jour de l'absence : tarif « jour de carence »\n  absent justifié, à partir du 2e jour de l'absence : gratuit\n",
+    );
+    for published in [
+        "absent justifié, un jour de carence : gratuit",
+        "absent justifié, avec un délai de carence d'un jour : gratuit",
+    ] {
+        assert_eq!(block(&format!("  {published}\n")), one, "« {published} »");
+    }
+    // A deduction deducts nothing on its days of carence.
+    let deducted = rules_anywhere(
+        "  présent, présent sans réservation : tarif\n  absent pour maladie, après 3 jours calendaires de carence : déduit au tarif repas\n  absent : tarif\n  annulé : gratuit\n",
+    );
+    let states = deducted[0]["states"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let waited: Vec<&Json> = states
+        .iter()
+        .filter(|s| s["label"] == "jour de carence")
+        .collect();
+    assert_eq!(waited.len(), 3, "{deducted}");
+    assert!(
+        waited
+            .iter()
+            .all(|s| s["cost"]["terms"] == serde_json::json!([]) && s["count"]["to"] == 3),
+        "{deducted}"
+    );
+    // A count and days of carence on one rule: refused, never one dropped.
+    let both = tarif::compile(&source(
+        "  présent, présent sans réservation : tarif\n  absent justifié, les 2 premiers jours de l'absence : gratuit après 2 jours de carence\n  absent : tarif\n  annulé : gratuit\n",
+    ));
+    assert!(both.deliberation.is_none());
+}

@@ -388,6 +388,7 @@ impl Checker<'_> {
                     deduction,
                     planned_hours,
                     proof,
+                    carence,
                     label,
                     span,
                 } => {
@@ -429,25 +430,71 @@ impl Checker<'_> {
                     if *deduction {
                         cost = cost.negated();
                     }
-                    for (state, state_span, named) in states {
+                    let label = label.as_ref().map(|t| t.text.clone());
+                    // `après 2 jours de carence`: the first days of each absence at the
+                    // tariff (deducted nothing), then the price written. Two rules of
+                    // one line, as if written `les 2 premiers jours de l'absence`.
+                    let mut priced = vec![(count, cost, label)];
+                    if let Some(c) = carence.filter(|c| c.days > 0) {
+                        let period = if c.calendar {
+                            billing::CountPeriod::AbsenceCalendar
+                        } else {
+                            billing::CountPeriod::Absence
+                        };
+                        let waited = if *deduction {
+                            billing::Cost::default()
+                        } else {
+                            self.cost(&[ast::CostTerm::own_tariff(c.span)], tariff)
+                        };
+                        let after = priced.remove(0);
+                        priced.push((
+                            Some((
+                                Count {
+                                    from: 1,
+                                    to: Some(c.days),
+                                    period,
+                                },
+                                c.span,
+                            )),
+                            waited,
+                            Some("jour de carence".to_string()),
+                        ));
+                        priced.push((
+                            Some((
+                                Count {
+                                    from: c.days + 1,
+                                    to: None,
+                                    period,
+                                },
+                                c.span,
+                            )),
+                            after.1,
+                            after.2,
+                        ));
+                    }
+                    for (state, _, named) in states {
                         if *named {
                             explicit.push((self.line(*span), *state));
                         }
-                        written.push((
-                            StateRule {
-                                state: *state,
-                                motive: motive.clone(),
-                                count: count.map(|(c, _)| c),
-                                cost: cost.clone(),
-                                deduction: *deduction,
-                                planned_hours: *planned_hours,
-                                label: label.as_ref().map(|t| t.text.clone()),
-                                article,
-                                line: self.line(*span),
-                            },
-                            *state_span,
-                            count.map(|(_, s)| s),
-                        ));
+                    }
+                    for (count, cost, label) in priced {
+                        for (state, state_span, _) in states {
+                            written.push((
+                                StateRule {
+                                    state: *state,
+                                    motive: motive.clone(),
+                                    count: count.map(|(c, _)| c),
+                                    cost: cost.clone(),
+                                    deduction: *deduction,
+                                    planned_hours: *planned_hours,
+                                    label: label.clone(),
+                                    article,
+                                    line: self.line(*span),
+                                },
+                                *state_span,
+                                count.map(|(_, s)| s),
+                            ));
+                        }
                     }
                 }
             }

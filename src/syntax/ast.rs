@@ -200,6 +200,8 @@ pub enum BillingRule {
         /// `… par certificat médical fourni sous 72 h`: the delay of the document, in
         /// hours, said with the state.
         proof: Option<u32>,
+        /// `après 2 jours de carence`: the first days of each absence at the tariff.
+        carence: Option<Carence>,
         label: Option<Text>,
         span: Span,
     },
@@ -277,6 +279,14 @@ pub enum BillingRule {
     },
 }
 
+/// `après 2 jours (calendaires) de carence`.
+#[derive(Debug, Clone, Copy)]
+pub struct Carence {
+    pub days: u32,
+    pub calendar: bool,
+    pub span: Span,
+}
+
 /// `à partir du 7e dans le mois`: its period may be missing (an error).
 #[derive(Debug, Clone, Copy)]
 pub struct BillingCount {
@@ -302,6 +312,20 @@ pub enum CostTerm {
     },
     /// `1,00 €`
     Amount { value: Quantity, negative: bool },
+}
+
+impl CostTerm {
+    /// `tarif`: the unit price of the tariff billed, as written at `span`.
+    pub fn own_tariff(span: Span) -> CostTerm {
+        CostTerm::Unit {
+            tariff: None,
+            factor: rust_decimal::Decimal::ONE,
+            inputs: Vec::new(),
+            change: None,
+            negative: false,
+            span,
+        }
+    }
 }
 
 /// `code : choix parmi A, B, C`: the type of a value that a grid column defines.

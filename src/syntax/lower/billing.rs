@@ -559,8 +559,10 @@ fn state_rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRu
     let mut deduction = false;
     let mut planned_hours = false;
     let mut proof = None;
+    let mut carence = None;
     for part in pair.into_inner() {
         match part.as_rule() {
+            Rule::carence => carence = Some(self::carence(part, offset)?),
             Rule::state_proof_delay => {
                 let mut parts = part.into_inner().peekable();
                 while let Some(p) = parts.next() {
@@ -598,7 +600,34 @@ fn state_rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRu
         deduction,
         planned_hours,
         proof,
+        carence,
         label,
+        span: at,
+    })
+}
+
+/// `après 2 jours calendaires de carence`: how many days, and whether of the calendar.
+fn carence(pair: Pair<'_, Rule>, offset: usize) -> Result<ast::Carence> {
+    let at = span(&pair, offset);
+    let mut days = 1;
+    let mut calendar = false;
+    let parts = pair
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::carence_days)
+        .flat_map(Pair::into_inner);
+    for part in parts {
+        match part.as_rule() {
+            Rule::number => days = whole(&part, offset)?,
+            Rule::number_letters => {
+                days = super::table::number_in_letters(part.as_str()).unwrap_or(days);
+            }
+            Rule::calendar_days => calendar = true,
+            _ => {}
+        }
+    }
+    Ok(ast::Carence {
+        days,
+        calendar,
         span: at,
     })
 }
