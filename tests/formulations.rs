@@ -407,6 +407,47 @@ fn published_wordings_mean_what_their_plain_form_means() {
             "pénalité de 10 € pour tout retard dès 18 h 45",
             "retard à partir de 18 h 45 : 10 €",
         ),
+        // A late departure said as a sentence.
+        (
+            "tout retard après 18 h 30 sera facturé 5 €",
+            "retard après 18 h 30 : 5 €",
+        ),
+        (
+            "au-delà de 18 h 30, une pénalité de 10 € sera appliquée",
+            "retard après 18 h 30 : 10 €",
+        ),
+        (
+            "tout retard au-delà de 18 h 30 donnera lieu à une pénalité de 10 €",
+            "retard après 18 h 30 : 10 €",
+        ),
+        (
+            "tout retard après 18 h 30 entraînera une pénalité de 10 €",
+            "retard après 18 h 30 : 10 €",
+        ),
+        (
+            "au-delà de 18 h 30, une pénalité de 5 € par quart d'heure sera appliquée",
+            "retard après 18 h 30 : 5 € par quart d'heure engagé",
+        ),
+        (
+            "chaque retard à partir de 18 h 45 sera facturé 10 €",
+            "retard à partir de 18 h 45 : 10 €",
+        ),
+        (
+            "retard après 18 h 30 : 5 € par quart d'heure supplémentaire",
+            "retard après 18 h 30 : 5 € par quart d'heure engagé",
+        ),
+        (
+            "retard après 18 h 30 : 5 € le quart d'heure",
+            "retard après 18 h 30 : 5 € par quart d'heure engagé",
+        ),
+        (
+            "retard après 18 h 30 : 10 € par enfant et par retard",
+            "retard après 18 h 30 : 10 € par enfant",
+        ),
+        (
+            "surfacturation des retards après 19 h : 11 € par demi-heure ; toute demi-heure engagée est due",
+            "retard après 19 h : 11 € par demi-heure engagée",
+        ),
     ];
     for (published, plain) in pairs {
         assert_eq!(billing_of(published), billing_of(plain), "« {published} »");
@@ -787,4 +828,52 @@ fn days_of_carence_are_the_first_days_of_each_absence_at_the_tariff() {
         "  présent, présent sans réservation : tarif\n  absent justifié, les 2 premiers jours de l'absence : gratuit après 2 jours de carence\n  absent : tarif\n  annulé : gratuit\n",
     ));
     assert!(both.deliberation.is_none());
+}
+
+#[test]
+fn a_minimum_of_presence_said_as_a_sentence_is_the_durations() {
+    // « Une présence inférieure à 4 heures est facturée 4 heures » (the words):
+    // the minimum of the `durée` line, which gives its step.
+    let block = |lines: &str| {
+        rules_anywhere(&format!(
+            "{lines}  présent, présent sans réservation : tarif\n  absent : gratuit\n  annulé : gratuit\n"
+        ))
+    };
+    let plain = block("  durée par demi-heure engagée, au moins 4 heures\n");
+    for published in [
+        "  durée par demi-heure engagée\n  une présence inférieure à 4 heures est facturée 4 heures\n",
+        "  une présence inférieure à 4 heures est facturée 4 heures\n  durée par demi-heure engagée\n",
+        "  durée par demi-heure engagée, au moins 4 heures\n  toute présence de moins de 4 heures est facturée 4 heures\n",
+    ] {
+        assert_eq!(block(published), plain, "« {published} »");
+    }
+    assert_eq!(
+        block(
+            "  durée par demi-heure engagée\n  toute présence de moins d'une heure est facturée une heure\n"
+        ),
+        block("  durée par demi-heure engagée, au moins 1 heure\n")
+    );
+    let codes = |lines: &str| {
+        let compiled = tarif::compile(&source(&format!(
+            "{lines}  présent, présent sans réservation : tarif\n  absent : gratuit\n  annulé : gratuit\n"
+        )));
+        assert!(compiled.deliberation.is_none(), "« {lines} » is accepted");
+        compiled
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?}", d.code))
+            .collect::<Vec<_>>()
+    };
+    // Without a `durée` line, no time of presence is counted: E080.
+    assert_eq!(
+        codes("  une présence inférieure à 1 heure est facturée 1 heure\n"),
+        ["E080"]
+    );
+    // Two minimums that differ: E074, never one of them dropped.
+    assert_eq!(
+        codes(
+            "  durée par demi-heure engagée, au moins 2 heures\n  une présence inférieure à 1 heure est facturée 1 heure\n"
+        ),
+        ["E074"]
+    );
 }

@@ -112,6 +112,9 @@ impl Checker<'_> {
             firsts.push((what, span));
             true
         };
+        // The `durée` line, and `une présence inférieure à 1 heure est facturée 1 heure`.
+        let mut duration_span: Option<Span> = None;
+        let mut presence_minimum: Option<(u32, Span)> = None;
         // The states named one by one (not by `absent` or `annulé`), by line.
         let mut explicit: Vec<(usize, DayState)> = Vec::new();
         // The deadlines kept, with their kind and span.
@@ -208,6 +211,7 @@ impl Checker<'_> {
                         step_alone = Some(*span);
                     }
                     if once(self, "la durée facturée", *span) {
+                        duration_span = Some(*span);
                         billing.timing = Some(Timing {
                             step: *step,
                             begun: *begun,
@@ -215,6 +219,11 @@ impl Checker<'_> {
                             article,
                             line: self.line(*span),
                         });
+                    }
+                }
+                BillingRule::PresenceMinimum { minutes, span } => {
+                    if once(self, "la présence minimale", *span) {
+                        presence_minimum = Some((*minutes, *span));
                     }
                 }
                 BillingRule::Late {
@@ -525,6 +534,21 @@ impl Checker<'_> {
             self.coverage(&billing, &group, &explicit, block.span, motive.is_none());
         }
         billing.states = written.into_iter().map(|(rule, _, _)| rule).collect();
+        // The minimum said as a sentence is the `durée` line's, which gives its step.
+        if let Some((minutes, span)) = presence_minimum {
+            match (&mut billing.timing, duration_span) {
+                (Some(timing), _) if timing.minimum.is_none() => timing.minimum = Some(minutes),
+                (Some(timing), _) if timing.minimum == Some(minutes) => {}
+                (Some(_), Some(first)) => self.problem(
+                    BillingProblem::GivenTwice {
+                        what: "la présence minimale",
+                        first,
+                    },
+                    span,
+                ),
+                _ => self.problem(BillingProblem::MinimumWithoutStep, span),
+            }
+        }
         if let Some(span) = step_alone {
             let other = billing
                 .late

@@ -64,6 +64,9 @@ pub enum BillingProblem {
     /// `toute demi-heure engagée est due` alone in a facturation that also bills `what`
     /// (a late departure, overtime) by steps, at `line`: whose time is it?
     StepOfWhat { what: &'static str, line: usize },
+    /// `une présence inférieure à 1 heure est facturée 1 heure` in a facturation that
+    /// bills no time of presence (no `durée` line).
+    MinimumWithoutStep,
     /// A price for a state no day reaches: a late cancellation without a
     /// cancellation deadline (a warning).
     Unreachable {

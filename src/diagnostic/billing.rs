@@ -156,7 +156,10 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
         ),
         B::GivenTwice { what, first } => Diagnostic::new(
             Code::E074,
-            format!("{what} est donné deux fois dans cette facturation"),
+            format!(
+                "{what} est {} deux fois dans cette facturation",
+                if what.starts_with("la ") { "donnée" } else { "donné" }
+            ),
             span,
             "seconde règle".to_string(),
         )
@@ -220,6 +223,15 @@ pub(crate) fn from_check(error: &CheckError) -> Diagnostic {
         .with_help(format!(
             "pour {what}, mettez ces mots au bout de sa ligne (« retard après 19 h : 11 € par demi-heure, toute demi-heure engagée est due ») ; pour le temps de présence, écrivez « durée : » devant eux"
         )),
+        B::MinimumWithoutStep => Diagnostic::new(
+            Code::E080,
+            "une présence minimale, mais la facturation ne compte pas le temps de présence".to_string(),
+            span,
+            "présence minimale sans durée".to_string(),
+        )
+        .with_help(
+            "dites comment le temps se compte, sur une ligne « durée » (« durée par demi-heure engagée ») : la présence minimale s'y ajoute".to_string(),
+        ),
         B::FactorNotInput { name, suggestion } => {
             let d = Diagnostic::new(
                 Code::E077,

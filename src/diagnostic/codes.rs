@@ -129,6 +129,8 @@ pub enum Code {
     E078,
     /// A step of time said alone where the facturation bills two times.
     E079,
+    /// A minimum of presence where the facturation bills no time of presence.
+    E080,
     /// A row whose values come before those of the row above.
     W001,
     /// A price that goes down as the key goes up.
@@ -213,6 +215,7 @@ impl Code {
         Code::E077,
         Code::E078,
         Code::E079,
+        Code::E080,
         Code::W001,
         Code::W002,
         Code::W003,

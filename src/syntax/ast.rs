@@ -235,6 +235,8 @@ pub enum BillingRule {
         span: Span,
     },
     /// `retard après 19 h : 11,00 € par demi-heure engagée`.
+    /// `une présence inférieure à 4 heures est facturée 4 heures`, in minutes.
+    PresenceMinimum { minutes: u32, span: Span },
     Late {
         after: chrono::NaiveTime,
         /// `à partir de 18 h 45`, `dès 18 h 45`: a departure at that hour is late.

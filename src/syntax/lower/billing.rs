@@ -123,6 +123,28 @@ pub(super) fn rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<Bill
                 span: at,
             })
         }
+        Rule::presence_minimum => {
+            // The time billed: the last number and its unit (`… est facturée 4 heures`).
+            let mut minutes = 0;
+            let mut pairs = inner.into_inner().peekable();
+            while let Some(part) = pairs.next() {
+                if matches!(part.as_rule(), Rule::number | Rule::one_word) {
+                    let unit = pairs.peek().map(Pair::as_rule);
+                    if matches!(unit, Some(Rule::hour_unit | Rule::minute_unit)) {
+                        let n = match part.as_rule() {
+                            Rule::one_word => 1,
+                            _ => whole(&part, offset)?,
+                        };
+                        minutes = if unit == Some(Rule::hour_unit) {
+                            n.saturating_mul(60)
+                        } else {
+                            n
+                        };
+                    }
+                }
+            }
+            Ok(BillingRule::PresenceMinimum { minutes, span: at })
+        }
         Rule::overtime_rule => {
             let mut cost_terms = Vec::new();
             let mut step = 30;
