@@ -569,25 +569,14 @@ fn a_creche_deducts_illness_from_the_fourth_calendar_day_and_hospitalisation_at_
                 30/10/2025;absent;vacances;;8:30;16:30\n";
     let (_dir, path) = days_file("jours.csv", days);
     let run = |days: &str| {
-        tarif(
-            &[
-                "facture",
-                "deliberations/cnaf-psu-contrat-mensualise.delib",
-                "--famille",
-                &family_path,
-                "--presences",
-                days,
-                "--mois",
-                "2025-10",
-                "--format",
-                "json",
-            ],
-            None,
+        invoice_at(
+            "deliberations/cnaf-psu-contrat-mensualise.delib",
+            &family_path,
+            days,
         )
     };
-    let (stdout, stderr, status) = run(&path);
-    assert_eq!(status, 0, "{stdout} {stderr}");
-    let json: Json = serde_json::from_str(&stdout).expect("JSON");
+    let (json, status) = run(&path);
+    assert_eq!(status, 0, "{json}");
     let by_day: Vec<(String, String, String)> = json["lignes"]
         .as_array()
         .expect("lines")
@@ -650,9 +639,8 @@ fn a_creche_deducts_illness_from_the_fourth_calendar_day_and_hospitalisation_at_
         "jours.csv",
         "date;état;motif;justificatif le\n29/10/2025;absent;hospitalisation;29/10/2025\n",
     );
-    let (stdout, _, status) = run(&path);
-    assert_eq!(status, 1, "{stdout}");
-    let json: Json = serde_json::from_str(&stdout).expect("JSON");
+    let (json, status) = run(&path);
+    assert_eq!(status, 1, "{json}");
     let error = &json["erreurs"][0];
     assert_eq!(error["code"], "E159", "{json}");
     assert_eq!(error["ligne"], 2, "{json}");

@@ -42,6 +42,26 @@ fn ignored_words(columns: &[String]) -> String {
     )
 }
 
+/// What was set aside without changing the invoice (W140, W141), for portals.
+fn warnings(invoice: &Invoice) -> Vec<Json> {
+    let mut warnings = Vec::new();
+    if !invoice.other_months.is_empty() {
+        warnings.push(json!({
+            "code": "W140",
+            "message": other_months_words(invoice.other_months.len()),
+            "lignes": invoice.other_months,
+        }));
+    }
+    if !invoice.ignored_columns.is_empty() {
+        warnings.push(json!({
+            "code": "W141",
+            "message": ignored_words(&invoice.ignored_columns),
+            "colonnes": invoice.ignored_columns,
+        }));
+    }
+    warnings
+}
+
 /// The code and French message of a problem, its line of the days and its field.
 pub fn problem_message(problem: &Problem) -> (Message, Option<usize>, String) {
     match problem {
@@ -248,21 +268,7 @@ pub fn to_json(document: &Document, invoice: &Invoice) -> Json {
         "total": invoice.total.map(amount_text),
         "arrondi": invoice.rounding,
     });
-    let mut warnings = Vec::new();
-    if !invoice.other_months.is_empty() {
-        warnings.push(json!({
-            "code": "W140",
-            "message": other_months_words(invoice.other_months.len()),
-            "lignes": invoice.other_months,
-        }));
-    }
-    if !invoice.ignored_columns.is_empty() {
-        warnings.push(json!({
-            "code": "W141",
-            "message": ignored_words(&invoice.ignored_columns),
-            "colonnes": invoice.ignored_columns,
-        }));
-    }
+    let warnings = warnings(invoice);
     if !warnings.is_empty() {
         value["avertissements"] = Json::Array(warnings);
     }
@@ -376,50 +382,11 @@ pub fn write_json(out: &mut String, document: &Document, invoice: &Invoice, line
         string(out, words);
     }
     out.push(']');
-    if !invoice.other_months.is_empty() || !invoice.ignored_columns.is_empty() {
-        out.push(',');
-        out.push_str("\"avertissements\":");
-        out.push('[');
-        if !invoice.other_months.is_empty() {
-            out.push('{');
-            out.push_str("\"code\":");
-            string(out, "W140");
-            out.push(',');
-            out.push_str("\"message\":");
-            string(out, &other_months_words(invoice.other_months.len()));
-            out.push(',');
-            out.push_str("\"lignes\":");
-            out.push('[');
-            for (k, row) in invoice.other_months.iter().enumerate() {
-                if k > 0 {
-                    out.push(',');
-                }
-                whole(out, *row);
-            }
-            out.push_str("]}");
-        }
-        if !invoice.ignored_columns.is_empty() {
-            if !invoice.other_months.is_empty() {
-                out.push(',');
-            }
-            out.push('{');
-            out.push_str("\"code\":");
-            string(out, "W141");
-            out.push(',');
-            out.push_str("\"message\":");
-            string(out, &ignored_words(&invoice.ignored_columns));
-            out.push(',');
-            out.push_str("\"colonnes\":");
-            out.push('[');
-            for (k, column) in invoice.ignored_columns.iter().enumerate() {
-                if k > 0 {
-                    out.push(',');
-                }
-                string(out, column);
-            }
-            out.push_str("]}");
-        }
-        out.push(']');
+    // Rare: written as a value.
+    let warnings = warnings(invoice);
+    if !warnings.is_empty() {
+        out.push_str(",\"avertissements\":");
+        out.push_str(&Json::Array(warnings).to_string());
     }
     if !invoice.problems.is_empty() {
         out.push(',');
