@@ -335,6 +335,52 @@ pub(super) fn month_rules(
             children.push(child.clone());
         }
     }
+    // A child's month never goes below zero: what is taken off (a crèche's absences
+    // deducted from its mensualité) is limited to what the month bills. A choice
+    // (docs/reference.md): no règlement refunds a family more than it pays.
+    for child in &children {
+        let of_child = |l: &&Line| ours(l) && l.child == *child;
+        let sum: Decimal = invoice
+            .lines
+            .iter()
+            .filter(of_child)
+            .map(|l| l.amount)
+            .sum();
+        let Some(first_off) = invoice
+            .lines
+            .iter()
+            .filter(of_child)
+            .find(|l| l.amount.is_sign_negative() && !l.amount.is_zero())
+        else {
+            continue;
+        };
+        if !sum.is_sign_negative() || sum.is_zero() {
+            continue;
+        }
+        let rule = first_off.rule;
+        let off: Decimal = invoice
+            .lines
+            .iter()
+            .filter(of_child)
+            .map(|l| l.amount)
+            .filter(|a| a.is_sign_negative())
+            .sum();
+        let why = format!(
+            "{} : les déductions du mois ({}) dépassent ce qu'il facture ({}) : limitées à ce montant, {} (une facture ne descend pas sous zéro)",
+            place(d, rule.article, rule.line),
+            crate::french::price(-off),
+            crate::french::price(sum - off),
+            crate::french::signed_price(-sum)
+        );
+        invoice.lines.push(month_line(
+            b,
+            child.clone(),
+            "Déductions limitées au montant du mois".to_string(),
+            -sum,
+            rule,
+            vec![why],
+        ));
+    }
     // Each child's limits, then the family's.
     for per_family in [false, true] {
         for limit in billing.limits.iter().filter(|l| l.per_family == per_family) {
