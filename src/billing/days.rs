@@ -132,6 +132,12 @@ pub enum DayErrorKind {
     UnknownColumn { suggestion: &'static str },
     /// The CSV has no header line naming `date`.
     NoHeader,
+    /// A departure before the arrival (`arrivée` 18:00, `départ` 16:00): its time would
+    /// be negative, billed as the minimum without a word.
+    DepartureFirst {
+        arrival: NaiveTime,
+        departure: NaiveTime,
+    },
 }
 
 /// The fields of a day, by their folded name.
@@ -474,6 +480,20 @@ fn json_row(text: &str, line: usize, zone: Tz, read: &mut DaysRead) {
 }
 
 fn finish(day: Day, mut errors: Vec<DayError>, read: &mut DaysRead) {
+    for (arrival, departure, field) in [
+        (day.arrival, day.departure, "départ"),
+        (day.planned_arrival, day.planned_departure, "départ_prévu"),
+    ] {
+        if let (Some(arrival), Some(departure)) = (arrival, departure)
+            && departure < arrival
+        {
+            errors.push(DayError {
+                line: day.line,
+                field: field.to_string(),
+                kind: DayErrorKind::DepartureFirst { arrival, departure },
+            });
+        }
+    }
     if day.date.is_none()
         && !errors
             .iter()
@@ -830,6 +850,24 @@ mod tests {
             hour_in("2025-10-02T16:40:00Z", Europe::Paris),
             NaiveTime::from_hms_opt(18, 40, 0)
         );
+    }
+
+    #[test]
+    fn a_departure_before_the_arrival_is_refused_never_billed_as_a_minimum() {
+        let read = read(
+            "date;arrivée;départ;arrivée prévue;départ prévu\n\
+             06/10/2025;18:00;16:00;;\n\
+             07/10/2025;16:30;16:30;8:30;8:00\n\
+             08/10/2025;16:30;18:10;8:30;17:30\n",
+        );
+        let refused: Vec<(usize, &str)> = read
+            .errors
+            .iter()
+            .filter(|e| matches!(e.kind, DayErrorKind::DepartureFirst { .. }))
+            .map(|e| (e.line, e.field.as_str()))
+            .collect();
+        assert_eq!(refused, [(2, "départ"), (3, "départ_prévu")]);
+        assert_eq!(read.days.len(), 1);
     }
 
     #[test]

@@ -113,6 +113,14 @@ pub fn day_error(e: &DayError) -> Message {
                 "colonne inconnue : vouliez-vous dire « {suggestion} » ? Renommez-la : lue telle quelle, ses valeurs seraient perdues et la facture fausse"
             ),
         ),
+        DayErrorKind::DepartureFirst { arrival, departure } => message(
+            "E141",
+            format!(
+                "départ à {} avant l'arrivée à {} : vérifiez les heures (la durée serait négative)",
+                super::time::clock_words(*departure),
+                super::time::clock_words(*arrival)
+            ),
+        ),
         DayErrorKind::NoHeader => message(
             "E154",
             "la première ligne doit nommer les colonnes, dont « date » (date;enfant;service;état…)".to_string(),

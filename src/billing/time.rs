@@ -67,7 +67,7 @@ fn step_agreement(step: u32, begun: bool) -> (&'static str, &'static str) {
 }
 
 /// `16 h 30`, `18 h`.
-fn clock_words(t: NaiveTime) -> String {
+pub(super) fn clock_words(t: NaiveTime) -> String {
     use chrono::Timelike;
     match t.minute() {
         0 => format!("{} h", t.hour()),
