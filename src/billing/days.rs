@@ -132,6 +132,9 @@ pub enum DayErrorKind {
     UnknownColumn { suggestion: &'static str },
     /// The CSV has no header line naming `date`.
     NoHeader,
+    /// `état` and `présent` that contradict (`absent` and `oui`): which one the portal
+    /// meant is not known.
+    Contradiction { state: String, present: bool },
     /// A departure before the arrival (`arrivée` 18:00, `départ` 16:00): its time would
     /// be negative, billed as the minimum without a word.
     DepartureFirst {
@@ -480,6 +483,37 @@ fn json_row(text: &str, line: usize, zone: Tz, read: &mut DaysRead) {
 }
 
 fn finish(day: Day, mut errors: Vec<DayError>, read: &mut DaysRead) {
+    // `état: absent` with `présent: oui` (or the reverse): never one of them chosen.
+    // A cancelled day with `présent: oui` is a child who came after cancelling.
+    if let (Some(observed), Some(present)) = (day.observed, day.present) {
+        use super::DayState as S;
+        let says_present = match observed {
+            Observed::Present | Observed::State(S::Present | S::LateBooking | S::Unbooked) => {
+                Some(true)
+            }
+            Observed::Absent
+            | Observed::State(S::AbsentJustified | S::AbsentJustifiedLate | S::AbsentUnjustified) => {
+                Some(false)
+            }
+            _ => None,
+        };
+        if says_present.is_some_and(|p| p != present) {
+            let state = match observed {
+                Observed::Present => "présent",
+                Observed::Absent => "absent",
+                Observed::State(s) => s.words(),
+                Observed::Cancelled => "annulé",
+            };
+            errors.push(DayError {
+                line: day.line,
+                field: "présent".to_string(),
+                kind: DayErrorKind::Contradiction {
+                    state: state.to_string(),
+                    present,
+                },
+            });
+        }
+    }
     for (arrival, departure, field) in [
         (day.arrival, day.departure, "départ"),
         (day.planned_arrival, day.planned_departure, "départ_prévu"),
@@ -868,6 +902,28 @@ mod tests {
             .collect();
         assert_eq!(refused, [(2, "départ"), (3, "départ_prévu")]);
         assert_eq!(read.days.len(), 1);
+    }
+
+    #[test]
+    fn a_state_and_a_presence_that_contradict_are_refused() {
+        let read = read(
+            "date;état;présent\n\
+             06/10/2025;absent;oui\n\
+             07/10/2025;présent;non\n\
+             08/10/2025;absent justifié;oui\n\
+             09/10/2025;annulé;oui\n\
+             10/10/2025;présent;oui\n\
+             13/10/2025;absent;non\n",
+        );
+        let refused: Vec<usize> = read
+            .errors
+            .iter()
+            .filter(|e| matches!(e.kind, DayErrorKind::Contradiction { .. }))
+            .map(|e| e.line)
+            .collect();
+        assert_eq!(refused, [2, 3, 4]);
+        // Came after cancelling; said twice alike.
+        assert_eq!(read.days.len(), 3);
     }
 
     #[test]

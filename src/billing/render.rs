@@ -113,6 +113,13 @@ pub fn day_error(e: &DayError) -> Message {
                 "colonne inconnue : vouliez-vous dire « {suggestion} » ? Renommez-la : lue telle quelle, ses valeurs seraient perdues et la facture fausse"
             ),
         ),
+        DayErrorKind::Contradiction { state, present } => message(
+            "E148",
+            format!(
+                "« état » dit {state} et « présent » dit {} : les deux se contredisent, donnez l'un ou l'autre",
+                if *present { "oui" } else { "non" }
+            ),
+        ),
         DayErrorKind::DepartureFirst { arrival, departure } => message(
             "E141",
             format!(
