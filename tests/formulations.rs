@@ -404,6 +404,10 @@ fn published_wordings_mean_what_their_plain_form_means() {
             "retard après 18 h 30 : 5 € par quart d'heure engagé",
         ),
         (
+            "facturation plafonnée à 150 € par mois et par famille",
+            "plafond de 150 € par mois et par famille",
+        ),
+        (
             "pénalité de 10 € pour tout retard dès 18 h 45",
             "retard à partir de 18 h 45 : 10 €",
         ),
@@ -678,6 +682,27 @@ fn a_motive_is_read_without_its_lead_words() {
     ] {
         assert_eq!(billing_of(published), plain, "« {published} »");
     }
+    // The document said after the motive justifies the absence; « en cas d'absence »
+    // leads the line.
+    let justified = billing_of("absent justifié pour maladie : gratuit");
+    for published in [
+        "absent pour maladie, sur présentation d'un certificat médical : gratuit",
+        "absent pour maladie, avec certificat médical : gratuit",
+        "en cas d'absence justifiée pour maladie : gratuit",
+    ] {
+        assert_eq!(billing_of(published), justified, "« {published} »");
+    }
+    let block = |lines: &str| {
+        rules_anywhere(&format!(
+            "{lines}  présent, présent sans réservation : tarif\n  absent : tarif\n  annulé : gratuit\n"
+        ))
+    };
+    assert_eq!(
+        block(
+            "  en cas d'absence pour maladie, sur présentation d'un certificat médical sous 48 h : gratuit\n"
+        ),
+        block("  certificat médical sous 48 h\n  absent justifié pour maladie : gratuit\n")
+    );
     // A length of absence is no motive.
     let length = billing_of("absent justifié, pour une absence de plus de 3 jours : gratuit");
     assert!(length.to_string().contains("AbsenceLength"), "{length}");

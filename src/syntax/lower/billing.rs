@@ -594,6 +594,23 @@ fn state_rule(pair: Pair<'_, Rule>, offset: usize, at: Span) -> Result<BillingRu
                     }
                 }
             }
+            // `absent pour maladie, sur présentation d'un certificat médical`.
+            Rule::state_absent_proved => {
+                states.push((DayState::AbsentJustified, span(&part, offset), true));
+            }
+            Rule::motive_proof => {
+                let mut parts = part
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::state_proof_delay)
+                    .flat_map(Pair::into_inner)
+                    .peekable();
+                while let Some(p) = parts.next() {
+                    if p.as_rule() == Rule::number {
+                        let days = parts.peek().is_some_and(|p| p.as_rule() == Rule::day_unit);
+                        proof = Some(in_hours(whole(&p, offset)?, days));
+                    }
+                }
+            }
             Rule::day_state => {
                 let where_ = span(&part, offset);
                 let named = day_states(&part);
