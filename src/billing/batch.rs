@@ -39,7 +39,9 @@ pub enum Outcome {
 /// The days of a family: read, or rows of a CSV read when it is invoiced.
 enum Group<'a> {
     Days(Vec<&'a Day>),
-    Rows(Vec<Row>),
+    /// The family's rows in the file's index (several lists when it is written
+    /// several ways), borrowed rather than copied.
+    Rows(Vec<&'a [Row]>),
 }
 
 impl<'a> Group<'a> {
@@ -153,11 +155,11 @@ pub fn invoices_streamed<T: Send>(
         MonthDays::Rows(rows) => {
             for (id, list) in &rows.families {
                 if id.is_empty() {
-                    let read = rows.read(list);
+                    let read = rows.read(&[list]);
                     without_family.extend(read.days.iter().map(|d| d.line));
                     loose_errors.extend(read.errors);
                 } else {
-                    written.insert(id, Group::Rows(list.clone()));
+                    written.insert(id, Group::Rows(vec![list.as_slice()]));
                 }
             }
         }
@@ -173,7 +175,7 @@ pub fn invoices_streamed<T: Send>(
     }
     // Each family once: a second line with the same id is refused.
     let mut seen: HashMap<String, usize> = HashMap::with_capacity(families.len());
-    let mut work: Vec<(usize, Work)> = Vec::new();
+    let mut work: Vec<(usize, Work)> = Vec::with_capacity(families.len());
     for family in families {
         let outcome = match family.read {
             Err((code, message)) => Err(Outcome::Refused {

@@ -149,10 +149,10 @@ impl<'t> DayRows<'t> {
     }
 
     /// The days of `rows` (rows of this file), and their errors.
-    pub(crate) fn read(&self, rows: &[Row]) -> DaysRead {
+    pub(crate) fn read(&self, lists: &[&[Row]]) -> DaysRead {
         let mut read = DaysRead::default();
-        read.days.reserve(rows.len());
-        for row in rows {
+        read.days.reserve(lists.iter().map(|rows| rows.len()).sum());
+        for row in lists.iter().flat_map(|rows| rows.iter()) {
             csv_row(
                 &self.text[row.start..row.end],
                 row.line,
@@ -203,7 +203,7 @@ mod tests {
         let mut refused = Vec::new();
         for (family, list) in &rows.families {
             assert!(!family.starts_with(' ') && !family.ends_with(' '));
-            let read = rows.read(list);
+            let read = rows.read(&[list]);
             assert!(
                 read.days
                     .iter()
