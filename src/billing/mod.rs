@@ -7,6 +7,7 @@ pub mod batch;
 mod calendar;
 pub mod days;
 mod deadline;
+mod instant;
 pub mod invoice;
 mod json;
 mod month;
