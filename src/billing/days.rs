@@ -320,7 +320,16 @@ pub(super) fn read_piece(text: &str, json: bool, zone: Tz) -> (DaysRead, Option<
                     if kind.is_some() || name.trim().is_empty() {
                         continue;
                     }
-                    match suspect(name).filter(|f| !kinds.contains(&Some(*f))) {
+                    // Whether the header gives what the column seems meant for: the
+                    // presence is given by `présent` or by `état` (a column `heure de
+                    // présence` beside them is no lost presence).
+                    let given = |f: &Field| match f {
+                        Field::Present | Field::State => kinds
+                            .iter()
+                            .any(|k| matches!(k, Some(Field::Present | Field::State))),
+                        f => kinds.contains(&Some(*f)),
+                    };
+                    match suspect(name).filter(|f| !given(f)) {
                         Some(meant) => read.header_errors.push(DayError {
                             line,
                             field: name.clone(),
@@ -634,6 +643,28 @@ mod tests {
         read.errors
             .iter()
             .filter(|e| kind(&e.kind))
+            .map(|e| (e.line, e.field.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_column_is_refused_only_when_the_field_it_seems_meant_for_is_missing() {
+        // `heure de présence` beside `état`: the presence is given, the column ignored.
+        let given = read("date;état;heure de présence\n06/10/2025;présent;2 h\n");
+        assert!(given.header_errors.is_empty(), "{:?}", given.header_errors);
+        assert_eq!(given.ignored, [(1, "heure de présence".to_string())]);
+        // Without `état` nor `présent`, it is the presence misnamed.
+        let misnamed = read("date;heure de présence\n06/10/2025;2 h\n");
+        assert_eq!(refused_header(&misnamed), [(1, "heure de présence")]);
+        // `justif le` beside `justificatif le` is a column of the portal's own.
+        let both = read("date;état;justificatif le;justif le\n06/10/2025;absent;;\n");
+        assert!(both.header_errors.is_empty(), "{:?}", both.header_errors);
+    }
+
+    /// The line and column of each error of the header.
+    fn refused_header(read: &DaysRead) -> Vec<(usize, &str)> {
+        read.header_errors
+            .iter()
             .map(|e| (e.line, e.field.as_str()))
             .collect()
     }
