@@ -191,76 +191,77 @@ pub fn zone(d: &crate::rules::Deliberation) -> Tz {
 mod tests {
     use super::*;
 
-    #[test]
-    fn instants_as_portals_write_them() {
-        let at = |s| match stamp(s) {
+    /// An instant as read at the time of `zone`, written `2025-10-02 11:30` (a day
+    /// alone `2025-10-02`, none `?`).
+    fn read_at(text: &str, zone: Tz) -> String {
+        match stamp_in(text, zone) {
             Some(Stamp::At(t)) => t.format("%Y-%m-%d %H:%M").to_string(),
             Some(Stamp::Day(d)) => d.to_string(),
             None => "?".to_string(),
-        };
-        assert_eq!(at("2025-10-02T11:30"), "2025-10-02 11:30");
-        assert_eq!(at("2025-10-02 11:30:00"), "2025-10-02 11:30");
-        assert_eq!(at("02/10/2025 à 11 h 30"), "2025-10-02 11:30");
-        assert_eq!(at("02/10/2025 9h"), "2025-10-02 09:00");
-        assert_eq!(at("2025-10-02T11:30:00+02:00"), "2025-10-02 11:30");
-        assert_eq!(at("02/10/2025"), "2025-10-02");
-        assert_eq!(at("02/10/2025 25:00"), "?");
+        }
+    }
+
+    #[test]
+    fn instants_as_portals_write_them() {
+        for (text, read) in [
+            ("2025-10-02T11:30", "2025-10-02 11:30"),
+            ("2025-10-02 11:30:00", "2025-10-02 11:30"),
+            ("02/10/2025 à 11 h 30", "2025-10-02 11:30"),
+            ("02/10/2025 9h", "2025-10-02 09:00"),
+            ("2025-10-02T11:30:00+02:00", "2025-10-02 11:30"),
+            ("02/10/2025", "2025-10-02"),
+            ("02/10/2025 25:00", "?"),
+        ] {
+            assert_eq!(read_at(text, chrono_tz::Europe::Paris), read, "{text}");
+        }
     }
 
     #[test]
     fn an_instant_with_its_offset_is_read_at_the_communes_time() {
         use chrono_tz::{America, Europe, Indian};
-        let at = |s, zone| match stamp_in(s, zone) {
-            Some(Stamp::At(t)) => t.format("%Y-%m-%d %H:%M").to_string(),
-            Some(Stamp::Day(d)) => d.to_string(),
-            None => "?".to_string(),
-        };
-        // UTC (a portal in Java writes its instants so): summer time in October, winter
-        // time from the last Sunday.
-        assert_eq!(
-            at("2025-10-02T07:30:00Z", Europe::Paris),
-            "2025-10-02 09:30"
-        );
-        assert_eq!(
-            at("2025-10-02T07:30:00.250Z", Europe::Paris),
-            "2025-10-02 09:30"
-        );
-        assert_eq!(at("2025-11-03T07:30Z", Europe::Paris), "2025-11-03 08:30");
-        assert_eq!(
-            at("2025-10-01T22:30:00Z", Europe::Paris),
-            "2025-10-02 00:30"
-        );
-        // The commune's own offset: as written.
-        assert_eq!(
-            at("2025-10-02T09:30:00+02:00", Europe::Paris),
-            "2025-10-02 09:30"
-        );
-        assert_eq!(
-            at("2025-10-02T09:30:00+0200", Europe::Paris),
-            "2025-10-02 09:30"
-        );
-        assert_eq!(
-            at("2025-10-02 09:30 +02", Europe::Paris),
-            "2025-10-02 09:30"
-        );
-        // Another offset, another commune.
-        assert_eq!(
-            at("2025-10-02T05:30:00-04:00", Europe::Paris),
-            "2025-10-02 11:30"
-        );
-        assert_eq!(
-            at("2025-10-02T05:30:00-04:00", America::Guadeloupe),
-            "2025-10-02 05:30"
-        );
-        assert_eq!(
-            at("2025-10-02T07:30:00Z", Indian::Reunion),
-            "2025-10-02 11:30"
-        );
-        // Without an offset, the commune's time whatever the zone.
-        assert_eq!(at("2025-10-02T09:30", Indian::Reunion), "2025-10-02 09:30");
-        // What is no offset is no instant.
-        assert_eq!(at("2025-10-02T09:30+2:0", Europe::Paris), "?");
-        assert_eq!(at("2025-10-02T09:30-x", Europe::Paris), "?");
+        for (text, zone, read) in [
+            // UTC (a portal in Java writes its instants so): summer time in October,
+            // winter time from the last Sunday.
+            ("2025-10-02T07:30:00Z", Europe::Paris, "2025-10-02 09:30"),
+            (
+                "2025-10-02T07:30:00.250Z",
+                Europe::Paris,
+                "2025-10-02 09:30",
+            ),
+            ("2025-11-03T07:30Z", Europe::Paris, "2025-11-03 08:30"),
+            ("2025-10-01T22:30:00Z", Europe::Paris, "2025-10-02 00:30"),
+            // The commune's own offset: as written.
+            (
+                "2025-10-02T09:30:00+02:00",
+                Europe::Paris,
+                "2025-10-02 09:30",
+            ),
+            (
+                "2025-10-02T09:30:00+0200",
+                Europe::Paris,
+                "2025-10-02 09:30",
+            ),
+            ("2025-10-02 09:30 +02", Europe::Paris, "2025-10-02 09:30"),
+            // Another offset, another commune.
+            (
+                "2025-10-02T05:30:00-04:00",
+                Europe::Paris,
+                "2025-10-02 11:30",
+            ),
+            (
+                "2025-10-02T05:30:00-04:00",
+                America::Guadeloupe,
+                "2025-10-02 05:30",
+            ),
+            ("2025-10-02T07:30:00Z", Indian::Reunion, "2025-10-02 11:30"),
+            // Without an offset, the commune's time whatever the zone.
+            ("2025-10-02T09:30", Indian::Reunion, "2025-10-02 09:30"),
+            // What is no offset is no instant.
+            ("2025-10-02T09:30+2:0", Europe::Paris, "?"),
+            ("2025-10-02T09:30-x", Europe::Paris, "?"),
+        ] {
+            assert_eq!(read_at(text, zone), read, "{text} in {zone}");
+        }
         // An hour of arrival given as an instant.
         assert_eq!(
             hour_in("2025-10-02T16:40:00Z", Europe::Paris),

@@ -339,32 +339,24 @@ pub(super) fn month_rules(
     // deducted from its mensualité) is limited to what the month bills. A choice
     // (docs/reference.md): no règlement refunds a family more than it pays.
     for child in &children {
-        let of_child = |l: &&Line| ours(l) && l.child == *child;
-        let sum: Decimal = invoice
+        // The month's sum, what it takes off, and the first line that takes off.
+        let mut sum = Decimal::ZERO;
+        let mut off = Decimal::ZERO;
+        let mut first_off = None;
+        for l in invoice
             .lines
             .iter()
-            .filter(of_child)
-            .map(|l| l.amount)
-            .sum();
-        let Some(first_off) = invoice
-            .lines
-            .iter()
-            .filter(of_child)
-            .find(|l| l.amount.is_sign_negative() && !l.amount.is_zero())
-        else {
+            .filter(|l| ours(l) && l.child == *child)
+        {
+            sum += l.amount;
+            if l.amount < Decimal::ZERO {
+                off += l.amount;
+                first_off.get_or_insert(l.rule);
+            }
+        }
+        let Some(rule) = first_off.filter(|_| sum < Decimal::ZERO) else {
             continue;
         };
-        if !sum.is_sign_negative() || sum.is_zero() {
-            continue;
-        }
-        let rule = first_off.rule;
-        let off: Decimal = invoice
-            .lines
-            .iter()
-            .filter(of_child)
-            .map(|l| l.amount)
-            .filter(|a| a.is_sign_negative())
-            .sum();
         let why = format!(
             "{} : les déductions du mois ({}) dépassent ce qu'il facture ({}) : limitées à ce montant, {} (une facture ne descend pas sous zéro)",
             place(d, rule.article, rule.line),

@@ -27,8 +27,8 @@ fn other_months_words(n: usize) -> String {
     )
 }
 
-/// W141: « colonnes ignorées : « nom », « classe » (elles ne nomment aucun champ d'un
-/// jour) ».
+/// W141: « colonnes ignorées : « nom », « classe » (aucun champ d'un jour : date,
+/// enfant, …) ».
 fn ignored_words(columns: &[String]) -> String {
     let names: Vec<String> = columns.iter().map(|c| format!("« {c} »")).collect();
     format!(

@@ -443,44 +443,30 @@ impl Checker<'_> {
                     // `après 2 jours de carence`: the first days of each absence at the
                     // tariff (deducted nothing), then the price written. Two rules of
                     // one line, as if written `les 2 premiers jours de l'absence`.
-                    let mut priced = vec![(count, cost, label)];
-                    if let Some(c) = carence.filter(|c| c.days > 0) {
-                        let period = if c.calendar {
-                            billing::CountPeriod::AbsenceCalendar
-                        } else {
-                            billing::CountPeriod::Absence
-                        };
-                        let waited = if *deduction {
-                            billing::Cost::default()
-                        } else {
-                            self.cost(&[ast::CostTerm::own_tariff(c.span)], tariff)
-                        };
-                        let after = priced.remove(0);
-                        priced.push((
-                            Some((
-                                Count {
-                                    from: 1,
-                                    to: Some(c.days),
-                                    period,
-                                },
-                                c.span,
-                            )),
-                            waited,
-                            Some("jour de carence".to_string()),
-                        ));
-                        priced.push((
-                            Some((
-                                Count {
-                                    from: c.days + 1,
-                                    to: None,
-                                    period,
-                                },
-                                c.span,
-                            )),
-                            after.1,
-                            after.2,
-                        ));
-                    }
+                    let priced = match carence.filter(|c| c.days > 0) {
+                        None => vec![(count, cost, label)],
+                        Some(c) => {
+                            let period = if c.calendar {
+                                billing::CountPeriod::AbsenceCalendar
+                            } else {
+                                billing::CountPeriod::Absence
+                            };
+                            let waited = if *deduction {
+                                billing::Cost::default()
+                            } else {
+                                self.cost(&[ast::CostTerm::own_tariff(c.span)], tariff)
+                            };
+                            let days = |from, to| Some((Count { from, to, period }, c.span));
+                            vec![
+                                (
+                                    days(1, Some(c.days)),
+                                    waited,
+                                    Some("jour de carence".to_string()),
+                                ),
+                                (days(c.days + 1, None), cost, label),
+                            ]
+                        }
+                    };
                     for (state, _, named) in states {
                         if *named {
                             explicit.push((self.line(*span), *state));

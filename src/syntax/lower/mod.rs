@@ -4,6 +4,7 @@
 
 mod billing;
 mod billing_line;
+mod billing_state;
 mod expr;
 mod items;
 mod pest_error;
