@@ -12,6 +12,7 @@ pub mod invoice;
 mod json;
 mod month;
 mod place;
+mod prices;
 pub mod render;
 pub mod rows;
 mod state;

@@ -4,9 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::invoice::{
-    Citation, Invoice, Line, LineProblem, Month, Problem, UnitPrices, cost, cost_words, rounded,
-};
+use super::invoice::{Citation, Invoice, Line, LineProblem, Month, Problem, cost_words, rounded};
+use super::prices::{UnitPrices, cost};
 use super::{Billing, DayState};
 use crate::report::justification::place;
 use crate::rules::Deliberation;

@@ -5,9 +5,8 @@ use chrono::{NaiveDate, NaiveTime};
 use rust_decimal::Decimal;
 
 use super::Billing;
-use super::invoice::{
-    Citation, Invoice, Line, LineProblem, Placed, Problem, UnitPrices, cost, cost_words, rounded,
-};
+use super::invoice::{Citation, Invoice, Line, LineProblem, Placed, Problem, cost_words, rounded};
+use super::prices::{UnitPrices, cost};
 use crate::report::justification::place;
 use crate::rules::Deliberation;
 
