@@ -55,6 +55,18 @@ pub enum Observed {
     State(DayState),
 }
 
+impl Observed {
+    /// `présent`, `absent`, `annulé`, `absent justifié`…
+    pub fn words(self) -> &'static str {
+        match self {
+            Observed::Present => "présent",
+            Observed::Absent => "absent",
+            Observed::Cancelled => "annulé",
+            Observed::State(s) => s.words(),
+        }
+    }
+}
+
 /// What is wrong with a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayError {
@@ -87,7 +99,7 @@ pub enum DayErrorKind {
     NoHeader,
     /// `état` and `présent` that contradict (`absent` and `oui`): which one the portal
     /// meant is not known.
-    Contradiction { state: String, present: bool },
+    Contradiction { observed: Observed, present: bool },
     /// A departure before the arrival (`arrivée` 18:00, `départ` 16:00): its time would
     /// be negative, billed as the minimum without a word.
     DepartureFirst {
@@ -460,19 +472,10 @@ fn finish(day: Day, mut errors: Vec<DayError>, read: &mut DaysRead) {
             _ => None,
         };
         if says_present.is_some_and(|p| p != present) {
-            let state = match observed {
-                Observed::Present => "présent",
-                Observed::Absent => "absent",
-                Observed::State(s) => s.words(),
-                Observed::Cancelled => "annulé",
-            };
             errors.push(DayError {
                 line: day.line,
                 field: "présent".to_string(),
-                kind: DayErrorKind::Contradiction {
-                    state: state.to_string(),
-                    present,
-                },
+                kind: DayErrorKind::Contradiction { observed, present },
             });
         }
     }

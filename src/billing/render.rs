@@ -113,10 +113,11 @@ pub fn day_error(e: &DayError) -> Message {
                 "colonne inconnue : vouliez-vous dire « {suggestion} » ? Renommez-la : lue telle quelle, ses valeurs seraient perdues et la facture fausse"
             ),
         ),
-        DayErrorKind::Contradiction { state, present } => message(
+        DayErrorKind::Contradiction { observed, present } => message(
             "E148",
             format!(
-                "« état » dit {state} et « présent » dit {} : les deux se contredisent, donnez l'un ou l'autre",
+                "« état » dit {} et « présent » dit {} : les deux se contredisent, donnez l'un ou l'autre",
+                observed.words(),
                 if *present { "oui" } else { "non" }
             ),
         ),
